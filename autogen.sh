@@ -1,0 +1,6 @@
+#!/bin/sh
+# Regenerate the build system: ./autogen.sh && ./configure && make
+set -e
+cd "$(dirname "$0")"
+mkdir -p m4 build-aux
+exec autoreconf -fi

@@ -1,0 +1,307 @@
+#include "config.h"
+
+#include "cli.h"
+#include "util.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* Where a parsed option's value goes. */
+enum _target
+{
+  T_NONE = 0,
+  T_BUNDLE,
+  T_CONFIG,
+  T_PROCESS,
+  T_LOG,
+  T_LOG_FORMAT,
+  T_HELP, /* --help/--version: the runtime prints, nothing is created */
+};
+
+typedef struct _option
+{
+  const char *names; /* '|'-separated */
+  int arity;         /* 0: boolean (may be --opt=true), 1: takes a value */
+  enum _target target;
+} _option;
+
+/* runc's and crun's global options. */
+static const _option _global_options[] = {
+  { "debug", 0, T_NONE },
+  { "systemd-cgroup", 0, T_NONE },
+  { "help|h|?|usage", 0, T_HELP },
+  { "version|v|V", 0, T_HELP },
+  { "log", 1, T_LOG },
+  { "log-format", 1, T_LOG_FORMAT },
+  { "root", 1, T_NONE },
+  { "criu", 1, T_NONE },
+  { "rootless", 1, T_NONE },
+  { "cgroup-manager", 1, T_NONE },
+  { NULL, 0, T_NONE },
+};
+
+#define COMMON_CREATE_OPTIONS                                                                                          \
+  { "bundle|b", 1, T_BUNDLE }, { "console-socket", 1, T_NONE }, { "pid-file", 1, T_NONE },                             \
+      { "no-pivot", 0, T_NONE }, { "no-subreaper", 0, T_NONE }, { "help|h", 0, T_HELP }
+
+static const _option _create_options[] = {
+  COMMON_CREATE_OPTIONS,
+  { "config|f", 1, T_CONFIG },
+  { "no-new-keyring", 0, T_NONE },
+  { "preserve-fds", 1, T_NONE },
+  { NULL, 0, T_NONE },
+};
+
+static const _option _run_options[] = {
+  COMMON_CREATE_OPTIONS,
+  { "config|f", 1, T_CONFIG },
+  { "no-new-keyring", 0, T_NONE },
+  { "preserve-fds", 1, T_NONE },
+  { "detach|d", 0, T_NONE },
+  { "keep", 0, T_NONE },
+  { NULL, 0, T_NONE },
+};
+
+static const _option _restore_options[] = {
+  COMMON_CREATE_OPTIONS,
+  { "detach|d", 0, T_NONE },
+  { "image-path", 1, T_NONE },
+  { "work-path", 1, T_NONE },
+  { "parent-path", 1, T_NONE },
+  { "tcp-established", 0, T_NONE },
+  { "ext-unix-sk", 0, T_NONE },
+  { "shell-job", 0, T_NONE },
+  { "file-locks", 0, T_NONE },
+  { "manage-cgroups-mode", 1, T_NONE },
+  { "empty-ns", 1, T_NONE },
+  { "auto-dedup", 0, T_NONE },
+  { "lazy-pages", 0, T_NONE },
+  { "lsm-profile", 1, T_NONE },
+  { "lsm-mount-context", 1, T_NONE },
+  { NULL, 0, T_NONE },
+};
+
+static const _option _exec_options[] = {
+  { "process|p", 1, T_PROCESS },
+  { "console-socket", 1, T_NONE },
+  { "pidfd-socket", 1, T_NONE },
+  { "cwd", 1, T_NONE },
+  { "env|e", 1, T_NONE },
+  { "tty|t", 0, T_NONE },
+  { "user|u", 1, T_NONE },
+  { "additional-gids|g", 1, T_NONE },
+  { "detach|d", 0, T_NONE },
+  { "pid-file", 1, T_NONE },
+  { "process-label", 1, T_NONE },
+  { "apparmor", 1, T_NONE },
+  { "no-new-privs", 0, T_NONE },
+  { "cap|c", 1, T_NONE },
+  { "preserve-fds", 1, T_NONE },
+  { "cgroup", 1, T_NONE },
+  { "ignore-paused", 0, T_NONE },
+  { "help|h", 0, T_HELP },
+  { NULL, 0, T_NONE },
+};
+
+static const struct
+{
+  const char *name;
+  hs_command_kind kind;
+  const _option *options;
+  bool flags_after_args; /* runc (urfave/cli) moves later options forward */
+} _commands[] = {
+  { "create", HS_CMD_CREATE, _create_options, true },
+  { "run", HS_CMD_RUN, _run_options, true },
+  { "restore", HS_CMD_RESTORE, _restore_options, true },
+  { "exec", HS_CMD_EXEC, _exec_options, false },
+};
+
+static bool
+_name_matches (const char *names, const char *name, size_t len)
+{
+  const char *p = names;
+
+  for (;;)
+    {
+      size_t n = strcspn (p, "|");
+      if (n == len && strncmp (p, name, len) == 0)
+        return true;
+      if (p[n] == '\0')
+        return false;
+      p += n + 1;
+    }
+}
+
+/* Split "-opt", "--opt", "--opt=value" into name and inline value. */
+static const _option *
+_lookup (const _option *table, const char *arg, const char **ret_value)
+{
+  const char *name = arg + (arg[1] == '-' ? 2 : 1);
+  const char *eq = strchr (name, '=');
+  size_t len = eq ? (size_t) (eq - name) : strlen (name);
+
+  *ret_value = eq ? eq + 1 : NULL;
+  for (const _option *o = table; o->names != NULL; o++)
+    if (_name_matches (o->names, name, len))
+      return o;
+  return NULL;
+}
+
+static bool
+_is_option (const char *arg)
+{
+  return arg[0] == '-' && arg[1] != '\0' && strcmp (arg, "--") != 0;
+}
+
+static void
+_store (hs_cli *cli, enum _target target, const char *value)
+{
+  switch (target)
+    {
+    case T_BUNDLE:
+      cli->bundle = value;
+      break;
+    case T_CONFIG:
+      cli->config = value;
+      break;
+    case T_PROCESS:
+      cli->process = value;
+      break;
+    case T_LOG:
+      cli->log = value;
+      break;
+    case T_LOG_FORMAT:
+      cli->log_format = value;
+      break;
+    default:
+      break;
+    }
+}
+
+/* Consume the option at argv[*i] (and its value); -EINVAL when unknown. */
+static int
+_take_option (const _option *table, int argc, char *const *argv, int *i, hs_cli *cli, bool *ret_help,
+              hs_error *err)
+{
+  const char *arg = argv[*i], *value = NULL;
+  const _option *o = _lookup (table, arg, &value);
+
+  if (o == NULL)
+    return -ENOENT;
+  if (o->arity == 1 && value == NULL)
+    {
+      if (*i + 1 >= argc)
+        return hs_error_set (err, EINVAL, "option `%s` needs a value", arg);
+      value = argv[++*i];
+    }
+  if (o->target == T_HELP)
+    *ret_help = true;
+  _store (cli, o->target, value);
+  return 0;
+}
+
+static bool
+_is_hardened_word (const char *arg)
+{
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_commands); c++)
+    if (strcmp (arg, _commands[c].name) == 0)
+      return true;
+  return false;
+}
+
+static int
+_parse_command (const _option *table, bool flags_after_args, int argc, char *const *argv, int i, hs_cli *cli,
+                hs_error *err)
+{
+  bool help = false;
+
+  for (; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      if (strcmp (arg, "--") == 0)
+        {
+          if (cli->id == NULL && i + 1 < argc)
+            cli->id = argv[i + 1];
+          break;
+        }
+      if (!_is_option (arg))
+        {
+          if (cli->id == NULL)
+            cli->id = arg;
+          if (!flags_after_args)
+            break;
+          continue;
+        }
+      int r = _take_option (table, argc, argv, &i, cli, &help, err);
+      if (r == -ENOENT)
+        return hs_error_set (err, EINVAL, "unknown option `%s` for `%s`: refused, hardshim must know every option of a command it hardens", arg, cli->command);
+      if (r < 0)
+        return r;
+    }
+  if (help)
+    cli->kind = HS_CMD_PASS;
+  return 0;
+}
+
+int
+hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err)
+{
+  const char *unknown_global = NULL;
+  bool help = false;
+  int i;
+
+  *cli = (hs_cli){ .kind = HS_CMD_PASS };
+
+  for (i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      if (strcmp (arg, "--") == 0)
+        {
+          i++;
+          break;
+        }
+      if (!_is_option (arg))
+        break;
+      int r = _take_option (_global_options, argc, argv, &i, cli, &help, err);
+      if (r == -ENOENT)
+        {
+          if (strchr (arg, '=') == NULL && unknown_global == NULL)
+            unknown_global = arg;
+          continue;
+        }
+      if (r < 0)
+        return r;
+    }
+
+  if (unknown_global != NULL)
+    for (int j = i; j < argc; j++)
+      if (_is_hardened_word (argv[j]))
+        return hs_error_set (err, EINVAL, "unknown global option `%s`: refused, hardshim cannot tell whether it takes a value", unknown_global);
+
+  if (help || i >= argc)
+    return 0;
+
+  cli->command = argv[i];
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_commands); c++)
+    {
+      if (strcmp (cli->command, _commands[c].name) != 0)
+        continue;
+      cli->kind = _commands[c].kind;
+      int r = _parse_command (_commands[c].options, _commands[c].flags_after_args, argc, argv, i + 1, cli, err);
+      if (r < 0)
+        return r;
+      break;
+    }
+
+  if (cli->bundle == NULL || cli->bundle[0] == '\0')
+    cli->bundle = ".";
+  if (cli->config == NULL || cli->config[0] == '\0')
+    cli->config = "config.json";
+  return 0;
+}
+
+bool
+hs_cli_reads_bundle (const hs_cli *cli)
+{
+  return cli->kind == HS_CMD_CREATE || cli->kind == HS_CMD_RUN || cli->kind == HS_CMD_RESTORE;
+}

@@ -1,0 +1,120 @@
+#include "config.h"
+
+#include "journal.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void
+hs_journal_init (hs_journal *j, const char *id, const char *bundle, const char *file, const char *command, bool audit)
+{
+  memset (j, 0, sizeof *j);
+  j->id = id;
+  j->bundle = bundle;
+  j->file = file;
+  j->command = command;
+  j->audit = audit;
+}
+
+static void
+_set_string (hs_json obj, const char *key, const char *value)
+{
+  hs_json_object_set (obj, key, value ? hs_json_new_string (value) : hs_json_new_null ());
+}
+
+void
+hs_journal_record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
+                   hs_json after)
+{
+  _cleanup_json_ hs_json rec = hs_json_new_object ();
+  _cleanup_free_ char *line = NULL;
+  bool is_change = strcmp (action, "changed") == 0 || strcmp (action, "added") == 0 || strcmp (action, "removed") == 0;
+  char now[40];
+  size_t len;
+  hs_error err = { 0 };
+
+  hs_time_iso8601 (now, sizeof now);
+  _set_string (rec, "time", now);
+  _set_string (rec, "id", j->id);
+  if (j->bundle != NULL)
+    _set_string (rec, "bundle", j->bundle);
+  _set_string (rec, "file", j->file);
+  _set_string (rec, "command", j->command);
+  _set_string (rec, "measure", measure);
+  _set_string (rec, "path", path);
+  _set_string (rec, "action", j->audit && is_change ? "kept" : action);
+  if (j->audit && is_change)
+    _set_string (rec, "would", action);
+  hs_json_object_set (rec, "before", before ? hs_json_copy (before) : hs_json_new_null ());
+  hs_json_object_set (rec, "after", after ? hs_json_copy (after) : hs_json_new_null ());
+  _set_string (rec, "mode", j->audit ? "audit" : "enforce");
+
+  if (hs_json_generate (rec, false, &line, &len, &err) < 0)
+    abort (); /* only strings, numbers and trees we built: cannot fail */
+  j->buf = xrealloc (j->buf, j->len + len + 2);
+  memcpy (j->buf + j->len, line, len);
+  j->len += len;
+  j->buf[j->len++] = '\n';
+  j->buf[j->len] = '\0';
+  j->count++;
+}
+
+/* mkdir -p of the directories above file. */
+static int
+_make_parents (const char *file, hs_error *err)
+{
+  _cleanup_free_ char *dir = xstrdup (file);
+
+  for (char *p = strchr (dir + 1, '/'); p != NULL; p = strchr (p + 1, '/'))
+    {
+      *p = '\0';
+      if (mkdir (dir, 0750) < 0 && errno != EEXIST)
+        return hs_error_sys (err, errno, "create journal directory `%s`", dir);
+      *p = '/';
+    }
+  return 0;
+}
+
+int
+hs_journal_commit (hs_journal *j, const char *file, hs_error *err)
+{
+  _cleanup_close_ int fd = -1;
+  struct stat st;
+  int r;
+
+  if (j->count == 0)
+    return 0;
+  r = _make_parents (file, err);
+  if (r < 0)
+    return r;
+  fd = open (file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0640);
+  if (fd < 0)
+    return hs_error_sys (err, errno, "open journal `%s`", file);
+  if (flock (fd, LOCK_EX) < 0)
+    return hs_error_sys (err, errno, "lock journal `%s`", file);
+  if (fstat (fd, &st) < 0)
+    return hs_error_sys (err, errno, "stat journal `%s`", file);
+  if (!S_ISREG (st.st_mode))
+    return hs_error_set (err, EINVAL, "journal `%s` is not a regular file", file);
+  r = hs_write_all (fd, j->buf, j->len);
+  if (r < 0)
+    {
+      /* Take back a partial append so that the file stays whole lines. */
+      (void) !ftruncate (fd, st.st_size);
+      return hs_error_sys (err, -r, "append to journal `%s`", file);
+    }
+  return 0;
+}
+
+void
+hs_journal_release (hs_journal *j)
+{
+  free (j->buf);
+  j->buf = NULL;
+  j->len = j->count = 0;
+}

@@ -1,0 +1,38 @@
+/* The deviation journal: one JSON object per line for every decision a
+ * measure made, so that an operator can tell what hardshim did to a
+ * container and why.  Records are collected in memory and appended in one
+ * locked write at commit: concurrent hardshims never interleave or lose
+ * lines, and a failed write leaves no partial line behind. */
+#ifndef HS_JOURNAL_H
+#define HS_JOURNAL_H
+
+#include "error.h"
+#include "json.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct hs_journal
+{
+  const char *id;
+  const char *bundle;
+  const char *file; /* the spec file the records are about */
+  const char *command;
+  bool audit;
+  char *buf;
+  size_t len;
+  size_t count;
+} hs_journal;
+
+void hs_journal_init (hs_journal *j, const char *id, const char *bundle, const char *file, const char *command,
+                      bool audit);
+/* action: changed, added, removed, kept, refused, unavailable.  In audit
+ * mode a change is written as "kept" with "would" naming the action.
+ * before and after are copied (either may be NULL). */
+void hs_journal_record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
+                        hs_json after);
+/* Append every record to file (creating it and its directory); -errno on failure. */
+int hs_journal_commit (hs_journal *j, const char *file, hs_error *err);
+void hs_journal_release (hs_journal *j);
+
+#endif

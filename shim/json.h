@@ -1,0 +1,54 @@
+/* JSON trees: every yajl call of hardshim lives in json.c.
+ *
+ * Trees are yajl_tree values.  Parsing caps size and nesting depth, rejects
+ * duplicate object keys (the runtime and hardshim must never disagree about
+ * which value counts), and keeps the text of every number, so that a spec
+ * survives a round trip with nothing lost but insignificant white space. */
+#ifndef HS_JSON_H
+#define HS_JSON_H
+
+#include "error.h"
+#include "util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <yajl/yajl_tree.h>
+
+#define HS_JSON_MAX_BYTES (8u * 1024u * 1024u)
+#define HS_JSON_MAX_DEPTH 64
+
+typedef yajl_val hs_json;
+
+void hs_json_free (hs_json v);
+void hs_json_freep (hs_json *v);
+#define _cleanup_json_ _cleanup_ (hs_json_freep)
+
+int hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err);
+/* Serialise v; pretty adds newlines and indentation. ret is NUL-terminated. */
+int hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_error *err);
+
+/* Lookups: NULL when obj is not an object or has no such key. */
+hs_json hs_json_get (hs_json obj, const char *key);
+/* Integer value of a number that holds a whole number in [0, max]; -EINVAL otherwise. */
+int hs_json_get_uint (hs_json v, uint64_t max, uint64_t *ret);
+/* A human-readable name of v's type, for error messages. */
+const char *hs_json_type_name (hs_json v);
+
+hs_json hs_json_new_string (const char *s);
+hs_json hs_json_new_bool (bool b);
+hs_json hs_json_new_uint (uint64_t n);
+hs_json hs_json_new_null (void);
+hs_json hs_json_new_object (void);
+hs_json hs_json_new_array (void);
+hs_json hs_json_copy (hs_json v);
+/* The first argument takes ownership of v. Setting replaces (and frees) the old value. */
+void hs_json_object_set (hs_json obj, const char *key, hs_json v);
+void hs_json_array_append (hs_json arr, hs_json v);
+/* Insert v before element i (i == len appends). */
+void hs_json_array_insert (hs_json arr, size_t i, hs_json v);
+/* Remove and free element i. */
+void hs_json_array_remove (hs_json arr, size_t i);
+bool hs_json_array_has_string (hs_json arr, const char *s);
+
+#endif

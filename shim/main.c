@@ -1,0 +1,134 @@
+/* hardshim: a runc-compatible OCI runtime that hardens the spec and then
+ * execs the real runtime.  This file is the flow of DESIGN.md §1. */
+#include "config.h"
+
+#include "cli.h"
+#include "engine_log.h"
+#include "error.h"
+#include "harden.h"
+#include "journal.h"
+#include "policy.h"
+#include "runtime.h"
+#include "spec.h"
+#include "util.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int
+_fail (const hs_cli *cli, hs_error *err)
+{
+  _cleanup_free_ char *msg = xasprintf ("hardshim: %s", err->msg ? err->msg : "unknown error");
+
+  fprintf (stderr, "%s\n", msg);
+  hs_engine_log_error (cli->log, cli->log_format, msg);
+  hs_error_release (err);
+  return EXIT_FAILURE;
+}
+
+/* Subcommands hardshim leaves alone, and the ones the runtime will refuse
+ * anyway for lack of a container id.  exec without --process (inline flags)
+ * is the runtime's for now: see the man page. */
+static bool
+_passes_through (const hs_cli *cli)
+{
+  return cli->kind == HS_CMD_PASS || cli->id == NULL || (cli->kind == HS_CMD_EXEC && cli->process == NULL);
+}
+
+static char *
+_absolute (const char *path)
+{
+  char cwd[PATH_MAX];
+
+  if (path[0] == '/' || getcwd (cwd, sizeof cwd) == NULL)
+    return xstrdup (path);
+  return xasprintf ("%s/%s", cwd, path);
+}
+
+/* In audit mode a spec hardshim cannot harden still starts, and the journal
+ * says what would have been refused. */
+static int
+_audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *file, hs_error *err)
+{
+  hs_journal j;
+  hs_error jerr = { 0 };
+  _cleanup_json_ hs_json reason = hs_json_new_string (err->msg);
+  int r;
+
+  hs_journal_init (&j, cli->id, cli->bundle, file, cli->command, true);
+  hs_journal_record (&j, "hardshim", "", "refused", NULL, reason);
+  r = hs_journal_commit (&j, policy->journal, &jerr);
+  hs_journal_release (&j);
+  if (r < 0)
+    {
+      hs_error_release (err);
+      *err = jerr;
+      return r;
+    }
+  hs_error_release (err);
+  return 0;
+}
+
+/* Load the file the runtime will read, harden it, write it back (enforce)
+ * and journal what changed. */
+static int
+_harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
+{
+  bool process_file = cli->kind == HS_CMD_EXEC;
+  bool audit = policy->mode == HS_MODE_AUDIT;
+  _cleanup_free_ char *dir = _absolute (process_file ? "." : cli->bundle);
+  _cleanup_free_ char *wanted = process_file ? _absolute (cli->process) : xasprintf ("%s/%s", dir, cli->config);
+  hs_spec_file f = { .dirfd = -1 };
+  hs_journal j;
+  int r;
+
+  r = hs_spec_load (dir, process_file ? cli->process : cli->config, &f, err);
+  if (r == 0)
+    {
+      hs_journal_init (&j, cli->id, process_file ? NULL : dir, f.path, cli->command, audit);
+      r = hs_harden (f.tree, process_file, f.path, policy, &j, err);
+      if (r == 0 && !audit)
+        r = hs_spec_save (&f, err);
+      if (r == 0)
+        r = hs_journal_commit (&j, policy->journal, err);
+      hs_journal_release (&j);
+    }
+  hs_spec_release (&f);
+  if (r < 0 && audit)
+    return _audit_refusal (cli, policy, wanted, err);
+  return r;
+}
+
+int
+main (int argc, char **argv)
+{
+  hs_cli cli;
+  hs_error err = { 0 };
+  hs_policy policy;
+  const char *runtime;
+  int r;
+
+  r = hs_cli_parse (argc, argv, &cli, &err);
+  if (r < 0)
+    return _fail (&cli, &err);
+
+  if (_passes_through (&cli))
+    {
+      hs_runtime_exec (hs_runtime_default (), argc, argv, &err);
+      return _fail (&cli, &err);
+    }
+
+  r = hs_policy_load (hs_policy_path (), &policy, &err);
+  if (r < 0)
+    return _fail (&cli, &err);
+  r = hs_runtime_choose (&policy, &runtime, &err);
+  if (r == 0)
+    r = _harden_file (&cli, &policy, &err);
+  if (r == 0)
+    hs_runtime_exec (runtime, argc, argv, &err);
+  hs_policy_release (&policy);
+  return _fail (&cli, &err);
+}

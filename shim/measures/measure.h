@@ -1,0 +1,45 @@
+/* The interface every measure implements.
+ *
+ * A measure is a pure function of (spec, policy): it edits the spec tree in
+ * place and reports each decision with hs_measure_record.  It makes no
+ * syscalls; host-side work happens after the spec is decided.  Measures run
+ * in the order of harden.c, later ones reading what earlier ones decided. */
+#ifndef HS_MEASURE_H
+#define HS_MEASURE_H
+
+#include "../error.h"
+#include "../journal.h"
+#include "../json.h"
+#include "../policy.h"
+
+typedef struct hs_measure_ctx
+{
+  hs_json spec;             /* whole config.json; NULL for an exec process file */
+  hs_json process;          /* the process object being hardened */
+  const char *process_path; /* JSON pointer of process: "/process", or "" for a process file */
+  const hs_policy *policy;
+  hs_journal *journal;
+  const char *measure; /* set by hs_harden for the measure running */
+  const char *file;    /* spec file path, for error messages */
+} hs_measure_ctx;
+
+typedef int (*hs_measure_fn) (hs_measure_ctx *ctx, hs_error *err);
+
+/* Journal one decision; path is a JSON pointer below the process object
+ * when under_process, else from the spec root. */
+void hs_measure_record (hs_measure_ctx *ctx, bool under_process, const char *path, const char *action, hs_json before,
+                        hs_json after);
+/* Error for a value of the wrong type at path (below the process when under_process). */
+int hs_measure_bad_type (hs_measure_ctx *ctx, bool under_process, const char *path, hs_json v, const char *expected,
+                         hs_error *err);
+
+/* Get obj[key] as an object, creating it when absent; -EINVAL when it has another type. */
+int hs_measure_object (hs_measure_ctx *ctx, hs_json obj, const char *key, bool under_process, const char *path,
+                       hs_json *ret, hs_error *err);
+
+int hs_measure_user (hs_measure_ctx *ctx, hs_error *err);
+int hs_measure_capabilities (hs_measure_ctx *ctx, hs_error *err);
+int hs_measure_no_new_privileges (hs_measure_ctx *ctx, hs_error *err);
+int hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err);
+
+#endif

@@ -1,0 +1,22 @@
+/* Measure "no_new_privileges": process.noNewPrivileges is always true, so
+ * setuid binaries and file capabilities cannot raise privileges. */
+#include "config.h"
+
+#include "measure.h"
+
+int
+hs_measure_no_new_privileges (hs_measure_ctx *ctx, hs_error *err)
+{
+  hs_json v = hs_json_get (ctx->process, "noNewPrivileges");
+  _cleanup_json_ hs_json before = NULL;
+
+  if (YAJL_IS_TRUE (v))
+    return 0;
+  if (v != NULL && !YAJL_IS_FALSE (v))
+    return hs_measure_bad_type (ctx, true, "/noNewPrivileges", v, "a boolean", err);
+  before = hs_json_copy (v);
+  hs_json_object_set (ctx->process, "noNewPrivileges", hs_json_new_bool (true));
+  hs_measure_record (ctx, true, "/noNewPrivileges", before ? "changed" : "added", before,
+                     hs_json_get (ctx->process, "noNewPrivileges"));
+  return 0;
+}

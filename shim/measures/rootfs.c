@@ -1,0 +1,151 @@
+/* Measure "rootfs": a read-only root filesystem, a fresh tmpfs where
+ * programs expect to write (/tmp and /run by default), and the usual
+ * masked and read-only paths of /proc and /sys. */
+#include "config.h"
+
+#include "measure.h"
+#include "../util.h"
+
+#include <errno.h>
+#include <string.h>
+
+static const char *const _masked_paths[] = {
+  "/proc/acpi",        "/proc/asound",      "/proc/interrupts", "/proc/kcore",   "/proc/keys",
+  "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+  "/sys/firmware",     "/sys/devices/virtual/powercap",
+};
+
+static const char *const _readonly_paths[] = {
+  "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+static const char *const _tmpfs_options[] = { "nosuid", "nodev", "mode=1777" };
+
+static int
+_readonly_root (hs_measure_ctx *ctx, hs_error *err)
+{
+  hs_json root = hs_json_get (ctx->spec, "root"), ro;
+  _cleanup_json_ hs_json before = NULL;
+
+  if (!YAJL_IS_OBJECT (root))
+    return hs_measure_bad_type (ctx, false, "/root", root, "an object", err);
+  ro = hs_json_get (root, "readonly");
+  if (YAJL_IS_TRUE (ro))
+    return 0;
+  if (ro != NULL && !YAJL_IS_FALSE (ro))
+    return hs_measure_bad_type (ctx, false, "/root/readonly", ro, "a boolean", err);
+  before = hs_json_copy (ro);
+  hs_json_object_set (root, "readonly", hs_json_new_bool (true));
+  hs_measure_record (ctx, false, "/root/readonly", before ? "changed" : "added", before,
+                     hs_json_get (root, "readonly"));
+  return 0;
+}
+
+/* Length of dest without trailing slashes ("/tmp/" and "/tmp" are one place). */
+static size_t
+_dest_len (const char *dest)
+{
+  size_t n = strlen (dest);
+  while (n > 1 && dest[n - 1] == '/')
+    n--;
+  return n;
+}
+
+static hs_json
+_tmpfs_mount (const char *dest)
+{
+  hs_json m = hs_json_new_object (), opts = hs_json_new_array ();
+
+  hs_json_object_set (m, "destination", hs_json_new_string (dest));
+  hs_json_object_set (m, "type", hs_json_new_string ("tmpfs"));
+  hs_json_object_set (m, "source", hs_json_new_string ("tmpfs"));
+  for (size_t i = 0; i < HS_ARRAY_SIZE (_tmpfs_options); i++)
+    hs_json_array_append (opts, hs_json_new_string (_tmpfs_options[i]));
+  hs_json_object_set (m, "options", opts);
+  return m;
+}
+
+/* Add a tmpfs at dest unless something is mounted there already.  It goes
+ * before the first mount beneath dest, which must stay visible on top. */
+static int
+_tmpfs (hs_measure_ctx *ctx, hs_json mounts, const char *dest, hs_error *err)
+{
+  size_t dlen = _dest_len (dest), at = mounts->u.array.len;
+
+  for (size_t i = 0; i < mounts->u.array.len; i++)
+    {
+      hs_json m = mounts->u.array.values[i];
+      hs_json d = hs_json_get (m, "destination");
+      if (!YAJL_IS_OBJECT (m) || !YAJL_IS_STRING (d))
+        return hs_measure_bad_type (ctx, false, "/mounts[]", m, "an object with a string destination", err);
+      size_t mlen = _dest_len (d->u.string);
+      if (mlen == dlen && strncmp (d->u.string, dest, dlen) == 0)
+        return 0;
+      if (at == mounts->u.array.len && mlen > dlen && strncmp (d->u.string, dest, dlen) == 0
+          && d->u.string[dlen] == '/')
+        at = i;
+    }
+
+  hs_json_array_insert (mounts, at, _tmpfs_mount (dest));
+  _cleanup_free_ char *path = xasprintf ("/mounts/%zu", at);
+  hs_measure_record (ctx, false, path, "added", NULL, mounts->u.array.values[at]);
+  return 0;
+}
+
+/* Make sure every one of names is in linux.<key>. */
+static int
+_ensure_paths (hs_measure_ctx *ctx, hs_json linux_, const char *key, const char *const *names, size_t n,
+               hs_error *err)
+{
+  hs_json arr = hs_json_get (linux_, key);
+  _cleanup_free_ char *path = xasprintf ("/linux/%s", key);
+  _cleanup_json_ hs_json before = hs_json_copy (arr);
+  bool changed = false;
+
+  if (arr == NULL)
+    {
+      arr = hs_json_new_array ();
+      hs_json_object_set (linux_, key, arr);
+    }
+  if (!YAJL_IS_ARRAY (arr))
+    return hs_measure_bad_type (ctx, false, path, arr, "an array", err);
+  for (size_t i = 0; i < n; i++)
+    if (!hs_json_array_has_string (arr, names[i]))
+      {
+        hs_json_array_append (arr, hs_json_new_string (names[i]));
+        changed = true;
+      }
+  if (changed)
+    hs_measure_record (ctx, false, path, "added", before, arr);
+  return 0;
+}
+
+int
+hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err)
+{
+  hs_json mounts = hs_json_get (ctx->spec, "mounts"), linux_;
+  int r = 0;
+
+  if (ctx->policy->readonly_rootfs)
+    r = _readonly_root (ctx, err);
+  if (r < 0)
+    return r;
+
+  if (mounts == NULL)
+    {
+      mounts = hs_json_new_array ();
+      hs_json_object_set (ctx->spec, "mounts", mounts);
+    }
+  if (!YAJL_IS_ARRAY (mounts))
+    return hs_measure_bad_type (ctx, false, "/mounts", mounts, "an array", err);
+  for (size_t i = 0; i < ctx->policy->tmpfs.n; i++)
+    if ((r = _tmpfs (ctx, mounts, ctx->policy->tmpfs.v[i], err)) < 0)
+      return r;
+
+  r = hs_measure_object (ctx, ctx->spec, "linux", false, "/linux", &linux_, err);
+  if (r == 0)
+    r = _ensure_paths (ctx, linux_, "maskedPaths", _masked_paths, HS_ARRAY_SIZE (_masked_paths), err);
+  if (r == 0)
+    r = _ensure_paths (ctx, linux_, "readonlyPaths", _readonly_paths, HS_ARRAY_SIZE (_readonly_paths), err);
+  return r;
+}

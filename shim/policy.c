@@ -1,0 +1,295 @@
+#include "config.h"
+
+#include "policy.h"
+#include "capnames.h"
+#include "file.h"
+#include "json.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define POLICY_MAX_BYTES (1024u * 1024u)
+
+static const char *const _default_tmpfs[] = { "/tmp", "/run" };
+
+const char *
+hs_policy_path (void)
+{
+  const char *env = secure_getenv ("HARDSHIM_POLICY");
+  return env != NULL && env[0] != '\0' ? env : HS_DEFAULT_POLICY;
+}
+
+bool
+hs_strv_contains (const hs_strv *s, const char *str)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp (s->v[i], str) == 0)
+      return true;
+  return false;
+}
+
+static void
+_strv_add (hs_strv *s, char *str)
+{
+  s->v = xrealloc (s->v, (s->n + 1) * sizeof (char *));
+  s->v[s->n++] = str;
+}
+
+void
+hs_strv_release (hs_strv *s)
+{
+  for (size_t i = 0; i < s->n; i++)
+    free (s->v[i]);
+  free (s->v);
+  s->v = NULL;
+  s->n = 0;
+}
+
+static void
+_defaults (hs_policy *p)
+{
+  memset (p, 0, sizeof *p);
+  p->source = xstrdup ("built-in defaults");
+  p->mode = HS_MODE_ENFORCE;
+  p->journal = xstrdup (HS_DEFAULT_JOURNAL);
+  p->uid = 65534;
+  p->gid = 65534;
+  p->readonly_rootfs = true;
+  for (size_t i = 0; i < HS_ARRAY_SIZE (_default_tmpfs); i++)
+    _strv_add (&p->tmpfs, xstrdup (_default_tmpfs[i]));
+}
+
+/* Every key of obj must be one of the NULL-terminated names. */
+static int
+_known_keys (hs_json obj, const char *where, const char *const *names, hs_error *err)
+{
+  for (size_t i = 0; i < obj->u.object.len; i++)
+    {
+      const char *k = obj->u.object.keys[i];
+      const char *const *n;
+      for (n = names; *n != NULL; n++)
+        if (strcmp (*n, k) == 0)
+          break;
+      if (*n == NULL)
+        return hs_error_set (err, EINVAL, "unknown key `%s%s`", where, k);
+    }
+  return 0;
+}
+
+static int
+_want (hs_json v, yajl_type type, const char *where, hs_error *err)
+{
+  bool ok = v != NULL && (v->type == type || (type == yajl_t_true && v->type == yajl_t_false));
+  const char *expected = type == yajl_t_object ? "an object"
+                         : type == yajl_t_array ? "an array"
+                         : type == yajl_t_string ? "a string"
+                         : type == yajl_t_true   ? "a boolean"
+                                                 : "a number";
+  if (!ok)
+    return hs_error_set (err, EINVAL, "`%s` is %s, expected %s", where, hs_json_type_name (v), expected);
+  return 0;
+}
+
+static int
+_absolute_path (hs_json v, const char *where, char **ret, hs_error *err)
+{
+  int r = _want (v, yajl_t_string, where, err);
+  if (r < 0)
+    return r;
+  if (v->u.string[0] != '/')
+    return hs_error_set (err, EINVAL, "`%s` must be an absolute path, got `%s`", where, v->u.string);
+  free (*ret);
+  *ret = xstrdup (v->u.string);
+  return 0;
+}
+
+static int
+_id (hs_json v, const char *where, uint32_t *ret, hs_error *err)
+{
+  uint64_t n;
+
+  if (v == NULL)
+    return 0;
+  if (hs_json_get_uint (v, UINT32_MAX - 1, &n) < 0)
+    return hs_error_set (err, EINVAL, "`%s` must be a whole number below 4294967295", where);
+  if (n == 0)
+    return hs_error_set (err, EINVAL, "`%s` must not be 0 (root)", where);
+  *ret = (uint32_t) n;
+  return 0;
+}
+
+static int
+_parse_user (hs_json user, hs_policy *p, hs_error *err)
+{
+  static const char *const keys[] = { "uid", "gid", NULL };
+  int r = _want (user, yajl_t_object, "user", err);
+
+  if (r == 0)
+    r = _known_keys (user, "user.", keys, err);
+  if (r == 0)
+    r = _id (hs_json_get (user, "uid"), "user.uid", &p->uid, err);
+  if (r == 0)
+    r = _id (hs_json_get (user, "gid"), "user.gid", &p->gid, err);
+  return r;
+}
+
+static int
+_parse_capabilities (hs_json caps, hs_policy *p, hs_error *err)
+{
+  static const char *const keys[] = { "allow", NULL };
+  hs_json allow;
+  int r = _want (caps, yajl_t_object, "capabilities", err);
+
+  if (r == 0)
+    r = _known_keys (caps, "capabilities.", keys, err);
+  if (r < 0 || (allow = hs_json_get (caps, "allow")) == NULL)
+    return r;
+  r = _want (allow, yajl_t_array, "capabilities.allow", err);
+  for (size_t i = 0; r == 0 && i < allow->u.array.len; i++)
+    {
+      hs_json e = allow->u.array.values[i];
+      char *name = NULL;
+      r = _want (e, yajl_t_string, "capabilities.allow[]", err);
+      if (r == 0)
+        r = hs_capname_normalize (e->u.string, &name, err);
+      if (r == 0 && !hs_strv_contains (&p->cap_allow, name))
+        _strv_add (&p->cap_allow, name);
+      else
+        free (name);
+    }
+  if (r < 0)
+    hs_error_prefix (err, "capabilities.allow");
+  return r;
+}
+
+static int
+_parse_rootfs (hs_json rootfs, hs_policy *p, hs_error *err)
+{
+  static const char *const keys[] = { "readonly", "tmpfs", NULL };
+  hs_json ro, tmpfs;
+  int r = _want (rootfs, yajl_t_object, "rootfs", err);
+
+  if (r == 0)
+    r = _known_keys (rootfs, "rootfs.", keys, err);
+  if (r == 0 && (ro = hs_json_get (rootfs, "readonly")) != NULL)
+    {
+      r = _want (ro, yajl_t_true, "rootfs.readonly", err);
+      p->readonly_rootfs = YAJL_IS_TRUE (ro);
+    }
+  if (r < 0 || (tmpfs = hs_json_get (rootfs, "tmpfs")) == NULL)
+    return r;
+  r = _want (tmpfs, yajl_t_array, "rootfs.tmpfs", err);
+  if (r == 0)
+    hs_strv_release (&p->tmpfs);
+  for (size_t i = 0; r == 0 && i < tmpfs->u.array.len; i++)
+    {
+      char *dest = NULL;
+      r = _absolute_path (tmpfs->u.array.values[i], "rootfs.tmpfs[]", &dest, err);
+      if (r == 0)
+        _strv_add (&p->tmpfs, dest);
+    }
+  return r;
+}
+
+static int
+_parse_mode (hs_json mode, hs_policy *p, hs_error *err)
+{
+  int r = _want (mode, yajl_t_string, "mode", err);
+
+  if (r < 0)
+    return r;
+  if (strcmp (mode->u.string, "enforce") == 0)
+    p->mode = HS_MODE_ENFORCE;
+  else if (strcmp (mode->u.string, "audit") == 0)
+    p->mode = HS_MODE_AUDIT;
+  else
+    return hs_error_set (err, EINVAL, "`mode` must be `enforce` or `audit`, got `%s`", mode->u.string);
+  return 0;
+}
+
+int
+hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret, hs_error *err)
+{
+  static const char *const keys[] = { "mode", "runtime", "journal", "user", "capabilities", "rootfs", NULL };
+  _cleanup_json_ hs_json tree = NULL;
+  hs_policy p;
+  hs_json v;
+  int r;
+
+  r = hs_json_parse (text, len, &tree, err);
+  if (r < 0)
+    {
+      hs_error_prefix (err, "policy `%s`", path);
+      return r;
+    }
+  _defaults (&p);
+  free (p.source);
+  p.source = xstrdup (path);
+
+  r = _want (tree, yajl_t_object, "(top level)", err);
+  if (r == 0)
+    r = _known_keys (tree, "", keys, err);
+  if (r == 0 && (v = hs_json_get (tree, "mode")) != NULL)
+    r = _parse_mode (v, &p, err);
+  if (r == 0 && (v = hs_json_get (tree, "runtime")) != NULL)
+    r = _absolute_path (v, "runtime", &p.runtime, err);
+  if (r == 0 && (v = hs_json_get (tree, "journal")) != NULL)
+    r = _absolute_path (v, "journal", &p.journal, err);
+  if (r == 0 && (v = hs_json_get (tree, "user")) != NULL)
+    r = _parse_user (v, &p, err);
+  if (r == 0 && (v = hs_json_get (tree, "capabilities")) != NULL)
+    r = _parse_capabilities (v, &p, err);
+  if (r == 0 && (v = hs_json_get (tree, "rootfs")) != NULL)
+    r = _parse_rootfs (v, &p, err);
+  if (r < 0)
+    {
+      hs_error_prefix (err, "policy `%s`", path);
+      hs_policy_release (&p);
+      return r;
+    }
+  *ret = p;
+  return 0;
+}
+
+int
+hs_policy_load (const char *path, hs_policy *ret, hs_error *err)
+{
+  _cleanup_close_ int fd = -1;
+  _cleanup_free_ char *text = NULL;
+  struct stat st;
+  size_t len;
+  int r;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0 && errno == ENOENT && strcmp (path, HS_DEFAULT_POLICY) == 0)
+    {
+      _defaults (ret);
+      return 0;
+    }
+  if (fd < 0)
+    return hs_error_sys (err, errno, "open policy `%s`", path);
+  if (fstat (fd, &st) < 0)
+    return hs_error_sys (err, errno, "stat policy `%s`", path);
+  if (!S_ISREG (st.st_mode))
+    return hs_error_set (err, EINVAL, "policy `%s` is not a regular file", path);
+  r = hs_file_read_fd (fd, path, POLICY_MAX_BYTES, &text, &len, err);
+  if (r < 0)
+    return r;
+  return hs_policy_parse (text, len, path, ret, err);
+}
+
+void
+hs_policy_release (hs_policy *p)
+{
+  free (p->source);
+  free (p->runtime);
+  free (p->journal);
+  hs_strv_release (&p->cap_allow);
+  hs_strv_release (&p->tmpfs);
+  memset (p, 0, sizeof *p);
+}

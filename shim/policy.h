@@ -1,0 +1,51 @@
+/* The operator's policy: what hardshim enforces and how.
+ *
+ * Read from HARDSHIM_POLICY, else the configured default path; built-in
+ * hardened defaults when that default file does not exist.  A file that
+ * exists but cannot be read or has an unknown key or a wrong type is an
+ * error: a typo in a security policy must not silently weaken it. */
+#ifndef HS_POLICY_H
+#define HS_POLICY_H
+
+#include "error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum hs_mode
+{
+  HS_MODE_ENFORCE = 0,
+  HS_MODE_AUDIT,
+} hs_mode;
+
+typedef struct hs_strv
+{
+  char **v;
+  size_t n;
+} hs_strv;
+
+typedef struct hs_policy
+{
+  char *source; /* file it came from, or "built-in defaults" */
+  hs_mode mode;
+  char *runtime; /* NULL: HARDSHIM_RUNTIME or the configured default */
+  char *journal;
+  uint32_t uid;
+  uint32_t gid;
+  hs_strv cap_allow; /* normalised "CAP_*" names */
+  bool readonly_rootfs;
+  hs_strv tmpfs; /* absolute destinations */
+} hs_policy;
+
+/* The policy file path: HARDSHIM_POLICY, else the configured default. */
+const char *hs_policy_path (void);
+int hs_policy_load (const char *path, hs_policy *ret, hs_error *err);
+/* Parse a policy from JSON text (path used in messages only). */
+int hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret, hs_error *err);
+void hs_policy_release (hs_policy *p);
+
+bool hs_strv_contains (const hs_strv *s, const char *str);
+void hs_strv_release (hs_strv *s);
+
+#endif

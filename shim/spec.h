@@ -1,0 +1,26 @@
+/* Reading and writing the JSON files the runtime reads: the bundle's
+ * config.json and exec's process file.  Reads refuse symlinks, non-regular
+ * files and oversized files; writes are atomic (temp file in the same
+ * directory, fsync, rename) and keep the original mode and owner. */
+#ifndef HS_SPEC_H
+#define HS_SPEC_H
+
+#include "json.h"
+
+#include <sys/stat.h>
+
+typedef struct hs_spec_file
+{
+  char *path; /* as shown in messages */
+  char *name; /* file name inside dirfd */
+  int dirfd;
+  struct stat st;
+  hs_json tree;
+} hs_spec_file;
+
+/* Load DIR/NAME; NAME may itself contain a directory part. */
+int hs_spec_load (const char *dir, const char *name, hs_spec_file *ret, hs_error *err);
+int hs_spec_save (hs_spec_file *f, hs_error *err);
+void hs_spec_release (hs_spec_file *f);
+
+#endif

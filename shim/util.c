@@ -1,0 +1,124 @@
+#include "config.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void
+hs_freep (void *p)
+{
+  free (*(void **) p);
+}
+
+void
+hs_closep (int *fd)
+{
+  if (*fd >= 0)
+    {
+      int saved = errno;
+      close (*fd);
+      errno = saved;
+    }
+}
+
+static void __attribute__ ((noreturn)) _oom (void)
+{
+  static const char msg[] = "hardshim: out of memory\n";
+  (void) !write (STDERR_FILENO, msg, sizeof msg - 1);
+  abort ();
+}
+
+void *
+xmalloc (size_t size)
+{
+  void *p = malloc (size ? size : 1);
+  if (p == NULL)
+    _oom ();
+  return p;
+}
+
+void *
+xcalloc (size_t n, size_t size)
+{
+  void *p = calloc (n ? n : 1, size ? size : 1);
+  if (p == NULL)
+    _oom ();
+  return p;
+}
+
+void *
+xrealloc (void *p, size_t size)
+{
+  p = realloc (p, size ? size : 1);
+  if (p == NULL)
+    _oom ();
+  return p;
+}
+
+char *
+xstrdup (const char *s)
+{
+  return xstrndup (s, strlen (s));
+}
+
+char *
+xstrndup (const char *s, size_t n)
+{
+  char *r = xmalloc (n + 1);
+  memcpy (r, s, n);
+  r[n] = '\0';
+  return r;
+}
+
+char *
+xasprintf (const char *fmt, ...)
+{
+  va_list ap;
+  char *r = NULL;
+
+  va_start (ap, fmt);
+  if (vasprintf (&r, fmt, ap) < 0)
+    _oom ();
+  va_end (ap);
+  return r;
+}
+
+int
+hs_write_all (int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return -errno;
+        }
+      if (n == 0)
+        return -EIO;
+      p += n;
+      len -= (size_t) n;
+    }
+  return 0;
+}
+
+void
+hs_time_iso8601 (char *buf, size_t len)
+{
+  struct timespec ts;
+  struct tm tm;
+  char base[24];
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (buf, len, "%s.%03ldZ", base, ts.tv_nsec / 1000000L);
+}

@@ -1,0 +1,46 @@
+/* Small helpers shared by every file: cleanup attributes, ownership
+ * hand-off and allocation that aborts on out-of-memory. */
+#ifndef HS_UTIL_H
+#define HS_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#define _cleanup_(f) __attribute__ ((cleanup (f)))
+#define _cleanup_free_ _cleanup_ (hs_freep)
+#define _cleanup_close_ _cleanup_ (hs_closep)
+
+/* Hand ownership of *p to the caller and leave NULL (or -1) behind. */
+#define TAKE_PTR(p)                                                                                                    \
+  ({                                                                                                                   \
+    __typeof__ (p) _tp = (p);                                                                                          \
+    (p) = NULL;                                                                                                        \
+    _tp;                                                                                                               \
+  })
+#define TAKE_FD(fd)                                                                                                    \
+  ({                                                                                                                   \
+    int _tfd = (fd);                                                                                                   \
+    (fd) = -1;                                                                                                         \
+    _tfd;                                                                                                              \
+  })
+
+#define HS_ARRAY_SIZE(a) (sizeof (a) / sizeof ((a)[0]))
+
+void hs_freep (void *p);
+void hs_closep (int *fd);
+
+void *xmalloc (size_t size);
+void *xcalloc (size_t n, size_t size);
+void *xrealloc (void *p, size_t size);
+char *xstrdup (const char *s);
+char *xstrndup (const char *s, size_t n);
+char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+
+/* Write all of buf to fd, retrying on EINTR and short writes; -errno on failure. */
+int hs_write_all (int fd, const void *buf, size_t len);
+
+/* "2026-11-22T06:03:04.120Z" (UTC, milliseconds) into buf of at least 32 bytes. */
+void hs_time_iso8601 (char *buf, size_t len);
+
+#endif
