@@ -38,11 +38,15 @@ _passes_through (const hs_cli *cli)
   return cli->kind == HS_CMD_PASS || cli->id == NULL || (cli->kind == HS_CMD_EXEC && cli->process == NULL);
 }
 
+/* An absolute form of path for messages and the journal. */
 static char *
 _absolute (const char *path)
 {
   char cwd[PATH_MAX];
+  char *real = realpath (path, NULL);
 
+  if (real != NULL)
+    return real;
   if (path[0] == '/' || getcwd (cwd, sizeof cwd) == NULL)
     return xstrdup (path);
   return xasprintf ("%s/%s", cwd, path);
