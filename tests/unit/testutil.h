@@ -1,0 +1,94 @@
+/* Shared helpers of the unit tests (header-only: each test is one program). */
+#ifndef HS_TESTUTIL_H
+#define HS_TESTUTIL_H
+
+#include "json.h"
+#include "policy.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The source tree: HS_SRCDIR from make check, else the current directory. */
+static inline const char *
+tu_srcdir (void)
+{
+  const char *d = getenv ("HS_SRCDIR");
+  return d != NULL ? d : ".";
+}
+
+static inline char *
+tu_read (const char *path, size_t *ret_len)
+{
+  FILE *f = fopen (path, "rb");
+  char *buf;
+  long n;
+
+  if (f == NULL)
+    {
+      fprintf (stderr, "cannot open %s: %s\n", path, strerror (errno));
+      abort ();
+    }
+  fseek (f, 0, SEEK_END);
+  n = ftell (f);
+  fseek (f, 0, SEEK_SET);
+  buf = xmalloc ((size_t) n + 1);
+  if (fread (buf, 1, (size_t) n, f) != (size_t) n)
+    abort ();
+  buf[n] = '\0';
+  fclose (f);
+  if (ret_len)
+    *ret_len = (size_t) n;
+  return buf;
+}
+
+static inline void
+tu_write (const char *path, const char *text, mode_t mode)
+{
+  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0 || hs_write_all (fd, text, strlen (text)) < 0 || fchmod (fd, mode) < 0)
+    abort ();
+  close (fd);
+}
+
+static inline hs_json
+tu_parse (const char *text)
+{
+  hs_json v = NULL;
+  hs_error err = { 0 };
+
+  if (hs_json_parse (text, strlen (text), &v, &err) < 0)
+    {
+      fprintf (stderr, "bad test JSON: %s\n", err.msg);
+      abort ();
+    }
+  return v;
+}
+
+static inline char *
+tu_mkdtemp (void)
+{
+  char *d = xstrdup ("/tmp/hs-unit-XXXXXX");
+  if (mkdtemp (d) == NULL)
+    abort ();
+  return d;
+}
+
+/* A policy from JSON text (defaults for "{}"). */
+static inline void
+tu_policy (const char *text, hs_policy *ret)
+{
+  hs_error err = { 0 };
+  if (hs_policy_parse (text, strlen (text), "test", ret, &err) < 0)
+    {
+      fprintf (stderr, "bad test policy: %s\n", err.msg);
+      abort ();
+    }
+}
+
+#endif
