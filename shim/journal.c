@@ -33,7 +33,8 @@ hs_journal_record (hs_journal *j, const char *measure, const char *path, const c
 {
   _cleanup_json_ hs_json rec = hs_json_new_object ();
   _cleanup_free_ char *line = NULL;
-  bool is_change = strcmp (action, "changed") == 0 || strcmp (action, "added") == 0 || strcmp (action, "removed") == 0;
+  bool is_change = strcmp (action, "changed") == 0 || strcmp (action, "added") == 0 || strcmp (action, "removed") == 0
+                   || strcmp (action, "refused") == 0;
   char now[40];
   size_t len;
   hs_error err = { 0 };

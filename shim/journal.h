@@ -27,7 +27,8 @@ typedef struct hs_journal
 void hs_journal_init (hs_journal *j, const char *id, const char *bundle, const char *file, const char *command,
                       bool audit);
 /* action: changed, added, removed, kept, refused, unavailable.  In audit
- * mode a change is written as "kept" with "would" naming the action.
+ * mode a change or a refusal is written as "kept" with "would" naming the
+ * action: nothing is enforced in audit mode.
  * before and after are copied (either may be NULL). */
 void hs_journal_record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
                         hs_json after);

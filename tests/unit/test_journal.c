@@ -1,1 +1,169 @@
-int main(void){return 0;}
+/* The journal: record format, audit wording, atomic appends under
+ * concurrency, and failures that leave no partial line. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "journal.h"
+#include "testutil.h"
+
+#include <sys/wait.h>
+
+static void
+test_record_fields (void **state)
+{
+  _cleanup_json_ hs_json before = tu_parse ("[\"CAP_KILL\"]");
+  _cleanup_json_ hs_json after = tu_parse ("[]");
+  _cleanup_json_ hs_json rec = NULL;
+  hs_journal j;
+  hs_error err = { 0 };
+
+  hs_journal_init (&j, "c1", "/b", "/b/config.json", "create", false);
+  hs_journal_record (&j, "capabilities", "/process/capabilities/bounding", "removed", before, after);
+  assert_int_equal (j.count, 1);
+  assert_int_equal (j.buf[j.len - 1], '\n');
+  assert_int_equal (hs_json_parse (j.buf, j.len, &rec, &err), 0);
+  assert_string_equal (hs_json_get (rec, "id")->u.string, "c1");
+  assert_string_equal (hs_json_get (rec, "bundle")->u.string, "/b");
+  assert_string_equal (hs_json_get (rec, "file")->u.string, "/b/config.json");
+  assert_string_equal (hs_json_get (rec, "command")->u.string, "create");
+  assert_string_equal (hs_json_get (rec, "measure")->u.string, "capabilities");
+  assert_string_equal (hs_json_get (rec, "path")->u.string, "/process/capabilities/bounding");
+  assert_string_equal (hs_json_get (rec, "action")->u.string, "removed");
+  assert_string_equal (hs_json_get (rec, "mode")->u.string, "enforce");
+  assert_null (hs_json_get (rec, "would"));
+  assert_int_equal (hs_json_get (rec, "before")->u.array.len, 1);
+  assert_int_equal (hs_json_get (rec, "after")->u.array.len, 0);
+  assert_int_equal (strlen (hs_json_get (rec, "time")->u.string), strlen ("2026-11-22T06:03:04.120Z"));
+  hs_journal_release (&j);
+}
+
+static void
+test_audit_wording (void **state)
+{
+  _cleanup_json_ hs_json rec = NULL;
+  hs_journal j;
+  hs_error err = { 0 };
+
+  hs_journal_init (&j, "c1", NULL, "p.json", "exec", true);
+  hs_journal_record (&j, "user", "/user/uid", "changed", NULL, NULL);
+  assert_int_equal (hs_json_parse (j.buf, j.len, &rec, &err), 0);
+  assert_string_equal (hs_json_get (rec, "action")->u.string, "kept");
+  assert_string_equal (hs_json_get (rec, "would")->u.string, "changed");
+  assert_string_equal (hs_json_get (rec, "mode")->u.string, "audit");
+  assert_true (YAJL_IS_NULL (hs_json_get (rec, "before")));
+  assert_null (hs_json_get (rec, "bundle"));
+  hs_journal_release (&j);
+}
+
+#define WRITERS 8
+#define ROUNDS 40
+#define PER_COMMIT 5
+
+static void
+test_concurrent_commits_whole_lines (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *file = xasprintf ("%s/a/b/deviations.jsonl", dir);
+  _cleanup_free_ char *text = NULL;
+  _cleanup_json_ hs_json big = hs_json_new_array ();
+  size_t lines = 0;
+  struct stat st;
+
+  /* Records of several KiB each, so that a torn write would show. */
+  for (int i = 0; i < 300; i++)
+    hs_json_array_append (big, hs_json_new_string ("CAP_SOMETHING_LONG_ENOUGH"));
+
+  for (int w = 0; w < WRITERS; w++)
+    {
+      pid_t pid = fork ();
+      assert_true (pid >= 0);
+      if (pid == 0)
+        {
+          for (int r = 0; r < ROUNDS; r++)
+            {
+              _cleanup_free_ char *id = xasprintf ("w%d-r%d", w, r);
+              hs_journal j;
+              hs_error err = { 0 };
+              hs_journal_init (&j, id, "/b", "/b/config.json", "create", false);
+              for (int k = 0; k < PER_COMMIT; k++)
+                hs_journal_record (&j, "capabilities", "/process/capabilities/bounding", "removed", big, NULL);
+              if (hs_journal_commit (&j, file, &err) < 0)
+                _exit (1);
+              hs_journal_release (&j);
+            }
+          _exit (0);
+        }
+    }
+  for (int w = 0; w < WRITERS; w++)
+    {
+      int status;
+      assert_true (wait (&status) > 0);
+      assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    }
+
+  text = tu_read (file, NULL);
+  for (char *line = text, *eol; *line; line = eol + 1)
+    {
+      _cleanup_json_ hs_json rec = NULL;
+      hs_error err = { 0 };
+      eol = strchr (line, '\n');
+      assert_non_null (eol);
+      if (hs_json_parse (line, (size_t) (eol - line), &rec, &err) < 0)
+        fail_msg ("line %zu is not one JSON record: %s", lines + 1, err.msg);
+      lines++;
+    }
+  assert_int_equal (lines, WRITERS * ROUNDS * PER_COMMIT);
+  assert_int_equal (stat (file, &st), 0);
+  assert_int_equal (st.st_mode & 0777, 0640);
+  {
+    _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
+    assert_int_equal (system (cmd), 0);
+  }
+}
+
+static void
+test_commit_failures (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *file = xasprintf ("%s/journal.jsonl", dir);
+  _cleanup_free_ char *link = xasprintf ("%s/link.jsonl", dir);
+  hs_journal j;
+  hs_error err = { 0 };
+
+  hs_journal_init (&j, "c1", NULL, "f", "create", false);
+  /* nothing recorded: nothing written, not even the file */
+  assert_int_equal (hs_journal_commit (&j, file, &err), 0);
+  assert_int_equal (access (file, F_OK), -1);
+
+  hs_journal_record (&j, "user", "/process/user/uid", "changed", NULL, NULL);
+  assert_int_equal (mkdir (file, 0700), 0); /* a directory in the way */
+  assert_true (hs_journal_commit (&j, file, &err) < 0);
+  assert_non_null (strstr (err.msg, "journal"));
+  hs_error_release (&err);
+  rmdir (file);
+
+  assert_int_equal (symlink ("/etc/passwd", link), 0); /* never follow a planted link */
+  assert_true (hs_journal_commit (&j, link, &err) < 0);
+  hs_error_release (&err);
+  unlink (link);
+
+  hs_journal_release (&j);
+  rmdir (dir);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_record_fields),
+    cmocka_unit_test (test_audit_wording),
+    cmocka_unit_test (test_concurrent_commits_whole_lines),
+    cmocka_unit_test (test_commit_failures),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

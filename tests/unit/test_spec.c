@@ -1,1 +1,233 @@
-int main(void){return 0;}
+/* Reading and atomically rewriting spec files. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "spec.h"
+#include "testutil.h"
+
+#include <dirent.h>
+#include <sys/types.h>
+
+static const char _good[] = "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"]},\"n\":1.50}";
+
+/* Number of entries in dir besides . and .. */
+static int
+_entries (const char *dir)
+{
+  DIR *d = opendir (dir);
+  struct dirent *e;
+  int n = 0;
+
+  assert_non_null (d);
+  while ((e = readdir (d)) != NULL)
+    if (strcmp (e->d_name, ".") != 0 && strcmp (e->d_name, "..") != 0)
+      n++;
+  closedir (d);
+  return n;
+}
+
+static int
+_load (const char *dir, const char *name, hs_spec_file *f, hs_error *err)
+{
+  *f = (hs_spec_file){ .dirfd = -1 };
+  return hs_spec_load (dir, name, f, err);
+}
+
+static void
+test_roundtrip_keeps_mode_and_owner (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+  _cleanup_free_ char *after = NULL;
+  hs_spec_file f;
+  hs_error err = { 0 };
+  struct stat st;
+
+  tu_write (path, _good, 0640);
+  if (geteuid () == 0)
+    assert_int_equal (chown (path, 1234, 4321), 0);
+  assert_int_equal (_load (dir, "config.json", &f, &err), 0);
+  hs_json_object_set (f.tree, "added", hs_json_new_bool (true));
+  assert_int_equal (hs_spec_save (&f, &err), 0);
+  hs_spec_release (&f);
+
+  assert_int_equal (stat (path, &st), 0);
+  assert_int_equal (st.st_mode & 07777, 0640);
+  if (geteuid () == 0)
+    {
+      assert_int_equal (st.st_uid, 1234);
+      assert_int_equal (st.st_gid, 4321);
+    }
+  after = tu_read (path, NULL);
+  assert_non_null (strstr (after, "\"n\": 1.50"));
+  assert_non_null (strstr (after, "\"added\": true"));
+  assert_int_equal (_entries (dir), 1); /* no temporary file left behind */
+  unlink (path);
+  rmdir (dir);
+}
+
+static void
+test_relative_name_with_directory (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *sub = xasprintf ("%s/sub", dir);
+  _cleanup_free_ char *path = xasprintf ("%s/sub/other.json", dir);
+  hs_spec_file f;
+  hs_error err = { 0 };
+
+  assert_int_equal (mkdir (sub, 0700), 0);
+  tu_write (path, _good, 0600);
+  assert_int_equal (_load (dir, "sub/other.json", &f, &err), 0);
+  assert_string_equal (f.path, path);
+  hs_spec_release (&f);
+  assert_int_equal (_load ("/nonexistent", path, &f, &err), 0); /* absolute name ignores dir */
+  hs_spec_release (&f);
+  unlink (path);
+  rmdir (sub);
+  rmdir (dir);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *content; /* NULL: see setup in the test */
+  const char *error;
+} _bad;
+
+static const _bad _bad_files[] = {
+  { "truncated", "{\"process\":{\"args\":[", "invalid JSON" },
+  { "not an object", "[1,2]", "top level is an array" },
+  { "duplicate key", "{\"process\":{},\"process\":{\"user\":{\"uid\":0}}}", "duplicate key `process`" },
+  { "empty", "", "invalid JSON" },
+  { "trailing garbage", "{} x", "invalid JSON" },
+};
+
+static void
+test_bad_content_is_refused_and_left_intact (void **state)
+{
+  for (size_t i = 0; i < HS_ARRAY_SIZE (_bad_files); i++)
+    {
+      _cleanup_free_ char *dir = tu_mkdtemp ();
+      _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+      _cleanup_free_ char *after = NULL;
+      hs_spec_file f;
+      hs_error err = { 0 };
+
+      print_message ("case: %s\n", _bad_files[i].name);
+      tu_write (path, _bad_files[i].content, 0644);
+      assert_true (_load (dir, "config.json", &f, &err) < 0);
+      if (strstr (err.msg, _bad_files[i].error) == NULL || strstr (err.msg, path) == NULL)
+        fail_msg ("%s: `%s` should name `%s` and say `%s`", _bad_files[i].name, err.msg, path, _bad_files[i].error);
+      after = tu_read (path, NULL);
+      assert_string_equal (after, _bad_files[i].content);
+      hs_error_release (&err);
+      unlink (path);
+      rmdir (dir);
+    }
+}
+
+static void
+test_symlink_fifo_directory_refused (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *target = xasprintf ("%s/real.json", dir);
+  _cleanup_free_ char *link = xasprintf ("%s/config.json", dir);
+  _cleanup_free_ char *fifo = xasprintf ("%s/fifo.json", dir);
+  _cleanup_free_ char *sub = xasprintf ("%s/dir.json", dir);
+  hs_spec_file f;
+  hs_error err = { 0 };
+
+  tu_write (target, _good, 0644);
+  assert_int_equal (symlink ("real.json", link), 0);
+  assert_true (_load (dir, "config.json", &f, &err) < 0);
+  assert_non_null (strstr (err.msg, "symbolic link"));
+  hs_error_release (&err);
+
+  assert_int_equal (mkfifo (fifo, 0600), 0);
+  assert_true (_load (dir, "fifo.json", &f, &err) < 0); /* and does not block */
+  assert_non_null (strstr (err.msg, "not a regular file"));
+  hs_error_release (&err);
+
+  assert_int_equal (mkdir (sub, 0700), 0);
+  assert_true (_load (dir, "dir.json", &f, &err) < 0);
+  hs_error_release (&err);
+
+  assert_true (_load (dir, "missing.json", &f, &err) < 0);
+  assert_non_null (strstr (err.msg, "No such file"));
+  hs_error_release (&err);
+
+  unlink (link);
+  unlink (target);
+  unlink (fifo);
+  rmdir (sub);
+  rmdir (dir);
+}
+
+static void
+test_oversized_refused (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+  size_t n = HS_JSON_MAX_BYTES + 16;
+  _cleanup_free_ char *big = xmalloc (n + 1);
+  hs_spec_file f;
+  hs_error err = { 0 };
+
+  memset (big, ' ', n);
+  big[0] = '{';
+  big[n - 1] = '}';
+  big[n] = '\0';
+  tu_write (path, big, 0644);
+  assert_true (_load (dir, "config.json", &f, &err) < 0);
+  assert_non_null (strstr (err.msg, "larger than"));
+  hs_error_release (&err);
+  unlink (path);
+  rmdir (dir);
+}
+
+static void
+test_failed_write_leaves_original (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+  hs_spec_file f;
+  hs_error err = { 0 };
+
+  tu_write (path, _good, 0644);
+  assert_int_equal (_load (dir, "config.json", &f, &err), 0);
+  hs_json_object_set (f.tree, "added", hs_json_new_bool (true));
+  /* Make the rename fail: config.json is now a non-empty directory. */
+  assert_int_equal (unlink (path), 0);
+  assert_int_equal (mkdir (path, 0700), 0);
+  {
+    _cleanup_free_ char *inner = xasprintf ("%s/x", path);
+    tu_write (inner, "x", 0600);
+    assert_true (hs_spec_save (&f, &err) < 0);
+    assert_non_null (strstr (err.msg, "rename"));
+    unlink (inner);
+  }
+  hs_spec_release (&f);
+  hs_error_release (&err);
+  rmdir (path);
+  assert_int_equal (_entries (dir), 0); /* the temporary file was removed */
+  rmdir (dir);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_roundtrip_keeps_mode_and_owner),
+    cmocka_unit_test (test_relative_name_with_directory),
+    cmocka_unit_test (test_bad_content_is_refused_and_left_intact),
+    cmocka_unit_test (test_symlink_fifo_directory_refused),
+    cmocka_unit_test (test_oversized_refused),
+    cmocka_unit_test (test_failed_write_leaves_original),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
