@@ -1,0 +1,7 @@
+#!/bin/bash
+# Configure and build hardshim in the source tree (idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x configure ] || ./autogen.sh >/dev/null
+[ -f Makefile ] || ./configure --prefix=/usr --sysconfdir=/etc --localstatedir=/var >/dev/null
+make -j"$(nproc)" >/dev/null

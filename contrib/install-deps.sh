@@ -1,0 +1,23 @@
+#!/bin/bash
+# Install what hardshim needs to build, run and test on Debian 12 (as root).
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential autoconf automake libtool pkg-config
+  libyajl-dev libseccomp-dev libcap-ng-dev libapparmor-dev libselinux1-dev
+  # run: the real runtimes, and busybox for the demo and test bundles
+  runc crun busybox-static
+  # test
+  libcmocka-dev bats jq python3 valgrind
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "hardshim: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
