@@ -178,6 +178,23 @@ _store (hs_cli *cli, enum _target target, const char *value)
     }
 }
 
+/* strconv.ParseBool's spellings: 1 true, 0 false, -1 neither. */
+static int
+_parse_bool (const char *v)
+{
+  static const char *const yes[] = { "1", "t", "T", "TRUE", "true", "True" };
+  static const char *const no[] = { "0", "f", "F", "FALSE", "false", "False" };
+
+  for (size_t k = 0; k < HS_ARRAY_SIZE (yes); k++)
+    {
+      if (strcmp (v, yes[k]) == 0)
+        return 1;
+      if (strcmp (v, no[k]) == 0)
+        return 0;
+    }
+  return -1;
+}
+
 /* Consume the option at argv[*i] (and its value); -EINVAL when unknown. */
 static int
 _take_option (const _option *table, int argc, char *const *argv, int *i, hs_cli *cli, bool *ret_help,
@@ -193,6 +210,15 @@ _take_option (const _option *table, int argc, char *const *argv, int *i, hs_cli 
       if (*i + 1 >= argc)
         return hs_error_set (err, EINVAL, "option `%s` needs a value", arg);
       value = argv[++*i];
+    }
+  if (o->arity == 0 && value != NULL)
+    {
+      /* Go's flag package: "--opt=false" switches a boolean off. */
+      int on = _parse_bool (value);
+      if (on < 0)
+        return hs_error_set (err, EINVAL, "invalid boolean value in `%s`", arg);
+      if (!on)
+        return 0;
     }
   if (o->target == T_HELP)
     *ret_help = true;
@@ -226,6 +252,9 @@ _parse_command (const _option *table, bool flags_after_args, int argc, char *con
         }
       if (!_is_option (arg))
         {
+          if (cli->id != NULL && flags_after_args)
+            return hs_error_set (err, EINVAL, "`%s` takes one container id, got `%s` and `%s`: refused", cli->command,
+                                 cli->id, arg);
           if (cli->id == NULL)
             cli->id = arg;
           if (!flags_after_args)

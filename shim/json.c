@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
@@ -19,6 +20,46 @@ void
 hs_json_freep (hs_json *v)
 {
   hs_json_free (*v);
+}
+
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
+ * U+10FFFF.  yajl checks only the shape of the bytes, and the runtime may
+ * read a malformed string differently from hardshim. */
+static int
+_check_utf8 (const unsigned char *s, size_t len, hs_error *err)
+{
+  size_t i = 0;
+
+  while (i < len)
+    {
+      unsigned char c = s[i];
+      size_t n;
+      uint32_t cp, min;
+
+      if (c < 0x80)
+        {
+          i++;
+          continue;
+        }
+      if ((c & 0xe0) == 0xc0)
+        n = 1, cp = c & 0x1f, min = 0x80;
+      else if ((c & 0xf0) == 0xe0)
+        n = 2, cp = c & 0x0f, min = 0x800;
+      else if ((c & 0xf8) == 0xf0)
+        n = 3, cp = c & 0x07, min = 0x10000;
+      else
+        return hs_error_set (err, EINVAL, "invalid JSON: invalid UTF-8 at byte %zu", i);
+      for (size_t k = 1; k <= n; k++)
+        {
+          if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+            return hs_error_set (err, EINVAL, "invalid JSON: invalid UTF-8 at byte %zu", i);
+          cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return hs_error_set (err, EINVAL, "invalid JSON: invalid UTF-8 at byte %zu", i);
+      i += n + 1;
+    }
+  return 0;
 }
 
 /* Nesting depth of the document, counted before yajl builds a tree, so
@@ -44,6 +85,8 @@ _check_depth (const char *text, size_t len, hs_error *err)
         }
       if (c == '"')
         in_string = true;
+      else if (c == '/')
+        return hs_error_set (err, EINVAL, "invalid JSON: comments are not allowed");
       else if (c == '{' || c == '[')
         {
           if (++depth > HS_JSON_MAX_DEPTH)
@@ -105,7 +148,9 @@ hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err)
     return hs_error_set (err, EFBIG, "larger than %u bytes", HS_JSON_MAX_BYTES);
   if (memchr (text, '\0', len) != NULL)
     return hs_error_set (err, EINVAL, "invalid JSON: NUL byte");
-  r = _check_depth (text, len, err);
+  r = _check_utf8 ((const unsigned char *) text, len, err);
+  if (r == 0)
+    r = _check_depth (text, len, err);
   if (r < 0)
     return r;
 
@@ -214,7 +259,8 @@ hs_json_get_uint (hs_json v, uint64_t max, uint64_t *ret)
     {
       if (*p < '0' || *p > '9')
         return -EINVAL;
-      if (n > (max - (uint64_t) (*p - '0')) / 10)
+      uint64_t d = (uint64_t) (*p - '0');
+      if (d > max || n > (max - d) / 10)
         return -ERANGE;
       n = n * 10 + (uint64_t) (*p - '0');
     }
@@ -260,6 +306,19 @@ hs_json_new_string (const char *s)
 {
   hs_json v = _new (yajl_t_string);
   v->u.string = xstrdup (s);
+  return v;
+}
+
+hs_json
+hs_json_new_string_printf (const char *fmt, ...)
+{
+  hs_json v = _new (yajl_t_string);
+  va_list ap;
+
+  va_start (ap, fmt);
+  if (vasprintf (&v->u.string, fmt, ap) < 0)
+    abort ();
+  va_end (ap);
   return v;
 }
 

@@ -30,12 +30,14 @@ int hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_er
 
 /* Lookups: NULL when obj is not an object or has no such key. */
 hs_json hs_json_get (hs_json obj, const char *key);
-/* Integer value of a number that holds a whole number in [0, max]; -EINVAL otherwise. */
+/* Integer value of a number written as a whole number in [0, max];
+ * -EINVAL when it is not one, -ERANGE when it exceeds max. */
 int hs_json_get_uint (hs_json v, uint64_t max, uint64_t *ret);
 /* A human-readable name of v's type, for error messages. */
 const char *hs_json_type_name (hs_json v);
 
 hs_json hs_json_new_string (const char *s);
+hs_json hs_json_new_string_printf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 hs_json hs_json_new_bool (bool b);
 hs_json hs_json_new_uint (uint64_t n);
 hs_json hs_json_new_null (void);

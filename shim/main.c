@@ -121,7 +121,9 @@ main (int argc, char **argv)
 
   if (_passes_through (&cli))
     {
-      hs_runtime_exec (hs_runtime_default (), argc, argv, &err);
+      runtime = hs_runtime_default ();
+      if (hs_runtime_check (runtime, &err) == 0)
+        hs_runtime_exec (runtime, argv, &err);
       return _fail (&cli, &err);
     }
 
@@ -130,9 +132,11 @@ main (int argc, char **argv)
     return _fail (&cli, &err);
   r = hs_runtime_choose (&policy, &runtime, &err);
   if (r == 0)
+    r = hs_runtime_check (runtime, &err);
+  if (r == 0)
     r = _harden_file (&cli, &policy, &err);
   if (r == 0)
-    hs_runtime_exec (runtime, argc, argv, &err);
+    hs_runtime_exec (runtime, argv, &err);
   hs_policy_release (&policy);
   return _fail (&cli, &err);
 }

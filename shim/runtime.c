@@ -30,18 +30,22 @@ hs_runtime_choose (const hs_policy *policy, const char **ret, hs_error *err)
 }
 
 int
-hs_runtime_exec (const char *runtime, int argc, char **argv, hs_error *err)
+hs_runtime_check (const char *runtime, hs_error *err)
 {
   struct stat self, target;
 
-  (void) argc;
   if (runtime[0] != '/')
     return hs_error_set (err, EINVAL, "runtime `%s` is not an absolute path", runtime);
   if (stat (runtime, &target) < 0)
     return hs_error_sys (err, errno, "runtime `%s`", runtime);
   if (stat ("/proc/self/exe", &self) == 0 && self.st_dev == target.st_dev && self.st_ino == target.st_ino)
     return hs_error_set (err, ELOOP, "runtime `%s` is hardshim itself: refusing to call myself", runtime);
+  return 0;
+}
 
+int
+hs_runtime_exec (const char *runtime, char **argv, hs_error *err)
+{
   argv[0] = (char *) runtime;
   execv (runtime, argv);
   return hs_error_sys (err, errno, "execute runtime `%s`", runtime);

@@ -14,8 +14,11 @@ const char *hs_runtime_default (void);
  * `start`, `kill` and `delete` would then go to another runtime than `create`. */
 int hs_runtime_choose (const hs_policy *policy, const char **ret, hs_error *err);
 
-/* execv(runtime, argv with argv[0] replaced); returns only on failure.
- * Refuses a relative path and hardshim itself (loop guard). */
-int hs_runtime_exec (const char *runtime, int argc, char **argv, hs_error *err);
+/* An absolute path to something that exists and is not hardshim itself
+ * (loop guard). */
+int hs_runtime_check (const char *runtime, hs_error *err);
+
+/* execv(runtime, argv with argv[0] replaced); returns only on failure. */
+int hs_runtime_exec (const char *runtime, char **argv, hs_error *err);
 
 #endif

@@ -12,6 +12,7 @@ contrib/build.sh || exit 1
 make check VERBOSE=1 >tests/check.out 2>&1
 status=$?
 cat tests/check.out
+make check-valgrind || status=1
 
 # Count individual test cases: cmocka's "[ OK ]"/"[ FAILED ]" lines and bats' TAP lines.
 pass=$(grep -hE '^\[       OK \]|^ok [0-9]+' tests/unit/*.log tests/integration/*.log 2>/dev/null | grep -vc '# skip')

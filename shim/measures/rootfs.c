@@ -51,16 +51,24 @@ _dest_len (const char *dest)
   return n;
 }
 
+/* runc gives a new tmpfs the mode of the directory it covers (0755 for
+ * /run in most images), so mode=1777 alone does not make it writable: the
+ * tmpfs is also owned by the process user the "user" measure decided. */
 static hs_json
-_tmpfs_mount (const char *dest)
+_tmpfs_mount (const char *dest, hs_json owner)
 {
   hs_json m = hs_json_new_object (), opts = hs_json_new_array ();
+  hs_json uid = hs_json_get (owner, "uid"), gid = hs_json_get (owner, "gid");
 
   hs_json_object_set (m, "destination", hs_json_new_string (dest));
   hs_json_object_set (m, "type", hs_json_new_string ("tmpfs"));
   hs_json_object_set (m, "source", hs_json_new_string ("tmpfs"));
   for (size_t i = 0; i < HS_ARRAY_SIZE (_tmpfs_options); i++)
     hs_json_array_append (opts, hs_json_new_string (_tmpfs_options[i]));
+  if (YAJL_IS_NUMBER (uid))
+    hs_json_array_append (opts, hs_json_new_string_printf ("uid=%s", uid->u.number.r));
+  if (YAJL_IS_NUMBER (gid))
+    hs_json_array_append (opts, hs_json_new_string_printf ("gid=%s", gid->u.number.r));
   hs_json_object_set (m, "options", opts);
   return m;
 }
@@ -86,7 +94,7 @@ _tmpfs (hs_measure_ctx *ctx, hs_json mounts, const char *dest, hs_error *err)
         at = i;
     }
 
-  hs_json_array_insert (mounts, at, _tmpfs_mount (dest));
+  hs_json_array_insert (mounts, at, _tmpfs_mount (dest, hs_json_get (ctx->process, "user")));
   _cleanup_free_ char *path = xasprintf ("/mounts/%zu", at);
   hs_measure_record (ctx, false, path, "added", NULL, mounts->u.array.values[at]);
   return 0;

@@ -1,1 +1,553 @@
-int main(void){return 0;}
+/* hs_json: parsing limits, round trips that lose nothing, and the tree
+ * editing helpers.  Everything is freed: this runs under valgrind. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "json.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every mismatch of a table is printed, so that one run shows all failing cases. */
+static int _failures;
+
+#define CASE_FAIL(...)                                                                                                 \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      print_error (__VA_ARGS__);                                                                                       \
+      _failures++;                                                                                                     \
+    }                                                                                                                  \
+  while (0)
+
+static hs_json
+_parse (const char *text)
+{
+  hs_json v = NULL;
+  hs_error err = { 0 };
+
+  if (hs_json_parse (text, strlen (text), &v, &err) < 0)
+    fail_msg ("cannot parse test JSON `%s`: %s", text, err.msg);
+  assert_null (err.msg);
+  return v;
+}
+
+static char *
+_generate (hs_json v)
+{
+  char *out = NULL;
+  size_t len = 0;
+  hs_error err = { 0 };
+
+  assert_int_equal (hs_json_generate (v, false, &out, &len, &err), 0);
+  assert_null (err.msg);
+  assert_non_null (out);
+  assert_int_equal (strlen (out), len);
+  return out;
+}
+
+static void
+_assert_generates (hs_json v, const char *expected)
+{
+  char *out = _generate (v);
+  assert_string_equal (out, expected);
+  free (out);
+}
+
+/* "[[[...]]]" or {"a":{"a":...}} nested depth levels deep. */
+static char *
+_nested (int depth, bool objects)
+{
+  size_t cap = (size_t)depth * 6 + 16, len = 0;
+  char *s = xmalloc (cap);
+
+  for (int i = 0; i < depth; i++)
+    len += (size_t)snprintf (s + len, cap - len, "%s", objects ? "{\"a\":" : "[");
+  len += (size_t)snprintf (s + len, cap - len, "1");
+  for (int i = 0; i < depth; i++)
+    len += (size_t)snprintf (s + len, cap - len, "%s", objects ? "}" : "]");
+  return s;
+}
+
+/* ---- round trips ---------------------------------------------------------- */
+
+typedef struct roundtrip_case
+{
+  const char *name;
+  const char *input;
+  const char *output; /* compact output; NULL: the same as input */
+} roundtrip_case;
+
+static const roundtrip_case _roundtrip_cases[] = {
+  { "unknown keys and key order survive",
+    "{\"ociVersion\":\"1.0.2\",\"zzz.unknown\":{\"b\":1,\"a\":[true,false,null]},\"process\":{\"args\":[\"sh\"]},"
+    "\"annotations\":{}}",
+    NULL },
+  { "keys are not sorted", "{\"z\":1,\"y\":2,\"x\":{\"c\":3,\"b\":4,\"a\":5}}", NULL },
+  { "number text is kept", "[1.0,1e3,1E+3,18446744073709551616,-0,-0.0,0.10,123456789012345678901234567890]", NULL },
+  { "numbers as values keep their text", "{\"uid\":1.0,\"big\":18446744073709551616,\"neg\":-0,\"exp\":1e3}", NULL },
+  { "insignificant white space goes", " {\n\t\"a\" : [ 1.0 , 2 ] ,\r\n \"b\" : { } }\n", "{\"a\":[1.0,2],\"b\":{}}" },
+  { "strings with escapes", "[\"a\\\"b\\\\c\\n\\t\"]", NULL },
+  { "unicode escape becomes UTF-8", "[\"\\u00e9\"]", "[\"\xc3\xa9\"]" },
+  { "UTF-8 is kept", "[\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"]", NULL },
+  { "top-level scalar", "\"x\"", NULL },
+  { "empty containers", "[{},[],\"\"]", NULL },
+  { "brackets inside strings are not nesting", "{\"[[[\":\"{{{\",\"]]]\":\"}}}\"}", NULL },
+};
+
+static void
+test_roundtrip (void **state)
+{
+  _failures = 0;
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_roundtrip_cases); c++)
+    {
+      const roundtrip_case *t = &_roundtrip_cases[c];
+      const char *expected = t->output ? t->output : t->input;
+      hs_json v = NULL, again = NULL;
+      hs_error err = { 0 };
+      char *out = NULL, *pretty = NULL, *out2 = NULL;
+
+      if (hs_json_parse (t->input, strlen (t->input), &v, &err) < 0)
+        {
+          CASE_FAIL ("case `%s`: cannot parse: %s\n", t->name, err.msg);
+          hs_error_release (&err);
+          continue;
+        }
+      out = _generate (v);
+      if (strcmp (out, expected) != 0)
+        CASE_FAIL ("case `%s`: generated `%s`, expected `%s`\n", t->name, out, expected);
+
+      /* Pretty output is the same document. */
+      assert_int_equal (hs_json_generate (v, true, &pretty, NULL, &err), 0);
+      assert_int_equal (hs_json_parse (pretty, strlen (pretty), &again, &err), 0);
+      out2 = _generate (again);
+      if (strcmp (out2, expected) != 0)
+        CASE_FAIL ("case `%s`: pretty output reads back as `%s`, expected `%s`\n", t->name, out2, expected);
+
+      free (out);
+      free (out2);
+      free (pretty);
+      hs_json_free (v);
+      hs_json_free (again);
+      hs_error_release (&err);
+    }
+  assert_int_equal (_failures, 0);
+}
+
+/* ---- parsing: what is accepted and what is refused ------------------------ */
+
+typedef struct parse_case
+{
+  const char *name;
+  const char *text;
+  size_t len;        /* 0: strlen (text) */
+  const char *error; /* substring of the message; NULL: must parse */
+} parse_case;
+
+#define D64 "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+#define C64 "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+
+static const parse_case _parse_cases[] = {
+  /* duplicate keys */
+  { "duplicate key", "{\"a\":1,\"a\":2}", 0, "duplicate key `a`" },
+  { "duplicate key, not adjacent", "{\"a\":1,\"b\":2,\"a\":1}", 0, "duplicate key `a`" },
+  { "duplicate key nested in an object", "{\"x\":{\"y\":{\"k\":1,\"k\":{}}}}", 0, "duplicate key `k`" },
+  { "duplicate key nested in an array", "{\"x\":[1,{\"k\":1,\"k\":2}]}", 0, "duplicate key `k`" },
+  { "duplicate key at the top of an array", "[{\"k\":true,\"k\":true}]", 0, "duplicate key `k`" },
+  { "same key in sibling objects is fine", "[{\"k\":1},{\"k\":2}]", 0, NULL },
+  { "same key at different levels is fine", "{\"k\":{\"k\":{\"k\":1}}}", 0, NULL },
+
+  /* depth */
+  { "depth 64 of arrays", D64 C64, 0, NULL },
+  { "depth 65 of arrays", "[" D64 C64 "]", 0, "nesting" },
+  { "depth 65, unclosed", "[" D64, 0, "nesting" },
+  { "depth 64 with brackets in strings", D64 "\"[[[[{{{{\"" C64, 0, NULL },
+  { "escaped quote does not end a string", D64 "\"\\\"[[[[\"" C64, 0, NULL },
+  { "escaped backslash ends before the quote", "[\"\\\\\"," D64 C64 "]", 0, "nesting" },
+  /* yajl_tree_parse accepts comments: they must not hide nesting from the cap. */
+  { "quote in a comment does not hide nesting", "[/*\"*/" D64 C64 "]", 0, "" },
+  { "brackets in a comment do not hide nesting", "/*]]]]*/[" D64 C64 "]", 0, "" },
+
+  /* bytes */
+  { "NUL byte", "{\"a\":\"x\0y\"}", 11, "NUL" },
+  { "NUL byte after the document", "{}\0", 3, "NUL" },
+  { "invalid UTF-8: 0xff", "[\"\xff\"]", 0, "invalid JSON" },
+  { "invalid UTF-8: lone continuation byte", "[\"a\x80\"]", 0, "invalid JSON" },
+  { "invalid UTF-8: truncated sequence", "[\"\xc3\"]", 0, "invalid JSON" },
+  { "invalid UTF-8 in a key", "{\"\xc3\x28\":1}", 0, "invalid JSON" },
+  { "invalid UTF-8: overlong '/'", "[\"\xc0\xaf\"]", 0, "" },
+  { "invalid UTF-8: encoded surrogate", "[\"\xed\xa0\x80\"]", 0, "" },
+  { "invalid UTF-8: above U+10FFFF", "[\"\xf4\x90\x80\x80\"]", 0, "" },
+
+  /* syntax */
+  { "truncated object", "{\"a\":", 0, "invalid JSON: " },
+  { "truncated string", "{\"a\":\"xy", 0, "invalid JSON: " },
+  { "truncated array", "[1,2", 0, "invalid JSON: " },
+  { "empty text", "", 0, "invalid JSON" },
+  { "trailing garbage", "{} x", 0, "invalid JSON" },
+  { "two documents", "{}{}", 0, "invalid JSON" },
+  { "trailing comma", "[1,]", 0, "invalid JSON" },
+  { "single quotes", "{'a':1}", 0, "invalid JSON" },
+};
+
+static void
+test_parse_table (void **state)
+{
+  _failures = 0;
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_parse_cases); c++)
+    {
+      const parse_case *t = &_parse_cases[c];
+      size_t len = t->len ? t->len : strlen (t->text);
+      hs_json v = NULL;
+      hs_error err = { 0 };
+      int r = hs_json_parse (t->text, len, &v, &err);
+
+      if (t->error == NULL)
+        {
+          if (r != 0)
+            CASE_FAIL ("case `%s`: refused: %s\n", t->name, err.msg ? err.msg : "(no message)");
+          else if (v == NULL)
+            CASE_FAIL ("case `%s`: no tree\n", t->name);
+        }
+      else
+        {
+          if (r >= 0)
+            CASE_FAIL ("case `%s`: accepted, expected an error with `%s`\n", t->name, t->error);
+          else if (err.msg == NULL || strstr (err.msg, t->error) == NULL)
+            CASE_FAIL ("case `%s`: message `%s` does not mention `%s`\n", t->name, err.msg ? err.msg : "(null)",
+                       t->error);
+          else if (r != -err.code)
+            CASE_FAIL ("case `%s`: returned %d but err.code is %d\n", t->name, r, err.code);
+          if (r < 0 && v != NULL)
+            CASE_FAIL ("case `%s`: a tree was returned on failure\n", t->name);
+        }
+      hs_json_free (v);
+      hs_error_release (&err);
+    }
+  assert_int_equal (_failures, 0);
+}
+
+/* Nesting of objects counts like nesting of arrays. */
+static void
+test_depth_objects (void **state)
+{
+  char *ok = _nested (HS_JSON_MAX_DEPTH, true), *deep = _nested (HS_JSON_MAX_DEPTH + 1, true);
+  hs_json v = NULL;
+  hs_error err = { 0 };
+
+  assert_int_equal (hs_json_parse (ok, strlen (ok), &v, &err), 0);
+  hs_json_free (v);
+  v = NULL;
+  assert_true (hs_json_parse (deep, strlen (deep), &v, &err) < 0);
+  assert_null (v);
+  assert_non_null (strstr (err.msg, "nesting"));
+  hs_error_release (&err);
+  free (ok);
+  free (deep);
+}
+
+/* The size cap: HS_JSON_MAX_BYTES parses, one byte more does not. */
+static void
+test_max_bytes (void **state)
+{
+  size_t n = HS_JSON_MAX_BYTES + 1;
+  char *text = xmalloc (n + 1);
+  hs_json v = NULL;
+  hs_error err = { 0 };
+
+  /* A single JSON string of exactly HS_JSON_MAX_BYTES bytes. */
+  memset (text, 'a', n);
+  text[0] = '"';
+  text[HS_JSON_MAX_BYTES - 1] = '"';
+  text[HS_JSON_MAX_BYTES] = '\0';
+  assert_int_equal (hs_json_parse (text, HS_JSON_MAX_BYTES, &v, &err), 0);
+  assert_null (err.msg);
+  assert_int_equal (strlen (v->u.string), HS_JSON_MAX_BYTES - 2);
+  hs_json_free (v);
+  v = NULL;
+
+  /* One byte more (a trailing space, still valid JSON) is refused. */
+  text[HS_JSON_MAX_BYTES] = ' ';
+  text[n] = '\0';
+  assert_int_equal (hs_json_parse (text, n, &v, &err), -EFBIG);
+  assert_null (v);
+  assert_non_null (strstr (err.msg, "larger than"));
+  hs_error_release (&err);
+  free (text);
+}
+
+/* ---- hs_json_get_uint ----------------------------------------------------- */
+
+typedef struct uint_case
+{
+  const char *name;
+  const char *json; /* an array holding the value */
+  uint64_t max;
+  bool ok;
+  uint64_t value;
+} uint_case;
+
+static const uint_case _uint_cases[] = {
+  { "65534", "[65534]", UINT32_MAX, true, 65534 },
+  { "zero", "[0]", UINT32_MAX, true, 0 },
+  { "max itself", "[4294967294]", UINT32_MAX - 1, true, 4294967294u },
+  { "one above max", "[4294967295]", UINT32_MAX - 1, false, 0 },
+  { "far above max", "[99999999999]", UINT32_MAX, false, 0 },
+  { "UINT64_MAX", "[18446744073709551615]", UINT64_MAX, true, UINT64_MAX },
+  { "above UINT64_MAX", "[18446744073709551616]", UINT64_MAX, false, 0 },
+  { "far above UINT64_MAX", "[184467440737095516160]", UINT64_MAX, false, 0 },
+  { "small max: equal", "[5]", 5, true, 5 },
+  { "small max: one digit above", "[6]", 5, false, 0 },
+  { "small max: 7 > 5", "[7]", 5, false, 0 },
+  { "max 0: 9", "[9]", 0, false, 0 },
+  { "max 0: 0", "[0]", 0, true, 0 },
+  { "max 10: 10", "[10]", 10, true, 10 },
+  { "max 10: 11", "[11]", 10, false, 0 },
+  { "fraction 65534.0", "[65534.0]", UINT32_MAX, false, 0 },
+  { "fraction 1.5", "[1.5]", UINT32_MAX, false, 0 },
+  { "negative", "[-1]", UINT32_MAX, false, 0 },
+  { "negative zero", "[-0]", UINT32_MAX, false, 0 },
+  { "exponent 1e3", "[1e3]", UINT32_MAX, false, 0 },
+  { "exponent 6.5534e4", "[6.5534e4]", UINT32_MAX, false, 0 },
+  { "a string", "[\"65534\"]", UINT32_MAX, false, 0 },
+  { "a boolean", "[true]", UINT32_MAX, false, 0 },
+  { "null", "[null]", UINT32_MAX, false, 0 },
+  { "an object", "[{}]", UINT32_MAX, false, 0 },
+};
+
+static void
+test_get_uint (void **state)
+{
+  _failures = 0;
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_uint_cases); c++)
+    {
+      const uint_case *t = &_uint_cases[c];
+      hs_json arr = _parse (t->json);
+      uint64_t n = 424242;
+      int r = hs_json_get_uint (arr->u.array.values[0], t->max, &n);
+
+      if (t->ok && (r != 0 || n != t->value))
+        CASE_FAIL ("case `%s`: returned %d with %" PRIu64 ", expected %" PRIu64 "\n", t->name, r, n, t->value);
+      if (!t->ok && r >= 0)
+        CASE_FAIL ("case `%s`: accepted as %" PRIu64 " (max %" PRIu64 ")\n", t->name, n, t->max);
+      if (!t->ok && r < 0 && n != 424242)
+        CASE_FAIL ("case `%s`: output changed on failure\n", t->name);
+      hs_json_free (arr);
+    }
+  assert_int_equal (_failures, 0);
+}
+
+static void
+test_get_uint_missing (void **state)
+{
+  uint64_t n = 7;
+
+  assert_true (hs_json_get_uint (NULL, UINT64_MAX, &n) < 0);
+  assert_int_equal (n, 7);
+}
+
+/* ---- lookups and constructors --------------------------------------------- */
+
+static void
+test_get (void **state)
+{
+  hs_json v = _parse ("{\"a\":1,\"b\":{\"c\":\"x\"},\"\":null}");
+
+  assert_non_null (hs_json_get (v, "a"));
+  assert_string_equal (hs_json_get (hs_json_get (v, "b"), "c")->u.string, "x");
+  assert_true (YAJL_IS_NULL (hs_json_get (v, "")));
+  assert_null (hs_json_get (v, "c"));
+  assert_null (hs_json_get (hs_json_get (v, "a"), "a"));
+  assert_null (hs_json_get (NULL, "a"));
+  assert_string_equal (hs_json_type_name (hs_json_get (v, "b")), "an object");
+  assert_string_equal (hs_json_type_name (hs_json_get (v, "nope")), "missing");
+  hs_json_free (v);
+}
+
+static void
+test_constructors (void **state)
+{
+  hs_json o = hs_json_new_object ();
+  uint64_t n = 0;
+
+  hs_json_object_set (o, "s", hs_json_new_string ("a\"b"));
+  hs_json_object_set (o, "t", hs_json_new_bool (true));
+  hs_json_object_set (o, "f", hs_json_new_bool (false));
+  hs_json_object_set (o, "n", hs_json_new_null ());
+  hs_json_object_set (o, "max", hs_json_new_uint (UINT64_MAX));
+  hs_json_object_set (o, "zero", hs_json_new_uint (0));
+  hs_json_object_set (o, "a", hs_json_new_array ());
+  hs_json_object_set (o, "o", hs_json_new_object ());
+  _assert_generates (
+      o,
+      "{\"s\":\"a\\\"b\",\"t\":true,\"f\":false,\"n\":null,\"max\":18446744073709551615,\"zero\":0,\"a\":[],\"o\":{}}");
+  assert_int_equal (hs_json_get_uint (hs_json_get (o, "max"), UINT64_MAX, &n), 0);
+  assert_true (n == UINT64_MAX);
+  hs_json_free (o);
+}
+
+/* ---- editing -------------------------------------------------------------- */
+
+static void
+test_object_set (void **state)
+{
+  hs_json v = _parse ("{\"a\":{\"deep\":[1,2,3]},\"b\":2}");
+
+  /* Replacing keeps the key's place and frees the old value (valgrind). */
+  hs_json_object_set (v, "a", hs_json_new_string ("x"));
+  assert_int_equal (v->u.object.len, 2);
+  _assert_generates (v, "{\"a\":\"x\",\"b\":2}");
+
+  /* A new key goes at the end. */
+  hs_json_object_set (v, "c", hs_json_new_bool (false));
+  assert_int_equal (v->u.object.len, 3);
+  _assert_generates (v, "{\"a\":\"x\",\"b\":2,\"c\":false}");
+
+  hs_json_object_set (v, "b", hs_json_new_null ());
+  _assert_generates (v, "{\"a\":\"x\",\"b\":null,\"c\":false}");
+
+  /* An empty object grows. */
+  hs_json_object_set (v, "o", hs_json_new_object ());
+  hs_json_object_set (hs_json_get (v, "o"), "k", hs_json_new_uint (7));
+  _assert_generates (v, "{\"a\":\"x\",\"b\":null,\"c\":false,\"o\":{\"k\":7}}");
+  hs_json_free (v);
+}
+
+typedef struct array_case
+{
+  const char *name;
+  const char *input;
+  bool insert; /* else remove */
+  size_t index;
+  const char *output;
+} array_case;
+
+static const array_case _array_cases[] = {
+  { "insert at 0", "[1,2,3]", true, 0, "[\"x\",1,2,3]" },
+  { "insert in the middle", "[1,2,3]", true, 1, "[1,\"x\",2,3]" },
+  { "insert before the last", "[1,2,3]", true, 2, "[1,2,\"x\",3]" },
+  { "insert at len appends", "[1,2,3]", true, 3, "[1,2,3,\"x\"]" },
+  { "insert into empty", "[]", true, 0, "[\"x\"]" },
+  { "remove the first", "[1,2,3]", false, 0, "[2,3]" },
+  { "remove the middle", "[1,{\"a\":[1]},3]", false, 1, "[1,3]" },
+  { "remove the last", "[1,2,3]", false, 2, "[1,2]" },
+  { "remove the only one", "[{\"a\":\"b\"}]", false, 0, "[]" },
+};
+
+static void
+test_array_edit (void **state)
+{
+  _failures = 0;
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_array_cases); c++)
+    {
+      const array_case *t = &_array_cases[c];
+      hs_json arr = _parse (t->input);
+      size_t len = arr->u.array.len;
+      char *out;
+
+      if (t->insert)
+        hs_json_array_insert (arr, t->index, hs_json_new_string ("x"));
+      else
+        hs_json_array_remove (arr, t->index);
+      out = _generate (arr);
+      if (strcmp (out, t->output) != 0)
+        CASE_FAIL ("case `%s`: got `%s`, expected `%s`\n", t->name, out, t->output);
+      if (arr->u.array.len != (t->insert ? len + 1 : len - 1))
+        CASE_FAIL ("case `%s`: length %zu\n", t->name, arr->u.array.len);
+      free (out);
+      hs_json_free (arr);
+    }
+  assert_int_equal (_failures, 0);
+}
+
+static void
+test_array_append_and_has_string (void **state)
+{
+  hs_json arr = hs_json_new_array ();
+
+  hs_json_array_append (arr, hs_json_new_string ("CAP_CHOWN"));
+  hs_json_array_append (arr, hs_json_new_uint (1));
+  hs_json_array_insert (arr, 1, hs_json_new_string ("CAP_KILL"));
+  _assert_generates (arr, "[\"CAP_CHOWN\",\"CAP_KILL\",1]");
+  assert_true (hs_json_array_has_string (arr, "CAP_KILL"));
+  assert_false (hs_json_array_has_string (arr, "1"));
+  assert_false (hs_json_array_has_string (arr, "CAP_KIL"));
+  assert_false (hs_json_array_has_string (NULL, "CAP_KILL"));
+  hs_json_free (arr);
+}
+
+static void
+test_copy (void **state)
+{
+  const char *text = "{\"a\":[1.0,{\"b\":\"s\",\"c\":[true,null,-0]}],\"n\":18446744073709551616,\"e\":{}}";
+  hs_json v = _parse (text);
+  hs_json c = hs_json_copy (v);
+  hs_json a, ca;
+
+  assert_non_null (c);
+  assert_ptr_not_equal (c, v);
+  _assert_generates (c, text);
+
+  /* Nothing is shared. */
+  a = hs_json_get (v, "a");
+  ca = hs_json_get (c, "a");
+  assert_ptr_not_equal (a, ca);
+  assert_ptr_not_equal (a->u.array.values[0]->u.number.r, ca->u.array.values[0]->u.number.r);
+  assert_ptr_not_equal (hs_json_get (a->u.array.values[1], "b")->u.string,
+                        hs_json_get (ca->u.array.values[1], "b")->u.string);
+  assert_ptr_not_equal (v->u.object.keys[0], c->u.object.keys[0]);
+
+  /* Editing the original leaves the copy alone, and the other way round. */
+  hs_json_array_remove (a, 1);
+  hs_json_object_set (v, "n", hs_json_new_uint (1));
+  _assert_generates (c, text);
+  hs_json_object_set (c, "new", hs_json_new_null ());
+  _assert_generates (v, "{\"a\":[1.0],\"n\":1,\"e\":{}}");
+
+  /* Freeing the original leaves the copy valid. */
+  hs_json_free (v);
+  _assert_generates (
+      c, "{\"a\":[1.0,{\"b\":\"s\",\"c\":[true,null,-0]}],\"n\":18446744073709551616,\"e\":{},\"new\":null}");
+  hs_json_free (c);
+
+  assert_null (hs_json_copy (NULL));
+}
+
+static void
+test_free_null (void **state)
+{
+  hs_json v = NULL;
+
+  hs_json_free (NULL);
+  hs_json_freep (&v);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_roundtrip),
+    cmocka_unit_test (test_parse_table),
+    cmocka_unit_test (test_depth_objects),
+    cmocka_unit_test (test_max_bytes),
+    cmocka_unit_test (test_get_uint),
+    cmocka_unit_test (test_get_uint_missing),
+    cmocka_unit_test (test_get),
+    cmocka_unit_test (test_constructors),
+    cmocka_unit_test (test_object_set),
+    cmocka_unit_test (test_array_edit),
+    cmocka_unit_test (test_array_append_and_has_string),
+    cmocka_unit_test (test_copy),
+    cmocka_unit_test (test_free_null),
+  };
+
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

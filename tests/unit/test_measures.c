@@ -221,7 +221,7 @@ static const _case _cases[] = {
     "{\"process\":{},\"root\":{\"path\":\"rootfs\",\"readonly\":false},\"mounts\":[{\"destination\":\"/proc\"}]}",
     { "\"root\":{\"path\":\"rootfs\",\"readonly\":true}",
       "{\"destination\":\"/proc\"},{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":"
-      "[\"nosuid\",\"nodev\",\"mode=1777\"]},{\"destination\":\"/run\"",
+      "[\"nosuid\",\"nodev\",\"mode=1777\",\"uid=65534\",\"gid=65534\"]},{\"destination\":\"/run\"",
       "\"maskedPaths\":[\"/proc/acpi\"", "\"readonlyPaths\":[\"/proc/bus\"" },
     { "\"path\":\"/root/readonly\",\"action\":\"changed\",\"before\":false,\"after\":true",
       "\"path\":\"/mounts/1\",\"action\":\"added\"" },
@@ -233,7 +233,7 @@ static const _case _cases[] = {
     "{\"process\":{},\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/proc\"},{\"destination\":\"/run/"
     "secrets\"}]}",
     { "{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"nodev\",\"mode="
-      "1777\"]},{\"destination\":\"/run/secrets\"}" },
+      "1777\",\"uid=65534\",\"gid=65534\"]},{\"destination\":\"/run/secrets\"}" },
     { "\"path\":\"/mounts/1\",\"action\":\"added\",\"before\":null,\"after\":{\"destination\":\"/run\"" },
     NULL },
   { "policy can keep the root writable", "{\"rootfs\":{\"readonly\":false,\"tmpfs\":[]}}", false,

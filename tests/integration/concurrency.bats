@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# Many hardshim create at once share one journal: every record arrives,
+# whole, and the records of one create stay together.
+
+load helpers
+
+N=20
+
+setup() {
+	common_setup
+}
+
+teardown() {
+	common_teardown
+}
+
+@test "concurrency: $N parallel creates, one journal, no lost or interleaved records" {
+	bundle proto sleep 60 >/dev/null
+	for i in $(seq "$N"); do
+		cp -a "$T/proto" "$T/c$i"
+	done
+
+	# Records one create writes for this spec, counted without a container
+	# (the "runtime" is true(1)).
+	cp -a "$T/proto" "$T/ref"
+	JOURNAL=$T/ref.jsonl HARDSHIM_POLICY=$T/ref-policy.json write_policy '{}'
+	HARDSHIM_RUNTIME=/bin/true HARDSHIM_POLICY=$T/ref-policy.json "$HS" create -b "$T/ref" "$(new_id ref)"
+	[ ! -e "$JOURNAL" ]
+	k=$(journal_valid "$T/ref.jsonl")
+	[ "$k" -ge 4 ]
+	runc_gone "$(new_id ref)"
+
+	for i in $(seq "$N"); do
+		(
+			rc=0
+			"$HS" create -b "$T/c$i" "$(new_id "c$i")" >"$T/c$i.out" 2>"$T/c$i.err" </dev/null || rc=$?
+			echo "$rc" >"$T/c$i.rc"
+		) &
+	done
+	wait
+
+	for i in $(seq "$N"); do
+		cat "$T/c$i.err"
+		[ "$(cat "$T/c$i.rc")" = 0 ]
+		[ ! -s "$T/c$i.out" ]
+		[ ! -s "$T/c$i.err" ]
+		[ "$(state_status "$(new_id "c$i")")" = created ]
+	done
+
+	lines=$(journal_valid)
+	[ "$lines" -eq $((N * k)) ]
+	# k records per container, each naming its own bundle and file.
+	for i in $(seq "$N"); do
+		jq -s -e --arg id "$(new_id "c$i")" --arg b "$T/c$i" --argjson k "$k" '
+			[.[] | select(.id == $id)] | length == $k
+			and all(.[]; .bundle == $b and .file == ($b + "/config.json") and .command == "create")' "$JOURNAL"
+	done
+	# The records of one create are contiguous: collapsing runs of equal
+	# ids leaves each id once.
+	jq -s -e --argjson n "$N" '
+		[.[].id] as $ids
+		| [range(0; $ids | length) | select(. == 0 or $ids[.] != $ids[. - 1]) | $ids[.]]
+		| length == $n and (unique | length) == $n' "$JOURNAL"
+
+	for i in $(seq "$N"); do
+		"$HS" delete --force "$(new_id "c$i")"
+	done
+	for i in $(seq "$N"); do
+		runc_gone "$(new_id "c$i")"
+	done
+}

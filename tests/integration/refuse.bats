@@ -1,0 +1,204 @@
+#!/usr/bin/env bats
+# Fail closed: whatever hardshim cannot read, parse, harden or hand over is
+# refused with exit 1 and one `hardshim: ...` line, the bundle is left as it
+# was, and runc never creates the container.
+
+load helpers
+
+setup() {
+	common_setup
+	b=$(bundle b sleep 60)
+	id=$(new_id refused)
+}
+
+teardown() {
+	common_teardown
+}
+
+# keep_copy: remember config.json as it is now.
+keep_copy() {
+	cp -P "$b/config.json" "$T/config.before"
+}
+
+# assert_refused: exit 1, nothing on stdout, one error line on stderr, no
+# container, config.json untouched, no journal record.
+assert_refused() {
+	cat "$T/err"
+	[ "$status" -eq 1 ]
+	[ ! -s "$T/out" ]
+	assert_one_error_line "$T/err"
+	runc_gone "$id"
+	if [ -e "$T/config.before" ] && [ ! -L "$T/config.before" ]; then
+		cmp "$T/config.before" "$b/config.json"
+	fi
+	[ ! -s "$JOURNAL" ]
+	# No temporary file left beside the spec.
+	[ -z "$(find "$b" -maxdepth 1 -name '.config.json.*')" ]
+}
+
+@test "refuse: truncated config.json" {
+	head -c 300 "$b/config.json" >"$b/config.json.cut"
+	mv "$b/config.json.cut" "$b/config.json"
+	keep_copy
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "$b/config.json"
+	assert_contains "$(cat "$T/err")" "invalid JSON"
+}
+
+@test "refuse: the same with run, and with a relative bundle path" {
+	printf '{"ociVersion": "1.0.2", "process": {' >"$b/config.json"
+	keep_copy
+	cd "$T"
+	hs_out run --bundle b "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "$b/config.json"
+	assert_contains "$(cat "$T/err")" "invalid JSON"
+}
+
+@test "refuse: config.json that is a symbolic link; link and target unchanged" {
+	mv "$b/config.json" "$b/real.json"
+	ln -s real.json "$b/config.json"
+	cp "$b/real.json" "$T/real.before"
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "$b/config.json"
+	assert_contains "$(cat "$T/err")" "symbolic link"
+	[ -L "$b/config.json" ]
+	[ "$(readlink "$b/config.json")" = real.json ]
+	cmp "$T/real.before" "$b/real.json"
+}
+
+@test "refuse: process.user.uid of the wrong type (\"0\")" {
+	patch_config "$b" '.process.user.uid = "0"'
+	keep_copy
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "$b/config.json"
+	assert_contains "$(cat "$T/err")" "/process/user/uid"
+}
+
+@test "refuse: config.json larger than 8 MiB" {
+	# Valid JSON, padded with trailing white space to 8 MiB + 1 byte.
+	jq -c . "$b/config.json" >"$T/compact.json"
+	pad=$((8 * 1024 * 1024 + 1 - $(stat -c %s "$T/compact.json")))
+	{ cat "$T/compact.json"; head -c "$pad" /dev/zero | tr '\0' ' '; } >"$b/config.json"
+	[ "$(stat -c %s "$b/config.json")" -eq $((8 * 1024 * 1024 + 1)) ]
+	keep_copy
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "$b/config.json"
+	assert_contains "$(cat "$T/err")" "larger than 8388608 bytes"
+}
+
+@test "refuse: but a config.json of exactly 8 MiB is accepted" {
+	jq -c . "$b/config.json" >"$T/compact.json"
+	pad=$((8 * 1024 * 1024 - $(stat -c %s "$T/compact.json")))
+	{ cat "$T/compact.json"; head -c "$pad" /dev/zero | tr '\0' ' '; } >"$b/config.json"
+	[ "$(stat -c %s "$b/config.json")" -eq $((8 * 1024 * 1024)) ]
+	hs_out create -b "$b" "$id"
+	cat "$T/err"
+	[ "$status" -eq 0 ]
+	[ "$(state_status "$id")" = created ]
+	jq -e '.process.user.uid == 65534' "$b/config.json"
+	"$RUNC" delete --force "$id"
+}
+
+@test "refuse: with --log FILE --log-format json the error is a JSON line in FILE" {
+	head -c 300 "$b/config.json" >"$b/config.json.cut"
+	mv "$b/config.json.cut" "$b/config.json"
+	keep_copy
+	log=$T/log.json
+	hs_out --log "$log" --log-format json create -b "$b" "$id"
+	assert_refused
+	[ "$(wc -l <"$log")" -eq 1 ]
+	jq -e --arg msg "$(cat "$T/err")" '.level == "error" and .msg == $msg
+		and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"))
+		and (keys == ["level", "msg", "time"])' "$log"
+
+	# Without --log-format, runc's (logrus) text format.
+	hs_out --log "$T/log.txt" create -b "$b" "$id"
+	assert_refused
+	[ "$(wc -l <"$T/log.txt")" -eq 1 ]
+	grep -qE '^time="[^"]+" level=error msg="hardshim: .*invalid JSON.*"$' "$T/log.txt"
+}
+
+@test "refuse: a policy with an unknown key names the key" {
+	write_policy '{"mode": "enforce", "capabilites": {"allow": []}}'
+	keep_copy
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "capabilites"
+	assert_contains "$(cat "$T/err")" "$HARDSHIM_POLICY"
+	assert_contains "$(cat "$T/err")" "unknown key"
+}
+
+@test "refuse: a policy that is not valid JSON, or missing" {
+	keep_copy
+	echo '{"mode": "enforce",' >"$HARDSHIM_POLICY"
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "$HARDSHIM_POLICY"
+
+	export HARDSHIM_POLICY=$T/no-such-policy.json
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "$HARDSHIM_POLICY"
+}
+
+@test "refuse: HARDSHIM_RUNTIME pointing at hardshim itself (directly or by a symlink)" {
+	export HARDSHIM_RUNTIME=$HS
+	hs_out create -b "$b" "$id"
+	cat "$T/err"
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "hardshim itself"
+	runc_gone "$id"
+
+	ln -s "$HS" "$T/runc"
+	export HARDSHIM_RUNTIME=$T/runc
+	hs_out create -b "$b" "$id"
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "hardshim itself"
+	runc_gone "$id"
+
+	# A pass-through command does not loop either.
+	status=0
+	timeout 10 "$HS" state "$id" >"$T/out" 2>"$T/err" || status=$?
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "hardshim itself"
+}
+
+@test "refuse: HARDSHIM_RUNTIME that is a relative path" {
+	export HARDSHIM_RUNTIME=runc
+	hs_out create -b "$b" "$id"
+	cat "$T/err"
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "\`runc\` is not an absolute path"
+	runc_gone "$id"
+
+	hs_out state "$id"
+	[ "$status" -eq 1 ]
+	assert_contains "$(cat "$T/err")" "not an absolute path"
+}
+
+@test "refuse: an unknown option to create" {
+	keep_copy
+	hs_out create --frobnicate -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "unknown option \`--frobnicate\`"
+
+	hs_out create -b "$b" --no-such-flag=1 "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "--no-such-flag"
+}
+
+@test "refuse: an unknown global option before create" {
+	keep_copy
+	hs_out --frobnicate x create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "--frobnicate"
+}
