@@ -44,19 +44,16 @@ static const _option _global_options[] = {
   { "bundle|b", 1, T_BUNDLE }, { "console-socket", 1, T_NONE }, { "pid-file", 1, T_NONE },                             \
       { "no-pivot", 0, T_NONE }, { "no-subreaper", 0, T_NONE }, { "help|h", 0, T_HELP }
 
+#define CREATE_OPTIONS                                                                                                 \
+  COMMON_CREATE_OPTIONS, { "config|f", 1, T_CONFIG }, { "no-new-keyring", 0, T_NONE }, { "preserve-fds", 1, T_NONE }
+
 static const _option _create_options[] = {
-  COMMON_CREATE_OPTIONS,
-  { "config|f", 1, T_CONFIG },
-  { "no-new-keyring", 0, T_NONE },
-  { "preserve-fds", 1, T_NONE },
+  CREATE_OPTIONS,
   { NULL, 0, T_NONE },
 };
 
 static const _option _run_options[] = {
-  COMMON_CREATE_OPTIONS,
-  { "config|f", 1, T_CONFIG },
-  { "no-new-keyring", 0, T_NONE },
-  { "preserve-fds", 1, T_NONE },
+  CREATE_OPTIONS,
   { "detach|d", 0, T_NONE },
   { "keep", 0, T_NONE },
   { NULL, 0, T_NONE },

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "cli.h"
 
 #include <errno.h>
@@ -262,16 +264,6 @@ _argc (const char *const *argv)
   return n;
 }
 
-/* Every mismatch is printed, so that one run shows all failing cases. */
-static int _failures;
-
-#define CASE_FAIL(...)                                                                                                 \
-  do                                                                                                                   \
-    {                                                                                                                  \
-      print_error (__VA_ARGS__);                                                                                       \
-      _failures++;                                                                                                     \
-    }                                                                                                                  \
-  while (0)
 
 static void
 _check_field (const char *case_name, const char *field, const char *expected, const char *actual)

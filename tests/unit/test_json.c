@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "json.h"
 #include "util.h"
 
@@ -17,16 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every mismatch of a table is printed, so that one run shows all failing cases. */
-static int _failures;
-
-#define CASE_FAIL(...)                                                                                                 \
-  do                                                                                                                   \
-    {                                                                                                                  \
-      print_error (__VA_ARGS__);                                                                                       \
-      _failures++;                                                                                                     \
-    }                                                                                                                  \
-  while (0)
 
 static hs_json
 _parse (const char *text)

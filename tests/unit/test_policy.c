@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "policy.h"
 #include "util.h"
 
@@ -19,16 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Every mismatch of a table is printed, so that one run shows all failing cases. */
-static int _failures;
-
-#define CASE_FAIL(...)                                                                                                 \
-  do                                                                                                                   \
-    {                                                                                                                  \
-      print_error (__VA_ARGS__);                                                                                       \
-      _failures++;                                                                                                     \
-    }                                                                                                                  \
-  while (0)
 
 #define STRV(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define NO_STRINGS ((const char *const[]){ NULL })

@@ -14,6 +14,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Every mismatch of a table is printed, so that one run shows all failing cases. */
+static int _failures __attribute__ ((unused));
+
+#define CASE_FAIL(...)                                                                                                 \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      print_error (__VA_ARGS__);                                                                                       \
+      _failures++;                                                                                                     \
+    }                                                                                                                  \
+  while (0)
+
 /* The source tree: HS_SRCDIR from make check, else the current directory. */
 static inline const char *
 tu_srcdir (void)
