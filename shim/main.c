@@ -55,14 +55,14 @@ _absolute (const char *path)
 /* In audit mode a spec hardshim cannot harden still starts, and the journal
  * says what would have been refused. */
 static int
-_audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *file, hs_error *err)
+_audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *bundle, const char *file, hs_error *err)
 {
   hs_journal j;
   hs_error jerr = { 0 };
   _cleanup_json_ hs_json reason = hs_json_new_string (err->msg);
   int r;
 
-  hs_journal_init (&j, cli->id, cli->bundle, file, cli->command, true);
+  hs_journal_init (&j, cli->id, bundle, file, cli->command, true);
   hs_journal_record (&j, "hardshim", "", "refused", NULL, reason);
   r = hs_journal_commit (&j, policy->journal, &jerr);
   hs_journal_release (&j);
@@ -102,7 +102,7 @@ _harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
     }
   hs_spec_release (&f);
   if (r < 0 && audit)
-    return _audit_refusal (cli, policy, wanted, err);
+    return _audit_refusal (cli, policy, process_file ? NULL : dir, wanted, err);
   return r;
 }
 

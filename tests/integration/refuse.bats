@@ -46,6 +46,23 @@ assert_refused() {
 	assert_contains "$(cat "$T/err")" "invalid JSON"
 }
 
+@test "refuse: in audit mode a spec hardshim cannot read goes to runc unchanged, and the journal says would refuse" {
+	write_policy '{"mode":"audit"}'
+	head -c 300 "$b/config.json" >"$b/config.json.cut"
+	mv "$b/config.json.cut" "$b/config.json"
+	keep_copy
+	hs_out create -b "$b" "$id"
+	cat "$T/err"
+	# runc itself read the broken file and failed; hardshim did not speak.
+	[ "$status" -ne 0 ]
+	! grep -q '^hardshim:' "$T/err"
+	runc_gone "$id"
+	cmp "$T/config.before" "$b/config.json"
+	[ "$(wc -l <"$JOURNAL")" -eq 1 ]
+	jq -e --arg id "$id" 'select(.id == $id and .action == "kept" and .would == "refused" and .mode == "audit"
+		and (.after | test("invalid JSON")))' "$JOURNAL"
+}
+
 @test "refuse: the same with run, and with a relative bundle path" {
 	printf '{"ociVersion": "1.0.2", "process": {' >"$b/config.json"
 	keep_copy
