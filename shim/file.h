@@ -1,12 +1,19 @@
-/* Reading whole files with a size cap. */
+/* Reading whole files: regular files only, with a size cap. */
 #ifndef HS_FILE_H
 #define HS_FILE_H
 
 #include "error.h"
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
-/* Read fd to its end into a NUL-terminated buffer; -EFBIG past max bytes. */
-int hs_file_read_fd (int fd, const char *path, size_t max, char **ret, size_t *ret_len, hs_error *err);
+/* Open name relative to dirfd (AT_FDCWD for a plain path), refuse anything
+ * but a regular file of at most max bytes, and read it whole into a
+ * NUL-terminated buffer.  With nofollow a symbolic link is refused.  shown
+ * names the file in messages, e.g. "policy `/etc/x.json`".  Returns -errno
+ * (-ENOENT when it does not exist). */
+int hs_file_read_regular (int dirfd, const char *name, const char *shown, bool nofollow, size_t max, char **ret,
+                          size_t *ret_len, struct stat *ret_st, hs_error *err);
 
 #endif

@@ -259,25 +259,18 @@ hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret,
 int
 hs_policy_load (const char *path, hs_policy *ret, hs_error *err)
 {
-  _cleanup_close_ int fd = -1;
   _cleanup_free_ char *text = NULL;
-  struct stat st;
+  _cleanup_free_ char *shown = xasprintf ("policy `%s`", path);
   size_t len;
   int r;
 
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0 && errno == ENOENT && strcmp (path, HS_DEFAULT_POLICY) == 0)
+  r = hs_file_read_regular (AT_FDCWD, path, shown, false, POLICY_MAX_BYTES, &text, &len, NULL, err);
+  if (r == -ENOENT && strcmp (path, HS_DEFAULT_POLICY) == 0)
     {
+      hs_error_release (err);
       _defaults (ret);
       return 0;
     }
-  if (fd < 0)
-    return hs_error_sys (err, errno, "open policy `%s`", path);
-  if (fstat (fd, &st) < 0)
-    return hs_error_sys (err, errno, "stat policy `%s`", path);
-  if (!S_ISREG (st.st_mode))
-    return hs_error_set (err, EINVAL, "policy `%s` is not a regular file", path);
-  r = hs_file_read_fd (fd, path, POLICY_MAX_BYTES, &text, &len, err);
   if (r < 0)
     return r;
   return hs_policy_parse (text, len, path, ret, err);

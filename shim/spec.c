@@ -13,9 +13,8 @@
 int
 hs_spec_load (const char *dir, const char *name, hs_spec_file *ret, hs_error *err)
 {
-  _cleanup_free_ char *path = NULL, *dirpath = NULL, *base = NULL, *text = NULL;
+  _cleanup_free_ char *path = NULL, *dirpath = NULL, *base = NULL, *text = NULL, *shown = NULL;
   _cleanup_close_ int dirfd = -1;
-  _cleanup_close_ int fd = -1;
   _cleanup_json_ hs_json tree = NULL;
   const char *slash;
   struct stat st;
@@ -35,19 +34,8 @@ hs_spec_load (const char *dir, const char *name, hs_spec_file *ret, hs_error *er
   dirfd = open (dirpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0)
     return hs_error_sys (err, errno, "open directory `%s`", dirpath);
-  fd = openat (dirfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0 && errno == ELOOP)
-    return hs_error_set (err, ELOOP, "`%s` is a symbolic link: refused", path);
-  if (fd < 0)
-    return hs_error_sys (err, errno, "open `%s`", path);
-  if (fstat (fd, &st) < 0)
-    return hs_error_sys (err, errno, "stat `%s`", path);
-  if (!S_ISREG (st.st_mode))
-    return hs_error_set (err, EINVAL, "`%s` is not a regular file: refused", path);
-  if (st.st_size > (off_t) HS_JSON_MAX_BYTES)
-    return hs_error_set (err, EFBIG, "`%s`: larger than %u bytes", path, HS_JSON_MAX_BYTES);
-
-  r = hs_file_read_fd (fd, path, HS_JSON_MAX_BYTES, &text, &len, err);
+  shown = xasprintf ("`%s`", path);
+  r = hs_file_read_regular (dirfd, base, shown, true, HS_JSON_MAX_BYTES, &text, &len, &st, err);
   if (r < 0)
     return r;
   r = hs_json_parse (text, len, &tree, err);
