@@ -81,7 +81,7 @@ _audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *bundle, 
 static int
 _harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
 {
-  bool process_file = cli->kind == HS_CMD_EXEC;
+  bool process_file = !hs_cli_reads_bundle (cli); /* exec: the --process file */
   bool audit = policy->mode == HS_MODE_AUDIT;
   _cleanup_free_ char *dir = _absolute (process_file ? "." : cli->bundle);
   _cleanup_free_ char *wanted = process_file ? _absolute (cli->process) : xasprintf ("%s/%s", dir, cli->config);
