@@ -10,6 +10,7 @@
 HS="$HS_BUILDDIR/hardshim"
 RUNC=/usr/bin/runc
 MAKE_BUNDLE="$HS_SRCDIR/tests/lib/make-bundle.sh"
+SECCOMP_PROFILE="$HS_SRCDIR/profiles/seccomp/default.json"
 TAB=$'\t'
 
 common_setup() {
@@ -23,9 +24,12 @@ common_setup() {
 	EXTRA_ROOTS=()
 }
 
-# write_policy JSON-OBJECT: the test's policy, with the journal in $T added.
+# write_policy JSON-OBJECT: the test's policy, with the journal in $T added
+# and, unless it names one, the seccomp profile of this source tree (the
+# built-in default names the installed one).
 write_policy() {
-	jq --arg j "$JOURNAL" '. + {journal: $j}' <<<"$1" >"$HARDSHIM_POLICY"
+	jq --arg j "$JOURNAL" --arg p "$SECCOMP_PROFILE" \
+		'. + {journal: $j} | .seccomp.profile //= $p' <<<"$1" >"$HARDSHIM_POLICY"
 }
 
 # new_id NAME: a container id unique to this test run.

@@ -1,0 +1,7 @@
+/* placeholder: replaced by the probe program */
+int main (void);
+int
+main (void)
+{
+  return 0;
+}
