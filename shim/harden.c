@@ -11,12 +11,14 @@ static const struct
 {
   const char *name;
   hs_measure_fn apply;
-  bool process_level; /* also applies to an exec process file */
+  bool process_level;      /* also applies to an exec process file */
+  const char *audit_applies; /* key under /linux the measure writes in audit mode too */
 } _measures[] = {
-  { "user", hs_measure_user, true },
-  { "capabilities", hs_measure_capabilities, true },
-  { "no_new_privileges", hs_measure_no_new_privileges, true },
-  { "rootfs", hs_measure_rootfs, false },
+  { "user", hs_measure_user, true, NULL },
+  { "capabilities", hs_measure_capabilities, true, NULL },
+  { "no_new_privileges", hs_measure_no_new_privileges, true, NULL },
+  { "rootfs", hs_measure_rootfs, false, NULL },
+  { "seccomp", hs_measure_seccomp, false, "seccomp" },
 };
 
 static char *
@@ -31,6 +33,14 @@ hs_measure_record (hs_measure_ctx *ctx, bool under_process, const char *path, co
 {
   _cleanup_free_ char *full = _full_path (ctx, under_process, path);
   hs_journal_record (ctx->journal, ctx->measure, full, action, before, after);
+}
+
+void
+hs_measure_record_applied (hs_measure_ctx *ctx, bool under_process, const char *path, const char *action,
+                           hs_json before, hs_json after)
+{
+  _cleanup_free_ char *full = _full_path (ctx, under_process, path);
+  hs_journal_record_applied (ctx->journal, ctx->measure, full, action, before, after);
 }
 
 int
@@ -58,18 +68,39 @@ hs_measure_object (hs_measure_ctx *ctx, hs_json obj, const char *key, bool under
   return 0;
 }
 
+/* Audit mode: the measures ran on a copy; carry over what they apply anyway. */
+static void
+_transplant (hs_json spec, hs_json work, const char *key)
+{
+  hs_json from = hs_json_get (hs_json_get (work, "linux"), key);
+  hs_json to = hs_json_get (spec, "linux");
+
+  if (from == NULL)
+    return;
+  if (to == NULL)
+    {
+      to = hs_json_new_object ();
+      hs_json_object_set (spec, "linux", to);
+    }
+  hs_json_object_set (to, key, hs_json_copy (from));
+}
+
 int
 hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, hs_journal *journal,
-           hs_error *err)
+           bool *ret_changed, hs_error *err)
 {
+  bool audit = policy->mode == HS_MODE_AUDIT;
+  _cleanup_json_ hs_json copy = audit ? hs_json_copy (spec) : NULL;
+  hs_json work = audit ? copy : spec;
   hs_measure_ctx ctx = {
-    .spec = process_file ? NULL : spec,
-    .process = process_file ? spec : hs_json_get (spec, "process"),
+    .spec = process_file ? NULL : work,
+    .process = process_file ? work : hs_json_get (work, "process"),
     .process_path = process_file ? "" : "/process",
     .policy = policy,
     .journal = journal,
     .file = file,
   };
+  bool changed = !audit;
 
   if (!YAJL_IS_OBJECT (ctx.process))
     return hs_error_set (err, EINVAL, "`%s`: /process is %s, expected an object", file,
@@ -82,6 +113,12 @@ hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *p
       int r = _measures[i].apply (&ctx, err);
       if (r < 0)
         return r;
+      if (audit && _measures[i].audit_applies != NULL)
+        {
+          _transplant (spec, work, _measures[i].audit_applies);
+          changed = true;
+        }
     }
+  *ret_changed = changed;
   return 0;
 }

@@ -7,8 +7,10 @@
 #include "json.h"
 #include "policy.h"
 
-/* spec: a whole config.json (process_file false) or a process file. */
+/* spec: a whole config.json (process_file false) or a process file.
+ * *ret_changed: spec must be written back (always in enforce mode; in
+ * audit mode only measures that apply something anyway change it). */
 int hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, hs_journal *journal,
-               hs_error *err);
+               bool *ret_changed, hs_error *err);
 
 #endif

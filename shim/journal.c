@@ -27,14 +27,14 @@ _set_string (hs_json obj, const char *key, const char *value)
   hs_json_object_set (obj, key, value ? hs_json_new_string (value) : hs_json_new_null ());
 }
 
-void
-hs_journal_record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
-                   hs_json after)
+static void
+_record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before, hs_json after,
+         bool applied)
 {
   _cleanup_json_ hs_json rec = hs_json_new_object ();
   _cleanup_free_ char *line = NULL;
-  bool is_change = strcmp (action, "changed") == 0 || strcmp (action, "added") == 0 || strcmp (action, "removed") == 0
-                   || strcmp (action, "refused") == 0;
+  bool is_change = !applied && (strcmp (action, "changed") == 0 || strcmp (action, "added") == 0 || strcmp (action, "removed") == 0
+                   || strcmp (action, "refused") == 0);
   char now[40];
   size_t len;
   hs_error err = { 0 };
@@ -63,6 +63,20 @@ hs_journal_record (hs_journal *j, const char *measure, const char *path, const c
   j->buf[j->len++] = '\n';
   j->buf[j->len] = '\0';
   j->count++;
+}
+
+void
+hs_journal_record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
+                   hs_json after)
+{
+  _record (j, measure, path, action, before, after, false);
+}
+
+void
+hs_journal_record_applied (hs_journal *j, const char *measure, const char *path, const char *action,
+                           hs_json before, hs_json after)
+{
+  _record (j, measure, path, action, before, after, true);
 }
 
 /* mkdir -p of the directories above file. */

@@ -32,6 +32,9 @@ void hs_journal_init (hs_journal *j, const char *id, const char *bundle, const c
  * before and after are copied (either may be NULL). */
 void hs_journal_record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
                         hs_json after);
+/* The same for a change that is made in audit mode too: its action is kept. */
+void hs_journal_record_applied (hs_journal *j, const char *measure, const char *path, const char *action,
+                                hs_json before, hs_json after);
 /* Append every record to file (creating it and its directory); -errno on failure. */
 int hs_journal_commit (hs_journal *j, const char *file, hs_error *err);
 void hs_journal_release (hs_journal *j);

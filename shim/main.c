@@ -93,8 +93,9 @@ _harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
   if (r == 0)
     {
       hs_journal_init (&j, cli->id, process_file ? NULL : dir, f.path, cli->command, audit);
-      r = hs_harden (f.tree, process_file, f.path, policy, &j, err);
-      if (r == 0 && !audit)
+      bool changed = false;
+      r = hs_harden (f.tree, process_file, f.path, policy, &j, &changed, err);
+      if (r == 0 && changed)
         r = hs_spec_save (&f, err);
       if (r == 0)
         r = hs_journal_commit (&j, policy->journal, err);

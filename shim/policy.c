@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "policy.h"
+#include "seccomp_profile.h"
 #include "capnames.h"
 #include "file.h"
 #include "json.h"
@@ -33,8 +34,8 @@ hs_strv_contains (const hs_strv *s, const char *str)
   return false;
 }
 
-static void
-_strv_add (hs_strv *s, char *str)
+void
+hs_strv_add (hs_strv *s, char *str)
 {
   s->v = xrealloc (s->v, (s->n + 1) * sizeof (char *));
   s->v[s->n++] = str;
@@ -61,7 +62,8 @@ _defaults (hs_policy *p)
   p->gid = 65534;
   p->readonly_rootfs = true;
   for (size_t i = 0; i < HS_ARRAY_SIZE (_default_tmpfs); i++)
-    _strv_add (&p->tmpfs, xstrdup (_default_tmpfs[i]));
+    hs_strv_add (&p->tmpfs, xstrdup (_default_tmpfs[i]));
+  p->seccomp_profile = xstrdup (HS_SECCOMP_DIR "/default.json");
 }
 
 /* Every key of obj must be one of the NULL-terminated names. */
@@ -158,7 +160,7 @@ _parse_capabilities (hs_json caps, hs_policy *p, hs_error *err)
       if (r == 0)
         r = hs_capname_normalize (e->u.string, &name, err);
       if (r == 0 && !hs_strv_contains (&p->cap_allow, name))
-        _strv_add (&p->cap_allow, name);
+        hs_strv_add (&p->cap_allow, name);
       else
         free (name);
     }
@@ -191,8 +193,42 @@ _parse_rootfs (hs_json rootfs, hs_policy *p, hs_error *err)
       char *dest = NULL;
       r = _absolute_path (tmpfs->u.array.values[i], "rootfs.tmpfs[]", &dest, err);
       if (r == 0)
-        _strv_add (&p->tmpfs, dest);
+        hs_strv_add (&p->tmpfs, dest);
     }
+  return r;
+}
+
+/* A profile: an absolute path, or the name of one installed with hardshim. */
+static int
+_profile_path (hs_json v, const char *where, const char *dir, char **ret, hs_error *err)
+{
+  int r = _want (v, yajl_t_string, where, err);
+  const char *s;
+
+  if (r < 0)
+    return r;
+  s = v->u.string;
+  if (s[0] == '/')
+    return _absolute_path (v, where, ret, err);
+  if (s[0] == '\0' || s[0] == '.' || strspn (s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen (s))
+    return hs_error_set (err, EINVAL, "`%s` must be a profile name (letters, digits, `.`, `_`, `-`) or an absolute path, got `%s`",
+                         where, s);
+  free (*ret);
+  *ret = xasprintf ("%s/%s.json", dir, s);
+  return 0;
+}
+
+static int
+_parse_seccomp (hs_json seccomp, hs_policy *p, hs_error *err)
+{
+  static const char *const keys[] = { "profile", NULL };
+  hs_json v;
+  int r = _want (seccomp, yajl_t_object, "seccomp", err);
+
+  if (r == 0)
+    r = _known_keys (seccomp, "seccomp.", keys, err);
+  if (r == 0 && (v = hs_json_get (seccomp, "profile")) != NULL)
+    r = _profile_path (v, "seccomp.profile", HS_SECCOMP_DIR, &p->seccomp_profile, err);
   return r;
 }
 
@@ -215,7 +251,7 @@ _parse_mode (hs_json mode, hs_policy *p, hs_error *err)
 int
 hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret, hs_error *err)
 {
-  static const char *const keys[] = { "mode", "runtime", "journal", "user", "capabilities", "rootfs", NULL };
+  static const char *const keys[] = { "mode", "runtime", "journal", "user", "capabilities", "rootfs", "seccomp", NULL };
   _cleanup_json_ hs_json tree = NULL;
   hs_policy p;
   hs_json v;
@@ -246,6 +282,8 @@ hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret,
     r = _parse_capabilities (v, &p, err);
   if (r == 0 && (v = hs_json_get (tree, "rootfs")) != NULL)
     r = _parse_rootfs (v, &p, err);
+  if (r == 0 && (v = hs_json_get (tree, "seccomp")) != NULL)
+    r = _parse_seccomp (v, &p, err);
   if (r < 0)
     {
       hs_error_prefix (err, "policy `%s`", path);
@@ -269,11 +307,29 @@ hs_policy_load (const char *path, hs_policy *ret, hs_error *err)
     {
       hs_error_release (err);
       _defaults (ret);
-      return 0;
     }
-  if (r < 0)
+  else if (r < 0 || (r = hs_policy_parse (text, len, path, ret, err)) < 0)
     return r;
-  return hs_policy_parse (text, len, path, ret, err);
+  r = hs_policy_load_profiles (ret, err);
+  if (r < 0)
+    hs_policy_release (ret);
+  return r;
+}
+
+int
+hs_policy_load_profiles (hs_policy *p, hs_error *err)
+{
+  hs_scmp_profile *seccomp = xcalloc (1, sizeof *seccomp);
+  int r = hs_scmp_load (p->seccomp_profile, seccomp, err);
+
+  if (r < 0)
+    {
+      free (seccomp);
+      hs_error_prefix (err, "policy `%s`", p->source);
+      return r;
+    }
+  p->seccomp = seccomp;
+  return 0;
 }
 
 void
@@ -284,5 +340,9 @@ hs_policy_release (hs_policy *p)
   free (p->journal);
   hs_strv_release (&p->cap_allow);
   hs_strv_release (&p->tmpfs);
+  free (p->seccomp_profile);
+  if (p->seccomp != NULL)
+    hs_scmp_release (p->seccomp);
+  free (p->seccomp);
   memset (p, 0, sizeof *p);
 }

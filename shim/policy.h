@@ -25,6 +25,8 @@ typedef struct hs_strv
   size_t n;
 } hs_strv;
 
+struct hs_scmp_profile;
+
 typedef struct hs_policy
 {
   char *source; /* file it came from, or "built-in defaults" */
@@ -36,16 +38,23 @@ typedef struct hs_policy
   hs_strv cap_allow; /* normalised "CAP_*" names */
   bool readonly_rootfs;
   hs_strv tmpfs; /* absolute destinations */
+  char *seccomp_profile;           /* absolute path of the profile file */
+  struct hs_scmp_profile *seccomp; /* that profile, read by hs_policy_load_profiles */
 } hs_policy;
 
 /* The policy file path: HARDSHIM_POLICY, else the configured default. */
 const char *hs_policy_path (void);
+/* Read the policy and the profiles it names. */
 int hs_policy_load (const char *path, hs_policy *ret, hs_error *err);
-/* Parse a policy from JSON text (path used in messages only). */
+/* Parse a policy from JSON text (path used in messages only); reads no other file. */
 int hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret, hs_error *err);
+/* Read the profile files a parsed policy names. */
+int hs_policy_load_profiles (hs_policy *p, hs_error *err);
 void hs_policy_release (hs_policy *p);
 
 bool hs_strv_contains (const hs_strv *s, const char *str);
+/* Append str, taking ownership. */
+void hs_strv_add (hs_strv *s, char *str);
 void hs_strv_release (hs_strv *s);
 
 #endif

@@ -29,6 +29,10 @@ typedef int (*hs_measure_fn) (hs_measure_ctx *ctx, hs_error *err);
  * when under_process, else from the spec root. */
 void hs_measure_record (hs_measure_ctx *ctx, bool under_process, const char *path, const char *action, hs_json before,
                         hs_json after);
+/* Journal a change made even in audit mode (the seccomp measure's logging
+ * profile): written with its own action, not as "kept". */
+void hs_measure_record_applied (hs_measure_ctx *ctx, bool under_process, const char *path, const char *action,
+                                hs_json before, hs_json after);
 /* Error for a value of the wrong type at path (below the process when under_process). */
 int hs_measure_bad_type (hs_measure_ctx *ctx, bool under_process, const char *path, hs_json v, const char *expected,
                          hs_error *err);
@@ -41,5 +45,6 @@ int hs_measure_user (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_capabilities (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_no_new_privileges (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err);
+int hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err);
 
 #endif

@@ -39,6 +39,21 @@ _journal_without_times (const hs_journal *j)
   return out;
 }
 
+/* Replace every needle in s by repl, which is not longer. */
+static void
+_replace_all (char *s, const char *needle, const char *repl)
+{
+  size_t nl = strlen (needle), rl = strlen (repl);
+  char *hit;
+
+  assert_true (rl <= nl);
+  while ((hit = strstr (s, needle)) != NULL)
+    {
+      memmove (hit + rl, hit + nl, strlen (hit + nl) + 1);
+      memcpy (hit, repl, rl);
+    }
+}
+
 static void
 _check_golden (const char *actual, const char *rel)
 {
@@ -61,25 +76,22 @@ _golden (const char *name, bool process_file)
   hs_policy policy;
   hs_journal j;
   hs_error err = { 0 };
+  bool changed = false;
 
   tu_policy ("{}", &policy);
   hs_journal_init (&j, "c1", process_file ? NULL : "/bundle", in, "create", false);
-  assert_int_equal (hs_harden (spec, process_file, in, &policy, &j, &err), 0);
+  assert_int_equal (hs_harden (spec, process_file, in, &policy, &j, &changed, &err), 0);
   assert_int_equal (hs_json_generate (spec, true, &out, NULL, &err), 0);
   journal = _journal_without_times (&j);
   /* the journal names the input file: make that independent of the checkout */
   out_name = xasprintf ("%s.json", name);
   journal_name = xasprintf ("%s.journal", name);
   {
-    _cleanup_free_ char *needle = xasprintf ("\"file\":\"%s\"", in);
-    _cleanup_free_ char *repl = xasprintf ("\"file\":\"%s.json\"", name);
-    char *hit;
-    while ((hit = strstr (journal, needle)) != NULL)
-      {
-        size_t nl = strlen (needle), rl = strlen (repl);
-        memmove (hit + rl, hit + nl, strlen (hit + nl) + 1);
-        memcpy (hit, repl, rl);
-      }
+    _cleanup_free_ char *file = xasprintf ("\"file\":\"%s\"", in);
+    _cleanup_free_ char *file_repl = xasprintf ("\"file\":\"%s.json\"", name);
+    _cleanup_free_ char *profile = xasprintf ("\"profile\":\"%s/", tu_srcdir ());
+    _replace_all (journal, file, file_repl);
+    _replace_all (journal, profile, "\"profile\":\"");
   }
   _check_golden (out, out_name);
   _check_golden (journal, journal_name);
@@ -89,7 +101,7 @@ _golden (const char *name, bool process_file)
     _cleanup_free_ char *again = NULL;
     hs_journal j2;
     hs_journal_init (&j2, "c1", NULL, in, "create", false);
-    assert_int_equal (hs_harden (spec, process_file, in, &policy, &j2, &err), 0);
+    assert_int_equal (hs_harden (spec, process_file, in, &policy, &j2, &changed, &err), 0);
     assert_int_equal (hs_json_generate (spec, true, &again, NULL, &err), 0);
     assert_string_equal (again, out);
     assert_null (strstr (j2.buf ? j2.buf : "", "\"action\":\"changed\""));
@@ -268,12 +280,13 @@ test_cases (void **state)
       hs_policy policy;
       hs_journal j;
       hs_error err = { 0 };
+      bool changed = false;
       int r;
 
       print_message ("case: %s\n", c->name);
       tu_policy (c->policy, &policy);
       hs_journal_init (&j, "c1", NULL, "config.json", "create", policy.mode == HS_MODE_AUDIT);
-      r = hs_harden (spec, c->process_file, "config.json", &policy, &j, &err);
+      r = hs_harden (spec, c->process_file, "config.json", &policy, &j, &changed, &err);
       if (c->error != NULL)
         {
           assert_true (r < 0);

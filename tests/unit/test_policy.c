@@ -11,6 +11,7 @@
 #include "testutil.h"
 
 #include "policy.h"
+#include "seccomp_profile.h"
 #include "util.h"
 
 #include <errno.h>
@@ -39,6 +40,7 @@ typedef struct policy_case
   const char *journal;      /* NULL: the built-in default (absolute) */
   const char *const *caps;  /* NULL-terminated, in order; NULL: none */
   const char *const *tmpfs; /* NULL-terminated, in order; NULL: /tmp and /run */
+  const char *seccomp;      /* profile path; NULL: the installed default.json */
 } policy_case;
 
 #define GOOD(n, t, ...)                                                                                                \
@@ -77,6 +79,15 @@ static const policy_case _cases[] = {
         "\"cap_net_bind_service\",\"Cap_Chown\",\"chown\"]}}",
         .caps = STRV ("CAP_NET_BIND_SERVICE", "CAP_CHOWN")),
   GOOD ("runtime only", "{\"runtime\":\"/x\"}", .runtime = "/x"),
+  GOOD ("seccomp profile by name", "{\"seccomp\":{\"profile\":\"web-1.2_x\"}}", .seccomp = HS_SECCOMP_DIR "/web-1.2_x.json"),
+  GOOD ("seccomp profile by path", "{\"seccomp\":{\"profile\":\"/etc/hs/p.json\"}}", .seccomp = "/etc/hs/p.json"),
+  GOOD ("empty seccomp object", "{\"seccomp\":{}}", .seccomp = NULL),
+  BAD ("seccomp not an object", "{\"seccomp\":\"default\"}", "`seccomp`"),
+  BAD ("unknown key seccomp.mode", "{\"seccomp\":{\"mode\":\"off\"}}", "seccomp.mode"),
+  BAD ("seccomp profile name with a slash", "{\"seccomp\":{\"profile\":\"a/b\"}}", "seccomp.profile"),
+  BAD ("seccomp profile name ..", "{\"seccomp\":{\"profile\":\"..\"}}", "seccomp.profile"),
+  BAD ("empty seccomp profile name", "{\"seccomp\":{\"profile\":\"\"}}", "seccomp.profile"),
+  BAD ("seccomp profile a number", "{\"seccomp\":{\"profile\":1}}", "seccomp.profile"),
 
   /* unknown keys */
   BAD ("unknown top-level key", "{\"mode\":\"audit\",\"moed\":\"enforce\"}", "unknown key `moed`"),
@@ -210,6 +221,12 @@ _check_case (const policy_case *t)
     CASE_FAIL ("case `%s`: uid/gid %u/%u, expected %u/%u\n", t->name, p.uid, p.gid, uid, gid);
   if (p.readonly_rootfs != !t->writable)
     CASE_FAIL ("case `%s`: readonly_rootfs %d\n", t->name, (int)p.readonly_rootfs);
+  {
+    const char *want = t->seccomp ? t->seccomp : HS_SECCOMP_DIR "/default.json";
+    if (p.seccomp_profile == NULL || strcmp (p.seccomp_profile, want) != 0 || p.seccomp != NULL)
+      CASE_FAIL ("case `%s`: seccomp profile `%s`, expected `%s`, not loaded\n", t->name,
+                 p.seccomp_profile ? p.seccomp_profile : "(null)", want);
+  }
   if (t->runtime == NULL ? p.runtime != NULL : (p.runtime == NULL || strcmp (p.runtime, t->runtime) != 0))
     CASE_FAIL ("case `%s`: runtime `%s`\n", t->name, p.runtime ? p.runtime : "(null)");
   if (p.journal == NULL || p.journal[0] != '/' || (t->journal != NULL && strcmp (p.journal, t->journal) != 0))
@@ -308,9 +325,20 @@ test_load_missing_default (void **state)
       print_message ("SKIP: %s exists on this machine\n", HS_DEFAULT_POLICY);
       skip ();
     }
+  if (access (HS_SECCOMP_DIR "/default.json", F_OK) != 0)
+    {
+      /* Not installed: the built-in defaults name a profile that is not
+       * there, and that is an error, not a container without seccomp. */
+      assert_int_equal (hs_policy_load (hs_policy_path (), &p, &err), -ENOENT);
+      assert_non_null (strstr (err.msg, HS_SECCOMP_DIR "/default.json"));
+      hs_error_release (&err);
+      return;
+    }
   assert_int_equal (hs_policy_load (hs_policy_path (), &p, &err), 0);
   assert_null (err.msg);
   assert_string_equal (p.source, "built-in defaults");
+  assert_string_equal (p.seccomp_profile, HS_SECCOMP_DIR "/default.json");
+  assert_non_null (p.seccomp);
   assert_int_equal (p.mode, HS_MODE_ENFORCE);
   assert_int_equal (p.uid, 65534);
   assert_int_equal (p.gid, 65534);
@@ -379,8 +407,11 @@ _temp_policy (const char *text)
 static void
 test_load_valid_file (void **state)
 {
-  char *path = _temp_policy ("{\"mode\":\"audit\",\"user\":{\"uid\":1234,\"gid\":5678},"
-                             "\"capabilities\":{\"allow\":[\"net_raw\"]},\"rootfs\":{\"tmpfs\":[\"/tmp\"]}}\n");
+  _cleanup_free_ char *text = xasprintf ("{\"mode\":\"audit\",\"user\":{\"uid\":1234,\"gid\":5678},"
+                                         "\"capabilities\":{\"allow\":[\"net_raw\"]},\"rootfs\":{\"tmpfs\":[\"/tmp\"]},"
+                                         "\"seccomp\":{\"profile\":\"%s/profiles/seccomp/default.json\"}}\n",
+                                         tu_srcdir ());
+  char *path = _temp_policy (text);
   hs_policy p;
   hs_error err = { 0 };
 
@@ -396,6 +427,8 @@ test_load_valid_file (void **state)
   assert_int_equal (p.tmpfs.n, 1);
   assert_string_equal (p.tmpfs.v[0], "/tmp");
   assert_true (p.readonly_rootfs);
+  assert_non_null (p.seccomp);
+  assert_true (p.seccomp->nrules > 100);
   hs_policy_release (&p);
   assert_int_equal (unsetenv ("HARDSHIM_POLICY"), 0);
   assert_int_equal (unlink (path), 0);

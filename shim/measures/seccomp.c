@@ -1,0 +1,274 @@
+/* Measure "seccomp": the container gets the policy's default-deny profile
+ * (profiles/seccomp/), intersected with the profile the engine asked for.
+ *
+ * Rules a profile ties to capabilities (`includes`/`excludes`) are resolved
+ * against the bounding set the capabilities measure left.  Only this
+ * machine's native architecture is written, so i386 and x32 entry points
+ * meet the filter's bad-architecture action.  `flags` is always written,
+ * without SECCOMP_FILTER_FLAG_SPEC_ALLOW, so a runtime's own default cannot
+ * turn off the speculative-execution mitigation.
+ *
+ * In audit mode the measure still writes a profile: hardshim's denials
+ * become SCMP_ACT_LOG, so the kernel logs what enforcing would stop, and
+ * whatever the engine's profile denies stays denied. */
+#include "config.h"
+
+#include "measure.h"
+#include "../seccomp_merge.h"
+#include "../util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const _known_flags[] = {
+  "SECCOMP_FILTER_FLAG_TSYNC",
+  "SECCOMP_FILTER_FLAG_LOG",
+  "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+};
+
+static bool
+_has_cap (hs_json bounding, const char *cap)
+{
+  return hs_json_array_has_string (bounding, cap);
+}
+
+static bool
+_applies (const hs_scmp_rule *r, hs_json bounding)
+{
+  for (size_t i = 0; i < r->caps_include.n; i++)
+    if (!_has_cap (bounding, r->caps_include.v[i]))
+      return false;
+  for (size_t i = 0; i < r->caps_exclude.n; i++)
+    if (_has_cap (bounding, r->caps_exclude.v[i]))
+      return false;
+  return true;
+}
+
+/* hardshim's profile as this container gets it: native architecture only,
+ * capability-dependent rules decided, denials logged instead in audit mode. */
+static int
+_resolve (hs_measure_ctx *ctx, hs_json bounding, bool audit, hs_scmp_profile *ret, hs_error *err)
+{
+  const hs_scmp_profile *p = ctx->policy->seccomp;
+  const char *native = hs_scmp_native_arch ();
+
+  if (native == NULL || !hs_strv_contains (&p->arches, native))
+    return hs_error_set (err, EINVAL, "seccomp profile `%s` has no rules for this machine's architecture (%s)",
+                         ctx->policy->seccomp_profile, native ? native : "not supported by hardshim");
+  memset (ret, 0, sizeof *ret);
+  ret->default_action = xstrdup (audit && !hs_scmp_action_allows (p->default_action) ? "SCMP_ACT_LOG"
+                                                                                     : p->default_action);
+  ret->has_default_errno = !audit && p->has_default_errno;
+  ret->default_errno = p->default_errno;
+  hs_strv_add (&ret->arches, xstrdup (native));
+  for (size_t i = 0; i < p->flags.n; i++)
+    hs_strv_add (&ret->flags, xstrdup (p->flags.v[i]));
+  for (size_t i = 0; i < p->nrules; i++)
+    if (_applies (&p->rules[i], bounding))
+      {
+        hs_scmp_rule *r = hs_scmp_add_rule (ret, &p->rules[i]);
+        if (audit && !hs_scmp_action_allows (r->action))
+          {
+            free (r->action);
+            r->action = xstrdup ("SCMP_ACT_LOG");
+            r->has_errno = false;
+          }
+      }
+  hs_scmp_drop_foreign (ret);
+  return 0;
+}
+
+static int
+_check_flags (hs_measure_ctx *ctx, const hs_scmp_profile *engine, hs_error *err)
+{
+  for (size_t i = 0; engine != NULL && i < engine->flags.n; i++)
+    {
+      size_t k;
+      for (k = 0; k < HS_ARRAY_SIZE (_known_flags); k++)
+        if (strcmp (engine->flags.v[i], _known_flags[k]) == 0)
+          break;
+      if (k == HS_ARRAY_SIZE (_known_flags))
+        return hs_error_set (err, EINVAL, "`%s`: /linux/seccomp/flags: unknown flag `%s`", ctx->file,
+                             engine->flags.v[i]);
+    }
+  return 0;
+}
+
+static hs_json
+_names (const hs_strv *s)
+{
+  hs_json arr = hs_json_new_array ();
+
+  for (size_t i = 0; i < s->n; i++)
+    hs_json_array_append (arr, hs_json_new_string (s->v[i]));
+  return arr;
+}
+
+static size_t
+_allowed_count (const hs_scmp_profile *p)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < p->nrules; i++)
+    if (hs_scmp_action_allows (p->rules[i].action) && (i == 0 || strcmp (p->rules[i - 1].name, p->rules[i].name) != 0
+                                                       || !hs_scmp_action_allows (p->rules[i - 1].action)))
+      n++;
+  return n;
+}
+
+static hs_json
+_summary (const hs_scmp_profile *p, const char *source)
+{
+  hs_json s = hs_json_new_object ();
+
+  if (source != NULL)
+    hs_json_object_set (s, "profile", hs_json_new_string (source));
+  hs_json_object_set (s, "defaultAction", hs_json_new_string (p->default_action));
+  if (p->has_default_errno)
+    hs_json_object_set (s, "defaultErrnoRet", hs_json_new_uint (p->default_errno));
+  hs_json_object_set (s, "architectures", _names (&p->arches));
+  hs_json_object_set (s, "allowedSyscalls", hs_json_new_uint (_allowed_count (p)));
+  return s;
+}
+
+static void
+_record_names (hs_measure_ctx *ctx, const char *action, const hs_strv *names, const char *why)
+{
+  _cleanup_json_ hs_json before = NULL;
+  _cleanup_json_ hs_json after = NULL;
+
+  if (names->n == 0)
+    return;
+  before = _names (names);
+  after = hs_json_new_string (why);
+  hs_measure_record (ctx, false, "/linux/seccomp/syscalls", action, before, after);
+}
+
+static bool
+_same_strv (const hs_strv *a, const hs_strv *b)
+{
+  if (a->n != b->n)
+    return false;
+  for (size_t i = 0; i < a->n; i++)
+    if (strcmp (a->v[i], b->v[i]) != 0)
+      return false;
+  return true;
+}
+
+static bool
+_same_profile (const hs_scmp_profile *a, const hs_scmp_profile *b)
+{
+  _cleanup_json_ hs_json ja = hs_scmp_to_json (a);
+  _cleanup_json_ hs_json jb = hs_scmp_to_json (b);
+  _cleanup_free_ char *ta = NULL, *tb = NULL;
+  hs_error err = { 0 };
+
+  if (hs_json_generate (ja, false, &ta, NULL, &err) < 0 || hs_json_generate (jb, false, &tb, NULL, &err) < 0)
+    abort (); /* trees we built: cannot fail */
+  return strcmp (ta, tb) == 0;
+}
+
+/* Journal every way the merged profile differs from the engine's. */
+static void
+_record (hs_measure_ctx *ctx, const hs_scmp_profile *engine, bool engine_had_flags, const hs_scmp_profile *merged,
+         const hs_scmp_diff *diff)
+{
+  _cleanup_json_ hs_json before = engine ? _summary (engine, NULL) : NULL;
+  _cleanup_json_ hs_json after = _summary (merged, ctx->policy->seccomp_profile);
+
+  if (engine != NULL && _same_profile (engine, merged))
+    return;
+  hs_measure_record (ctx, false, "/linux/seccomp", engine ? "changed" : "added", before, after);
+  if (engine == NULL)
+    return;
+  if (!_same_strv (&engine->arches, &merged->arches))
+    {
+      _cleanup_json_ hs_json b = _names (&engine->arches);
+      _cleanup_json_ hs_json a = _names (&merged->arches);
+      hs_measure_record (ctx, false, "/linux/seccomp/architectures", "changed", b, a);
+    }
+  if (!engine_had_flags || !_same_strv (&engine->flags, &merged->flags))
+    {
+      _cleanup_json_ hs_json b = engine_had_flags ? _names (&engine->flags) : NULL;
+      _cleanup_json_ hs_json a = _names (&merged->flags);
+      hs_measure_record (ctx, false, "/linux/seccomp/flags", engine_had_flags ? "changed" : "added", b, a);
+    }
+  _record_names (ctx, "removed", &diff->removed, "denied: hardshim's profile does not allow them");
+  _record_names (ctx, "changed", &diff->conditioned, "allowed only under hardshim's argument conditions");
+  _record_names (ctx, "changed", &diff->narrowed,
+                 "cases both profiles allow are denied: their intersection is not expressible as seccomp rules");
+  _record_names (ctx, "kept", &diff->kept, "the engine's denial or argument conditions are kept");
+}
+
+static void
+_write (hs_json linux_, const hs_scmp_profile *merged)
+{
+  hs_json_object_set (linux_, "seccomp", hs_scmp_to_json (merged));
+}
+
+int
+hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
+{
+  bool audit = ctx->policy->mode == HS_MODE_AUDIT;
+  hs_json caps = hs_json_get (ctx->process, "capabilities");
+  hs_json bounding = hs_json_get (caps, "bounding");
+  hs_scmp_profile engine = { 0 }, ours = { 0 }, merged = { 0 };
+  hs_scmp_diff diff = { 0 };
+  bool has_engine = false, engine_had_flags = false;
+  hs_json linux_, given;
+  int r;
+
+  if (ctx->policy->seccomp == NULL)
+    return hs_error_set (err, EINVAL, "no seccomp profile loaded (policy `%s`)", ctx->policy->source);
+  r = hs_measure_object (ctx, ctx->spec, "linux", false, "/linux", &linux_, err);
+  if (r < 0)
+    return r;
+  given = hs_json_get (linux_, "seccomp");
+  if (given != NULL && !YAJL_IS_NULL (given))
+    {
+      _cleanup_free_ char *where = xasprintf ("`%s`: /linux/seccomp", ctx->file);
+      r = hs_scmp_parse (given, false, where, &engine, err);
+      if (r < 0)
+        return r;
+      has_engine = true;
+      hs_scmp_drop_foreign (&engine);
+      engine_had_flags = YAJL_IS_ARRAY (hs_json_get (given, "flags"));
+    }
+
+  r = _check_flags (ctx, has_engine ? &engine : NULL, err);
+  if (r == 0)
+    r = _resolve (ctx, bounding, false, &ours, err);
+  if (r == 0)
+    {
+      hs_scmp_merge (&ours, has_engine ? &engine : NULL, &merged, &diff);
+      _record (ctx, has_engine ? &engine : NULL, engine_had_flags, &merged, &diff);
+      if (!audit)
+        _write (linux_, &merged);
+    }
+  if (r == 0 && audit)
+    {
+      hs_scmp_profile logged = { 0 }, logged_merged = { 0 };
+      hs_scmp_diff unused = { 0 };
+      _cleanup_json_ hs_json before = has_engine ? _summary (&engine, NULL) : NULL;
+      _cleanup_json_ hs_json after = NULL;
+
+      r = _resolve (ctx, bounding, true, &logged, err);
+      if (r == 0)
+        {
+          hs_scmp_merge (&logged, has_engine ? &engine : NULL, &logged_merged, &unused);
+          _write (linux_, &logged_merged);
+          after = _summary (&logged_merged, ctx->policy->seccomp_profile);
+          hs_measure_record_applied (ctx, false, "/linux/seccomp", has_engine ? "changed" : "added", before, after);
+        }
+      hs_scmp_release (&logged);
+      hs_scmp_release (&logged_merged);
+      hs_scmp_diff_release (&unused);
+    }
+  hs_scmp_release (&engine);
+  hs_scmp_release (&ours);
+  hs_scmp_release (&merged);
+  hs_scmp_diff_release (&diff);
+  return r;
+}

@@ -1,0 +1,37 @@
+/* The intersection of hardshim's seccomp profile and the engine's: a call
+ * gets through the merged profile only if it gets through both.
+ *
+ * A syscall the engine denies stays denied with the engine's action (so an
+ * ENOSYS the engine chose for libc's sake stays ENOSYS); a syscall hardshim
+ * denies is denied with hardshim's action; where both allow it under
+ * argument conditions, the merged rules are the conjunctions.  When a
+ * conjunction cannot be written as one seccomp rule, or an engine's
+ * conditional denial could overlap an allowed case, the syscall is denied
+ * altogether: stricter than either, never looser. */
+#ifndef HS_SECCOMP_MERGE_H
+#define HS_SECCOMP_MERGE_H
+
+#include "policy.h"
+#include "seccomp_profile.h"
+
+typedef struct hs_scmp_diff
+{
+  hs_strv removed;     /* the engine allowed them (in some case), the merged profile denies them */
+  hs_strv conditioned; /* the engine allowed every call, the merged profile only some */
+  hs_strv kept;        /* hardshim allowed more; the engine's denial or conditions are kept */
+  hs_strv narrowed;    /* cases both allowed are denied: not expressible as seccomp rules */
+} hs_scmp_diff;
+
+/* ours: hardshim's profile, already resolved for this container (caps,
+ * architecture, audit).  engine: the spec's profile, NULL when it has none.
+ * ret takes ours' architectures and the engine's listener settings. */
+void hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_scmp_profile *ret,
+                    hs_scmp_diff *diff);
+void hs_scmp_diff_release (hs_scmp_diff *d);
+
+/* The conjunction of two conditions on one argument: 1 and *ret when it is
+ * one condition, 0 when no value satisfies both, -1 when it cannot be
+ * written as one condition. */
+int hs_scmp_arg_and (const hs_scmp_arg *a, const hs_scmp_arg *b, hs_scmp_arg *ret);
+
+#endif
