@@ -19,7 +19,7 @@ WEAKEN='.root.readonly = false | del(.process.noNewPrivileges)
 
 # What the container reports about itself (stderr folded into stdout).
 PROBE='exec 2>&1
-grep -E "^(Uid|Gid|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):" /proc/self/status
+grep -E "^(Uid|Gid|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status
 echo "id-u=$(id -u)"
 echo "id-g=$(id -g)"
 if touch /probe; then echo root-write-ok; else echo root-write-failed; fi
@@ -30,7 +30,7 @@ echo "mode-tmp=$(stat -c %a /tmp)"
 echo "mode-run=$(stat -c %a /run)"
 echo "owner-run=$(stat -c %u:%g /run)"'
 
-@test "run: the container has no capabilities, NoNewPrivs, a non-root user, a read-only root and tmpfs /tmp and /run" {
+@test "run: the container has no capabilities, NoNewPrivs, seccomp, a non-root user, a read-only root and tmpfs /tmp and /run" {
 	b=$(bundle b sh -c "$PROBE")
 	patch_config "$b" "$WEAKEN"
 	id=$(new_id run)
@@ -43,6 +43,7 @@ echo "owner-run=$(stat -c %u:%g /run)"'
 		assert_line_exact "$set:${TAB}0000000000000000" "$o"
 	done
 	assert_line_exact "NoNewPrivs:${TAB}1" "$o"
+	assert_line_exact "Seccomp:${TAB}2" "$o"
 	assert_line_exact "Uid:${TAB}65534${TAB}65534${TAB}65534${TAB}65534" "$o"
 	assert_line_exact "Gid:${TAB}65534${TAB}65534${TAB}65534${TAB}65534" "$o"
 	assert_line_exact "id-u=65534" "$o"
@@ -105,7 +106,7 @@ echo "owner-run=$(stat -c %u:%g /run)"'
 	cmp "$T/err" "$T/direct.err"
 }
 
-@test "run: the journal records user, capabilities, no_new_privileges and rootfs, one valid JSON object per line" {
+@test "run: the journal records user, capabilities, no_new_privileges, rootfs and seccomp, one valid JSON object per line" {
 	b=$(bundle b true)
 	patch_config "$b" "$WEAKEN"
 	id=$(new_id journal)
@@ -121,7 +122,7 @@ echo "owner-run=$(stat -c %u:%g /run)"'
 			and .bundle == $b and .file == ($b + "/config.json")
 			and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"))
 			and (keys | contains(["action", "after", "before", "path"])))' "$JOURNAL"
-	jq -s -e '[.[].measure] | unique == ["capabilities", "no_new_privileges", "rootfs", "user"]' "$JOURNAL"
+	jq -s -e '[.[].measure] | unique == ["capabilities", "no_new_privileges", "rootfs", "seccomp", "user"]' "$JOURNAL"
 
 	jq -s -e 'any(.[]; .measure == "user" and .path == "/process/user/uid"
 		and .action == "changed" and .before == 0 and .after == 65534)' "$JOURNAL"
@@ -167,7 +168,7 @@ echo "owner-run=$(stat -c %u:%g /run)"'
 	jq -e '.process.user.uid == 1000' "$b/config.json"
 }
 
-@test "run: audit mode runs the original spec and journals what would have changed" {
+@test "run: audit mode runs the original spec (seccomp denials only logged) and journals what would have changed" {
 	write_policy '{"mode":"audit"}'
 	b=$(bundle b sh -c "$PROBE")
 	patch_config "$b" "$WEAKEN"
@@ -186,11 +187,18 @@ echo "owner-run=$(stat -c %u:%g /run)"'
 	assert_line_exact "id-u=0" "$T/out"
 	assert_line_exact "root-write-ok" "$T/out"
 	! grep -qE '^[^ ]+ /(tmp|run) ' "$T/out" || false
-	cmp "$T/config.orig" "$b/config.json"
+	# The one change audit mode makes: a seccomp profile whose denials are
+	# SCMP_ACT_LOG, so the kernel logs what enforce mode would stop.
+	assert_line_exact "Seccomp:${TAB}2" "$T/out"
+	cmp <(jq -S 'del(.linux.seccomp)' "$T/config.orig") <(jq -S 'del(.linux.seccomp)' "$b/config.json")
+	jq -e '.linux.seccomp.defaultAction == "SCMP_ACT_LOG" and ([.linux.seccomp.syscalls[].action] | unique == ["SCMP_ACT_ALLOW", "SCMP_ACT_LOG"])' "$b/config.json"
 
 	n=$(journal_valid)
 	[ "$n" -ge 4 ]
-	jq -s -e --arg id "$id" 'all(.[]; .id == $id and .mode == "audit" and .action == "kept" and has("would"))' "$JOURNAL"
+	jq -s -e --arg id "$id" 'all(.[]; .id == $id and .mode == "audit")' "$JOURNAL"
+	jq -s -e 'all(.[] | select(.measure != "seccomp" or .path != "/linux/seccomp"); .action == "kept" and has("would"))' "$JOURNAL"
+	jq -s -e '[.[] | select(.path == "/linux/seccomp")] | any(.action == "added" and .after.defaultAction == "SCMP_ACT_LOG")
+		and any(.action == "kept" and .would == "added" and .after.defaultAction == "SCMP_ACT_ERRNO")' "$JOURNAL"
 	jq -s -e 'any(.[]; .path == "/process/user/uid" and .would == "changed" and .before == 0 and .after == 65534)' "$JOURNAL"
 	jq -s -e 'any(.[]; .path == "/process/capabilities/effective" and .would == "removed")' "$JOURNAL"
 	jq -s -e 'any(.[]; .path == "/process/noNewPrivileges" and .would == "added")' "$JOURNAL"
