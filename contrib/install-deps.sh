@@ -10,6 +10,8 @@ packages=(
   runc crun busybox-static
   # test
   libcmocka-dev bats jq python3 valgrind
+  # the workload suite's Debian rootfs
+  debootstrap wget
 )
 
 missing=()
