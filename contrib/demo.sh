@@ -7,6 +7,9 @@ cd "$top"
 
 contrib/install-deps.sh
 contrib/build.sh
+# Install: the built-in default policy reads the seccomp profile from
+# /usr/share/hardshim/seccomp/.
+make install >/dev/null
 
 work=$(mktemp -d /tmp/hardshim-demo.XXXXXX)
 id="hardshim-demo-$$"
@@ -15,7 +18,8 @@ trap 'runc delete --force "$id" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 tests/lib/make-bundle.sh "$work/bundle" sh -c '
 echo "--- inside the container ---"
 echo "id: $(id)"
-grep -E "^(CapEff|CapBnd|NoNewPrivs)" /proc/self/status
+grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp)" /proc/self/status
+unshare -n true 2>/dev/null && echo "unshare a network namespace: allowed" || echo "unshare a network namespace: denied (seccomp)"
 touch /hello 2>/dev/null && echo "write to /: allowed" || echo "write to /: denied (read-only root)"
 touch /tmp/hello && echo "write to /tmp: allowed (tmpfs)"'
 
@@ -25,7 +29,7 @@ policy=${HARDSHIM_POLICY:-/etc/hardshim/policy.json}
 journal=$( [ -f "$policy" ] && jq -r '.journal // empty' "$policy" || true)
 journal=${journal:-/var/log/hardshim/deviations.jsonl}
 
-(cd "$work/bundle" && "$top/hardshim" run "$id")
+(cd "$work/bundle" && /usr/bin/hardshim run "$id")
 
 echo "--- what hardshim changed (journal $journal) ---"
 jq -r --arg id "$id" 'select(.id == $id) | "\(.measure)\t\(.action)\t\(.path)\t\(.before|tojson) -> \(.after|tojson)"' "$journal" \
