@@ -50,7 +50,17 @@ _view (const hs_scmp_profile *p, const char *name, view *v)
   else if (allow != NULL)
     v->uncond = *allow, v->k = K_ALLOW;
   else
-    v->k = K_COND;
+    {
+      /* Conditions that only allow, over a default that allows: every call
+       * gets through (hardshim's profile in audit mode, for one). */
+      bool denies = false;
+      for (size_t i = 0; i < v->n; i++)
+        denies = denies || !hs_scmp_action_allows (v->rules[i].action);
+      v->k = denies || !hs_scmp_action_allows (p->default_action) ? K_COND : K_ALLOW;
+      v->uncond.action = p->default_action;
+      v->uncond.has_errno = p->has_default_errno;
+      v->uncond.errno_ret = p->default_errno;
+    }
   v->uncond.name = (char *) name;
 }
 
@@ -160,6 +170,34 @@ hs_scmp_arg_and (const hs_scmp_arg *a, const hs_scmp_arg *b, hs_scmp_arg *ret)
   return -1;
 }
 
+/* Every call that matches cond also matches c (same index). */
+static bool
+_implies (const hs_scmp_arg *cond, const hs_scmp_arg *c)
+{
+  if (cond->op == c->op && cond->value == c->value && (cond->op != HS_SCMP_MASKED_EQ || cond->value_two == c->value_two))
+    return true;
+  if (cond->op == HS_SCMP_EQ)
+    return _holds (c, cond->value);
+  if (cond->op == HS_SCMP_MASKED_EQ && c->op == HS_SCMP_MASKED_EQ)
+    return (c->value & ~cond->value) == 0 && (cond->value_two & c->value) == c->value_two;
+  return false;
+}
+
+/* Every call that matches narrow also matches wide. */
+static bool
+_covers (const hs_scmp_rule *wide, const hs_scmp_rule *narrow)
+{
+  for (size_t i = 0; i < wide->nargs; i++)
+    {
+      size_t j;
+      for (j = 0; j < narrow->nargs && narrow->args[j].index != wide->args[i].index; j++)
+        ;
+      if (j == narrow->nargs || !_implies (&narrow->args[j], &wide->args[i]))
+        return false;
+    }
+  return true;
+}
+
 /* The conditions of a and b together, in *ret (action left to the caller). */
 static int
 _rule_and (const hs_scmp_rule *a, const hs_scmp_rule *b, hs_scmp_rule *ret)
@@ -195,7 +233,9 @@ static void
 _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const view *e, hs_scmp_diff *diff)
 {
   _cleanup_free_ hs_scmp_rule *allow = NULL;
-  size_t nallow = 0;
+  _cleanup_free_ const hs_scmp_rule **deny = NULL;
+  const hs_scmp_rule *deny_all = NULL;
+  size_t nallow = 0, ndeny = 0;
   bool narrowed = hs_scmp_action_allows (h->p->default_action) || hs_scmp_action_allows (e->p->default_action);
 
   for (size_t i = 0; i < h->n; i++)
@@ -218,26 +258,55 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
         allow[nallow++] = both;
       }
 
+  /* Denials of both; where one covers another only the wider is kept
+   * (libseccomp refuses two rules of different actions for one case). */
   for (size_t pass = 0; pass < 2; pass++)
     {
       const view *v = pass == 0 ? h : e;
       for (size_t i = 0; i < v->n; i++)
         {
           const hs_scmp_rule *d = &v->rules[i];
+          bool covered = false;
           if (hs_scmp_action_allows (d->action))
             continue;
-          for (size_t a = 0; a < nallow; a++)
+          for (size_t k = 0; k < ndeny && !covered; k++)
+            covered = _covers (deny[k], d);
+          for (size_t k = ndeny; !covered && k-- > 0;)
+            if (_covers (d, deny[k]))
+              deny[k] = deny[--ndeny];
+          if (covered)
+            continue;
+          for (size_t k = 0; k < ndeny; k++)
             {
               hs_scmp_rule both;
-              if (_rule_and (d, &allow[a], &both) != 0) /* may overlap: which rule wins is up to libseccomp */
-                {
-                  narrowed = true;
-                  nallow = 0;
-                }
+              if (!hs_scmp_same_action (d, deny[k]) && _rule_and (d, deny[k], &both) != 0)
+                deny_all = deny[k]; /* partial overlap, two actions: not writable */
             }
-          _emit (ret, name, d);
+          deny = xrealloc (deny, (ndeny + 1) * sizeof *deny);
+          deny[ndeny++] = d;
         }
     }
+  for (size_t k = 0; k < ndeny; k++)
+    for (size_t a = 0; a < nallow; a++)
+      {
+        hs_scmp_rule both;
+        if (_rule_and (deny[k], &allow[a], &both) != 0) /* may overlap: which rule wins is up to libseccomp */
+          {
+            narrowed = true;
+            nallow = 0;
+          }
+      }
+  if (deny_all != NULL)
+    {
+      hs_scmp_rule all = *deny_all;
+      all.nargs = 0;
+      narrowed = true;
+      nallow = 0;
+      _emit (ret, name, &all);
+    }
+  else
+    for (size_t k = 0; k < ndeny; k++)
+      _emit (ret, name, deny[k]);
   for (size_t a = 0; a < nallow; a++)
     _emit (ret, name, &allow[a]);
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PROFILE_MAX_BYTES (1024u * 1024u)
@@ -180,7 +181,10 @@ _caps (hs_json obj, const char *where, hs_strv *ret, hs_error *err)
         return _bad (where, "`caps` must be an array of strings", err);
       r = hs_capname_normalize (c->u.string, &name, err);
       if (r < 0)
-        return r;
+        {
+          hs_error_prefix (err, "%s", where);
+          return r;
+        }
       hs_strv_add (ret, name);
     }
   return 0;
@@ -334,7 +338,11 @@ hs_scmp_add_rule (hs_scmp_profile *p, const hs_scmp_rule *r)
 {
   hs_scmp_rule *n;
 
-  p->rules = xrealloc (p->rules, (p->nrules + 1) * sizeof *p->rules);
+  if (p->nrules == p->capacity)
+    {
+      p->capacity = p->capacity ? 2 * p->capacity : 64;
+      p->rules = xrealloc (p->rules, p->capacity * sizeof *p->rules);
+    }
   n = &p->rules[p->nrules++];
   *n = *r;
   n->name = r->name ? xstrdup (r->name) : NULL;
@@ -344,21 +352,38 @@ hs_scmp_add_rule (hs_scmp_profile *p, const hs_scmp_rule *r)
   return n;
 }
 
+typedef struct
+{
+  hs_scmp_rule rule;
+  size_t seq;
+} _seq_rule;
+
+static int
+_by_name_then_seq (const void *a, const void *b)
+{
+  const _seq_rule *x = a, *y = b;
+  int c = strcmp (x->rule.name, y->rule.name);
+
+  return c != 0 ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 void
 hs_scmp_sort (hs_scmp_profile *p)
 {
-  /* Insertion sort: stable, and profiles have a few hundred rules. */
-  for (size_t i = 1; i < p->nrules; i++)
-    {
-      hs_scmp_rule tmp = p->rules[i];
-      size_t j = i;
-      while (j > 0 && strcmp (p->rules[j - 1].name, tmp.name) > 0)
-        {
-          p->rules[j] = p->rules[j - 1];
-          j--;
-        }
-      p->rules[j] = tmp;
-    }
+  _cleanup_free_ _seq_rule *tmp = NULL;
+  bool sorted = true;
+
+  for (size_t i = 1; i < p->nrules && sorted; i++)
+    sorted = strcmp (p->rules[i - 1].name, p->rules[i].name) <= 0;
+  if (sorted)
+    return;
+  /* qsort is not stable: the original position breaks ties. */
+  tmp = xmalloc (p->nrules * sizeof *tmp);
+  for (size_t i = 0; i < p->nrules; i++)
+    tmp[i] = (_seq_rule){ .rule = p->rules[i], .seq = i };
+  qsort (tmp, p->nrules, sizeof *tmp, _by_name_then_seq);
+  for (size_t i = 0; i < p->nrules; i++)
+    p->rules[i] = tmp[i].rule;
 }
 
 const hs_scmp_rule *

@@ -59,6 +59,7 @@ typedef struct hs_scmp_profile
   hs_strv flags;
   hs_scmp_rule *rules; /* sorted by name; rules of one name keep their order */
   size_t nrules;
+  size_t capacity; /* allocated rules */
   hs_json extra; /* listenerPath and listenerMetadata, kept as they are (NULL: none) */
 } hs_scmp_profile;
 
