@@ -236,26 +236,38 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
   _cleanup_free_ const hs_scmp_rule **deny = NULL;
   const hs_scmp_rule *deny_all = NULL;
   size_t nallow = 0, ndeny = 0;
-  bool narrowed = hs_scmp_action_allows (h->p->default_action) || hs_scmp_action_allows (e->p->default_action);
+  bool narrowed = false;
+  /* A side whose default allows lets through every case none of its
+   * denials matches: the other side's allowed cases are candidates as they
+   * are, and the overlap check below removes those a denial touches. */
+  bool h_open = hs_scmp_action_allows (h->p->default_action);
+  bool e_open = hs_scmp_action_allows (e->p->default_action);
 
   for (size_t i = 0; i < h->n; i++)
-    for (size_t j = 0; j < e->n; j++)
+    for (size_t j = 0; j <= e->n; j++)
       {
-        const hs_scmp_rule *hr = &h->rules[i], *er = &e->rules[j];
+        const hs_scmp_rule *hr = &h->rules[i], *er = j < e->n ? &e->rules[j] : NULL;
         hs_scmp_rule both;
         int r;
 
-        if (!hs_scmp_action_allows (hr->action) || !hs_scmp_action_allows (er->action))
+        if (!hs_scmp_action_allows (hr->action) || (er != NULL && !hs_scmp_action_allows (er->action))
+            || (er == NULL && !e_open))
           continue;
-        r = _rule_and (hr, er, &both);
+        r = er != NULL ? _rule_and (hr, er, &both) : (both = *hr, 1);
         if (r < 0)
           narrowed = true;
         if (r <= 0)
           continue;
-        both.action = (char *) (strcmp (er->action, "SCMP_ACT_LOG") == 0 ? er->action : hr->action);
+        both.action = (char *) (er != NULL && strcmp (er->action, "SCMP_ACT_LOG") == 0 ? er->action : hr->action);
         both.has_errno = false;
         allow = xrealloc (allow, (nallow + 1) * sizeof *allow);
         allow[nallow++] = both;
+      }
+  for (size_t j = 0; h_open && j < e->n; j++)
+    if (hs_scmp_action_allows (e->rules[j].action))
+      {
+        allow = xrealloc (allow, (nallow + 1) * sizeof *allow);
+        allow[nallow++] = e->rules[j];
       }
 
   /* Denials of both; where one covers another only the wider is kept
@@ -286,14 +298,17 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
           deny[ndeny++] = d;
         }
     }
-  for (size_t k = 0; k < ndeny; k++)
-    for (size_t a = 0; a < nallow; a++)
+  /* An allowed case a denial may overlap is given up: which of two rules
+   * wins is up to libseccomp. */
+  for (size_t a = nallow; a-- > 0;)
+    for (size_t k = 0; k < ndeny; k++)
       {
         hs_scmp_rule both;
-        if (_rule_and (deny[k], &allow[a], &both) != 0) /* may overlap: which rule wins is up to libseccomp */
+        if (_rule_and (deny[k], &allow[a], &both) != 0)
           {
             narrowed = true;
-            nallow = 0;
+            allow[a] = allow[--nallow];
+            break;
           }
       }
   if (deny_all != NULL)

@@ -12,7 +12,7 @@ teardown() {
 }
 
 # A permissive engine profile (default allow) that denies mkdir with EACCES,
-# allows personality only for PER_LINUX and turns off the speculative store
+# denies personality(PER_LINUX32) with EINVAL and turns off the speculative store
 # bypass mitigation (runc 1.1 refuses any other flag).
 ENGINE_PROFILE='{
 	"defaultAction": "SCMP_ACT_ALLOW",
@@ -20,7 +20,7 @@ ENGINE_PROFILE='{
 	"flags": ["SECCOMP_FILTER_FLAG_SPEC_ALLOW"],
 	"syscalls": [
 		{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
-		{"names": ["personality"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_EQ"}]}
+		{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "errnoRet": 22, "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]}
 	]
 }'
 
@@ -46,7 +46,9 @@ ENGINE_PROFILE='{
 	jq -e '.defaultAction == "SCMP_ACT_ERRNO" and .defaultErrnoRet == 38' <<<"$s"
 	jq -e '.architectures == ["SCMP_ARCH_X86_64"]' <<<"$s"
 	jq -e '.flags == []' <<<"$s"
-	jq -e '[.syscalls[] | select(.names | index("personality"))] | length == 1 and .[0].args[0].value == 0' <<<"$s"
+	# personality: hardshim's allowed values but PER_LINUX32, which keeps the engine's EINVAL.
+	jq -e '[.syscalls[] | select(.names | index("personality")) | select(.action == "SCMP_ACT_ALLOW") | .args[0].value] | sort == [0, 131072, 131080, 4294967295]' <<<"$s"
+	jq -e '[.syscalls[] | select(.names | index("personality")) | select(.action == "SCMP_ACT_ERRNO")] | length == 1 and .[0].errnoRet == 22 and .[0].args[0].value == 8' <<<"$s"
 	jq -e '[.syscalls[] | select(.names | index("mkdirat")) | .errnoRet] == [13]' <<<"$s"
 
 	journal_query '[.[] | select(.measure == "seccomp")]' >"$T/records"
