@@ -117,8 +117,8 @@ _emit_all (hs_scmp_profile *ret, const char *name, const view *v)
         _emit (ret, name, &v->rules[i]);
 }
 
-static bool
-_holds (const hs_scmp_arg *c, uint64_t x)
+bool
+hs_scmp_arg_holds (const hs_scmp_arg *c, uint64_t x)
 {
   switch (c->op)
     {
@@ -151,7 +151,7 @@ hs_scmp_arg_and (const hs_scmp_arg *a, const hs_scmp_arg *b, hs_scmp_arg *ret)
   if (a->op == HS_SCMP_EQ || b->op == HS_SCMP_EQ)
     {
       const hs_scmp_arg *eq = a->op == HS_SCMP_EQ ? a : b, *other = eq == a ? b : a;
-      if (!_holds (other, eq->value))
+      if (!hs_scmp_arg_holds (other, eq->value))
         return 0;
       *ret = *eq;
       return 1;
@@ -177,7 +177,7 @@ _implies (const hs_scmp_arg *cond, const hs_scmp_arg *c)
   if (cond->op == c->op && cond->value == c->value && (cond->op != HS_SCMP_MASKED_EQ || cond->value_two == c->value_two))
     return true;
   if (cond->op == HS_SCMP_EQ)
-    return _holds (c, cond->value);
+    return hs_scmp_arg_holds (c, cond->value);
   if (cond->op == HS_SCMP_MASKED_EQ && c->op == HS_SCMP_MASKED_EQ)
     return (c->value & ~cond->value) == 0 && (cond->value_two & c->value) == c->value_two;
   return false;

@@ -29,6 +29,8 @@ void hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, 
                     hs_scmp_diff *diff);
 void hs_scmp_diff_release (hs_scmp_diff *d);
 
+/* Whether argument value x meets condition c. */
+bool hs_scmp_arg_holds (const hs_scmp_arg *c, uint64_t x);
 /* The conjunction of two conditions on one argument: 1 and *ret when it is
  * one condition, 0 when no value satisfies both, -1 when it cannot be
  * written as one condition. */

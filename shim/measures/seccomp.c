@@ -109,12 +109,15 @@ _names (const hs_strv *s)
 static size_t
 _allowed_count (const hs_scmp_profile *p)
 {
+  const char *last = NULL; /* rules of one name are adjacent */
   size_t n = 0;
 
   for (size_t i = 0; i < p->nrules; i++)
-    if (hs_scmp_action_allows (p->rules[i].action) && (i == 0 || strcmp (p->rules[i - 1].name, p->rules[i].name) != 0
-                                                       || !hs_scmp_action_allows (p->rules[i - 1].action)))
-      n++;
+    if (hs_scmp_action_allows (p->rules[i].action) && (last == NULL || strcmp (last, p->rules[i].name) != 0))
+      {
+        last = p->rules[i].name;
+        n++;
+      }
   return n;
 }
 
@@ -202,12 +205,6 @@ _record (hs_measure_ctx *ctx, const hs_scmp_profile *engine, bool engine_had_fla
   _record_names (ctx, "kept", &diff->kept, "the engine's denial or argument conditions are kept");
 }
 
-static void
-_write (hs_json linux_, const hs_scmp_profile *merged)
-{
-  hs_json_object_set (linux_, "seccomp", hs_scmp_to_json (merged));
-}
-
 int
 hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
 {
@@ -245,7 +242,7 @@ hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
       hs_scmp_merge (&ours, has_engine ? &engine : NULL, &merged, &diff);
       _record (ctx, has_engine ? &engine : NULL, engine_had_flags, &merged, &diff);
       if (!audit)
-        _write (linux_, &merged);
+        hs_json_object_set (linux_, "seccomp", hs_scmp_to_json (&merged));
     }
   if (r == 0 && audit)
     {
@@ -258,7 +255,7 @@ hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
       if (r == 0)
         {
           hs_scmp_merge (&logged, has_engine ? &engine : NULL, &logged_merged, &unused);
-          _write (linux_, &logged_merged);
+          hs_json_object_set (linux_, "seccomp", hs_scmp_to_json (&logged_merged));
           after = _summary (&logged_merged, ctx->policy->seccomp_profile);
           hs_measure_record_applied (ctx, false, "/linux/seccomp", has_engine ? "changed" : "added", before, after);
         }

@@ -281,29 +281,6 @@ typedef struct
   bool may_allow, may_deny;
 } _verdict;
 
-static bool
-_cond_holds (const hs_scmp_arg *c, uint64_t x)
-{
-  switch (c->op)
-    {
-    case HS_SCMP_NE:
-      return x != c->value;
-    case HS_SCMP_LT:
-      return x < c->value;
-    case HS_SCMP_LE:
-      return x <= c->value;
-    case HS_SCMP_EQ:
-      return x == c->value;
-    case HS_SCMP_GE:
-      return x >= c->value;
-    case HS_SCMP_GT:
-      return x > c->value;
-    case HS_SCMP_MASKED_EQ:
-      return (x & c->value) == c->value_two;
-    }
-  abort ();
-}
-
 /* p NULL: no profile, every call goes through. */
 static _verdict
 _eval (const hs_scmp_profile *p, const char *name, const uint64_t *args)
@@ -326,7 +303,7 @@ _eval (const hs_scmp_profile *p, const char *name, const uint64_t *args)
     {
       bool all = true;
       for (size_t k = 0; k < rules[i].nargs && all; k++)
-        all = _cond_holds (&rules[i].args[k], args[rules[i].args[k].index]);
+        all = hs_scmp_arg_holds (&rules[i].args[k], args[rules[i].args[k].index]);
       if (!all)
         continue;
       matched = true;
