@@ -36,6 +36,14 @@ hs_measure_record (hs_measure_ctx *ctx, bool under_process, const char *path, co
 }
 
 void
+hs_measure_record_note (hs_measure_ctx *ctx, bool under_process, const char *path, const char *action, hs_json before,
+                        hs_json after, const char *note)
+{
+  _cleanup_free_ char *full = _full_path (ctx, under_process, path);
+  hs_journal_record_note (ctx->journal, ctx->measure, full, action, before, after, note);
+}
+
+void
 hs_measure_record_applied (hs_measure_ctx *ctx, bool under_process, const char *path, const char *action,
                            hs_json before, hs_json after)
 {
@@ -86,8 +94,8 @@ _transplant (hs_json spec, hs_json work, const char *key)
 }
 
 int
-hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, hs_journal *journal,
-           bool *ret_changed, hs_error *err)
+hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, const hs_host *host,
+           hs_journal *journal, hs_plan *ret, hs_error *err)
 {
   bool audit = policy->mode == HS_MODE_AUDIT;
   _cleanup_json_ hs_json copy = audit ? hs_json_copy (spec) : NULL;
@@ -97,11 +105,13 @@ hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *p
     .process = process_file ? work : hs_json_get (work, "process"),
     .process_path = process_file ? "" : "/process",
     .policy = policy,
+    .host = host,
     .journal = journal,
     .file = file,
   };
-  bool changed = !audit;
+  hs_plan plan = { .changed = !audit };
 
+  ctx.plan = &plan;
   if (!YAJL_IS_OBJECT (ctx.process))
     return hs_error_set (err, EINVAL, "`%s`: /process is %s, expected an object", file,
                          hs_json_type_name (ctx.process));
@@ -116,9 +126,11 @@ hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *p
       if (audit && _measures[i].audit_applies != NULL)
         {
           _transplant (spec, work, _measures[i].audit_applies);
-          changed = true;
+          plan.changed = true;
         }
     }
-  *ret_changed = changed;
+  if (audit)
+    plan.bridge_rootfs = false; /* the user namespace was only journaled */
+  *ret = plan;
   return 0;
 }

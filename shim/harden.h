@@ -3,14 +3,22 @@
 #define HS_HARDEN_H
 
 #include "error.h"
+#include "host.h"
 #include "journal.h"
 #include "json.h"
 #include "policy.h"
 
-/* spec: a whole config.json (process_file false) or a process file.
- * *ret_changed: spec must be written back (always in enforce mode; in
- * audit mode only measures that apply something anyway change it). */
-int hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, hs_journal *journal,
-               bool *ret_changed, hs_error *err);
+/* What the measures decided beyond the spec itself. */
+typedef struct hs_plan
+{
+  bool changed;       /* spec must be written back (always in enforce mode; in audit
+                         mode only when a measure applies something anyway) */
+  bool bridge_rootfs; /* hardshim gave the container a user namespace: the rootfs
+                         must be made reachable from inside it (bridge.h) */
+} hs_plan;
+
+/* spec: a whole config.json (process_file false) or a process file. */
+int hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, const hs_host *host,
+               hs_journal *journal, hs_plan *ret, hs_error *err);
 
 #endif

@@ -29,7 +29,7 @@ _set_string (hs_json obj, const char *key, const char *value)
 
 static void
 _record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before, hs_json after,
-         bool applied)
+         bool applied, const char *note)
 {
   _cleanup_json_ hs_json rec = hs_json_new_object ();
   _cleanup_free_ char *line = NULL;
@@ -53,6 +53,8 @@ _record (hs_journal *j, const char *measure, const char *path, const char *actio
     _set_string (rec, "would", action);
   hs_json_object_set (rec, "before", before ? hs_json_copy (before) : hs_json_new_null ());
   hs_json_object_set (rec, "after", after ? hs_json_copy (after) : hs_json_new_null ());
+  if (note != NULL)
+    _set_string (rec, "note", note);
   _set_string (rec, "mode", j->audit ? "audit" : "enforce");
 
   if (hs_json_generate (rec, false, &line, &len, &err) < 0)
@@ -69,14 +71,21 @@ void
 hs_journal_record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
                    hs_json after)
 {
-  _record (j, measure, path, action, before, after, false);
+  _record (j, measure, path, action, before, after, false, NULL);
+}
+
+void
+hs_journal_record_note (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
+                        hs_json after, const char *note)
+{
+  _record (j, measure, path, action, before, after, false, note);
 }
 
 void
 hs_journal_record_applied (hs_journal *j, const char *measure, const char *path, const char *action,
                            hs_json before, hs_json after)
 {
-  _record (j, measure, path, action, before, after, true);
+  _record (j, measure, path, action, before, after, true, NULL);
 }
 
 /* mkdir -p of the directories above file. */

@@ -2,10 +2,12 @@
  * execs the real runtime.  This file is the flow of DESIGN.md §1. */
 #include "config.h"
 
+#include "bridge.h"
 #include "cli.h"
 #include "engine_log.h"
 #include "error.h"
 #include "harden.h"
+#include "host.h"
 #include "journal.h"
 #include "policy.h"
 #include "runtime.h"
@@ -76,8 +78,8 @@ _audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *bundle, 
   return 0;
 }
 
-/* Load the file the runtime will read, harden it, write it back (enforce)
- * and journal what changed. */
+/* Load the file the runtime will read, harden it, prepare the host side
+ * (the rootfs bridge), write it back (enforce) and journal what changed. */
 static int
 _harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
 {
@@ -87,15 +89,19 @@ _harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
   _cleanup_free_ char *wanted = process_file ? _absolute (cli->process) : xasprintf ("%s/%s", dir, cli->config);
   hs_spec_file f = { .dirfd = -1 };
   hs_journal j;
+  hs_host host;
+  hs_plan plan;
   int r;
 
+  hs_host_probe (&host);
   r = hs_spec_load (dir, process_file ? cli->process : cli->config, &f, err);
   if (r == 0)
     {
       hs_journal_init (&j, cli->id, process_file ? NULL : dir, f.path, cli->command, audit);
-      bool changed = false;
-      r = hs_harden (f.tree, process_file, f.path, policy, &j, &changed, err);
-      if (r == 0 && changed)
+      r = hs_harden (f.tree, process_file, f.path, policy, &host, &j, &plan, err);
+      if (r == 0 && plan.bridge_rootfs)
+        r = hs_bridge_rootfs (f.tree, dir, &j, err);
+      if (r == 0 && plan.changed)
         r = hs_spec_save (&f, err);
       if (r == 0)
         r = hs_journal_commit (&j, policy->journal, err);
@@ -131,7 +137,9 @@ main (int argc, char **argv)
   r = hs_policy_load (hs_policy_path (), &policy, &err);
   if (r < 0)
     return _fail (&cli, &err);
-  r = hs_runtime_choose (&policy, &runtime, &err);
+  r = hs_policy_load_subids (&policy, HS_SUBUID_FILE, HS_SUBGID_FILE, &err);
+  if (r == 0)
+    r = hs_runtime_choose (&policy, &runtime, &err);
   if (r == 0)
     r = hs_runtime_check (runtime, &err);
   if (r == 0)

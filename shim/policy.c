@@ -60,6 +60,10 @@ _defaults (hs_policy *p)
   p->journal = xstrdup (HS_DEFAULT_JOURNAL);
   p->uid = 65534;
   p->gid = 65534;
+  p->nclasses = 1;
+  p->classes = xcalloc (1, sizeof (hs_class));
+  p->classes[0].name = xstrdup ("default");
+  p->classes[0].subid_owner = xstrdup ("hardshim");
   p->readonly_rootfs = true;
   for (size_t i = 0; i < HS_ARRAY_SIZE (_default_tmpfs); i++)
     hs_strv_add (&p->tmpfs, xstrdup (_default_tmpfs[i]));
@@ -118,18 +122,36 @@ _id (hs_json v, const char *where, uint32_t *ret, hs_error *err)
   if (v == NULL)
     return 0;
   if (hs_json_get_uint (v, UINT32_MAX - 1, &n) < 0)
-    return hs_error_set (err, EINVAL, "`%s` must be a whole number below 4294967295", where);
+    return hs_error_set (err, EINVAL, "`%s` must be a whole number", where);
   if (n == 0)
     return hs_error_set (err, EINVAL, "`%s` must not be 0 (root)", where);
+  if (n >= HS_USERNS_SIZE)
+    return hs_error_set (err, EINVAL, "`%s` must be below %u, the ids a user namespace maps", where, HS_USERNS_SIZE);
   *ret = (uint32_t) n;
+  return 0;
+}
+
+/* A subid owner: a user name as /etc/subuid spells it. */
+static int
+_owner (hs_json v, const char *where, char **ret, hs_error *err)
+{
+  int r = _want (v, yajl_t_string, where, err);
+
+  if (r < 0)
+    return r;
+  if (v->u.string[0] == '\0' || strpbrk (v->u.string, ":\n") != NULL)
+    return hs_error_set (err, EINVAL, "`%s` must be a user name, got `%s`", where, v->u.string);
+  free (*ret);
+  *ret = xstrdup (v->u.string);
   return 0;
 }
 
 static int
 _parse_user (hs_json user, hs_policy *p, hs_error *err)
 {
-  static const char *const keys[] = { "uid", "gid", NULL };
+  static const char *const keys[] = { "uid", "gid", "subid_owner", "userns_unavailable", NULL };
   int r = _want (user, yajl_t_object, "user", err);
+  hs_json v;
 
   if (r == 0)
     r = _known_keys (user, "user.", keys, err);
@@ -137,6 +159,95 @@ _parse_user (hs_json user, hs_policy *p, hs_error *err)
     r = _id (hs_json_get (user, "uid"), "user.uid", &p->uid, err);
   if (r == 0)
     r = _id (hs_json_get (user, "gid"), "user.gid", &p->gid, err);
+  if (r == 0 && (v = hs_json_get (user, "subid_owner")) != NULL)
+    r = _owner (v, "user.subid_owner", &p->classes[0].subid_owner, err);
+  if (r == 0 && (v = hs_json_get (user, "userns_unavailable")) != NULL)
+    {
+      r = _want (v, yajl_t_string, "user.userns_unavailable", err);
+      if (r == 0 && strcmp (v->u.string, "run_without") == 0)
+        p->userns_fallback = true;
+      else if (r == 0 && strcmp (v->u.string, "refuse") != 0)
+        r = hs_error_set (err, EINVAL, "`user.userns_unavailable` must be `refuse` or `run_without`, got `%s`",
+                          v->u.string);
+    }
+  return r;
+}
+
+/* classes.NAME: {"match": {"annotation": "KEY=VALUE"}, "user": {"subid_owner": OWNER}} */
+static int
+_parse_class (const char *name, hs_json v, hs_class *c, hs_error *err)
+{
+  static const char *const keys[] = { "match", "user", NULL };
+  static const char *const match_keys[] = { "annotation", NULL };
+  static const char *const user_keys[] = { "subid_owner", NULL };
+  _cleanup_free_ char *where = xasprintf ("classes.%s", name);
+  _cleanup_free_ char *w_match = xasprintf ("%s.match", where);
+  _cleanup_free_ char *w_ann = xasprintf ("%s.match.annotation", where);
+  _cleanup_free_ char *w_user = xasprintf ("%s.user", where);
+  _cleanup_free_ char *w_owner = xasprintf ("%s.user.subid_owner", where);
+  _cleanup_free_ char *p_class = xasprintf ("%s.", where), *p_match = xasprintf ("%s.", w_match),
+                      *p_user = xasprintf ("%s.", w_user);
+  hs_json match, ann, user, owner;
+  const char *eq;
+  int r;
+
+  c->name = xstrdup (name);
+  if (strcmp (name, "default") == 0 || name[0] == '\0')
+    return hs_error_set (err, EINVAL, "`%s`: the class name `%s` is reserved", where, name);
+  r = _want (v, yajl_t_object, where, err);
+  if (r == 0)
+    r = _known_keys (v, p_class, keys, err);
+  if (r == 0)
+    r = _want (match = hs_json_get (v, "match"), yajl_t_object, w_match, err);
+  if (r == 0)
+    r = _known_keys (match, p_match, match_keys, err);
+  if (r == 0)
+    r = _want (ann = hs_json_get (match, "annotation"), yajl_t_string, w_ann, err);
+  if (r == 0 && ((eq = strchr (ann->u.string, '=')) == NULL || eq == ann->u.string))
+    r = hs_error_set (err, EINVAL, "`%s` must be `KEY=VALUE`, got `%s`", w_ann, ann->u.string);
+  if (r == 0)
+    {
+      c->match_key = xstrndup (ann->u.string, (size_t) (eq - ann->u.string));
+      c->match_value = xstrdup (eq + 1);
+      r = _want (user = hs_json_get (v, "user"), yajl_t_object, w_user, err);
+    }
+  if (r == 0)
+    r = _known_keys (user, p_user, user_keys, err);
+  if (r == 0)
+    r = _owner (owner = hs_json_get (user, "subid_owner"), w_owner, &c->subid_owner, err);
+  return r;
+}
+
+/* Two classes may neither be selected by the same annotation nor share ids. */
+static int
+_check_classes (const hs_policy *p, hs_error *err)
+{
+  for (size_t i = 0; i < p->nclasses; i++)
+    for (size_t k = 0; k < i; k++)
+      {
+        const hs_class *a = &p->classes[k], *b = &p->classes[i];
+        if (strcmp (a->subid_owner, b->subid_owner) == 0)
+          return hs_error_set (err, EINVAL, "classes `%s` and `%s` both use the ids of `%s`: each class needs its own "
+                               "subid owner", a->name, b->name, a->subid_owner);
+        if (a->match_key != NULL && strcmp (a->match_key, b->match_key) == 0
+            && strcmp (a->match_value, b->match_value) == 0)
+          return hs_error_set (err, EINVAL, "classes `%s` and `%s` have the same match", a->name, b->name);
+      }
+  return 0;
+}
+
+static int
+_parse_classes (hs_json classes, hs_policy *p, hs_error *err)
+{
+  int r = _want (classes, yajl_t_object, "classes", err);
+
+  for (size_t i = 0; r == 0 && i < classes->u.object.len; i++)
+    {
+      p->classes = xrealloc (p->classes, (p->nclasses + 1) * sizeof (hs_class));
+      memset (&p->classes[p->nclasses], 0, sizeof (hs_class));
+      p->nclasses++;
+      r = _parse_class (classes->u.object.keys[i], classes->u.object.values[i], &p->classes[p->nclasses - 1], err);
+    }
   return r;
 }
 
@@ -251,7 +362,8 @@ _parse_mode (hs_json mode, hs_policy *p, hs_error *err)
 int
 hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret, hs_error *err)
 {
-  static const char *const keys[] = { "mode", "runtime", "journal", "user", "capabilities", "rootfs", "seccomp", NULL };
+  static const char *const keys[] = { "mode",   "runtime", "journal", "user",
+                                      "capabilities", "rootfs", "seccomp", "classes", NULL };
   _cleanup_json_ hs_json tree = NULL;
   hs_policy p;
   hs_json v;
@@ -284,6 +396,10 @@ hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret,
     r = _parse_rootfs (v, &p, err);
   if (r == 0 && (v = hs_json_get (tree, "seccomp")) != NULL)
     r = _parse_seccomp (v, &p, err);
+  if (r == 0 && (v = hs_json_get (tree, "classes")) != NULL)
+    r = _parse_classes (v, &p, err);
+  if (r == 0)
+    r = _check_classes (&p, err);
   if (r < 0)
     {
       hs_error_prefix (err, "policy `%s`", path);
@@ -332,9 +448,48 @@ hs_policy_load_profiles (hs_policy *p, hs_error *err)
   return 0;
 }
 
+static int
+_read_subids (const char *file, char **ret, hs_error *err)
+{
+  _cleanup_free_ char *shown = xasprintf ("`%s`", file);
+  size_t len;
+
+  return hs_file_read_regular (AT_FDCWD, file, shown, false, POLICY_MAX_BYTES, ret, &len, NULL, err);
+}
+
+int
+hs_policy_load_subids (hs_policy *p, const char *subuid, const char *subgid, hs_error *err)
+{
+  _cleanup_free_ char *uids = NULL, *gids = NULL;
+  int r = _read_subids (subuid, &uids, err);
+
+  if (r == 0)
+    r = _read_subids (subgid, &gids, err);
+  for (size_t i = 0; r == 0 && i < p->nclasses; i++)
+    {
+      hs_class *c = &p->classes[i];
+      r = hs_subid_pick (uids, subuid, c->subid_owner, HS_USERNS_SIZE, &c->uids, err);
+      if (r == 0)
+        r = hs_subid_pick (gids, subgid, c->subid_owner, HS_USERNS_SIZE, &c->gids, err);
+      if (r < 0)
+        hs_error_prefix (err, "class `%s`", c->name);
+    }
+  if (r < 0)
+    hs_error_prefix (err, "policy `%s`", p->source);
+  return r;
+}
+
 void
 hs_policy_release (hs_policy *p)
 {
+  for (size_t i = 0; i < p->nclasses; i++)
+    {
+      free (p->classes[i].name);
+      free (p->classes[i].match_key);
+      free (p->classes[i].match_value);
+      free (p->classes[i].subid_owner);
+    }
+  free (p->classes);
   free (p->source);
   free (p->runtime);
   free (p->journal);

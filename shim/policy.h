@@ -8,6 +8,7 @@
 #define HS_POLICY_H
 
 #include "error.h"
+#include "subid.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,6 +28,17 @@ typedef struct hs_strv
 
 struct hs_scmp_profile;
 
+/* A container class: its own user namespace id ranges. */
+typedef struct hs_class
+{
+  char *name;        /* "default" for the policy's own */
+  char *match_key;   /* annotation that selects the class; NULL for default */
+  char *match_value; /* ...and its value */
+  char *subid_owner; /* owner of its ranges in /etc/subuid and /etc/subgid */
+  hs_idrange uids;   /* host ranges, read by hs_policy_load_subids */
+  hs_idrange gids;
+} hs_class;
+
 typedef struct hs_policy
 {
   char *source; /* file it came from, or "built-in defaults" */
@@ -35,6 +47,9 @@ typedef struct hs_policy
   char *journal;
   uint32_t uid;
   uint32_t gid;
+  bool userns_fallback; /* user.userns_unavailable = "run_without" */
+  hs_class *classes;    /* [0] is the default class */
+  size_t nclasses;
   hs_strv cap_allow; /* normalised "CAP_*" names */
   bool readonly_rootfs;
   hs_strv tmpfs; /* absolute destinations */
@@ -50,6 +65,9 @@ int hs_policy_load (const char *path, hs_policy *ret, hs_error *err);
 int hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret, hs_error *err);
 /* Read the profile files a parsed policy names. */
 int hs_policy_load_profiles (hs_policy *p, hs_error *err);
+/* Read every class's id ranges from the subuid and subgid files; errors for
+ * a missing range and for ranges two classes (or other owners) share. */
+int hs_policy_load_subids (hs_policy *p, const char *subuid, const char *subgid, hs_error *err);
 void hs_policy_release (hs_policy *p);
 
 bool hs_strv_contains (const hs_strv *s, const char *str);

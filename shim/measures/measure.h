@@ -8,6 +8,8 @@
 #define HS_MEASURE_H
 
 #include "../error.h"
+#include "../harden.h"
+#include "../host.h"
 #include "../journal.h"
 #include "../json.h"
 #include "../policy.h"
@@ -18,6 +20,8 @@ typedef struct hs_measure_ctx
   hs_json process;          /* the process object being hardened */
   const char *process_path; /* JSON pointer of process: "/process", or "" for a process file */
   const hs_policy *policy;
+  const hs_host *host; /* what the kernel offers */
+  hs_plan *plan;       /* host-side work the measures ask for */
   hs_journal *journal;
   const char *measure; /* set by hs_harden for the measure running */
   const char *file;    /* spec file path, for error messages */
@@ -29,6 +33,9 @@ typedef int (*hs_measure_fn) (hs_measure_ctx *ctx, hs_error *err);
  * when under_process, else from the spec root. */
 void hs_measure_record (hs_measure_ctx *ctx, bool under_process, const char *path, const char *action, hs_json before,
                         hs_json after);
+/* The same with a note for the operator (journal.h). */
+void hs_measure_record_note (hs_measure_ctx *ctx, bool under_process, const char *path, const char *action,
+                             hs_json before, hs_json after, const char *note);
 /* Journal a change made even in audit mode (the seccomp measure's logging
  * profile): written with its own action, not as "kept". */
 void hs_measure_record_applied (hs_measure_ctx *ctx, bool under_process, const char *path, const char *action,

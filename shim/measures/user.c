@@ -1,13 +1,26 @@
-/* Measure "user": the container's process never runs as root.
+/* Measure "user": the container's process never runs as root, and its
+ * root is never host root.
  *
  * uid 0 becomes the policy's uid, gid 0 the policy's gid, and gid 0 leaves
  * the supplementary groups.  A spec that already runs as a non-root user
- * keeps it, and the journal says so. */
+ * keeps it, and the journal says so.
+ *
+ * The container gets a user namespace mapping container ids
+ * 0..HS_USERNS_SIZE-1 to its class's host range (policy.h).  A user
+ * namespace the engine set up with a mapping that leaves host root out is
+ * kept; one that maps host root is given the class's mapping.  Without
+ * user namespaces on this kernel the policy decides: refuse, or run
+ * without one (journal: unavailable).  When hardshim set the mapping, the
+ * plan asks for the rootfs bridge (bridge.h). */
 #include "config.h"
 
 #include "measure.h"
+#include "../util.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static int
 _id (hs_measure_ctx *ctx, hs_json user, const char *key, const char *path, uint64_t *ret, hs_error *err)
@@ -67,6 +80,222 @@ _drop_root_group (hs_measure_ctx *ctx, hs_json user, hs_error *err)
   return 0;
 }
 
+/* The class the spec's annotations select: one class's match, or the
+ * default when no class's annotation key is there at all. */
+static int
+_class (hs_measure_ctx *ctx, const hs_class **ret, hs_error *err)
+{
+  const hs_policy *p = ctx->policy;
+  hs_json ann = hs_json_get (ctx->spec, "annotations");
+  const hs_class *found = NULL;
+
+  if (ann != NULL && !YAJL_IS_OBJECT (ann))
+    return hs_measure_bad_type (ctx, false, "/annotations", ann, "an object", err);
+  for (size_t i = 1; i < p->nclasses; i++)
+    {
+      const hs_class *c = &p->classes[i];
+      hs_json v = hs_json_get (ann, c->match_key);
+      if (v == NULL)
+        continue;
+      if (!YAJL_IS_STRING (v))
+        return hs_error_set (err, EINVAL, "`%s`: annotation `%s` is %s, expected a string", ctx->file, c->match_key,
+                             hs_json_type_name (v));
+      if (strcmp (v->u.string, c->match_value) != 0)
+        continue;
+      if (found != NULL)
+        return hs_error_set (err, EINVAL, "`%s`: the annotations select both class `%s` and class `%s`", ctx->file,
+                             found->name, c->name);
+      found = c;
+    }
+  for (size_t i = 1; found == NULL && i < p->nclasses; i++)
+    {
+      hs_json v = hs_json_get (ann, p->classes[i].match_key);
+      if (v != NULL)
+        return hs_error_set (err, EINVAL, "`%s`: annotation `%s=%s` names no class of the policy", ctx->file,
+                             p->classes[i].match_key, v->u.string);
+    }
+  *ret = found != NULL ? found : &p->classes[0];
+  return 0;
+}
+
+/* The namespace entry of type "user" in /linux/namespaces, or NULL. */
+static int
+_find_userns (hs_measure_ctx *ctx, hs_json namespaces, hs_json *ret, hs_error *err)
+{
+  *ret = NULL;
+  for (size_t i = 0; i < namespaces->u.array.len; i++)
+    {
+      hs_json ns = namespaces->u.array.values[i];
+      hs_json type = hs_json_get (ns, "type");
+      if (!YAJL_IS_STRING (type))
+        return hs_measure_bad_type (ctx, false, "/linux/namespaces[]/type", type, "a string", err);
+      if (strcmp (type->u.string, "user") == 0)
+        *ret = ns;
+    }
+  return 0;
+}
+
+/* Whether a uidMappings/gidMappings array maps any id to host id 0. */
+static int
+_maps_host_root (hs_measure_ctx *ctx, hs_json maps, const char *path, bool *ret, hs_error *err)
+{
+  *ret = false;
+  if (maps == NULL)
+    return 0;
+  if (!YAJL_IS_ARRAY (maps))
+    return hs_measure_bad_type (ctx, false, path, maps, "an array", err);
+  for (size_t i = 0; i < maps->u.array.len; i++)
+    {
+      uint64_t host, size;
+      hs_json m = maps->u.array.values[i];
+      if (hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &host) < 0
+          || hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &size) < 0)
+        return hs_measure_bad_type (ctx, false, path, m, "an id mapping {containerID, hostID, size}", err);
+      if (host == 0 && size > 0)
+        *ret = true;
+    }
+  return 0;
+}
+
+static hs_json
+_mapping (const hs_idrange *range)
+{
+  hs_json maps = hs_json_new_array ();
+  hs_json m = hs_json_new_object ();
+
+  hs_json_object_set (m, "containerID", hs_json_new_uint (0));
+  hs_json_object_set (m, "hostID", hs_json_new_uint (range->start));
+  hs_json_object_set (m, "size", hs_json_new_uint (range->size));
+  hs_json_array_append (maps, m);
+  return maps;
+}
+
+static void
+_set_mapping (hs_measure_ctx *ctx, hs_json linux_, const char *key, const hs_idrange *range, const char *note)
+{
+  _cleanup_free_ char *path = xasprintf ("/linux/%s", key);
+  _cleanup_json_ hs_json before = hs_json_copy (hs_json_get (linux_, key));
+
+  hs_json_object_set (linux_, key, _mapping (range));
+  hs_measure_record_note (ctx, false, path, before ? "changed" : "added", before, hs_json_get (linux_, key), note);
+}
+
+/* Every id the process uses must be mapped, or runc cannot start it. */
+static int
+_check_mapped (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
+{
+  hs_json gids = hs_json_get (hs_json_get (ctx->process, "user"), "additionalGids");
+
+  if (uid >= HS_USERNS_SIZE || gid >= HS_USERNS_SIZE)
+    return hs_error_set (err, EINVAL, "`%s`: /process/user %llu:%llu is outside the user namespace (ids 0-%u)",
+                         ctx->file, (unsigned long long) uid, (unsigned long long) gid, HS_USERNS_SIZE - 1);
+  for (size_t i = 0; gids != NULL && i < gids->u.array.len; i++)
+    {
+      uint64_t g = 0;
+      (void) hs_json_get_uint (gids->u.array.values[i], UINT32_MAX, &g); /* checked by _drop_root_group */
+      if (g >= HS_USERNS_SIZE)
+        return hs_error_set (err, EINVAL, "`%s`: /process/user/additionalGids has %llu, outside the user namespace "
+                             "(ids 0-%u)", ctx->file, (unsigned long long) g, HS_USERNS_SIZE - 1);
+    }
+  return 0;
+}
+
+/* net.ipv4.ping_group_range "LO HI" may only name mapped gids: docker's
+ * "0 2147483647" makes runc fail with EINVAL in a user namespace. */
+static int
+_fix_ping_range (hs_measure_ctx *ctx, hs_json linux_, hs_error *err)
+{
+  static const char key[] = "net.ipv4.ping_group_range";
+  static const char path[] = "/linux/sysctl/net.ipv4.ping_group_range";
+  hs_json v = hs_json_get (hs_json_get (linux_, "sysctl"), key);
+  unsigned long long lo, hi;
+  int end = 0;
+
+  if (v == NULL)
+    return 0;
+  if (!YAJL_IS_STRING (v) || sscanf (v->u.string, "%llu %llu%n", &lo, &hi, &end) != 2 || v->u.string[end] != '\0')
+    return hs_measure_bad_type (ctx, false, path, v, "a string `LO HI`", err);
+  if (hi < HS_USERNS_SIZE)
+    return 0;
+  _cleanup_json_ hs_json before = hs_json_copy (v);
+  if (lo >= HS_USERNS_SIZE)
+    lo = HS_USERNS_SIZE - 1;
+  hs_json_object_set (hs_json_get (linux_, "sysctl"), key,
+                      hs_json_new_string_printf ("%llu %u", lo, HS_USERNS_SIZE - 1));
+  hs_measure_record_note (ctx, false, path, "changed", before, hs_json_get (hs_json_get (linux_, "sysctl"), key),
+                          "gids above the user namespace's are not mapped (runc would fail with EINVAL)");
+  return 0;
+}
+
+static int
+_userns (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
+{
+  hs_json linux_, namespaces, ns, maps;
+  const hs_class *class = NULL;
+  bool root_u, root_g;
+  int r;
+
+  r = hs_measure_object (ctx, ctx->spec, "linux", false, "/linux", &linux_, err);
+  if (r < 0)
+    return r;
+  namespaces = hs_json_get (linux_, "namespaces");
+  if (namespaces == NULL)
+    hs_json_object_set (linux_, "namespaces", namespaces = hs_json_new_array ());
+  if (!YAJL_IS_ARRAY (namespaces))
+    return hs_measure_bad_type (ctx, false, "/linux/namespaces", namespaces, "an array", err);
+  r = _find_userns (ctx, namespaces, &ns, err);
+  if (r < 0)
+    return r;
+  if (ns != NULL && hs_json_get (ns, "path") != NULL)
+    return hs_error_set (err, EINVAL, "`%s`: joining an existing user namespace (/linux/namespaces path) is not "
+                         "supported: hardshim cannot check its id mapping", ctx->file);
+
+  maps = hs_json_get (linux_, "uidMappings");
+  r = _maps_host_root (ctx, maps, "/linux/uidMappings", &root_u, err);
+  if (r == 0)
+    r = _maps_host_root (ctx, hs_json_get (linux_, "gidMappings"), "/linux/gidMappings", &root_g, err);
+  if (r < 0)
+    return r;
+  if (ns != NULL && maps != NULL && maps->u.array.len > 0 && !root_u && !root_g)
+    {
+      hs_measure_record_note (ctx, false, "/linux/uidMappings", "kept", maps, maps,
+                              "the engine's user namespace leaves host root out");
+      hs_measure_record (ctx, false, "/linux/gidMappings", "kept", hs_json_get (linux_, "gidMappings"),
+                         hs_json_get (linux_, "gidMappings"));
+      return 0;
+    }
+
+  if (!ctx->host->userns)
+    {
+      if (!ctx->policy->userns_fallback)
+        return hs_error_set (err, EOPNOTSUPP, "refusing to start without a user namespace: %s (policy "
+                             "`user.userns_unavailable` is `refuse`)", ctx->host->userns_why);
+      hs_measure_record_note (ctx, false, "/linux/namespaces", "unavailable", NULL, NULL, ctx->host->userns_why);
+      return 0;
+    }
+
+  r = _class (ctx, &class, err);
+  if (r == 0)
+    r = _check_mapped (ctx, uid, gid, err);
+  if (r < 0)
+    return r;
+  if (ns == NULL)
+    {
+      _cleanup_json_ hs_json add = hs_json_new_object ();
+      hs_json_object_set (add, "type", hs_json_new_string ("user"));
+      hs_json_array_append (namespaces, hs_json_copy (add));
+      hs_measure_record (ctx, false, "/linux/namespaces", "added", NULL, add);
+    }
+  _cleanup_free_ char *note = class->match_key
+                                  ? xasprintf ("class `%s` (annotation `%s=%s`): the ids of `%s`", class->name,
+                                               class->match_key, class->match_value, class->subid_owner)
+                                  : xasprintf ("class `%s`: the ids of `%s`", class->name, class->subid_owner);
+  _set_mapping (ctx, linux_, "uidMappings", &class->uids, note);
+  _set_mapping (ctx, linux_, "gidMappings", &class->gids, note);
+  ctx->plan->bridge_rootfs = true;
+  return _fix_ping_range (ctx, linux_, err);
+}
+
 int
 hs_measure_user (hs_measure_ctx *ctx, hs_error *err)
 {
@@ -81,5 +310,7 @@ hs_measure_user (hs_measure_ctx *ctx, hs_error *err)
     r = _force_non_root (ctx, user, "gid", "/user/gid", ctx->policy->gid, &gid, err);
   if (r == 0)
     r = _drop_root_group (ctx, user, err);
+  if (r == 0 && ctx->spec != NULL)
+    r = _userns (ctx, uid, gid, err);
   return r;
 }

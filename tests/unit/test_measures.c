@@ -80,7 +80,7 @@ _golden (const char *name, bool process_file)
 
   tu_policy ("{}", &policy);
   hs_journal_init (&j, "c1", process_file ? NULL : "/bundle", in, "create", false);
-  assert_int_equal (hs_harden (spec, process_file, in, &policy, &j, &changed, &err), 0);
+  assert_int_equal (tu_harden (spec, process_file, in, &policy, &j, &changed, &err), 0);
   assert_int_equal (hs_json_generate (spec, true, &out, NULL, &err), 0);
   journal = _journal_without_times (&j);
   /* the journal names the input file: make that independent of the checkout */
@@ -101,7 +101,7 @@ _golden (const char *name, bool process_file)
     _cleanup_free_ char *again = NULL;
     hs_journal j2;
     hs_journal_init (&j2, "c1", NULL, in, "create", false);
-    assert_int_equal (hs_harden (spec, process_file, in, &policy, &j2, &changed, &err), 0);
+    assert_int_equal (tu_harden (spec, process_file, in, &policy, &j2, &changed, &err), 0);
     assert_int_equal (hs_json_generate (spec, true, &again, NULL, &err), 0);
     assert_string_equal (again, out);
     assert_null (strstr (j2.buf ? j2.buf : "", "\"action\":\"changed\""));
@@ -286,7 +286,7 @@ test_cases (void **state)
       print_message ("case: %s\n", c->name);
       tu_policy (c->policy, &policy);
       hs_journal_init (&j, "c1", NULL, "config.json", "create", policy.mode == HS_MODE_AUDIT);
-      r = hs_harden (spec, c->process_file, "config.json", &policy, &j, &changed, &err);
+      r = tu_harden (spec, c->process_file, "config.json", &policy, &j, &changed, &err);
       if (c->error != NULL)
         {
           assert_true (r < 0);

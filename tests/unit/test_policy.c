@@ -67,7 +67,7 @@ static const policy_case _cases[] = {
   GOOD ("uid only", "{\"user\":{\"uid\":1234}}", .uid = 1234),
   GOOD ("gid only", "{\"user\":{\"gid\":4321}}", .gid = 4321),
   GOOD ("empty user", "{\"user\":{}}", .uid = 0),
-  GOOD ("largest id", "{\"user\":{\"uid\":4294967294,\"gid\":1}}", .uid = 4294967294u, .gid = 1),
+  GOOD ("largest id: the user namespace's last", "{\"user\":{\"uid\":65535,\"gid\":1}}", .uid = 65535, .gid = 1),
   GOOD ("readonly true", "{\"rootfs\":{\"readonly\":true}}", .writable = false),
   GOOD ("readonly false", "{\"rootfs\":{\"readonly\":false}}", .writable = true),
   GOOD ("no tmpfs", "{\"rootfs\":{\"tmpfs\":[]}}", .tmpfs = NO_STRINGS),
@@ -120,6 +120,8 @@ static const policy_case _cases[] = {
 
   /* values refused */
   BAD ("uid 0", "{\"user\":{\"uid\":0}}", "user.uid"),
+  BAD ("uid outside the user namespace", "{\"user\":{\"uid\":65536}}", "`user.uid` must be below 65536"),
+  BAD ("gid outside the user namespace", "{\"user\":{\"gid\":4294967294}}", "`user.gid` must be below 65536"),
   BAD ("uid 0 names root", "{\"user\":{\"uid\":0,\"gid\":1000}}", "root"),
   BAD ("gid 0", "{\"user\":{\"uid\":1000,\"gid\":0}}", "user.gid"),
   BAD ("relative runtime", "{\"runtime\":\"runc\"}", "absolute"),
@@ -416,8 +418,8 @@ test_load_valid_file (void **state)
   hs_error err = { 0 };
 
   assert_int_equal (setenv ("HARDSHIM_POLICY", path, 1), 0);
-  assert_int_equal (hs_policy_load (hs_policy_path (), &p, &err), 0);
-  assert_null (err.msg);
+  if (hs_policy_load (hs_policy_path (), &p, &err) < 0)
+    fail_msg ("%s", err.msg);
   assert_string_equal (p.source, path);
   assert_int_equal (p.mode, HS_MODE_AUDIT);
   assert_int_equal (p.uid, 1234);

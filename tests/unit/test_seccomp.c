@@ -490,7 +490,7 @@ _harden (const char *policy_text, const char *spec_text, bool process_file, _har
   h->spec = _tree (spec_text);
   tu_policy (policy_dq, &policy);
   hs_journal_init (&h->journal, "c1", NULL, "config.json", "create", policy.mode == HS_MODE_AUDIT);
-  h->r = hs_harden (h->spec, process_file, "config.json", &policy, &h->journal, &h->changed, &h->err);
+  h->r = tu_harden (h->spec, process_file, "config.json", &policy, &h->journal, &h->changed, &h->err);
   hs_policy_release (&policy);
 }
 
@@ -1915,7 +1915,7 @@ test_audit_allows_what_engine_allows (void **state)
       _deny_wins (&engine);
       tu_policy ("{\"mode\":\"audit\"}", &policy);
       hs_journal_init (&j, "c1", NULL, path, "create", true);
-      assert_int_equal (hs_harden (spec, false, path, &policy, &j, &changed, &err), 0);
+      assert_int_equal (tu_harden (spec, false, path, &policy, &j, &changed, &err), 0);
       _spec_profile (spec, &audit);
       what = xasprintf ("%s in audit mode", names[i]);
       _failures += _check_sound (NULL, &engine, &audit, true, what);

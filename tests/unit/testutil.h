@@ -2,6 +2,7 @@
 #ifndef HS_TESTUTIL_H
 #define HS_TESTUTIL_H
 
+#include "harden.h"
 #include "json.h"
 #include "policy.h"
 #include "util.h"
@@ -112,6 +113,34 @@ tu_policy (const char *text, hs_policy *ret)
       fprintf (stderr, "test policy profiles: %s\n", err.msg);
       abort ();
     }
+  /* Subordinate ids: tests/data/subid (hardshim: uids 1000000-, gids 2000000-). */
+  {
+    char *uid = xasprintf ("%s/tests/data/subid/subuid", tu_srcdir ());
+    char *gid = xasprintf ("%s/tests/data/subid/subgid", tu_srcdir ());
+    int r = hs_policy_load_subids (ret, uid, gid, &err);
+    free (uid);
+    free (gid);
+    if (r < 0)
+      {
+        fprintf (stderr, "test policy subids: %s\n", err.msg);
+        abort ();
+      }
+  }
+}
+
+/* hs_harden on a host with user namespaces, for tests that only look at
+ * whether the spec changed. */
+static inline int
+tu_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, hs_journal *j,
+           bool *ret_changed, hs_error *err)
+{
+  hs_host host = { .userns = true };
+  hs_plan plan = { 0 };
+  int r = hs_harden (spec, process_file, file, policy, &host, j, &plan, err);
+
+  if (r == 0)
+    *ret_changed = plan.changed;
+  return r;
 }
 
 #endif

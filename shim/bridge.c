@@ -1,0 +1,199 @@
+#include "config.h"
+
+#include "bridge.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* mkdir -p dir (0711: traversable, not listable), then check that every
+ * directory on the way can be traversed by anyone: the container's mapped
+ * root has no other right to it. */
+static int
+_bridge_dir (const char *dir, hs_error *err)
+{
+  _cleanup_free_ char *path = xstrdup (dir);
+  struct stat st;
+
+  for (char *p = path + 1;; p++)
+    {
+      bool last = *p == '\0';
+      if (*p != '/' && !last)
+        continue;
+      *p = '\0';
+      if (mkdir (path, 0711) < 0 && errno != EEXIST)
+        return hs_error_sys (err, errno, "create the rootfs bridge directory `%s`", path);
+      if (stat (path, &st) < 0)
+        return hs_error_sys (err, errno, "stat `%s`", path);
+      if (!S_ISDIR (st.st_mode) || (st.st_mode & S_IXOTH) == 0)
+        return hs_error_set (err, EACCES, "`%s` must be a directory everyone may traverse (mode 0711 or 0755): "
+                             "the container's mapped root reaches the rootfs through it", path);
+      if (last)
+        return 0;
+      *p = '/';
+    }
+}
+
+/* "containerID hostID size" lines for /proc/PID/[ug]id_map. */
+static int
+_map_text (hs_json maps, const char *key, char **ret, hs_error *err)
+{
+  _cleanup_free_ char *text = xstrdup ("");
+
+  for (size_t i = 0; YAJL_IS_ARRAY (maps) && i < maps->u.array.len; i++)
+    {
+      hs_json m = maps->u.array.values[i];
+      uint64_t c, h, n;
+      if (hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &c) < 0
+          || hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &h) < 0
+          || hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &n) < 0)
+        return hs_error_set (err, EINVAL, "/linux/%s: not an id mapping", key);
+      char *more = xasprintf ("%s%llu %llu %llu\n", text, (unsigned long long) c, (unsigned long long) h,
+                              (unsigned long long) n);
+      free (text);
+      text = more;
+    }
+  if (text[0] == '\0')
+    return hs_error_set (err, EINVAL, "/linux/%s is empty", key);
+  *ret = TAKE_PTR (text);
+  return 0;
+}
+
+static int
+_write_map (pid_t pid, const char *file, const char *text, hs_error *err)
+{
+  _cleanup_free_ char *path = xasprintf ("/proc/%d/%s", (int) pid, file);
+  _cleanup_close_ int fd = open (path, O_WRONLY | O_CLOEXEC);
+
+  if (fd < 0 || write (fd, text, strlen (text)) != (ssize_t) strlen (text))
+    return hs_error_sys (err, errno, "write `%s`", path);
+  return 0;
+}
+
+/* A user namespace with the container's mapping, as an fd for
+ * MOUNT_ATTR_IDMAP: a child enters a new one and waits while the mapping is
+ * written and the namespace opened. */
+static int
+_userns_fd (hs_json spec, int *ret, hs_error *err)
+{
+  hs_json linux_ = hs_json_get (spec, "linux");
+  _cleanup_free_ char *uids = NULL, *gids = NULL, *ns = NULL;
+  int ready[2], done[2], r, status;
+  char c;
+  pid_t pid;
+
+  r = _map_text (hs_json_get (linux_, "uidMappings"), "uidMappings", &uids, err);
+  if (r == 0)
+    r = _map_text (hs_json_get (linux_, "gidMappings"), "gidMappings", &gids, err);
+  if (r < 0)
+    return r;
+  if (pipe2 (ready, O_CLOEXEC) < 0)
+    return hs_error_sys (err, errno, "pipe");
+  if (pipe2 (done, O_CLOEXEC) < 0)
+    {
+      r = hs_error_sys (err, errno, "pipe");
+      close (ready[0]);
+      close (ready[1]);
+      return r;
+    }
+  pid = fork ();
+  if (pid == 0)
+    {
+      close (ready[0]);
+      close (done[1]);
+      if (unshare (CLONE_NEWUSER) < 0 || write (ready[1], "u", 1) != 1)
+        _exit (1);
+      (void) !read (done[0], &c, 1); /* until the parent closes its end */
+      _exit (0);
+    }
+  close (ready[1]);
+  close (done[0]);
+  if (pid < 0)
+    r = hs_error_sys (err, errno, "fork");
+  else if (read (ready[0], &c, 1) != 1)
+    r = hs_error_set (err, EPERM, "could not create a user namespace for the idmapped rootfs");
+  else if ((r = _write_map (pid, "uid_map", uids, err)) == 0 && (r = _write_map (pid, "gid_map", gids, err)) == 0)
+    {
+      ns = xasprintf ("/proc/%d/ns/user", (int) pid);
+      *ret = open (ns, O_RDONLY | O_CLOEXEC);
+      if (*ret < 0)
+        r = hs_error_sys (err, errno, "open `%s`", ns);
+    }
+  close (ready[0]);
+  close (done[1]);
+  if (pid > 0)
+    while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+      ;
+  return r;
+}
+
+/* Try to idmap the detached tree; on failure say why, for the journal. */
+static bool
+_idmap (int tree, hs_json spec, const char *rootfs, char **ret_why)
+{
+  hs_error e = { 0 };
+  _cleanup_close_ int userns = -1;
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
+
+  if (_userns_fd (spec, &userns, &e) < 0)
+    {
+      *ret_why = xasprintf ("plain bind mount of `%s`: %s", rootfs, e.msg);
+      hs_error_release (&e);
+      return false;
+    }
+  attr.userns_fd = (uint64_t) userns;
+  if (mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    {
+      *ret_why = xasprintf ("plain bind mount of `%s`: its filesystem does not take idmapped mounts (%s)", rootfs,
+                            strerror (errno));
+      return false;
+    }
+  *ret_why = xasprintf ("idmapped mount of `%s` (the container's mapping)", rootfs);
+  return true;
+}
+
+int
+hs_bridge_rootfs (hs_json spec, const char *bundle, hs_journal *journal, hs_error *err)
+{
+  hs_json root = hs_json_get (spec, "root");
+  hs_json path = hs_json_get (root, "path");
+  _cleanup_free_ char *abs = NULL, *real = NULL, *note = NULL;
+  _cleanup_close_ int tree = -1;
+  int r;
+
+  if (!YAJL_IS_STRING (path))
+    return hs_error_set (err, EINVAL, "/root/path is %s, expected a string", hs_json_type_name (path));
+  abs = path->u.string[0] == '/' ? xstrdup (path->u.string) : xasprintf ("%s/%s", bundle, path->u.string);
+  real = realpath (abs, NULL);
+  if (real == NULL)
+    return hs_error_sys (err, errno, "rootfs `%s`", abs);
+  r = _bridge_dir (HS_BRIDGE_DIR, err);
+  if (r < 0)
+    return r;
+  if (unshare (CLONE_NEWNS) < 0)
+    return hs_error_sys (err, errno, "create a mount namespace for the rootfs bridge");
+  if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+    return hs_error_sys (err, errno, "make the bridge's mount namespace a slave of the host's");
+
+  tree = open_tree (AT_FDCWD, real, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  if (tree < 0)
+    return hs_error_sys (err, errno, "clone the rootfs mount `%s`", real);
+  (void) _idmap (tree, spec, real, &note);
+  if (move_mount (tree, "", AT_FDCWD, HS_BRIDGE_DIR, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return hs_error_sys (err, errno, "mount the rootfs `%s` at `%s`", real, HS_BRIDGE_DIR);
+
+  _cleanup_json_ hs_json before = hs_json_copy (path);
+  hs_json_object_set (root, "path", hs_json_new_string (HS_BRIDGE_DIR));
+  hs_journal_record_note (journal, "user", "/root/path", "changed", before, hs_json_get (root, "path"), note);
+  return 0;
+}

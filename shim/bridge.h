@@ -1,0 +1,30 @@
+/* The rootfs bridge: the rootfs stays reachable from inside the
+ * container's user namespace.
+ *
+ * Engines put the rootfs under directories the container's mapped root may
+ * not traverse (docker: /var/lib/docker/overlay2/ID/merged below a 0710
+ * directory), and the runtime resolves root.path from inside the user
+ * namespace.  So hardshim moves itself, and with it the runtime it execs,
+ * into a mount namespace of its own that is a slave of the host's: host
+ * mounts still propagate in, nothing propagates out.  There the rootfs is
+ * mounted at HS_BRIDGE_DIR, a directory everyone may traverse: idmapped to
+ * the container's mapping where the filesystem supports it, a plain bind
+ * where it does not (overlayfs), and the journal says which.  root.path
+ * then points there.
+ *
+ * The host's mount table never sees the bridge, and the container's mount
+ * namespace holds the copy it needs: nothing is left to release on delete
+ * or after a failed create, whatever way the runtime ends. */
+#ifndef HS_BRIDGE_H
+#define HS_BRIDGE_H
+
+#include "error.h"
+#include "journal.h"
+#include "json.h"
+
+/* spec: the hardened config.json, with the user namespace mappings the
+ * user measure wrote; bundle: its absolute directory.  Leaves the calling
+ * process in the new mount namespace. */
+int hs_bridge_rootfs (hs_json spec, const char *bundle, hs_journal *journal, hs_error *err);
+
+#endif
