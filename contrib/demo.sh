@@ -10,6 +10,9 @@ contrib/build.sh
 # Install: the built-in default policy reads the seccomp profile from
 # /usr/share/hardshim/seccomp/.
 make install >/dev/null
+# The host ids container ids 0-65535 map to: user `hardshim`'s range in
+# /etc/subuid and /etc/subgid (created here if it has none).
+contrib/subids.sh hardshim 1000000
 
 work=$(mktemp -d /tmp/hardshim-demo.XXXXXX)
 id="hardshim-demo-$$"
@@ -18,6 +21,7 @@ trap 'runc delete --force "$id" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 tests/lib/make-bundle.sh "$work/bundle" sh -c '
 echo "--- inside the container ---"
 echo "id: $(id)"
+echo "uid_map: $(cat /proc/self/uid_map)"
 grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp)" /proc/self/status
 unshare -n true 2>/dev/null && echo "unshare a network namespace: allowed" || echo "unshare a network namespace: denied (seccomp)"
 touch /hello 2>/dev/null && echo "write to /: allowed" || echo "write to /: denied (read-only root)"

@@ -137,8 +137,8 @@ _userns_fd (hs_json spec, int *ret, hs_error *err)
   return r;
 }
 
-/* Try to idmap the detached tree; on failure say why, for the journal. */
-static bool
+/* Idmap the detached tree where the filesystem allows; say which, for the journal. */
+static void
 _idmap (int tree, hs_json spec, const char *rootfs, char **ret_why)
 {
   hs_error e = { 0 };
@@ -149,35 +149,72 @@ _idmap (int tree, hs_json spec, const char *rootfs, char **ret_why)
     {
       *ret_why = xasprintf ("plain bind mount of `%s`: %s", rootfs, e.msg);
       hs_error_release (&e);
-      return false;
+      return;
     }
   attr.userns_fd = (uint64_t) userns;
   if (mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
     {
       *ret_why = xasprintf ("plain bind mount of `%s`: its filesystem does not take idmapped mounts (%s)", rootfs,
                             strerror (errno));
-      return false;
+      return;
     }
   *ret_why = xasprintf ("idmapped mount of `%s` (the container's mapping)", rootfs);
-  return true;
+}
+
+/* The rootfs to bridge: root.path, or, in a spec hardshim wrote before
+ * (root.path is the bridge), the one it recorded in the annotation.  Only
+ * the engine sets root.path, so an annotation alone cannot pick a rootfs. */
+static int
+_source (hs_json spec, const char *bundle, char **ret, hs_error *err)
+{
+  hs_json path = hs_json_get (hs_json_get (spec, "root"), "path");
+  hs_json recorded = hs_json_get (hs_json_get (spec, "annotations"), HS_BRIDGE_ANNOTATION);
+  _cleanup_free_ char *abs = NULL;
+
+  if (!YAJL_IS_STRING (path))
+    return hs_error_set (err, EINVAL, "/root/path is %s, expected a string", hs_json_type_name (path));
+  if (strcmp (path->u.string, HS_BRIDGE_DIR) == 0)
+    {
+      if (!YAJL_IS_STRING (recorded) || recorded->u.string[0] != '/')
+        return hs_error_set (err, EINVAL, "/root/path is hardshim's rootfs bridge `%s`, but annotation `%s` does not "
+                             "say which rootfs it bridges", HS_BRIDGE_DIR, HS_BRIDGE_ANNOTATION);
+      abs = xstrdup (recorded->u.string);
+    }
+  else
+    abs = path->u.string[0] == '/' ? xstrdup (path->u.string) : xasprintf ("%s/%s", bundle, path->u.string);
+  *ret = realpath (abs, NULL);
+  if (*ret == NULL)
+    return hs_error_sys (err, errno, "rootfs `%s`", abs);
+  return 0;
+}
+
+/* Point root.path at the bridge and record what it bridges. */
+static void
+_repoint (hs_json spec, const char *real, hs_journal *journal, const char *note)
+{
+  hs_json root = hs_json_get (spec, "root");
+  hs_json ann = hs_json_get (spec, "annotations");
+  _cleanup_json_ hs_json before = hs_json_copy (hs_json_get (root, "path"));
+  bool again = strcmp (before->u.string, HS_BRIDGE_DIR) == 0;
+
+  if (!YAJL_IS_OBJECT (ann))
+    hs_json_object_set (spec, "annotations", ann = hs_json_new_object ());
+  hs_json_object_set (ann, HS_BRIDGE_ANNOTATION, hs_json_new_string (real));
+  hs_json_object_set (root, "path", hs_json_new_string (HS_BRIDGE_DIR));
+  hs_journal_record_note (journal, "user", "/root/path", again ? "kept" : "changed", before, hs_json_get (root, "path"),
+                          note);
 }
 
 int
 hs_bridge_rootfs (hs_json spec, const char *bundle, hs_journal *journal, hs_error *err)
 {
-  hs_json root = hs_json_get (spec, "root");
-  hs_json path = hs_json_get (root, "path");
-  _cleanup_free_ char *abs = NULL, *real = NULL, *note = NULL;
+  _cleanup_free_ char *real = NULL, *note = NULL;
   _cleanup_close_ int tree = -1;
   int r;
 
-  if (!YAJL_IS_STRING (path))
-    return hs_error_set (err, EINVAL, "/root/path is %s, expected a string", hs_json_type_name (path));
-  abs = path->u.string[0] == '/' ? xstrdup (path->u.string) : xasprintf ("%s/%s", bundle, path->u.string);
-  real = realpath (abs, NULL);
-  if (real == NULL)
-    return hs_error_sys (err, errno, "rootfs `%s`", abs);
-  r = _bridge_dir (HS_BRIDGE_DIR, err);
+  r = _source (spec, bundle, &real, err);
+  if (r == 0)
+    r = _bridge_dir (HS_BRIDGE_DIR, err);
   if (r < 0)
     return r;
   if (unshare (CLONE_NEWNS) < 0)
@@ -188,12 +225,9 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, hs_journal *journal, hs_erro
   tree = open_tree (AT_FDCWD, real, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
   if (tree < 0)
     return hs_error_sys (err, errno, "clone the rootfs mount `%s`", real);
-  (void) _idmap (tree, spec, real, &note);
+  _idmap (tree, spec, real, &note);
   if (move_mount (tree, "", AT_FDCWD, HS_BRIDGE_DIR, MOVE_MOUNT_F_EMPTY_PATH) < 0)
     return hs_error_sys (err, errno, "mount the rootfs `%s` at `%s`", real, HS_BRIDGE_DIR);
-
-  _cleanup_json_ hs_json before = hs_json_copy (path);
-  hs_json_object_set (root, "path", hs_json_new_string (HS_BRIDGE_DIR));
-  hs_journal_record_note (journal, "user", "/root/path", "changed", before, hs_json_get (root, "path"), note);
+  _repoint (spec, real, journal, note);
   return 0;
 }

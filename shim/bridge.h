@@ -10,7 +10,8 @@
  * mounted at HS_BRIDGE_DIR, a directory everyone may traverse: idmapped to
  * the container's mapping where the filesystem supports it, a plain bind
  * where it does not (overlayfs), and the journal says which.  root.path
- * then points there.
+ * then points there, and annotation HS_BRIDGE_ANNOTATION keeps the
+ * rootfs's own path, so that the spec can be started again.
  *
  * The host's mount table never sees the bridge, and the container's mount
  * namespace holds the copy it needs: nothing is left to release on delete
@@ -21,6 +22,8 @@
 #include "error.h"
 #include "journal.h"
 #include "json.h"
+
+#define HS_BRIDGE_ANNOTATION "io.hardshim.rootfs"
 
 /* spec: the hardened config.json, with the user namespace mappings the
  * user measure wrote; bundle: its absolute directory.  Leaves the calling

@@ -170,6 +170,21 @@ _mapping (const hs_idrange *range)
   return maps;
 }
 
+/* Whether maps is exactly [{containerID 0, hostID range->start, size range->size}]. */
+static bool
+_is_mapping (hs_json maps, const hs_idrange *range)
+{
+  uint64_t c, h, n;
+  hs_json m;
+
+  if (!YAJL_IS_ARRAY (maps) || maps->u.array.len != 1)
+    return false;
+  m = maps->u.array.values[0];
+  return hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &c) == 0 && c == 0
+         && hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &h) == 0 && h == range->start
+         && hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &n) == 0 && n == range->size;
+}
+
 static void
 _set_mapping (hs_measure_ctx *ctx, hs_json linux_, const char *key, const hs_idrange *range, const char *note)
 {
@@ -256,12 +271,19 @@ _userns (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
     r = _maps_host_root (ctx, hs_json_get (linux_, "gidMappings"), "/linux/gidMappings", &root_g, err);
   if (r < 0)
     return r;
+  r = _class (ctx, &class, err);
+  if (r < 0)
+    return r;
   if (ns != NULL && maps != NULL && maps->u.array.len > 0 && !root_u && !root_g)
     {
+      /* The class's own mapping: a spec hardshim wrote before, whose
+       * rootfs still needs the bridge. */
+      bool ours = _is_mapping (maps, &class->uids) && _is_mapping (hs_json_get (linux_, "gidMappings"), &class->gids);
       hs_measure_record_note (ctx, false, "/linux/uidMappings", "kept", maps, maps,
-                              "the engine's user namespace leaves host root out");
+                              ours ? "the class's own mapping" : "the engine's user namespace leaves host root out");
       hs_measure_record (ctx, false, "/linux/gidMappings", "kept", hs_json_get (linux_, "gidMappings"),
                          hs_json_get (linux_, "gidMappings"));
+      ctx->plan->bridge_rootfs = ours;
       return 0;
     }
 
@@ -274,9 +296,7 @@ _userns (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
       return 0;
     }
 
-  r = _class (ctx, &class, err);
-  if (r == 0)
-    r = _check_mapped (ctx, uid, gid, err);
+  r = _check_mapped (ctx, uid, gid, err);
   if (r < 0)
     return r;
   if (ns == NULL)

@@ -50,9 +50,33 @@ bundle() {
 	(cd "$T/$name" && pwd -P)
 }
 
-# patch_config BUNDLE JQ-FILTER: edit BUNDLE/config.json in place.
+# host_id ID [OWNER]: the host uid that container uid ID maps to under the
+# user namespace hardshim gives containers of OWNER's class (default:
+# hardshim), from /etc/subuid.
+host_id() {
+	local start
+	start=$(awk -F: -v o="${2:-hardshim}" '$1 == o && $3 >= 65536 { print $2; exit }' /etc/subuid)
+	[ -n "$start" ] || { echo "no subuid range for ${2:-hardshim}" >&2; return 1; }
+	echo $((start + $1))
+}
+
+# runc_bridged BUNDLE RUNC-ARGS...: plain runc on the config.json hardshim
+# wrote to BUNDLE, in a mount namespace of its own with BUNDLE/rootfs
+# mounted at the spec's root.path, as hardshim does (without the idmap):
+# hardshim's rootfs bridge exists only for the runtime it starts.
+runc_bridged() {
+	local b=$1 bridge
+	shift
+	bridge=$(jq -r .root.path "$b/config.json")
+	unshare --mount --propagation slave \
+		sh -c 'mount --bind "$1/rootfs" "$2" && shift 2 && exec "$@"' sh "$b" "$bridge" "$RUNC" "$@"
+}
+
+# patch_config BUNDLE [JQ-OPTIONS...] JQ-FILTER: edit BUNDLE/config.json in place.
 patch_config() {
-	jq "$2" <"$1/config.json" >"$1/config.json.new" && mv "$1/config.json.new" "$1/config.json"
+	local b=$1
+	shift
+	jq "$@" <"$b/config.json" >"$b/config.json.new" && mv "$b/config.json.new" "$b/config.json"
 }
 
 # Containers of this test in runc root $1 ("" for the default root).

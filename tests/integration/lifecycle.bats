@@ -34,9 +34,11 @@ teardown() {
 	[ ! -s "$T/err" ]
 	hs_out state "$id"
 	jq -e '.status == "running"' "$T/out"
-	# The running process is the hardened one, seen from the host.
+	# The running process is the hardened one, seen from the host: uid
+	# 65534 of the container's user namespace.
 	pid=$(jq -r .pid "$T/out")
-	grep -qx "Uid:${TAB}65534${TAB}65534${TAB}65534${TAB}65534" "/proc/$pid/status"
+	u=$(host_id 65534)
+	grep -qx "Uid:${TAB}$u${TAB}$u${TAB}$u${TAB}$u" "/proc/$pid/status"
 	grep -qx "CapEff:${TAB}0000000000000000" "/proc/$pid/status"
 	[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "sleep 60 " ]
 

@@ -101,7 +101,7 @@ echo "owner-run=$(stat -c %u:%g /run)"'
 	printf 'to-stderr\n' | cmp - "$T/err"
 
 	# The same (now hardened) bundle run by runc directly prints the same bytes.
-	"$RUNC" run -b "$b" "$(new_id direct)" >"$T/direct.out" 2>"$T/direct.err" </dev/null
+	runc_bridged "$b" run -b "$b" "$(new_id direct)" >"$T/direct.out" 2>"$T/direct.err" </dev/null
 	cmp "$T/out" "$T/direct.out"
 	cmp "$T/err" "$T/direct.err"
 }

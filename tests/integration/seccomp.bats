@@ -270,7 +270,7 @@ assert_set() {
 	patch_config "$b" 'del(.linux.seccomp)'
 	id=$(new_id noseccomp)
 	status=0
-	"$RUNC" run -b "$b" "$id" >"$T/out" 2>"$T/err" </dev/null || status=$?
+	runc_bridged "$b" run -b "$b" "$id" >"$T/out" 2>"$T/err" </dev/null || status=$?
 	cat "$T/err" >&2
 	[ "$status" -eq 0 ]
 	results "$T/out" >"$T/noseccomp"

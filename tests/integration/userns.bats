@@ -1,0 +1,255 @@
+#!/usr/bin/env bats
+# The user namespace hardshim gives every container, with the real runc:
+# container ids 0-65535 map to the class's range from /etc/subuid and
+# /etc/subgid, the rootfs stays reachable when it sits under a directory
+# the mapped root cannot traverse, classes cannot read each other's files,
+# and nothing is left on the host after create, delete or a failed create.
+
+load helpers
+
+# Two classes of our own, next to hardshim's 1000000-1065535.
+WEB_OWNER=hstest-web
+BATCH_OWNER=hstest-batch
+CLASSES='{"web": {"match": {"annotation": "io.hardshim.class=web"}, "user": {"subid_owner": "hstest-web"}},
+	"batch": {"match": {"annotation": "io.hardshim.class=batch"}, "user": {"subid_owner": "hstest-batch"}}}'
+
+setup_file() {
+	"$HS_SRCDIR/contrib/subids.sh" "$WEB_OWNER" 1065536
+	"$HS_SRCDIR/contrib/subids.sh" "$BATCH_OWNER" 1131072
+}
+
+setup() {
+	common_setup
+}
+
+teardown() {
+	common_teardown
+	if [ -n "${SAVED_MAX_USERNS:-}" ]; then
+		sysctl -q -w user.max_user_namespaces="$SAVED_MAX_USERNS"
+	fi
+}
+
+# secret_bundle NAME ARGS...: a bundle whose rootfs sits under a 0700
+# root-owned directory, as docker's and podman's do; prints its path.
+secret_bundle() {
+	local name=$1
+	shift
+	mkdir -p "$T/secret"
+	chmod 0700 "$T/secret"
+	"$MAKE_BUNDLE" "$T/secret/$name" "$@" >&2 || return 1
+	echo "$T/secret/$name"
+}
+
+# host_gid ID [OWNER]: as host_id, from /etc/subgid.
+host_gid() {
+	local start
+	start=$(awk -F: -v o="${2:-hardshim}" '$1 == o && $3 >= 65536 { print $2; exit }' /etc/subgid)
+	echo $((start + $1))
+}
+
+# start_detached BUNDLE ID: hardshim create + start; prints the host pid.
+start_detached() {
+	hs_out create -b "$1" "$2"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ] || return 1
+	hs_out start "$2"
+	[ "$status" -eq 0 ] || return 1
+	"$RUNC" state "$2" | jq -r .pid
+}
+
+# host_snapshot FILE: the host's mount table and everything under /run.
+host_snapshot() {
+	{
+		cut -d' ' -f4- /proc/self/mountinfo | sort
+		echo ---
+		find /run -xdev 2>/dev/null | sort
+	} >"$1"
+}
+
+@test "userns: a rootfs under a 0700 directory runs, mapped to hardshim's range, idmapped" {
+	b=$(secret_bundle b sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g')
+	# Plain runc cannot reach it from inside a user namespace: the test
+	# setup is the problem the bridge solves.
+	cp "$b/config.json" "$T/orig.json"
+	patch_config "$b" --arg u "$(host_id 0)" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: ($u | tonumber), size: 65536}]
+		| .linux.gidMappings = .linux.uidMappings | .process.user = {uid: 65534, gid: 65534}'
+	run "$RUNC" run -b "$b" "$(new_id plain)"
+	[ "$status" -ne 0 ]
+	assert_contains "$output" "permission denied"
+	cp "$T/orig.json" "$b/config.json"
+
+	hs_out run -b "$b" "$(new_id c)"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	printf '%10s %10s %10s\n' 0 "$(host_id 0)" 65536 0 "$(host_gid 0)" 65536 | cat - <(printf '65534\n65534\n') | cmp - "$T/out"
+	[ "$(host_id 0)" -ne 0 ]
+	# The journal says where the rootfs went and how.
+	rec=$(journal_query 'map(select(.path == "/root/path"))[0]')
+	jq -e --arg b "$b" '.action == "changed" and .before == "rootfs" and (.note | startswith("idmapped mount of `" + $b + "/rootfs`"))' <<<"$rec"
+	journal_query 'map(select(.path == "/linux/uidMappings"))[0]' | jq -e '.action == "added" and (.note | contains("class `default`"))'
+}
+
+@test "userns: files the container creates in /tmp are owned on the host by the mapped range" {
+	b=$(secret_bundle b sh -c 'touch /tmp/made-inside; mkdir /tmp/d; sleep 60')
+	id=$(new_id c)
+	pid=$(start_detached "$b" "$id")
+	for i in $(seq 50); do [ -d "/proc/$pid/root/tmp/d" ] && break; sleep 0.1; done
+	[ "$(stat -c %u:%g "/proc/$pid/root/tmp/made-inside")" = "$(host_id 65534):$(host_gid 65534)" ]
+	[ "$(stat -c %u:%g "/proc/$pid/root/tmp/d")" = "$(host_id 65534):$(host_gid 65534)" ]
+	# The host sees the process as the mapped uid, and no bridge mount.
+	u=$(host_id 65534)
+	grep -qx "Uid:${TAB}$u${TAB}$u${TAB}$u${TAB}$u" "/proc/$pid/status"
+	! grep -F "$(jq -r .root.path "$b/config.json")" /proc/self/mountinfo
+	"$RUNC" kill "$id" KILL
+}
+
+@test "userns: an overlayfs rootfs gets a plain bind mount, and the journal says why" {
+	b=$(secret_bundle b sh -c 'cat /proc/self/uid_map; id -u')
+	mkdir "$T/upper" "$T/work" "$T/lower"
+	mv "$b/rootfs"/* "$T/lower/"
+	mount -t overlay overlay -o "lowerdir=$T/lower,upperdir=$T/upper,workdir=$T/work" "$b/rootfs"
+	hs_out run -b "$b" "$(new_id c)"
+	umount "$b/rootfs"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	printf '%10s %10s %10s\n65534\n' 0 "$(host_id 0)" 65536 | cmp - "$T/out"
+	journal_query 'map(select(.path == "/root/path"))[0].note' | jq -e -r 'startswith("plain bind mount of")
+		and contains("does not take idmapped mounts")'
+}
+
+@test "userns: classes get their own ranges; one class cannot read what another wrote to a shared volume" {
+	write_policy "{\"mode\": \"enforce\", \"classes\": $CLASSES}"
+	mkdir -m 1777 "$T/shared"
+	volume='.mounts += [{destination: "/data", type: "bind", source: $v, options: ["rbind", "rw"]}]'
+	b1=$(secret_bundle web sh -c 'cat /proc/self/uid_map; umask 077; echo secret >/data/file; cat /data/file')
+	patch_config "$b1" --arg v "$T/shared" "$volume | .annotations[\"io.hardshim.class\"] = \"web\""
+	mkdir "$b1/rootfs/data"
+	hs_out run -b "$b1" "$(new_id web)"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	printf '%10s %10s %10s\nsecret\n' 0 "$(host_id 0 "$WEB_OWNER")" 65536 | cmp - "$T/out"
+	[ "$(stat -c '%u %a' "$T/shared/file")" = "$(host_id 65534 "$WEB_OWNER") 600" ]
+
+	b2=$(secret_bundle batch sh -c 'cat /proc/self/uid_map; cat /data/file')
+	patch_config "$b2" --arg v "$T/shared" "$volume | .annotations[\"io.hardshim.class\"] = \"batch\""
+	mkdir "$b2/rootfs/data"
+	hs_out run -b "$b2" "$(new_id batch)"
+	[ "$status" -ne 0 ]
+	head -n 1 "$T/out" | grep -qx " *0 *$(host_id 0 "$BATCH_OWNER") *65536"
+	grep -q "Permission denied" "$T/err"
+	journal_query 'map(select(.path == "/linux/uidMappings") | .note)' |
+		jq -e 'map(select(contains("class `batch` (annotation `io.hardshim.class=batch`)"))) | length == 1'
+
+	# A container of the first class reads it: the file is the class's own.
+	b3=$(secret_bundle web2 cat /data/file)
+	patch_config "$b3" --arg v "$T/shared" "$volume | .annotations[\"io.hardshim.class\"] = \"web\""
+	mkdir "$b3/rootfs/data"
+	hs_out run -b "$b3" "$(new_id web2)"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$T/out")" = secret ]
+}
+
+@test "userns: an annotation naming no class, or a policy whose classes share ids, is refused" {
+	write_policy "{\"mode\": \"enforce\", \"classes\": $CLASSES}"
+	b=$(secret_bundle b true)
+	patch_config "$b" '.annotations["io.hardshim.class"] = "wbe"'
+	hs_out create -b "$b" "$(new_id c)"
+	[ "$status" -ne 0 ]
+	assert_one_error_line "$T/err"
+	grep -qF 'annotation `io.hardshim.class=wbe` names no class of the policy' "$T/err"
+	runc_gone "$(new_id c)"
+
+	write_policy '{"mode": "enforce", "classes": {"web": {"match": {"annotation": "a=b"}, "user": {"subid_owner": "hardshim"}}}}'
+	b2=$(secret_bundle b2 true)
+	hs_out create -b "$b2" "$(new_id c2)"
+	[ "$status" -ne 0 ]
+	grep -qF 'classes `default` and `web` both use the ids of `hardshim`' "$T/err"
+
+	write_policy '{"mode": "enforce", "user": {"subid_owner": "hstest-nobody-has-this"}}'
+	hs_out create -b "$b2" "$(new_id c3)"
+	[ "$status" -ne 0 ]
+	grep -qF '`/etc/subuid` has no range of 65536 ids for `hstest-nobody-has-this`' "$T/err"
+}
+
+@test "userns: an engine's own mapping without host root is kept; one that maps host root is replaced" {
+	# A bundle any uid can reach: the engine's mapping gets no bridge.
+	d=$(mktemp -d /var/tmp/hs-kept.XXXXXX)
+	chmod 0711 "$d"
+	"$MAKE_BUNDLE" "$d/b" sh -c 'head -n 1 /proc/self/uid_map' >&2
+	patch_config "$d/b" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 200000, size: 65536}] | .linux.gidMappings = .linux.uidMappings'
+	hs_out run -b "$d/b" "$(new_id kept)"
+	cat "$T/err" >&2
+	rm -rf "$d"
+	[ "$status" -eq 0 ]
+	printf '%10s %10s %10s\n' 0 200000 65536 | cmp - "$T/out"
+	journal_query 'map(select(.path == "/linux/uidMappings"))[0]' | jq -e '.action == "kept"'
+	[ "$(journal_query 'map(select(.path == "/root/path")) | length')" = 0 ]
+
+	b=$(secret_bundle root sh -c 'head -n 1 /proc/self/uid_map')
+	patch_config "$b" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}] | .linux.gidMappings = .linux.uidMappings'
+	hs_out run -b "$b" "$(new_id root)"
+	[ "$status" -eq 0 ]
+	printf '%10s %10s %10s\n' 0 "$(host_id 0)" 65536 | cmp - "$T/out"
+	journal_query 'map(select(.path == "/linux/uidMappings" and .id == "'"$(new_id root)"'"))[0]' |
+		jq -e '.action == "changed" and .before[0].hostID == 0'
+}
+
+@test "userns: 200 create/delete cycles and failed creates leave the host mount table and /run as they were" {
+	b=$(secret_bundle b sleep 60)
+	bad=$(secret_bundle bad /no/such/program)
+	hook=$(secret_bundle hook sleep 60)
+	patch_config "$hook" '.hooks.createRuntime = [{path: "/bin/false"}]'
+	# One cycle first: the state directories runc and hardshim keep
+	# (/run/runc, the bridge's mount point) exist from then on.
+	id=$(new_id warm)
+	hs_out create -b "$b" "$id"
+	[ "$status" -eq 0 ]
+	hs_out delete "$id"
+	host_snapshot "$T/before"
+
+	for i in $(seq 200); do
+		id=$(new_id "c$i")
+		hs_out create -b "$b" "$id"
+		[ "$status" -eq 0 ] || { cat "$T/err" >&2; false; }
+		hs_out delete "$id"
+		[ "$status" -eq 0 ]
+	done
+	# Creates that fail: in runc (no such program; a failing hook after
+	# the container's namespaces exist) and in hardshim itself.
+	for i in $(seq 10); do
+		hs_out create -b "$bad" "$(new_id bad$i)"
+		[ "$status" -ne 0 ]
+		hs_out create -b "$hook" "$(new_id hook$i)"
+		[ "$status" -ne 0 ]
+		"$RUNC" delete --force "$(new_id hook$i)" >/dev/null 2>&1 || true
+	done
+	host_snapshot "$T/after"
+	diff "$T/before" "$T/after"
+	! grep -F "$(jq -r .root.path "$b/config.json")" /proc/self/mountinfo
+}
+
+@test "userns: without user namespaces the container is refused, or runs without one where the policy says so" {
+	SAVED_MAX_USERNS=$(sysctl -n user.max_user_namespaces)
+	sysctl -q -w user.max_user_namespaces=0
+	b=$(secret_bundle b sh -c 'cat /proc/self/uid_map; id -u')
+	hs_out create -b "$b" "$(new_id refused)"
+	[ "$status" -ne 0 ]
+	assert_one_error_line "$T/err"
+	grep -qF 'user namespaces are turned off (user.max_user_namespaces = 0)' "$T/err"
+	grep -qF 'user.userns_unavailable' "$T/err"
+	runc_gone "$(new_id refused)"
+
+	# run_without: no user namespace, still not root.  The rootfs must be
+	# reachable by root alone then, as without hardshim.
+	write_policy '{"mode": "enforce", "user": {"userns_unavailable": "run_without"}}'
+	hs_out run -b "$b" "$(new_id without)"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	printf '%10s %10s %10s\n65534\n' 0 0 4294967295 | cmp - "$T/out"
+	journal_query 'map(select(.action == "unavailable"))' |
+		jq -e 'length == 1 and .[0].measure == "user" and (.[0].note | contains("max_user_namespaces"))'
+	jq -e '.root.path == "rootfs" and ([.linux.namespaces[] | select(.type == "user")] | length == 0)' "$b/config.json"
+}
