@@ -61,6 +61,7 @@ done
 
 tmp=$(mktemp -d -t hsbench.XXXXXX)
 tmp=$(cd "$tmp" && pwd -P)
+chmod 0711 "$tmp" # the container's mapped root must reach the bundle for plain runc
 ID=hsbench$$
 cleanup() {
 	local id
@@ -134,6 +135,10 @@ cp "$b/config.json" "$tmp/orig.json"
 	die "hardshim run failed on the benchmark bundle"
 }
 cp "$b/config.json" "$tmp/hardened.json"
+# What runc starts: the same spec with root.path back at the bundle's rootfs
+# (hardshim's rootfs bridge exists only for the runtime it starts, and the
+# mapped root can reach the bundle here: its directories are 0711).
+jq '.root.path = "rootfs" | del(.annotations["io.hardshim.rootfs"])' "$tmp/hardened.json" >"$tmp/runc.json"
 if jq -e '.linux.seccomp' "$tmp/hardened.json" >/dev/null; then
 	seccomp_note="$(jq '.linux.seccomp.syscalls | map(.names | length) | add // 0' \
 		"$tmp/hardened.json") syscalls named, default $(jq -r '.linux.seccomp.defaultAction' \
@@ -142,7 +147,7 @@ else
 	seccomp_note="none: the hardened spec has no linux.seccomp (both sides equal)"
 fi
 jq --arg n "$CALLS" --arg k "$CHUNKS" '.process.args = ["/bin/getppid", $n, $k]' \
-	"$tmp/hardened.json" >"$tmp/getppid-profile.json"
+	"$tmp/runc.json" >"$tmp/getppid-profile.json"
 jq 'del(.linux.seccomp)' "$tmp/getppid-profile.json" >"$tmp/getppid-none.json"
 # A third side for reference: the smallest filter (allow all but acct(2)),
 # for the fixed cost of having any seccomp filter at all.
@@ -162,7 +167,7 @@ start_once() { # SIDE OUTFILE
 		"$tmp/timer" "$HARDSHIM" run --bundle "$b" "$ID" >>"$2"
 		;;
 	runc)
-		cp "$tmp/hardened.json" "$b/config.json"
+		cp "$tmp/runc.json" "$b/config.json"
 		"$tmp/timer" "$RUNC" run --bundle "$b" "$ID" >>"$2"
 		;;
 	# For the explanation: hardshim with /bin/true as its runtime (all of
