@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "bridge.h"
+#include "mountpoints.h"
 #include "util.h"
 
 #include <errno.h>
@@ -188,6 +189,26 @@ _source (hs_json spec, const char *bundle, char **ret, hs_error *err)
   return 0;
 }
 
+/* Create the mount points the runtime could not (mountpoints.h). */
+static int
+_mountpoints (hs_json spec, const char *rootfs, const char *bundle, hs_journal *journal, hs_error *err)
+{
+  hs_strv made = { 0 };
+  int r = hs_mountpoints_create (spec, rootfs, bundle, &made, err);
+
+  if (r == 0 && made.n > 0)
+    {
+      _cleanup_json_ hs_json list = hs_json_new_array ();
+      _cleanup_free_ char *note = xasprintf ("mount points created in the rootfs `%s`: inside the user namespace the "
+                                             "runtime could not", rootfs);
+      for (size_t i = 0; i < made.n; i++)
+        hs_json_array_append (list, hs_json_new_string (made.v[i]));
+      hs_journal_record_note (journal, "user", "/mounts", "added", NULL, list, note);
+    }
+  hs_strv_release (&made);
+  return r;
+}
+
 /* Point root.path at the bridge and record what it bridges. */
 static void
 _repoint (hs_json spec, const char *real, hs_journal *journal, const char *note)
@@ -215,6 +236,8 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, hs_journal *journal, hs_erro
   r = _source (spec, bundle, &real, err);
   if (r == 0)
     r = _bridge_dir (HS_BRIDGE_DIR, err);
+  if (r == 0)
+    r = _mountpoints (spec, real, bundle, journal, err);
   if (r < 0)
     return r;
   if (unshare (CLONE_NEWNS) < 0)

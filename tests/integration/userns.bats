@@ -253,3 +253,31 @@ host_snapshot() {
 		jq -e 'length == 1 and .[0].measure == "user" and (.[0].note | contains("max_user_namespaces"))'
 	jq -e '.root.path == "rootfs" and ([.linux.namespaces[] | select(.type == "user")] | length == 0)' "$b/config.json"
 }
+
+@test "userns: missing mount points are made in the rootfs beforehand, inside it whatever its symlinks say" {
+	# An overlayfs rootfs gets a plain bind, which the mapped root cannot
+	# write to: runc could not create /etc/hostname itself (podman's case).
+	b=$(secret_bundle b sh -c 'cat /etc/hostname /data/../etc/hostname; ls -d /data /deep/down')
+	echo from-the-host >"$T/hostname"
+	mkdir "$T/upper" "$T/work" "$T/lower"
+	mv "$b/rootfs"/* "$T/lower/"
+	rm -f "$T/lower/etc/hostname"
+	# A symlink in the image pointing at a host path: the mount point must
+	# be made at that path inside the rootfs, never on the host.
+	outside=/hs-escape-test-$$
+	ln -s "$outside" "$T/lower/deep"
+	mount -t overlay overlay -o "lowerdir=$T/lower,upperdir=$T/upper,workdir=$T/work" "$b/rootfs"
+	patch_config "$b" --arg h "$T/hostname" '.mounts += [
+		{destination: "/etc/hostname", type: "bind", source: $h, options: ["bind", "ro"]},
+		{destination: "/data", type: "tmpfs", source: "tmpfs"},
+		{destination: "/deep/down", type: "tmpfs", source: "tmpfs"}]'
+	hs_out run -b "$b" "$(new_id c)"
+	umount "$b/rootfs"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	printf 'from-the-host\nfrom-the-host\n/data\n/deep/down\n' | cmp - "$T/out"
+	[ ! -e "$outside" ]
+	[ -f "$T/upper/etc/hostname" ] && [ -d "$T/upper/data" ] && [ -d "$T/upper$outside/down" ]
+	journal_query 'map(select(.path == "/mounts"))[0]' |
+		jq -e --arg d "$outside/down" '.action == "added" and .after == ["/etc/hostname", "/data", $d]'
+}
