@@ -7,8 +7,10 @@
  *
  * The container gets a user namespace mapping container ids
  * 0..HS_USERNS_SIZE-1 to its class's host range (policy.h).  A user
- * namespace the engine set up with a mapping that leaves host root out is
- * kept; one that maps host root is given the class's mapping.  Without
+ * namespace the engine set up with a mapping that leaves host root and
+ * every class's range out is kept; one that maps host root, or ids of a
+ * class (other than exactly the container's own class's mapping), is given
+ * the class's mapping.  Without
  * user namespaces on this kernel the policy decides: refuse, or run
  * without one (journal: unavailable).  When hardshim set the mapping, the
  * plan asks for the rootfs bridge (bridge.h). */
@@ -80,6 +82,15 @@ _drop_root_group (hs_measure_ctx *ctx, hs_json user, hs_error *err)
   return 0;
 }
 
+static bool
+_names_a_class (const hs_policy *p, const char *key, const char *value)
+{
+  for (size_t i = 1; i < p->nclasses; i++)
+    if (strcmp (p->classes[i].match_key, key) == 0 && strcmp (p->classes[i].match_value, value) == 0)
+      return true;
+  return false;
+}
+
 /* The class the spec's annotations select: one class's match, or the
  * default when no class's annotation key is there at all. */
 static int
@@ -107,10 +118,11 @@ _class (hs_measure_ctx *ctx, const hs_class **ret, hs_error *err)
                              found->name, c->name);
       found = c;
     }
-  for (size_t i = 1; found == NULL && i < p->nclasses; i++)
+  /* A class key whose value names no class is a typo, not the default. */
+  for (size_t i = 1; i < p->nclasses; i++)
     {
       hs_json v = hs_json_get (ann, p->classes[i].match_key);
-      if (v != NULL)
+      if (v != NULL && !_names_a_class (p, p->classes[i].match_key, v->u.string))
         return hs_error_set (err, EINVAL, "`%s`: annotation `%s=%s` names no class of the policy", ctx->file,
                              p->classes[i].match_key, v->u.string);
     }
@@ -185,6 +197,25 @@ _is_mapping (hs_json maps, const hs_idrange *range)
          && hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &n) == 0 && n == range->size;
 }
 
+/* Whether a (valid) mapping array uses host ids of any class's range. */
+static bool
+_shares_class_ids (hs_json maps, const hs_policy *p, bool gids)
+{
+  for (size_t i = 0; YAJL_IS_ARRAY (maps) && i < maps->u.array.len; i++)
+    {
+      uint64_t host = 0, size = 0;
+      (void) hs_json_get_uint (hs_json_get (maps->u.array.values[i], "hostID"), UINT32_MAX, &host);
+      (void) hs_json_get_uint (hs_json_get (maps->u.array.values[i], "size"), UINT32_MAX, &size);
+      for (size_t k = 0; k < p->nclasses; k++)
+        {
+          const hs_idrange *r = gids ? &p->classes[k].gids : &p->classes[k].uids;
+          if (host < (uint64_t) r->start + r->size && r->start < host + size)
+            return true;
+        }
+    }
+  return false;
+}
+
 static void
 _set_mapping (hs_measure_ctx *ctx, hs_json linux_, const char *key, const hs_idrange *range, const char *note)
 {
@@ -228,15 +259,16 @@ _fix_ping_range (hs_measure_ctx *ctx, hs_json linux_, hs_error *err)
 
   if (v == NULL)
     return 0;
-  if (!YAJL_IS_STRING (v) || sscanf (v->u.string, "%llu %llu%n", &lo, &hi, &end) != 2 || v->u.string[end] != '\0')
+  if (!YAJL_IS_STRING (v) || strspn (v->u.string, "0123456789 ") != strlen (v->u.string)
+      || sscanf (v->u.string, "%llu %llu%n", &lo, &hi, &end) != 2 || v->u.string[end] != '\0')
     return hs_measure_bad_type (ctx, false, path, v, "a string `LO HI`", err);
   if (hi < HS_USERNS_SIZE)
     return 0;
   _cleanup_json_ hs_json before = hs_json_copy (v);
-  if (lo >= HS_USERNS_SIZE)
-    lo = HS_USERNS_SIZE - 1;
+  /* No mapped gid in the range: nobody may ping, the kernel's "1 0". */
   hs_json_object_set (hs_json_get (linux_, "sysctl"), key,
-                      hs_json_new_string_printf ("%llu %u", lo, HS_USERNS_SIZE - 1));
+                      lo >= HS_USERNS_SIZE ? hs_json_new_string ("1 0")
+                                           : hs_json_new_string_printf ("%llu %u", lo, HS_USERNS_SIZE - 1));
   hs_measure_record_note (ctx, false, path, "changed", before, hs_json_get (hs_json_get (linux_, "sysctl"), key),
                           "gids above the user namespace's are not mapped (runc would fail with EINVAL)");
   return 0;
@@ -274,11 +306,14 @@ _userns (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
   r = _class (ctx, &class, err);
   if (r < 0)
     return r;
-  if (ns != NULL && maps != NULL && maps->u.array.len > 0 && !root_u && !root_g)
+  /* The class's own mapping: a spec hardshim wrote before, whose rootfs
+   * still needs the bridge.  Any other mapping into a class's range would
+   * share that class's ids. */
+  bool ours = _is_mapping (maps, &class->uids) && _is_mapping (hs_json_get (linux_, "gidMappings"), &class->gids);
+  bool shares = !ours && (_shares_class_ids (maps, ctx->policy, false)
+                          || _shares_class_ids (hs_json_get (linux_, "gidMappings"), ctx->policy, true));
+  if (ns != NULL && maps != NULL && maps->u.array.len > 0 && !root_u && !root_g && !shares)
     {
-      /* The class's own mapping: a spec hardshim wrote before, whose
-       * rootfs still needs the bridge. */
-      bool ours = _is_mapping (maps, &class->uids) && _is_mapping (hs_json_get (linux_, "gidMappings"), &class->gids);
       hs_measure_record_note (ctx, false, "/linux/uidMappings", "kept", maps, maps,
                               ours ? "the class's own mapping" : "the engine's user namespace leaves host root out");
       hs_measure_record (ctx, false, "/linux/gidMappings", "kept", hs_json_get (linux_, "gidMappings"),

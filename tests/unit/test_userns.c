@@ -1,0 +1,1016 @@
+/* User namespaces, as tables of cases: hs_subid_pick on subid file texts,
+ * the policy's classes with their ranges (hs_policy_parse and
+ * hs_policy_load_subids on the fixtures in tests/data/subid), and the user
+ * measure's namespace through hs_harden on a host with and without user
+ * namespaces. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "harden.h"
+#include "host.h"
+#include "journal.h"
+#include "policy.h"
+#include "subid.h"
+#include "testutil.h"
+
+/* ---- hs_subid_pick ------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  const char *text;
+  const char *owner;  /* NULL: "hardshim" */
+  int error;          /* 0: must pick; else the errno expected */
+  const char *msg[3]; /* substrings of the message */
+  uint32_t start;     /* the range picked (of HS_USERNS_SIZE ids) */
+} _pick_case;
+
+#define PICKS(n, t, s)                                                                                                 \
+  {                                                                                                                    \
+    .name = n, .text = t, .start = s                                                                                   \
+  }
+#define FAILS(n, t, e, ...)                                                                                            \
+  {                                                                                                                    \
+    .name = n, .text = t, .error = e, .msg = { __VA_ARGS__ }                                                           \
+  }
+
+/* hardshim's range in the overlap cases: 1000000-1065535. */
+#define HS_LINE "hardshim:1000000:65536\n"
+
+static const _pick_case _pick_cases[] = {
+  PICKS ("the owner's only range", HS_LINE, 1000000),
+  PICKS ("after other owners' ranges", "alice:100000:65536\nbob:165536:65536\n" HS_LINE, 1000000),
+  PICKS ("a larger range is cut to 65536 ids", "hardshim:1000000:1000000\n", 1000000),
+  PICKS ("a smaller earlier range of the owner is skipped", "hardshim:500000:65535\n" HS_LINE, 1000000),
+  PICKS ("the first of two large ranges", HS_LINE "hardshim:3000000:65536\n", 1000000),
+  PICKS ("the owner's own ranges may overlap", HS_LINE "hardshim:1000000:10\nhardshim:1030000:65536\n", 1000000),
+  PICKS ("blank lines and comments are skipped",
+         "\n# subordinate ids\n\n#hardshim:0:65536\n# not:a:line at all\n" HS_LINE "\n\n", 1000000),
+  PICKS ("no newline at the end of the file", "alice:100000:65536\nhardshim:1000000:65536", 1000000),
+  PICKS ("only the owner's line, no newline", "hardshim:1000000:65536", 1000000),
+  PICKS ("65536 ids at the top of the id space", "hardshim:4294901760:65536\n", 4294901760u),
+  PICKS ("other owners may overlap each other", "alice:100000:65536\nbob:100000:65536\n" HS_LINE, 1000000),
+  PICKS ("adjacent range below", "alice:934464:65536\n" HS_LINE, 1000000),
+  PICKS ("adjacent range above", HS_LINE "alice:1065536:65536\n", 1000000),
+  PICKS ("another owner inside the part of a larger range that is cut off",
+         "hardshim:1000000:200000\nalice:1065536:65536\n", 1000000),
+  PICKS ("another owner overlapping the owner's skipped small range", "hardshim:500000:10\nalice:500000:10\n" HS_LINE,
+         1000000),
+  { .name = "an owner whose name has a prefix of another",
+    .text = "hardshim:1000000:65536\nhardshim-web:1065536:65536\n",
+    .owner = "hardshim-web",
+    .start = 1065536 },
+
+  /* no range */
+  FAILS ("owner missing", "alice:100000:65536\n", ENOENT, "no range of 65536 ids for `hardshim`", "usermod"),
+  FAILS ("empty file", "", ENOENT, "`hardshim`"),
+  FAILS ("only comments", "# hardshim:1000000:65536\n\n", ENOENT, "`hardshim`"),
+  FAILS ("only ranges too small", "hardshim:1000000:65535\nhardshim:2000000:1\n", ENOENT, "`hardshim`"),
+  FAILS ("a longer owner name is another owner", "hardshim-web:1000000:65536\n", ENOENT, "`hardshim`"),
+  FAILS ("a shorter owner name is another owner", "hards:1000000:65536\n", ENOENT, "`hardshim`"),
+  FAILS ("owner names are case-sensitive", "Hardshim:1000000:65536\n", ENOENT, "`hardshim`"),
+
+  /* host root */
+  FAILS ("range starting at 0", "hardshim:0:65536\n", EINVAL, "starts at 0", "host root"),
+  FAILS ("range starting at 0, larger than needed", "hardshim:0:4294967295\n", EINVAL, "host root"),
+
+  /* overlaps with another owner's range */
+  FAILS ("overlap: partly, from below", "alice:999000:2000\n" HS_LINE, EINVAL, "overlaps `alice:999000:2000`",
+         "1000000-1065535"),
+  FAILS ("overlap: partly, from above", HS_LINE "alice:1065000:1000\n", EINVAL, "overlaps `alice:1065000:1000`"),
+  FAILS ("overlap: the same range", HS_LINE "alice:1000000:65536\n", EINVAL, "overlaps `alice:1000000:65536`"),
+  FAILS ("overlap: inside it", HS_LINE "alice:1010000:10\n", EINVAL, "overlaps `alice:1010000:10`"),
+  FAILS ("overlap: containing it", "alice:1:4294967295\n" HS_LINE, EINVAL, "overlaps `alice:1:4294967295`"),
+  FAILS ("overlap: its first id", "alice:934465:65536\n" HS_LINE, EINVAL, "overlaps `alice:934465:65536`"),
+  FAILS ("overlap: its last id", HS_LINE "alice:1065535:1\n", EINVAL, "overlaps `alice:1065535:1`"),
+  FAILS ("overlap: a later line of the file", HS_LINE "hardshim:3000000:65536\nbob:1065535:65536\n", EINVAL,
+         "overlaps `bob:1065535:65536`"),
+
+  /* malformed lines: EINVAL with the line number */
+  FAILS ("missing field", "# subids\n\nhardshim:1000000\n", EINVAL, "line 3", "owner:start:count"),
+  FAILS ("owner only", "hardshim\n", EINVAL, "line 1"),
+  FAILS ("empty start", "hardshim::65536\n", EINVAL, "line 1"),
+  FAILS ("empty count", "hardshim:1000000:\n", EINVAL, "line 1"),
+  FAILS ("start not a number", "alice:100000:65536\nhardshim:abc:65536\n", EINVAL, "line 2"),
+  FAILS ("count not a number", "hardshim:1000000:lots\n", EINVAL, "line 1"),
+  FAILS ("hexadecimal start", "hardshim:0xf4240:65536\n", EINVAL, "line 1"),
+  FAILS ("negative start", "hardshim:-1000000:65536\n", EINVAL, "line 1"),
+  FAILS ("negative count", "hardshim:1000000:-65536\n", EINVAL, "line 1"),
+  FAILS ("signed start", "hardshim:+1000000:65536\n", EINVAL, "line 1"),
+  FAILS ("count 0", "alice:100000:0\n" HS_LINE, EINVAL, "line 1"),
+  FAILS ("start beyond 32 bits", "hardshim:4294967296:1\n", EINVAL, "line 1"),
+  FAILS ("start + count beyond 2^32", "hardshim:4294901761:65536\n", EINVAL, "line 1"),
+  FAILS ("one id more at the top of the id space", "hardshim:4294901760:65537\n", EINVAL, "line 1"),
+  FAILS ("a very long number", "hardshim:000000000000000001000000:65536\n", EINVAL, "line 1"),
+  FAILS ("trailing garbage", "hardshim:1000000:65536x\n", EINVAL, "line 1"),
+  FAILS ("trailing space", "hardshim:1000000:65536 \n", EINVAL, "line 1"),
+  FAILS ("a fourth field", "hardshim:1000000:65536:1\n", EINVAL, "line 1"),
+  FAILS ("carriage return", "hardshim:1000000:65536\r\n", EINVAL, "line 1"),
+  FAILS ("space after the owner", "hardshim :1000000:65536\n", ENOENT, "`hardshim`"),
+  FAILS ("owner empty", ":1000000:65536\n" HS_LINE, EINVAL, "line 1"),
+  FAILS ("malformed line after the owner's range", HS_LINE "\n# end\nalice:1\n", EINVAL, "line 4"),
+  FAILS ("malformed last line without newline", HS_LINE "alice:x:1", EINVAL, "line 2"),
+};
+
+static void
+_check_pick (const _pick_case *t)
+{
+  const char *owner = t->owner ? t->owner : "hardshim";
+  hs_idrange range = { .start = 7, .size = 7 };
+  hs_error err = { 0 };
+  int r = hs_subid_pick (t->text, "/etc/subuid", owner, HS_USERNS_SIZE, &range, &err);
+
+  if (t->error != 0)
+    {
+      if (r != -t->error)
+        CASE_FAIL ("case `%s`: returned %d, expected %d (%s)\n", t->name, r, -t->error,
+                   err.msg ? err.msg : "no message");
+      else if (err.code != t->error || err.msg == NULL)
+        CASE_FAIL ("case `%s`: err.code %d, message %s\n", t->name, err.code, err.msg ? err.msg : "(null)");
+      else
+        {
+          if (strstr (err.msg, "`/etc/subuid`") == NULL)
+            CASE_FAIL ("case `%s`: message `%s` does not name the file\n", t->name, err.msg);
+          for (size_t i = 0; i < HS_ARRAY_SIZE (t->msg) && t->msg[i] != NULL; i++)
+            if (strstr (err.msg, t->msg[i]) == NULL)
+              CASE_FAIL ("case `%s`: message `%s` does not mention `%s`\n", t->name, err.msg, t->msg[i]);
+        }
+      if (range.start != 7 || range.size != 7)
+        CASE_FAIL ("case `%s`: the output was changed on failure\n", t->name);
+    }
+  else if (r != 0)
+    CASE_FAIL ("case `%s`: refused: %s\n", t->name, err.msg ? err.msg : "(no message)");
+  else
+    {
+      if (err.msg != NULL)
+        CASE_FAIL ("case `%s`: succeeded but set an error: %s\n", t->name, err.msg);
+      if (range.start != t->start || range.size != HS_USERNS_SIZE)
+        CASE_FAIL ("case `%s`: picked %u+%u, expected %u+%u\n", t->name, range.start, range.size, t->start,
+                   HS_USERNS_SIZE);
+    }
+  hs_error_release (&err);
+}
+
+static void
+test_subid_pick_table (void **state)
+{
+  _failures = 0;
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_pick_cases); c++)
+    _check_pick (&_pick_cases[c]);
+  assert_int_equal (_failures, 0);
+}
+
+/* ---- policy classes ------------------------------------------------------ */
+
+typedef struct
+{
+  const char *name, *owner;
+  const char *key, *value; /* NULL: the default class */
+  uint32_t uid, gid;       /* first host ids */
+} _class_want;
+
+typedef struct
+{
+  const char *name;
+  const char *text;
+  const char *subuid, *subgid; /* under tests/data/subid; NULL: classes-subuid, classes-subgid */
+  const char *error[3];        /* substrings of the message; none: must load */
+  bool fallback;               /* user.userns_unavailable = run_without */
+  size_t nclasses;
+  _class_want classes[3];
+} _class_case;
+
+#define DEFAULT_CLASS                                                                                                  \
+  {                                                                                                                    \
+    "default", "hardshim", NULL, NULL, 1000000, 2000000                                                                \
+  }
+#define CLASS(name, ann, owner)                                                                                        \
+  "\"" name "\":{\"match\":{\"annotation\":\"" ann "\"},\"user\":{\"subid_owner\":\"" owner "\"}}"
+#define WEB CLASS ("web", "hardshim.class=web", "hardshim-web")
+#define DB CLASS ("db", "io.example/tier=db=primary", "hardshim-db")
+#define LOADS(n, t, ...)                                                                                               \
+  {                                                                                                                    \
+    .name = n, .text = t, __VA_ARGS__                                                                                  \
+  }
+#define REFUSED(n, t, ...)                                                                                             \
+  {                                                                                                                    \
+    .name = n, .text = t, .error = { __VA_ARGS__ }                                                                     \
+  }
+
+static const _class_case _class_cases[] = {
+  LOADS ("no classes: the default class only", "{}", .nclasses = 1, .classes = { DEFAULT_CLASS }),
+  LOADS ("empty classes", "{\"classes\":{}}", .nclasses = 1, .classes = { DEFAULT_CLASS }),
+  LOADS ("two classes", "{\"classes\":{" WEB "," DB "}}", .nclasses = 3,
+         .classes = { DEFAULT_CLASS,
+                      { "web", "hardshim-web", "hardshim.class", "web", 1065536, 2065536 },
+                      { "db", "hardshim-db", "io.example/tier", "db=primary", 1131072, 2131072 } }),
+  LOADS ("user.subid_owner names the default class's owner", "{\"user\":{\"subid_owner\":\"hardshim-db\"}}",
+         .nclasses = 1, .classes = { { "default", "hardshim-db", NULL, NULL, 1131072, 2131072 } }),
+  LOADS ("the default's owner renamed, a class with the old one",
+         "{\"user\":{\"subid_owner\":\"hardshim-db\"},\"classes\":{" CLASS ("plain", "k=v", "hardshim") "}}",
+         .nclasses = 2,
+         .classes = { { "default", "hardshim-db", NULL, NULL, 1131072, 2131072 },
+                      { "plain", "hardshim", "k", "v", 1000000, 2000000 } }),
+  LOADS ("two classes on one annotation key",
+         "{\"classes\":{" CLASS ("web", "tier=web", "hardshim-web") "," CLASS ("db", "tier=db", "hardshim-db") "}}",
+         .nclasses = 3,
+         .classes = { DEFAULT_CLASS,
+                      { "web", "hardshim-web", "tier", "web", 1065536, 2065536 },
+                      { "db", "hardshim-db", "tier", "db", 1131072, 2131072 } }),
+  LOADS ("userns_unavailable refuse", "{\"user\":{\"userns_unavailable\":\"refuse\"}}", .fallback = false,
+         .nclasses = 1, .classes = { DEFAULT_CLASS }),
+  LOADS ("userns_unavailable run_without", "{\"user\":{\"userns_unavailable\":\"run_without\"}}", .fallback = true,
+         .nclasses = 1, .classes = { DEFAULT_CLASS }),
+
+  /* the classes object */
+  REFUSED ("classes not an object", "{\"classes\":[]}", "`classes` is an array"),
+  REFUSED ("class named default", "{\"classes\":{" CLASS ("default", "k=v", "hardshim-web") "}}",
+           "class name `default` is reserved"),
+  REFUSED ("class with an empty name", "{\"classes\":{" CLASS ("", "k=v", "hardshim-web") "}}", "reserved"),
+  REFUSED ("class named twice", "{\"classes\":{" WEB "," WEB "}}", "duplicate key `web`"),
+  REFUSED ("class not an object", "{\"classes\":{\"web\":\"hardshim-web\"}}", "`classes.web` is a string"),
+  REFUSED ("missing match", "{\"classes\":{\"web\":{\"user\":{\"subid_owner\":\"hardshim-web\"}}}}",
+           "`classes.web.match` is missing"),
+  REFUSED ("match not an object",
+           "{\"classes\":{\"web\":{\"match\":\"k=v\",\"user\":{\"subid_owner\":\"hardshim-web\"}}}}",
+           "`classes.web.match` is a string"),
+  REFUSED ("missing annotation", "{\"classes\":{\"web\":{\"match\":{},\"user\":{\"subid_owner\":\"hardshim-web\"}}}}",
+           "`classes.web.match.annotation` is missing"),
+  REFUSED ("annotation not a string",
+           "{\"classes\":{\"web\":{\"match\":{\"annotation\":1},\"user\":{\"subid_owner\":\"hardshim-web\"}}}}",
+           "`classes.web.match.annotation` is a number"),
+  REFUSED ("annotation without =", "{\"classes\":{" CLASS ("web", "hardshim.class", "hardshim-web") "}}",
+           "`classes.web.match.annotation` must be `KEY=VALUE`, got `hardshim.class`"),
+  REFUSED ("annotation with an empty key", "{\"classes\":{" CLASS ("web", "=web", "hardshim-web") "}}",
+           "`classes.web.match.annotation` must be `KEY=VALUE`"),
+  REFUSED ("empty annotation", "{\"classes\":{" CLASS ("web", "", "hardshim-web") "}}",
+           "`classes.web.match.annotation` must be `KEY=VALUE`"),
+  REFUSED ("missing user", "{\"classes\":{\"web\":{\"match\":{\"annotation\":\"k=v\"}}}}",
+           "`classes.web.user` is missing"),
+  REFUSED ("missing subid_owner", "{\"classes\":{\"web\":{\"match\":{\"annotation\":\"k=v\"},\"user\":{}}}}",
+           "`classes.web.user.subid_owner` is missing"),
+  REFUSED ("subid_owner not a string",
+           "{\"classes\":{\"web\":{\"match\":{\"annotation\":\"k=v\"},\"user\":{\"subid_owner\":7}}}}",
+           "`classes.web.user.subid_owner` is a number"),
+
+  /* unknown keys: the full path */
+  REFUSED ("unknown key in a class",
+           "{\"classes\":{\"web\":{\"match\":{\"annotation\":\"k=v\"},\"user\":{\"subid_owner\":\"hardshim-web\"},"
+           "\"colour\":\"red\"}}}",
+           "unknown key `classes.web.colour`"),
+  REFUSED ("unknown key in match",
+           "{\"classes\":{\"web\":{\"match\":{\"annotation\":\"k=v\",\"label\":\"x\"},\"user\":{\"subid_owner\":"
+           "\"hardshim-web\"}}}}",
+           "unknown key `classes.web.match.label`"),
+  REFUSED ("unknown key in a class's user",
+           "{\"classes\":{\"web\":{\"match\":{\"annotation\":\"k=v\"},\"user\":{\"subid_owner\":\"hardshim-web\","
+           "\"uid\":1000}}}}",
+           "unknown key `classes.web.user.uid`"),
+  REFUSED ("unknown key in the second class", "{\"classes\":{" WEB ",\"db\":{\"matches\":{}}}}",
+           "unknown key `classes.db.matches`"),
+
+  /* classes must not share ids or a match */
+  REFUSED ("two classes with the same owner",
+           "{\"classes\":{" WEB "," CLASS ("www", "hardshim.class=www", "hardshim-web") "}}",
+           "classes `web` and `www` both use the ids of `hardshim-web`"),
+  REFUSED ("a class with the default's owner", "{\"classes\":{" CLASS ("web", "k=v", "hardshim") "}}",
+           "classes `default` and `web` both use the ids of `hardshim`"),
+  REFUSED ("a class with the default's renamed owner",
+           "{\"user\":{\"subid_owner\":\"hardshim-db\"},\"classes\":{" CLASS ("db", "k=v", "hardshim-db") "}}",
+           "classes `default` and `db` both use the ids of `hardshim-db`"),
+  REFUSED ("two classes with the same match",
+           "{\"classes\":{" WEB "," CLASS ("db", "hardshim.class=web", "hardshim-db") "}}",
+           "classes `web` and `db` have the same match"),
+
+  /* owners */
+  REFUSED ("class owner with a colon", "{\"classes\":{" CLASS ("web", "k=v", "hardshim:web") "}}",
+           "`classes.web.user.subid_owner` must be a user name, got `hardshim:web`"),
+  REFUSED ("class owner empty", "{\"classes\":{" CLASS ("web", "k=v", "") "}}",
+           "`classes.web.user.subid_owner` must be a user name"),
+  REFUSED ("class owner with a newline", "{\"classes\":{" CLASS ("web", "k=v", "hardshim\\nweb") "}}",
+           "`classes.web.user.subid_owner` must be a user name"),
+  REFUSED ("user.subid_owner with a colon", "{\"user\":{\"subid_owner\":\"hardshim:1000000:65536\"}}",
+           "`user.subid_owner` must be a user name"),
+  REFUSED ("user.subid_owner empty", "{\"user\":{\"subid_owner\":\"\"}}", "`user.subid_owner` must be a user name"),
+  REFUSED ("user.subid_owner not a string", "{\"user\":{\"subid_owner\":[]}}", "`user.subid_owner` is an array"),
+
+  /* user.userns_unavailable */
+  REFUSED ("userns_unavailable unknown", "{\"user\":{\"userns_unavailable\":\"ignore\"}}",
+           "`user.userns_unavailable` must be `refuse` or `run_without`, got `ignore`"),
+  REFUSED ("userns_unavailable in capitals", "{\"user\":{\"userns_unavailable\":\"RUN_WITHOUT\"}}",
+           "`user.userns_unavailable` must be"),
+  REFUSED ("userns_unavailable empty", "{\"user\":{\"userns_unavailable\":\"\"}}", "`user.userns_unavailable` must be"),
+  REFUSED ("userns_unavailable a boolean", "{\"user\":{\"userns_unavailable\":true}}",
+           "`user.userns_unavailable` is a boolean"),
+
+  /* the subid files: the message names the class */
+  REFUSED ("a class's owner has no range", "{\"classes\":{" WEB "," CLASS ("batch", "k=v", "hardshim-batch") "}}",
+           "class `batch`: ", "classes-subuid` has no range of 65536 ids for `hardshim-batch`"),
+  REFUSED ("the default's owner has no range", "{\"user\":{\"subid_owner\":\"nobody\"}}",
+           "class `default`: ", "no range of 65536 ids for `nobody`"),
+  { .name = "a class's owner has uids but no gids",
+    .text = "{\"classes\":{" WEB "," DB "}}",
+    .subgid = "subgid",
+    .error = { "class `db`: ", "subgid` has no range of 65536 ids for `hardshim-db`" } },
+  { .name = "two classes' ranges overlap",
+    .text = "{\"classes\":{" WEB "," DB "}}",
+    .subuid = "overlap-subuid",
+    .error = { "class `web`: ", "overlaps `hardshim-db:1100000:65536`" } },
+};
+
+static const char *
+_str (const char *s)
+{
+  return s != NULL ? s : "(null)";
+}
+
+static void
+_check_class_case (const _class_case *t)
+{
+  _cleanup_free_ char *subuid
+      = xasprintf ("%s/tests/data/subid/%s", tu_srcdir (), t->subuid ? t->subuid : "classes-subuid");
+  _cleanup_free_ char *subgid
+      = xasprintf ("%s/tests/data/subid/%s", tu_srcdir (), t->subgid ? t->subgid : "classes-subgid");
+  hs_policy p;
+  hs_error err = { 0 };
+  bool parsed = false;
+  int r = hs_policy_parse (t->text, strlen (t->text), "test.json", &p, &err);
+
+  if (r == 0)
+    {
+      parsed = true;
+      r = hs_policy_load_subids (&p, subuid, subgid, &err);
+    }
+  if (t->error[0] != NULL)
+    {
+      if (r >= 0)
+        CASE_FAIL ("case `%s`: accepted, expected an error with `%s`\n", t->name, t->error[0]);
+      else if (err.msg == NULL || r != -err.code)
+        CASE_FAIL ("case `%s`: returned %d, err.code %d, message %s\n", t->name, r, err.code,
+                   err.msg ? err.msg : "(null)");
+      else
+        {
+          if (strncmp (err.msg, "policy `test.json`: ", strlen ("policy `test.json`: ")) != 0)
+            CASE_FAIL ("case `%s`: message `%s` does not start with the policy file\n", t->name, err.msg);
+          for (size_t i = 0; i < HS_ARRAY_SIZE (t->error) && t->error[i] != NULL; i++)
+            if (strstr (err.msg, t->error[i]) == NULL)
+              CASE_FAIL ("case `%s`: message `%s` does not mention `%s`\n", t->name, err.msg, t->error[i]);
+        }
+      if (parsed)
+        hs_policy_release (&p);
+      hs_error_release (&err);
+      return;
+    }
+  if (r != 0)
+    {
+      CASE_FAIL ("case `%s`: refused: %s\n", t->name, err.msg ? err.msg : "(no message)");
+      if (parsed)
+        hs_policy_release (&p);
+      hs_error_release (&err);
+      return;
+    }
+  if (p.userns_fallback != t->fallback)
+    CASE_FAIL ("case `%s`: userns_fallback %d\n", t->name, (int)p.userns_fallback);
+  if (p.nclasses != t->nclasses)
+    CASE_FAIL ("case `%s`: %zu classes, expected %zu\n", t->name, p.nclasses, t->nclasses);
+  for (size_t i = 0; i < p.nclasses && i < t->nclasses; i++)
+    {
+      const hs_class *c = &p.classes[i];
+      const _class_want *w = &t->classes[i];
+      bool key_ok = w->key ? c->match_key != NULL && strcmp (c->match_key, w->key) == 0 : c->match_key == NULL;
+      bool value_ok
+          = w->value ? c->match_value != NULL && strcmp (c->match_value, w->value) == 0 : c->match_value == NULL;
+
+      if (strcmp (c->name, w->name) != 0 || strcmp (c->subid_owner, w->owner) != 0 || !key_ok || !value_ok)
+        CASE_FAIL ("case `%s`: class %zu is `%s` owner `%s` match `%s`=`%s`, expected `%s` `%s` `%s`=`%s`\n", t->name,
+                   i, c->name, c->subid_owner, _str (c->match_key), _str (c->match_value), w->name, w->owner,
+                   _str (w->key), _str (w->value));
+      if (c->uids.start != w->uid || c->uids.size != HS_USERNS_SIZE || c->gids.start != w->gid
+          || c->gids.size != HS_USERNS_SIZE)
+        CASE_FAIL ("case `%s`: class `%s` uids %u+%u gids %u+%u, expected %u+%u %u+%u\n", t->name, c->name,
+                   c->uids.start, c->uids.size, c->gids.start, c->gids.size, w->uid, HS_USERNS_SIZE, w->gid,
+                   HS_USERNS_SIZE);
+    }
+  if (err.msg != NULL)
+    CASE_FAIL ("case `%s`: succeeded but set an error: %s\n", t->name, err.msg);
+  hs_policy_release (&p);
+  hs_error_release (&err);
+}
+
+static void
+test_policy_classes_table (void **state)
+{
+  _failures = 0;
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_class_cases); c++)
+    _check_class_case (&_class_cases[c]);
+  assert_int_equal (_failures, 0);
+}
+
+/* A subid file that is missing: the message names the file. */
+static void
+test_policy_subids_missing_file (void **state)
+{
+  _cleanup_free_ char *subgid = xasprintf ("%s/tests/data/subid/classes-subgid", tu_srcdir ());
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *subuid = xasprintf ("%s/subuid", dir);
+  hs_policy p;
+  hs_error err = { 0 };
+
+  assert_int_equal (hs_policy_parse ("{}", 2, "test.json", &p, &err), 0);
+  assert_int_equal (hs_policy_load_subids (&p, subuid, subgid, &err), -ENOENT);
+  assert_non_null (err.msg);
+  assert_non_null (strstr (err.msg, subuid));
+  hs_error_release (&err);
+  hs_policy_release (&p);
+  assert_int_equal (rmdir (dir), 0);
+}
+
+/* ---- the user measure's namespace, through hs_harden --------------------- */
+
+typedef struct
+{
+  const char *name;
+  const char *policy;
+  bool no_userns; /* the host has no user namespaces (reason: NO_USERNS_WHY) */
+  bool process_file;
+  const char *spec;
+  const char *error;        /* NULL: must succeed; else a substring of the message */
+  bool bridge;              /* plan.bridge_rootfs */
+  bool audit_untouched;     /* the spec must equal the input but for /linux/seccomp */
+  const char *expect[6];    /* snippets the hardened spec must contain */
+  const char *lacks[3];     /* ...and must not */
+  const char *journal[5];   /* snippets the journal must contain */
+  const char *unjournal[3]; /* ...and must not */
+} _userns_case;
+
+#define NO_USERNS_WHY "user namespaces are turned off (user.max_user_namespaces = 0)"
+#define ROOT "\"root\":{\"path\":\"rootfs\"},\"mounts\":[]"
+#define ROOT_USER "\"process\":{\"user\":{\"uid\":0,\"gid\":0}}," ROOT
+#define MAP(c, h, s) "{\"containerID\":" #c ",\"hostID\":" #h ",\"size\":" #s "}"
+#define UIDS(h) "\"uidMappings\":[" MAP (0, h, 65536) "]"
+#define GIDS(h) "\"gidMappings\":[" MAP (0, h, 65536) "]"
+#define USERNS_ADDED "\"namespaces\":[{\"type\":\"user\"}]"
+#define J_USERNS_ADDED                                                                                                 \
+  "\"path\":\"/linux/namespaces\",\"action\":\"added\",\"before\":null,\"after\":{\"type\":\"user\"}"
+#define J_UIDS(action) "\"path\":\"/linux/uidMappings\",\"action\":\"" action "\""
+#define J_GIDS(action) "\"path\":\"/linux/gidMappings\",\"action\":\"" action "\""
+#define DEFAULT_NOTE "\"note\":\"class `default`: the ids of `hardshim`\""
+#define WEB_NOTE "\"note\":\"class `web` (annotation `hardshim.class=web`): the ids of `hardshim-web`\""
+#define PING "net.ipv4.ping_group_range"
+#define J_PING "\"path\":\"/linux/sysctl/" PING "\""
+#define PING_SPEC(v) "{" ROOT_USER ",\"linux\":{\"sysctl\":{\"" PING "\":" v "}}}"
+/* tests/data/subid/subuid and subgid: hardshim-web and alice have ranges */
+#define CLASSES_KEY                                                                                                    \
+  "\"classes\":{" CLASS ("web", "hardshim.class=web", "hardshim-web") "," CLASS ("batch", "example.com/batch=yes",     \
+                                                                                 "alice") "}"
+#define CLASSES "{" CLASSES_KEY "}"
+#define ANNOTATED(a) "{" ROOT_USER ",\"annotations\":{" a "}}"
+#define ENGINE_USERNS(u, g)                                                                                            \
+  "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT                                                          \
+  ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}],\"uidMappings\":[" u "],\"gidMappings\":[" g    \
+  "]}}"
+
+static const _userns_case _userns_cases[] = {
+  { .name = "no user namespace: the default class's added",
+    .policy = "{}",
+    .spec = "{" ROOT_USER "}",
+    .bridge = true,
+    .expect = { USERNS_ADDED, UIDS (1000000), GIDS (2000000), "\"user\":{\"uid\":65534,\"gid\":65534}" },
+    .journal
+    = { J_USERNS_ADDED, J_UIDS ("added") ",\"before\":null,\"after\":[" MAP (0, 1000000, 65536) "]," DEFAULT_NOTE,
+        J_GIDS ("added") ",\"before\":null,\"after\":[" MAP (0, 2000000, 65536) "]," DEFAULT_NOTE } },
+  { .name = "other namespaces kept, the user namespace appended",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"}]}}",
+    .bridge = true,
+    .expect = { "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"user\"}]", UIDS (1000000),
+                GIDS (2000000) },
+    .journal = { J_USERNS_ADDED } },
+  { .name = "a user namespace without mappings gets the class's",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}]}}",
+    .bridge = true,
+    .expect = { USERNS_ADDED, UIDS (1000000), GIDS (2000000) },
+    .journal = { J_UIDS ("added"), J_GIDS ("added") },
+    .unjournal = { "\"path\":\"/linux/namespaces\"" } },
+  { .name = "a user namespace with empty mappings gets the class's",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[],\"gidMappings\":[]}}",
+    .bridge = true,
+    .expect = { USERNS_ADDED, UIDS (1000000), GIDS (2000000) },
+    .journal = { J_UIDS ("changed") ",\"before\":[],", J_GIDS ("changed") ",\"before\":[]," } },
+  { .name = "mappings without a user namespace are replaced",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{" UIDS (100000) "," GIDS (100000) "}}",
+    .bridge = true,
+    .expect = { USERNS_ADDED, UIDS (1000000), GIDS (2000000) },
+    .journal = { J_USERNS_ADDED, J_UIDS ("changed") ",\"before\":[" MAP (0, 100000, 65536) "]" } },
+
+  /* classes */
+  { .name = "no annotation: the default class",
+    .policy = CLASSES,
+    .spec = "{" ROOT_USER "}",
+    .bridge = true,
+    .expect = { UIDS (1000000), GIDS (2000000) },
+    .journal = { DEFAULT_NOTE } },
+  { .name = "other annotations: the default class",
+    .policy = CLASSES,
+    .spec = ANNOTATED ("\"hardshim.class.x\":\"web\",\"hardshim\":\"web\",\"example.com/batch.\":\"yes\""),
+    .bridge = true,
+    .expect = { UIDS (1000000), GIDS (2000000) },
+    .journal = { DEFAULT_NOTE } },
+  { .name = "an annotation selects a class",
+    .policy = CLASSES,
+    .spec = ANNOTATED ("\"other\":\"x\",\"hardshim.class\":\"web\""),
+    .bridge = true,
+    .expect
+    = { USERNS_ADDED, UIDS (1065536), GIDS (2065536), "\"annotations\":{\"other\":\"x\",\"hardshim.class\":\"web\"}" },
+    .journal = { J_UIDS ("added") ",\"before\":null,\"after\":[" MAP (0, 1065536, 65536) "]," WEB_NOTE,
+                 J_GIDS ("added") ",\"before\":null,\"after\":[" MAP (0, 2065536, 65536) "]," WEB_NOTE } },
+  { .name = "an annotation selects the other class",
+    .policy = CLASSES,
+    .spec = ANNOTATED ("\"example.com/batch\":\"yes\""),
+    .bridge = true,
+    .expect = { UIDS (100000), GIDS (100000) },
+    .journal = { "\"note\":\"class `batch` (annotation `example.com/batch=yes`): the ids of `alice`\"" } },
+  { .name = "classes on one annotation key: the value decides",
+    .policy
+    = "{\"classes\":{" CLASS ("web", "tier=web", "hardshim-web") "," CLASS ("batch", "tier=batch=1", "alice") "}}",
+    .spec = ANNOTATED ("\"tier\":\"batch=1\""),
+    .bridge = true,
+    .expect = { UIDS (100000), GIDS (100000) },
+    .journal = { "\"note\":\"class `batch` (annotation `tier=batch=1`): the ids of `alice`\"" } },
+  { .name = "classes on one annotation key: a value of neither",
+    .policy
+    = "{\"classes\":{" CLASS ("web", "tier=web", "hardshim-web") "," CLASS ("batch", "tier=batch=1", "alice") "}}",
+    .spec = ANNOTATED ("\"tier\":\"batch\""),
+    .error = "annotation `tier=batch` names no class" },
+  { .name = "a class's annotation with a value that names no class",
+    .policy = CLASSES,
+    .spec = ANNOTATED ("\"hardshim.class\":\"db\""),
+    .error = "annotation `hardshim.class=db` names no class of the policy" },
+  { .name = "a class's annotation with another class's value",
+    .policy = CLASSES,
+    .spec = ANNOTATED ("\"hardshim.class\":\"yes\""),
+    .error = "annotation `hardshim.class=yes` names no class" },
+  { .name = "values are case-sensitive",
+    .policy = CLASSES,
+    .spec = ANNOTATED ("\"hardshim.class\":\"Web\""),
+    .error = "annotation `hardshim.class=Web` names no class" },
+  { .name = "annotations select two classes",
+    .policy = CLASSES,
+    .spec = ANNOTATED ("\"hardshim.class\":\"web\",\"example.com/batch\":\"yes\""),
+    .error = "the annotations select both class `web` and class `batch`" },
+  { .name = "one class selected, another class's key with another value",
+    .policy = CLASSES,
+    .spec = ANNOTATED ("\"hardshim.class\":\"web\",\"example.com/batch\":\"no\""),
+    .error = "annotation `example.com/batch=no` names no class" },
+  { .name = "a class's annotation not a string",
+    .policy = CLASSES,
+    .spec = ANNOTATED ("\"hardshim.class\":1"),
+    .error = "annotation `hardshim.class` is a number, expected a string" },
+  { .name = "a class's annotation null",
+    .policy = CLASSES,
+    .spec = ANNOTATED ("\"example.com/batch\":null"),
+    .error = "annotation `example.com/batch` is null" },
+  { .name = "annotations not an object",
+    .policy = CLASSES,
+    .spec = "{" ROOT_USER ",\"annotations\":[\"hardshim.class=web\"]}",
+    .error = "/annotations is an array, expected an object" },
+
+  /* the engine's user namespace */
+  { .name = "engine mapping without host root is kept",
+    .policy = CLASSES,
+    .spec = ENGINE_USERNS (MAP (0, 300000, 65536), MAP (0, 300000, 65536)),
+    .bridge = false,
+    .expect = { "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}],\"uidMappings\":[" MAP (
+        0, 300000, 65536) "],\"gidMappings\":[" MAP (0, 300000, 65536) "]" },
+    .journal = { J_UIDS ("kept") ",\"before\":[" MAP (0, 300000, 65536) "],\"after\":[" MAP (
+                     0, 300000, 65536) "],\"note\":\"the engine's user namespace leaves host root out\"",
+                 J_GIDS ("kept") },
+    .unjournal = { J_UIDS ("changed"), J_GIDS ("changed"), "\"path\":\"/linux/namespaces\"" } },
+  { .name = "engine mapping of several ranges without host root is kept",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 100000, 1) "," MAP (1, 200001, 65535), MAP (0, 300000, 65536)),
+    .bridge = false,
+    .expect = { "\"uidMappings\":[" MAP (0, 100000, 1) "," MAP (1, 200001, 65535) "],\"gidMappings\":[" MAP (
+        0, 300000, 65536) "]" },
+    .journal = { J_UIDS ("kept"), J_GIDS ("kept") } },
+  { .name = "annotations are checked when the engine's mapping is kept",
+    .policy = CLASSES,
+    .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"annotations\":{\"hardshim.class\":\"db\"},"
+            "\"linux\":{\"namespaces\":[{\"type\":\"user\"}]," UIDS (100000) "," GIDS (100000) "}}",
+    .error = "annotation `hardshim.class=db` names no class" },
+  { .name = "the class's own mapping (a spec hardshim wrote) is kept, bridged",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 65536), MAP (0, 2000000, 65536)),
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_UIDS ("kept") ",\"before\":[" MAP (0, 1000000, 65536) "],\"after\":[" MAP (
+                     0, 1000000, 65536) "],\"note\":\"the class's own mapping\"",
+                 J_GIDS ("kept") },
+    .unjournal = { J_UIDS ("changed"), "\"path\":\"/linux/namespaces\"" } },
+  { .name = "the annotated class's own mapping is kept, bridged",
+    .policy = CLASSES,
+    .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"annotations\":{\"hardshim.class\":\"web\"},"
+            "\"linux\":{\"namespaces\":[{\"type\":\"user\"}]," UIDS (1065536) "," GIDS (2065536) "}}",
+    .bridge = true,
+    .expect = { UIDS (1065536) "," GIDS (2065536) },
+    .journal = { J_UIDS ("kept") ",\"before\":[" MAP (0, 1065536, 65536) "],\"after\":[" MAP (
+        0, 1065536, 65536) "],\"note\":\"the class's own mapping\"" } },
+  { .name = "another class's mapping is replaced: it would share that class's ids",
+    .policy = CLASSES,
+    .spec = ENGINE_USERNS (MAP (0, 1065536, 65536), MAP (0, 2065536, 65536)),
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_UIDS ("changed") ",\"before\":[" MAP (0, 1065536, 65536) "],\"after\":[" MAP (
+        0, 1000000, 65536) "]" } },
+  { .name = "the class's uids with other gids in a class's range are replaced",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 65536), MAP (0, 1000000, 65536)),
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_GIDS ("changed") ",\"before\":[" MAP (0, 1000000, 65536) "]" } },
+  { .name = "the class's ids in two mappings are replaced by the one mapping",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 1) "," MAP (1, 1000001, 65535), MAP (0, 2000000, 65536)),
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_UIDS ("changed") } },
+  { .name = "a part of a class's range is replaced",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 1000), MAP (0, 2000000, 1000)),
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_UIDS ("changed"), J_GIDS ("changed") } },
+  { .name = "a mapping next to a class's range is the engine's",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 934464, 65536), MAP (0, 2065536, 65536)),
+    .bridge = false,
+    .journal = { "\"note\":\"the engine's user namespace leaves host root out\"" } },
+  { .name = "an engine mapping onto a class's range (alice's, class batch) is replaced",
+    .policy = CLASSES,
+    .spec = ENGINE_USERNS (MAP (0, 100000, 65536), MAP (0, 100000, 65536)),
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_UIDS ("changed") ",\"before\":[" MAP (0, 100000, 65536) "]",
+                 J_GIDS ("changed") ",\"before\":[" MAP (0, 100000, 65536) "]" } },
+  { .name = "engine mapping 0 to host 0 is replaced",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 0, 65536), MAP (0, 0, 65536)),
+    .bridge = true,
+    .expect = { "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}]," UIDS (1000000) "," GIDS (2000000) },
+    .journal
+    = { J_UIDS ("changed") ",\"before\":[" MAP (0, 0, 65536) "],\"after\":[" MAP (0, 1000000, 65536) "]," DEFAULT_NOTE,
+        J_GIDS ("changed") ",\"before\":[" MAP (0, 0, 65536) "],\"after\":[" MAP (0, 2000000, 65536) "]" },
+    .unjournal = { "\"path\":\"/linux/namespaces\"" } },
+  { .name = "engine uid mapping with host 0 in a later range is replaced",
+    .policy = "{}",
+    .spec
+    = ENGINE_USERNS (MAP (0, 100000, 1000) "," MAP (1000, 0, 1) "," MAP (1001, 101001, 64535), MAP (0, 100000, 65536)),
+    .bridge = true,
+    .expect = { UIDS (1000000), GIDS (2000000) },
+    .journal = { J_UIDS ("changed"), J_GIDS ("changed") ",\"before\":[" MAP (0, 100000, 65536) "]" } },
+  { .name = "engine gid mapping with host 0 is replaced",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 100000, 65536), MAP (0, 100000, 1000) "," MAP (1000, 0, 1)),
+    .bridge = true,
+    .expect = { UIDS (1000000), GIDS (2000000) },
+    .journal = { J_UIDS ("changed") ",\"before\":[" MAP (0, 100000, 65536) "]", J_GIDS ("changed") } },
+  { .name = "engine mapping with host root, annotated: the class's",
+    .policy = CLASSES,
+    .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"annotations\":{\"hardshim.class\":\"web\"},"
+            "\"linux\":{\"namespaces\":[{\"type\":\"user\"}]," UIDS (0) "," GIDS (0) "}}",
+    .bridge = true,
+    .expect = { UIDS (1065536), GIDS (2065536) },
+    .journal = { J_UIDS ("changed"), WEB_NOTE } },
+  { .name = "user namespace with a path",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]}}",
+    .error = "joining an existing user namespace" },
+  { .name = "user namespace with a path and a mapping without host root",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]," UIDS (
+        100000) "," GIDS (100000) "}}",
+    .error = "joining an existing user namespace" },
+  { .name = "namespaces not an array",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":{\"type\":\"user\"}}}",
+    .error = "/linux/namespaces is an object, expected an array" },
+  { .name = "namespace without a type",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"path\":\"/proc/1/ns/net\"}]}}",
+    .error = "/linux/namespaces[]/type is missing" },
+  { .name = "uidMappings not an array",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":{}}}",
+    .error = "/linux/uidMappings is an object, expected an array" },
+  { .name = "a gid mapping without hostID",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"gidMappings\":[{\"containerID\":0,"
+            "\"size\":1}]}}",
+    .error = "/linux/gidMappings is an object, expected an id mapping" },
+
+  /* a host without user namespaces */
+  { .name = "no user namespaces on the host: refused by default",
+    .policy = "{}",
+    .no_userns = true,
+    .spec = "{" ROOT_USER "}",
+    .error = "`user.userns_unavailable`" },
+  { .name = "no user namespaces on the host: refused, the reason given",
+    .policy = "{\"user\":{\"userns_unavailable\":\"refuse\"}}",
+    .no_userns = true,
+    .spec = "{" ROOT_USER "}",
+    .error = NO_USERNS_WHY },
+  { .name = "no user namespaces on the host: run without one",
+    .policy = "{\"user\":{\"userns_unavailable\":\"run_without\"}}",
+    .no_userns = true,
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}",
+    .bridge = false,
+    .expect = { "\"user\":{\"uid\":65534,\"gid\":65534}", "\"namespaces\":[{\"type\":\"pid\"}]" },
+    .lacks = { "\"type\":\"user\"", "uidMappings", "gidMappings" },
+    .journal
+    = { "\"path\":\"/linux/"
+        "namespaces\",\"action\":\"unavailable\",\"before\":null,\"after\":null,\"note\":\"" NO_USERNS_WHY "\"",
+        "\"path\":\"/process/user/uid\",\"action\":\"changed\",\"before\":0,\"after\":65534" },
+    .unjournal = { "uidMappings" } },
+  { .name = "no user namespaces on the host: run without one, whatever the annotations",
+    .policy = "{\"user\":{\"userns_unavailable\":\"run_without\"}," CLASSES_KEY "}",
+    .no_userns = true,
+    .spec = ANNOTATED ("\"hardshim.class\":\"web\""),
+    .bridge = false,
+    .lacks = { "\"type\":\"user\"", "uidMappings" },
+    .journal = { "\"action\":\"unavailable\"" } },
+  { .name = "no user namespaces on the host: the engine's mapping without host root is kept",
+    .policy = "{}",
+    .no_userns = true,
+    .spec = ENGINE_USERNS (MAP (0, 100000, 65536), MAP (0, 100000, 65536)),
+    .bridge = false,
+    .expect = { UIDS (100000), GIDS (100000) },
+    .journal = { J_UIDS ("kept") } },
+
+  /* every id the process uses must be mapped */
+  { .name = "a kept uid outside the user namespace",
+    .policy = "{}",
+    .spec = "{\"process\":{\"user\":{\"uid\":70000,\"gid\":1000}}," ROOT "}",
+    .error = "/process/user 70000:1000 is outside the user namespace (ids 0-65535)" },
+  { .name = "a kept gid outside the user namespace",
+    .policy = "{}",
+    .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":65536}}," ROOT "}",
+    .error = "/process/user 1000:65536 is outside the user namespace" },
+  { .name = "an additional gid outside the user namespace",
+    .policy = "{}",
+    .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000,\"additionalGids\":[0,10,70000]}}," ROOT "}",
+    .error = "/process/user/additionalGids has 70000, outside the user namespace" },
+  { .name = "the last ids of the user namespace",
+    .policy = "{}",
+    .spec = "{\"process\":{\"user\":{\"uid\":65535,\"gid\":65535,\"additionalGids\":[0,65535]}}," ROOT "}",
+    .bridge = true,
+    .expect = { "\"user\":{\"uid\":65535,\"gid\":65535,\"additionalGids\":[65535]}", UIDS (1000000) },
+    .journal = { "\"path\":\"/process/user/uid\",\"action\":\"kept\",\"before\":65535" } },
+
+  /* net.ipv4.ping_group_range */
+  { .name = "ping_group_range of docker clamped to the mapped gids",
+    .policy = "{}",
+    .spec = PING_SPEC ("\"0 2147483647\""),
+    .bridge = true,
+    .expect = { "\"" PING "\":\"0 65535\"" },
+    .journal = { J_PING ",\"action\":\"changed\",\"before\":\"0 2147483647\",\"after\":\"0 65535\",\"note\":\"" } },
+  { .name = "ping_group_range one past the mapped gids",
+    .policy = "{}",
+    .spec = PING_SPEC ("\"0 65536\""),
+    .bridge = true,
+    .expect = { "\"" PING "\":\"0 65535\"" },
+    .journal = { J_PING ",\"action\":\"changed\"" } },
+  { .name = "ping_group_range 0 0 unchanged",
+    .policy = "{}",
+    .spec = PING_SPEC ("\"0 0\""),
+    .bridge = true,
+    .expect = { "\"" PING "\":\"0 0\"" },
+    .unjournal = { J_PING } },
+  { .name = "ping_group_range of all mapped gids unchanged",
+    .policy = "{}",
+    .spec = PING_SPEC ("\"1 65535\""),
+    .bridge = true,
+    .expect = { "\"" PING "\":\"1 65535\"" },
+    .unjournal = { J_PING } },
+  { .name = "ping_group_range above the mapped gids",
+    .policy = "{}",
+    .spec = PING_SPEC ("\"100000 200000\""),
+    .bridge = true,
+    .expect = { "\"" PING "\":\"1 0\"" },
+    .journal = { J_PING ",\"action\":\"changed\",\"before\":\"100000 200000\",\"after\":\"1 0\"" } },
+  { .name = "other sysctls untouched",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"sysctl\":{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}}}",
+    .bridge = true,
+    .expect = { "\"sysctl\":{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}" },
+    .unjournal = { "/linux/sysctl" } },
+  { .name = "ping_group_range not numbers",
+    .policy = "{}",
+    .spec = PING_SPEC ("\"abc\""),
+    .error = PING " is a string, expected a string `LO HI`" },
+  { .name = "ping_group_range one number", .policy = "{}", .spec = PING_SPEC ("\"1\""), .error = PING },
+  { .name = "ping_group_range three numbers", .policy = "{}", .spec = PING_SPEC ("\"1 2 3\""), .error = PING },
+  { .name = "ping_group_range with trailing garbage", .policy = "{}", .spec = PING_SPEC ("\"0 10x\""), .error = PING },
+  { .name = "ping_group_range empty", .policy = "{}", .spec = PING_SPEC ("\"\""), .error = PING },
+  { .name = "ping_group_range a number", .policy = "{}", .spec = PING_SPEC ("0"), .error = PING " is a number" },
+
+  /* exec: a process file has no namespaces */
+  { .name = "exec process file: no user namespace logic",
+    .policy = CLASSES,
+    .process_file = true,
+    .spec = "{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"]}",
+    .bridge = false,
+    .expect = { "\"user\":{\"uid\":65534,\"gid\":65534}" },
+    .lacks = { "linux", "Mappings", "namespaces" },
+    .unjournal = { "/linux" } },
+
+  /* audit mode: journaled only */
+  { .name = "audit mode: the user namespace is journaled, not added",
+    .policy = "{\"mode\":\"audit\"}",
+    .spec = PING_SPEC ("\"0 2147483647\""),
+    .bridge = false,
+    .audit_untouched = true,
+    .journal
+    = { "\"path\":\"/linux/namespaces\",\"action\":\"kept\",\"would\":\"added\",\"before\":null",
+        J_UIDS ("kept") ",\"would\":\"added\",\"before\":null,\"after\":[" MAP (0, 1000000, 65536) "]," DEFAULT_NOTE,
+        J_GIDS ("kept") ",\"would\":\"added\"", J_PING ",\"action\":\"kept\",\"would\":\"changed\"" },
+    .unjournal
+    = { "\"path\":\"/linux/namespaces\",\"action\":\"added\"", J_UIDS ("added"), J_PING ",\"action\":\"changed\"" } },
+  { .name = "audit mode: the engine's mapping with host root is journaled, not replaced",
+    .policy = "{\"mode\":\"audit\"}",
+    .spec = ENGINE_USERNS (MAP (0, 0, 65536), MAP (0, 0, 65536)),
+    .bridge = false,
+    .audit_untouched = true,
+    .journal = { J_UIDS ("kept") ",\"would\":\"changed\"", J_GIDS ("kept") ",\"would\":\"changed\"" } },
+  { .name = "audit mode: a class's ranges journaled",
+    .policy = "{\"mode\":\"audit\"," CLASSES_KEY "}",
+    .spec = ANNOTATED ("\"hardshim.class\":\"web\""),
+    .bridge = false,
+    .audit_untouched = true,
+    .journal = { J_UIDS ("kept") ",\"would\":\"added\"", WEB_NOTE } },
+  { .name = "audit mode: no user namespaces on the host is still an error (main journals the refusal)",
+    .policy = "{\"mode\":\"audit\"}",
+    .no_userns = true,
+    .spec = "{" ROOT_USER "}",
+    .error = "`user.userns_unavailable`" },
+};
+
+static void
+_check_audit_untouched (const _userns_case *c, hs_json spec)
+{
+  _cleanup_json_ hs_json want = tu_parse (c->spec);
+  _cleanup_free_ char *got_text = NULL, *want_text = NULL;
+  hs_json seccomp = hs_json_get (hs_json_get (spec, "linux"), "seccomp");
+  hs_error err = { 0 };
+
+  /* what audit mode applies: the seccomp measure's /linux/seccomp */
+  if (seccomp != NULL)
+    {
+      if (hs_json_get (want, "linux") == NULL)
+        hs_json_object_set (want, "linux", hs_json_new_object ());
+      hs_json_object_set (hs_json_get (want, "linux"), "seccomp", hs_json_copy (seccomp));
+    }
+  assert_int_equal (hs_json_generate (spec, false, &got_text, NULL, &err), 0);
+  assert_int_equal (hs_json_generate (want, false, &want_text, NULL, &err), 0);
+  if (strcmp (got_text, want_text) != 0)
+    CASE_FAIL ("case `%s`: audit mode changed the spec beyond /linux/seccomp:\n%s\nexpected\n%s\n", c->name, got_text,
+               want_text);
+}
+
+/* The first journal line of buf that records a change, or NULL.  In audit
+ * mode the user measure's lines only: the seccomp measure applies its
+ * logging profile on every pass there. */
+static const char *
+_change_line (const char *buf, bool audit)
+{
+  static const char *const actions[] = { "\"action\":\"changed\"", "\"action\":\"added\"", "\"action\":\"removed\"" };
+
+  for (const char *p = buf; *p != '\0';)
+    {
+      const char *nl = strchr (p, '\n');
+      size_t len = nl ? (size_t)(nl - p) : strlen (p);
+      _cleanup_free_ char *line = xstrndup (p, len);
+
+      for (size_t i = 0; i < HS_ARRAY_SIZE (actions); i++)
+        if (strstr (line, actions[i]) != NULL && (!audit || strstr (line, "\"measure\":\"user\"") != NULL))
+          return p;
+      p += len + (nl != NULL);
+    }
+  return NULL;
+}
+
+/* Hardening the hardened spec again changes nothing and plans the same. */
+static void
+_check_idempotent (const _userns_case *c, hs_json spec, const hs_policy *policy, const hs_host *host, const char *out,
+                   const hs_plan *first)
+{
+  _cleanup_free_ char *again = NULL;
+  const char *change;
+  hs_journal j;
+  hs_plan plan = { 0 };
+  hs_error err = { 0 };
+
+  hs_journal_init (&j, "c1", NULL, "config.json", "create", policy->mode == HS_MODE_AUDIT);
+  if (hs_harden (spec, c->process_file, "config.json", policy, host, &j, &plan, &err) < 0)
+    CASE_FAIL ("case `%s`: the second pass failed: %s\n", c->name, err.msg);
+  else
+    {
+      assert_int_equal (hs_json_generate (spec, false, &again, NULL, &err), 0);
+      if (strcmp (again, out) != 0)
+        CASE_FAIL ("case `%s`: the second pass changed the spec:\n%s\nto\n%s\n", c->name, out, again);
+      change = _change_line (j.buf ? j.buf : "", policy->mode == HS_MODE_AUDIT);
+      if (change != NULL)
+        CASE_FAIL ("case `%s`: the second pass journaled a change:\n%.*s\n", c->name, (int)strcspn (change, "\n"),
+                   change);
+      if (plan.bridge_rootfs != first->bridge_rootfs)
+        CASE_FAIL ("case `%s`: the second pass has plan.bridge_rootfs %d, the first %d\n", c->name,
+                   (int)plan.bridge_rootfs, (int)first->bridge_rootfs);
+    }
+  hs_error_release (&err);
+  hs_journal_release (&j);
+}
+
+static void
+_check_userns_case (const _userns_case *c)
+{
+  _cleanup_json_ hs_json spec = tu_parse (c->spec);
+  _cleanup_free_ char *out = NULL;
+  hs_host host = { .userns = !c->no_userns, .userns_why = c->no_userns ? NO_USERNS_WHY : NULL };
+  hs_plan plan = { .changed = false, .bridge_rootfs = !c->bridge };
+  hs_policy policy;
+  hs_journal j;
+  hs_error err = { 0 };
+  const char *buf;
+  int r;
+
+  tu_policy (c->policy, &policy);
+  hs_journal_init (&j, "c1", NULL, "config.json", "create", policy.mode == HS_MODE_AUDIT);
+  r = hs_harden (spec, c->process_file, "config.json", &policy, &host, &j, &plan, &err);
+  if (c->error != NULL)
+    {
+      if (r >= 0)
+        CASE_FAIL ("case `%s`: accepted, expected an error with `%s`\n", c->name, c->error);
+      else if (err.msg == NULL || r != -err.code)
+        CASE_FAIL ("case `%s`: returned %d, err.code %d\n", c->name, r, err.code);
+      else if (strstr (err.msg, c->error) == NULL)
+        CASE_FAIL ("case `%s`: message `%s` does not mention `%s`\n", c->name, err.msg, c->error);
+      goto out;
+    }
+  if (r < 0)
+    {
+      CASE_FAIL ("case `%s`: refused: %s\n", c->name, err.msg ? err.msg : "(no message)");
+      goto out;
+    }
+  if (plan.bridge_rootfs != c->bridge)
+    CASE_FAIL ("case `%s`: plan.bridge_rootfs %d, expected %d\n", c->name, (int)plan.bridge_rootfs, (int)c->bridge);
+  assert_int_equal (hs_json_generate (spec, false, &out, NULL, &err), 0);
+  for (size_t i = 0; i < HS_ARRAY_SIZE (c->expect) && c->expect[i] != NULL; i++)
+    if (strstr (out, c->expect[i]) == NULL)
+      CASE_FAIL ("case `%s`: spec lacks %s:\n%s\n", c->name, c->expect[i], out);
+  for (size_t i = 0; i < HS_ARRAY_SIZE (c->lacks) && c->lacks[i] != NULL; i++)
+    if (strstr (out, c->lacks[i]) != NULL)
+      CASE_FAIL ("case `%s`: spec has %s:\n%s\n", c->name, c->lacks[i], out);
+  buf = j.buf ? j.buf : "";
+  for (size_t i = 0; i < HS_ARRAY_SIZE (c->journal) && c->journal[i] != NULL; i++)
+    if (strstr (buf, c->journal[i]) == NULL)
+      CASE_FAIL ("case `%s`: journal lacks %s:\n%s\n", c->name, c->journal[i], buf);
+  for (size_t i = 0; i < HS_ARRAY_SIZE (c->unjournal) && c->unjournal[i] != NULL; i++)
+    if (strstr (buf, c->unjournal[i]) != NULL)
+      CASE_FAIL ("case `%s`: journal has %s:\n%s\n", c->name, c->unjournal[i], buf);
+  if (c->audit_untouched)
+    _check_audit_untouched (c, spec);
+  _check_idempotent (c, spec, &policy, &host, out, &plan);
+out:
+  hs_error_release (&err);
+  hs_journal_release (&j);
+  hs_policy_release (&policy);
+}
+
+static void
+test_userns_table (void **state)
+{
+  _failures = 0;
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_userns_cases); c++)
+    _check_userns_case (&_userns_cases[c]);
+  assert_int_equal (_failures, 0);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_subid_pick_table),
+    cmocka_unit_test (test_policy_classes_table),
+    cmocka_unit_test (test_policy_subids_missing_file),
+    cmocka_unit_test (test_userns_table),
+  };
+
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
