@@ -232,8 +232,14 @@ host_snapshot() {
 }
 
 @test "userns: without user namespaces the container is refused, or runs without one where the policy says so" {
-	SAVED_MAX_USERNS=$(sysctl -n user.max_user_namespaces)
-	sysctl -q -w user.max_user_namespaces=0
+	local saved
+	saved=$(sysctl -n user.max_user_namespaces)
+	# The decision itself is unit-tested (tests/unit/test_userns.c); here the
+	# real kernel is turned off, where this machine lets root do that.
+	if ! err=$(sysctl -q -w user.max_user_namespaces=0 2>&1); then
+		skip "cannot turn user namespaces off here: $err"
+	fi
+	SAVED_MAX_USERNS=$saved
 	b=$(secret_bundle b sh -c 'cat /proc/self/uid_map; id -u')
 	hs_out create -b "$b" "$(new_id refused)"
 	[ "$status" -ne 0 ]
