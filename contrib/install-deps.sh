@@ -12,6 +12,8 @@ packages=(
   libcmocka-dev bats jq python3 valgrind
   # the workload suite's Debian rootfs
   debootstrap wget
+  # the docker integration tests (a private dockerd and containerd)
+  docker.io
 )
 
 missing=()
