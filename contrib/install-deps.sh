@@ -12,8 +12,8 @@ packages=(
   libcmocka-dev bats jq python3 valgrind
   # the workload suite's Debian rootfs
   debootstrap wget
-  # the docker integration tests (a private dockerd and containerd)
-  docker.io
+  # the engine integration tests (a private dockerd and containerd; podman with conmon)
+  docker.io podman conmon
 )
 
 missing=()
