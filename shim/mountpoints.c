@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -20,10 +21,12 @@ _open_in_root (int rootfd, const char *path, int flags)
   return (int) syscall (SYS_openat2, rootfd, path, &how, sizeof how);
 }
 
-/* Whether a mount of m needs a file (a bind mount of a non-directory) as
- * its mount point rather than a directory. */
-static bool
-_wants_file (hs_json m, const char *bundle)
+/* The mount point a mount of m needs: a file (S_IFREG) for a bind mount
+ * of a non-directory, else a directory.  The runtime gives a tmpfs the
+ * mode of a directory that exists, and the tmpfs's own ("mode=", else
+ * 1777) to one it creates: a directory made for a tmpfs gets that mode. */
+static mode_t
+_kind (hs_json m, const char *bundle)
 {
   hs_json type = hs_json_get (m, "type");
   hs_json options = hs_json_get (m, "options");
@@ -32,11 +35,39 @@ _wants_file (hs_json m, const char *bundle)
   _cleanup_free_ char *src = NULL;
   struct stat st;
 
+  if (YAJL_IS_STRING (type) && strcmp (type->u.string, "tmpfs") == 0)
+    {
+      mode_t mode = 01777;
+      for (size_t i = 0; YAJL_IS_ARRAY (options) && i < options->u.array.len; i++)
+        {
+          hs_json o = options->u.array.values[i];
+          char *end;
+          if (YAJL_IS_STRING (o) && strncmp (o->u.string, "mode=", 5) == 0)
+            {
+              unsigned long v = strtoul (o->u.string + 5, &end, 8);
+              if (*end == '\0' && end != o->u.string + 5 && v <= 07777)
+                mode = (mode_t) v;
+            }
+        }
+      return S_IFDIR | mode;
+    }
   bind = bind || hs_json_array_has_string (options, "bind") || hs_json_array_has_string (options, "rbind");
   if (!bind || !YAJL_IS_STRING (source))
-    return false;
+    return S_IFDIR | 0755;
   src = source->u.string[0] == '/' ? xstrdup (source->u.string) : xasprintf ("%s/%s", bundle, source->u.string);
-  return stat (src, &st) == 0 && !S_ISDIR (st.st_mode);
+  return stat (src, &st) == 0 && !S_ISDIR (st.st_mode) ? S_IFREG | 0644 : S_IFDIR | 0755;
+}
+
+/* mkdir name in parent with exactly mode (the umask does not apply). */
+static int
+_mkdir_mode (int parent, const char *name, mode_t mode)
+{
+  _cleanup_close_ int fd = -1;
+
+  if (mkdirat (parent, name, 0700) < 0)
+    return -1;
+  fd = openat (parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  return fd < 0 ? -1 : fchmod (fd, mode);
 }
 
 /* dest without leading, trailing, repeated '/' and "." components. */
@@ -81,13 +112,14 @@ _under_earlier (hs_json mounts, size_t i, const char *rel)
 }
 
 /* Create what is missing of path (relative to the rootfs, as _relative
- * gives it, replaced in *pathp as links are followed): directories, and a file last when file.  Symbolic links are
+ * gives it, replaced in *pathp as links are followed): directories, the
+ * last one of kind (_kind), or a file.  Symbolic links are
  * followed inside the rootfs, as the runtime would; *ret_made is the path
  * that was created (NULL when nothing was missing).  A path the runtime
  * can report on better (not a directory on the way, too many links) is
  * left to it. */
 static int
-_create (int rootfd, char **pathp, bool file, char **ret_made, hs_error *err)
+_create (int rootfd, char **pathp, mode_t kind, char **ret_made, hs_error *err)
 {
   char *path = *pathp;
   size_t done = 0; /* path[0..done) exists and holds no symbolic link */
@@ -125,7 +157,7 @@ _create (int rootfd, char **pathp, bool file, char **ret_made, hs_error *err)
           int r;
           if (parent < 0)
             return 0;
-          if (last && file)
+          if (last && S_ISREG (kind))
             {
               int f = openat (parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
               r = f >= 0 ? close (f) : -1;
@@ -133,7 +165,7 @@ _create (int rootfd, char **pathp, bool file, char **ret_made, hs_error *err)
           else
             {
               _cleanup_free_ char *dir = xstrndup (name, n);
-              r = mkdirat (parent, dir, 0755);
+              r = _mkdir_mode (parent, dir, last ? kind & 07777 : 0755);
             }
           if (r < 0)
             return hs_error_sys (err, errno, "create the mount point `/%s` in the rootfs", prefix);
@@ -163,7 +195,7 @@ hs_mountpoints_create (hs_json spec, const char *rootfs, const char *bundle, hs_
       if (rel[0] == '\0' || _under_earlier (mounts, i, rel))
         continue;
       char *made = NULL;
-      int r = _create (rootfd, &rel, _wants_file (m, bundle), &made, err);
+      int r = _create (rootfd, &rel, _kind (m, bundle), &made, err);
       if (r < 0)
         return r;
       if (made != NULL)
