@@ -89,11 +89,12 @@ _harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
   _cleanup_free_ char *wanted = process_file ? _absolute (cli->process) : xasprintf ("%s/%s", dir, cli->config);
   hs_spec_file f = { .dirfd = -1 };
   hs_journal j;
-  hs_host host;
+  hs_host host = { 0 };
   hs_plan plan;
   int r;
 
-  hs_host_probe (&host);
+  if (!process_file)
+    hs_host_probe (&host);
   r = hs_spec_load (dir, process_file ? cli->process : cli->config, &f, err);
   if (r == 0)
     {
@@ -137,7 +138,10 @@ main (int argc, char **argv)
   r = hs_policy_load (hs_policy_path (), &policy, &err);
   if (r < 0)
     return _fail (&cli, &err);
-  r = hs_policy_load_subids (&policy, HS_SUBUID_FILE, HS_SUBGID_FILE, &err);
+  /* The id ranges of the classes, for a bundle's user namespace (an exec
+   * process joins the container's). */
+  if (hs_cli_reads_bundle (&cli))
+    r = hs_policy_load_subids (&policy, HS_SUBUID_FILE, HS_SUBGID_FILE, &err);
   if (r == 0)
     r = hs_runtime_choose (&policy, &runtime, &err);
   if (r == 0)

@@ -152,7 +152,7 @@ _create (int rootfd, char **pathp, mode_t kind, char **ret_made, hs_error *err)
         return 0;
       if (fd < 0)
         {
-          _cleanup_close_ int parent = done == 0 ? dup (rootfd) : _open_in_root (rootfd, parent_path, O_PATH | O_DIRECTORY);
+          _cleanup_close_ int parent = done == 0 ? fcntl (rootfd, F_DUPFD_CLOEXEC, 0) : _open_in_root (rootfd, parent_path, O_PATH | O_DIRECTORY);
           const char *name = path + start;
           int r;
           if (parent < 0)

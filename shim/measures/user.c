@@ -147,11 +147,14 @@ _find_userns (hs_measure_ctx *ctx, hs_json namespaces, hs_json *ret, hs_error *e
   return 0;
 }
 
-/* Whether a uidMappings/gidMappings array maps any id to host id 0. */
+/* Whether an engine's uidMappings (gids false) or gidMappings (gids
+ * true) may stay: it maps neither host id 0 nor an id of a class's range. */
 static int
-_maps_host_root (hs_measure_ctx *ctx, hs_json maps, const char *path, bool *ret, hs_error *err)
+_keepable (hs_measure_ctx *ctx, hs_json maps, const char *path, bool gids, bool *ret, hs_error *err)
 {
-  *ret = false;
+  const hs_policy *p = ctx->policy;
+
+  *ret = true;
   if (maps == NULL)
     return 0;
   if (!YAJL_IS_ARRAY (maps))
@@ -164,7 +167,13 @@ _maps_host_root (hs_measure_ctx *ctx, hs_json maps, const char *path, bool *ret,
           || hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &size) < 0)
         return hs_measure_bad_type (ctx, false, path, m, "an id mapping {containerID, hostID, size}", err);
       if (host == 0 && size > 0)
-        *ret = true;
+        *ret = false;
+      for (size_t k = 0; k < p->nclasses; k++)
+        {
+          const hs_idrange *r = gids ? &p->classes[k].gids : &p->classes[k].uids;
+          if (host < (uint64_t) r->start + r->size && r->start < host + size)
+            *ret = false;
+        }
     }
   return 0;
 }
@@ -195,25 +204,6 @@ _is_mapping (hs_json maps, const hs_idrange *range)
   return hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &c) == 0 && c == 0
          && hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &h) == 0 && h == range->start
          && hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &n) == 0 && n == range->size;
-}
-
-/* Whether a (valid) mapping array uses host ids of any class's range. */
-static bool
-_shares_class_ids (hs_json maps, const hs_policy *p, bool gids)
-{
-  for (size_t i = 0; YAJL_IS_ARRAY (maps) && i < maps->u.array.len; i++)
-    {
-      uint64_t host = 0, size = 0;
-      (void) hs_json_get_uint (hs_json_get (maps->u.array.values[i], "hostID"), UINT32_MAX, &host);
-      (void) hs_json_get_uint (hs_json_get (maps->u.array.values[i], "size"), UINT32_MAX, &size);
-      for (size_t k = 0; k < p->nclasses; k++)
-        {
-          const hs_idrange *r = gids ? &p->classes[k].gids : &p->classes[k].uids;
-          if (host < (uint64_t) r->start + r->size && r->start < host + size)
-            return true;
-        }
-    }
-  return false;
 }
 
 static void
@@ -277,9 +267,9 @@ _fix_ping_range (hs_measure_ctx *ctx, hs_json linux_, hs_error *err)
 static int
 _userns (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
 {
-  hs_json linux_, namespaces, ns, maps;
+  hs_json linux_, namespaces, ns, maps, gmaps;
   const hs_class *class = NULL;
-  bool root_u, root_g;
+  bool keep_u, keep_g;
   int r;
 
   r = hs_measure_object (ctx, ctx->spec, "linux", false, "/linux", &linux_, err);
@@ -298,26 +288,23 @@ _userns (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
                          "supported: hardshim cannot check its id mapping", ctx->file);
 
   maps = hs_json_get (linux_, "uidMappings");
-  r = _maps_host_root (ctx, maps, "/linux/uidMappings", &root_u, err);
+  gmaps = hs_json_get (linux_, "gidMappings");
+  r = _keepable (ctx, maps, "/linux/uidMappings", false, &keep_u, err);
   if (r == 0)
-    r = _maps_host_root (ctx, hs_json_get (linux_, "gidMappings"), "/linux/gidMappings", &root_g, err);
-  if (r < 0)
-    return r;
-  r = _class (ctx, &class, err);
+    r = _keepable (ctx, gmaps, "/linux/gidMappings", true, &keep_g, err);
+  if (r == 0)
+    r = _class (ctx, &class, err);
   if (r < 0)
     return r;
   /* The class's own mapping: a spec hardshim wrote before, whose rootfs
    * still needs the bridge.  Any other mapping into a class's range would
    * share that class's ids. */
-  bool ours = _is_mapping (maps, &class->uids) && _is_mapping (hs_json_get (linux_, "gidMappings"), &class->gids);
-  bool shares = !ours && (_shares_class_ids (maps, ctx->policy, false)
-                          || _shares_class_ids (hs_json_get (linux_, "gidMappings"), ctx->policy, true));
-  if (ns != NULL && maps != NULL && maps->u.array.len > 0 && !root_u && !root_g && !shares)
+  bool ours = _is_mapping (maps, &class->uids) && _is_mapping (gmaps, &class->gids);
+  if (ns != NULL && maps != NULL && maps->u.array.len > 0 && (ours || (keep_u && keep_g)))
     {
       hs_measure_record_note (ctx, false, "/linux/uidMappings", "kept", maps, maps,
                               ours ? "the class's own mapping" : "the engine's user namespace leaves host root out");
-      hs_measure_record (ctx, false, "/linux/gidMappings", "kept", hs_json_get (linux_, "gidMappings"),
-                         hs_json_get (linux_, "gidMappings"));
+      hs_measure_record (ctx, false, "/linux/gidMappings", "kept", gmaps, gmaps);
       ctx->plan->bridge_rootfs = ours;
       return 0;
     }

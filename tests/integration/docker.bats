@@ -148,9 +148,7 @@ setup_file() {
 	# The host ids hardshim maps container ids 0-65535 to: the range of
 	# the default class's owner `hardshim`.
 	local uid0 gid0
-	uid0=$(awk -F: '$1 == "hardshim" && $3 >= 65536 { print $2; exit }' /etc/subuid 2>/dev/null)
-	gid0=$(awk -F: '$1 == "hardshim" && $3 >= 65536 { print $2; exit }' /etc/subgid 2>/dev/null)
-	if [ -z "$uid0" ] || [ -z "$gid0" ]; then
+	if ! uid0=$(host_id 0 2>/dev/null) || ! gid0=$(host_gid 0 2>/dev/null); then
 		cannot_run "user hardshim has no 65536 ids in /etc/subuid and /etc/subgid (contrib/subids.sh hardshim 1000000)"
 		return 0
 	fi

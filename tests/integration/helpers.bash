@@ -50,15 +50,19 @@ bundle() {
 	(cd "$T/$name" && pwd -P)
 }
 
-# host_id ID [OWNER]: the host uid that container uid ID maps to under the
-# user namespace hardshim gives containers of OWNER's class (default:
-# hardshim), from /etc/subuid.
-host_id() {
+# _subid_map FILE ID [OWNER]: the host id that container id ID maps to
+# under the user namespace hardshim gives containers of OWNER's class
+# (default: hardshim), from FILE (/etc/subuid or /etc/subgid).
+_subid_map() {
 	local start
-	start=$(awk -F: -v o="${2:-hardshim}" '$1 == o && $3 >= 65536 { print $2; exit }' /etc/subuid)
-	[ -n "$start" ] || { echo "no subuid range for ${2:-hardshim}" >&2; return 1; }
-	echo $((start + $1))
+	start=$(awk -F: -v o="${3:-hardshim}" '$1 == o && $3 >= 65536 { print $2; exit }' "$1" 2>/dev/null)
+	[ -n "$start" ] || { echo "no range of 65536 ids for ${3:-hardshim} in $1" >&2; return 1; }
+	echo $((start + $2))
 }
+
+# host_id ID [OWNER], host_gid ID [OWNER]: _subid_map for uids and gids.
+host_id() { _subid_map /etc/subuid "$@"; }
+host_gid() { _subid_map /etc/subgid "$@"; }
 
 # runc_bridged BUNDLE RUNC-ARGS...: plain runc on the config.json hardshim
 # wrote to BUNDLE, in a mount namespace of its own with BUNDLE/rootfs

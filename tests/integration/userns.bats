@@ -40,13 +40,6 @@ secret_bundle() {
 	echo "$T/secret/$name"
 }
 
-# host_gid ID [OWNER]: as host_id, from /etc/subgid.
-host_gid() {
-	local start
-	start=$(awk -F: -v o="${2:-hardshim}" '$1 == o && $3 >= 65536 { print $2; exit }' /etc/subgid)
-	echo $((start + $1))
-}
-
 # start_detached BUNDLE ID: hardshim create + start; prints the host pid.
 start_detached() {
 	hs_out create -b "$1" "$2"
