@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "bridge.h"
+#include "devices.h"
 #include "mountpoints.h"
 #include "util.h"
 
@@ -244,6 +245,9 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, hs_journal *journal, hs_erro
     return hs_error_sys (err, errno, "create a mount namespace for the rootfs bridge");
   if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return hs_error_sys (err, errno, "make the bridge's mount namespace a slave of the host's");
+  r = hs_devices_create (spec, err);
+  if (r < 0)
+    return r;
 
   tree = open_tree (AT_FDCWD, real, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
   if (tree < 0)

@@ -49,6 +49,8 @@ int hs_measure_object (hs_measure_ctx *ctx, hs_json obj, const char *key, bool u
                        hs_json *ret, hs_error *err);
 
 int hs_measure_user (hs_measure_ctx *ctx, hs_error *err);
+/* Part of measure user: /linux/devices as nodes hardshim creates (devices.h). */
+int hs_measure_user_devices (hs_measure_ctx *ctx, hs_json linux_, hs_error *err);
 int hs_measure_capabilities (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_no_new_privileges (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err);

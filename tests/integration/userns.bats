@@ -280,3 +280,36 @@ host_snapshot() {
 	journal_query 'map(select(.path == "/mounts"))[0]' |
 		jq -e --arg d "$outside/down" '.action == "added" and .after == ["/etc/hostname", "/data", $d]'
 }
+
+@test "userns: device nodes get the spec's owner and mode, also at a path the host does not have" {
+	[ ! -e /dev/hs-test-null ] || skip "/dev/hs-test-null exists on this host"
+	b=$(secret_bundle b sh -c 'ls -ln /dev/hs-test-null /dev/hs-test-zero; echo x >/dev/hs-test-null && echo wrote;
+		head -c 3 /dev/hs-test-zero | od -An -tx1')
+	# A null device under a name the host lacks (as docker --device
+	# /dev/null:/dev/hs-test-null writes it), and a zero device the host has
+	# as /dev/zero with other owner and mode: runc alone, in a user
+	# namespace, would bind-mount the host's node of the same path.
+	patch_config "$b" '.linux.devices = [
+			{path: "/dev/hs-test-null", type: "c", major: 1, minor: 3, fileMode: 438, uid: 0, gid: 0},
+			{path: "/dev/hs-test-zero", type: "c", major: 1, minor: 5, fileMode: 416, uid: 65534, gid: 65534}]
+		| .linux.resources.devices += [{allow: true, type: "c", major: 1, minor: 3, access: "rwm"},
+			{allow: true, type: "c", major: 1, minor: 5, access: "rwm"}]'
+	hs_out run -b "$b" "$(new_id c)"
+	cat "$T/err" >&2
+	cat "$T/out" >&2
+	[ "$status" -eq 0 ]
+	grep -Eq '^crw-rw-rw- +1 +0 +0 +1, +3 .* /dev/hs-test-null$' "$T/out"
+	grep -Eq '^crw-r----- +1 +65534 +65534 +1, +5 .* /dev/hs-test-zero$' "$T/out"
+	grep -qx wrote "$T/out"
+	grep -qx ' 00 00 00' "$T/out"
+	# The journal says what became of the devices; the host has no node.
+	journal_query 'map(select(.path == "/linux/devices"))[0]' | jq -e '.action == "removed" and (.before | length) == 2'
+	journal_query 'map(select(.path == "/mounts" and .action == "added" and (.note | contains("device nodes"))))[0]' |
+		jq -e '.after[0].destination == "/dev/hs-test-null" and (.after[0].source | endswith("/c-1-3-0666-0-0"))'
+	[ ! -e /dev/hs-test-null ]
+	[ -z "$(ls -A /var/lib/hardshim/devices)" ]
+	# The spec hardshim wrote starts again.
+	hs_out run -b "$b" "$(new_id again)"
+	[ "$status" -eq 0 ]
+	grep -qx wrote "$T/out"
+}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "devices.h"
 #include "harden.h"
 #include "host.h"
 #include "journal.h"
@@ -470,6 +471,7 @@ typedef struct
                                                                                  "alice") "}"
 #define CLASSES "{" CLASSES_KEY "}"
 #define ANNOTATED(a) "{" ROOT_USER ",\"annotations\":{" a "}}"
+#define DEVICES_SPEC(d) "{" ROOT_USER ",\"linux\":{\"devices\":[" d "]}}"
 #define ENGINE_USERNS(u, g)                                                                                            \
   "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT                                                          \
   ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}],\"uidMappings\":[" u "],\"gidMappings\":[" g    \
@@ -855,6 +857,55 @@ static const _userns_case _userns_cases[] = {
     .bridge = false,
     .audit_untouched = true,
     .journal = { J_UIDS ("kept") ",\"would\":\"added\"", WEB_NOTE } },
+
+  /* device nodes (devices.h) */
+  { .name = "devices become binds of nodes hardshim creates",
+    .policy = "{}",
+    .spec = DEVICES_SPEC ("{\"path\":\"/dev/xvda\",\"type\":\"b\",\"major\":8,\"minor\":0,\"fileMode\":432,"
+                          "\"uid\":0,\"gid\":6},{\"path\":\"/dev/fuse\",\"type\":\"u\",\"major\":10,"
+                          "\"minor\":229},{\"path\":\"/dev/ctl\",\"type\":\"p\"}"),
+    .bridge = true,
+    .expect = { "\"devices\":[]",
+                "{\"destination\":\"/dev/xvda\",\"type\":\"bind\",\"source\":\"" HS_DEVICES_DIR
+                "/b-8-0-0660-0-6\",\"options\":[\"bind\"]}",
+                "\"source\":\"" HS_DEVICES_DIR "/c-10-229-0666-0-0\"", "\"source\":\"" HS_DEVICES_DIR "/p-0-0-0666-0-0\"" },
+    .journal = { "\"path\":\"/linux/devices\",\"action\":\"removed\",\"before\":[{\"path\":\"/dev/xvda\"",
+                 "\"path\":\"/mounts\",\"action\":\"added\",\"before\":null,\"after\":[{\"destination\":\"/dev/xvda\"" } },
+  { .name = "a device of the engine's own user namespace stays for the runtime",
+    .policy = "{}",
+    .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"linux\":{\"namespaces\":[{\"type\":"
+            "\"user\"}],\"uidMappings\":[" MAP (0, 100000, 65536) "],\"gidMappings\":[" MAP (0, 100000, 65536) "],"
+            "\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]}}",
+    .bridge = false,
+    .expect = { "\"devices\":[{\"path\":\"/dev/fuse\"" },
+    .lacks = { HS_DEVICES_DIR },
+    .unjournal = { "\"path\":\"/linux/devices\"" } },
+  { .name = "device: unknown type refused",
+    .policy = "{}",
+    .spec = DEVICES_SPEC ("{\"path\":\"/dev/x\",\"type\":\"x\",\"major\":1,\"minor\":3}"),
+    .error = "/linux/devices/0/type must be one of c, b, u, p" },
+  { .name = "device: relative path refused",
+    .policy = "{}",
+    .spec = DEVICES_SPEC ("{\"path\":\"dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3}"),
+    .error = "/linux/devices/0/path must be an absolute path" },
+  { .name = "device: missing minor refused",
+    .policy = "{}",
+    .spec = DEVICES_SPEC ("{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1}"),
+    .error = "/linux/devices/0 needs major and minor" },
+  { .name = "device: an owner outside the user namespace refused",
+    .policy = "{}",
+    .spec = DEVICES_SPEC ("{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3,\"uid\":65536}"),
+    .error = "/linux/devices/0/uid" },
+  { .name = "device: mode above 07777 refused",
+    .policy = "{}",
+    .spec = DEVICES_SPEC ("{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1,\"minor\":3,\"fileMode\":4096}"),
+    .error = "/linux/devices/0/fileMode" },
+  { .name = "audit mode: devices journaled, not changed",
+    .policy = "{\"mode\":\"audit\"}",
+    .spec = DEVICES_SPEC ("{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}"),
+    .bridge = false,
+    .audit_untouched = true,
+    .journal = { "\"path\":\"/linux/devices\",\"action\":\"kept\",\"would\":\"removed\"" } },
   { .name = "audit mode: no user namespaces on the host is still an error (main journals the refusal)",
     .policy = "{\"mode\":\"audit\"}",
     .no_userns = true,
@@ -1002,6 +1053,29 @@ test_userns_table (void **state)
   assert_int_equal (_failures, 0);
 }
 
+/* ---- device node names (devices.h) ------------------------------------- */
+
+static void
+test_devnode_names (void **state)
+{
+  static const char *const bad[] = {
+    "/tmp/c-1-3-0666-0-0",       HS_DEVICES_DIR "/x-1-3-0666-0-0",  HS_DEVICES_DIR "/c-1-3-0666-0",
+    HS_DEVICES_DIR "/c-1-3-0666-0-0x", HS_DEVICES_DIR "/c-01-3-0666-0-0", HS_DEVICES_DIR "/c- 1-3-0666-0-0",
+    HS_DEVICES_DIR "/c--1-3-0666-0-0", HS_DEVICES_DIR "/c-1-3-10000-0-0", HS_DEVICES_DIR "/c-1-3-666-0-0",
+    HS_DEVICES_DIR "/../c-1-3-0666-0-0",
+  };
+  hs_devnode n = { .type = 'b', .major = 8, .minor = 16, .mode = 0640, .uid = 0, .gid = 6 }, back;
+  _cleanup_free_ char *src = hs_devnode_source (&n);
+
+  assert_string_equal (src, HS_DEVICES_DIR "/b-8-16-0640-0-6");
+  assert_int_equal (hs_devnode_parse (src, &back), 0);
+  assert_true (back.type == n.type && back.major == n.major && back.minor == n.minor && back.mode == n.mode
+               && back.uid == n.uid && back.gid == n.gid);
+  for (size_t i = 0; i < HS_ARRAY_SIZE (bad); i++)
+    if (hs_devnode_parse (bad[i], &back) != -EINVAL)
+      fail_msg ("`%s` parsed", bad[i]);
+}
+
 int
 main (void)
 {
@@ -1010,6 +1084,7 @@ main (void)
     cmocka_unit_test (test_policy_classes_table),
     cmocka_unit_test (test_policy_subids_missing_file),
     cmocka_unit_test (test_userns_table),
+    cmocka_unit_test (test_devnode_names),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -1,0 +1,112 @@
+/* Part of measure "user": the device nodes of a container hardshim maps
+ * into a user namespace become bind mounts of nodes hardshim creates
+ * (devices.h), so they exist with the spec's owner and mode, whatever the
+ * host has at the same path. */
+#include "config.h"
+
+#include "measure.h"
+#include "../devices.h"
+#include "../subid.h"
+#include "../util.h"
+
+#include <errno.h>
+#include <string.h>
+
+static int
+_field (hs_measure_ctx *ctx, hs_json dev, const char *key, uint64_t max, uint64_t dflt, size_t i, uint64_t *ret,
+        hs_error *err)
+{
+  hs_json v = hs_json_get (dev, key);
+  _cleanup_free_ char *path = xasprintf ("/linux/devices/%zu/%s", i, key);
+
+  *ret = dflt;
+  if (v != NULL && hs_json_get_uint (v, max, ret) < 0)
+    return hs_measure_bad_type (ctx, false, path, v, "a number in range", err);
+  return 0;
+}
+
+/* Read device entry i into node; its container path into ret_path. */
+static int
+_node (hs_measure_ctx *ctx, hs_json dev, size_t i, hs_devnode *node, const char **ret_path, hs_error *err)
+{
+  hs_json path = hs_json_get (dev, "path"), type = hs_json_get (dev, "type");
+  bool fifo = YAJL_IS_STRING (type) && strcmp (type->u.string, "p") == 0;
+  uint64_t major, minor, mode, uid, gid;
+  int r;
+
+  if (!YAJL_IS_STRING (path) || path->u.string[0] != '/')
+    return hs_error_set (err, EINVAL, "`%s`: /linux/devices/%zu/path must be an absolute path", ctx->file, i);
+  if (!YAJL_IS_STRING (type) || strlen (type->u.string) != 1 || strchr ("cbup", type->u.string[0]) == NULL)
+    return hs_error_set (err, EINVAL, "`%s`: /linux/devices/%zu/type must be one of c, b, u, p", ctx->file, i);
+  if (!fifo && (hs_json_get (dev, "major") == NULL || hs_json_get (dev, "minor") == NULL))
+    return hs_error_set (err, EINVAL, "`%s`: /linux/devices/%zu needs major and minor", ctx->file, i);
+  r = _field (ctx, dev, "major", UINT32_MAX, 0, i, &major, err);
+  if (r == 0)
+    r = _field (ctx, dev, "minor", UINT32_MAX, 0, i, &minor, err);
+  if (r == 0)
+    r = _field (ctx, dev, "fileMode", 07777, 0666, i, &mode, err);
+  if (r == 0)
+    r = _field (ctx, dev, "uid", HS_USERNS_SIZE - 1, 0, i, &uid, err);
+  if (r == 0)
+    r = _field (ctx, dev, "gid", HS_USERNS_SIZE - 1, 0, i, &gid, err);
+  if (r < 0)
+    return r;
+  *node = (hs_devnode){ .type = type->u.string[0] == 'u' ? 'c' : type->u.string[0],
+                        .major = (uint32_t) major,
+                        .minor = (uint32_t) minor,
+                        .mode = (mode_t) mode,
+                        .uid = (uint32_t) uid,
+                        .gid = (uint32_t) gid };
+  *ret_path = path->u.string;
+  return 0;
+}
+
+static hs_json
+_bind (const char *destination, const hs_devnode *node)
+{
+  hs_json m = hs_json_new_object (), opts = hs_json_new_array ();
+  _cleanup_free_ char *source = hs_devnode_source (node);
+
+  hs_json_object_set (m, "destination", hs_json_new_string (destination));
+  hs_json_object_set (m, "type", hs_json_new_string ("bind"));
+  hs_json_object_set (m, "source", hs_json_new_string (source));
+  hs_json_array_append (opts, hs_json_new_string ("bind"));
+  hs_json_object_set (m, "options", opts);
+  return m;
+}
+
+int
+hs_measure_user_devices (hs_measure_ctx *ctx, hs_json linux_, hs_error *err)
+{
+  hs_json devices = hs_json_get (linux_, "devices"), mounts;
+  _cleanup_json_ hs_json added = hs_json_new_array ();
+  int r;
+
+  if (devices == NULL || (YAJL_IS_ARRAY (devices) && devices->u.array.len == 0))
+    return 0;
+  if (!YAJL_IS_ARRAY (devices))
+    return hs_measure_bad_type (ctx, false, "/linux/devices", devices, "an array", err);
+  mounts = hs_json_get (ctx->spec, "mounts");
+  if (mounts == NULL)
+    hs_json_object_set (ctx->spec, "mounts", mounts = hs_json_new_array ());
+  if (!YAJL_IS_ARRAY (mounts))
+    return hs_measure_bad_type (ctx, false, "/mounts", mounts, "an array", err);
+
+  for (size_t i = 0; i < devices->u.array.len; i++)
+    {
+      hs_devnode node;
+      const char *path = NULL;
+      r = _node (ctx, devices->u.array.values[i], i, &node, &path, err);
+      if (r < 0)
+        return r;
+      hs_json_array_append (added, _bind (path, &node));
+    }
+  for (size_t i = 0; i < added->u.array.len; i++)
+    hs_json_array_append (mounts, hs_json_copy (added->u.array.values[i]));
+  hs_measure_record_note (ctx, false, "/linux/devices", "removed", devices, NULL,
+                          "in a user namespace the runtime would bind-mount the host's node of the same path");
+  hs_measure_record_note (ctx, false, "/mounts", "added", NULL, added,
+                          "device nodes hardshim creates with the spec's owner and mode (private to the runtime)");
+  hs_json_object_set (linux_, "devices", hs_json_new_array ());
+  return 0;
+}
