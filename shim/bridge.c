@@ -2,6 +2,7 @@
 
 #include "bridge.h"
 #include "devices.h"
+#include "volumes.h"
 #include "mountpoints.h"
 #include "util.h"
 
@@ -140,27 +141,17 @@ _userns_fd (hs_json spec, int *ret, hs_error *err)
 }
 
 /* Idmap the detached tree where the filesystem allows; say which, for the journal. */
-static void
-_idmap (int tree, hs_json spec, const char *rootfs, char **ret_why)
+static char *
+_idmap (int tree, int userns, const char *userns_why, const char *rootfs)
 {
-  hs_error e = { 0 };
-  _cleanup_close_ int userns = -1;
-  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns };
 
-  if (_userns_fd (spec, &userns, &e) < 0)
-    {
-      *ret_why = xasprintf ("plain bind mount of `%s`: %s", rootfs, e.msg);
-      hs_error_release (&e);
-      return;
-    }
-  attr.userns_fd = (uint64_t) userns;
+  if (userns < 0)
+    return xasprintf ("plain bind mount of `%s`: %s", rootfs, userns_why);
   if (mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
-    {
-      *ret_why = xasprintf ("plain bind mount of `%s`: its filesystem does not take idmapped mounts (%s)", rootfs,
-                            strerror (errno));
-      return;
-    }
-  *ret_why = xasprintf ("idmapped mount of `%s` (the container's mapping)", rootfs);
+    return xasprintf ("plain bind mount of `%s`: its filesystem does not take idmapped mounts (%s)", rootfs,
+                      strerror (errno));
+  return xasprintf ("idmapped mount of `%s` (the container's mapping)", rootfs);
 }
 
 /* The rootfs to bridge: root.path, or, in a spec hardshim wrote before
@@ -228,10 +219,11 @@ _repoint (hs_json spec, const char *real, hs_journal *journal, const char *note)
 }
 
 int
-hs_bridge_rootfs (hs_json spec, const char *bundle, hs_journal *journal, hs_error *err)
+hs_bridge_rootfs (hs_json spec, const char *bundle, const hs_plan *plan, hs_journal *journal, hs_error *err)
 {
   _cleanup_free_ char *real = NULL, *note = NULL;
-  _cleanup_close_ int tree = -1;
+  _cleanup_close_ int tree = -1, userns = -1;
+  hs_error userns_err = { 0 };
   int r;
 
   r = _source (spec, bundle, &real, err);
@@ -245,16 +237,26 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, hs_journal *journal, hs_erro
     return hs_error_sys (err, errno, "create a mount namespace for the rootfs bridge");
   if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return hs_error_sys (err, errno, "make the bridge's mount namespace a slave of the host's");
-  r = hs_devices_create (spec, err);
-  if (r < 0)
-    return r;
 
-  tree = open_tree (AT_FDCWD, real, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-  if (tree < 0)
-    return hs_error_sys (err, errno, "clone the rootfs mount `%s`", real);
-  _idmap (tree, spec, real, &note);
-  if (move_mount (tree, "", AT_FDCWD, HS_BRIDGE_DIR, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-    return hs_error_sys (err, errno, "mount the rootfs `%s` at `%s`", real, HS_BRIDGE_DIR);
-  _repoint (spec, real, journal, note);
-  return 0;
+  /* Without an idmap user namespace, mounts are plain binds (journaled). */
+  (void) _userns_fd (spec, &userns, &userns_err);
+  if (plan->idmap_volumes)
+    hs_volumes_idmap (spec, userns, real, journal);
+  r = hs_devices_create (spec, err);
+  if (r == 0)
+    {
+      tree = open_tree (AT_FDCWD, real, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+      if (tree < 0)
+        r = hs_error_sys (err, errno, "clone the rootfs mount `%s`", real);
+    }
+  if (r == 0)
+    {
+      note = _idmap (tree, userns, userns_err.msg, real);
+      if (move_mount (tree, "", AT_FDCWD, HS_BRIDGE_DIR, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        r = hs_error_sys (err, errno, "mount the rootfs `%s` at `%s`", real, HS_BRIDGE_DIR);
+    }
+  if (r == 0)
+    _repoint (spec, real, journal, note);
+  hs_error_release (&userns_err);
+  return r;
 }

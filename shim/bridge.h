@@ -13,13 +13,15 @@
  * then points there, and annotation HS_BRIDGE_ANNOTATION keeps the
  * rootfs's own path, so that the spec can be started again.
  *
- * The host's mount table never sees the bridge, and the container's mount
+ * Device nodes (devices.h) and idmapped volumes (volumes.h) are made in the
+ * same namespace.  The host's mount table never sees the bridge, and the container's mount
  * namespace holds the copy it needs: nothing is left to release on delete
  * or after a failed create, whatever way the runtime ends. */
 #ifndef HS_BRIDGE_H
 #define HS_BRIDGE_H
 
 #include "error.h"
+#include "harden.h"
 #include "journal.h"
 #include "json.h"
 
@@ -28,6 +30,6 @@
 /* spec: the hardened config.json, with the user namespace mappings the
  * user measure wrote; bundle: its absolute directory.  Leaves the calling
  * process in the new mount namespace. */
-int hs_bridge_rootfs (hs_json spec, const char *bundle, hs_journal *journal, hs_error *err);
+int hs_bridge_rootfs (hs_json spec, const char *bundle, const hs_plan *plan, hs_journal *journal, hs_error *err);
 
 #endif

@@ -130,7 +130,7 @@ hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *p
         }
     }
   if (audit)
-    plan.bridge_rootfs = false; /* the user namespace was only journaled */
+    plan.bridge_rootfs = plan.idmap_volumes = false; /* the user namespace was only journaled */
   *ret = plan;
   return 0;
 }

@@ -15,6 +15,7 @@ typedef struct hs_plan
                          mode only when a measure applies something anyway) */
   bool bridge_rootfs; /* hardshim gave the container a user namespace: the rootfs
                          must be made reachable from inside it (bridge.h) */
+  bool idmap_volumes; /* ...and its bind-mount volumes idmapped (the class's policy) */
 } hs_plan;
 
 /* spec: a whole config.json (process_file false) or a process file. */

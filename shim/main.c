@@ -101,7 +101,7 @@ _harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
       hs_journal_init (&j, cli->id, process_file ? NULL : dir, f.path, cli->command, audit);
       r = hs_harden (f.tree, process_file, f.path, policy, &host, &j, &plan, err);
       if (r == 0 && plan.bridge_rootfs)
-        r = hs_bridge_rootfs (f.tree, dir, &j, err);
+        r = hs_bridge_rootfs (f.tree, dir, &plan, &j, err);
       if (r == 0 && plan.changed)
         r = hs_spec_save (&f, err);
       if (r == 0)

@@ -131,6 +131,17 @@ _id (hs_json v, const char *where, uint32_t *ret, hs_error *err)
   return 0;
 }
 
+/* An optional boolean: *ret keeps its value when v is absent. */
+static int
+_flag (hs_json v, const char *where, bool *ret, hs_error *err)
+{
+  int r = v == NULL ? 0 : _want (v, yajl_t_true, where, err);
+
+  if (r == 0 && v != NULL)
+    *ret = YAJL_IS_TRUE (v);
+  return r;
+}
+
 /* A subid owner: a user name as /etc/subuid spells it. */
 static int
 _owner (hs_json v, const char *where, char **ret, hs_error *err)
@@ -149,7 +160,7 @@ _owner (hs_json v, const char *where, char **ret, hs_error *err)
 static int
 _parse_user (hs_json user, hs_policy *p, hs_error *err)
 {
-  static const char *const keys[] = { "uid", "gid", "subid_owner", "userns_unavailable", NULL };
+  static const char *const keys[] = { "uid", "gid", "subid_owner", "userns_unavailable", "idmap_volumes", NULL };
   int r = _want (user, yajl_t_object, "user", err);
   hs_json v;
 
@@ -161,6 +172,8 @@ _parse_user (hs_json user, hs_policy *p, hs_error *err)
     r = _id (hs_json_get (user, "gid"), "user.gid", &p->gid, err);
   if (r == 0 && (v = hs_json_get (user, "subid_owner")) != NULL)
     r = _owner (v, "user.subid_owner", &p->classes[0].subid_owner, err);
+  if (r == 0)
+    r = _flag (hs_json_get (user, "idmap_volumes"), "user.idmap_volumes", &p->classes[0].idmap_volumes, err);
   if (r == 0 && (v = hs_json_get (user, "userns_unavailable")) != NULL)
     {
       r = _want (v, yajl_t_string, "user.userns_unavailable", err);
@@ -179,12 +192,13 @@ _parse_class (const char *name, hs_json v, hs_class *c, hs_error *err)
 {
   static const char *const keys[] = { "match", "user", NULL };
   static const char *const match_keys[] = { "annotation", NULL };
-  static const char *const user_keys[] = { "subid_owner", NULL };
+  static const char *const user_keys[] = { "subid_owner", "idmap_volumes", NULL };
   _cleanup_free_ char *where = xasprintf ("classes.%s", name);
   _cleanup_free_ char *w_match = xasprintf ("%s.match", where);
   _cleanup_free_ char *w_ann = xasprintf ("%s.match.annotation", where);
   _cleanup_free_ char *w_user = xasprintf ("%s.user", where);
   _cleanup_free_ char *w_owner = xasprintf ("%s.user.subid_owner", where);
+  _cleanup_free_ char *w_idmap = xasprintf ("%s.user.idmap_volumes", where);
   _cleanup_free_ char *p_class = xasprintf ("%s.", where), *p_match = xasprintf ("%s.", w_match),
                       *p_user = xasprintf ("%s.", w_user);
   hs_json match, ann, user, owner;
@@ -215,7 +229,41 @@ _parse_class (const char *name, hs_json v, hs_class *c, hs_error *err)
     r = _known_keys (user, p_user, user_keys, err);
   if (r == 0)
     r = _owner (owner = hs_json_get (user, "subid_owner"), w_owner, &c->subid_owner, err);
+  if (r == 0)
+    r = _flag (hs_json_get (user, "idmap_volumes"), w_idmap, &c->idmap_volumes, err);
   return r;
+}
+
+/* Capabilities with which a process could, through an idmapped volume,
+ * leave a file owned by host root (or its group) with a set-id bit, or
+ * rewrite one: the volume's on-disk ids are the container's. */
+static const char *const _idmap_unsafe_caps[]
+    = { "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_SETUID", "CAP_SETGID" };
+
+/* Idmapped volumes store files under the container's own ids, the same for
+ * every class that has them: one class at most, and none with the
+ * capabilities above. */
+static int
+_check_idmap_volumes (const hs_policy *p, hs_error *err)
+{
+  const hs_class *first = NULL;
+
+  for (size_t i = 0; i < p->nclasses; i++)
+    {
+      if (!p->classes[i].idmap_volumes)
+        continue;
+      if (first != NULL)
+        return hs_error_set (err, EINVAL, "classes `%s` and `%s` both set `idmap_volumes`: files on their volumes "
+                             "would have the same owners, so each could read the other's; one class at most",
+                             first->name, p->classes[i].name);
+      first = &p->classes[i];
+    }
+  for (size_t i = 0; first != NULL && i < HS_ARRAY_SIZE (_idmap_unsafe_caps); i++)
+    if (hs_strv_contains (&p->cap_allow, _idmap_unsafe_caps[i]))
+      return hs_error_set (err, EINVAL, "class `%s` sets `idmap_volumes` and `capabilities.allow` has `%s`: with it "
+                           "a container could leave set-id files owned by host root on an idmapped volume",
+                           first->name, _idmap_unsafe_caps[i]);
+  return 0;
 }
 
 /* Two classes may neither be selected by the same annotation nor share ids. */
@@ -400,6 +448,8 @@ hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret,
     r = _parse_classes (v, &p, err);
   if (r == 0)
     r = _check_classes (&p, err);
+  if (r == 0)
+    r = _check_idmap_volumes (&p, err);
   if (r < 0)
     {
       hs_error_prefix (err, "policy `%s`", path);

@@ -37,6 +37,7 @@ typedef struct hs_class
   char *subid_owner; /* owner of its ranges in /etc/subuid and /etc/subgid */
   hs_idrange uids;   /* host ranges, read by hs_policy_load_subids */
   hs_idrange gids;
+  bool idmap_volumes; /* bind-mount volumes idmapped to the class's mapping */
 } hs_class;
 
 typedef struct hs_policy

@@ -306,6 +306,7 @@ _userns (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
                               ours ? "the class's own mapping" : "the engine's user namespace leaves host root out");
       hs_measure_record (ctx, false, "/linux/gidMappings", "kept", gmaps, gmaps);
       ctx->plan->bridge_rootfs = ours;
+      ctx->plan->idmap_volumes = ours && class->idmap_volumes;
       return ours ? hs_measure_user_devices (ctx, linux_, err) : 0;
     }
 
@@ -335,6 +336,7 @@ _userns (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
   _set_mapping (ctx, linux_, "uidMappings", &class->uids, note);
   _set_mapping (ctx, linux_, "gidMappings", &class->gids, note);
   ctx->plan->bridge_rootfs = true;
+  ctx->plan->idmap_volumes = class->idmap_volumes;
   r = _fix_ping_range (ctx, linux_, err);
   if (r == 0)
     r = hs_measure_user_devices (ctx, linux_, err);

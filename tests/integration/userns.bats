@@ -313,3 +313,46 @@ host_snapshot() {
 	[ "$status" -eq 0 ]
 	grep -qx wrote "$T/out"
 }
+
+@test "userns: with user.idmap_volumes, volumes are idmapped: the container owns what the host gives its ids" {
+	mkdir -p "$T/vol" "$T/plainvol"
+	chown 65534:65534 "$T/vol" "$T/plainvol"
+	chmod 0700 "$T/vol" "$T/plainvol"
+	b=$(secret_bundle b sh -c 'ls -lnd /vol; echo x >/vol/made && echo wrote; ls -ln /vol/made; exit 0')
+	patch_config "$b" --arg v "$T/vol" '.mounts += [{destination: "/vol", type: "bind", source: $v, options: ["rbind"]}]'
+	cp "$b/config.json" "$T/orig.json"
+
+	# Without the policy: a plain bind; host uid 65534 is not the container's.
+	hs_out run -b "$b" "$(new_id plain)"
+	[ "$status" -eq 0 ]
+	! grep -qx wrote "$T/out"
+	journal_query 'map(select(.path | test("^/mounts/[0-9]+/source$")))' | jq -e 'length == 0'
+
+	write_policy '{"user": {"idmap_volumes": true}}'
+	cp "$T/orig.json" "$b/config.json"
+	hs_out run -b "$b" "$(new_id idmapped)"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	grep -Eq '^drwx------ +[0-9]+ +65534 +65534 .* /vol$' "$T/out"
+	grep -qx wrote "$T/out"
+	grep -Eq '^-rw-r--r-- +1 +65534 +65534 .* /vol/made$' "$T/out"
+	# On disk the file has the container's ids, not the mapped range's.
+	[ "$(stat -c %u:%g "$T/vol/made")" = "65534:65534" ]
+	journal_query 'map(select(.path | test("^/mounts/[0-9]+/source$")))' |
+		jq -e --arg v "$T/vol" 'length == 1 and .[0].action == "kept" and .[0].note == "idmapped mount of `" + $v + "` (the container'"'"'s mapping)"'
+	# The host never sees the idmapped clone.
+	! grep -F "$T/vol" /proc/self/mountinfo
+}
+
+@test "userns: idmap_volumes is refused for two classes, or with capabilities that make set-id files" {
+	write_policy '{"user": {"idmap_volumes": true}, "capabilities": {"allow": ["CAP_CHOWN"]}}'
+	b=$(bundle b true)
+	hs_out run -b "$b" "$(new_id c)"
+	[ "$status" -ne 0 ]
+	assert_contains "$(cat "$T/err")" 'sets `idmap_volumes` and `capabilities.allow` has `CAP_CHOWN`'
+	write_policy '{"user": {"idmap_volumes": true}, "classes": {"web": {"match": {"annotation": "io.hardshim.class=web"},
+		"user": {"subid_owner": "hstest-web", "idmap_volumes": true}}}}'
+	hs_out run -b "$b" "$(new_id c2)"
+	[ "$status" -ne 0 ]
+	assert_contains "$(cat "$T/err")" 'classes `default` and `web` both set `idmap_volumes`'
+}

@@ -182,6 +182,7 @@ typedef struct
   const char *subuid, *subgid; /* under tests/data/subid; NULL: classes-subuid, classes-subgid */
   const char *error[3];        /* substrings of the message; none: must load */
   bool fallback;               /* user.userns_unavailable = run_without */
+  const char *idmap;           /* the class with idmap_volumes, if any */
   size_t nclasses;
   _class_want classes[3];
 } _class_case;
@@ -306,6 +307,29 @@ static const _class_case _class_cases[] = {
   REFUSED ("userns_unavailable in capitals", "{\"user\":{\"userns_unavailable\":\"RUN_WITHOUT\"}}",
            "`user.userns_unavailable` must be"),
   REFUSED ("userns_unavailable empty", "{\"user\":{\"userns_unavailable\":\"\"}}", "`user.userns_unavailable` must be"),
+  LOADS ("idmap_volumes for the default class", "{\"user\":{\"idmap_volumes\":true}}", .idmap = "default",
+         .nclasses = 1, .classes = { DEFAULT_CLASS }),
+  LOADS ("idmap_volumes for one class only",
+         "{\"user\":{\"idmap_volumes\":false},\"capabilities\":{\"allow\":[\"CAP_NET_BIND_SERVICE\"]},\"classes\":{"
+         "\"web\":{\"match\":{\"annotation\":\"hardshim.class=web\"},\"user\":{\"subid_owner\":\"hardshim-web\","
+         "\"idmap_volumes\":true}}}}",
+         .idmap = "web", .nclasses = 2,
+         .classes = { DEFAULT_CLASS, { "web", "hardshim-web", "hardshim.class", "web", 1065536, 2065536 } }),
+  REFUSED ("idmap_volumes for two classes",
+           "{\"user\":{\"idmap_volumes\":true},\"classes\":{\"web\":{\"match\":{\"annotation\":\"hardshim.class=web\"},"
+           "\"user\":{\"subid_owner\":\"hardshim-web\",\"idmap_volumes\":true}}}}",
+           "classes `default` and `web` both set `idmap_volumes`", "one class at most"),
+  REFUSED ("idmap_volumes with CAP_SETUID", "{\"user\":{\"idmap_volumes\":true},\"capabilities\":{\"allow\":[\"CAP_SETUID\"]}}",
+           "class `default` sets `idmap_volumes` and `capabilities.allow` has `CAP_SETUID`"),
+  REFUSED ("idmap_volumes with CAP_DAC_OVERRIDE",
+           "{\"user\":{\"idmap_volumes\":true},\"capabilities\":{\"allow\":[\"dac_override\"]}}",
+           "`capabilities.allow` has `CAP_DAC_OVERRIDE`"),
+  REFUSED ("idmap_volumes a string", "{\"user\":{\"idmap_volumes\":\"yes\"}}",
+           "`user.idmap_volumes` is a string, expected a boolean"),
+  REFUSED ("a class's idmap_volumes a number",
+           "{\"classes\":{\"web\":{\"match\":{\"annotation\":\"a=b\"},\"user\":{\"subid_owner\":\"hardshim-web\","
+           "\"idmap_volumes\":1}}}}",
+           "`classes.web.user.idmap_volumes` is a number, expected a boolean"),
   REFUSED ("userns_unavailable a boolean", "{\"user\":{\"userns_unavailable\":true}}",
            "`user.userns_unavailable` is a boolean"),
 
@@ -377,6 +401,10 @@ _check_class_case (const _class_case *t)
     }
   if (p.userns_fallback != t->fallback)
     CASE_FAIL ("case `%s`: userns_fallback %d\n", t->name, (int)p.userns_fallback);
+  for (size_t i = 0; i < p.nclasses; i++)
+    if (p.classes[i].idmap_volumes != (t->idmap != NULL && strcmp (t->idmap, p.classes[i].name) == 0))
+      CASE_FAIL ("case `%s`: class `%s` has idmap_volumes %d\n", t->name, p.classes[i].name,
+                 (int)p.classes[i].idmap_volumes);
   if (p.nclasses != t->nclasses)
     CASE_FAIL ("case `%s`: %zu classes, expected %zu\n", t->name, p.nclasses, t->nclasses);
   for (size_t i = 0; i < p.nclasses && i < t->nclasses; i++)

@@ -1,0 +1,97 @@
+#include "config.h"
+
+#include "volumes.h"
+#include "policy.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+/* path is dir itself or below it. */
+static bool
+_within (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+
+  if (strcmp (dir, "/") == 0)
+    return true;
+  return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* The mount's options name bind or rbind; *ret_recursive for rbind. */
+static bool
+_is_bind (hs_json m, bool *ret_recursive)
+{
+  hs_json type = hs_json_get (m, "type"), opts = hs_json_get (m, "options");
+
+  *ret_recursive = hs_json_array_has_string (opts, "rbind");
+  return *ret_recursive || hs_json_array_has_string (opts, "bind")
+         || (YAJL_IS_STRING (type) && strcmp (type->u.string, "bind") == 0);
+}
+
+/* A source hardshim leaves as it is; the reason, for the journal. */
+static const char *
+_left_alone (const char *real, const char *rootfs, const hs_strv *seen)
+{
+  if (_within (rootfs, real) || _within (HS_BRIDGE_DIR, real) || _within (HS_DEVICES_DIR, real)
+      || _within (real, HS_DEVICES_DIR))
+    return "plain bind mount: the source holds the rootfs or hardshim's own directories";
+  if (_within (real, rootfs))
+    return "plain bind mount: the source is inside the rootfs";
+  if (hs_strv_contains (seen, real))
+    return NULL; /* journaled with its first mount */
+  return "";
+}
+
+/* Cover real with an idmapped clone of itself; the journal note. */
+static char *
+_cover (const char *real, bool recursive, int userns)
+{
+  unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns };
+  _cleanup_close_ int tree = open_tree (AT_FDCWD, real, flags);
+
+  if (tree < 0)
+    return xasprintf ("plain bind mount: cloning `%s` failed (%s)", real, strerror (errno));
+  if (mount_setattr (tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+    return xasprintf ("plain bind mount: the filesystem of `%s` does not take idmapped mounts (%s)", real,
+                      strerror (errno));
+  if (move_mount (tree, "", AT_FDCWD, real, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return xasprintf ("plain bind mount: covering `%s` with its idmapped clone failed (%s)", real, strerror (errno));
+  return xasprintf ("idmapped mount of `%s` (the container's mapping)", real);
+}
+
+void
+hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, hs_journal *journal)
+{
+  hs_json mounts = hs_json_get (spec, "mounts");
+  hs_strv seen = { 0 };
+
+  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+    {
+      hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source");
+      _cleanup_free_ char *real = NULL, *note = NULL, *path = NULL;
+      const char *why;
+      bool recursive;
+
+      if (!_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || src->u.string[0] != '/')
+        continue;
+      real = realpath (src->u.string, NULL);
+      if (real == NULL)
+        continue; /* the runtime reports a missing source */
+      why = _left_alone (real, rootfs, &seen);
+      if (why == NULL)
+        continue;
+      note = why[0] != '\0' ? xstrdup (why) : userns < 0 ? xstrdup ("plain bind mount: no user namespace to map with")
+                                                          : _cover (real, recursive, userns);
+      path = xasprintf ("/mounts/%zu/source", i);
+      hs_journal_record_note (journal, "user", path, "kept", src, src, note);
+      hs_strv_add (&seen, TAKE_PTR (real));
+    }
+  hs_strv_release (&seen);
+}
