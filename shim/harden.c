@@ -19,6 +19,7 @@ static const struct
   { "no_new_privileges", hs_measure_no_new_privileges, true, NULL },
   { "rootfs", hs_measure_rootfs, false, NULL },
   { "seccomp", hs_measure_seccomp, false, "seccomp" },
+  { "lsm", hs_measure_lsm, true, NULL },
 };
 
 static char *

@@ -1,10 +1,19 @@
 #include "config.h"
 
+#include "apparmor.h"
 #include "host.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/landlock.h>
 #include <stdlib.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#ifdef HAVE_SELINUX
+#include <selinux/selinux.h>
+#endif
 
 /* The number in a /proc/sys file, or -1. */
 static long
@@ -25,13 +34,44 @@ _sysctl (const char *path)
 }
 
 void
-hs_host_probe (hs_host *ret)
+hs_host_probe_userns (hs_host *host)
 {
-  ret->userns = false;
+  host->userns = false;
   if (access ("/proc/self/ns/user", F_OK) < 0)
-    ret->userns_why = "the kernel has no user namespaces (no /proc/self/ns/user)";
+    host->userns_why = "the kernel has no user namespaces (no /proc/self/ns/user)";
   else if (_sysctl ("/proc/sys/user/max_user_namespaces") == 0)
-    ret->userns_why = "user namespaces are turned off (user.max_user_namespaces = 0)";
+    host->userns_why = "user namespaces are turned off (user.max_user_namespaces = 0)";
   else
-    ret->userns = true;
+    host->userns = true;
+}
+
+static void
+_landlock (hs_host *host)
+{
+  long abi = syscall (SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+
+  host->landlock_abi = abi > 0 ? (int) abi : 0;
+  host->landlock_why = abi > 0               ? NULL
+                       : errno == EOPNOTSUPP ? "Landlock is built in but turned off (lsm= boot parameter)"
+                                             : "the kernel has no Landlock";
+}
+
+void
+hs_host_probe_lsm (hs_host *host)
+{
+  hs_apparmor_probe ("/sys", &host->apparmor, &host->apparmor_why);
+  _landlock (host);
+#ifdef HAVE_SELINUX
+  host->selinux = is_selinux_enabled () == 1;
+#endif
+  while (getrandom (&host->mcs_seed, sizeof host->mcs_seed, 0) < 0 && errno == EINTR)
+    ;
+}
+
+void
+hs_host_release (hs_host *host)
+{
+  free (host->apparmor_why);
+  free (host->apparmor_profile);
+  free (host->apparmor_text);
 }

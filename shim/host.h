@@ -1,16 +1,31 @@
-/* What this host's kernel offers, probed once per create before the
- * measures run (measures make no syscalls; they read this). */
+/* What this host's kernel offers, probed once per create (or exec) before
+ * the measures run (measures make no syscalls; they read this). */
 #ifndef HS_HOST_H
 #define HS_HOST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef struct hs_host
 {
   bool userns;            /* user namespaces can be created */
   const char *userns_why; /* when not: why, for the journal */
+
+  /* The lsm measure's backends (lsm.h). */
+  bool apparmor;          /* the kernel enforces AppArmor */
+  char *apparmor_why;     /* when not: why */
+  char *apparmor_profile; /* hardshim's profile name, when apparmor (hs_lsm_prepare) */
+  char *apparmor_text;    /* ...and its text */
+  int landlock_abi;       /* Landlock ABI version; 0: none */
+  const char *landlock_why;
+  bool selinux;      /* SELinux is enabled */
+  uint32_t mcs_seed; /* random bits for a new SELinux MCS category pair */
 } hs_host;
 
-void hs_host_probe (hs_host *ret);
+/* User namespaces: for a bundle (an exec process joins the container's). */
+void hs_host_probe_userns (hs_host *host);
+/* AppArmor, Landlock, SELinux: for a bundle and for exec. */
+void hs_host_probe_lsm (hs_host *host);
+void hs_host_release (hs_host *host);
 
 #endif

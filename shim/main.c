@@ -9,6 +9,7 @@
 #include "harden.h"
 #include "host.h"
 #include "journal.h"
+#include "lsm.h"
 #include "policy.h"
 #include "runtime.h"
 #include "spec.h"
@@ -79,7 +80,8 @@ _audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *bundle, 
 }
 
 /* Load the file the runtime will read, harden it, prepare the host side
- * (the rootfs bridge), write it back (enforce) and journal what changed. */
+ * (the rootfs bridge, the AppArmor profile), write it back (enforce) and
+ * journal what changed. */
 static int
 _harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
 {
@@ -94,14 +96,19 @@ _harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
   int r;
 
   if (!process_file)
-    hs_host_probe (&host);
-  r = hs_spec_load (dir, process_file ? cli->process : cli->config, &f, err);
+    hs_host_probe_userns (&host);
+  hs_host_probe_lsm (&host);
+  r = hs_lsm_prepare (policy, &host, err);
+  if (r == 0)
+    r = hs_spec_load (dir, process_file ? cli->process : cli->config, &f, err);
   if (r == 0)
     {
       hs_journal_init (&j, cli->id, process_file ? NULL : dir, f.path, cli->command, audit);
       r = hs_harden (f.tree, process_file, f.path, policy, &host, &j, &plan, err);
       if (r == 0 && plan.bridge_rootfs)
         r = hs_bridge_rootfs (f.tree, dir, &plan, &j, err);
+      if (r == 0 && !audit)
+        r = hs_lsm_load (&host, err);
       if (r == 0 && plan.changed)
         r = hs_spec_save (&f, err);
       if (r == 0)
@@ -109,6 +116,7 @@ _harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
       hs_journal_release (&j);
     }
   hs_spec_release (&f);
+  hs_host_release (&host);
   if (r < 0 && audit)
     return _audit_refusal (cli, policy, process_file ? NULL : dir, wanted, err);
   return r;

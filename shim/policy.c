@@ -17,6 +17,7 @@
 #define POLICY_MAX_BYTES (1024u * 1024u)
 
 static const char *const _default_tmpfs[] = { "/tmp", "/run" };
+static const char *const _default_deny_write[] = { "/etc", "/home" };
 
 const char *
 hs_policy_path (void)
@@ -68,6 +69,9 @@ _defaults (hs_policy *p)
   for (size_t i = 0; i < HS_ARRAY_SIZE (_default_tmpfs); i++)
     hs_strv_add (&p->tmpfs, xstrdup (_default_tmpfs[i]));
   p->seccomp_profile = xstrdup (HS_SECCOMP_DIR "/default.json");
+  for (size_t i = 0; i < HS_ARRAY_SIZE (_default_deny_write); i++)
+    hs_strv_add (&p->deny_write, xstrdup (_default_deny_write[i]));
+  p->landlock_helper = xstrdup (HS_LANDLOCK_HELPER);
 }
 
 /* Every key of obj must be one of the NULL-terminated names. */
@@ -131,6 +135,21 @@ _id (hs_json v, const char *where, uint32_t *ret, hs_error *err)
   return 0;
 }
 
+/* What to do when the host lacks a measure's kernel feature: "refuse"
+ * (*ret false) or "run_without" (*ret true); *ret kept when v is absent. */
+static int
+_unavailable (hs_json v, const char *where, bool *ret, hs_error *err)
+{
+  int r = v == NULL ? 0 : _want (v, yajl_t_string, where, err);
+
+  if (r < 0 || v == NULL)
+    return r;
+  if (strcmp (v->u.string, "refuse") != 0 && strcmp (v->u.string, "run_without") != 0)
+    return hs_error_set (err, EINVAL, "`%s` must be `refuse` or `run_without`, got `%s`", where, v->u.string);
+  *ret = strcmp (v->u.string, "run_without") == 0;
+  return 0;
+}
+
 /* An optional boolean: *ret keeps its value when v is absent. */
 static int
 _flag (hs_json v, const char *where, bool *ret, hs_error *err)
@@ -174,15 +193,8 @@ _parse_user (hs_json user, hs_policy *p, hs_error *err)
     r = _owner (v, "user.subid_owner", &p->classes[0].subid_owner, err);
   if (r == 0)
     r = _flag (hs_json_get (user, "idmap_volumes"), "user.idmap_volumes", &p->classes[0].idmap_volumes, err);
-  if (r == 0 && (v = hs_json_get (user, "userns_unavailable")) != NULL)
-    {
-      r = _want (v, yajl_t_string, "user.userns_unavailable", err);
-      if (r == 0 && strcmp (v->u.string, "run_without") == 0)
-        p->userns_fallback = true;
-      else if (r == 0 && strcmp (v->u.string, "refuse") != 0)
-        r = hs_error_set (err, EINVAL, "`user.userns_unavailable` must be `refuse` or `run_without`, got `%s`",
-                          v->u.string);
-    }
+  if (r == 0)
+    r = _unavailable (hs_json_get (user, "userns_unavailable"), "user.userns_unavailable", &p->userns_fallback, err);
   return r;
 }
 
@@ -391,6 +403,91 @@ _parse_seccomp (hs_json seccomp, hs_policy *p, hs_error *err)
   return r;
 }
 
+/* Every component of path (after its leading '/') is a name: not empty, `.` or `..`. */
+static bool
+_components_ok (const char *path)
+{
+  for (const char *p = path + 1;;)
+    {
+      size_t len = strcspn (p, "/");
+      if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+        return false;
+      if (p[len] == '\0')
+        return true;
+      p += len + 1;
+    }
+}
+
+int
+hs_policy_check_deny_path (const char *path, hs_error *err)
+{
+  size_t bad = strspn (path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/");
+
+  unsigned char c = (unsigned char) path[bad];
+  char shown[8];
+
+  if (c != '\0')
+    {
+      snprintf (shown, sizeof shown, c > ' ' && c < 0x7f && c != '`' ? "`%c`" : "0x%02x", c);
+      return hs_error_set (err, EINVAL,
+                           "write-denied path `%.*s…`: character %s is not allowed (only letters, digits, "
+                           "`.`, `_`, `-` and `/`: AppArmor would read others as a pattern or as profile syntax)",
+                           (int) bad, path, shown);
+    }
+  if (path[0] != '/')
+    return hs_error_set (err, EINVAL, "write-denied path `%s` is not absolute", path);
+  if (strlen (path) > HS_DENY_PATH_MAX)
+    return hs_error_set (err, EINVAL, "write-denied path `%.64s…` is longer than %d bytes", path, HS_DENY_PATH_MAX);
+  if (path[1] == '\0')
+    return hs_error_set (err, EINVAL, "write-denied path `/`: would deny every write in the container");
+  if (!_components_ok (path))
+    return hs_error_set (err, EINVAL,
+                         "write-denied path `%s`: `.`, `..`, `//` and a trailing `/` are not allowed", path);
+  return 0;
+}
+
+/* Spaces and tabs between the start of the placeholder's line and the placeholder. */
+static int
+_deny_path (hs_json v, hs_strv *list, hs_error *err)
+{
+  int r = _want (v, yajl_t_string, "lsm.deny_write[]", err);
+  const char *s = r == 0 ? v->u.string : NULL;
+
+  if (r == 0)
+    r = hs_policy_check_deny_path (s, err);
+  if (r < 0)
+    return r;
+  if (list->n >= HS_DENY_WRITE_MAX)
+    return hs_error_set (err, EINVAL, "`lsm.deny_write` has more than %d paths", HS_DENY_WRITE_MAX);
+  if (!hs_strv_contains (list, s))
+    hs_strv_add (list, xstrdup (s));
+  return 0;
+}
+
+static int
+_parse_lsm (hs_json lsm, hs_policy *p, hs_error *err)
+{
+  static const char *const keys[] = { "deny_write", "unavailable", "landlock_helper", NULL };
+  hs_json v;
+  int r = _want (lsm, yajl_t_object, "lsm", err);
+
+  if (r == 0)
+    r = _known_keys (lsm, "lsm.", keys, err);
+  if (r == 0)
+    r = _unavailable (hs_json_get (lsm, "unavailable"), "lsm.unavailable", &p->lsm_fallback, err);
+  if (r == 0 && (v = hs_json_get (lsm, "landlock_helper")) != NULL)
+    r = _absolute_path (v, "lsm.landlock_helper", &p->landlock_helper, err);
+  if (r < 0 || (v = hs_json_get (lsm, "deny_write")) == NULL)
+    return r;
+  r = _want (v, yajl_t_array, "lsm.deny_write", err);
+  hs_strv_release (&p->deny_write);
+  for (size_t i = 0; r == 0 && i < v->u.array.len; i++)
+    r = _deny_path (v->u.array.values[i], &p->deny_write, err);
+  if (r == 0 && p->deny_write.n == 0)
+    r = hs_error_set (err, EINVAL, "`lsm.deny_write` is empty: name at least one path");
+  return r;
+}
+
 static int
 _parse_mode (hs_json mode, hs_policy *p, hs_error *err)
 {
@@ -411,7 +508,7 @@ int
 hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret, hs_error *err)
 {
   static const char *const keys[] = { "mode",   "runtime", "journal", "user",
-                                      "capabilities", "rootfs", "seccomp", "classes", NULL };
+                                      "capabilities", "rootfs", "seccomp", "lsm", "classes", NULL };
   _cleanup_json_ hs_json tree = NULL;
   hs_policy p;
   hs_json v;
@@ -444,6 +541,8 @@ hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret,
     r = _parse_rootfs (v, &p, err);
   if (r == 0 && (v = hs_json_get (tree, "seccomp")) != NULL)
     r = _parse_seccomp (v, &p, err);
+  if (r == 0 && (v = hs_json_get (tree, "lsm")) != NULL)
+    r = _parse_lsm (v, &p, err);
   if (r == 0 && (v = hs_json_get (tree, "classes")) != NULL)
     r = _parse_classes (v, &p, err);
   if (r == 0)
@@ -544,10 +643,26 @@ hs_policy_release (hs_policy *p)
   free (p->runtime);
   free (p->journal);
   hs_strv_release (&p->cap_allow);
+  hs_strv_release (&p->deny_write);
+  free (p->landlock_helper);
   hs_strv_release (&p->tmpfs);
   free (p->seccomp_profile);
   if (p->seccomp != NULL)
     hs_scmp_release (p->seccomp);
   free (p->seccomp);
   memset (p, 0, sizeof *p);
+}
+
+char *
+hs_strv_join (const hs_strv *s, const char *sep)
+{
+  char *out = xstrdup ("");
+
+  for (size_t i = 0; i < s->n; i++)
+    {
+      char *more = xasprintf ("%s%s%s", out, i > 0 ? sep : "", s->v[i]);
+      free (out);
+      out = more;
+    }
+  return out;
 }

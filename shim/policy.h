@@ -20,6 +20,11 @@ typedef enum hs_mode
   HS_MODE_AUDIT,
 } hs_mode;
 
+/* At most this many lsm.deny_write paths (the Landlock helper's limit), each
+ * at most HS_DENY_PATH_MAX bytes. */
+#define HS_DENY_WRITE_MAX 32
+#define HS_DENY_PATH_MAX 1024
+
 typedef struct hs_strv
 {
   char **v;
@@ -54,6 +59,9 @@ typedef struct hs_policy
   hs_strv cap_allow; /* normalised "CAP_*" names */
   bool readonly_rootfs;
   hs_strv tmpfs; /* absolute destinations */
+  hs_strv deny_write;    /* lsm.deny_write: absolute, normal paths */
+  bool lsm_fallback;     /* lsm.unavailable = "run_without" */
+  char *landlock_helper; /* lsm.landlock_helper: the helper program on the host */
   char *seccomp_profile;           /* absolute path of the profile file */
   struct hs_scmp_profile *seccomp; /* that profile, read by hs_policy_load_profiles */
 } hs_policy;
@@ -71,9 +79,16 @@ int hs_policy_load_profiles (hs_policy *p, hs_error *err);
 int hs_policy_load_subids (hs_policy *p, const char *subuid, const char *subgid, hs_error *err);
 void hs_policy_release (hs_policy *p);
 
+/* A path whose writes the lsm measure denies: absolute, not `/`, without
+ * `.`, `..` or empty components, of letters, digits and `._-/` only
+ * (nothing an LSM's profile language reads as a pattern).  -EINVAL. */
+int hs_policy_check_deny_path (const char *path, hs_error *err);
+
 bool hs_strv_contains (const hs_strv *s, const char *str);
 /* Append str, taking ownership. */
 void hs_strv_add (hs_strv *s, char *str);
 void hs_strv_release (hs_strv *s);
+/* The strings joined with sep between them (a new string). */
+char *hs_strv_join (const hs_strv *s, const char *sep);
 
 #endif

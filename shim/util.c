@@ -122,3 +122,13 @@ hs_time_iso8601 (char *buf, size_t len)
   strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
   snprintf (buf, len, "%s.%03ldZ", base, ts.tv_nsec / 1000000L);
 }
+
+bool
+hs_path_within (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+
+  if (strcmp (dir, "/") == 0)
+    return path[0] == '/';
+  return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}

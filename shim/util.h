@@ -37,6 +37,9 @@ char *xstrdup (const char *s);
 char *xstrndup (const char *s, size_t n);
 char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
+/* path is dir or lies below it (plain string comparison; "/" holds every path). */
+bool hs_path_within (const char *path, const char *dir);
+
 /* Write all of buf to fd, retrying on EINTR and short writes; -errno on failure. */
 int hs_write_all (int fd, const void *buf, size_t len);
 

@@ -12,17 +12,6 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-/* path is dir itself or below it. */
-static bool
-_within (const char *path, const char *dir)
-{
-  size_t n = strlen (dir);
-
-  if (strcmp (dir, "/") == 0)
-    return true;
-  return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
 /* The mount's options name bind or rbind; *ret_recursive for rbind. */
 static bool
 _is_bind (hs_json m, bool *ret_recursive)
@@ -38,10 +27,10 @@ _is_bind (hs_json m, bool *ret_recursive)
 static const char *
 _left_alone (const char *real, const char *rootfs, const hs_strv *seen)
 {
-  if (_within (rootfs, real) || _within (HS_BRIDGE_DIR, real) || _within (HS_DEVICES_DIR, real)
-      || _within (real, HS_DEVICES_DIR))
+  if (hs_path_within (rootfs, real) || hs_path_within (HS_BRIDGE_DIR, real) || hs_path_within (HS_DEVICES_DIR, real)
+      || hs_path_within (real, HS_DEVICES_DIR))
     return "plain bind mount: the source holds the rootfs or hardshim's own directories";
-  if (_within (real, rootfs))
+  if (hs_path_within (real, rootfs))
     return "plain bind mount: the source is inside the rootfs";
   if (hs_strv_contains (seen, real))
     return NULL; /* journaled with its first mount */

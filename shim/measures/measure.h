@@ -55,5 +55,6 @@ int hs_measure_capabilities (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_no_new_privileges (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err);
+int hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err);
 
 #endif

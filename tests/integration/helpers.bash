@@ -11,6 +11,7 @@ HS="$HS_BUILDDIR/hardshim"
 RUNC=/usr/bin/runc
 MAKE_BUNDLE="$HS_SRCDIR/tests/lib/make-bundle.sh"
 SECCOMP_PROFILE="$HS_SRCDIR/profiles/seccomp/default.json"
+LANDLOCK_HELPER="$HS_BUILDDIR/hardshim-landlock"
 TAB=$'\t'
 
 common_setup() {
@@ -25,11 +26,11 @@ common_setup() {
 }
 
 # write_policy JSON-OBJECT: the test's policy, with the journal in $T added
-# and, unless it names one, the seccomp profile of this source tree (the
-# built-in default names the installed one).
+# and, unless it names them, the seccomp profile and the Landlock helper of
+# this tree (the built-in defaults name the installed ones).
 write_policy() {
-	jq --arg j "$JOURNAL" --arg p "$SECCOMP_PROFILE" \
-		'. + {journal: $j} | .seccomp.profile //= $p' <<<"$1" >"$HARDSHIM_POLICY"
+	jq --arg j "$JOURNAL" --arg p "$SECCOMP_PROFILE" --arg l "$LANDLOCK_HELPER" \
+		'. + {journal: $j} | .seccomp.profile //= $p | .lsm.landlock_helper //= $l' <<<"$1" >"$HARDSHIM_POLICY"
 }
 
 # new_id NAME: a container id unique to this test run.

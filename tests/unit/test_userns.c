@@ -1021,7 +1021,9 @@ _check_userns_case (const _userns_case *c)
 {
   _cleanup_json_ hs_json spec = tu_parse (c->spec);
   _cleanup_free_ char *out = NULL;
-  hs_host host = { .userns = !c->no_userns, .userns_why = c->no_userns ? NO_USERNS_WHY : NULL };
+  hs_host host = TU_HOST;
+  host.userns = !c->no_userns;
+  host.userns_why = c->no_userns ? NO_USERNS_WHY : NULL;
   hs_plan plan = { .changed = false, .bridge_rootfs = !c->bridge };
   hs_policy policy;
   hs_journal j;

@@ -128,13 +128,16 @@ tu_policy (const char *text, hs_policy *ret)
   }
 }
 
-/* hs_harden on a host with user namespaces, for tests that only look at
- * whether the spec changed. */
+/* The host the measures see in unit tests unless a test says otherwise:
+ * this build machine's (user namespaces, Landlock, no AppArmor, SELinux off). */
+#define TU_HOST { .userns = true, .landlock_abi = 7, .apparmor_why = (char *) "no AppArmor in this kernel" }
+
+/* hs_harden on TU_HOST, for tests that only look at whether the spec changed. */
 static inline int
 tu_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, hs_journal *j,
            bool *ret_changed, hs_error *err)
 {
-  hs_host host = { .userns = true };
+  hs_host host = TU_HOST;
   hs_plan plan = { 0 };
   int r = hs_harden (spec, process_file, file, policy, &host, j, &plan, err);
 

@@ -1,0 +1,254 @@
+/* Measure "lsm": writes beneath the policy's paths (default /etc and
+ * /home) are denied by the kernel's mandatory access control, whatever the
+ * engine mounted there read-write.
+ *
+ * - AppArmor, where the kernel enforces it: process.apparmorProfile is
+ *   hardshim's profile (lsm.h loads it), replacing any the engine chose.
+ * - Landlock, where AppArmor is absent: the helper program is bind-mounted
+ *   read-only at HS_LANDLOCK_DEST, as the last mount so that nothing covers
+ *   it, and put in front of process.args: it denies the writes with
+ *   Landlock and then executes the original command.  Exec processes get
+ *   the same prefix (the container already has the mount).
+ * - Neither: the policy decides, refuse (default) or start with an
+ *   `unavailable` record.
+ * - SELinux, where it is enabled, in addition: process.selinuxLabel and
+ *   linux.mountLabel are the container types with an MCS category pair: the
+ *   engine's pair when its label already has the container type (engines
+ *   keep pairs unique, and exec processes carry the same label), else a
+ *   random one.  Where SELinux is off, a record says it was skipped. */
+#include "config.h"
+
+#include "measure.h"
+#include "../lsm.h"
+#include "../selinux_label.h"
+#include "../util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- AppArmor --------------------------------------------------------------- */
+
+static int
+_apparmor (hs_measure_ctx *ctx, hs_error *err)
+{
+  hs_json v = hs_json_get (ctx->process, "apparmorProfile");
+  _cleanup_json_ hs_json before = hs_json_copy (v);
+
+  if (v != NULL && !YAJL_IS_STRING (v))
+    return hs_measure_bad_type (ctx, true, "/apparmorProfile", v, "a string", err);
+  if (v != NULL && strcmp (v->u.string, ctx->host->apparmor_profile) == 0)
+    return 0;
+  hs_json_object_set (ctx->process, "apparmorProfile", hs_json_new_string (ctx->host->apparmor_profile));
+  hs_measure_record_note (ctx, true, "/apparmorProfile", v ? "changed" : "added", before,
+                          hs_json_get (ctx->process, "apparmorProfile"),
+                          v ? "the engine's profile is replaced by hardshim's" : NULL);
+  return 0;
+}
+
+/* ---- Landlock -------------------------------------------------------------- */
+
+/* [HS_LANDLOCK_DEST, "--deny", P1, "--deny", P2, ..., "--"] */
+static hs_json
+_prefix (const hs_policy *p)
+{
+  hs_json a = hs_json_new_array ();
+
+  hs_json_array_append (a, hs_json_new_string (HS_LANDLOCK_DEST));
+  for (size_t i = 0; i < p->deny_write.n; i++)
+    {
+      hs_json_array_append (a, hs_json_new_string ("--deny"));
+      hs_json_array_append (a, hs_json_new_string (p->deny_write.v[i]));
+    }
+  hs_json_array_append (a, hs_json_new_string ("--"));
+  return a;
+}
+
+/* The length of the helper prefix args already has (up to and including
+ * "--"), or 0. */
+static size_t
+_has_prefix (hs_json args)
+{
+  if (args->u.array.len == 0 || strcmp (args->u.array.values[0]->u.string, HS_LANDLOCK_DEST) != 0)
+    return 0;
+  for (size_t i = 1; i < args->u.array.len; i++)
+    if (strcmp (args->u.array.values[i]->u.string, "--") == 0)
+      return i + 1;
+  return 0;
+}
+
+static int
+_confine_args (hs_measure_ctx *ctx, hs_error *err)
+{
+  hs_json args = hs_json_get (ctx->process, "args");
+  _cleanup_json_ hs_json want = _prefix (ctx->policy), before = NULL;
+  _cleanup_free_ char *note = NULL;
+  size_t have;
+
+  if (args == NULL || (YAJL_IS_ARRAY (args) && args->u.array.len == 0))
+    return 0; /* nothing runs: the runtime refuses a process without a command */
+  if (!YAJL_IS_ARRAY (args))
+    return hs_measure_bad_type (ctx, true, "/args", args, "an array", err);
+  for (size_t i = 0; i < args->u.array.len; i++)
+    if (!YAJL_IS_STRING (args->u.array.values[i]))
+      return hs_measure_bad_type (ctx, true, "/args[]", args->u.array.values[i], "a string", err);
+  have = _has_prefix (args);
+  if (have == want->u.array.len && have == args->u.array.len)
+    return hs_error_set (err, EINVAL, "`%s`: %s/args holds hardshim's Landlock helper but no command", ctx->file,
+                         ctx->process_path);
+  bool same = have == want->u.array.len;
+  for (size_t i = 0; same && i < have; i++)
+    same = strcmp (args->u.array.values[i]->u.string, want->u.array.values[i]->u.string) == 0;
+  if (same)
+    return 0;
+  before = hs_json_copy (args);
+  for (size_t i = have; i-- > 0;) /* a prefix with other paths: ours replaces it */
+    hs_json_array_remove (args, i);
+  for (size_t i = want->u.array.len; i-- > 0;)
+    hs_json_array_insert (args, 0, hs_json_copy (want->u.array.values[i]));
+  note = xasprintf ("Landlock ABI %d: hardshim's helper denies the writes, then executes the command",
+                    ctx->host->landlock_abi);
+  hs_measure_record_note (ctx, true, "/args", "changed", before, args, note);
+  return 0;
+}
+
+static bool
+_is_helper_mount (hs_json m, const char *source)
+{
+  static const char *const opts[] = { "bind", "ro", "nosuid", "nodev" };
+  hs_json dst = hs_json_get (m, "destination"), src = hs_json_get (m, "source"), o = hs_json_get (m, "options");
+
+  if (!YAJL_IS_STRING (dst) || strcmp (dst->u.string, HS_LANDLOCK_DEST) != 0 || !YAJL_IS_STRING (src)
+      || strcmp (src->u.string, source) != 0 || !YAJL_IS_ARRAY (o) || o->u.array.len != HS_ARRAY_SIZE (opts))
+    return false;
+  for (size_t i = 0; i < HS_ARRAY_SIZE (opts); i++)
+    if (!hs_json_array_has_string (o, opts[i]))
+      return false;
+  return true;
+}
+
+/* The helper's mount, last, and no other mount at or below its directory. */
+static int
+_mount_helper (hs_measure_ctx *ctx, hs_error *err)
+{
+  hs_json mounts = hs_json_get (ctx->spec, "mounts");
+  _cleanup_json_ hs_json removed = hs_json_new_array ();
+  size_t n;
+
+  if (mounts == NULL)
+    hs_json_object_set (ctx->spec, "mounts", mounts = hs_json_new_array ());
+  if (!YAJL_IS_ARRAY (mounts))
+    return hs_measure_bad_type (ctx, false, "/mounts", mounts, "an array", err);
+  n = mounts->u.array.len;
+  if (n > 0 && _is_helper_mount (mounts->u.array.values[n - 1], ctx->policy->landlock_helper))
+    n--; /* ours, already last */
+  for (size_t i = n; i-- > 0;)
+    {
+      hs_json dst = hs_json_get (mounts->u.array.values[i], "destination");
+      if (YAJL_IS_STRING (dst) && hs_path_within (dst->u.string, HS_LANDLOCK_DIR))
+        {
+          hs_json_array_insert (removed, 0, hs_json_copy (mounts->u.array.values[i]));
+          hs_json_array_remove (mounts, i);
+        }
+    }
+  if (removed->u.array.len > 0)
+    hs_measure_record_note (ctx, false, "/mounts", "removed", removed, NULL,
+                            "mounts at hardshim's Landlock helper directory `" HS_LANDLOCK_DIR "`");
+  if (mounts->u.array.len > 0
+      && _is_helper_mount (mounts->u.array.values[mounts->u.array.len - 1], ctx->policy->landlock_helper))
+    return 0;
+
+  hs_json m = hs_json_new_object (), opts = hs_json_new_array ();
+  hs_json_object_set (m, "destination", hs_json_new_string (HS_LANDLOCK_DEST));
+  hs_json_object_set (m, "type", hs_json_new_string ("bind"));
+  hs_json_object_set (m, "source", hs_json_new_string (ctx->policy->landlock_helper));
+  for (const char *const *o = (const char *const[]){ "bind", "ro", "nosuid", "nodev", NULL }; *o != NULL; o++)
+    hs_json_array_append (opts, hs_json_new_string (*o));
+  hs_json_object_set (m, "options", opts);
+  hs_json_array_append (mounts, m);
+  hs_measure_record_note (ctx, false, "/mounts", "added", NULL, m, "hardshim's Landlock helper, read-only");
+  return 0;
+}
+
+/* ---- SELinux ---------------------------------------------------------------- */
+
+static int
+_selinux (hs_measure_ctx *ctx, hs_error *err)
+{
+  hs_json v = hs_json_get (ctx->process, "selinuxLabel");
+  _cleanup_free_ char *level = NULL, *label = NULL, *mount_label = NULL;
+  hs_json linux_;
+  int r;
+
+  if (v != NULL && !YAJL_IS_STRING (v))
+    return hs_measure_bad_type (ctx, true, "/selinuxLabel", v, "a string", err);
+  level = v ? hs_selinux_container_level (v->u.string) : NULL;
+  if (ctx->spec == NULL && level == NULL) /* exec: the container's label is the engine's */
+    return hs_error_set (err, EPERM, "`%s`: the exec process's SELinux label `%s` is not the container type with a "
+                         "category pair: hardshim cannot tell the container's", ctx->file, v ? v->u.string : "");
+  if (level == NULL)
+    level = hs_selinux_new_level (ctx->host->mcs_seed);
+  label = hs_selinux_process_label (level);
+  if (v == NULL || strcmp (v->u.string, label) != 0)
+    {
+      _cleanup_json_ hs_json before = hs_json_copy (v);
+      hs_json_object_set (ctx->process, "selinuxLabel", hs_json_new_string (label));
+      hs_measure_record (ctx, true, "/selinuxLabel", v ? "changed" : "added", before,
+                         hs_json_get (ctx->process, "selinuxLabel"));
+    }
+  if (ctx->spec == NULL)
+    return 0;
+  r = hs_measure_object (ctx, ctx->spec, "linux", false, "/linux", &linux_, err);
+  if (r < 0)
+    return r;
+  mount_label = hs_selinux_mount_label (level);
+  v = hs_json_get (linux_, "mountLabel");
+  if (v == NULL || !YAJL_IS_STRING (v) || strcmp (v->u.string, mount_label) != 0)
+    {
+      _cleanup_json_ hs_json before = hs_json_copy (v);
+      hs_json_object_set (linux_, "mountLabel", hs_json_new_string (mount_label));
+      hs_measure_record (ctx, false, "/linux/mountLabel", v ? "changed" : "added", before,
+                         hs_json_get (linux_, "mountLabel"));
+    }
+  return 0;
+}
+
+/* ---- the measure ------------------------------------------------------------ */
+
+static int
+_unavailable (hs_measure_ctx *ctx, hs_error *err)
+{
+  _cleanup_free_ char *why = xasprintf ("no AppArmor (%s) and no Landlock (%s)", ctx->host->apparmor_why,
+                                        ctx->host->landlock_why);
+  _cleanup_free_ char *paths = hs_strv_join (&ctx->policy->deny_write, ", ");
+
+  if (!ctx->policy->lsm_fallback)
+    return hs_error_set (err, EOPNOTSUPP, "refusing to start: writes beneath %s cannot be denied here: %s (policy "
+                         "`lsm.unavailable` is `refuse`)", paths, why);
+  hs_measure_record_note (ctx, true, "", "unavailable", NULL, NULL, why);
+  return 0;
+}
+
+int
+hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
+{
+  int r;
+
+  if (ctx->host->apparmor)
+    r = _apparmor (ctx, err);
+  else if (ctx->host->landlock_abi > 0)
+    {
+      r = _confine_args (ctx, err);
+      if (r == 0 && ctx->spec != NULL)
+        r = _mount_helper (ctx, err);
+    }
+  else
+    r = _unavailable (ctx, err);
+  if (r < 0)
+    return r;
+  if (ctx->host->selinux)
+    return _selinux (ctx, err);
+  if (ctx->spec != NULL)
+    hs_measure_record_note (ctx, true, "/selinuxLabel", "unavailable", NULL, NULL, "SELinux is off: skipped");
+  return 0;
+}
