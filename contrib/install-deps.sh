@@ -8,8 +8,8 @@ packages=(
   libyajl-dev libseccomp-dev libcap-ng-dev libapparmor-dev libselinux1-dev
   # run: the real runtimes, and busybox for the demo and test bundles
   runc crun busybox-static
-  # test
-  libcmocka-dev bats jq python3 valgrind
+  # test (apparmor: apparmor_parser compiles the generated profiles without a kernel)
+  libcmocka-dev bats jq python3 valgrind apparmor
   # the workload suite's Debian rootfs
   debootstrap wget
   # the engine integration tests (a private dockerd and containerd; podman with conmon)

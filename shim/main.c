@@ -13,6 +13,7 @@
 #include "policy.h"
 #include "runtime.h"
 #include "spec.h"
+#include "stdio_protect.h"
 #include "util.h"
 
 #include <limits.h>
@@ -156,6 +157,9 @@ main (int argc, char **argv)
     r = hs_runtime_check (runtime, &err);
   if (r == 0)
     r = _harden_file (&cli, &policy, &err);
+  /* Last: the runtime must not chown the caller's /dev/null (stdio_protect.h). */
+  if (r == 0)
+    r = hs_stdio_protect (&err);
   if (r == 0)
     hs_runtime_exec (runtime, argv, &err);
   hs_policy_release (&policy);

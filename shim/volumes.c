@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "volumes.h"
+#include "lsm.h"
 #include "policy.h"
 #include "util.h"
 
@@ -68,8 +69,11 @@ hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, hs_journal *jour
       const char *why;
       bool recursive;
 
-      if (!_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || src->u.string[0] != '/')
-        continue;
+      hs_json dst = hs_json_get (m, "destination");
+
+      if (!_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || src->u.string[0] != '/'
+          || (YAJL_IS_STRING (dst) && hs_path_within (dst->u.string, HS_LANDLOCK_DIR)))
+        continue; /* hardshim's own Landlock helper is not a volume */
       real = realpath (src->u.string, NULL);
       if (real == NULL)
         continue; /* the runtime reports a missing source */

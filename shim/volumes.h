@@ -11,8 +11,8 @@
  * table never sees the clones.
  *
  * Left alone: sources that hold the rootfs or hardshim's own directories,
- * sources inside the rootfs (they come with it), device nodes, and a
- * source seen before. */
+ * sources inside the rootfs (they come with it), device nodes, hardshim's
+ * Landlock helper, and a source seen before. */
 #ifndef HS_VOLUMES_H
 #define HS_VOLUMES_H
 

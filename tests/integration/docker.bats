@@ -172,8 +172,8 @@ setup_file() {
 	# from containerd through the shim.
 	export HARDSHIM_POLICY=$DOCKER_DIR/policy.json
 	unset HARDSHIM_RUNTIME
-	jq -n --arg j "$JOURNAL" --arg p "$SECCOMP_PROFILE" \
-		'{mode: "enforce", journal: $j, seccomp: {profile: $p}}' >"$HARDSHIM_POLICY"
+	jq -n --arg j "$JOURNAL" --arg p "$SECCOMP_PROFILE" --arg l "$LANDLOCK_HELPER" \
+		'{mode: "enforce", journal: $j, seccomp: {profile: $p}, lsm: {landlock_helper: $l}}' >"$HARDSHIM_POLICY"
 	jq -n --arg hs "$HS" '{runtimes: {hardshim: {path: $hs}}}' >"$DOCKER_DIR/daemon.json"
 
 	# A containerd of our own: dockerd only starts one itself when
@@ -555,4 +555,41 @@ assert_hardened() {
 	[ "$status" -eq 0 ]
 	assert_workload_output postgresql "$T/out"
 	assert_hardened
+}
+
+# Writes beneath /etc and /home (docker's own rw binds of /etc/hosts,
+# /etc/hostname and /etc/resolv.conf, and volumes) against /tmp and /data.
+WRITES='try() { what=$1; shift; if err=$(sh -c "$*" 2>&1); then echo "$what: ok"; else echo "$what: ${err##*: }"; fi; }
+try etc-hosts "echo x >>/etc/hosts"
+try etc-resolv "echo x >>/etc/resolv.conf"
+try etc-hostname "echo x >/etc/hostname"
+try home-u "touch /home/u/new"
+try etc-vol "mkdir /etc/vol/d"
+try tmp "touch /tmp/new"
+try data "touch /data/new"'
+WRITES_WANT='etc-hosts: Permission denied
+etc-resolv: Permission denied
+etc-hostname: Permission denied
+home-u: Permission denied
+etc-vol: Permission denied
+tmp: ok
+data: ok'
+
+@test "docker: writes beneath /etc and /home are denied in docker run and docker exec; /tmp and a volume at /data work" {
+	mkdir -p "$T/home-u" "$T/etc-vol" "$T/data"
+	chown "$((HOST_UID0 + 65534)):$((HOST_GID0 + 65534))" "$T/home-u" "$T/etc-vol" "$T/data"
+	dk_run --name lsm-run -v "$T/home-u:/home/u" -v "$T/etc-vol:/etc/vol" -v "$T/data:/data" hs-busybox sh -c "$WRITES"
+	[ "$status" -eq 0 ] || { cat "$T/err" >&2; false; }
+	diff <(echo "$WRITES_WANT") "$T/out"
+	rm -f "$T/data/new"
+	id=$(dk_start lsm-exec -v "$T/home-u:/home/u" -v "$T/etc-vol:/etc/vol" -v "$T/data:/data" hs-busybox sleep 60)
+	docker exec "$id" sh -c "$WRITES" >"$T/exec"
+	diff <(echo "$WRITES_WANT") "$T/exec"
+	docker exec -u 0 --privileged "$id" sh -c "$WRITES" >"$T/exec-root"
+	diff <(echo "$WRITES_WANT") "$T/exec-root"
+	[ -z "$(ls -A "$T/home-u" "$T/etc-vol")" ]
+	# PID 1 is the command itself; the exec was put behind the helper too.
+	[ "$(docker exec "$id" cat /proc/1/cmdline | tr '\0' ' ')" = "sleep 60 " ]
+	journal_of "$id" | jq -s -e 'any(.[]; .command == "exec" and .measure == "lsm" and .path == "/args"
+		and .after[0] == "/dev/.hardshim/landlock")'
 }

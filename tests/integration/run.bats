@@ -106,7 +106,7 @@ echo "owner-run=$(stat -c %u:%g /run)"'
 	cmp "$T/err" "$T/direct.err"
 }
 
-@test "run: the journal records user, capabilities, no_new_privileges, rootfs and seccomp, one valid JSON object per line" {
+@test "run: the journal records user, capabilities, no_new_privileges, rootfs, seccomp and lsm, one valid JSON object per line" {
 	b=$(bundle b true)
 	patch_config "$b" "$WEAKEN"
 	id=$(new_id journal)
@@ -122,7 +122,7 @@ echo "owner-run=$(stat -c %u:%g /run)"'
 			and .bundle == $b and .file == ($b + "/config.json")
 			and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"))
 			and (keys | contains(["action", "after", "before", "path"])))' "$JOURNAL"
-	jq -s -e '[.[].measure] | unique == ["capabilities", "no_new_privileges", "rootfs", "seccomp", "user"]' "$JOURNAL"
+	jq -s -e '[.[].measure] | unique == ["capabilities", "lsm", "no_new_privileges", "rootfs", "seccomp", "user"]' "$JOURNAL"
 
 	jq -s -e 'any(.[]; .measure == "user" and .path == "/process/user/uid"
 		and .action == "changed" and .before == 0 and .after == 65534)' "$JOURNAL"
@@ -196,7 +196,12 @@ echo "owner-run=$(stat -c %u:%g /run)"'
 	n=$(journal_valid)
 	[ "$n" -ge 4 ]
 	jq -s -e --arg id "$id" 'all(.[]; .id == $id and .mode == "audit")' "$JOURNAL"
-	jq -s -e 'all(.[] | select(.measure != "seccomp" or .path != "/linux/seccomp"); .action == "kept" and has("would"))' "$JOURNAL"
+	# Every change is journaled as kept; what the host cannot do (SELinux is
+	# off here) is a fact, journaled as unavailable in both modes.
+	jq -s -e 'all(.[] | select((.measure != "seccomp" or .path != "/linux/seccomp") and .action != "unavailable");
+		.action == "kept" and has("would"))' "$JOURNAL"
+	jq -s -e '[.[] | select(.action == "unavailable")] | length == 1 and .[0].path == "/process/selinuxLabel"' "$JOURNAL"
+	jq -s -e 'any(.[]; .measure == "lsm" and .path == "/process/args" and .would == "changed")' "$JOURNAL"
 	jq -s -e '[.[] | select(.path == "/linux/seccomp")] | any(.action == "added" and .after.defaultAction == "SCMP_ACT_LOG")
 		and any(.action == "kept" and .would == "added" and .after.defaultAction == "SCMP_ACT_ERRNO")' "$JOURNAL"
 	jq -s -e 'any(.[]; .path == "/process/user/uid" and .would == "changed" and .before == 0 and .after == 65534)' "$JOURNAL"

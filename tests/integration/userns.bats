@@ -192,7 +192,8 @@ host_snapshot() {
 
 @test "userns: 200 create/delete cycles and failed creates leave the host mount table and /run as they were" {
 	b=$(secret_bundle b sleep 60)
-	bad=$(secret_bundle bad /no/such/program)
+	bad=$(secret_bundle bad sleep 60)
+	patch_config "$bad" '.mounts += [{destination: "/data", type: "bind", source: "/no/such/dir", options: ["bind"]}]'
 	hook=$(secret_bundle hook sleep 60)
 	patch_config "$hook" '.hooks.createRuntime = [{path: "/bin/false"}]'
 	# One cycle first: the state directories runc and hardshim keep
@@ -210,8 +211,8 @@ host_snapshot() {
 		hs_out delete "$id"
 		[ "$status" -eq 0 ]
 	done
-	# Creates that fail: in runc (no such program; a failing hook after
-	# the container's namespaces exist) and in hardshim itself.
+	# Creates that fail in runc after the container's namespaces exist: a
+	# bind mount without a source, a failing createRuntime hook.
 	for i in $(seq 10); do
 		hs_out create -b "$bad" "$(new_id bad$i)"
 		[ "$status" -ne 0 ]
@@ -277,7 +278,7 @@ host_snapshot() {
 	printf 'from-the-host\nfrom-the-host\n/data\n/deep/down\n' | cmp - "$T/out"
 	[ ! -e "$outside" ]
 	[ -f "$T/upper/etc/hostname" ] && [ -d "$T/upper/data" ] && [ -d "$T/upper$outside/down" ]
-	journal_query 'map(select(.path == "/mounts"))[0]' |
+	journal_query 'map(select(.path == "/mounts" and .measure == "user"))[0]' |
 		jq -e --arg d "$outside/down" '.action == "added" and .after == ["/etc/hostname", "/data", $d]'
 }
 

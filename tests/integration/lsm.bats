@@ -1,0 +1,154 @@
+#!/usr/bin/env bats
+# Writes beneath /etc and /home denied (the lsm measure), seen from inside
+# containers started through hardshim with the real runc.  This machine has
+# no AppArmor and has Landlock, so the denial is the Landlock helper's: the
+# tests try the writes, read the errors, and look at PID 1.
+
+load helpers
+
+setup() {
+	common_setup
+	[ -x "$LANDLOCK_HELPER" ] || { echo "Landlock helper not built: $LANDLOCK_HELPER" >&2; return 1; }
+	abi=$(python3 -c 'import ctypes; print(ctypes.CDLL(None, use_errno=True).syscall(444, None, 0, 1))')
+	[ "$abi" -gt 0 ] || skip "this kernel has no Landlock (landlock_create_ruleset: $abi)"
+	# The rw binds an engine puts under /etc and /home, and volumes.
+	printf '127.0.0.1 localhost\n' >"$T/hosts"
+	mkdir -p "$T/home-u" "$T/etc-vol" "$T/data"
+	chown "$(host_id 65534):$(host_gid 65534)" "$T/home-u" "$T/etc-vol" "$T/data" "$T/hosts"
+}
+
+teardown() {
+	common_teardown
+}
+
+# try WHAT COMMAND: run COMMAND in sh and print `WHAT: ok` or `WHAT: <error>`.
+TRY='try() { what=$1; shift; if err=$(sh -c "$*" 2>&1); then echo "$what: ok"; else echo "$what: ${err##*: }"; fi; }'
+
+WRITES='
+try etc-hosts "echo x >>/etc/hosts"
+try etc-hosts-truncate "echo x >/etc/hosts"
+try etc-vol-create "touch /etc/vol/new"
+try home-u-create "echo x >/home/u/new"
+try home-u-mkdir "mkdir /home/u/d"
+try etc-create "touch /etc/new"
+try home-mkdir "mkdir /home/x"
+try tmp-write "echo x >/tmp/new"
+try data-write "echo x >/data/new"
+try etc-hosts-read "cat /etc/hosts >/dev/null"
+try dev-null "echo x >/dev/null"'
+
+# volumes BUNDLE: the binds above, rw.
+volumes() {
+	patch_config "$1" --arg t "$T" '.mounts += [
+		{destination: "/etc/hosts", type: "bind", source: ($t + "/hosts"), options: ["rbind", "rw"]},
+		{destination: "/home/u", type: "bind", source: ($t + "/home-u"), options: ["rbind", "rw"]},
+		{destination: "/etc/vol", type: "bind", source: ($t + "/etc-vol"), options: ["rbind", "rw"]},
+		{destination: "/data", type: "bind", source: ($t + "/data"), options: ["rbind", "rw"]}]'
+}
+
+# assert_writes FILE ROFS: the write results in FILE; ROFS is the answer
+# expected for creating in the (read-only or writable) image's /etc and /home.
+assert_writes() {
+	local want="etc-hosts: Permission denied
+etc-hosts-truncate: Permission denied
+etc-vol-create: Permission denied
+home-u-create: Permission denied
+home-u-mkdir: Permission denied
+etc-create: $2
+home-mkdir: $2
+tmp-write: ok
+data-write: ok
+etc-hosts-read: ok
+dev-null: ok"
+	diff <(echo "$want") "$1"
+}
+
+@test "lsm: writes beneath /etc and /home fail with a permission error, /tmp and /data work" {
+	b=$(bundle b sh -c "$TRY; $WRITES")
+	volumes "$b"
+	hs_out run -b "$b" "$(new_id c)"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	# The image's own /etc and /home are on the read-only rootfs.
+	assert_writes "$T/out" "Read-only file system"
+	# Nothing reached the host through the denied binds.
+	[ "$(cat "$T/hosts")" = "127.0.0.1 localhost" ]
+	[ -z "$(ls -A "$T/home-u" "$T/etc-vol")" ]
+	[ -f "$T/data/new" ]
+	# The journal says how.
+	journal_query 'map(select(.measure == "lsm" and .path == "/process/args"))[0]' |
+		jq -e '.action == "changed" and .after[0] == "/dev/.hardshim/landlock" and (.note | startswith("Landlock ABI"))'
+	journal_query 'map(select(.measure == "lsm" and .path == "/mounts"))[0]' | jq -e '.action == "added" and .after.options == ["bind", "ro", "nosuid", "nodev"]'
+	journal_query 'map(select(.measure == "lsm" and .path == "/process/selinuxLabel"))[0]' | jq -e '.action == "unavailable"'
+}
+
+@test "lsm: with a writable rootfs, the image's /etc and /home are denied by Landlock, not by read-only" {
+	write_policy '{"rootfs": {"readonly": false}}'
+	b=$(bundle b sh -c "$TRY; $WRITES")
+	volumes "$b"
+	hs_out run -b "$b" "$(new_id c)"
+	[ "$status" -eq 0 ]
+	assert_writes "$T/out" "Permission denied"
+}
+
+@test "lsm: PID 1 is the original command, confined, with its exit status" {
+	b=$(bundle b sh -c 'tr "\0" " " </proc/1/cmdline; echo; grep -E "^(NoNewPrivs|Seccomp):" /proc/1/status; exit 7')
+	hs_out run -b "$b" "$(new_id c)"
+	[ "$status" -eq 7 ]
+	grep -Fx 'sh -c tr "\0" " " </proc/1/cmdline; echo; grep -E "^(NoNewPrivs|Seccomp):" /proc/1/status; exit 7 ' "$T/out"
+	grep -qx "NoNewPrivs:${TAB}1" "$T/out"
+	# The helper itself is there, read-only.
+	b2=$(bundle b2 sh -c 'echo x >/dev/.hardshim/landlock; ls -l /dev/.hardshim/landlock')
+	hs_out run -b "$b2" "$(new_id c2)"
+	grep -q 'Read-only file system' "$T/err" "$T/out"
+}
+
+@test "lsm: exec processes are confined too" {
+	b=$(bundle b sleep 60)
+	volumes "$b"
+	id=$(new_id c)
+	hs_out run -d -b "$b" "$id"
+	[ "$status" -eq 0 ]
+	jq -n --arg try "$TRY; $WRITES" '{args: ["sh", "-c", $try], cwd: "/", user: {uid: 0, gid: 0},
+		env: ["PATH=/usr/bin:/bin"]}' >"$T/process.json"
+	hs_out exec --process "$T/process.json" "$id"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	assert_writes "$T/out" "Read-only file system"
+	journal_query 'map(select(.command == "exec" and .measure == "lsm"))[0]' | jq -e '.path == "/args" and .action == "changed"'
+}
+
+@test "lsm: deny_write from the policy: other paths denied, /etc writable" {
+	write_policy '{"lsm": {"deny_write": ["/data"]}}'
+	b=$(bundle b sh -c "$TRY; try data \"echo x >/data/new\"; try etc-vol \"touch /etc/vol/new\"")
+	volumes "$b"
+	hs_out run -b "$b" "$(new_id c)"
+	[ "$status" -eq 0 ]
+	diff <(printf 'data: Permission denied\netc-vol: ok\n') "$T/out"
+}
+
+@test "lsm: a spec that brings its own file at the helper's place gets hardshim's helper" {
+	b=$(bundle b sh -c "$TRY; try etc-vol \"touch /etc/vol/new\"")
+	volumes "$b"
+	# A fake "helper" that just runs the command, mounted where hardshim's goes.
+	patch_config "$b" '.mounts += [{destination: "/dev/.hardshim/landlock", type: "bind", source: "/bin/busybox", options: ["bind", "ro"]}]
+		| .process.args = ["/dev/.hardshim/landlock", "--deny", "/nowhere", "--"] + .process.args'
+	hs_out run -b "$b" "$(new_id c)"
+	[ "$status" -eq 0 ]
+	diff <(echo 'etc-vol: Permission denied') "$T/out"
+	journal_query 'map(select(.measure == "lsm" and .path == "/mounts" and .action == "removed"))[0]' | jq -e '.before[0].source == "/bin/busybox"'
+}
+
+@test "lsm: a helper that is missing or writable by others refuses the container" {
+	b=$(bundle b true)
+	write_policy '{"lsm": {"landlock_helper": "/nonexistent/hardshim-landlock"}}'
+	hs_out run -b "$b" "$(new_id c)"
+	[ "$status" -ne 0 ]
+	assert_contains "$(cat "$T/err")" 'Landlock helper `/nonexistent/hardshim-landlock` (policy `lsm.landlock_helper`): No such file or directory'
+	cp "$LANDLOCK_HELPER" "$T/helper"
+	chmod 0777 "$T/helper"
+	write_policy "{\"lsm\": {\"landlock_helper\": \"$T/helper\"}}"
+	hs_out run -b "$b" "$(new_id c2)"
+	[ "$status" -ne 0 ]
+	assert_contains "$(cat "$T/err")" "must be a regular file owned by root, executable by everyone and writable by root only"
+}
