@@ -56,18 +56,6 @@ _replace (int fd, const struct stat *st, int *mnt, hs_error *err)
   return 0;
 }
 
-/* What fd is open on, for messages. */
-static char *
-_fd_path (int fd)
-{
-  char link[32], buf[PATH_MAX];
-  ssize_t n;
-
-  snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
-  n = readlink (link, buf, sizeof buf);
-  return n < 0 || n == sizeof buf ? xstrdup ("?") : xstrndup (buf, (size_t) n);
-}
-
 int
 hs_stdio_protect (hs_error *err)
 {
@@ -89,7 +77,7 @@ hs_stdio_protect (hs_error *err)
       r = _replace (fd, &st, &mnt, err);
       if (r < 0)
         {
-          _cleanup_free_ char *path = _fd_path (fd);
+          _cleanup_free_ char *path = hs_fd_path (fd);
           hs_error_prefix (err, "protecting %s (`%s`, %s %u:%u) from the runtime's chown", names[fd], path,
                            S_ISCHR (st.st_mode) ? "char" : "block", major (st.st_rdev), minor (st.st_rdev));
           return r;

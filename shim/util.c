@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -131,4 +132,15 @@ hs_path_within (const char *path, const char *dir)
   if (strcmp (dir, "/") == 0)
     return path[0] == '/';
   return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+char *
+hs_fd_path (int fd)
+{
+  char link[32], buf[PATH_MAX];
+  ssize_t n;
+
+  snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
+  n = readlink (link, buf, sizeof buf);
+  return n < 0 || n == sizeof buf ? xstrdup ("?") : xstrndup (buf, (size_t) n);
 }

@@ -37,6 +37,9 @@ char *xstrdup (const char *s);
 char *xstrndup (const char *s, size_t n);
 char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
+/* The path fd is open on (from /proc/self/fd), or "?" when it cannot be read. */
+char *hs_fd_path (int fd);
+
 /* path is dir or lies below it (plain string comparison; "/" holds every path). */
 bool hs_path_within (const char *path, const char *dir);
 

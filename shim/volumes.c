@@ -38,20 +38,22 @@ _left_alone (const char *real, const char *rootfs, const hs_strv *seen)
   return "";
 }
 
-/* Cover real with an idmapped clone of itself; the journal note. */
+/* Cover the directory or file src (an O_PATH fd, real its path) with an
+ * idmapped clone of itself; the journal note.  Everything goes through src,
+ * so that a path changed meanwhile cannot redirect the mount. */
 static char *
-_cover (const char *real, bool recursive, int userns)
+_cover (int src, const char *real, bool recursive, int userns)
 {
-  unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
+  unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
   struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns };
-  _cleanup_close_ int tree = open_tree (AT_FDCWD, real, flags);
+  _cleanup_close_ int tree = open_tree (src, "", flags);
 
   if (tree < 0)
     return xasprintf ("plain bind mount: cloning `%s` failed (%s)", real, strerror (errno));
   if (mount_setattr (tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
     return xasprintf ("plain bind mount: the filesystem of `%s` does not take idmapped mounts (%s)", real,
                       strerror (errno));
-  if (move_mount (tree, "", AT_FDCWD, real, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+  if (move_mount (tree, "", src, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     return xasprintf ("plain bind mount: covering `%s` with its idmapped clone failed (%s)", real, strerror (errno));
   return xasprintf ("idmapped mount of `%s` (the container's mapping)", real);
 }
@@ -66,6 +68,7 @@ hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, hs_journal *jour
     {
       hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source");
       _cleanup_free_ char *real = NULL, *note = NULL, *path = NULL;
+      _cleanup_close_ int fd = -1;
       const char *why;
       bool recursive;
 
@@ -74,14 +77,15 @@ hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, hs_journal *jour
       if (!_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || src->u.string[0] != '/'
           || (YAJL_IS_STRING (dst) && hs_path_within (dst->u.string, HS_LANDLOCK_DIR)))
         continue; /* hardshim's own Landlock helper is not a volume */
-      real = realpath (src->u.string, NULL);
-      if (real == NULL)
+      fd = open (src->u.string, O_PATH | O_CLOEXEC);
+      if (fd < 0)
         continue; /* the runtime reports a missing source */
+      real = hs_fd_path (fd);
       why = _left_alone (real, rootfs, &seen);
       if (why == NULL)
         continue;
       note = why[0] != '\0' ? xstrdup (why) : userns < 0 ? xstrdup ("plain bind mount: no user namespace to map with")
-                                                          : _cover (real, recursive, userns);
+                                                          : _cover (fd, real, recursive, userns);
       path = xasprintf ("/mounts/%zu/source", i);
       hs_journal_record_note (journal, "user", path, "kept", src, src, note);
       hs_strv_add (&seen, TAKE_PTR (real));

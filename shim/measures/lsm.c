@@ -8,7 +8,9 @@
  *   read-only at HS_LANDLOCK_DEST, as the last mount so that nothing covers
  *   it, and put in front of process.args: it denies the writes with
  *   Landlock and then executes the original command.  Exec processes get
- *   the same prefix (the container already has the mount).
+ *   the same prefix (the container already has the mount), and so do
+ *   startContainer hooks, which run inside the container.  The helper's
+ *   mount point must be on the spec's /dev tmpfs.
  * - Neither: the policy decides, refuse (default) or start with an
  *   `unavailable` record.
  * - SELinux, where it is enabled, in addition: process.selinuxLabel and
@@ -77,38 +79,112 @@ _has_prefix (hs_json args)
   return 0;
 }
 
+/* Put the helper prefix in front of argv (an array of strings), replacing a
+ * helper prefix with other paths; *ret_changed says whether it did. */
+static int
+_confine_argv (hs_measure_ctx *ctx, hs_json argv, const char *where, bool *ret_changed, hs_error *err)
+{
+  _cleanup_json_ hs_json want = _prefix (ctx->policy);
+  size_t have = _has_prefix (argv);
+  bool same = have == want->u.array.len;
+
+  *ret_changed = false;
+  if (same && have == argv->u.array.len)
+    return hs_error_set (err, EINVAL, "`%s`: %s holds hardshim's Landlock helper but no command", ctx->file, where);
+  for (size_t i = 0; same && i < have; i++)
+    same = strcmp (argv->u.array.values[i]->u.string, want->u.array.values[i]->u.string) == 0;
+  if (same)
+    return 0;
+  for (size_t i = have; i-- > 0;) /* a prefix with other paths: ours replaces it */
+    hs_json_array_remove (argv, i);
+  for (size_t i = want->u.array.len; i-- > 0;)
+    hs_json_array_insert (argv, 0, hs_json_copy (want->u.array.values[i]));
+  *ret_changed = true;
+  return 0;
+}
+
+static int
+_strings (hs_measure_ctx *ctx, hs_json a, bool under_process, const char *path, hs_error *err)
+{
+  if (!YAJL_IS_ARRAY (a))
+    return hs_measure_bad_type (ctx, under_process, path, a, "an array", err);
+  for (size_t i = 0; i < a->u.array.len; i++)
+    if (!YAJL_IS_STRING (a->u.array.values[i]))
+      {
+        _cleanup_free_ char *elem = xasprintf ("%s[]", path);
+        return hs_measure_bad_type (ctx, under_process, elem, a->u.array.values[i], "a string", err);
+      }
+  return 0;
+}
+
+static char *
+_note (hs_measure_ctx *ctx)
+{
+  return xasprintf ("Landlock ABI %d: hardshim's helper denies the writes, then executes the command%s",
+                    ctx->host->landlock_abi,
+                    ctx->host->landlock_abi < 3 ? " (truncate(2) by path is not denied below ABI 3)" : "");
+}
+
 static int
 _confine_args (hs_measure_ctx *ctx, hs_error *err)
 {
   hs_json args = hs_json_get (ctx->process, "args");
-  _cleanup_json_ hs_json want = _prefix (ctx->policy), before = NULL;
-  _cleanup_free_ char *note = NULL;
-  size_t have;
+  _cleanup_json_ hs_json before = hs_json_copy (args);
+  _cleanup_free_ char *where = xasprintf ("%s/args", ctx->process_path), *note = NULL;
+  bool changed;
+  int r;
 
   if (args == NULL || (YAJL_IS_ARRAY (args) && args->u.array.len == 0))
     return 0; /* nothing runs: the runtime refuses a process without a command */
-  if (!YAJL_IS_ARRAY (args))
-    return hs_measure_bad_type (ctx, true, "/args", args, "an array", err);
-  for (size_t i = 0; i < args->u.array.len; i++)
-    if (!YAJL_IS_STRING (args->u.array.values[i]))
-      return hs_measure_bad_type (ctx, true, "/args[]", args->u.array.values[i], "a string", err);
-  have = _has_prefix (args);
-  if (have == want->u.array.len && have == args->u.array.len)
-    return hs_error_set (err, EINVAL, "`%s`: %s/args holds hardshim's Landlock helper but no command", ctx->file,
-                         ctx->process_path);
-  bool same = have == want->u.array.len;
-  for (size_t i = 0; same && i < have; i++)
-    same = strcmp (args->u.array.values[i]->u.string, want->u.array.values[i]->u.string) == 0;
-  if (same)
-    return 0;
-  before = hs_json_copy (args);
-  for (size_t i = have; i-- > 0;) /* a prefix with other paths: ours replaces it */
-    hs_json_array_remove (args, i);
-  for (size_t i = want->u.array.len; i-- > 0;)
-    hs_json_array_insert (args, 0, hs_json_copy (want->u.array.values[i]));
-  note = xasprintf ("Landlock ABI %d: hardshim's helper denies the writes, then executes the command",
-                    ctx->host->landlock_abi);
+  r = _strings (ctx, args, true, "/args", err);
+  if (r == 0)
+    r = _confine_argv (ctx, args, where, &changed, err);
+  if (r < 0 || !changed)
+    return r;
+  note = _note (ctx);
   hs_measure_record_note (ctx, true, "/args", "changed", before, args, note);
+  return 0;
+}
+
+/* startContainer hooks run inside the container: behind the helper too.
+ * A hook {path: P, args: [A0, A1...]} becomes {path: helper, args: [helper,
+ * --deny..., --, P, A1...]}. */
+static int
+_confine_hooks (hs_measure_ctx *ctx, hs_error *err)
+{
+  hs_json hooks = hs_json_get (hs_json_get (ctx->spec, "hooks"), "startContainer");
+
+  for (size_t i = 0; YAJL_IS_ARRAY (hooks) && i < hooks->u.array.len; i++)
+    {
+      hs_json h = hooks->u.array.values[i], path = hs_json_get (h, "path"), args = hs_json_get (h, "args");
+      _cleanup_free_ char *where = xasprintf ("/hooks/startContainer/%zu", i), *note = NULL;
+      _cleanup_json_ hs_json before = hs_json_copy (h), argv = NULL;
+      bool changed;
+      int r;
+
+      if (!YAJL_IS_STRING (path))
+        return hs_measure_bad_type (ctx, false, where, path, "a hook with a path", err);
+      if (args != NULL && (r = _strings (ctx, args, false, where, err)) < 0)
+        return r;
+      if (strcmp (path->u.string, HS_LANDLOCK_DEST) == 0 && args != NULL)
+        argv = hs_json_copy (args); /* confined before: args holds the whole command */
+      else
+        {
+          argv = hs_json_new_array ();
+          hs_json_array_append (argv, hs_json_copy (path));
+          for (size_t k = 1; args != NULL && k < args->u.array.len; k++)
+            hs_json_array_append (argv, hs_json_copy (args->u.array.values[k]));
+        }
+      r = _confine_argv (ctx, argv, where, &changed, err);
+      if (r < 0)
+        return r;
+      if (!changed && strcmp (path->u.string, HS_LANDLOCK_DEST) == 0)
+        continue;
+      hs_json_object_set (h, "path", hs_json_new_string (HS_LANDLOCK_DEST));
+      hs_json_object_set (h, "args", TAKE_PTR (argv));
+      note = _note (ctx);
+      hs_measure_record_note (ctx, false, where, "changed", before, h, note);
+    }
   return 0;
 }
 
@@ -127,6 +203,66 @@ _is_helper_mount (hs_json m, const char *source)
   return true;
 }
 
+/* The destination as the runtime reads it: relative to the rootfs, with
+ * `.`, `..` and repeated slashes resolved lexically. */
+static char *
+_clean (const char *dst)
+{
+  _cleanup_free_ char *copy = xstrdup (dst);
+  char *out = xcalloc (1, strlen (dst) + 2), *save = NULL;
+  size_t len = 0;
+
+  for (char *c = strtok_r (copy, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save))
+    {
+      if (strcmp (c, ".") == 0)
+        continue;
+      if (strcmp (c, "..") == 0)
+        {
+          while (len > 0 && out[--len] != '/')
+            ;
+          out[len] = '\0';
+          continue;
+        }
+      len += (size_t) sprintf (out + len, "/%s", c);
+    }
+  if (len == 0)
+    strcpy (out, "/");
+  return out;
+}
+
+/* The helper's mount point must be on a tmpfs of the spec's own: the last
+ * mount at /dev (or above it) must be a tmpfs, so that nothing of the image
+ * or of a volume (a symbolic link, say) decides where the helper goes.
+ * Specs without a /dev mount get runc's default one. */
+static int
+_check_dev (hs_measure_ctx *ctx, hs_json mounts, hs_error *err)
+{
+  for (size_t i = mounts->u.array.len; i-- > 0;)
+    {
+      hs_json m = mounts->u.array.values[i], dst = hs_json_get (m, "destination"), type = hs_json_get (m, "type");
+      if (!YAJL_IS_STRING (dst))
+        continue;
+      _cleanup_free_ char *clean = _clean (dst->u.string);
+      if (!hs_path_within ("/dev", clean))
+        continue;
+      if (strcmp (clean, "/dev") == 0 && YAJL_IS_STRING (type) && strcmp (type->u.string, "tmpfs") == 0)
+        return 0;
+      return hs_error_set (err, EINVAL, "`%s`: /mounts/%zu at `%s` covers /dev, where hardshim mounts its Landlock "
+                           "helper: the last mount there must be the spec's /dev tmpfs", ctx->file, i, dst->u.string);
+    }
+  hs_json dev = hs_json_new_object (), opts = hs_json_new_array ();
+  hs_json_object_set (dev, "destination", hs_json_new_string ("/dev"));
+  hs_json_object_set (dev, "type", hs_json_new_string ("tmpfs"));
+  hs_json_object_set (dev, "source", hs_json_new_string ("tmpfs"));
+  for (const char *const *o = (const char *const[]){ "nosuid", "strictatime", "mode=755", "size=65536k", NULL };
+       *o != NULL; o++)
+    hs_json_array_append (opts, hs_json_new_string (*o));
+  hs_json_object_set (dev, "options", opts);
+  hs_json_array_insert (mounts, 0, dev);
+  hs_measure_record_note (ctx, false, "/mounts", "added", NULL, dev, "/dev, where hardshim's Landlock helper goes");
+  return 0;
+}
+
 /* The helper's mount, last, and no other mount at or below its directory. */
 static int
 _mount_helper (hs_measure_ctx *ctx, hs_error *err)
@@ -134,6 +270,7 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
   hs_json mounts = hs_json_get (ctx->spec, "mounts");
   _cleanup_json_ hs_json removed = hs_json_new_array ();
   size_t n;
+  int r;
 
   if (mounts == NULL)
     hs_json_object_set (ctx->spec, "mounts", mounts = hs_json_new_array ());
@@ -145,7 +282,8 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
   for (size_t i = n; i-- > 0;)
     {
       hs_json dst = hs_json_get (mounts->u.array.values[i], "destination");
-      if (YAJL_IS_STRING (dst) && hs_path_within (dst->u.string, HS_LANDLOCK_DIR))
+      _cleanup_free_ char *clean = YAJL_IS_STRING (dst) ? _clean (dst->u.string) : NULL;
+      if (clean != NULL && hs_path_within (clean, HS_LANDLOCK_DIR))
         {
           hs_json_array_insert (removed, 0, hs_json_copy (mounts->u.array.values[i]));
           hs_json_array_remove (mounts, i);
@@ -154,6 +292,8 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
   if (removed->u.array.len > 0)
     hs_measure_record_note (ctx, false, "/mounts", "removed", removed, NULL,
                             "mounts at hardshim's Landlock helper directory `" HS_LANDLOCK_DIR "`");
+  if ((r = _check_dev (ctx, mounts, err)) < 0)
+    return r;
   if (mounts->u.array.len > 0
       && _is_helper_mount (mounts->u.array.values[mounts->u.array.len - 1], ctx->policy->landlock_helper))
     return 0;
@@ -239,6 +379,8 @@ hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
   else if (ctx->host->landlock_abi > 0)
     {
       r = _confine_args (ctx, err);
+      if (r == 0 && ctx->spec != NULL)
+        r = _confine_hooks (ctx, err);
       if (r == 0 && ctx->spec != NULL)
         r = _mount_helper (ctx, err);
     }

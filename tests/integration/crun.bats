@@ -4,24 +4,11 @@
 
 load helpers
 
-CRUN=/usr/bin/crun
-
-# crun refuses this host's hybrid cgroup layout while the hugetlb controller
-# sits on the v2 mount (DESIGN.md §5); mounting it on v1 lets crun run.
-_crun_ready() {
-	[ -x "$CRUN" ] || { echo "no crun at $CRUN (apt-get install crun)"; return 1; }
-	if [ -d /sys/fs/cgroup/unified ] && ! mountpoint -q /sys/fs/cgroup/hugetlb; then
-		mkdir -p /sys/fs/cgroup/hugetlb 2>/dev/null &&
-			mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb 2>/dev/null ||
-			{ echo "crun needs the hugetlb cgroup on v1 and it cannot be mounted here"; return 1; }
-	fi
-	return 0
-}
 
 setup() {
 	common_setup
 	local why
-	why=$(_crun_ready) || skip "$why"
+	why=$(crun_ready) || skip "$why"
 	export HARDSHIM_RUNTIME=$CRUN
 }
 

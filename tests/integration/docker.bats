@@ -391,7 +391,7 @@ assert_probe() {
 	# only /etc/hostname, /etc/hosts, /etc/resolv.conf, /dev and the like),
 	# the tmpfs's no more than the bind's: it leaves them to the runtime.
 	# Sorted: their order is that of docker's mounts in the spec.
-	journal_of "$(cat "$T/cid")" | jq -s -e '[.[] | select(.path == "/mounts")] | length == 1 and (.[0]
+	journal_of "$(cat "$T/cid")" | jq -s -e '[.[] | select(.path == "/mounts" and .measure == "user")] | length == 1 and (.[0]
 		| .command == "create" and .action == "added" and (.after | sort) == ["/newdir", "/scratch"])'
 	# They were made in that container's layer, not in the image.
 	dk_run --rm hs-busybox sh -c 'ls -d /newdir /scratch 2>/dev/null; true'
@@ -587,7 +587,7 @@ data: ok'
 	diff <(echo "$WRITES_WANT") "$T/exec"
 	docker exec -u 0 --privileged "$id" sh -c "$WRITES" >"$T/exec-root"
 	diff <(echo "$WRITES_WANT") "$T/exec-root"
-	[ -z "$(ls -A "$T/home-u" "$T/etc-vol")" ]
+	[ -z "$(find "$T/home-u" "$T/etc-vol" -mindepth 1)" ]
 	# PID 1 is the command itself; the exec was put behind the helper too.
 	[ "$(docker exec "$id" cat /proc/1/cmdline | tr '\0' ' ')" = "sleep 60 " ]
 	journal_of "$id" | jq -s -e 'any(.[]; .command == "exec" and .measure == "lsm" and .path == "/args"

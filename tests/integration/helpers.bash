@@ -9,6 +9,7 @@
 : "${HS_BUILDDIR:=$HS_SRCDIR}"
 HS="$HS_BUILDDIR/hardshim"
 RUNC=/usr/bin/runc
+CRUN=/usr/bin/crun
 MAKE_BUNDLE="$HS_SRCDIR/tests/lib/make-bundle.sh"
 SECCOMP_PROFILE="$HS_SRCDIR/profiles/seccomp/default.json"
 LANDLOCK_HELPER="$HS_BUILDDIR/hardshim-landlock"
@@ -179,4 +180,17 @@ assert_contains() {
 assert_one_error_line() {
 	[ "$(wc -l <"$1")" -eq 1 ] || { echo "stderr is not one line:" >&2; cat "$1" >&2; return 1; }
 	grep -q '^hardshim: ' "$1" || { echo "stderr does not start with 'hardshim: ':" >&2; cat "$1" >&2; return 1; }
+}
+
+# crun_ready: succeeds when crun can run here, else prints why.  crun
+# refuses this host's hybrid cgroup layout while the hugetlb controller sits
+# on the v2 mount (DESIGN.md §5); mounting it on v1 lets crun run.
+crun_ready() {
+	[ -x "$CRUN" ] || { echo "no crun at $CRUN (apt-get install crun)"; return 1; }
+	if [ -d /sys/fs/cgroup/unified ] && ! mountpoint -q /sys/fs/cgroup/hugetlb; then
+		mkdir -p /sys/fs/cgroup/hugetlb 2>/dev/null &&
+			mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb 2>/dev/null ||
+			{ echo "crun needs the hugetlb cgroup on v1 and it cannot be mounted here"; return 1; }
+	fi
+	return 0
 }

@@ -73,7 +73,7 @@ dev-null: ok"
 	assert_writes "$T/out" "Read-only file system"
 	# Nothing reached the host through the denied binds.
 	[ "$(cat "$T/hosts")" = "127.0.0.1 localhost" ]
-	[ -z "$(ls -A "$T/home-u" "$T/etc-vol")" ]
+	[ -z "$(find "$T/home-u" "$T/etc-vol" -mindepth 1)" ]
 	[ -f "$T/data/new" ]
 	# The journal says how.
 	journal_query 'map(select(.measure == "lsm" and .path == "/process/args"))[0]' |
@@ -86,6 +86,7 @@ dev-null: ok"
 	write_policy '{"rootfs": {"readonly": false}}'
 	b=$(bundle b sh -c "$TRY; $WRITES")
 	volumes "$b"
+	patch_config "$b" '.root.readonly = false'
 	hs_out run -b "$b" "$(new_id c)"
 	[ "$status" -eq 0 ]
 	assert_writes "$T/out" "Permission denied"
@@ -109,7 +110,7 @@ dev-null: ok"
 	id=$(new_id c)
 	hs_out run -d -b "$b" "$id"
 	[ "$status" -eq 0 ]
-	jq -n --arg try "$TRY; $WRITES" '{args: ["sh", "-c", $try], cwd: "/", user: {uid: 0, gid: 0},
+	jq -n --arg script "$TRY; $WRITES" '{args: ["sh", "-c", $script], cwd: "/", user: {uid: 0, gid: 0},
 		env: ["PATH=/usr/bin:/bin"]}' >"$T/process.json"
 	hs_out exec --process "$T/process.json" "$id"
 	cat "$T/err" >&2

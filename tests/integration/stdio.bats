@@ -8,7 +8,6 @@
 
 load helpers
 
-CRUN=/usr/bin/crun
 
 # The host's devices the tests pass as stdio, as they must stay.
 HOST_DEVICES=$'/dev/null 0:0 666 1:3\n/dev/zero 0:0 666 1:5'
@@ -24,21 +23,9 @@ _devices_intact() {
 	[ "$now" = "$HOST_DEVICES" ] || { printf 'host devices changed:\n%s\nexpected:\n%s\n' "$now" "$HOST_DEVICES" >&2; return 1; }
 }
 
-# As in crun.bats: crun refuses this host's hybrid cgroup layout while the
-# hugetlb controller sits on the v2 mount (DESIGN.md §5).
-_crun_ready() {
-	[ -x "$CRUN" ] || { echo "no crun at $CRUN (apt-get install crun)"; return 1; }
-	if [ -d /sys/fs/cgroup/unified ] && ! mountpoint -q /sys/fs/cgroup/hugetlb; then
-		mkdir -p /sys/fs/cgroup/hugetlb 2>/dev/null &&
-			mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb 2>/dev/null ||
-			{ echo "crun needs the hugetlb cgroup on v1 and it cannot be mounted here"; return 1; }
-	fi
-	return 0
-}
-
 _use_crun() {
 	local why
-	why=$(_crun_ready) || skip "$why"
+	why=$(crun_ready) || skip "$why"
 	export HARDSHIM_RUNTIME=$CRUN
 }
 

@@ -103,6 +103,35 @@ static const _lsm_case _cases[] = {
     .spec = SPEC (ARGS ("\"sh\",1"), ""),
     .error = "/process/args[]" },
 
+  { .name = "landlock: /dev written another way is still the helper's directory's parent",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[" TMPFS ("/dev") ",{\"destination\":\"/dev//./.hardshim/x/..\",\"type\":"
+                                   "\"bind\",\"source\":\"/srv/v\",\"options\":[\"rbind\"]}]"),
+    .expect = { "," HELPER_MOUNT "]" },
+    .lacks = { "/srv/v" },
+    .journal = { J ("/mounts", "removed") } },
+  { .name = "landlock: a spec without /dev gets runc's /dev tmpfs first",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[]"),
+    .expect = { "\"mounts\":[{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\","
+                "\"strictatime\",\"mode=755\",\"size=65536k\"]}", "," HELPER_MOUNT "]" },
+    .journal = { J ("/mounts", "added") ",\"before\":null,\"after\":{\"destination\":\"/dev\"" } },
+  { .name = "landlock: a bind mount covering /dev is refused",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[" TMPFS ("/dev") ",{\"destination\":\"/dev/\",\"type\":\"bind\","
+                                   "\"source\":\"/srv/dev\",\"options\":[\"rbind\"]}]"),
+    .error = "/mounts/1 at `/dev/` covers /dev, where hardshim mounts its Landlock helper" },
+  { .name = "landlock: a mount at / after /dev is refused",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[" TMPFS ("/dev") ",{\"destination\":\"/x/..\",\"type\":\"tmpfs\","
+                                   "\"source\":\"tmpfs\"}]"),
+    .error = "covers /dev" },
+  { .name = "landlock: startContainer hooks run behind the helper",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"hooks\":{\"startContainer\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
+                                   "\"echo x >/home/u/f\"]},{\"path\":\"/bin/true\"}]}"),
+    .expect = { "{\"path\":\"" HS_LANDLOCK_DEST "\",\"args\":[" PREFIX ",\"/bin/sh\",\"-c\",\"echo x >/home/u/f\"]}",
+                "{\"path\":\"" HS_LANDLOCK_DEST "\",\"args\":[" PREFIX ",\"/bin/true\"]}" },
+    .journal = { J ("/hooks/startContainer/0", "changed"), J ("/hooks/startContainer/1", "changed") } },
+  { .name = "landlock: a hook without a path refused",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"hooks\":{\"startContainer\":[{\"args\":[\"x\"]}]}"),
+    .error = "/hooks/startContainer/0" },
+
   /* AppArmor */
   { .name = "apparmor: hardshim's profile set",
     .backend = APPARMOR,

@@ -240,7 +240,8 @@ static const _case _cases[] = {
     NULL },
   { "an engine mount at /tmp is left alone", "{}", false,
     "{\"process\":{},\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/tmp/\",\"type\":\"bind\"}]}",
-    { "\"mounts\":[{\"destination\":\"/tmp/\",\"type\":\"bind\"},{\"destination\":\"/run\"" }, { NULL }, NULL },
+    /* (the lsm measure puts a /dev tmpfs first) */
+    { "{\"destination\":\"/tmp/\",\"type\":\"bind\"},{\"destination\":\"/run\"" }, { NULL }, NULL },
   { "/run tmpfs goes below a mount beneath /run", "{}", false,
     "{\"process\":{},\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/proc\"},{\"destination\":\"/run/"
     "secrets\"}]}",
@@ -250,8 +251,11 @@ static const _case _cases[] = {
     NULL },
   { "policy can keep the root writable", "{\"rootfs\":{\"readonly\":false,\"tmpfs\":[]}}", false,
     "{\"process\":{},\"root\":{\"path\":\"r\",\"readonly\":false},\"mounts\":[]}",
-    /* no tmpfs: the only mount is the lsm measure's Landlock helper */
-    { "\"readonly\":false", "\"mounts\":[{\"destination\":\"/dev/.hardshim/landlock\"" }, { NULL }, NULL },
+    /* no tmpfs: the only mounts are the lsm measure's /dev and Landlock helper */
+    { "\"readonly\":false",
+      "\"mounts\":[{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\","
+      "\"strictatime\",\"mode=755\",\"size=65536k\"]},{\"destination\":\"/dev/.hardshim/landlock\"" },
+      { NULL }, NULL },
   { "mount without destination is refused", "{}", false,
     "{\"process\":{},\"root\":{\"path\":\"r\"},\"mounts\":[{\"type\":\"bind\"}]}", { NULL }, { NULL }, "/mounts[]" },
   { "exec process file: process-level measures only", "{}", true,
