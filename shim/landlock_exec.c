@@ -6,9 +6,9 @@
  *
  *     hardshim-landlock --deny PATH [--deny PATH]... -- COMMAND [ARG]...
  *
- * Exit status when COMMAND does not run: 125 usage error; 126 no Landlock or
- * a Landlock failure (fail closed: never unconfined), or COMMAND not
- * executable; 127 COMMAND not found.
+ * Exit status when COMMAND does not run: 125 usage error; 126 no Landlock, a
+ * Landlock failure or a writable entry aliasing a denied path (fail closed:
+ * never unconfined), or COMMAND not executable; 127 COMMAND not found.
  *
  * Landlock denies what no rule allows, so the write rights are granted
  * beneath every entry of every ancestor directory of a denied path, except
@@ -21,8 +21,20 @@
  * The image is untrusted: each path is denied as given and as resolved in
  * the container; symlink entries get no rule (a write through one is checked
  * at its target), nor do files with several links (a hard link of a denied
- * file).  Limitation: rules belong to inodes, not paths: a directory mounted
- * both at /data and at /home/u is writable at both.
+ * file).
+ *
+ * Rules belong to inodes, not paths: a rule on an entry applies to every path
+ * whose walk (up to the root, from each mount root to its mount point)
+ * visits its inode.  So the helper refuses (126, the command does not run)
+ * when an entry it would grant is the same inode as / , as an ancestor of a
+ * denied path, as a denied path or as the root of a mount at or beneath one
+ * (the rootfs bind-mounted again at /mnt; one directory at /data and at
+ * /home/u), or when it lies, in its filesystem, at or beneath a denied path
+ * or the root of a mount at or beneath one (/home/u a bind of V, /data of
+ * V/sub).  Where the entry is placed comes from its mount id (statx) and
+ * /proc/self/mountinfo.  Left allowed: an entry whose subtree contains a
+ * denied mount's root (/data = P, /home/u = P/home): walks from /home/u never
+ * visit P, but the files of /home/u can be written as /data/home/...
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -49,11 +61,47 @@
 
 #define PROG "hardshim-landlock"
 #define MAX_DENY 32
+#define MAX_MOUNTS 1024
+#define MAX_FORBIDDEN 4096
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Each denied path as given and as resolved: at most two entries per --deny. */
 static char deny[2 * MAX_DENY][PATH_MAX];
 static size_t n_deny;
+
+/* /proc/self/mountinfo, split in place: mount id, major:minor, root of the
+ * mount in its filesystem, mount point (fields 1, 3, 4, 5). */
+struct mount
+{
+  unsigned long long id;
+  const char *dev, *root, *point;
+};
+static char mountinfo[1 << 20];
+static struct mount mounts[MAX_MOUNTS];
+static size_t n_mounts;
+
+/* The inodes no rule may go to: / and the ancestors of the denied paths,
+ * the denied paths, the roots of the mounts at or beneath them; PATH (LEN
+ * bytes) names each in messages. */
+struct inode
+{
+  dev_t dev;
+  ino_t ino;
+  const char *path;
+  size_t len;
+};
+static struct inode forbidden[MAX_FORBIDDEN];
+static size_t n_forbidden;
+
+/* The denied areas of the filesystems: nothing at or beneath ROOT on DEV
+ * may get a rule; WHAT names the denied path or mount. */
+struct area
+{
+  const char *dev, *root, *what;
+};
+static char deny_loc[2 * MAX_DENY][PATH_MAX];
+static struct area areas[2 * MAX_DENY + MAX_MOUNTS];
+static size_t n_areas;
 
 static void __attribute__ ((noreturn, format (printf, 2, 3))) die (int status, const char *fmt, ...)
 {
@@ -159,6 +207,175 @@ resolve (const char *lex, char ret[PATH_MAX])
   strcat (ret, lex + cut);
 }
 
+/* Undo mountinfo's octal escapes (\040 for a space...) in place. */
+static char *
+unescape (char *s)
+{
+  char *r = s, *w = s;
+
+  while (*r)
+    if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7')
+      {
+        *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+        r += 4;
+      }
+    else
+      *w++ = *r++;
+  *w = '\0';
+  return s;
+}
+
+static void
+read_mountinfo (void)
+{
+  char *rest = mountinfo, *line, *f[5], *end;
+  size_t len = 0;
+  ssize_t r;
+  int fd;
+
+  fd = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    die (126, "open `/proc/self/mountinfo`: %s", strerror (errno));
+  while ((r = read (fd, mountinfo + len, sizeof mountinfo - 1 - len)) > 0)
+    len += (size_t)r;
+  if (r < 0)
+    die (126, "read `/proc/self/mountinfo`: %s", strerror (errno));
+  if (len == sizeof mountinfo - 1)
+    die (126, "`/proc/self/mountinfo`: too large");
+  close (fd);
+  mountinfo[len] = '\0';
+  while ((line = strsep (&rest, "\n")))
+    {
+      if (*line == '\0')
+        continue;
+      for (int k = 0; k < 5; k++)
+        if (!(f[k] = strsep (&line, " ")) || (k < 4 && !line))
+          die (126, "`/proc/self/mountinfo`: malformed line");
+      if (n_mounts == MAX_MOUNTS)
+        die (126, "`/proc/self/mountinfo`: more than %d mounts", MAX_MOUNTS);
+      errno = 0;
+      mounts[n_mounts].id = strtoull (f[0], &end, 10);
+      if (errno || end == f[0] || *end)
+        die (126, "`/proc/self/mountinfo`: malformed mount id `%s`", f[0]);
+      mounts[n_mounts].dev = f[2];
+      mounts[n_mounts].root = unescape (f[3]);
+      mounts[n_mounts++].point = unescape (f[4]);
+    }
+  if (n_mounts == 0)
+    die (126, "`/proc/self/mountinfo`: no mounts");
+}
+
+/* Where PATH (a real path, open as FD) lies in its filesystem: the root of
+ * its mount (by mount id) followed by PATH's part beneath the mount point,
+ * in LOC; the filesystem's major:minor in *DEV. */
+static void
+locate (int fd, const char *path, const char **dev, char loc[PATH_MAX])
+{
+  const struct mount *m = NULL;
+  const char *tail;
+  struct statx stx;
+
+  if (statx (fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+    die (126, "statx `%s`: %s", path, strerror (errno));
+  if (!(stx.stx_mask & STATX_MNT_ID))
+    die (126, "statx `%s`: no mount id", path);
+  for (size_t i = 0; i < n_mounts && !m; i++)
+    if (mounts[i].id == stx.stx_mnt_id)
+      m = &mounts[i];
+  if (!m)
+    die (126, "`%s`: mount %llu is not in /proc/self/mountinfo", path, (unsigned long long)stx.stx_mnt_id);
+  if (!beneath (path, m->point))
+    die (126, "`%s` is not beneath its mount point `%s`", path, m->point);
+  /* (the mount point / : PATH itself, "" for / ) */
+  tail = strcmp (m->point, "/") == 0 ? path + (path[1] == '\0') : path + strlen (m->point);
+  if (strlen (m->root) + strlen (tail) >= PATH_MAX)
+    die (126, "`%s`: path too long", path);
+  strcpy (loc, strcmp (m->root, "/") == 0 && *tail ? "" : m->root);
+  strcat (loc, tail);
+  *dev = m->dev;
+}
+
+/* Add the inode of the first LEN bytes of PATH, if there is one, to the
+ * forbidden ones. */
+static void
+forbid (const char *path, size_t len)
+{
+  char p[PATH_MAX];
+  struct stat st;
+
+  memcpy (p, path, len);
+  p[len] = '\0';
+  if (stat (p, &st) < 0)
+    {
+      if (errno == ENOENT || errno == ENOTDIR)
+        return;
+      die (126, "stat `%s`: %s", p, strerror (errno));
+    }
+  for (size_t i = 0; i < n_forbidden; i++)
+    if (forbidden[i].dev == st.st_dev && forbidden[i].ino == st.st_ino)
+      return;
+  if (n_forbidden == MAX_FORBIDDEN)
+    die (126, "more than %d paths to keep rules away from", MAX_FORBIDDEN);
+  forbidden[n_forbidden++] = (struct inode){ st.st_dev, st.st_ino, path, len };
+}
+
+/* The forbidden inodes and the denied areas, from the denied paths and
+ * /proc/self/mountinfo. */
+static void
+collect_forbidden (void)
+{
+  char real[PATH_MAX];
+  int fd;
+
+  read_mountinfo ();
+  forbid ("/", 1);
+  for (size_t k = 0; k < n_deny; k++)
+    {
+      for (const char *s = strchr (deny[k] + 1, '/'); s; s = strchr (s + 1, '/'))
+        forbid (deny[k], (size_t)(s - deny[k]));
+      forbid (deny[k], strlen (deny[k]));
+      if (!realpath (deny[k], real))
+        {
+          if (errno == ENOENT || errno == ENOTDIR)
+            continue;
+          die (126, "resolve `%s`: %s", deny[k], strerror (errno));
+        }
+      fd = open (real, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        die (126, "open `%s`: %s", real, strerror (errno));
+      locate (fd, real, &areas[n_areas].dev, deny_loc[k]);
+      close (fd);
+      areas[n_areas].root = deny_loc[k];
+      areas[n_areas++].what = deny[k];
+    }
+  for (size_t i = 0; i < n_mounts; i++)
+    if (near_denied (mounts[i].point, n_deny, 0))
+      {
+        forbid (mounts[i].point, strlen (mounts[i].point));
+        areas[n_areas++] = (struct area){ mounts[i].dev, mounts[i].root, mounts[i].point };
+      }
+}
+
+/* Refuse to grant a rule to PATH (open as FD, stat ST) if its inode is
+ * forbidden or lies in a denied area: writes beneath a denied path would
+ * be allowed through it. */
+static void
+check_alias (int fd, const struct stat *st, const char *path)
+{
+  char loc[PATH_MAX];
+  const char *dev;
+
+  for (size_t i = 0; i < n_forbidden; i++)
+    if (forbidden[i].dev == st->st_dev && forbidden[i].ino == st->st_ino)
+      die (126, "`%s` is the same file as `%.*s`: refusing to allow writes beneath it", path, (int)forbidden[i].len,
+           forbidden[i].path);
+  locate (fd, path, &dev, loc);
+  for (size_t i = 0; i < n_areas; i++)
+    if (strcmp (dev, areas[i].dev) == 0 && beneath (loc, areas[i].root))
+      die (126, "`%s` is within `%s` (`%s` beneath `%s` on %s): refusing to allow writes beneath it", path,
+           areas[i].what, loc, areas[i].root, dev);
+}
+
 /* Grant the write rights beneath every entry of directory DIR that is not
  * (an ancestor of) a denied path. */
 static void
@@ -192,8 +409,9 @@ grant_entries (int ruleset, const char *dir, __u64 handled, __u64 file_rights)
       if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
         continue;
       n = snprintf (child, sizeof child, "%s/%s", strcmp (dir, "/") == 0 ? "" : dir, de->d_name);
-      /* (too long for PATH_MAX: no denied path is beneath it) */
-      if (n > 0 && (size_t)n < sizeof child && near_denied (child, n_deny, 1))
+      if (n < 0 || (size_t)n >= sizeof child)
+        die (126, "`%s/%s`: path too long", strcmp (dir, "/") == 0 ? "" : dir, de->d_name);
+      if (near_denied (child, n_deny, 1))
         continue;
       rule.parent_fd = openat (dirfd (d), de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
       if (rule.parent_fd < 0 && errno == ENOENT)
@@ -204,6 +422,8 @@ grant_entries (int ruleset, const char *dir, __u64 handled, __u64 file_rights)
         rule.allowed_access = handled;
       else if (!S_ISLNK (st.st_mode) && st.st_nlink == 1)
         rule.allowed_access = file_rights;
+      if (rule.allowed_access)
+        check_alias (rule.parent_fd, &st, child);
       if (rule.allowed_access && syscall (SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0) < 0)
         die (126, "landlock_add_rule `%s`: %s", child, strerror (errno));
       close (rule.parent_fd);
@@ -313,6 +533,7 @@ main (int argc, char **argv)
       add_deny (real);
     }
 
+  collect_forbidden ();
   ruleset = (int)syscall (SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
   if (ruleset < 0)
     die (126, "landlock_create_ruleset: %s", strerror (errno));

@@ -416,3 +416,79 @@ EOF
 	[ "$status" -eq 125 ]
 	[ "$output" = "hardshim-landlock: --deny \`\`: not an absolute path" ]
 }
+
+# Landlock rules belong to inodes: an entry that is the same inode as /, an
+# ancestor of a denied path or a denied mount, or lies inside a denied area
+# of its filesystem, would carry its write rights there.  The helper refuses.
+
+@test "landlock helper: the rootfs mounted again at /mnt: refused (126), the command never runs, /etc/hosts unchanged" {
+	b=$(ll_bundle b -- sh -c 'echo command-ran; echo x >>/etc/hosts; echo x >>/mnt/etc/hosts')
+	patch_config "$b" --arg r "$b/rootfs" '.mounts += [{destination: "/mnt", type: "bind", source: $r, options: ["rbind", "rw"]}]'
+	run_ctr "$b" rootmnt
+	[ "$status" -eq 126 ]
+	assert_contains "$output" "hardshim-landlock: \`/mnt\` is the same file as \`/\`: refusing"
+	! grep -q command-ran <<<"$output"
+	[ "$(cat "$T/hosts")" = "127.0.0.1 from-the-host" ]
+}
+
+@test "landlock helper: one host directory at /data and at /home/u: refused, nothing written" {
+	b=$(ll_bundle b -- sh -c 'echo command-ran; touch /data/new /home/u/new')
+	patch_config "$b" --arg v "$T/vol-home-u" '(.mounts[] | select(.destination == "/data") | .source) = $v'
+	run_ctr "$b" samedir
+	[ "$status" -eq 126 ]
+	assert_contains "$output" "hardshim-landlock: \`/data\` is the same file as \`/home/u\`: refusing"
+	! grep -q command-ran <<<"$output"
+	[ -z "$(ls -A "$T/vol-home-u")" ]
+}
+
+@test "landlock helper: /home/u a bind of V, /data of V/sub (also at a mount point with a space): refused, nothing written" {
+	mkdir "$T/vol-home-u/sub"
+	b=$(ll_bundle b -- sh -c 'echo command-ran; touch /data/new /home/u/sub/new')
+	patch_config "$b" --arg v "$T/vol-home-u/sub" '(.mounts[] | select(.destination == "/data") | .source) = $v'
+	run_ctr "$b" subdir
+	[ "$status" -eq 126 ]
+	assert_contains "$output" "hardshim-landlock: \`/data\` is within \`/home/u\` (\`$T/vol-home-u/sub\` beneath \`$T/vol-home-u\` on "
+	! grep -q command-ran <<<"$output"
+
+	b=$(ll_bundle b2 -- sh -c 'echo command-ran')
+	patch_config "$b" --arg v "$T/vol-home-u/sub" '
+		(.mounts[] | select(.destination == "/data") | .source) = $v
+		| (.mounts[] | select(.destination == "/home/u") | .destination) = "/home/u v"'
+	run_ctr "$b" subdir-space
+	[ "$status" -eq 126 ]
+	assert_contains "$output" "hardshim-landlock: \`/data\` is within \`/home/u v\` ("
+	! grep -q command-ran <<<"$output"
+	[ -z "$(ls -A "$T/vol-home-u/sub")" ]
+}
+
+@test "landlock helper: /data a bind of a directory of the rootfs beneath /etc: refused, nothing written" {
+	b=$(ll_bundle b -- sh -c 'echo command-ran; touch /data/new')
+	mkdir "$b/rootfs/etc/sub"
+	patch_config "$b" --arg v "$b/rootfs/etc/sub" '(.mounts[] | select(.destination == "/data") | .source) = $v'
+	run_ctr "$b" etcsub
+	[ "$status" -eq 126 ]
+	assert_contains "$output" "hardshim-landlock: \`/data\` is within \`/etc\` ("
+	! grep -q command-ran <<<"$output"
+	[ -z "$(ls -A "$b/rootfs/etc/sub")" ]
+}
+
+@test "landlock helper: /data a bind of P, /home/u of P/home: runs, /home/u stays denied, /data is writable" {
+	# (The harmless direction for Landlock: walks from /home/u jump from
+	# P/home to /home and never visit P.  The files of /home/u are still
+	# writable as /data/home/...: the same data under another path.)
+	mkdir "$T/vol-data/home"
+	b=$(ll_bundle b -- sh -c "$TRY"'
+		try homeu-create touch /home/u/new
+		try homeu-mkdir mkdir /home/u/x
+		try data-write sh -c "echo x >/data/f"
+		try data-mkdir mkdir /data/d')
+	patch_config "$b" --arg v "$T/vol-data/home" '(.mounts[] | select(.destination == "/home/u") | .source) = $v'
+	run_ctr "$b" parent
+	[ "$status" -eq 0 ]
+	denied homeu-create
+	denied homeu-mkdir
+	allowed data-write
+	allowed data-mkdir
+	[ -z "$(ls -A "$T/vol-data/home")" ]
+	[ -f "$T/vol-data/f" ] && [ -d "$T/vol-data/d" ]
+}
