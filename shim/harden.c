@@ -77,6 +77,20 @@ hs_measure_object (hs_measure_ctx *ctx, hs_json obj, const char *key, bool under
   return 0;
 }
 
+hs_json
+hs_measure_new_mount (const char *destination, const char *type, const char *source, const char *const *options)
+{
+  hs_json m = hs_json_new_object (), opts = hs_json_new_array ();
+
+  hs_json_object_set (m, "destination", hs_json_new_string (destination));
+  hs_json_object_set (m, "type", hs_json_new_string (type));
+  hs_json_object_set (m, "source", hs_json_new_string (source));
+  for (; *options != NULL; options++)
+    hs_json_array_append (opts, hs_json_new_string (*options));
+  hs_json_object_set (m, "options", opts);
+  return m;
+}
+
 /* Audit mode: the measures ran on a copy; carry over what they apply anyway. */
 static void
 _transplant (hs_json spec, hs_json work, const char *key)

@@ -188,17 +188,20 @@ _confine_hooks (hs_measure_ctx *ctx, hs_error *err)
   return 0;
 }
 
+/* The helper's mount options: read-only, and nothing set-id or device on it. */
+static const char *const _helper_opts[] = { "bind", "ro", "nosuid", "nodev", NULL };
+
 static bool
 _is_helper_mount (hs_json m, const char *source)
 {
-  static const char *const opts[] = { "bind", "ro", "nosuid", "nodev" };
   hs_json dst = hs_json_get (m, "destination"), src = hs_json_get (m, "source"), o = hs_json_get (m, "options");
+  size_t n = HS_ARRAY_SIZE (_helper_opts) - 1;
 
   if (!YAJL_IS_STRING (dst) || strcmp (dst->u.string, HS_LANDLOCK_DEST) != 0 || !YAJL_IS_STRING (src)
-      || strcmp (src->u.string, source) != 0 || !YAJL_IS_ARRAY (o) || o->u.array.len != HS_ARRAY_SIZE (opts))
+      || strcmp (src->u.string, source) != 0 || !YAJL_IS_ARRAY (o) || o->u.array.len != n)
     return false;
-  for (size_t i = 0; i < HS_ARRAY_SIZE (opts); i++)
-    if (!hs_json_array_has_string (o, opts[i]))
+  for (size_t i = 0; i < n; i++)
+    if (!hs_json_array_has_string (o, _helper_opts[i]))
       return false;
   return true;
 }
@@ -250,14 +253,8 @@ _check_dev (hs_measure_ctx *ctx, hs_json mounts, hs_error *err)
       return hs_error_set (err, EINVAL, "`%s`: /mounts/%zu at `%s` covers /dev, where hardshim mounts its Landlock "
                            "helper: the last mount there must be the spec's /dev tmpfs", ctx->file, i, dst->u.string);
     }
-  hs_json dev = hs_json_new_object (), opts = hs_json_new_array ();
-  hs_json_object_set (dev, "destination", hs_json_new_string ("/dev"));
-  hs_json_object_set (dev, "type", hs_json_new_string ("tmpfs"));
-  hs_json_object_set (dev, "source", hs_json_new_string ("tmpfs"));
-  for (const char *const *o = (const char *const[]){ "nosuid", "strictatime", "mode=755", "size=65536k", NULL };
-       *o != NULL; o++)
-    hs_json_array_append (opts, hs_json_new_string (*o));
-  hs_json_object_set (dev, "options", opts);
+  static const char *const opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k", NULL };
+  hs_json dev = hs_measure_new_mount ("/dev", "tmpfs", "tmpfs", opts);
   hs_json_array_insert (mounts, 0, dev);
   hs_measure_record_note (ctx, false, "/mounts", "added", NULL, dev, "/dev, where hardshim's Landlock helper goes");
   return 0;
@@ -298,13 +295,7 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
       && _is_helper_mount (mounts->u.array.values[mounts->u.array.len - 1], ctx->policy->landlock_helper))
     return 0;
 
-  hs_json m = hs_json_new_object (), opts = hs_json_new_array ();
-  hs_json_object_set (m, "destination", hs_json_new_string (HS_LANDLOCK_DEST));
-  hs_json_object_set (m, "type", hs_json_new_string ("bind"));
-  hs_json_object_set (m, "source", hs_json_new_string (ctx->policy->landlock_helper));
-  for (const char *const *o = (const char *const[]){ "bind", "ro", "nosuid", "nodev", NULL }; *o != NULL; o++)
-    hs_json_array_append (opts, hs_json_new_string (*o));
-  hs_json_object_set (m, "options", opts);
+  hs_json m = hs_measure_new_mount (HS_LANDLOCK_DEST, "bind", ctx->policy->landlock_helper, _helper_opts);
   hs_json_array_append (mounts, m);
   hs_measure_record_note (ctx, false, "/mounts", "added", NULL, m, "hardshim's Landlock helper, read-only");
   return 0;

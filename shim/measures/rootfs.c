@@ -19,7 +19,7 @@ static const char *const _readonly_paths[] = {
   "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
-static const char *const _tmpfs_options[] = { "nosuid", "nodev", "mode=1777" };
+static const char *const _tmpfs_options[] = { "nosuid", "nodev", "mode=1777", NULL };
 
 static int
 _readonly_root (hs_measure_ctx *ctx, hs_error *err)
@@ -57,19 +57,13 @@ _dest_len (const char *dest)
 static hs_json
 _tmpfs_mount (const char *dest, hs_json owner)
 {
-  hs_json m = hs_json_new_object (), opts = hs_json_new_array ();
+  hs_json m = hs_measure_new_mount (dest, "tmpfs", "tmpfs", _tmpfs_options), opts = hs_json_get (m, "options");
   hs_json uid = hs_json_get (owner, "uid"), gid = hs_json_get (owner, "gid");
 
-  hs_json_object_set (m, "destination", hs_json_new_string (dest));
-  hs_json_object_set (m, "type", hs_json_new_string ("tmpfs"));
-  hs_json_object_set (m, "source", hs_json_new_string ("tmpfs"));
-  for (size_t i = 0; i < HS_ARRAY_SIZE (_tmpfs_options); i++)
-    hs_json_array_append (opts, hs_json_new_string (_tmpfs_options[i]));
   if (YAJL_IS_NUMBER (uid))
     hs_json_array_append (opts, hs_json_new_string_printf ("uid=%s", uid->u.number.r));
   if (YAJL_IS_NUMBER (gid))
     hs_json_array_append (opts, hs_json_new_string_printf ("gid=%s", gid->u.number.r));
-  hs_json_object_set (m, "options", opts);
   return m;
 }
 

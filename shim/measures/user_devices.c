@@ -64,15 +64,10 @@ _node (hs_measure_ctx *ctx, hs_json dev, size_t i, hs_devnode *node, const char 
 static hs_json
 _bind (const char *destination, const hs_devnode *node)
 {
-  hs_json m = hs_json_new_object (), opts = hs_json_new_array ();
+  static const char *const opts[] = { "bind", NULL };
   _cleanup_free_ char *source = hs_devnode_source (node);
 
-  hs_json_object_set (m, "destination", hs_json_new_string (destination));
-  hs_json_object_set (m, "type", hs_json_new_string ("bind"));
-  hs_json_object_set (m, "source", hs_json_new_string (source));
-  hs_json_array_append (opts, hs_json_new_string ("bind"));
-  hs_json_object_set (m, "options", opts);
-  return m;
+  return hs_measure_new_mount (destination, "bind", source, opts);
 }
 
 int
