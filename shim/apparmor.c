@@ -3,6 +3,7 @@
 #include "apparmor.h"
 #include "file.h"
 #include "policy.h"
+#include "spawn.h"
 #include "util.h"
 
 #include <errno.h>
@@ -208,84 +209,6 @@ hs_apparmor_loaded (const char *sysfs, const char *name, bool *ret, hs_error *er
 
 /* ---- loading -------------------------------------------------------------- */
 
-/* dup2 that also keeps fd open across exec when it already is target. */
-static int
-_dup_to (int fd, int target)
-{
-  return fd == target ? fcntl (fd, F_SETFD, 0) : dup2 (fd, target);
-}
-
-/* In the child: stdin /dev/null, stdout and stderr into out, then exec.  On
- * failure errno goes to errno_fd.  Only async-signal-safe calls. */
-static void __attribute__ ((noreturn))
-_child (const char *parser, char *const argv[], char *const envp[], int out, int errno_fd)
-{
-  sigset_t none;
-  int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
-
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
-  signal (SIGPIPE, SIG_DFL);
-  if (null >= 0 && _dup_to (null, STDIN_FILENO) >= 0 && _dup_to (out, STDOUT_FILENO) >= 0
-      && _dup_to (out, STDERR_FILENO) >= 0)
-    execve (parser, argv, envp);
-  {
-    int e = errno;
-    (void) !write (errno_fd, &e, sizeof e);
-  }
-  _exit (127);
-}
-
-/* Read fd to its end, keeping the first cap bytes in buf (NUL-terminated). */
-static void
-_drain (int fd, char *buf, size_t cap, bool *ret_truncated)
-{
-  size_t len = 0;
-  char skip[512];
-
-  *ret_truncated = false;
-  for (;;)
-    {
-      bool full = len == cap;
-      ssize_t n = full ? read (fd, skip, sizeof skip) : read (fd, buf + len, cap - len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      if (full)
-        *ret_truncated = true;
-      else
-        len += (size_t) n;
-    }
-  while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-    len--;
-  buf[len] = '\0';
-}
-
-static int
-_wait (pid_t pid, int *ret_status, hs_error *err)
-{
-  while (waitpid (pid, ret_status, 0) < 0)
-    if (errno != EINTR)
-      return hs_error_sys (err, errno, "wait for the AppArmor parser");
-  return 0;
-}
-
-static int
-_verdict (const char *parser, const char *file, int status, const char *out, bool truncated, hs_error *err)
-{
-  char how[64];
-
-  if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
-    return 0;
-  if (WIFEXITED (status))
-    snprintf (how, sizeof how, "exit status %d", WEXITSTATUS (status));
-  else
-    snprintf (how, sizeof how, "killed by signal %d", WIFSIGNALED (status) ? WTERMSIG (status) : 0);
-  return hs_error_set (err, EIO, "`%s -Kr %s` failed (%s): %s%s", parser, file, how, *out ? out : "(no output)",
-                       truncated ? " […]" : "");
-}
-
 static int
 _check_parser (const char *parser, hs_error *err)
 {
@@ -294,57 +217,42 @@ _check_parser (const char *parser, hs_error *err)
   return 0;
 }
 
-/* Start `parser -Kr file`; *ret_out reads its output, *ret_errno an execve
- * errno (nothing when the exec worked). */
+/* The parser's exit status and output (o->out, trailing space trimmed). */
 static int
-_spawn (const char *parser, const char *file, pid_t *ret_pid, int *ret_out, int *ret_errno, hs_error *err)
+_verdict (const char *parser, const char *file, hs_spawn_output *o, hs_error *err)
 {
-  char *argv[] = { (char *) parser, (char *) "-Kr", (char *) file, NULL };
-  char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *) "LC_ALL=C", NULL };
-  _cleanup_close_ int out_r = -1, out_w = -1, errno_r = -1, errno_w = -1;
-  int fds[2];
-  pid_t pid;
+  char how[64];
 
-  if (pipe2 (fds, O_CLOEXEC) < 0)
-    return hs_error_sys (err, errno, "pipe");
-  out_r = fds[0], out_w = fds[1];
-  if (pipe2 (fds, O_CLOEXEC) < 0)
-    return hs_error_sys (err, errno, "pipe");
-  errno_r = fds[0], errno_w = fds[1];
-  pid = fork ();
-  if (pid < 0)
-    return hs_error_sys (err, errno, "fork for the AppArmor parser");
-  if (pid == 0)
-    _child (parser, argv, envp, out_w, errno_w);
-  *ret_pid = pid;
-  *ret_out = TAKE_FD (out_r);
-  *ret_errno = TAKE_FD (errno_r);
-  return 0;
+  if (WIFEXITED (o->status) && WEXITSTATUS (o->status) == 0)
+    return 0;
+  while (o->len > 0 && (o->out[o->len - 1] == '\n' || o->out[o->len - 1] == ' '))
+    o->out[--o->len] = '\0';
+  hs_spawn_describe (o->status, how, sizeof how);
+  return hs_error_set (err, EIO, "`%s -Kr %s` failed (%s): %s%s", parser, file, how,
+                       o->len > 0 ? o->out : "(no output)", o->truncated ? " […]" : "");
 }
 
 int
 hs_apparmor_load (const char *parser, const char *profile_file, hs_error *err)
 {
-  _cleanup_close_ int out_fd = -1, errno_fd = -1;
-  _cleanup_free_ char *out = xmalloc (_OUTPUT_MAX + 1);
-  int exec_errno = 0, status, r;
-  bool truncated;
-  pid_t pid = -1;
+  char *argv[] = { (char *) parser, (char *) "-Kr", (char *) profile_file, NULL };
+  char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *) "LC_ALL=C", NULL };
+  hs_spawn_output o = { 0 };
+  int r;
 
   if ((r = _check_parser (parser, err)) < 0)
     return r;
   if (profile_file[0] == '-' || profile_file[0] == '\0')
     return hs_error_set (err, EINVAL, "AppArmor profile file `%s`: refused (empty or an option)", profile_file);
-  if ((r = _spawn (parser, profile_file, &pid, &out_fd, &errno_fd, err)) < 0)
-    return r;
-  _drain (out_fd, out, _OUTPUT_MAX, &truncated);
-  if (read (errno_fd, &exec_errno, sizeof exec_errno) != (ssize_t) sizeof exec_errno)
-    exec_errno = 0;
-  if ((r = _wait (pid, &status, err)) < 0)
-    return r;
-  if (exec_errno != 0)
-    return hs_error_sys (err, exec_errno, "execute the AppArmor parser `%s`", parser);
-  return _verdict (parser, profile_file, status, out, truncated, err);
+  r = hs_spawn_capture (parser, argv, envp, true, _OUTPUT_MAX, &o, err);
+  if (r < 0)
+    {
+      hs_error_prefix (err, "the AppArmor parser");
+      return r;
+    }
+  r = _verdict (parser, profile_file, &o, err);
+  hs_spawn_output_release (&o);
+  return r;
 }
 
 /* ---- once per profile ------------------------------------------------------ */

@@ -15,7 +15,18 @@ enum _target
   T_PROCESS,
   T_LOG,
   T_LOG_FORMAT,
+  T_PRESERVE_FDS,
   T_HELP, /* --help/--version: the runtime prints, nothing is created */
+  /* exec's process options (hs_exec_options), T_CWD..T_GIDS */
+  T_CWD,
+  T_USER,
+  T_APPARMOR,
+  T_PROCESS_LABEL,
+  T_TTY,
+  T_NO_NEW_PRIVS,
+  T_ENV,
+  T_CAP,
+  T_GIDS,
 };
 
 typedef struct _option
@@ -45,7 +56,7 @@ static const _option _global_options[] = {
       { "no-pivot", 0, T_NONE }, { "no-subreaper", 0, T_NONE }, { "help|h", 0, T_HELP }
 
 #define CREATE_OPTIONS                                                                                                 \
-  COMMON_CREATE_OPTIONS, { "config|f", 1, T_CONFIG }, { "no-new-keyring", 0, T_NONE }, { "preserve-fds", 1, T_NONE }
+  COMMON_CREATE_OPTIONS, { "config|f", 1, T_CONFIG }, { "no-new-keyring", 0, T_NONE }, { "preserve-fds", 1, T_PRESERVE_FDS }
 
 static const _option _create_options[] = {
   CREATE_OPTIONS,
@@ -82,18 +93,18 @@ static const _option _exec_options[] = {
   { "process|p", 1, T_PROCESS },
   { "console-socket", 1, T_NONE },
   { "pidfd-socket", 1, T_NONE },
-  { "cwd", 1, T_NONE },
-  { "env|e", 1, T_NONE },
-  { "tty|t", 0, T_NONE },
-  { "user|u", 1, T_NONE },
-  { "additional-gids|g", 1, T_NONE },
+  { "cwd", 1, T_CWD },
+  { "env|e", 1, T_ENV },
+  { "tty|t", 0, T_TTY },
+  { "user|u", 1, T_USER },
+  { "additional-gids|g", 1, T_GIDS },
   { "detach|d", 0, T_NONE },
   { "pid-file", 1, T_NONE },
-  { "process-label", 1, T_NONE },
-  { "apparmor", 1, T_NONE },
-  { "no-new-privs", 0, T_NONE },
-  { "cap|c", 1, T_NONE },
-  { "preserve-fds", 1, T_NONE },
+  { "process-label", 1, T_PROCESS_LABEL },
+  { "apparmor", 1, T_APPARMOR },
+  { "no-new-privs", 0, T_NO_NEW_PRIVS },
+  { "cap|c", 1, T_CAP },
+  { "preserve-fds", 1, T_PRESERVE_FDS },
   { "cgroup", 1, T_NONE },
   { "ignore-paused", 0, T_NONE },
   { "help|h", 0, T_HELP },
@@ -150,9 +161,18 @@ _is_option (const char *arg)
   return arg[0] == '-' && arg[1] != '\0' && strcmp (arg, "--") != 0;
 }
 
-static void
-_store (hs_cli *cli, enum _target target, const char *value)
+static bool
+_is_process_option (enum _target target)
 {
+  return target >= T_CWD && target <= T_GIDS;
+}
+
+/* Keep an option's value; on is a boolean option's value. */
+static void
+_store (hs_cli *cli, enum _target target, const char *value, int on)
+{
+  if (_is_process_option (target))
+    cli->exec.given = true;
   switch (target)
     {
     case T_BUNDLE:
@@ -169,6 +189,36 @@ _store (hs_cli *cli, enum _target target, const char *value)
       break;
     case T_LOG_FORMAT:
       cli->log_format = value;
+      break;
+    case T_PRESERVE_FDS:
+      cli->preserve_fds = value;
+      break;
+    case T_CWD:
+      cli->exec.cwd = value;
+      break;
+    case T_USER:
+      cli->exec.user = value;
+      break;
+    case T_APPARMOR:
+      cli->exec.apparmor = value;
+      break;
+    case T_PROCESS_LABEL:
+      cli->exec.process_label = value;
+      break;
+    case T_TTY:
+      cli->exec.tty = on;
+      break;
+    case T_NO_NEW_PRIVS:
+      cli->exec.no_new_privs = on;
+      break;
+    case T_ENV:
+      hs_strv_add (&cli->exec.env, xstrdup (value));
+      break;
+    case T_CAP:
+      hs_strv_add (&cli->exec.caps, xstrdup (value));
+      break;
+    case T_GIDS:
+      hs_strv_add (&cli->exec.gids, xstrdup (value));
       break;
     default:
       break;
@@ -199,6 +249,7 @@ _take_option (const _option *table, int argc, char *const *argv, int *i, hs_cli 
 {
   const char *arg = argv[*i], *value = NULL;
   const _option *o = _lookup (table, arg, &value);
+  int start = *i, on = 1;
 
   if (o == NULL)
     return -ENOENT;
@@ -211,15 +262,18 @@ _take_option (const _option *table, int argc, char *const *argv, int *i, hs_cli 
   if (o->arity == 0 && value != NULL)
     {
       /* Go's flag package: "--opt=false" switches a boolean off. */
-      int on = _parse_bool (value);
+      on = _parse_bool (value);
       if (on < 0)
         return hs_error_set (err, EINVAL, "invalid boolean value in `%s`", arg);
-      if (!on)
-        return 0;
     }
+  if (cli->process_option != NULL && _is_process_option (o->target))
+    for (int k = start; k <= *i; k++)
+      cli->process_option[k] = true;
+  if (!on && o->target != T_TTY && o->target != T_NO_NEW_PRIVS)
+    return 0;
   if (o->target == T_HELP)
     *ret_help = true;
-  _store (cli, o->target, value);
+  _store (cli, o->target, value, on);
   return 0;
 }
 
@@ -244,7 +298,10 @@ _parse_command (const _option *table, bool flags_after_args, int argc, char *con
       if (strcmp (arg, "--") == 0)
         {
           if (cli->id == NULL && i + 1 < argc)
-            cli->id = argv[i + 1];
+            {
+              cli->id = argv[i + 1];
+              cli->id_at = i + 1;
+            }
           break;
         }
       if (!_is_option (arg))
@@ -253,7 +310,10 @@ _parse_command (const _option *table, bool flags_after_args, int argc, char *con
             return hs_error_set (err, EINVAL, "`%s` takes one container id, got `%s` and `%s`: refused", cli->command,
                                  cli->id, arg);
           if (cli->id == NULL)
-            cli->id = arg;
+            {
+              cli->id = arg;
+              cli->id_at = i;
+            }
           if (!flags_after_args)
             break;
           continue;
@@ -276,7 +336,7 @@ hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err)
   bool help = false;
   int i;
 
-  *cli = (hs_cli){ .kind = HS_CMD_PASS };
+  *cli = (hs_cli){ .kind = HS_CMD_PASS, .exec = { .tty = -1, .no_new_privs = -1 } };
 
   for (i = 1; i < argc; i++)
     {
@@ -308,11 +368,14 @@ hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err)
     return 0;
 
   cli->command = argv[i];
+  cli->command_at = i;
   for (size_t c = 0; c < HS_ARRAY_SIZE (_commands); c++)
     {
       if (strcmp (cli->command, _commands[c].name) != 0)
         continue;
       cli->kind = _commands[c].kind;
+      if (cli->kind == HS_CMD_EXEC)
+        cli->process_option = xcalloc ((size_t) argc, sizeof (bool));
       int r = _parse_command (_commands[c].options, _commands[c].flags_after_args, argc, argv, i + 1, cli, err);
       if (r < 0)
         return r;
@@ -330,4 +393,34 @@ bool
 hs_cli_reads_bundle (const hs_cli *cli)
 {
   return cli->kind == HS_CMD_CREATE || cli->kind == HS_CMD_RUN || cli->kind == HS_CMD_RESTORE;
+}
+
+void
+hs_cli_release (hs_cli *cli)
+{
+  hs_strv_release (&cli->exec.env);
+  hs_strv_release (&cli->exec.caps);
+  hs_strv_release (&cli->exec.gids);
+  free (cli->process_option);
+  cli->process_option = NULL;
+}
+
+char **
+hs_cli_exec_argv (const hs_cli *cli, int argc, char *const *argv, const char *process_path)
+{
+  char **out = xcalloc ((size_t) argc + 3, sizeof (char *));
+  int end = process_path != NULL && cli->id_at > 0 ? cli->id_at + 1 : argc, n = 0;
+
+  for (int i = 0; i < end; i++)
+    {
+      if (cli->process_option != NULL && cli->process_option[i])
+        continue;
+      out[n++] = argv[i];
+      if (i == cli->command_at && process_path != NULL)
+        {
+          out[n++] = (char *) "--process";
+          out[n++] = (char *) process_path;
+        }
+    }
+  return out;
 }

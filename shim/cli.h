@@ -9,6 +9,7 @@
 #define HS_CLI_H
 
 #include "error.h"
+#include "util.h"
 
 #include <stdbool.h>
 
@@ -21,6 +22,23 @@ typedef enum hs_command_kind
   HS_CMD_EXEC,
 } hs_command_kind;
 
+/* exec's options that describe the process.  Without --process, runc
+ * applies them to the bundle's process (exec_process.h); next to a
+ * --process file it ignores them. */
+typedef struct hs_exec_options
+{
+  bool given;                /* at least one of the options below was given */
+  const char *cwd;           /* --cwd */
+  const char *user;          /* -u/--user uid[:gid] */
+  const char *apparmor;      /* --apparmor */
+  const char *process_label; /* --process-label */
+  int tty;                   /* -t/--tty: -1 when not given, else 0 or 1 */
+  int no_new_privs;          /* --no-new-privs: -1 when not given, else 0 or 1 */
+  hs_strv env;               /* -e/--env, in order */
+  hs_strv caps;              /* -c/--cap */
+  hs_strv gids;              /* -g/--additional-gids */
+} hs_exec_options;
+
 typedef struct hs_cli
 {
   hs_command_kind kind;
@@ -31,12 +49,26 @@ typedef struct hs_cli
   const char *id;         /* container id; NULL when missing */
   const char *log;        /* global --log */
   const char *log_format; /* global --log-format */
+  const char *preserve_fds; /* --preserve-fds; NULL when not given */
+  int command_at;         /* argv index of the subcommand (0: none) */
+  int id_at;              /* argv index of the container id (0: none) */
+  hs_exec_options exec;   /* exec only */
+  bool *process_option;   /* exec only: argv[i] is (the value of) one of exec's process options */
 } hs_cli;
 
 /* Fills cli with pointers into argv (also on failure, as far as it got, so
  * that the error can go to the engine's --log). For a pass-through
- * subcommand it stops reading at the subcommand. */
+ * subcommand it stops reading at the subcommand.  hs_cli_release frees
+ * what exec's options needed. */
 int hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err);
+void hs_cli_release (hs_cli *cli);
+
+/* exec's command line for the runtime: argv without exec's process
+ * options (hardshim put them into the process it hardened).  With
+ * process_path, `--process process_path` follows the subcommand and the
+ * command after the id is dropped: the file holds it.  A new
+ * NULL-terminated array of argv's strings. */
+char **hs_cli_exec_argv (const hs_cli *cli, int argc, char *const *argv, const char *process_path);
 
 /* True for create, run and restore: the subcommands that read config.json. */
 bool hs_cli_reads_bundle (const hs_cli *cli);

@@ -109,9 +109,10 @@ _transplant (hs_json spec, hs_json work, const char *key)
 }
 
 int
-hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, const hs_host *host,
+hs_harden (hs_json spec, hs_json container, const char *file, const hs_policy *policy, const hs_host *host,
            hs_journal *journal, hs_plan *ret, hs_error *err)
 {
+  bool process_file = container != NULL;
   bool audit = policy->mode == HS_MODE_AUDIT;
   _cleanup_json_ hs_json copy = audit ? hs_json_copy (spec) : NULL;
   hs_json work = audit ? copy : spec;
@@ -119,6 +120,7 @@ hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *p
     .spec = process_file ? NULL : work,
     .process = process_file ? work : hs_json_get (work, "process"),
     .process_path = process_file ? "" : "/process",
+    .container = hs_json_get (container, "process"),
     .policy = policy,
     .host = host,
     .journal = journal,
@@ -130,6 +132,8 @@ hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *p
   if (!YAJL_IS_OBJECT (ctx.process))
     return hs_error_set (err, EINVAL, "`%s`: /process is %s, expected an object", file,
                          hs_json_type_name (ctx.process));
+  if (process_file && !YAJL_IS_OBJECT (ctx.container))
+    return hs_error_set (err, EINVAL, "the spec of the container the exec joins has no /process object");
   for (size_t i = 0; i < HS_ARRAY_SIZE (_measures); i++)
     {
       if (process_file && !_measures[i].process_level)

@@ -18,8 +18,9 @@ typedef struct hs_plan
   bool idmap_volumes; /* ...and its bind-mount volumes idmapped (the class's policy) */
 } hs_plan;
 
-/* spec: a whole config.json (process_file false) or a process file. */
-int hs_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, const hs_host *host,
+/* spec: a whole config.json when container is NULL; else an exec process,
+ * and container the spec of the container it joins (container.h). */
+int hs_harden (hs_json spec, hs_json container, const char *file, const hs_policy *policy, const hs_host *host,
                hs_journal *journal, hs_plan *ret, hs_error *err);
 
 #endif

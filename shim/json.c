@@ -433,6 +433,24 @@ hs_json_array_remove (hs_json arr, size_t i)
   arr->u.array.len--;
 }
 
+void
+hs_json_object_remove (hs_json obj, const char *key)
+{
+  if (!YAJL_IS_OBJECT (obj))
+    return;
+  for (size_t i = 0; i < obj->u.object.len; i++)
+    if (strcmp (obj->u.object.keys[i], key) == 0)
+      {
+        size_t rest = obj->u.object.len - i - 1;
+        free ((char *) obj->u.object.keys[i]);
+        hs_json_free (obj->u.object.values[i]);
+        memmove (&obj->u.object.keys[i], &obj->u.object.keys[i + 1], rest * sizeof (char *));
+        memmove (&obj->u.object.values[i], &obj->u.object.values[i + 1], rest * sizeof (hs_json));
+        obj->u.object.len--;
+        return;
+      }
+}
+
 bool
 hs_json_array_has_string (hs_json arr, const char *s)
 {

@@ -51,6 +51,8 @@ void hs_json_array_append (hs_json arr, hs_json v);
 void hs_json_array_insert (hs_json arr, size_t i, hs_json v);
 /* Remove and free element i. */
 void hs_json_array_remove (hs_json arr, size_t i);
+/* Remove and free obj[key], if there is one. */
+void hs_json_object_remove (hs_json obj, const char *key);
 bool hs_json_array_has_string (hs_json arr, const char *s);
 
 #endif

@@ -4,7 +4,9 @@
 
 #include "bridge.h"
 #include "cli.h"
+#include "container.h"
 #include "engine_log.h"
+#include "exec_process.h"
 #include "error.h"
 #include "harden.h"
 #include "host.h"
@@ -23,23 +25,23 @@
 #include <unistd.h>
 
 static int
-_fail (const hs_cli *cli, hs_error *err)
+_fail (hs_cli *cli, hs_error *err)
 {
   _cleanup_free_ char *msg = xasprintf ("hardshim: %s", err->msg ? err->msg : "unknown error");
 
   fprintf (stderr, "%s\n", msg);
   hs_engine_log_error (cli->log, cli->log_format, msg);
   hs_error_release (err);
+  hs_cli_release (cli);
   return EXIT_FAILURE;
 }
 
 /* Subcommands hardshim leaves alone, and the ones the runtime will refuse
- * anyway for lack of a container id.  exec without --process (inline flags)
- * is the runtime's for now: see the man page. */
+ * anyway for lack of a container id. */
 static bool
 _passes_through (const hs_cli *cli)
 {
-  return cli->kind == HS_CMD_PASS || cli->id == NULL || (cli->kind == HS_CMD_EXEC && cli->process == NULL);
+  return cli->kind == HS_CMD_PASS || cli->id == NULL;
 }
 
 /* An absolute form of path for messages and the journal. */
@@ -80,32 +82,30 @@ _audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *bundle, 
   return 0;
 }
 
-/* Load the file the runtime will read, harden it, prepare the host side
- * (the rootfs bridge, the AppArmor profile), write it back (enforce) and
- * journal what changed. */
+/* create, run, restore: load the bundle's spec, harden it, prepare the
+ * host side (the rootfs bridge, the AppArmor profile), write it back
+ * (enforce) and journal what changed. */
 static int
-_harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
+_harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
 {
-  bool process_file = !hs_cli_reads_bundle (cli); /* exec: the --process file */
   bool audit = policy->mode == HS_MODE_AUDIT;
-  _cleanup_free_ char *dir = _absolute (process_file ? "." : cli->bundle);
-  _cleanup_free_ char *wanted = process_file ? _absolute (cli->process) : xasprintf ("%s/%s", dir, cli->config);
+  _cleanup_free_ char *dir = _absolute (cli->bundle);
+  _cleanup_free_ char *wanted = xasprintf ("%s/%s", dir, cli->config);
   hs_spec_file f = { .dirfd = -1 };
   hs_journal j;
   hs_host host = { 0 };
   hs_plan plan;
   int r;
 
-  if (!process_file)
-    hs_host_probe_userns (&host);
+  hs_host_probe_userns (&host);
   hs_host_probe_lsm (&host);
   r = hs_lsm_prepare (policy, &host, err);
   if (r == 0)
-    r = hs_spec_load (dir, process_file ? cli->process : cli->config, &f, err);
+    r = hs_spec_load (dir, cli->config, &f, err);
   if (r == 0)
     {
-      hs_journal_init (&j, cli->id, process_file ? NULL : dir, f.path, cli->command, audit);
-      r = hs_harden (f.tree, process_file, f.path, policy, &host, &j, &plan, err);
+      hs_journal_init (&j, cli->id, dir, f.path, cli->command, audit);
+      r = hs_harden (f.tree, NULL, f.path, policy, &host, &j, &plan, err);
       if (r == 0 && plan.bridge_rootfs)
         r = hs_bridge_rootfs (f.tree, dir, &plan, &j, err);
       if (r == 0 && !audit)
@@ -119,7 +119,82 @@ _harden_file (const hs_cli *cli, const hs_policy *policy, hs_error *err)
   hs_spec_release (&f);
   hs_host_release (&host);
   if (r < 0 && audit)
-    return _audit_refusal (cli, policy, process_file ? NULL : dir, wanted, err);
+    return _audit_refusal (cli, policy, dir, wanted, err);
+  return r;
+}
+
+/* The process an exec runs: its --process file, or the one runc would
+ * build from exec's options (exec_process.h). */
+static int
+_exec_process (const hs_cli *cli, const hs_container *c, int argc, char **argv, hs_spec_file *f, hs_json *ret_built,
+               char **ret_shown, hs_error *err)
+{
+  int r;
+
+  if (cli->process != NULL)
+    {
+      _cleanup_free_ char *cwd = _absolute (".");
+      r = hs_spec_load (cwd, cli->process, f, err);
+      if (r == 0)
+        *ret_shown = xstrdup (f->path);
+      return r;
+    }
+  r = hs_exec_process_build (hs_json_get (c->spec.tree, "process"), cli, argc, argv, ret_built, err);
+  if (r == 0)
+    *ret_shown = xasprintf ("exec options on %s /process", c->spec.path);
+  return r;
+}
+
+/* exec: harden the process against the container it joins (container.h),
+ * write it where the runtime reads it (enforce) and journal what changed.
+ * *ret_argv is the runtime's command line, without exec's process options;
+ * it stays NULL in audit mode (the engine's line runs). */
+static int
+_harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, int argc, char **argv,
+              char ***ret_argv, char **ret_process_path, hs_error *err)
+{
+  bool audit = policy->mode == HS_MODE_AUDIT;
+  hs_container c = { .spec = { .dirfd = -1 } };
+  hs_spec_file f = { .dirfd = -1 };
+  _cleanup_json_ hs_json built = NULL;
+  _cleanup_free_ char *shown = NULL;
+  hs_journal j;
+  hs_host host = { 0 };
+  hs_plan plan;
+  int fd = -1, r;
+
+  hs_host_probe_lsm (&host);
+  r = hs_lsm_prepare (policy, &host, err);
+  if (r == 0)
+    r = hs_container_load (runtime, cli, argv, &c, err);
+  if (r == 0)
+    r = _exec_process (cli, &c, argc, argv, &f, &built, &shown, err);
+  if (r == 0)
+    {
+      hs_json process = built != NULL ? built : f.tree;
+      hs_journal_init (&j, cli->id, c.bundle, shown, cli->command, audit);
+      r = hs_harden (process, c.spec.tree, shown, policy, &host, &j, &plan, err);
+      if (r == 0 && !audit)
+        r = hs_lsm_load (&host, err);
+      if (r == 0 && !audit)
+        r = built != NULL ? hs_exec_process_fd (built, cli, &fd, err) : hs_spec_save (&f, err);
+      if (r == 0)
+        r = hs_journal_commit (&j, policy->journal, err);
+      hs_journal_release (&j);
+    }
+  if (r == 0 && !audit)
+    {
+      *ret_process_path = fd >= 0 ? xasprintf ("/proc/self/fd/%d", fd) : NULL;
+      *ret_argv = hs_cli_exec_argv (cli, argc, argv, *ret_process_path);
+    }
+  hs_spec_release (&f);
+  hs_container_release (&c);
+  hs_host_release (&host);
+  if (r < 0 && audit)
+    {
+      _cleanup_free_ char *wanted = cli->process ? _absolute (cli->process) : xstrdup ("exec options");
+      return _audit_refusal (cli, policy, NULL, wanted, err);
+    }
   return r;
 }
 
@@ -130,6 +205,8 @@ main (int argc, char **argv)
   hs_error err = { 0 };
   hs_policy policy;
   const char *runtime;
+  _cleanup_free_ char **exec_argv = NULL;
+  _cleanup_free_ char *process_path = NULL;
   int r;
 
   r = hs_cli_parse (argc, argv, &cli, &err);
@@ -155,13 +232,15 @@ main (int argc, char **argv)
     r = hs_runtime_choose (&policy, &runtime, &err);
   if (r == 0)
     r = hs_runtime_check (runtime, &err);
-  if (r == 0)
-    r = _harden_file (&cli, &policy, &err);
+  if (r == 0 && cli.kind == HS_CMD_EXEC)
+    r = _harden_exec (&cli, &policy, runtime, argc, argv, &exec_argv, &process_path, &err);
+  else if (r == 0)
+    r = _harden_bundle (&cli, &policy, &err);
   /* Last: the runtime must not chown the caller's /dev/null (stdio_protect.h). */
   if (r == 0)
     r = hs_stdio_protect (&err);
   if (r == 0)
-    hs_runtime_exec (runtime, argv, &err);
+    hs_runtime_exec (runtime, exec_argv != NULL ? exec_argv : argv, &err);
   hs_policy_release (&policy);
   return _fail (&cli, &err);
 }

@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "subid.h"
+#include "util.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,12 +25,6 @@ typedef enum hs_mode
  * at most HS_DENY_PATH_MAX bytes. */
 #define HS_DENY_WRITE_MAX 32
 #define HS_DENY_PATH_MAX 1024
-
-typedef struct hs_strv
-{
-  char **v;
-  size_t n;
-} hs_strv;
 
 struct hs_scmp_profile;
 
@@ -83,12 +78,5 @@ void hs_policy_release (hs_policy *p);
  * `.`, `..` or empty components, of letters, digits and `._-/` only
  * (nothing an LSM's profile language reads as a pattern).  -EINVAL. */
 int hs_policy_check_deny_path (const char *path, hs_error *err);
-
-bool hs_strv_contains (const hs_strv *s, const char *str);
-/* Append str, taking ownership. */
-void hs_strv_add (hs_strv *s, char *str);
-void hs_strv_release (hs_strv *s);
-/* The strings joined with sep between them (a new string). */
-char *hs_strv_join (const hs_strv *s, const char *sep);
 
 #endif

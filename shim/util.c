@@ -144,3 +144,43 @@ hs_fd_path (int fd)
   n = readlink (link, buf, sizeof buf);
   return n < 0 || n == sizeof buf ? xstrdup ("?") : xstrndup (buf, (size_t) n);
 }
+
+bool
+hs_strv_contains (const hs_strv *s, const char *str)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp (s->v[i], str) == 0)
+      return true;
+  return false;
+}
+
+void
+hs_strv_add (hs_strv *s, char *str)
+{
+  s->v = xrealloc (s->v, (s->n + 1) * sizeof (char *));
+  s->v[s->n++] = str;
+}
+
+void
+hs_strv_release (hs_strv *s)
+{
+  for (size_t i = 0; i < s->n; i++)
+    free (s->v[i]);
+  free (s->v);
+  s->v = NULL;
+  s->n = 0;
+}
+
+char *
+hs_strv_join (const hs_strv *s, const char *sep)
+{
+  char *out = xstrdup ("");
+
+  for (size_t i = 0; i < s->n; i++)
+    {
+      char *more = xasprintf ("%s%s%s", out, i > 0 ? sep : "", s->v[i]);
+      free (out);
+      out = more;
+    }
+  return out;
+}

@@ -49,4 +49,18 @@ int hs_write_all (int fd, const void *buf, size_t len);
 /* "2026-11-22T06:03:04.120Z" (UTC, milliseconds) into buf of at least 32 bytes. */
 void hs_time_iso8601 (char *buf, size_t len);
 
+/* A growable vector of owned strings; zero-initialised is empty. */
+typedef struct hs_strv
+{
+  char **v;
+  size_t n;
+} hs_strv;
+
+bool hs_strv_contains (const hs_strv *s, const char *str);
+/* Append str, taking ownership. */
+void hs_strv_add (hs_strv *s, char *str);
+void hs_strv_release (hs_strv *s);
+/* The strings joined with sep between them (a new string). */
+char *hs_strv_join (const hs_strv *s, const char *sep);
+
 #endif

@@ -16,8 +16,11 @@
  * - SELinux, where it is enabled, in addition: process.selinuxLabel and
  *   linux.mountLabel are the container types with an MCS category pair: the
  *   engine's pair when its label already has the container type (engines
- *   keep pairs unique, and exec processes carry the same label), else a
- *   random one.  Where SELinux is off, a record says it was skipped. */
+ *   keep pairs unique), else a random one.  Where SELinux is off, a record
+ *   says it was skipped.
+ * - An exec process runs under the container's labels: the container's
+ *   SELinux label, and, where AppArmor is off, the container's AppArmor
+ *   profile value (none when it has none), whatever exec asked for. */
 #include "config.h"
 
 #include "measure.h"
@@ -301,6 +304,37 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
   return 0;
 }
 
+/* ---- exec: the container's labels ------------------------------------------ */
+
+/* The exec process's key (apparmorProfile, selinuxLabel) becomes the
+ * container's value, or goes when the container has none. */
+static int
+_as_container (hs_measure_ctx *ctx, const char *key, hs_error *err)
+{
+  hs_json v = hs_json_get (ctx->process, key), want = hs_json_get (ctx->container, key);
+  _cleanup_free_ char *path = xasprintf ("/%s", key);
+  _cleanup_json_ hs_json before = hs_json_copy (v);
+
+  if (v != NULL && !YAJL_IS_STRING (v))
+    return hs_measure_bad_type (ctx, true, path, v, "a string", err);
+  if (want != NULL && !YAJL_IS_STRING (want))
+    return hs_error_set (err, EINVAL, "the container's /process%s is %s, expected a string", path,
+                         hs_json_type_name (want));
+  if (v == NULL && want == NULL)
+    return 0;
+  if (v != NULL && want != NULL && strcmp (v->u.string, want->u.string) == 0)
+    return 0;
+  if (want == NULL)
+    {
+      hs_json_object_remove (ctx->process, key);
+      hs_measure_record_note (ctx, true, path, "removed", before, NULL, "the container runs without one");
+      return 0;
+    }
+  hs_json_object_set (ctx->process, key, hs_json_copy (want));
+  hs_measure_record_note (ctx, true, path, v ? "changed" : "added", before, want, "the container's");
+  return 0;
+}
+
 /* ---- SELinux ---------------------------------------------------------------- */
 
 static int
@@ -311,12 +345,18 @@ _selinux (hs_measure_ctx *ctx, hs_error *err)
   hs_json linux_;
   int r;
 
+  if (ctx->spec == NULL) /* exec: the container's label, which hardshim gave it */
+    {
+      hs_json want = hs_json_get (ctx->container, "selinuxLabel");
+      level = YAJL_IS_STRING (want) ? hs_selinux_container_level (want->u.string) : NULL;
+      if (level == NULL)
+        return hs_error_set (err, EPERM, "exec: the container's SELinux label `%s` is not the container type with a "
+                             "category pair: refused", YAJL_IS_STRING (want) ? want->u.string : "");
+      return _as_container (ctx, "selinuxLabel", err);
+    }
   if (v != NULL && !YAJL_IS_STRING (v))
     return hs_measure_bad_type (ctx, true, "/selinuxLabel", v, "a string", err);
   level = v ? hs_selinux_container_level (v->u.string) : NULL;
-  if (ctx->spec == NULL && level == NULL) /* exec: the container's label is the engine's */
-    return hs_error_set (err, EPERM, "`%s`: the exec process's SELinux label `%s` is not the container type with a "
-                         "category pair: hardshim cannot tell the container's", ctx->file, v ? v->u.string : "");
   if (level == NULL)
     level = hs_selinux_new_level (ctx->host->mcs_seed);
   label = hs_selinux_process_label (level);
@@ -365,6 +405,8 @@ hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
 {
   int r;
 
+  if (ctx->spec == NULL && !ctx->host->apparmor && (r = _as_container (ctx, "apparmorProfile", err)) < 0)
+    return r;
   if (ctx->host->apparmor)
     r = _apparmor (ctx, err);
   else if (ctx->host->landlock_abi > 0)
@@ -381,7 +423,8 @@ hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
     return r;
   if (ctx->host->selinux)
     return _selinux (ctx, err);
-  if (ctx->spec != NULL)
-    hs_measure_record_note (ctx, true, "/selinuxLabel", "unavailable", NULL, NULL, "SELinux is off: skipped");
+  if (ctx->spec == NULL)
+    return _as_container (ctx, "selinuxLabel", err);
+  hs_measure_record_note (ctx, true, "/selinuxLabel", "unavailable", NULL, NULL, "SELinux is off: skipped");
   return 0;
 }

@@ -665,8 +665,8 @@ static const _fail_case _fail_cases[] = {
     "i=$((i+1)); done\nexit 1\n",
     EIO,
     { "first-line", "[…]" } },
-  { "no such program", NULL, ENOENT, { "execute the AppArmor parser", "No such file" } },
-  { "not executable", "#!/bin/sh\nexit 0\n", EACCES, { "execute the AppArmor parser", "Permission denied" } },
+  { "no such program", NULL, ENOENT, { "the AppArmor parser: execute `", "No such file" } },
+  { "not executable", "#!/bin/sh\nexit 0\n", EACCES, { "the AppArmor parser: execute `", "Permission denied" } },
 };
 
 static void

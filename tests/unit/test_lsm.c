@@ -31,6 +31,7 @@ typedef struct
   bool selinux;
   uint32_t seed;
   bool process_file;
+  const char *container; /* process_file: the spec of the container it joins (NULL: TU_CONTAINER) */
   const char *spec;
   const char *error;     /* NULL: must succeed; else a substring of the message */
   const char *expect[5]; /* snippets the hardened spec must contain */
@@ -42,6 +43,10 @@ typedef struct
 #define PROFILE "hardshim-0123456789abcdef"
 #define ARGS(...) "\"args\":[" __VA_ARGS__ "]"
 #define SPEC(process, rest) "{\"process\":{" process "},\"root\":{\"path\":\"rootfs\"}" rest "}"
+/* The spec of the container an exec process joins: its process's labels. */
+#define C_SELINUX "system_u:system_r:container_t:s0:c3,c4"
+#define CONTAINER(fields) "{\"process\":{" fields "}}"
+#define C_LABEL(label) "\"selinuxLabel\":\"" label "\""
 #define PREFIX "\"" HS_LANDLOCK_DEST "\",\"--deny\",\"/etc\",\"--deny\",\"/home\",\"--\""
 #define HELPER_MOUNT                                                                                                   \
   "{\"destination\":\"" HS_LANDLOCK_DEST "\",\"type\":\"bind\",\"source\":\"" HS_LANDLOCK_HELPER                        \
@@ -145,6 +150,17 @@ static const _lsm_case _cases[] = {
     .expect = { "\"apparmorProfile\":\"" PROFILE "\"" },
     .journal = { J ("/process/apparmorProfile", "changed") ",\"before\":\"docker-default\",\"after\":\"" PROFILE
                  "\",\"note\":\"the engine's profile is replaced by hardshim's\"" } },
+  { .name = "landlock: an exec process's AppArmor profile becomes the container's",
+    .process_file = true,
+    .container = CONTAINER ("\"apparmorProfile\":\"docker-default\""),
+    .spec = "{" ARGS ("\"sh\"") ",\"apparmorProfile\":\"unconfined\"}",
+    .expect = { "\"apparmorProfile\":\"docker-default\"" },
+    .journal = { J ("/apparmorProfile", "changed") ",\"before\":\"unconfined\",\"after\":\"docker-default\"" } },
+  { .name = "landlock: an exec process's AppArmor profile goes when the container has none",
+    .process_file = true,
+    .spec = "{" ARGS ("\"sh\"") ",\"apparmorProfile\":\"unconfined\"}",
+    .lacks = { "apparmorProfile" },
+    .journal = { J ("/apparmorProfile", "removed") } },
   { .name = "apparmor: an exec process gets the profile too",
     .backend = APPARMOR,
     .process_file = true,
@@ -188,17 +204,54 @@ static const _lsm_case _cases[] = {
     .spec = SPEC (ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:spc_t:s0\"", ""),
     .expect = { "\"selinuxLabel\":\"system_u:system_r:container_t:s0:c0,c1\"" },
     .journal = { J ("/process/selinuxLabel", "changed") ",\"before\":\"system_u:system_r:spc_t:s0\"" } },
-  { .name = "selinux: an exec process with the container type keeps its label",
+  { .name = "selinux: an exec process with the container's label keeps it",
     .selinux = true,
     .process_file = true,
-    .spec = "{" ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:container_t:s0:c3,c4\"}",
-    .expect = { "\"selinuxLabel\":\"system_u:system_r:container_t:s0:c3,c4\"" },
-    .lacks = { "mountLabel" } },
-  { .name = "selinux: an exec process with another label is refused",
+    .container = CONTAINER (C_LABEL (C_SELINUX)),
+    .spec = "{" ARGS ("\"sh\"") ",\"selinuxLabel\":\"" C_SELINUX "\"}",
+    .expect = { "\"selinuxLabel\":\"" C_SELINUX "\"" },
+    .lacks = { "mountLabel" },
+    .unjournal = { "selinuxLabel" } },
+  { .name = "selinux: an exec process with another label gets the container's",
     .selinux = true,
+    .process_file = true,
+    .container = CONTAINER (C_LABEL (C_SELINUX)),
+    .spec = "{" ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:spc_t:s0\"}",
+    .expect = { "\"selinuxLabel\":\"" C_SELINUX "\"" },
+    .journal = { J ("/selinuxLabel", "changed") ",\"before\":\"system_u:system_r:spc_t:s0\",\"after\":\"" C_SELINUX
+                 "\",\"note\":\"the container's\"" } },
+  { .name = "selinux: an exec process with another container's pair gets this container's",
+    .selinux = true,
+    .process_file = true,
+    .container = CONTAINER (C_LABEL (C_SELINUX)),
+    .spec = "{" ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:container_t:s0:c5,c6\"}",
+    .expect = { "\"selinuxLabel\":\"" C_SELINUX "\"" },
+    .journal = { J ("/selinuxLabel", "changed") } },
+  { .name = "selinux: an exec process without a label gets the container's",
+    .selinux = true,
+    .process_file = true,
+    .container = CONTAINER (C_LABEL (C_SELINUX)),
+    .spec = "{" ARGS ("\"sh\"") "}",
+    .expect = { "\"selinuxLabel\":\"" C_SELINUX "\"" },
+    .journal = { J ("/selinuxLabel", "added") } },
+  { .name = "selinux: refused when the container's own label is not the container type",
+    .selinux = true,
+    .process_file = true,
+    .container = CONTAINER (C_LABEL ("system_u:system_r:spc_t:s0")),
+    .spec = "{" ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:spc_t:s0\"}",
+    .error = "exec: the container's SELinux label `system_u:system_r:spc_t:s0` is not the container type" },
+  { .name = "selinux off: an exec process's label becomes the container's",
+    .process_file = true,
+    .container = CONTAINER (C_LABEL ("engine_label")),
+    .spec = "{" ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:spc_t:s0\"}",
+    .expect = { "\"selinuxLabel\":\"engine_label\"" },
+    .journal = { J ("/selinuxLabel", "changed") } },
+  { .name = "selinux off: an exec process's label goes when the container has none",
     .process_file = true,
     .spec = "{" ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:spc_t:s0\"}",
-    .error = "the exec process's SELinux label `system_u:system_r:spc_t:s0` is not the container type" },
+    .lacks = { "selinuxLabel" },
+    .journal = { J ("/selinuxLabel", "removed") ",\"before\":\"system_u:system_r:spc_t:s0\",\"after\":null,"
+                 "\"note\":\"the container runs without one\"" } },
 
   /* audit */
   { .name = "audit mode: journaled, not applied",
@@ -232,6 +285,8 @@ static void
 _check_case (const _lsm_case *c)
 {
   _cleanup_json_ hs_json spec = tu_parse (c->spec);
+  _cleanup_json_ hs_json container
+      = c->process_file ? tu_parse (c->container ? c->container : TU_CONTAINER) : NULL;
   _cleanup_free_ char *out = NULL, *again = NULL;
   hs_policy policy;
   hs_host host;
@@ -243,7 +298,7 @@ _check_case (const _lsm_case *c)
   _host (c, &host);
   tu_policy (c->policy ? c->policy : "{}", &policy);
   hs_journal_init (&j, "c1", NULL, "config.json", "create", policy.mode == HS_MODE_AUDIT);
-  r = hs_harden (spec, c->process_file, "config.json", &policy, &host, &j, &plan, &err);
+  r = hs_harden (spec, container, "config.json", &policy, &host, &j, &plan, &err);
   if (c->error != NULL)
     {
       if (r >= 0)
@@ -273,7 +328,7 @@ _check_case (const _lsm_case *c)
 
   /* A second pass changes nothing (a spec hardshim wrote starts again). */
   hs_journal_init (&j2, "c1", NULL, "config.json", "create", policy.mode == HS_MODE_AUDIT);
-  if (hs_harden (spec, c->process_file, "config.json", &policy, &host, &j2, &plan, &err) < 0)
+  if (hs_harden (spec, container, "config.json", &policy, &host, &j2, &plan, &err) < 0)
     CASE_FAIL ("case `%s`: second pass refused: %s\n", c->name, err.msg);
   else
     {

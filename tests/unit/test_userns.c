@@ -996,8 +996,10 @@ _check_idempotent (const _userns_case *c, hs_json spec, const hs_policy *policy,
   hs_plan plan = { 0 };
   hs_error err = { 0 };
 
+  _cleanup_json_ hs_json container = c->process_file ? tu_parse (TU_CONTAINER) : NULL;
+
   hs_journal_init (&j, "c1", NULL, "config.json", "create", policy->mode == HS_MODE_AUDIT);
-  if (hs_harden (spec, c->process_file, "config.json", policy, host, &j, &plan, &err) < 0)
+  if (hs_harden (spec, container, "config.json", policy, host, &j, &plan, &err) < 0)
     CASE_FAIL ("case `%s`: the second pass failed: %s\n", c->name, err.msg);
   else
     {
@@ -1020,6 +1022,7 @@ static void
 _check_userns_case (const _userns_case *c)
 {
   _cleanup_json_ hs_json spec = tu_parse (c->spec);
+  _cleanup_json_ hs_json container = c->process_file ? tu_parse (TU_CONTAINER) : NULL;
   _cleanup_free_ char *out = NULL;
   hs_host host = TU_HOST;
   host.userns = !c->no_userns;
@@ -1033,7 +1036,7 @@ _check_userns_case (const _userns_case *c)
 
   tu_policy (c->policy, &policy);
   hs_journal_init (&j, "c1", NULL, "config.json", "create", policy.mode == HS_MODE_AUDIT);
-  r = hs_harden (spec, c->process_file, "config.json", &policy, &host, &j, &plan, &err);
+  r = hs_harden (spec, container, "config.json", &policy, &host, &j, &plan, &err);
   if (c->error != NULL)
     {
       if (r >= 0)

@@ -132,14 +132,20 @@ tu_policy (const char *text, hs_policy *ret)
  * this build machine's (user namespaces, Landlock, no AppArmor, SELinux off). */
 #define TU_HOST { .userns = true, .landlock_abi = 7, .apparmor_why = (char *) "no AppArmor in this kernel" }
 
-/* hs_harden on TU_HOST, for tests that only look at whether the spec changed. */
+/* The container an exec process joins, for tests that do not look at it:
+ * no labels. */
+#define TU_CONTAINER "{\"process\":{}}"
+
+/* hs_harden on TU_HOST, for tests that only look at whether the spec
+ * changed; a process file joins TU_CONTAINER. */
 static inline int
 tu_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, hs_journal *j,
            bool *ret_changed, hs_error *err)
 {
   hs_host host = TU_HOST;
   hs_plan plan = { 0 };
-  int r = hs_harden (spec, process_file, file, policy, &host, j, &plan, err);
+  _cleanup_json_ hs_json container = process_file ? tu_parse (TU_CONTAINER) : NULL;
+  int r = hs_harden (spec, container, file, policy, &host, j, &plan, err);
 
   if (r == 0)
     *ret_changed = plan.changed;
