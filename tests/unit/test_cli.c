@@ -320,6 +320,7 @@ _run_cases (const cli_case *cases, size_t n)
       _check_field (t->name, "id", t->id, cli.id);
       _check_field (t->name, "log", t->log, cli.log);
       _check_field (t->name, "log_format", t->log_format, cli.log_format);
+      hs_cli_release (&cli);
       hs_error_release (&err);
     }
   assert_int_equal (_failures, 0);
@@ -373,6 +374,7 @@ test_help_false_is_not_a_pass_through (void **state)
       if (r == 0 && (cli.kind != t->kind || cli.bundle == NULL || strcmp (cli.bundle, t->bundle) != 0))
         CASE_FAIL ("case `%s`: accepted as kind %d with bundle `%s`: expected kind %d with bundle `%s`, or a refusal\n",
                    t->name, (int)cli.kind, cli.bundle ? cli.bundle : "(null)", (int)t->kind, t->bundle);
+      hs_cli_release (&cli);
       hs_error_release (&err);
     }
   assert_int_equal (_failures, 0);
@@ -393,6 +395,7 @@ test_fields_point_into_argv (void **state)
   assert_ptr_equal (cli.config, argv[6]);
   assert_ptr_equal (cli.id, argv[7]);
   assert_null (err.msg);
+  hs_cli_release (&cli);
 }
 
 int
