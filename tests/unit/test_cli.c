@@ -255,16 +255,6 @@ static const cli_case _syntax_cases[] = {
   FAIL ("global --root without its value", ARGV ("--log-format", "json", "--root"), "needs a value", NULL, "json"),
 };
 
-static int
-_argc (const char *const *argv)
-{
-  int n = 0;
-  while (argv[n] != NULL)
-    n++;
-  return n;
-}
-
-
 static void
 _check_field (const char *case_name, const char *field, const char *expected, const char *actual)
 {
@@ -290,7 +280,7 @@ _run_cases (const cli_case *cases, size_t n)
       int r;
 
       memset (&cli, 0xa5, sizeof cli);
-      r = hs_cli_parse (_argc (t->argv), (char *const *)t->argv, &cli, &err);
+      r = hs_cli_parse (tu_argc (t->argv), (char *const *)t->argv, &cli, &err);
       if (t->error != NULL)
         {
           if (r >= 0)
@@ -369,7 +359,7 @@ test_help_false_is_not_a_pass_through (void **state)
       const help_false_case *t = &_help_false_cases[c];
       hs_cli cli;
       hs_error err = { 0 };
-      int r = hs_cli_parse (_argc (t->argv), (char *const *)t->argv, &cli, &err);
+      int r = hs_cli_parse (tu_argc (t->argv), (char *const *)t->argv, &cli, &err);
 
       if (r == 0 && (cli.kind != t->kind || cli.bundle == NULL || strcmp (cli.bundle, t->bundle) != 0))
         CASE_FAIL ("case `%s`: accepted as kind %d with bundle `%s`: expected kind %d with bundle `%s`, or a refusal\n",

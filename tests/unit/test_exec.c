@@ -24,15 +24,6 @@
 
 #define ARGV(...) ((const char *const[]){ "hardshim", __VA_ARGS__, NULL })
 
-static int
-_argc (const char *const *argv)
-{
-  int n = 0;
-  while (argv[n] != NULL)
-    n++;
-  return n;
-}
-
 static char *
 _join (char *const *argv)
 {
@@ -51,7 +42,7 @@ _parse (const char *const *argv, hs_cli *cli)
 {
   hs_error err = { 0 };
 
-  if (hs_cli_parse (_argc (argv), (char *const *) argv, cli, &err) < 0)
+  if (hs_cli_parse (tu_argc (argv), (char *const *) argv, cli, &err) < 0)
     fail_msg ("parse failed: %s", err.msg);
 }
 
@@ -119,7 +110,7 @@ test_exec_options_and_runtime_argv (void **state)
       assert_int_equal (cli.kind, HS_CMD_EXEC);
       options = _describe (&cli.exec);
       assert_string_equal (options, t->options);
-      out = hs_cli_exec_argv (&cli, _argc (t->argv), (char *const *) t->argv, t->with_path ? "P" : NULL);
+      out = hs_cli_exec_argv (&cli, tu_argc (t->argv), (char *const *) t->argv, t->with_path ? "P" : NULL);
       joined = _join (out);
       assert_string_equal (joined, t->runtime_argv);
       hs_cli_release (&cli);
@@ -190,7 +181,7 @@ test_build (void **state)
 
       print_message ("case: %s\n", t->name);
       _parse (t->argv, &cli);
-      r = hs_exec_process_build (container, &cli, _argc (t->argv), (char *const *) t->argv, &built, &err);
+      r = hs_exec_process_build (container, &cli, tu_argc (t->argv), (char *const *) t->argv, &built, &err);
       if (t->error != NULL)
         {
           assert_int_equal (r, -EINVAL);
@@ -220,7 +211,7 @@ test_build_leaves_the_container_alone (void **state)
   hs_cli cli;
 
   _parse (argv, &cli);
-  assert_int_equal (hs_exec_process_build (container, &cli, _argc (argv), (char *const *) argv, &built, &err), 0);
+  assert_int_equal (hs_exec_process_build (container, &cli, tu_argc (argv), (char *const *) argv, &built, &err), 0);
   assert_int_equal (hs_json_generate (container, false, &after, NULL, &err), 0);
   assert_string_equal (after, CONTAINER);
   hs_cli_release (&cli);

@@ -68,6 +68,16 @@ tu_write (const char *path, const char *text, mode_t mode)
   close (fd);
 }
 
+/* The number of strings in a NULL-terminated argv. */
+static inline int
+tu_argc (const char *const *argv)
+{
+  int n = 0;
+  while (argv[n] != NULL)
+    n++;
+  return n;
+}
+
 static inline hs_json
 tu_parse (const char *text)
 {
