@@ -120,7 +120,7 @@ hs_harden (hs_json spec, hs_json container, const char *file, const hs_policy *p
     .spec = process_file ? NULL : work,
     .process = process_file ? work : hs_json_get (work, "process"),
     .process_path = process_file ? "" : "/process",
-    .container = hs_json_get (container, "process"),
+    .container = container,
     .policy = policy,
     .host = host,
     .journal = journal,
@@ -132,7 +132,7 @@ hs_harden (hs_json spec, hs_json container, const char *file, const hs_policy *p
   if (!YAJL_IS_OBJECT (ctx.process))
     return hs_error_set (err, EINVAL, "`%s`: /process is %s, expected an object", file,
                          hs_json_type_name (ctx.process));
-  if (process_file && !YAJL_IS_OBJECT (ctx.container))
+  if (process_file && !YAJL_IS_OBJECT (hs_json_get (container, "process")))
     return hs_error_set (err, EINVAL, "the spec of the container the exec joins has no /process object");
   for (size_t i = 0; i < HS_ARRAY_SIZE (_measures); i++)
     {

@@ -128,6 +128,22 @@ _note (hs_measure_ctx *ctx)
                     ctx->host->landlock_abi < 3 ? " (truncate(2) by path is not denied below ABI 3)" : "");
 }
 
+/* An exec can be confined only in a container that has the helper: the
+ * last of its mounts, where the measure put it at create. */
+static int
+_container_has_helper (hs_measure_ctx *ctx, hs_error *err)
+{
+  hs_json mounts = hs_json_get (ctx->container, "mounts"), last = NULL, dst;
+
+  if (YAJL_IS_ARRAY (mounts) && mounts->u.array.len > 0)
+    last = mounts->u.array.values[mounts->u.array.len - 1];
+  dst = hs_json_get (last, "destination");
+  if (YAJL_IS_STRING (dst) && strcmp (dst->u.string, HS_LANDLOCK_DEST) == 0)
+    return 0;
+  return hs_error_set (err, EPERM, "exec: the container has no Landlock helper at `" HS_LANDLOCK_DEST "` (it was not "
+                       "started by hardshim in enforce mode): writes beneath its /etc and /home could not be denied");
+}
+
 static int
 _confine_args (hs_measure_ctx *ctx, hs_error *err)
 {
@@ -139,7 +155,10 @@ _confine_args (hs_measure_ctx *ctx, hs_error *err)
 
   if (args == NULL || (YAJL_IS_ARRAY (args) && args->u.array.len == 0))
     return 0; /* nothing runs: the runtime refuses a process without a command */
-  r = _strings (ctx, args, true, "/args", err);
+  /* In audit mode no container has the helper: the exec's changes are what to report. */
+  r = ctx->spec == NULL && ctx->policy->mode != HS_MODE_AUDIT ? _container_has_helper (ctx, err) : 0;
+  if (r == 0)
+    r = _strings (ctx, args, true, "/args", err);
   if (r == 0)
     r = _confine_argv (ctx, args, where, &changed, err);
   if (r < 0 || !changed)
@@ -311,7 +330,7 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
 static int
 _as_container (hs_measure_ctx *ctx, const char *key, hs_error *err)
 {
-  hs_json v = hs_json_get (ctx->process, key), want = hs_json_get (ctx->container, key);
+  hs_json v = hs_json_get (ctx->process, key), want = hs_json_get (hs_json_get (ctx->container, "process"), key);
   _cleanup_free_ char *path = xasprintf ("/%s", key);
   _cleanup_json_ hs_json before = hs_json_copy (v);
 
@@ -347,7 +366,7 @@ _selinux (hs_measure_ctx *ctx, hs_error *err)
 
   if (ctx->spec == NULL) /* exec: the container's label, which hardshim gave it */
     {
-      hs_json want = hs_json_get (ctx->container, "selinuxLabel");
+      hs_json want = hs_json_get (hs_json_get (ctx->container, "process"), "selinuxLabel");
       level = YAJL_IS_STRING (want) ? hs_selinux_container_level (want->u.string) : NULL;
       if (level == NULL)
         return hs_error_set (err, EPERM, "exec: the container's SELinux label `%s` is not the container type with a "

@@ -19,7 +19,7 @@ typedef struct hs_measure_ctx
   hs_json spec;             /* whole config.json; NULL for an exec process file */
   hs_json process;          /* the process object being hardened */
   const char *process_path; /* JSON pointer of process: "/process", or "" for a process file */
-  hs_json container;        /* exec: the process of the container it joins (its bundle's spec); else NULL */
+  hs_json container;        /* exec: the spec of the container it joins (its bundle's); else NULL */
   const hs_policy *policy;
   const hs_host *host; /* what the kernel offers */
   hs_plan *plan;       /* host-side work the measures ask for */

@@ -179,6 +179,16 @@ check_process_file_with_options() {
 		grep -qx '\["kept","changed",0,65534\]'
 }
 
+@test "exec in enforce mode into a container started in audit mode is refused: it has no Landlock helper" {
+	write_policy '{"mode":"audit"}'
+	id=$(start_container wasaudit)
+	write_policy '{"mode":"enforce"}'
+	hs_out exec "$id" true
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "exec: the container has no Landlock helper at \`/dev/.hardshim/landlock\` (it was not started by hardshim in enforce mode)"
+}
+
 @test "state and features print exactly what runc prints; create, start, exec and delete print nothing of hardshim's" {
 	b=$(bundle quiet sleep 600)
 	id=$(new_id quiet)

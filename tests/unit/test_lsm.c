@@ -45,7 +45,7 @@ typedef struct
 #define SPEC(process, rest) "{\"process\":{" process "},\"root\":{\"path\":\"rootfs\"}" rest "}"
 /* The spec of the container an exec process joins: its process's labels. */
 #define C_SELINUX "system_u:system_r:container_t:s0:c3,c4"
-#define CONTAINER(fields) "{\"process\":{" fields "}}"
+#define CONTAINER(fields) "{\"process\":{" fields "}," TU_CONTAINER_MOUNTS "}"
 #define C_LABEL(label) "\"selinuxLabel\":\"" label "\""
 #define PREFIX "\"" HS_LANDLOCK_DEST "\",\"--deny\",\"/etc\",\"--deny\",\"/home\",\"--\""
 #define HELPER_MOUNT                                                                                                   \
@@ -94,6 +94,18 @@ static const _lsm_case _cases[] = {
     .lacks = { "mounts" },
     .journal = { J ("/args", "changed") },
     .unjournal = { "selinuxLabel" } },
+  { .name = "landlock: an exec in a container without the helper (audit mode, another runtime) is refused",
+    .process_file = true,
+    .container = "{\"process\":{},\"mounts\":[{\"destination\":\"/dev\"}]}",
+    .spec = "{" ARGS ("\"sh\"") "}",
+    .error = "exec: the container has no Landlock helper at `" HS_LANDLOCK_DEST "` (it was not started by hardshim" },
+  { .name = "landlock: audit mode: an exec in a container without the helper is journaled, not refused",
+    .policy = "{\"mode\":\"audit\"}",
+    .process_file = true,
+    .container = "{\"process\":{},\"mounts\":[{\"destination\":\"/dev\"}]}",
+    .spec = "{" ARGS ("\"sh\"") "}",
+    .expect = { ARGS ("\"sh\"") },
+    .journal = { "\"path\":\"/args\",\"action\":\"kept\",\"would\":\"changed\"" } },
   { .name = "landlock: no command: nothing to confine (the runtime refuses it)",
     .spec = SPEC ("\"args\":[]", ""),
     .expect = { "\"args\":[]", "," HELPER_MOUNT "]" },

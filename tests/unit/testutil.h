@@ -4,6 +4,7 @@
 
 #include "harden.h"
 #include "json.h"
+#include "lsm.h"
 #include "policy.h"
 #include "util.h"
 
@@ -143,8 +144,9 @@ tu_policy (const char *text, hs_policy *ret)
 #define TU_HOST { .userns = true, .landlock_abi = 7, .apparmor_why = (char *) "no AppArmor in this kernel" }
 
 /* The container an exec process joins, for tests that do not look at it:
- * no labels. */
-#define TU_CONTAINER "{\"process\":{}}"
+ * no labels, the Landlock helper mounted. */
+#define TU_CONTAINER_MOUNTS "\"mounts\":[{\"destination\":\"" HS_LANDLOCK_DEST "\"}]"
+#define TU_CONTAINER "{\"process\":{}," TU_CONTAINER_MOUNTS "}"
 
 /* hs_harden on TU_HOST, for tests that only look at whether the spec
  * changed; a process file joins TU_CONTAINER. */
