@@ -16,6 +16,8 @@ enum _target
   T_LOG,
   T_LOG_FORMAT,
   T_PRESERVE_FDS,
+  T_LSM_PROFILE,
+  T_LSM_MOUNT_CONTEXT,
   T_HELP, /* --help/--version: the runtime prints, nothing is created */
   /* exec's process options (hs_exec_options), T_CWD..T_GIDS */
   T_CWD,
@@ -84,8 +86,8 @@ static const _option _restore_options[] = {
   { "empty-ns", 1, T_NONE },
   { "auto-dedup", 0, T_NONE },
   { "lazy-pages", 0, T_NONE },
-  { "lsm-profile", 1, T_NONE },
-  { "lsm-mount-context", 1, T_NONE },
+  { "lsm-profile", 1, T_LSM_PROFILE },
+  { "lsm-mount-context", 1, T_LSM_MOUNT_CONTEXT },
   { NULL, 0, T_NONE },
 };
 
@@ -192,6 +194,12 @@ _store (hs_cli *cli, enum _target target, const char *value, int on)
       break;
     case T_PRESERVE_FDS:
       cli->preserve_fds = value;
+      break;
+    case T_LSM_PROFILE:
+      cli->lsm_profile = value;
+      break;
+    case T_LSM_MOUNT_CONTEXT:
+      cli->lsm_mount_context = value;
       break;
     case T_CWD:
       cli->exec.cwd = value;

@@ -50,6 +50,8 @@ typedef struct hs_cli
   const char *log;        /* global --log */
   const char *log_format; /* global --log-format */
   const char *preserve_fds; /* --preserve-fds; NULL when not given */
+  const char *lsm_profile;  /* restore --lsm-profile TYPE:NAME; NULL when not given */
+  const char *lsm_mount_context; /* restore --lsm-mount-context; NULL when not given */
   int command_at;         /* argv index of the subcommand (0: none) */
   int id_at;              /* argv index of the container id (0: none) */
   hs_exec_options exec;   /* exec only */

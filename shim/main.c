@@ -13,6 +13,7 @@
 #include "journal.h"
 #include "lsm.h"
 #include "policy.h"
+#include "restore.h"
 #include "runtime.h"
 #include "spec.h"
 #include "stdio_protect.h"
@@ -106,6 +107,8 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
     {
       hs_journal_init (&j, cli->id, dir, f.path, cli->command, audit);
       r = hs_harden (f.tree, NULL, f.path, policy, &host, &j, &plan, err);
+      if (r == 0 && cli->kind == HS_CMD_RESTORE)
+        r = hs_restore_check_lsm (cli, f.tree, err);
       if (r == 0 && plan.bridge_rootfs)
         r = hs_bridge_rootfs (f.tree, dir, &plan, &j, err);
       if (r == 0 && !audit)
