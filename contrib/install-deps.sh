@@ -13,7 +13,9 @@ packages=(
   # the workload suite's Debian rootfs
   debootstrap wget
   # the engine integration tests (a private dockerd and containerd; podman with conmon)
-  docker.io podman conmon
+  docker.io containerd podman conmon
+  # restore tests: checkpoint and restore with CRIU
+  criu
 )
 
 missing=()
