@@ -75,3 +75,10 @@ hs_host_release (hs_host *host)
   free (host->apparmor_profile);
   free (host->apparmor_text);
 }
+
+void
+hs_host_restore_view (hs_host *host)
+{
+  if (host->landlock_abi > 0)
+    host->landlock_lost = "CRIU cannot restore a Landlock domain: the restored processes run without it";
+}

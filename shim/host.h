@@ -18,6 +18,7 @@ typedef struct hs_host
   char *apparmor_text;    /* ...and its text */
   int landlock_abi;       /* Landlock ABI version; 0: none */
   const char *landlock_why;
+  const char *landlock_lost; /* restore: why the restored processes run without Landlock */
   bool selinux;      /* SELinux is enabled */
   uint32_t mcs_seed; /* random bits for a new SELinux MCS category pair */
 } hs_host;
@@ -26,6 +27,11 @@ typedef struct hs_host
 void hs_host_probe_userns (hs_host *host);
 /* AppArmor, Landlock, SELinux: for a bundle and for exec. */
 void hs_host_probe_lsm (hs_host *host);
+/* restore: what a restored process gets.  CRIU brings back its AppArmor
+ * profile and SELinux label, but not a Landlock domain (the kernel offers no
+ * way to read one): landlock_lost says so, and the lsm measure refuses
+ * unless the policy says run_without. */
+void hs_host_restore_view (hs_host *host);
 void hs_host_release (hs_host *host);
 
 #endif

@@ -100,6 +100,8 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
 
   hs_host_probe_userns (&host);
   hs_host_probe_lsm (&host);
+  if (cli->kind == HS_CMD_RESTORE)
+    hs_host_restore_view (&host);
   r = hs_lsm_prepare (policy, &host, err);
   if (r == 0)
     r = hs_spec_load (dir, cli->config, &f, err);

@@ -405,11 +405,10 @@ _selinux (hs_measure_ctx *ctx, hs_error *err)
 
 /* ---- the measure ------------------------------------------------------------ */
 
+/* why: what keeps the writes from being denied. */
 static int
-_unavailable (hs_measure_ctx *ctx, hs_error *err)
+_unavailable (hs_measure_ctx *ctx, const char *why, hs_error *err)
 {
-  _cleanup_free_ char *why = xasprintf ("no AppArmor (%s) and no Landlock (%s)", ctx->host->apparmor_why,
-                                        ctx->host->landlock_why);
   _cleanup_free_ char *paths = hs_strv_join (&ctx->policy->deny_write, ", ");
 
   if (!ctx->policy->lsm_fallback)
@@ -435,9 +434,15 @@ hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
         r = _confine_hooks (ctx, err);
       if (r == 0 && ctx->spec != NULL)
         r = _mount_helper (ctx, err);
+      if (r == 0 && ctx->host->landlock_lost != NULL)
+        r = _unavailable (ctx, ctx->host->landlock_lost, err);
     }
   else
-    r = _unavailable (ctx, err);
+    {
+      _cleanup_free_ char *why = xasprintf ("no AppArmor (%s) and no Landlock (%s)", ctx->host->apparmor_why,
+                                            ctx->host->landlock_why);
+      r = _unavailable (ctx, why, err);
+    }
   if (r < 0)
     return r;
   if (ctx->host->selinux)

@@ -31,6 +31,7 @@ typedef struct
   bool selinux;
   uint32_t seed;
   bool process_file;
+  bool restore; /* hs_host_restore_view applied */
   const char *container; /* process_file: the spec of the container it joins (NULL: TU_CONTAINER) */
   const char *spec;
   const char *error;     /* NULL: must succeed; else a substring of the message */
@@ -180,6 +181,26 @@ static const _lsm_case _cases[] = {
     .expect = { "\"apparmorProfile\":\"" PROFILE "\"" },
     .journal = { J ("/apparmorProfile", "changed") } },
 
+  /* restore */
+  { .name = "restore on a Landlock host: refused by default, the restored processes would run without it",
+    .restore = true,
+    .spec = SPEC (ARGS ("\"sh\""), ""),
+    .error = "writes beneath /etc, /home cannot be denied here: CRIU cannot restore a Landlock domain: the restored "
+             "processes run without it (policy `lsm.unavailable` is `refuse`)" },
+  { .name = "restore on a Landlock host with run_without: the spec as create has it, and an unavailable record",
+    .restore = true,
+    .policy = "{\"lsm\":{\"unavailable\":\"run_without\"}}",
+    .spec = SPEC (ARGS ("\"sh\""), ""),
+    .expect = { ARGS (PREFIX ",\"sh\""), "," HELPER_MOUNT "]" },
+    .journal = { J ("/process/args", "changed"), J ("/process", "unavailable") ",\"before\":null,\"after\":null,"
+                 "\"note\":\"CRIU cannot restore a Landlock domain" } },
+  { .name = "restore on an AppArmor host: CRIU restores the profile, nothing refused",
+    .restore = true,
+    .backend = APPARMOR,
+    .spec = SPEC (ARGS ("\"sh\""), ""),
+    .expect = { "\"apparmorProfile\":\"" PROFILE "\"" },
+    .unjournal = { "unavailable\",\"before\":null,\"after\":null,\"note\":\"CRIU" } },
+
   /* neither */
   { .name = "neither AppArmor nor Landlock: refused by default",
     .backend = NEITHER,
@@ -291,6 +312,8 @@ _host (const _lsm_case *c, hs_host *h)
       h->landlock_abi = 0;
       h->landlock_why = "the kernel has no Landlock";
     }
+  if (c->restore)
+    hs_host_restore_view (h);
 }
 
 static void
