@@ -421,6 +421,7 @@ _unavailable (hs_measure_ctx *ctx, const char *why, hs_error *err)
 int
 hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
 {
+  hs_json label;
   int r;
 
   if (ctx->spec == NULL && !ctx->host->apparmor && (r = _as_container (ctx, "apparmorProfile", err)) < 0)
@@ -449,6 +450,7 @@ hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
     return _selinux (ctx, err);
   if (ctx->spec == NULL)
     return _as_container (ctx, "selinuxLabel", err);
-  hs_measure_record_note (ctx, true, "/selinuxLabel", "unavailable", NULL, NULL, "SELinux is off: skipped");
+  label = hs_json_get (ctx->process, "selinuxLabel"); /* left as the engine wrote it */
+  hs_measure_record_note (ctx, true, "/selinuxLabel", "unavailable", label, label, "SELinux is off: skipped");
   return 0;
 }

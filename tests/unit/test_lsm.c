@@ -273,6 +273,11 @@ static const _lsm_case _cases[] = {
     .container = CONTAINER (C_LABEL ("system_u:system_r:spc_t:s0")),
     .spec = "{" ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:spc_t:s0\"}",
     .error = "exec: the container's SELinux label `system_u:system_r:spc_t:s0` is not the container type" },
+  { .name = "selinux off: the engine's label is left, and the record shows it",
+    .spec = SPEC (ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:spc_t:s0\"", ""),
+    .expect = { "\"selinuxLabel\":\"system_u:system_r:spc_t:s0\"" },
+    .journal = { J ("/process/selinuxLabel", "unavailable") ",\"before\":\"system_u:system_r:spc_t:s0\","
+                 "\"after\":\"system_u:system_r:spc_t:s0\",\"note\":\"SELinux is off: skipped\"" } },
   { .name = "selinux off: an exec process's label becomes the container's",
     .process_file = true,
     .container = CONTAINER (C_LABEL ("engine_label")),
