@@ -236,6 +236,47 @@ _check_mapped (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
   return 0;
 }
 
+/* id lies in one of the ranges of mappings (a spec's uidMappings or
+ * gidMappings); a mapping that is not one counts as none. */
+static bool
+_in_mappings (hs_json mappings, uint64_t id)
+{
+  for (size_t i = 0; YAJL_IS_ARRAY (mappings) && i < mappings->u.array.len; i++)
+    {
+      hs_json m = mappings->u.array.values[i];
+      uint64_t start, size;
+      if (hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &start) == 0
+          && hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &size) == 0 && id >= start && id - start < size)
+        return true;
+    }
+  return false;
+}
+
+/* exec: every id the process uses must be mapped in the container's user
+ * namespace (when it has one), as at create. */
+static int
+_check_exec_mapped (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
+{
+  hs_json linux_ = hs_json_get (ctx->container, "linux");
+  hs_json uids = hs_json_get (linux_, "uidMappings"), gids = hs_json_get (linux_, "gidMappings");
+  hs_json extra = hs_json_get (hs_json_get (ctx->process, "user"), "additionalGids");
+
+  if (uids == NULL && gids == NULL)
+    return 0; /* no user namespace of its own */
+  if (!_in_mappings (uids, uid) || !_in_mappings (gids, gid))
+    return hs_error_set (err, EINVAL, "`%s`: /user %llu:%llu is outside the container's user namespace", ctx->file,
+                         (unsigned long long) uid, (unsigned long long) gid);
+  for (size_t i = 0; YAJL_IS_ARRAY (extra) && i < extra->u.array.len; i++)
+    {
+      uint64_t g = 0;
+      (void) hs_json_get_uint (extra->u.array.values[i], UINT32_MAX, &g); /* checked by _drop_root_group */
+      if (!_in_mappings (gids, g))
+        return hs_error_set (err, EINVAL, "`%s`: /user/additionalGids has %llu, outside the container's user "
+                             "namespace", ctx->file, (unsigned long long) g);
+    }
+  return 0;
+}
+
 /* net.ipv4.ping_group_range "LO HI" may only name mapped gids: docker's
  * "0 2147483647" makes runc fail with EINVAL in a user namespace. */
 static int
@@ -359,5 +400,7 @@ hs_measure_user (hs_measure_ctx *ctx, hs_error *err)
     r = _drop_root_group (ctx, user, err);
   if (r == 0 && ctx->spec != NULL)
     r = _userns (ctx, uid, gid, err);
+  if (r == 0 && ctx->spec == NULL)
+    r = _check_exec_mapped (ctx, uid, gid, err);
   return r;
 }

@@ -154,7 +154,7 @@ check_process_file_with_options() {
 	[ ! -e "$JOURNAL" ] || journal_query '[.[] | select(.command == "exec")] | length' | grep -qx 0
 }
 
-@test "exec: a user name, a bad gid or no command is refused with hardshim's message, as runc would refuse it" {
+@test "exec: a user name, a bad gid, no command, or ids outside the user namespace are refused with hardshim's message" {
 	id=$(start_container refuse)
 	hs_out exec -u nobody "$id" true
 	[ "$status" -eq 1 ]
@@ -166,6 +166,14 @@ check_process_file_with_options() {
 	hs_out exec "$id"
 	[ "$status" -eq 1 ]
 	assert_contains "$(cat "$T/err")" 'exec: no command after the container id'
+	# Ids the container's user namespace does not map, as create refuses them.
+	hs_out exec -u 70000 "$id" true
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" '/user 70000:65534 is outside the container'"'"'s user namespace'
+	hs_out exec -g 65536 "$id" true
+	[ "$status" -eq 1 ]
+	assert_contains "$(cat "$T/err")" '/user/additionalGids has 65536, outside the container'"'"'s user namespace'
 }
 
 @test "exec in audit mode: the engine's command line runs unchanged, the journal says what would change" {

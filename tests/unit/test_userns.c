@@ -467,6 +467,7 @@ typedef struct
   const char *policy;
   bool no_userns; /* the host has no user namespaces (reason: NO_USERNS_WHY) */
   bool process_file;
+  const char *container;    /* process_file: the spec of the container it joins (NULL: TU_CONTAINER) */
   const char *spec;
   const char *error;        /* NULL: must succeed; else a substring of the message */
   bool bridge;              /* plan.bridge_rootfs */
@@ -860,6 +861,32 @@ static const _userns_case _userns_cases[] = {
     .expect = { "\"user\":{\"uid\":65534,\"gid\":65534}" },
     .lacks = { "linux", "Mappings", "namespaces" },
     .unjournal = { "/linux" } },
+  { .name = "exec: ids inside the container's user namespace are accepted",
+    .policy = "{}",
+    .process_file = true,
+    .container = "{\"process\":{},\"linux\":{" UIDS (1000000) "," GIDS (2000000) "}," TU_CONTAINER_MOUNTS "}",
+    .spec = "{\"user\":{\"uid\":65535,\"gid\":100,\"additionalGids\":[65535]},\"args\":[\"sh\"]}",
+    .bridge = false,
+    .expect = { "\"uid\":65535,\"gid\":100" } },
+  { .name = "exec: a uid outside the container's user namespace is refused, as at create",
+    .policy = "{}",
+    .process_file = true,
+    .container = "{\"process\":{},\"linux\":{" UIDS (1000000) "," GIDS (2000000) "}," TU_CONTAINER_MOUNTS "}",
+    .spec = "{\"user\":{\"uid\":70000,\"gid\":70000},\"args\":[\"sh\"]}",
+    .error = "`config.json`: /user 70000:70000 is outside the container's user namespace" },
+  { .name = "exec: an additional gid outside the container's user namespace is refused",
+    .policy = "{}",
+    .process_file = true,
+    .container = "{\"process\":{},\"linux\":{" UIDS (1000000) "," GIDS (2000000) "}," TU_CONTAINER_MOUNTS "}",
+    .spec = "{\"user\":{\"uid\":1,\"gid\":1,\"additionalGids\":[65536]},\"args\":[\"sh\"]}",
+    .error = "/user/additionalGids has 65536, outside the container's user namespace" },
+  { .name = "exec: an engine's smaller kept mapping is the one checked",
+    .policy = "{}",
+    .process_file = true,
+    .container = "{\"process\":{},\"linux\":{\"uidMappings\":[" MAP (0, 3000000, 1000) "],\"gidMappings\":["
+                 MAP (0, 3000000, 1000) "]}," TU_CONTAINER_MOUNTS "}",
+    .spec = "{\"user\":{\"uid\":1000,\"gid\":1},\"args\":[\"sh\"]}",
+    .error = "/user 1000:1 is outside the container's user namespace" },
 
   /* audit mode: journaled only */
   { .name = "audit mode: the user namespace is journaled, not added",
@@ -996,7 +1023,8 @@ _check_idempotent (const _userns_case *c, hs_json spec, const hs_policy *policy,
   hs_plan plan = { 0 };
   hs_error err = { 0 };
 
-  _cleanup_json_ hs_json container = c->process_file ? tu_parse (TU_CONTAINER) : NULL;
+  _cleanup_json_ hs_json container
+      = c->process_file ? tu_parse (c->container ? c->container : TU_CONTAINER) : NULL;
 
   hs_journal_init (&j, "c1", NULL, "config.json", "create", policy->mode == HS_MODE_AUDIT);
   if (hs_harden (spec, container, "config.json", policy, host, &j, &plan, &err) < 0)
@@ -1022,7 +1050,8 @@ static void
 _check_userns_case (const _userns_case *c)
 {
   _cleanup_json_ hs_json spec = tu_parse (c->spec);
-  _cleanup_json_ hs_json container = c->process_file ? tu_parse (TU_CONTAINER) : NULL;
+  _cleanup_json_ hs_json container
+      = c->process_file ? tu_parse (c->container ? c->container : TU_CONTAINER) : NULL;
   _cleanup_free_ char *out = NULL;
   hs_host host = TU_HOST;
   host.userns = !c->no_userns;
