@@ -108,12 +108,14 @@ setup() {
 	engine_setup
 }
 
+# ctd_containers: what containerd and the runtime still hold.
+ctd_containers() {
+	our_ctr containers ls -q
+	ls "$(runtime_root)" 2>/dev/null
+}
+
 teardown() {
-	[ -n "${ENGINE_DIR:-}" ] || return 0
-	remove_containers
-	local left
-	left=$(our_ctr containers ls -q; ls "$(runtime_root)" 2>/dev/null)
-	[ -z "$left" ] || { echo "teardown: containers left: $left" >&2; return 1; }
+	engine_teardown ctd_containers
 }
 
 # ctr_run RUNTIME ARGS...: `ctr run --runc-binary RUNTIME ARGS` (ARGS:

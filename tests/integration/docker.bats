@@ -108,11 +108,7 @@ setup() {
 }
 
 teardown() {
-	[ -n "${ENGINE_DIR:-}" ] || return 0
-	remove_containers
-	local left
-	left=$(docker ps -aq)
-	[ -z "$left" ] || { echo "teardown: containers left: $left" >&2; return 1; }
+	engine_teardown docker ps -aq
 }
 
 # dk_run ARGS...: `docker run --runtime=hardshim --network=none ARGS`

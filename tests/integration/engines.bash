@@ -31,6 +31,17 @@ can_run() {
 	[ ! -s "$BATS_FILE_TMPDIR/skip" ]
 }
 
+# engine_teardown CMD...: a test's teardown: remove its containers
+# (remove_containers, the file's own), then fail when CMD, the engine's
+# list of containers, still prints any.
+engine_teardown() {
+	[ -n "${ENGINE_DIR:-}" ] || return 0
+	remove_containers
+	local left
+	left=$("$@")
+	[ -z "$left" ] || { echo "teardown: containers left: $left" >&2; return 1; }
+}
+
 # engine_setup: the start of every test's setup: skip with the file's
 # reason, if it has one; $T is the test's directory.
 engine_setup() {

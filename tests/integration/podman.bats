@@ -92,11 +92,7 @@ setup() {
 }
 
 teardown() {
-	[ -n "${ENGINE_DIR:-}" ] || return 0
-	remove_containers
-	local left
-	left=$(podman ps -aq)
-	[ -z "$left" ] || { echo "teardown: containers left: $left" >&2; return 1; }
+	engine_teardown podman ps -aq
 }
 
 # pm_run RUNTIME ARGS...: `podman --runtime RUNTIME run RUN_OPTS ARGS`,
