@@ -157,6 +157,24 @@ _lookup (const _option *table, const char *arg, const char **ret_value)
   return NULL;
 }
 
+/* runc (Go's flag package) and crun (getopt) read some spellings
+ * differently: crun takes `-bundle` as `-b undle` and `-b=/x` as `-b`
+ * with the value `=/x`.  On a line hardshim hardens every option must mean
+ * the same to both; engines write `--name` and `-x value`. */
+static int
+_check_spelling (const char *arg, hs_error *err)
+{
+  size_t len = strcspn (arg + 1, "=");
+
+  if (arg[1] == '-' || (len == 1 && arg[2] == '\0'))
+    return 0;
+  if (len == 1)
+    return hs_error_set (err, EINVAL, "option `%s`: crun reads its value as `%s`, runc as `%s`: write `-%c %s`: "
+                         "refused", arg, arg + 2, arg + 3, arg[1], arg + 3);
+  return hs_error_set (err, EINVAL, "option `%s`: crun reads it as one-letter options, runc as `-%s`: write "
+                       "`-%s`: refused", arg, arg, arg);
+}
+
 static bool
 _is_option (const char *arg)
 {
@@ -326,7 +344,10 @@ _parse_command (const _option *table, bool flags_after_args, int argc, char *con
             break;
           continue;
         }
-      int r = _take_option (table, argc, argv, &i, cli, &help, err);
+      int r = _check_spelling (arg, err);
+      if (r < 0)
+        return r;
+      r = _take_option (table, argc, argv, &i, cli, &help, err);
       if (r == -ENOENT)
         return hs_error_set (err, EINVAL, "unknown option `%s` for `%s`: refused, hardshim must know every option of a command it hardens", arg, cli->command);
       if (r < 0)
@@ -340,7 +361,7 @@ _parse_command (const _option *table, bool flags_after_args, int argc, char *con
 int
 hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err)
 {
-  const char *unknown_global = NULL;
+  const char *unknown_global = NULL, *misspelled_global = NULL;
   bool help = false;
   int i;
 
@@ -356,6 +377,8 @@ hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err)
         }
       if (!_is_option (arg))
         break;
+      if (misspelled_global == NULL && _check_spelling (arg, NULL) < 0)
+        misspelled_global = arg;
       int r = _take_option (_global_options, argc, argv, &i, cli, &help, err);
       if (r == -ENOENT)
         {
@@ -371,6 +394,8 @@ hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err)
     for (int j = i; j < argc; j++)
       if (_is_hardened_word (argv[j]))
         return hs_error_set (err, EINVAL, "unknown global option `%s`: refused, hardshim cannot tell whether it takes a value", unknown_global);
+  if (misspelled_global != NULL && !help && i < argc && _is_hardened_word (argv[i]))
+    return _check_spelling (misspelled_global, err);
 
   if (help || i >= argc)
     return 0;
@@ -387,6 +412,8 @@ hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err)
       int r = _parse_command (_commands[c].options, _commands[c].flags_after_args, argc, argv, i + 1, cli, err);
       if (r < 0)
         return r;
+      if (cli->kind != HS_CMD_PASS && cli->id == NULL)
+        return hs_error_set (err, EINVAL, "`%s` without a container id: refused", cli->command);
       break;
     }
 

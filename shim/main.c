@@ -37,12 +37,12 @@ _fail (hs_cli *cli, hs_error *err)
   return EXIT_FAILURE;
 }
 
-/* Subcommands hardshim leaves alone, and the ones the runtime will refuse
- * anyway for lack of a container id. */
+/* Subcommands hardshim leaves alone (a hardened one without an id was
+ * refused by the parser). */
 static bool
 _passes_through (const hs_cli *cli)
 {
-  return cli->kind == HS_CMD_PASS || cli->id == NULL;
+  return cli->kind == HS_CMD_PASS;
 }
 
 /* An absolute form of path for messages and the journal. */

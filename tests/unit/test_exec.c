@@ -69,8 +69,8 @@ _describe (const hs_exec_options *o)
 }
 
 static const _argv_case _argv_cases[] = {
-  { "every process option, two spellings each, dropped; the rest kept in order",
-    ARGV ("--root", "/r", "--log", "/l.json", "exec", "--cap", "CAP_SYS_ADMIN", "-c=CAP_NET_ADMIN", "-u", "0:0",
+  { "every process option, in its spellings, dropped; the rest kept in order",
+    ARGV ("--root", "/r", "--log", "/l.json", "exec", "--cap", "CAP_SYS_ADMIN", "-c", "CAP_NET_ADMIN", "-u", "0:0",
           "--no-new-privs=false", "-t", "--cwd=/tmp", "-e", "A=1", "--env", "B=2", "-g", "0", "--additional-gids=10",
           "--apparmor", "unconfined", "--process-label=spc_t", "--detach", "--pid-file", "/p", "--console-socket",
           "/s", "--preserve-fds=2", "c1", "sh", "-c", "id"),
