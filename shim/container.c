@@ -37,7 +37,7 @@ _bundle (const char *runtime, const char *id, const hs_spawn_output *o, char **r
 int
 hs_container_load (const char *runtime, const hs_cli *cli, char *const *argv, hs_container *ret, hs_error *err)
 {
-  _cleanup_free_ char **state_argv = xcalloc ((size_t) cli->command_at + 3, sizeof (char *));
+  _cleanup_free_ char **state_argv = xcalloc ((size_t) cli->command_at + 4, sizeof (char *));
   _cleanup_free_ char *bundle = NULL;
   hs_spawn_output o = { 0 };
   hs_spec_file spec = { .dirfd = -1 };
@@ -48,6 +48,7 @@ hs_container_load (const char *runtime, const hs_cli *cli, char *const *argv, hs
   for (int i = 1; i < cli->command_at; i++) /* the engine's global options: --root, --log... */
     state_argv[n++] = argv[i];
   state_argv[n++] = (char *) "state";
+  state_argv[n++] = (char *) "--"; /* an id may start with a dash */
   state_argv[n++] = (char *) cli->id;
   r = hs_spawn_capture (runtime, state_argv, NULL, false, _STATE_MAX, &o, err);
   if (r < 0)

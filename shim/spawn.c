@@ -73,10 +73,13 @@ hs_spawn_capture (const char *path, char *const argv[], char *const envp[], bool
   _cleanup_free_ char *buf = xmalloc (cap + 1);
   hs_spawn_output o = { 0 };
   int fds[2], exec_errno = 0;
+  ssize_t n;
   pid_t pid;
 
   if (path[0] != '/')
     return hs_error_set (err, EINVAL, "`%s` is not an absolute path", path);
+  /* An engine may leave SIGCHLD ignored: then no exit status could be had. */
+  signal (SIGCHLD, SIG_DFL);
   if (pipe2 (fds, O_CLOEXEC) < 0)
     return hs_error_sys (err, errno, "pipe");
   out_r = fds[0], out_w = fds[1];
@@ -91,7 +94,9 @@ hs_spawn_capture (const char *path, char *const argv[], char *const envp[], bool
   close (TAKE_FD (out_w));
   close (TAKE_FD (errno_w));
   _drain (out_r, buf, cap, &o.len, &o.truncated);
-  if (read (errno_r, &exec_errno, sizeof exec_errno) != (ssize_t) sizeof exec_errno)
+  while ((n = read (errno_r, &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR)
+    ;
+  if (n != (ssize_t) sizeof exec_errno)
     exec_errno = 0;
   while (waitpid (pid, &o.status, 0) < 0)
     if (errno != EINTR)

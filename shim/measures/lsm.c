@@ -128,17 +128,17 @@ _note (hs_measure_ctx *ctx)
                     ctx->host->landlock_abi < 3 ? " (truncate(2) by path is not denied below ABI 3)" : "");
 }
 
+static bool _is_helper_mount (hs_json m, const char *source);
+
 /* An exec can be confined only in a container that has the helper: the
- * last of its mounts, where the measure put it at create. */
+ * last of its mounts, as the measure put it at create. */
 static int
 _container_has_helper (hs_measure_ctx *ctx, hs_error *err)
 {
-  hs_json mounts = hs_json_get (ctx->container, "mounts"), last = NULL, dst;
+  hs_json mounts = hs_json_get (ctx->container, "mounts");
 
-  if (YAJL_IS_ARRAY (mounts) && mounts->u.array.len > 0)
-    last = mounts->u.array.values[mounts->u.array.len - 1];
-  dst = hs_json_get (last, "destination");
-  if (YAJL_IS_STRING (dst) && strcmp (dst->u.string, HS_LANDLOCK_DEST) == 0)
+  if (YAJL_IS_ARRAY (mounts) && mounts->u.array.len > 0
+      && _is_helper_mount (mounts->u.array.values[mounts->u.array.len - 1], ctx->policy->landlock_helper))
     return 0;
   return hs_error_set (err, EPERM, "exec: the container has no Landlock helper at `" HS_LANDLOCK_DEST "` (it was not "
                        "started by hardshim in enforce mode): writes beneath its /etc and /home could not be denied");

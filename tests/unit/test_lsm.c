@@ -49,9 +49,7 @@ typedef struct
 #define CONTAINER(fields) "{\"process\":{" fields "}," TU_CONTAINER_MOUNTS "}"
 #define C_LABEL(label) "\"selinuxLabel\":\"" label "\""
 #define PREFIX "\"" HS_LANDLOCK_DEST "\",\"--deny\",\"/etc\",\"--deny\",\"/home\",\"--\""
-#define HELPER_MOUNT                                                                                                   \
-  "{\"destination\":\"" HS_LANDLOCK_DEST "\",\"type\":\"bind\",\"source\":\"" HS_LANDLOCK_HELPER                        \
-  "\",\"options\":[\"bind\",\"ro\",\"nosuid\",\"nodev\"]}"
+#define HELPER_MOUNT TU_HELPER_MOUNT
 #define TMPFS(d) "{\"destination\":\"" d "\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\"]}"
 #define J(path, action) "\"measure\":\"lsm\",\"path\":\"" path "\",\"action\":\"" action "\""
 
@@ -100,6 +98,12 @@ static const _lsm_case _cases[] = {
     .container = "{\"process\":{},\"mounts\":[{\"destination\":\"/dev\"}]}",
     .spec = "{" ARGS ("\"sh\"") "}",
     .error = "exec: the container has no Landlock helper at `" HS_LANDLOCK_DEST "` (it was not started by hardshim" },
+  { .name = "landlock: an exec in a container whose last mount at the helper's place is another file is refused",
+    .process_file = true,
+    .container = "{\"process\":{},\"mounts\":[{\"destination\":\"" HS_LANDLOCK_DEST "\",\"type\":\"bind\","
+                 "\"source\":\"/bin/true\",\"options\":[\"bind\",\"ro\",\"nosuid\",\"nodev\"]}]}",
+    .spec = "{" ARGS ("\"sh\"") "}",
+    .error = "exec: the container has no Landlock helper at `" HS_LANDLOCK_DEST "`" },
   { .name = "landlock: audit mode: an exec in a container without the helper is journaled, not refused",
     .policy = "{\"mode\":\"audit\"}",
     .process_file = true,

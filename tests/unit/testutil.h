@@ -145,7 +145,10 @@ tu_policy (const char *text, hs_policy *ret)
 
 /* The container an exec process joins, for tests that do not look at it:
  * no labels, the Landlock helper mounted. */
-#define TU_CONTAINER_MOUNTS "\"mounts\":[{\"destination\":\"" HS_LANDLOCK_DEST "\"}]"
+#define TU_HELPER_MOUNT                                                                                                \
+  "{\"destination\":\"" HS_LANDLOCK_DEST "\",\"type\":\"bind\",\"source\":\"" HS_LANDLOCK_HELPER                        \
+  "\",\"options\":[\"bind\",\"ro\",\"nosuid\",\"nodev\"]}"
+#define TU_CONTAINER_MOUNTS "\"mounts\":[" TU_HELPER_MOUNT "]"
 #define TU_CONTAINER "{\"process\":{}," TU_CONTAINER_MOUNTS "}"
 
 /* hs_harden on TU_HOST, for tests that only look at whether the spec
