@@ -2,6 +2,7 @@
 
 #include "spec.h"
 #include "file.h"
+#include "spec_keys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +47,9 @@ hs_spec_load (const char *dir, const char *name, hs_spec_file *ret, hs_error *er
     }
   if (!YAJL_IS_OBJECT (tree))
     return hs_error_set (err, EINVAL, "`%s`: top level is %s, not an object", path, hs_json_type_name (tree));
+  r = hs_spec_keys_check (tree, path, err);
+  if (r < 0)
+    return r;
 
   ret->path = TAKE_PTR (path);
   ret->name = TAKE_PTR (base);

@@ -218,11 +218,68 @@ test_failed_write_leaves_original (void **state)
   rmdir (dir);
 }
 
+/* Keys Go's encoding/json (runc) matches in any case: refused when they
+ * could mean one thing to hardshim and another to runc. */
+static const struct
+{
+  const char *json;
+  const char *error; /* NULL: accepted */
+} _key_cases[] = {
+  { "{\"process\":{\"user\":{\"uid\":1000},\"args\":[\"sh\"]},\"x-custom\":1,\"X-Other\":2}", NULL },
+  { "{\"process\":{\"user\":{\"uid\":1000},\"User\":{\"uid\":0}}}",
+    "keys `user` and `User` at /process are one key to runc: refused" },
+  { "{\"process\":{\"User\":{\"uid\":0}}}",
+    "key `User` at /process: runc reads it as `user` (Go matches JSON keys in any case), hardshim does not" },
+  { "{\"process\":{\"aRgs\":[\"sh\"]}}", "key `aRgs` at /process: runc reads it as `args`" },
+  { "{\"Process\":{}}", "key `Process` at /: runc reads it as `process`" },
+  { "{\"proce\u017fs\":{}}", "runc reads it as `process`" },
+  { "{\"linux\":{\"resources\":{\"memory\":{\"\u212aernel\":1}}}}",
+    "at /linux/resources/memory: runc reads it as `kernel`" },
+  { "{\"mounts\":[{\"destination\":\"/a\"},{\"Destination\":\"/b\"}]}", "at /mounts/1: runc reads it as" },
+  { "{\"x\":{\"fooBar\":1,\"FOOBAR\":2}}", "keys `fooBar` and `FOOBAR` at /x are one key to runc" },
+  /* map keys are matched exactly */
+  { "{\"annotations\":{\"User\":\"a\",\"Path\":\"b\"},\"linux\":{\"sysctl\":{\"Net.X\":\"1\"}}}", NULL },
+  { "{\"annotations\":{\"a\":\"1\",\"A\":\"2\"}}", "keys `a` and `A` at /annotations are one key to runc" },
+};
+
+static void
+test_keys_in_another_case_refused (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_key_cases); c++)
+    {
+      hs_spec_file f;
+      hs_error err = { 0 };
+      int r;
+
+      tu_write (path, _key_cases[c].json, 0644);
+      r = _load (dir, "config.json", &f, &err);
+      if (_key_cases[c].error == NULL)
+        {
+          if (r != 0)
+            fail_msg ("`%s` refused: %s", _key_cases[c].json, err.msg);
+          hs_spec_release (&f);
+        }
+      else
+        {
+          assert_int_equal (r, -EINVAL);
+          if (strstr (err.msg, _key_cases[c].error) == NULL)
+            fail_msg ("`%s`: `%s` lacks `%s`", _key_cases[c].json, err.msg, _key_cases[c].error);
+        }
+      hs_error_release (&err);
+    }
+  unlink (path);
+  rmdir (dir);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_roundtrip_keeps_mode_and_owner),
+    cmocka_unit_test (test_keys_in_another_case_refused),
     cmocka_unit_test (test_relative_name_with_directory),
     cmocka_unit_test (test_bad_content_is_refused_and_left_intact),
     cmocka_unit_test (test_symlink_fifo_directory_refused),
