@@ -13,10 +13,7 @@ setup() {
 }
 
 teardown() {
-	local id
-	for id in $("$CRUN" list -q 2>/dev/null | grep -F -- "$ID_PREFIX"); do
-		"$CRUN" delete -f "$id" >/dev/null 2>&1 || true
-	done
+	delete_crun_containers
 	common_teardown
 }
 

@@ -17,12 +17,7 @@ setup() {
 }
 
 teardown() {
-	local id
-	if [ -x "$CRUN" ]; then
-		for id in $("$CRUN" list -q 2>/dev/null | grep -F -- "$ID_PREFIX"); do
-			"$CRUN" delete -f "$id" >/dev/null 2>&1 || true
-		done
-	fi
+	delete_crun_containers
 	common_teardown
 }
 

@@ -112,6 +112,16 @@ common_teardown() {
 	fi
 }
 
+# delete_crun_containers: force-delete this test's containers that crun
+# (its default root) still knows; for teardowns of tests that use crun.
+delete_crun_containers() {
+	local id
+	[ -x "$CRUN" ] || return 0
+	for id in $("$CRUN" list -q 2>/dev/null | grep -F -- "$ID_PREFIX"); do
+		"$CRUN" delete -f "$id" >/dev/null 2>&1 || true
+	done
+}
+
 # hs_out ARGS...: run hardshim, stdout to $T/out, stderr to $T/err, status
 # in $status (so that a detached container cannot hold a bats pipe open).
 hs_out() {

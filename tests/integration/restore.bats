@@ -21,12 +21,7 @@ setup() {
 }
 
 teardown() {
-	local id
-	if [ -n "${CRUN_USED:-}" ]; then
-		for id in $("$CRUN" list -q 2>/dev/null | grep -F -- "$ID_PREFIX"); do
-			"$CRUN" delete -f "$id" >/dev/null 2>&1 || true
-		done
-	fi
+	delete_crun_containers
 	common_teardown
 }
 
@@ -415,7 +410,7 @@ journal_of() {
 	cp "$b/config.json" "$T/orig.json"
 
 	# Another profile or label than the spec's: refused before anything is
-	# written, in every spelling runc takes; the last of two is the one runc uses.
+	# written; the last of two is the one runc uses.
 	i=0
 	while IFS='|' read -r -a args; do
 		i=$((i + 1))
@@ -430,13 +425,19 @@ journal_of() {
 	done <<-EOF
 		--lsm-profile|apparmor:unconfined
 		--lsm-profile=selinux:system_u:system_r:spc_t:s0
-		-lsm-profile|selinux:$label-x
+		--lsm-profile|selinux:$label-x
 		--lsm-profile|$label
 		--lsm-profile|selinux:$label|--lsm-profile|selinux:system_u:system_r:spc_t:s0
 		--lsm-mount-context|system_u:object_r:container_file_t:s0
 		--lsm-profile|selinux:$label|--lsm-mount-context=system_u:object_r:container_file_t:s0:c3,c4
 	EOF
 	[ "$i" -eq 7 ]
+	# The one-dash spelling (crun would read `-l sm-profile`) is refused as such.
+	hs_out --root "$R" restore -d -lsm-profile "selinux:$label" -b "$b" --image-path "$IMG" "$(new_id lsm-dash)"
+	[ "$status" -ne 0 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" 'option `-lsm-profile`: crun reads it as one-letter options, runc as `--lsm-profile`'
+	cmp "$T/orig.json" "$b/config.json"
 
 	# The spec's own: hardened and handed to runc, whose own error follows
 	# (SELinux is off here).
@@ -508,7 +509,6 @@ journal_of() {
 	fi
 	why=$(crun_ready) || skip "$why"
 	export HARDSHIM_RUNTIME=$CRUN
-	CRUN_USED=1
 
 	a=$(bundle a sleep 60)
 	b=$(bundle b sleep 60)
