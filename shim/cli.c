@@ -191,8 +191,6 @@ _is_process_option (enum _target target)
 static void
 _store (hs_cli *cli, enum _target target, const char *value, int on)
 {
-  if (_is_process_option (target))
-    cli->exec.given = true;
   switch (target)
     {
     case T_BUNDLE:

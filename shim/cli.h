@@ -27,7 +27,6 @@ typedef enum hs_command_kind
  * --process file it ignores them. */
 typedef struct hs_exec_options
 {
-  bool given;                /* at least one of the options below was given */
   const char *cwd;           /* --cwd */
   const char *user;          /* -u/--user uid[:gid] */
   const char *apparmor;      /* --apparmor */

@@ -17,17 +17,7 @@
 static int
 _number (const char *s, uint64_t max, uint64_t *ret)
 {
-  char *end;
-  uint64_t v;
-
-  if (s == NULL || s[0] < '0' || s[0] > '9')
-    return -EINVAL;
-  errno = 0;
-  v = strtoull (s, &end, 10);
-  if (errno != 0 || *end != '\0' || v > max)
-    return -EINVAL;
-  *ret = v;
-  return 0;
+  return hs_parse_decimal (s, strlen (s), max, ret);
 }
 
 static hs_json
@@ -99,8 +89,9 @@ _user (hs_json process, const hs_exec_options *o, hs_error *err)
   if (o->user != NULL && o->user[0] != '\0')
     {
       const char *colon = strchr (o->user, ':');
-      _cleanup_free_ char *u = colon ? xstrndup (o->user, (size_t) (colon - o->user)) : xstrdup (o->user);
-      if (_number (u, UINT32_MAX, &uid) < 0 || (colon && _number (colon + 1, UINT32_MAX, &gid) < 0))
+      size_t uid_len = colon ? (size_t) (colon - o->user) : strlen (o->user);
+      if (hs_parse_decimal (o->user, uid_len, UINT32_MAX, &uid) < 0
+          || (colon && _number (colon + 1, UINT32_MAX, &gid) < 0))
         return hs_error_set (err, EINVAL, "exec: --user `%s` is not uid[:gid] in numbers", o->user);
       hs_json_object_set (user, "uid", hs_json_new_uint (uid));
       if (colon)

@@ -16,20 +16,6 @@ typedef struct
   uint64_t count;
 } _entry;
 
-static bool
-_number (const char *s, size_t len, uint64_t *ret)
-{
-  char buf[16];
-  char *end;
-
-  if (len == 0 || len >= sizeof buf || strspn (s, "0123456789") < len)
-    return false;
-  memcpy (buf, s, len);
-  buf[len] = '\0';
-  *ret = strtoull (buf, &end, 10);
-  return *end == '\0' && *ret <= UINT32_MAX;
-}
-
 /* Parse one line (without its newline); false when it is malformed. */
 static bool
 _parse_line (const char *line, size_t len, _entry *ret)
@@ -41,8 +27,8 @@ _parse_line (const char *line, size_t len, _entry *ret)
     return false;
   ret->owner = line;
   ret->owner_len = (size_t) (c1 - line);
-  return _number (c1 + 1, (size_t) (c2 - c1 - 1), &ret->start)
-         && _number (c2 + 1, len - (size_t) (c2 + 1 - line), &ret->count) && ret->count > 0
+  return hs_parse_decimal (c1 + 1, (size_t) (c2 - c1 - 1), UINT32_MAX, &ret->start) == 0
+         && hs_parse_decimal (c2 + 1, len - (size_t) (c2 + 1 - line), UINT32_MAX, &ret->count) == 0 && ret->count > 0
          && ret->start + ret->count <= (uint64_t) UINT32_MAX + 1;
 }
 

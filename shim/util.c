@@ -184,3 +184,21 @@ hs_strv_join (const hs_strv *s, const char *sep)
     }
   return out;
 }
+
+int
+hs_parse_decimal (const char *s, size_t len, uint64_t max, uint64_t *ret)
+{
+  uint64_t v = 0;
+
+  if (len == 0 || len > 20) /* more digits than any 64-bit number has */
+    return -EINVAL;
+  for (size_t i = 0; i < len; i++)
+    {
+      unsigned d = (unsigned) (s[i] - '0');
+      if (d > 9 || v > (max - d) / 10)
+        return -EINVAL;
+      v = v * 10 + d;
+    }
+  *ret = v;
+  return 0;
+}

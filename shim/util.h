@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #define _cleanup_(f) __attribute__ ((cleanup (f)))
@@ -48,6 +49,10 @@ int hs_write_all (int fd, const void *buf, size_t len);
 
 /* "2026-11-22T06:03:04.120Z" (UTC, milliseconds) into buf of at least 32 bytes. */
 void hs_time_iso8601 (char *buf, size_t len);
+
+/* The len bytes at s are a decimal number of at most max, 1 to 20 digits
+ * only (no sign, no space); 0 with *ret set, else -EINVAL. */
+int hs_parse_decimal (const char *s, size_t len, uint64_t max, uint64_t *ret);
 
 /* A growable vector of owned strings; zero-initialised is empty. */
 typedef struct hs_strv

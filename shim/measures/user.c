@@ -216,31 +216,16 @@ _set_mapping (hs_measure_ctx *ctx, hs_json linux_, const char *key, const hs_idr
   hs_measure_record_note (ctx, false, path, before ? "changed" : "added", before, hs_json_get (linux_, key), note);
 }
 
-/* Every id the process uses must be mapped, or runc cannot start it. */
-static int
-_check_mapped (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
-{
-  hs_json gids = hs_json_get (hs_json_get (ctx->process, "user"), "additionalGids");
-
-  if (uid >= HS_USERNS_SIZE || gid >= HS_USERNS_SIZE)
-    return hs_error_set (err, EINVAL, "`%s`: /process/user %llu:%llu is outside the user namespace (ids 0-%u)",
-                         ctx->file, (unsigned long long) uid, (unsigned long long) gid, HS_USERNS_SIZE - 1);
-  for (size_t i = 0; gids != NULL && i < gids->u.array.len; i++)
-    {
-      uint64_t g = 0;
-      (void) hs_json_get_uint (gids->u.array.values[i], UINT32_MAX, &g); /* checked by _drop_root_group */
-      if (g >= HS_USERNS_SIZE)
-        return hs_error_set (err, EINVAL, "`%s`: /process/user/additionalGids has %llu, outside the user namespace "
-                             "(ids 0-%u)", ctx->file, (unsigned long long) g, HS_USERNS_SIZE - 1);
-    }
-  return 0;
-}
-
-/* id lies in one of the ranges of mappings (a spec's uidMappings or
- * gidMappings); a mapping that is not one counts as none. */
+/* id is mapped: in one of the ranges of key (uidMappings or gidMappings;
+ * a mapping that is not one counts as none) of linux_, or, for a NULL
+ * linux_, below HS_USERNS_SIZE (the class's mapping hardshim sets). */
 static bool
-_in_mappings (hs_json mappings, uint64_t id)
+_mapped (hs_json linux_, const char *key, uint64_t id)
 {
+  hs_json mappings = hs_json_get (linux_, key);
+
+  if (linux_ == NULL)
+    return id < HS_USERNS_SIZE;
   for (size_t i = 0; YAJL_IS_ARRAY (mappings) && i < mappings->u.array.len; i++)
     {
       hs_json m = mappings->u.array.values[i];
@@ -252,29 +237,37 @@ _in_mappings (hs_json mappings, uint64_t id)
   return false;
 }
 
-/* exec: every id the process uses must be mapped in the container's user
- * namespace (when it has one), as at create. */
+/* Every id the process uses must be mapped, or the runtime cannot start it:
+ * by linux_'s mappings (NULL: the class's mapping), described as userns. */
 static int
-_check_exec_mapped (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
+_check_mapped (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_json linux_, const char *userns, hs_error *err)
 {
-  hs_json linux_ = hs_json_get (ctx->container, "linux");
-  hs_json uids = hs_json_get (linux_, "uidMappings"), gids = hs_json_get (linux_, "gidMappings");
   hs_json extra = hs_json_get (hs_json_get (ctx->process, "user"), "additionalGids");
 
-  if (uids == NULL && gids == NULL)
-    return 0; /* no user namespace of its own */
-  if (!_in_mappings (uids, uid) || !_in_mappings (gids, gid))
-    return hs_error_set (err, EINVAL, "`%s`: /user %llu:%llu is outside the container's user namespace", ctx->file,
-                         (unsigned long long) uid, (unsigned long long) gid);
+  if (!_mapped (linux_, "uidMappings", uid) || !_mapped (linux_, "gidMappings", gid))
+    return hs_error_set (err, EINVAL, "`%s`: %s/user %llu:%llu is outside %s", ctx->file, ctx->process_path,
+                         (unsigned long long) uid, (unsigned long long) gid, userns);
   for (size_t i = 0; YAJL_IS_ARRAY (extra) && i < extra->u.array.len; i++)
     {
       uint64_t g = 0;
       (void) hs_json_get_uint (extra->u.array.values[i], UINT32_MAX, &g); /* checked by _drop_root_group */
-      if (!_in_mappings (gids, g))
-        return hs_error_set (err, EINVAL, "`%s`: /user/additionalGids has %llu, outside the container's user "
-                             "namespace", ctx->file, (unsigned long long) g);
+      if (!_mapped (linux_, "gidMappings", g))
+        return hs_error_set (err, EINVAL, "`%s`: %s/user/additionalGids has %llu, outside %s", ctx->file,
+                             ctx->process_path, (unsigned long long) g, userns);
     }
   return 0;
+}
+
+/* exec: the ids must be mapped in the container's user namespace, when it
+ * has one of its own. */
+static int
+_check_exec_mapped (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
+{
+  hs_json linux_ = hs_json_get (ctx->container, "linux");
+
+  if (hs_json_get (linux_, "uidMappings") == NULL && hs_json_get (linux_, "gidMappings") == NULL)
+    return 0;
+  return _check_mapped (ctx, uid, gid, linux_, "the container's user namespace", err);
 }
 
 /* net.ipv4.ping_group_range "LO HI" may only name mapped gids: docker's
@@ -360,7 +353,8 @@ _userns (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
       return 0;
     }
 
-  r = _check_mapped (ctx, uid, gid, err);
+  _cleanup_free_ char *userns = xasprintf ("the user namespace (ids 0-%u)", HS_USERNS_SIZE - 1);
+  r = _check_mapped (ctx, uid, gid, NULL, userns, err);
   if (r < 0)
     return r;
   if (ns == NULL)

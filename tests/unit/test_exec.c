@@ -63,7 +63,7 @@ _describe (const hs_exec_options *o)
   _cleanup_free_ char *env = hs_strv_join (&o->env, ","), *caps = hs_strv_join (&o->caps, ",");
   _cleanup_free_ char *gids = hs_strv_join (&o->gids, ",");
 
-  return xasprintf ("given=%d cwd=%s user=%s apparmor=%s label=%s tty=%d nnp=%d env=%s caps=%s gids=%s", o->given,
+  return xasprintf ("cwd=%s user=%s apparmor=%s label=%s tty=%d nnp=%d env=%s caps=%s gids=%s",
                     o->cwd ? o->cwd : "-", o->user ? o->user : "-", o->apparmor ? o->apparmor : "-",
                     o->process_label ? o->process_label : "-", o->tty, o->no_new_privs, env, caps, gids);
 }
@@ -76,23 +76,23 @@ static const _argv_case _argv_cases[] = {
           "/s", "--preserve-fds=2", "c1", "sh", "-c", "id"),
     "hardshim --root /r --log /l.json exec --process P --detach --pid-file /p --console-socket /s --preserve-fds=2 c1",
     true,
-    "given=1 cwd=/tmp user=0:0 apparmor=unconfined label=spc_t tty=1 nnp=0 env=A=1,B=2 "
+    "cwd=/tmp user=0:0 apparmor=unconfined label=spc_t tty=1 nnp=0 env=A=1,B=2 "
     "caps=CAP_SYS_ADMIN,CAP_NET_ADMIN gids=0,10" },
   { "no process option: nothing given, nothing dropped but the command",
     ARGV ("exec", "--detach", "c1", "true"), "hardshim exec --process P --detach c1", true,
-    "given=0 cwd=- user=- apparmor=- label=- tty=-1 nnp=-1 env= caps= gids=" },
+    "cwd=- user=- apparmor=- label=- tty=-1 nnp=-1 env= caps= gids=" },
   { "--tty=false and --no-new-privs are kept as values",
     ARGV ("exec", "--tty=false", "--no-new-privs", "c1", "true"), "hardshim exec --process P c1", true,
-    "given=1 cwd=- user=- apparmor=- label=- tty=0 nnp=1 env= caps= gids=" },
+    "cwd=- user=- apparmor=- label=- tty=0 nnp=1 env= caps= gids=" },
   { "a --process file: the options are dropped, the file and the id stay",
     ARGV ("exec", "-p", "/f.json", "--cap", "CAP_SYS_ADMIN", "-u", "0", "c1"), "hardshim exec -p /f.json c1", false,
-    "given=1 cwd=- user=0 apparmor=- label=- tty=-1 nnp=-1 env= caps=CAP_SYS_ADMIN gids=" },
+    "cwd=- user=0 apparmor=- label=- tty=-1 nnp=-1 env= caps=CAP_SYS_ADMIN gids=" },
   { "-- before the id: the process file goes right after the subcommand",
     ARGV ("exec", "--cap", "CAP_CHOWN", "--", "c1", "sh"), "hardshim exec --process P -- c1", true,
-    "given=1 cwd=- user=- apparmor=- label=- tty=-1 nnp=-1 env= caps=CAP_CHOWN gids=" },
+    "cwd=- user=- apparmor=- label=- tty=-1 nnp=-1 env= caps=CAP_CHOWN gids=" },
   { "options after the id belong to the command",
     ARGV ("exec", "c1", "ls", "--cap", "-u", "0"), "hardshim exec --process P c1", true,
-    "given=0 cwd=- user=- apparmor=- label=- tty=-1 nnp=-1 env= caps= gids=" },
+    "cwd=- user=- apparmor=- label=- tty=-1 nnp=-1 env= caps= gids=" },
 };
 
 static void
