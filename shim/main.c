@@ -12,13 +12,17 @@
 #include "host.h"
 #include "journal.h"
 #include "lsm.h"
+#include "own_dirs.h"
 #include "policy.h"
 #include "restore.h"
 #include "runtime.h"
+#include "seal.h"
 #include "spec.h"
 #include "stdio_protect.h"
+#include "trust.h"
 #include "util.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,13 +87,58 @@ _audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *bundle, 
   return 0;
 }
 
-/* create, run, restore: load the bundle's spec, harden it, prepare the
- * host side (the rootfs bridge, the AppArmor profile), write it back
- * (enforce) and journal what changed. */
+/* The bundle's spec as loaded: only root may be able to change it (the
+ * runtime reads it again by path), and it is hardshim's own output only
+ * with a valid seal (seal.h). */
+static int
+_check_bundle_spec (const hs_spec_file *f, bool *ret_sealed, hs_error *err)
+{
+  _cleanup_free_ char *real = hs_spec_real_path (f);
+  uint8_t key[HS_SEAL_KEY_LEN];
+  int r;
+
+  r = hs_trust_path (real, "the bundle's spec", err);
+  if (r < 0)
+    {
+      hs_error_prefix (err, "the runtime reads `%s` again after hardshim hardened it", f->path);
+      return r;
+    }
+  r = hs_seal_key (HS_SEAL_KEY, false, key, err);
+  if (r == -ENOENT)
+    {
+      hs_error_release (err);
+      *ret_sealed = false; /* no key yet: no spec is hardshim's */
+      return 0;
+    }
+  if (r == 0)
+    *ret_sealed = hs_seal_verify (f->tree, real, key);
+  return r;
+}
+
+/* Seal the hardened spec and write it back. */
+static int
+_save_sealed (hs_spec_file *f, hs_error *err)
+{
+  _cleanup_free_ char *real = hs_spec_real_path (f);
+  uint8_t key[HS_SEAL_KEY_LEN];
+  int r;
+
+  r = hs_seal_key (HS_SEAL_KEY, true, key, err);
+  if (r == 0)
+    r = hs_seal_sign (f->tree, real, key, err);
+  if (r == 0)
+    r = hs_spec_save (f, err);
+  return r;
+}
+
+/* create, run, restore: load the bundle's spec, refuse what points at
+ * hardshim's own files, harden it, prepare the host side (the rootfs
+ * bridge, the AppArmor profile), write it back sealed (enforce) and
+ * journal what changed. */
 static int
 _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
 {
-  bool audit = policy->mode == HS_MODE_AUDIT;
+  bool audit = policy->mode == HS_MODE_AUDIT, sealed = false;
   _cleanup_free_ char *dir = _absolute (cli->bundle);
   _cleanup_free_ char *wanted = xasprintf ("%s/%s", dir, cli->config);
   hs_spec_file f = { .dirfd = -1 };
@@ -106,17 +155,21 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
   if (r == 0)
     r = hs_spec_load (dir, cli->config, &f, err);
   if (r == 0)
+    r = _check_bundle_spec (&f, &sealed, err);
+  if (r == 0)
+    r = hs_own_dirs_check (f.tree, dir, sealed, policy, err);
+  if (r == 0)
     {
       hs_journal_init (&j, cli->id, dir, f.path, cli->command, audit);
       r = hs_harden (f.tree, NULL, f.path, policy, &host, &j, &plan, err);
       if (r == 0 && cli->kind == HS_CMD_RESTORE)
         r = hs_restore_check_lsm (cli, f.tree, err);
       if (r == 0 && plan.bridge_rootfs)
-        r = hs_bridge_rootfs (f.tree, dir, &plan, &j, err);
+        r = hs_bridge_rootfs (f.tree, dir, sealed, &plan, &j, err);
       if (r == 0 && !audit)
         r = hs_lsm_load (&host, err);
       if (r == 0 && plan.changed)
-        r = hs_spec_save (&f, err);
+        r = audit ? hs_spec_save (&f, err) : _save_sealed (&f, err); /* audit's spec is no hardened one */
       if (r == 0)
         r = hs_journal_commit (&j, policy->journal, err);
       hs_journal_release (&j);

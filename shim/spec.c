@@ -3,6 +3,7 @@
 #include "spec.h"
 #include "file.h"
 #include "spec_keys.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -108,6 +109,24 @@ hs_spec_save (hs_spec_file *f, hs_error *err)
       return r;
     }
   return _replace (f, text, len, err);
+}
+
+bool
+hs_spec_mount_is_bind (hs_json m, bool *ret_recursive)
+{
+  hs_json type = hs_json_get (m, "type"), opts = hs_json_get (m, "options");
+
+  *ret_recursive = hs_json_array_has_string (opts, "rbind");
+  return *ret_recursive || hs_json_array_has_string (opts, "bind")
+         || (YAJL_IS_STRING (type) && strcmp (type->u.string, "bind") == 0);
+}
+
+char *
+hs_spec_real_path (const hs_spec_file *f)
+{
+  _cleanup_free_ char *dir = hs_fd_path (f->dirfd);
+
+  return xasprintf ("%s/%s", strcmp (dir, "/") == 0 ? "" : dir, f->name);
 }
 
 void

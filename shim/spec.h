@@ -23,4 +23,11 @@ int hs_spec_load (const char *dir, const char *name, hs_spec_file *ret, hs_error
 int hs_spec_save (hs_spec_file *f, hs_error *err);
 void hs_spec_release (hs_spec_file *f);
 
+/* Mount m is a bind mount (type "bind", or option bind or rbind), as the
+ * runtime reads it; *ret_recursive for rbind. */
+bool hs_spec_mount_is_bind (hs_json m, bool *ret_recursive);
+
+/* The real path of f (its directory resolved), which its seal names (seal.h). */
+char *hs_spec_real_path (const hs_spec_file *f);
+
 #endif
