@@ -2,6 +2,7 @@
 
 #include "seal.h"
 #include "file.h"
+#include "trust.h"
 #include "util.h"
 
 #include <errno.h>
@@ -132,6 +133,8 @@ hs_seal_key (const char *path, bool create, uint8_t ret[HS_SEAL_KEY_LEN], hs_err
     return hs_error_set (err, EPERM, "seal key `%s` must be %d bytes, owned by root, mode 0600: whoever reads it "
                          "can make specs hardshim trusts as its own (remove it to have a new one made)",
                          path, HS_SEAL_KEY_LEN);
-  memcpy (ret, text, HS_SEAL_KEY_LEN);
-  return 0;
+  r = hs_trust_path (path, "the seal key", err);
+  if (r == 0)
+    memcpy (ret, text, HS_SEAL_KEY_LEN);
+  return r;
 }

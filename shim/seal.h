@@ -30,7 +30,8 @@ int hs_seal_sign (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL
 /* spec carries a valid seal for file_path. */
 bool hs_seal_verify (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN]);
 
-/* Read the key at path (root-owned, mode 0600, HS_SEAL_KEY_LEN bytes);
+/* Read the key at path (root-owned, mode 0600, HS_SEAL_KEY_LEN bytes, in
+ * directories only root can change: trust.h);
  * with create, make it first when it does not exist.  -ENOENT without
  * create when there is none. */
 int hs_seal_key (const char *path, bool create, uint8_t ret[HS_SEAL_KEY_LEN], hs_error *err);
