@@ -144,7 +144,7 @@ check_process_file_with_options() {
 # which runs SELF (stdout) and lists its descriptors (stderr).
 write_root_process() {
 	jq -n --arg self "$SELF" '{args: ["sh", "-c", ($self + "\nls /proc/self/fd >&2; ls -l /proc/self/fd/ >&2")],
-		cwd: "/tmp", env: ["FOO=bar"], user: {uid: 0, gid: 0},
+		cwd: "/tmp", env: ["PATH=/bin", "FOO=bar"], user: {uid: 0, gid: 0},
 		capabilities: {bounding: ["CAP_SYS_ADMIN"], effective: ["CAP_SYS_ADMIN"], permitted: ["CAP_SYS_ADMIN"]},
 		noNewPrivileges: false}' >"$1"
 }
