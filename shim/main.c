@@ -139,8 +139,8 @@ static int
 _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
 {
   bool audit = policy->mode == HS_MODE_AUDIT, sealed = false;
-  _cleanup_free_ char *dir = _absolute (cli->bundle);
-  _cleanup_free_ char *wanted = xasprintf ("%s/%s", dir, cli->config);
+  _cleanup_free_ char *dir = _absolute (cli->bundle), *cwd = _absolute (".");
+  _cleanup_free_ char *wanted = hs_cli_config_path (cli, dir, cwd);
   hs_spec_file f = { .dirfd = -1 };
   hs_journal j;
   hs_host host = { 0 };
@@ -153,7 +153,7 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
     hs_host_restore_view (&host);
   r = hs_lsm_prepare (policy, &host, err);
   if (r == 0)
-    r = hs_spec_load (dir, cli->config, &f, err);
+    r = hs_spec_load (dir, wanted, &f, err);
   if (r == 0)
     r = _check_bundle_spec (&f, &sealed, err);
   if (r == 0)
@@ -192,7 +192,11 @@ _exec_process (const hs_cli *cli, const hs_container *c, int argc, char **argv, 
   if (cli->process != NULL)
     {
       _cleanup_free_ char *cwd = _absolute (".");
-      r = hs_spec_load (cwd, cli->process, f, err);
+      int fd = hs_exec_process_named_fd (cli->process);
+      if (fd == -EBADF)
+        return hs_error_set (err, EBADF, "exec: --process `%s` names no descriptor hardshim was given: refused",
+                             cli->process);
+      r = fd >= 0 ? hs_spec_load_fd (fd, cli->process, f, err) : hs_spec_load (cwd, cli->process, f, err);
       if (r == 0)
         *ret_shown = xstrdup (f->path);
       return r;
@@ -204,9 +208,12 @@ _exec_process (const hs_cli *cli, const hs_container *c, int argc, char **argv, 
 }
 
 /* exec: harden the process against the container it joins (container.h),
- * write it where the runtime reads it (enforce) and journal what changed.
- * *ret_argv is the runtime's command line, without exec's process options;
- * it stays NULL in audit mode (the engine's line runs). */
+ * hand it to the runtime as a sealed memory file (exec_process.h), write
+ * a --process file back hardened (enforce; engines read it back) and
+ * journal what changed.  *ret_argv is the runtime's command line, without
+ * exec's process options; it stays NULL in audit mode (the engine's line
+ * runs), except for a process read from a descriptor: hardshim read it to
+ * its end, so the runtime gets the same bytes from a memory file. */
 static int
 _harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, int argc, char **argv,
               char ***ret_argv, char **ret_process_path, hs_error *err)
@@ -234,15 +241,17 @@ _harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, i
       r = hs_harden (process, c.spec.tree, shown, policy, &host, &j, &plan, err);
       if (r == 0 && !audit)
         r = hs_lsm_load (&host, err);
-      if (r == 0 && !audit)
-        r = built != NULL ? hs_exec_process_fd (built, cli, &fd, err) : hs_spec_save (&f, err);
+      if (r == 0 && !audit && f.dirfd >= 0)
+        r = hs_spec_save (&f, err);
+      if (r == 0 && (!audit || (built == NULL && f.dirfd < 0)))
+        r = hs_exec_process_fd (process, cli, &fd, err);
       if (r == 0)
         r = hs_journal_commit (&j, policy->journal, err);
       hs_journal_release (&j);
     }
-  if (r == 0 && !audit)
+  if (r == 0 && fd >= 0)
     {
-      *ret_process_path = fd >= 0 ? xasprintf ("/proc/self/fd/%d", fd) : NULL;
+      *ret_process_path = xasprintf ("/proc/self/fd/%d", fd);
       *ret_argv = hs_cli_exec_argv (cli, argc, argv, *ret_process_path);
     }
   hs_spec_release (&f);

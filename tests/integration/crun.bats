@@ -59,3 +59,38 @@ teardown() {
 	[ "$status" -eq 0 ]
 	! "$CRUN" state "$id" >/dev/null 2>&1
 }
+
+@test "crun: -f ./config.json is the current directory's spec, as crun reads it, and that one is hardened" {
+	b=$(bundle b sh -c 'echo bundle-spec; id -u; grep -E "^(CapEff|NoNewPrivs):" /proc/self/status')
+	other=$(bundle other sh -c 'echo other-spec; id -u; grep -E "^(CapEff|NoNewPrivs):" /proc/self/status')
+	cp "$b/config.json" "$T/bundle.before"
+	# crun reads a relative -f other than exactly `config.json` from the
+	# current directory (here: an unhardened spec asking for root).
+	id=$(new_id dotf)
+	status=0
+	(cd "$other" && "$HS" run --bundle "$b" -f ./config.json "$id") </dev/null >"$T/out" 2>"$T/err" || status=$?
+	cat "$T/out" "$T/err"
+	[ "$status" -eq 0 ]
+	assert_line_exact other-spec "$T/out"
+	assert_line_exact 65534 "$T/out"
+	assert_line_exact "CapEff:${TAB}0000000000000000" "$T/out"
+	assert_line_exact "NoNewPrivs:${TAB}1" "$T/out"
+	jq -e '.process.user.uid == 65534' "$other/config.json"
+	cmp "$T/bundle.before" "$b/config.json"
+	journal_query "[.[] | select(.id == \"$id\")] | map(.file) | unique" | grep -qxF "[\"$other/./config.json\"]"
+	# Exactly `config.json` is the bundle's, also from that directory.
+	id=$(new_id plainf)
+	status=0
+	(cd "$other" && "$HS" run --bundle "$b" -f config.json "$id") </dev/null >"$T/out" 2>"$T/err" || status=$?
+	[ "$status" -eq 0 ] || { cat "$T/err" >&2; false; }
+	assert_line_exact bundle-spec "$T/out"
+	assert_line_exact 65534 "$T/out"
+	jq -e '.process.user.uid == 65534' "$b/config.json"
+	# An empty -f names no file crun can read: refused, nothing written.
+	cp "$b/config.json" "$T/bundle.before"
+	hs_out run --bundle "$b" -f "" "$(new_id emptyf)"
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" '`-f/--config` is empty'
+	cmp "$T/bundle.before" "$b/config.json"
+}
