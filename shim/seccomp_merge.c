@@ -254,6 +254,24 @@ _add_name (hs_strv *s, const char *name)
     hs_strv_add (s, xstrdup (name));
 }
 
+/* Whether one of the engine's NOTIFY, TRACE or errnoRet 0 rules is not in
+ * allow as it was (narrowed by hardshim's conditions, or gone). */
+static bool
+_asks_changed (const view *e, const hs_scmp_rule *allow, size_t nallow)
+{
+  for (size_t j = 0; j < e->n; j++)
+    {
+      bool same = false;
+      if (!hs_scmp_rule_asks (&e->rules[j]))
+        continue;
+      for (size_t a = 0; a < nallow && !same; a++)
+        same = _same_rule (&allow[a], &e->rules[j]);
+      if (!same)
+        return true;
+    }
+  return false;
+}
+
 /* Both profiles decide by arguments: allow the conjunctions, keep every
  * denial, and give up the allowed cases a denial might overlap. */
 static void
@@ -357,6 +375,8 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
     _add_name (&diff->narrowed, name);
   if (nallow == 0 && _allows_any (e))
     _add_name (&diff->removed, name);
+  else if (_asks_changed (e, allow, nallow))
+    _add_name (&diff->conditioned, name);
   else
     _add_name (&diff->kept, name);
 }

@@ -1189,6 +1189,16 @@ static const _merge_case _merge_cases[] = {
     "{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':38,'architectures':['SCMP_ARCH_X86_64'],'flags':[],"
     "'listenerPath':'/run/agent.sock','syscalls':[{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':"
     "" EQ0 (16) "},{'names':['socket'],'action':'SCMP_ACT_NOTIFY','args':" EQ0 (1) "}]}",
+    "", "socket", "", "" },
+
+  { "an engine ALLOW rule comparing one argument twice widens only within what hardshim allows",
+    OURS ("{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':1,'op':'SCMP_CMP_EQ'}]},"
+          "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[{'index':0,'value':17,'op':'SCMP_CMP_"
+          "EQ'}]}"),
+    ENGINE ("{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':1,'op':'SCMP_CMP_EQ'},{'index':"
+            "0,'value':17,'op':'SCMP_CMP_EQ'}]}"),
+    MERGED ("{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':" EQ0 (17) "},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (1) "}"),
     "", "", "socket", "" },
 
   { "the engine's NOTIFY of a call hardshim denies by default is removed, and the listener with it",
