@@ -22,10 +22,10 @@
 
 typedef struct hs_scmp_diff
 {
-  hs_strv removed;     /* the engine allowed them (in some case), the merged profile denies them */
-  hs_strv conditioned; /* the engine allowed every call, the merged profile only some */
-  hs_strv kept;        /* hardshim allowed more; the engine's denial or conditions are kept */
-  hs_strv narrowed;    /* cases both allowed are denied: not expressible as seccomp rules */
+  hs_strv removed;       /* the engine allowed them (in some case), the merged profile denies them */
+  hs_strv conditioned;   /* the engine allowed every call, the merged profile only some */
+  hs_strv kept;          /* hardshim allowed more; the engine's denial or conditions are kept */
+  hs_strv narrowed;      /* cases both allowed are denied: not expressible as seccomp rules */
   bool listener_dropped; /* the engine's listenerPath/listenerMetadata: no NOTIFY rule is left */
 } hs_scmp_diff;
 

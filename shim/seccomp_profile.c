@@ -85,7 +85,8 @@ hs_scmp_default_allows (const hs_scmp_profile *p)
 bool
 hs_scmp_rule_asks (const hs_scmp_rule *r)
 {
-  return hs_scmp_rule_allows (r) && strcmp (r->action, "SCMP_ACT_ALLOW") != 0 && strcmp (r->action, "SCMP_ACT_LOG") != 0;
+  return hs_scmp_rule_allows (r) && strcmp (r->action, "SCMP_ACT_ALLOW") != 0
+         && strcmp (r->action, "SCMP_ACT_LOG") != 0;
 }
 
 static int

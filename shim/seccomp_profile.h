@@ -64,8 +64,8 @@ typedef struct hs_scmp_profile
   hs_scmp_rule *rules; /* sorted by name; rules of one name keep their order */
   size_t nrules;
   size_t capacity; /* allocated rules */
-  hs_json extra; /* listenerPath and listenerMetadata, kept as they are (NULL: none) */
-  hs_strv split; /* names with a rule comparing one argument twice, read as one rule per condition */
+  hs_json extra;   /* listenerPath and listenerMetadata, kept as they are (NULL: none) */
+  hs_strv split;   /* names with a rule comparing one argument twice, read as one rule per condition */
 } hs_scmp_profile;
 
 /* obj is a `linux.seccomp` object; profile_file allows comments and

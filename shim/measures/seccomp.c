@@ -76,8 +76,7 @@ _resolve (hs_measure_ctx *ctx, hs_json bounding, bool audit, hs_scmp_profile *re
     return hs_error_set (err, EINVAL, "seccomp profile `%s` has no rules for this machine's architecture (%s)",
                          ctx->policy->seccomp_profile, native ? native : "not supported by hardshim");
   memset (ret, 0, sizeof *ret);
-  ret->default_action = xstrdup (audit && !hs_scmp_default_allows (p) ? "SCMP_ACT_LOG"
-                                                                                     : p->default_action);
+  ret->default_action = xstrdup (audit && !hs_scmp_default_allows (p) ? "SCMP_ACT_LOG" : p->default_action);
   ret->has_default_errno = !audit && p->has_default_errno;
   ret->default_errno = p->default_errno;
   hs_strv_add (&ret->arches, xstrdup (native));
