@@ -418,6 +418,12 @@ _unavailable (hs_measure_ctx *ctx, const char *why, hs_error *err)
   return 0;
 }
 
+bool
+hs_measure_lsm_uses_landlock (const hs_measure_ctx *ctx)
+{
+  return !ctx->host->apparmor && ctx->host->landlock_abi > 0;
+}
+
 int
 hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
 {
@@ -428,7 +434,7 @@ hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
     return r;
   if (ctx->host->apparmor)
     r = _apparmor (ctx, err);
-  else if (ctx->host->landlock_abi > 0)
+  else if (hs_measure_lsm_uses_landlock (ctx))
     {
       r = _confine_args (ctx, err);
       if (r == 0 && ctx->spec != NULL)

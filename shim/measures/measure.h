@@ -62,5 +62,8 @@ int hs_measure_no_new_privileges (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err);
+/* Whether measure lsm puts the Landlock helper in front of the process
+ * (no AppArmor, Landlock present). */
+bool hs_measure_lsm_uses_landlock (const hs_measure_ctx *ctx);
 
 #endif
