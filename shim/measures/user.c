@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int
 _id (hs_measure_ctx *ctx, hs_json user, const char *key, const char *path, uint64_t *ret, hs_error *err)
@@ -563,6 +564,51 @@ _class_userns (hs_measure_ctx *ctx, _userns_plan *p, uint64_t uid, uint64_t gid,
   return r;
 }
 
+/* Whether mount option opt asks the runtime for an idmapped mount: crun
+ * reads `idmap` and `ridmap`, bare or with `=MAPPINGS`. */
+static bool
+_is_idmap_option (const char *opt)
+{
+  size_t n = strcspn (opt, "=");
+
+  return (n == 5 && strncasecmp (opt, "idmap", 5) == 0) || (n == 6 && strncasecmp (opt, "ridmap", 6) == 0);
+}
+
+/* An idmapped mount from the spec (crun honours mounts[].uidMappings,
+ * gidMappings and the `idmap` option) shows files of any host id as the
+ * container's ids: a host file of group 42 becomes container gid 42's,
+ * whatever the container's mapping.  Refused; the policy's
+ * user.idmap_volumes idmaps volumes to the class's own mapping. */
+static int
+_refuse_mount_idmaps (hs_measure_ctx *ctx, hs_error *err)
+{
+  static const char *const keys[] = { "uidMappings", "gidMappings" };
+  hs_json mounts = hs_json_get (ctx->spec, "mounts");
+  const char *why = NULL;
+
+  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+    {
+      hs_json m = mounts->u.array.values[i], opts = hs_json_get (m, "options");
+      for (size_t k = 0; k < 2 && why == NULL; k++)
+        {
+          hs_json v = hs_json_get (m, keys[k]);
+          if (v != NULL && !YAJL_IS_NULL (v) && !(YAJL_IS_ARRAY (v) && v->u.array.len == 0))
+            why = keys[k];
+        }
+      for (size_t k = 0; YAJL_IS_ARRAY (opts) && k < opts->u.array.len && why == NULL; k++)
+        {
+          hs_json o = opts->u.array.values[k];
+          if (YAJL_IS_STRING (o) && _is_idmap_option (o->u.string))
+            why = o->u.string;
+        }
+      if (why != NULL)
+        return hs_error_set (err, EINVAL, "`%s`: /mounts/%zu has `%s`: an idmapped mount from the spec would give the "
+                             "container files of any host id; leave it out (the policy's `user.idmap_volumes` idmaps "
+                             "volumes to the class's mapping)", ctx->file, i, why);
+    }
+  return 0;
+}
+
 /* create: the user namespace first, then the ids it maps. */
 static int
 _user_create (hs_measure_ctx *ctx, hs_json user, hs_error *err)
@@ -573,6 +619,8 @@ _user_create (hs_measure_ctx *ctx, hs_json user, hs_error *err)
   int r;
 
   r = _userns_decide (ctx, &p, err);
+  if (r == 0)
+    r = _refuse_mount_idmaps (ctx, err);
   if (r == 0 && p.keep)
     {
       /* An id the runtime could not map: the class's mapping maps it. */

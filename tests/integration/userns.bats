@@ -451,3 +451,33 @@ open_bundle() {
 	[ "$status" -ne 0 ]
 	assert_contains "$(cat "$T/err")" 'classes `default` and `web` both set `idmap_volumes`'
 }
+
+# crun 1.8.1 honours the `idmap` mount option and mounts[].gidMappings: a
+# host file of group G shows as container gid G (or any gid the spec names).
+@test "userns: crun: an idmapped bind mount from the spec is refused; a host group's 0640 file stays unread" {
+	local why gid=4711
+	why=$(crun_ready) || skip "$why"
+	export HARDSHIM_RUNTIME=$CRUN
+	mkdir -p "$T/src"
+	echo secret >"$T/src/f"
+	chown 0:$gid "$T/src/f"
+	chmod 0640 "$T/src/f"
+	for how in option mapping; do
+		b=$(secret_bundle "$how" sh -c 'cat /hf/f && echo READ')
+		mkdir -p "$b/rootfs/hf"
+		if [ "$how" = option ]; then
+			patch_config "$b" --arg s "$T/src" --argjson g $gid '.process.user.additionalGids = [$g]
+				| .mounts += [{destination: "/hf", type: "bind", source: $s, options: ["bind", "idmap"]}]'
+		else
+			patch_config "$b" --arg s "$T/src" '.process.user.additionalGids = [42]
+				| .mounts += [{destination: "/hf", type: "bind", source: $s, options: ["bind"],
+					uidMappings: [{containerID: 0, hostID: 1000000, size: 65536}],
+					gidMappings: [{containerID: 4711, hostID: 1000042, size: 1}]}]'
+		fi
+		hs_out run -b "$b" "$(new_id "$how")"
+		cat "$T/out" "$T/err" >&2
+		[ "$status" -ne 0 ]
+		! grep -q secret "$T/out"
+		grep -qF 'an idmapped mount from the spec would give the container files of any host id' "$T/err"
+	done
+}
