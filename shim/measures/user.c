@@ -210,8 +210,10 @@ _read_map (hs_measure_ctx *ctx, hs_json linux_, const char *key, _idmap *ret, hs
         return hs_error_set (err, EINVAL, "`%s`: %s has size 0: it maps no id, and the kernel refuses it", ctx->file,
                              at);
       if (c + n > UINT32_MAX || h + n > UINT32_MAX)
-        return hs_error_set (err, EINVAL, "`%s`: %s maps id %u (-1) or wraps past it: containerID + size and hostID + "
-                             "size must be at most %u, or the kernel refuses it", ctx->file, at, UINT32_MAX, UINT32_MAX);
+        return hs_error_set (err, EINVAL,
+                             "`%s`: %s maps id %u (-1) or wraps past it: containerID + size and hostID + "
+                             "size must be at most %u, or the kernel refuses it",
+                             ctx->file, at, UINT32_MAX, UINT32_MAX);
       for (size_t k = 0; k < ret->n; k++)
         if (_overlap (c, n, ret->e[k].container, ret->e[k].size) || _overlap (h, n, ret->e[k].host, ret->e[k].size))
           return hs_error_set (err, EINVAL, "`%s`: %s and %s/%zu map an id twice, which the kernel refuses", ctx->file,

@@ -640,7 +640,8 @@ static const _userns_case _userns_cases[] = {
             ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1, 65536)
             "],\"gidMappings\":[" MAP (0, 1, 65536) "]}}",
     .bridge = true,
-    .expect = { UIDS (1000000) "," GIDS (2000000), "\"user\":{\"uid\":65534,\"gid\":65534,\"additionalGids\":[104,41]}" },
+    .expect = { UIDS (1000000) "," GIDS (2000000),
+                "\"user\":{\"uid\":65534,\"gid\":65534,\"additionalGids\":[104,41]}" },
     .journal = { J_UIDS ("changed") ",\"before\":[" MAP (0, 1, 65536) "]",
                  "the spec's replaced: /linux/uidMappings/0 maps host ids 1-65536, outside class `default`'s",
                  J_GIDS ("changed") ",\"before\":[" MAP (0, 1, 65536) "]" } },
@@ -654,7 +655,8 @@ static const _userns_case _userns_cases[] = {
                  "in /etc/subgid)" } },
   { .name = "uidMappings without gidMappings: both replaced (crun would map host gid 0)",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 65535) "]}}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+            "\"uidMappings\":[" MAP (0, 1000000, 65535) "]}}",
     .bridge = true,
     .expect = { UIDS (1000000) "," GIDS (2000000) },
     .journal = { J_UIDS ("changed") ",\"before\":[" MAP (0, 1000000, 65535) "]",
@@ -663,13 +665,15 @@ static const _userns_case _userns_cases[] = {
     .unjournal = { "\"action\":\"kept\",\"before\":[" } },
   { .name = "gidMappings without uidMappings: both replaced",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"gidMappings\":[" MAP (0, 2000000, 65535) "]}}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+            "\"gidMappings\":[" MAP (0, 2000000, 65535) "]}}",
     .bridge = true,
     .expect = { GIDS (2000000) "," UIDS (1000000) },
     .journal = { J_UIDS ("added"), J_GIDS ("changed"), "/linux/uidMappings is missing" } },
   { .name = "uidMappings with gidMappings []: both replaced",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 65535) "],\"gidMappings\":[]}}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+            "\"uidMappings\":[" MAP (0, 1000000, 65535) "],\"gidMappings\":[]}}",
     .bridge = true,
     .expect = { UIDS (1000000) "," GIDS (2000000) },
     .journal = { J_UIDS ("changed"), J_GIDS ("changed") ",\"before\":[]", "/linux/gidMappings is empty" } },
@@ -815,11 +819,13 @@ static const _userns_case _userns_cases[] = {
   { .name = "mapping: hostID + size wrapping past 2^32 to the class's range",
     .policy = "{}",
     .spec = ENGINE_USERNS (MAP (0, 1000000, 65536), MAP (0, 4294967295, 2000001)),
-    .error = "/linux/gidMappings/0 maps id 4294967295 (-1) or wraps past it: containerID + size and hostID + size must be at most 4294967295" },
+    .error = "/linux/gidMappings/0 maps id 4294967295 (-1) or wraps past it: containerID + size and hostID + size "
+             "must be at most 4294967295" },
   { .name = "mapping: size beyond 32 bits",
     .policy = "{}",
     .spec = ENGINE_USERNS (MAP (0, 1000000, 4294967296), MAP (0, 2000000, 65536)),
-    .error = "/linux/uidMappings/0 is an object, expected an id mapping {containerID, hostID, size} of 32-bit integers" },
+    .error = "/linux/uidMappings/0 is an object, expected an id mapping {containerID, hostID, size} of 32-bit "
+             "integers" },
   { .name = "mapping: container ids overlapping",
     .policy = "{}",
     .spec = ENGINE_USERNS (MAP (0, 1000000, 10) "," MAP (5, 1000100, 10), MAP (0, 2000000, 65536)),
@@ -904,7 +910,8 @@ static const _userns_case _userns_cases[] = {
             "\"linux\":{\"namespaces\":[{\"type\":\"user\"}]," UIDS (0) "," GIDS (0) "}}",
     .bridge = true,
     .expect = { UIDS (1065536), GIDS (2065536) },
-    .journal = { J_UIDS ("changed"), "\"note\":\"class `web` (annotation `hardshim.class=web`): the ids of `hardshim-web`; the spec's replaced: "
+    .journal = { J_UIDS ("changed"), "\"note\":\"class `web` (annotation `hardshim.class=web`): the ids of "
+                 "`hardshim-web`; the spec's replaced: "
                  "/linux/uidMappings/0 maps host ids 0-65535, outside class `web`'s 1065536-1131071" } },
   { .name = "user namespace with a path",
     .policy = "{}",
