@@ -333,7 +333,7 @@ _unmapped (hs_measure_ctx *ctx, hs_json user, const _idmap *uids, const _idmap *
 }
 
 /* The id to give a process that asked for root, under a mapping m hardshim
- * keeps (kind "uid" or "gid"): the policy's when m maps it, else the
+ * keeps (n == 0: the class's): the policy's id wanted when m maps it, else the
  * highest id m maps (the policy's id is chosen as one no file of the image
  * is owned by; the top of a mapping is the likeliest such id).  0 when m
  * maps no id but 0. */
@@ -343,8 +343,8 @@ _choose_id (const _idmap *m, uint32_t wanted)
   return m->n == 0 || _map_has (m, wanted) ? wanted : _map_top (m);
 }
 
-/* exec: the ids must be mapped in the container's user namespace, when it
- * has one of its own. */
+/* exec: the mappings of the container the process joins (n == 0: it has
+ * no user namespace of its own). */
 static int
 _read_container_maps (hs_measure_ctx *ctx, _idmap *uids, _idmap *gids, hs_error *err)
 {
