@@ -2,6 +2,7 @@
 
 #include "bridge.h"
 #include "devices.h"
+#include "locked_flags.h"
 #include "volumes.h"
 #include "mountpoints.h"
 #include "util.h"
@@ -247,6 +248,8 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_plan *
   if (plan->idmap_volumes)
     hs_volumes_idmap (spec, userns, real, journal);
   r = hs_devices_create (spec, err);
+  if (r == 0)
+    hs_locked_flags_add (spec, bundle, journal);
   if (r == 0)
     {
       tree = open_tree (AT_FDCWD, real, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);

@@ -15,7 +15,8 @@
  * with hardshim's valid seal, seal.h, may have root.path at the bridge).
  *
  * Device nodes (devices.h) and idmapped volumes (volumes.h) are made in the
- * same namespace.  The host's mount table never sees the bridge, and the container's mount
+ * same namespace, and bind mounts get their sources' locked flags
+ * (locked_flags.h).  The host's mount table never sees the bridge, and the container's mount
  * namespace holds the copy it needs: nothing is left to release on delete
  * or after a failed create, whatever way the runtime ends. */
 #ifndef HS_BRIDGE_H

@@ -14,6 +14,7 @@ static const struct
   bool process_level;      /* also applies to an exec process file */
   const char *audit_applies; /* key under /linux the measure writes in audit mode too */
 } _measures[] = {
+  { "annotations", hs_measure_annotations, false, NULL },
   { "user", hs_measure_user, true, NULL },
   { "capabilities", hs_measure_capabilities, true, NULL },
   { "no_new_privileges", hs_measure_no_new_privileges, true, NULL },

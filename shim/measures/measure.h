@@ -54,6 +54,7 @@ int hs_measure_object (hs_measure_ctx *ctx, hs_json obj, const char *key, bool u
 hs_json hs_measure_new_mount (const char *destination, const char *type, const char *source,
                               const char *const *options);
 
+int hs_measure_annotations (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_user (hs_measure_ctx *ctx, hs_error *err);
 /* Part of measure user: /linux/devices as nodes hardshim creates (devices.h). */
 int hs_measure_user_devices (hs_measure_ctx *ctx, hs_json linux_, hs_error *err);

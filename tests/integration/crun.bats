@@ -94,3 +94,34 @@ teardown() {
 	assert_contains "$(cat "$T/err")" '`-f/--config` is empty'
 	cmp "$T/bundle.before" "$b/config.json"
 }
+
+@test "crun: annotations crun reads as instructions (its own BPF for the filter, plugins, host paths) are refused" {
+	b=$(bundle b sh -c 'unshare -U true && echo unshared; exit 0')
+	cp "$b/config.json" "$T/orig.json"
+	id=$(new_id ann)
+	# An allow-all classic BPF program: one `ret ALLOW` (base64).
+	for a in 'run.oci.seccomp_bpf_data=BgAAAAAA/38=' "run.oci.hooks.stdout=$T/written-as-root" \
+		'run.oci.seccomp.plugins=/tmp/plugin.so' 'run.oci.keep_original_groups=1' 'run.oci.timens_offset=monotonic 1 0' \
+		'org.systemd.property.DeviceAllow=/dev/sda rwm' 'org.criu.config=/tmp/criu.conf'; do
+		cp "$T/orig.json" "$b/config.json"
+		patch_config "$b" --arg k "${a%%=*}" --arg v "${a#*=}" '.annotations[$k] = $v'
+		cp "$b/config.json" "$T/patched.json"
+		hs_out run -b "$b" "$id"
+		cat "$T/err" >&2
+		[ "$status" -eq 1 ]
+		assert_one_error_line "$T/err"
+		assert_contains "$(cat "$T/err")" "annotation \`${a%%=*}\`"
+		! grep -q unshared "$T/out"
+		cmp "$T/patched.json" "$b/config.json"
+		! "$CRUN" state "$id" >/dev/null 2>&1
+	done
+	[ ! -e "$T/written-as-root" ]
+	# Near misses: an empty org.criu.config (no extra file), other annotations.
+	cp "$T/orig.json" "$b/config.json"
+	patch_config "$b" '.annotations["org.criu.config"] = "" | .annotations["run.ocix"] = "1"
+		| .annotations["io.kubernetes.cri.container-type"] = "container"'
+	hs_out run -b "$b" "$id"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	! grep -q unshared "$T/out"
+}

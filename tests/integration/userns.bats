@@ -481,3 +481,22 @@ open_bundle() {
 		grep -qF 'an idmapped mount from the spec would give the container files of any host id' "$T/err"
 	done
 }
+
+@test "userns: a read-only bind of a nosuid,nodev,noexec mount (CRI's /dev/shm) starts: its locked flags are added" {
+	mkdir -p "$T/shm"
+	mount -t tmpfs -o nosuid,nodev,noexec,mode=1777,size=1m shm "$T/shm"
+	echo hello >"$T/shm/f"
+	b=$(bundle b sh -c 'cat /dev/shm/f; echo x >/dev/shm/g && echo wrote; grep " /dev/shm " /proc/self/mounts; exit 0')
+	patch_config "$b" --arg s "$T/shm" '.mounts |= map(select(.destination != "/dev/shm"))
+		| .mounts += [{destination: "/dev/shm", type: "bind", source: $s, options: ["rbind", "ro"]}]'
+	hs_out run -b "$b" "$(new_id c)"
+	umount "$T/shm"
+	cat "$T/err" >&2
+	cat "$T/out" >&2
+	[ "$status" -eq 0 ]
+	grep -qx hello "$T/out"
+	! grep -qx wrote "$T/out"
+	grep -E ' /dev/shm tmpfs ro,nosuid,nodev,noexec' "$T/out"
+	journal_query 'map(select(.path | test("^/mounts/[0-9]+/options$")))[0]' |
+		jq -e '.action == "changed" and .before == ["rbind", "ro"] and .after == ["rbind", "ro", "nosuid", "nodev", "noexec"]'
+}
