@@ -3,6 +3,7 @@
 #include "bridge.h"
 #include "devices.h"
 #include "locked_flags.h"
+#include "namespaces.h"
 #include "volumes.h"
 #include "mountpoints.h"
 #include "util.h"
@@ -223,8 +224,8 @@ _repoint (hs_json spec, const char *real, hs_journal *journal, const char *note)
 }
 
 int
-hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_plan *plan, hs_journal *journal,
-                  hs_error *err)
+hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_host *host, const hs_plan *plan,
+                  hs_journal *journal, hs_error *err)
 {
   _cleanup_free_ char *real = NULL, *note = NULL;
   _cleanup_close_ int tree = -1, userns = -1;
@@ -248,6 +249,8 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_plan *
   if (plan->idmap_volumes)
     hs_volumes_idmap (spec, userns, real, journal);
   r = hs_devices_create (spec, err);
+  if (r == 0)
+    r = hs_namespaces_mount (host, plan, err);
   if (r == 0)
     hs_locked_flags_add (spec, bundle, journal);
   if (r == 0)

@@ -15,8 +15,9 @@
  * with hardshim's valid seal, seal.h, may have root.path at the bridge).
  *
  * Device nodes (devices.h) and idmapped volumes (volumes.h) are made in the
- * same namespace, and bind mounts get their sources' locked flags
- * (locked_flags.h).  The host's mount table never sees the bridge, and the container's mount
+ * same namespace, with a joined user namespace and a sysfs of a joined
+ * network namespace (namespaces.h), and bind mounts get their sources'
+ * locked flags (locked_flags.h).  The host's mount table never sees the bridge, and the container's mount
  * namespace holds the copy it needs: nothing is left to release on delete
  * or after a failed create, whatever way the runtime ends. */
 #ifndef HS_BRIDGE_H
@@ -24,6 +25,7 @@
 
 #include "error.h"
 #include "harden.h"
+#include "host.h"
 #include "journal.h"
 #include "json.h"
 
@@ -33,7 +35,7 @@
  * user measure wrote; bundle: its absolute directory; sealed: the spec as
  * loaded had hardshim's valid seal.  Leaves the calling process in the new
  * mount namespace. */
-int hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_plan *plan, hs_journal *journal,
-                      hs_error *err);
+int hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_host *host, const hs_plan *plan,
+                      hs_journal *journal, hs_error *err);
 
 #endif

@@ -150,7 +150,7 @@ hs_harden (hs_json spec, hs_json container, const char *file, const hs_policy *p
         }
     }
   if (audit)
-    plan.bridge_rootfs = plan.idmap_volumes = false; /* the user namespace was only journaled */
+    plan.bridge_rootfs = plan.idmap_volumes = plan.join_userns = plan.sysfs_netns = plan.enter_netns = false;
   *ret = plan;
   return 0;
 }

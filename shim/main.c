@@ -12,6 +12,7 @@
 #include "host.h"
 #include "journal.h"
 #include "lsm.h"
+#include "namespaces.h"
 #include "own_dirs.h"
 #include "policy.h"
 #include "restore.h"
@@ -159,13 +160,15 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
   if (r == 0)
     r = hs_own_dirs_check (f.tree, dir, sealed, policy, err);
   if (r == 0)
+    r = hs_namespaces_probe (f.tree, sealed, &host, err);
+  if (r == 0)
     {
       hs_journal_init (&j, cli->id, dir, f.path, cli->command, audit);
       r = hs_harden (f.tree, NULL, f.path, policy, &host, &j, &plan, err);
       if (r == 0 && cli->kind == HS_CMD_RESTORE)
         r = hs_restore_check_lsm (cli, f.tree, err);
       if (r == 0 && plan.bridge_rootfs)
-        r = hs_bridge_rootfs (f.tree, dir, sealed, &plan, &j, err);
+        r = hs_bridge_rootfs (f.tree, dir, sealed, &host, &plan, &j, err);
       if (r == 0 && !audit)
         r = hs_lsm_load (&host, err);
       if (r == 0 && plan.changed)
@@ -249,6 +252,8 @@ _harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, i
         r = hs_journal_commit (&j, policy->journal, err);
       hs_journal_release (&j);
     }
+  if (r == 0)
+    r = hs_namespaces_exec_netns (c.spec.tree, c.pid, err);
   if (r == 0 && fd >= 0)
     {
       *ret_process_path = xasprintf ("/proc/self/fd/%d", fd);

@@ -3,6 +3,7 @@
 #include "own_dirs.h"
 #include "devices.h"
 #include "lsm.h"
+#include "namespaces.h"
 #include "spec.h"
 #include "util.h"
 
@@ -98,7 +99,7 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
       hs_devnode node;
       bool recursive;
       if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || _helper_mount (m, policy)
-          || (sealed && hs_devnode_parse (src->u.string, &node) == 0))
+          || (sealed && (hs_devnode_parse (src->u.string, &node) == 0 || strcmp (src->u.string, HS_SYSFS_DIR) == 0)))
         continue;
       _cleanup_free_ char *abs = src->u.string[0] == '/' ? xstrdup (src->u.string)
                                                           : xasprintf ("%s/%s", bundle, src->u.string);
