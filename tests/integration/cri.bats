@@ -321,10 +321,17 @@ remove_pod() {
 	remove_pod
 }
 
+# With HS_CRI_SPECS=DIR, this test copies the two specs to
+# DIR/cri-sandbox.json and DIR/cri-container.json (how
+# tests/data/specs/cri-*.json were made).
 @test "cri, runc handler: the specs containerd writes for a sandbox and for an app container join the pod's namespaces by path" {
 	run_pod specs runc
 	start_app app "$BUSYBOX" -- sleep 3600
 	spid=$(sandbox_pid)
+	if [ -n "${HS_CRI_SPECS:-}" ]; then
+		cp "$(bundle_of "$POD")/config.json" "$HS_CRI_SPECS/cri-sandbox.json"
+		cp "$(bundle_of "$APP")/config.json" "$HS_CRI_SPECS/cri-container.json"
+	fi
 	# The sandbox: the network namespace CRI made, by path; new pid, IPC,
 	# UTS and mount namespaces; no user namespace.
 	jq -e --arg n "$(netns_dir)/" '.linux.namespaces
