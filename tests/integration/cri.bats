@@ -96,6 +96,9 @@ setup_file() {
 	engine_prepare cri "containerd (apt-get install containerd)" "ctr (apt-get install containerd)" \
 		"containerd-shim-runc-v2 (apt-get install containerd)" "gcc (apt-get install build-essential)" || return 1
 	can_run || return 0
+	# The cgroup parent of every pod (the kubelet's kubepods): one of this
+	# run's own.
+	export CGROUP_PARENT=/hardshim-cri-${ENGINE_DIR##*.}
 	if ! "$PYTHON" -c 'import grpc' 2>/dev/null; then
 		cannot_run "no grpc module for $PYTHON (apt-get install python3-grpcio)"
 		return 0
@@ -109,9 +112,6 @@ setup_file() {
 		cannot_run "gcc -static cannot build the pause program (apt-get install build-essential)"
 		return 0
 	fi
-	# The cgroup parent of every pod (the kubelet's kubepods): one of this
-	# run's own.
-	export CGROUP_PARENT=/hardshim-cri-${ENGINE_DIR##*.}
 	cni_setup
 	start_containerd "$(cri_config)" || return 1
 	daemon_ready containerd 30 cri version || return 1
@@ -177,11 +177,12 @@ cri_left() {
 	our_ctr containers ls -q
 	ls "$(runtime_root)" 2>/dev/null
 	ls "$(netns_dir)" 2>/dev/null
-	find /sys/fs/cgroup/*"$CGROUP_PARENT" -mindepth 1 -type d 2>/dev/null
+	find /sys/fs/cgroup/*"$CGROUP_PARENT" "/sys/fs/cgroup$CGROUP_PARENT" -mindepth 1 -type d 2>/dev/null
 	return 0
 }
 
 teardown() {
+	can_run || return 0
 	engine_teardown cri_left
 }
 
@@ -304,11 +305,12 @@ remove_pod() {
 	echo to-stderr | diff - "$T/err"
 	assert_pod_namespaces
 	# What Kubernetes users get without hardshim: root with capabilities
-	# in the host's user namespace, no seccomp filter.
+	# in the host's user namespace, no seccomp filter, a writable root.
 	cri exec "$APP" -- sh -c "$PROBE" >"$T/probe"
 	assert_line_exact "id-u=0" "$T/probe"
 	assert_line_exact "uid_map=0 0 4294967295" "$T/probe"
 	assert_line_exact "Seccomp:${TAB}0" "$T/probe"
+	cri exec "$APP" -- touch /probe
 	# The network namespace CRI made is below this file's state directory.
 	[ "$(ls "$(netns_dir)" | wc -l)" -eq 1 ]
 	remove_pod
@@ -361,6 +363,11 @@ remove_pod() {
 	assert_inside "$T/init"
 	cri exec "$APP" -- sh -c "$INSIDE" >"$T/exec"
 	assert_inside "$T/exec"
+	# A read-only root.
+	status=0
+	cri exec "$APP" -- touch /probe >"$T/ro" 2>&1 || status=$?
+	[ "$status" -eq 1 ]
+	diff - "$T/ro" <<<'touch: /probe: Read-only file system'
 	assert_journaled "$POD" "$(bundle_of "$POD")"
 	assert_journaled "$APP" "$(bundle_of "$APP")"
 	assert_exec_journaled "$APP" 1
@@ -387,14 +394,20 @@ remove_pod() {
 	remove_pod
 }
 
-@test "cri, hardshim handler (issue 14): an image whose user hardshim refuses (uid 70000, outside the user namespace) fails StartContainer with hardshim's reason; the pod still runs; nothing is left" {
+@test "cri, hardshim handler (issue 14): an image whose user hardshim refuses (uid 70000, outside the user namespace) fails StartContainer with hardshim's reason, which ContainerStatus keeps; the pod still runs; nothing is left" {
 	run_pod refused hardshim
 	create_app app "$BUSYBOX_U70000" -- id
 	status=0
 	cri start "$APP" 2>"$T/err" || status=$?
 	[ "$status" -eq 2 ]
-	grep -F "hardshim: \`$(bundle_of "$APP")/config.json\`: /process/user 70000:70000 is outside the user namespace (ids 0-65535)" "$T/err"
-	cri status "$APP" | jq -e '.state != "RUNNING"'
+	# What the kubelet gets (containerd's shim reads hardshim's error from
+	# the runtime's log.json); its ContainerStatus (kubectl describe)
+	# keeps it.
+	reason="hardshim: \`$(bundle_of "$APP")/config.json\`: /process/user 70000:70000 is outside the user namespace (ids 0-65535)"
+	diff - "$T/err" <<-EOF
+		cri.py: StartContainer: UNKNOWN: failed to create containerd task: failed to create shim task: OCI runtime create failed: $reason: unknown
+	EOF
+	cri status "$APP" | jq -e --arg r "$reason" '.state == "EXITED" and .reason == "StartError" and (.message | contains($r))'
 	cri pod-status "$POD" | jq -e '.state == "READY"'
 	not test -e "$(bundle_of "$APP")"
 	remove_pod
