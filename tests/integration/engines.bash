@@ -238,21 +238,58 @@ stop_daemon() {
 	fi
 }
 
-# start_containerd: a containerd of the file's own (root, state, socket,
-# `opt` in $ENGINE_DIR; no CRI plugin), so that the machine's containerd,
-# if any, is left alone.  Exports CTD_SOCK, its socket, and CTD_STATE, its
-# state directory (the bundles are CTD_STATE/io.containerd.runtime.v2.task/NS/ID).
+# image_archive ROOTFS DIR NAME USER [ENTRYPOINT...]: on stdout, a
+# docker-archive (what `docker save` writes) of one image NAME whose only
+# layer is the tar of ROOTFS and whose config asks for USER ("" for the
+# default, root) and, if given, ENTRYPOINT; DIR holds the layer meanwhile.
+# `ctr image import -` takes it.
+image_archive() {
+	local rootfs=$1 w=$2 name=$3 user=$4 diff
+	shift 4
+	mkdir -p "$w"
+	diff=$(tar -C "$rootfs" -c . | tee "$w/layer.tar" | sha256sum | cut -d' ' -f1) || return 1
+	jq -n --arg d "sha256:$diff" --arg u "$user" --arg a "$(dpkg --print-architecture)" \
+		--args '{
+		architecture: $a, os: "linux", rootfs: {type: "layers", diff_ids: [$d]},
+		config: ({User: $u, Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]}
+			+ if $ARGS.positional == [] then {} else {Entrypoint: $ARGS.positional} end)}' "$@" >"$w/config.json"
+	jq -n --arg n "$name" '[{Config: "config.json", RepoTags: [$n], Layers: ["layer.tar"]}]' >"$w/manifest.json"
+	tar -C "$w" -c manifest.json config.json layer.tar
+}
+
+# import_image ROOTFS NAME USER [ENTRYPOINT...]: image_archive into the
+# file's containerd (our_ctr, the file's own: ctr on its socket and in its
+# namespace).
+import_image() {
+	local w
+	w=$(mktemp -d "$ENGINE_DIR/image.XXXXXX")
+	image_archive "$1" "$w" "$2" "$3" "${@:4}" | our_ctr image import - >/dev/null
+	local s=("${PIPESTATUS[@]}")
+	rm -rf "$w"
+	[ "${s[0]}" -eq 0 ] && [ "${s[1]}" -eq 0 ]
+}
+
+# start_containerd [CRI-CONFIG]: a containerd of the file's own (root,
+# state, socket, `opt` in $ENGINE_DIR), so that the machine's containerd,
+# if any, is left alone.  Without CRI-CONFIG its CRI plugin is disabled;
+# with it, CRI-CONFIG (TOML, config version 2) is the rest of the
+# configuration, the CRI plugin's tables.  Exports CTD_SOCK, its socket,
+# and CTD_STATE, its state directory (the bundles are
+# CTD_STATE/io.containerd.runtime.v2.task/NS/ID).
 start_containerd() {
 	export CTD_SOCK=$ENGINE_DIR/containerd.sock CTD_STATE=$ENGINE_DIR/state
+	local disabled='disabled_plugins = ["io.containerd.grpc.v1.cri"]'
+	[ -z "${1:-}" ] || disabled=""
 	cat >"$ENGINE_DIR/containerd.toml" <<-EOF
 		version = 2
 		root = "$ENGINE_DIR/containerd"
 		state = "$CTD_STATE"
-		disabled_plugins = ["io.containerd.grpc.v1.cri"]
+		$disabled
 		[grpc]
 		  address = "$CTD_SOCK"
 		[plugins."io.containerd.internal.v1.opt"]
 		  path = "$ENGINE_DIR/containerd/opt"
+		${1:-}
 	EOF
 	start_daemon containerd containerd --config "$ENGINE_DIR/containerd.toml"
 	daemon_ready containerd 30 ctr --address "$CTD_SOCK" version
