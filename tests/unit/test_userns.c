@@ -19,6 +19,8 @@
 #include "subid.h"
 #include "testutil.h"
 
+#include "namespaces.h"
+
 /* ---- hs_subid_pick ------------------------------------------------------- */
 
 typedef struct
@@ -916,12 +918,12 @@ static const _userns_case _userns_cases[] = {
   { .name = "user namespace with a path",
     .policy = "{}",
     .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]}}",
-    .error = "joining an existing user namespace" },
+    .error = "joins the user namespace `/proc/1/ns/user`, the host's: refused" },
   { .name = "user namespace with a path and a mapping without host root",
     .policy = "{}",
     .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]," UIDS (
         100000) "," GIDS (100000) "}}",
-    .error = "joining an existing user namespace" },
+    .error = "joins the user namespace `/proc/1/ns/user`, the host's: refused" },
   { .name = "namespaces not an array",
     .policy = "{}",
     .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":{\"type\":\"user\"}}}",
@@ -1355,6 +1357,114 @@ out:
   hs_policy_release (&policy);
 }
 
+/* ---- namespaces joined by path (namespaces.h) ---------------------------- */
+
+#define CLASS_MAPS "{\"uidMappings\":[{\"containerID\":0,\"hostID\":1000000,\"size\":65536}]," \
+                   "\"gidMappings\":[{\"containerID\":0,\"hostID\":2000000,\"size\":65536}]}"
+#define JOIN_SPEC(ns) "{\"process\":{\"user\":{\"uid\":0,\"gid\":0}},\"root\":{\"path\":\"rootfs\"}," \
+                      "\"mounts\":[{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\"}]," \
+                      "\"linux\":{\"namespaces\":[" ns "]}}"
+
+typedef struct
+{
+  const char *name;
+  const char *spec;
+  const char *join_maps; /* the joined user namespace's mapping, as the probe read it; NULL: none joined */
+  bool netns;            /* a network namespace is joined... */
+  bool netns_in_join;    /* ...and belongs to the joined user namespace */
+  const char *expect[4];
+  const char *lacks[3];
+  bool join, enter, sysfs; /* the plan */
+  const char *error;
+} _join_case;
+
+static const _join_case _join_cases[] = {
+  { "an app of a CRI pod joins the sandbox's user namespace and inherits the pod network",
+    JOIN_SPEC ("{\"type\":\"pid\"},{\"type\":\"ipc\",\"path\":\"/proc/7/ns/ipc\"},{\"type\":\"network\","
+               "\"path\":\"/proc/7/ns/net\"}"),
+    CLASS_MAPS, true, false,
+    { "{\"type\":\"user\",\"path\":\"" HS_USERNS_PATH "\"}", "\"io.hardshim.netns\":\"/proc/7/ns/net\"",
+      "\"source\":\"" HS_SYSFS_DIR "\"", "\"hostID\":1000000" },
+    { "\"type\":\"network\"", "\"type\":\"sysfs\"" },
+    true, true, true, NULL },
+  { "docker --net=container:X: X's network namespace is in X's user namespace, sysfs mounts there",
+    JOIN_SPEC ("{\"type\":\"network\",\"path\":\"/proc/7/ns/net\"}"), CLASS_MAPS, true, true,
+    { "{\"type\":\"network\",\"path\":\"/proc/7/ns/net\"}", "\"type\":\"sysfs\"" },
+    { "io.hardshim.netns", HS_SYSFS_DIR },
+    true, false, false, NULL },
+  { "a CRI sandbox: a new user namespace in a network namespace of the host's gets hardshim's sysfs",
+    JOIN_SPEC ("{\"type\":\"network\",\"path\":\"/run/netns/cni-1\"},{\"type\":\"ipc\"}"), NULL, true, false,
+    { "{\"type\":\"user\"}", "\"source\":\"" HS_SYSFS_DIR "\",\"options\":[\"bind\",\"ro\",\"nosuid\",\"nodev\",\"noexec\"]",
+      "{\"type\":\"network\",\"path\":\"/run/netns/cni-1\"}" },
+    { HS_USERNS_PATH },
+    false, false, true, NULL },
+  { "a user namespace of another mapping (another class, another runtime) is refused",
+    JOIN_SPEC ("{\"type\":\"ipc\",\"path\":\"/proc/7/ns/ipc\"}"),
+    "{\"uidMappings\":[{\"containerID\":0,\"hostID\":1065536,\"size\":65536}],"
+    "\"gidMappings\":[{\"containerID\":0,\"hostID\":2000000,\"size\":65536}]}",
+    false, false, { NULL }, { NULL }, false, false, false, "belongs to a user namespace that is not class `default`'s" },
+  { "a user namespace that maps host root is refused",
+    JOIN_SPEC ("{\"type\":\"ipc\",\"path\":\"/proc/7/ns/ipc\"}"),
+    "{\"uidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":4294967295}],"
+    "\"gidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":4294967295}]}",
+    false, false, { NULL }, { NULL }, false, false, false, "not class `default`'s" },
+  { "the host's own user namespace by path is refused",
+    JOIN_SPEC ("{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}"), NULL, false, false,
+    { NULL }, { NULL }, false, false, false, "joins the user namespace `/proc/1/ns/user`, the host's" },
+  { "hardshim's own placeholder with nothing to join is decided again: a new user namespace",
+    JOIN_SPEC ("{\"type\":\"user\",\"path\":\"" HS_USERNS_PATH "\"}"), NULL, false, false,
+    { "{\"type\":\"user\"}" }, { HS_USERNS_PATH }, false, false, false, NULL },
+};
+
+static void
+test_join_table (void **state)
+{
+  (void) state;
+  for (size_t k = 0; k < HS_ARRAY_SIZE (_join_cases); k++)
+    {
+      const _join_case *c = &_join_cases[k];
+      _cleanup_json_ hs_json spec = tu_parse (c->spec);
+      _cleanup_json_ hs_json maps = c->join_maps ? tu_parse (c->join_maps) : NULL;
+      _cleanup_free_ char *out = NULL;
+      hs_host host = TU_HOST;
+      hs_plan plan = { 0 };
+      hs_policy policy;
+      hs_journal j;
+      hs_error err = { 0 };
+
+      host.joins_userns = maps != NULL;
+      host.join_maps = maps;
+      host.join_userns_via = (char *) "/proc/7/ns/ipc";
+      host.joins_netns = c->netns;
+      host.netns_via = (char *) "/proc/7/ns/net";
+      host.netns_in_join_userns = c->netns_in_join;
+      tu_policy ("{}", &policy);
+      hs_journal_init (&j, "c1", NULL, "config.json", "create", false);
+      int r = hs_harden (spec, NULL, "config.json", &policy, &host, &j, &plan, &err);
+      if (c->error != NULL && (r >= 0 || strstr (err.msg, c->error) == NULL))
+        CASE_FAIL ("case `%s`: want `%s`, got %d %s\n", c->name, c->error, r, err.msg ? err.msg : "");
+      if (c->error == NULL && r < 0)
+        CASE_FAIL ("case `%s`: refused: %s\n", c->name, err.msg);
+      if (c->error == NULL && r == 0)
+        {
+          assert_int_equal (hs_json_generate (spec, false, &out, NULL, &err), 0);
+          for (size_t i = 0; i < HS_ARRAY_SIZE (c->expect) && c->expect[i] != NULL; i++)
+            if (strstr (out, c->expect[i]) == NULL)
+              CASE_FAIL ("case `%s`: spec lacks %s:\n%s\n", c->name, c->expect[i], out);
+          for (size_t i = 0; i < HS_ARRAY_SIZE (c->lacks) && c->lacks[i] != NULL; i++)
+            if (strstr (out, c->lacks[i]) != NULL)
+              CASE_FAIL ("case `%s`: spec has %s:\n%s\n", c->name, c->lacks[i], out);
+          if (plan.join_userns != c->join || plan.enter_netns != c->enter || plan.sysfs_netns != c->sysfs)
+            CASE_FAIL ("case `%s`: plan join %d enter %d sysfs %d\n", c->name, plan.join_userns, plan.enter_netns,
+                       plan.sysfs_netns);
+        }
+      hs_error_release (&err);
+      hs_journal_release (&j);
+      hs_policy_release (&policy);
+    }
+  assert_int_equal (_failures, 0);
+}
+
 static void
 test_userns_table (void **state)
 {
@@ -1435,7 +1545,7 @@ main (void)
     cmocka_unit_test (test_subid_pick_table),
     cmocka_unit_test (test_policy_classes_table),
     cmocka_unit_test (test_policy_subids_missing_file),
-    cmocka_unit_test (test_userns_table),
+    cmocka_unit_test (test_userns_table), cmocka_unit_test (test_join_table),
     cmocka_unit_test (test_userns_map_lines),
     cmocka_unit_test (test_devnode_names),
   };
