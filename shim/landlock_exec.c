@@ -32,9 +32,12 @@
  * /home/u), or when it lies, in its filesystem, at or beneath a denied path
  * or the root of a mount at or beneath one (/home/u a bind of V, /data of
  * V/sub).  Where the entry is placed comes from its mount id (statx) and
- * /proc/self/mountinfo.  Left allowed: an entry whose subtree contains a
- * denied mount's root (/data = P, /home/u = P/home): walks from /home/u never
- * visit P, but the files of /home/u can be written as /data/home/...
+ * /proc/self/mountinfo.  It refuses too when such an entry holds, in its
+ * filesystem, a denied path or the root of a mount at or beneath one (/data
+ * = P, /home/u = P/home: walks from /home/u never visit P, but the files of
+ * /home/u could be written as /data/home/...), and applies all of these
+ * checks to every mount beneath the entry as well, which its rule covers
+ * (/mnt/x = V, /home/u = V).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -356,24 +359,60 @@ collect_forbidden (void)
       }
 }
 
-/* Refuse to grant a rule to PATH (open as FD, stat ST) if its inode is
- * forbidden or lies in a denied area: writes beneath a denied path would
- * be allowed through it. */
+/* Die if LOC on DEV (a place in a filesystem a rule would make writable,
+ * reached as PATH) lies at or beneath a denied area, or holds one: writes
+ * beneath a denied path would be allowed through it. */
+static void
+check_area (const char *path, const char *dev, const char *loc)
+{
+  for (size_t i = 0; i < n_areas; i++)
+    {
+      if (strcmp (dev, areas[i].dev) != 0)
+        continue;
+      if (beneath (loc, areas[i].root))
+        die (126, "`%s` is within `%s` (`%s` beneath `%s` on %s): refusing to allow writes beneath it", path,
+             areas[i].what, loc, areas[i].root, dev);
+      if (beneath (areas[i].root, loc))
+        die (126, "`%s` holds `%s` (`%s` beneath `%s` on %s): refusing to allow writes beneath it", path,
+             areas[i].what, areas[i].root, loc, dev);
+    }
+}
+
+/* Die if ST is a forbidden inode; PATH names it. */
+static void
+check_inode (const struct stat *st, const char *path)
+{
+  for (size_t i = 0; i < n_forbidden; i++)
+    if (forbidden[i].dev == st->st_dev && forbidden[i].ino == st->st_ino)
+      die (126, "`%s` is the same file as `%.*s`: refusing to allow writes beneath it", path, (int)forbidden[i].len,
+           forbidden[i].path);
+}
+
+/* Refuse to grant a rule to PATH (open as FD, stat ST) if writes beneath a
+ * denied path would be allowed through it: its inode is forbidden, or it
+ * (or a mount beneath it, which its rule covers too) is a place in its
+ * filesystem at or beneath a denied area, or holding one (/data = P,
+ * /etc/app = P/sub: /data/sub is /etc/app). */
 static void
 check_alias (int fd, const struct stat *st, const char *path)
 {
   char loc[PATH_MAX];
   const char *dev;
+  struct stat mst;
 
-  for (size_t i = 0; i < n_forbidden; i++)
-    if (forbidden[i].dev == st->st_dev && forbidden[i].ino == st->st_ino)
-      die (126, "`%s` is the same file as `%.*s`: refusing to allow writes beneath it", path, (int)forbidden[i].len,
-           forbidden[i].path);
+  check_inode (st, path);
   locate (fd, path, &dev, loc);
-  for (size_t i = 0; i < n_areas; i++)
-    if (strcmp (dev, areas[i].dev) == 0 && beneath (loc, areas[i].root))
-      die (126, "`%s` is within `%s` (`%s` beneath `%s` on %s): refusing to allow writes beneath it", path,
-           areas[i].what, loc, areas[i].root, dev);
+  check_area (path, dev, loc);
+  for (size_t i = 0; i < n_mounts; i++)
+    {
+      if (!beneath (mounts[i].point, path))
+        continue;
+      if (stat (mounts[i].point, &mst) == 0)
+        check_inode (&mst, mounts[i].point);
+      else if (errno != ENOENT && errno != ENOTDIR)
+        die (126, "stat `%s`: %s", mounts[i].point, strerror (errno));
+      check_area (mounts[i].point, mounts[i].dev, mounts[i].root);
+    }
 }
 
 /* Grant the write rights beneath every entry of directory DIR that is not
