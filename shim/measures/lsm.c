@@ -323,6 +323,71 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
   return 0;
 }
 
+/* ---- mounts beneath the denied paths: read-only ----------------------------- */
+
+/* The denied path dst (clean) lies at or beneath, or NULL. */
+static const char *
+_denied_at (const hs_policy *p, const char *dst)
+{
+  for (size_t i = 0; i < p->deny_write.n; i++)
+    if (hs_path_within (dst, p->deny_write.v[i]))
+      return p->deny_write.v[i];
+  return NULL;
+}
+
+/* Options that make a mount writable again after "ro" (runc and crun apply
+ * them in order; "rrw" clears the recursive read-only attribute). */
+static const char *const _writable_opts[] = { "rw", "rrw", NULL };
+
+/* Landlock has no right for chmod, chown, utimes or extended attributes:
+ * a mount at or beneath a denied path is made read-only, which stops those
+ * too.  Everything the spec mounts there, whatever its type.  (The
+ * submounts of an rbind of a directory get "rro" on the host side,
+ * denied_mounts.h: crun refuses it on a file.) */
+static int
+_readonly_mounts (hs_measure_ctx *ctx, hs_error *err)
+{
+  hs_json mounts = hs_json_get (ctx->spec, "mounts");
+
+  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+    {
+      hs_json m = mounts->u.array.values[i], dst = hs_json_get (m, "destination"), o = hs_json_get (m, "options");
+      _cleanup_free_ char *clean = YAJL_IS_STRING (dst) ? _clean (dst->u.string) : NULL, *path = NULL, *note = NULL;
+      _cleanup_json_ hs_json before = NULL;
+      const char *denied = clean != NULL ? _denied_at (ctx->policy, clean) : NULL;
+      bool changed = false;
+      int r;
+
+      if (denied == NULL)
+        continue;
+      path = xasprintf ("/mounts/%zu/options", i);
+      if (o != NULL && (r = _strings (ctx, o, false, path, err)) < 0)
+        return r;
+      before = hs_json_copy (o);
+      if (o == NULL)
+        hs_json_object_set (m, "options", o = hs_json_new_array ());
+      for (size_t k = o->u.array.len; k-- > 0;)
+        for (const char *const *w = _writable_opts; *w != NULL; w++)
+          if (strcmp (o->u.array.values[k]->u.string, *w) == 0)
+            {
+              hs_json_array_remove (o, k);
+              changed = true;
+              break;
+            }
+      if (!hs_json_array_has_string (o, "ro"))
+        {
+          hs_json_array_append (o, hs_json_new_string ("ro"));
+          changed = true;
+        }
+      if (!changed)
+        continue;
+      note = xasprintf ("`%s` is beneath the denied path `%s`: read-only, so that modes, owners, times and extended "
+                        "attributes cannot change there either", dst->u.string, denied);
+      hs_measure_record_note (ctx, false, path, before != NULL ? "changed" : "added", before, o, note);
+    }
+  return 0;
+}
+
 /* ---- exec: the container's labels ------------------------------------------ */
 
 /* The exec process's key (apparmorProfile, selinuxLabel) becomes the
@@ -425,6 +490,8 @@ hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
   int r;
 
   if (ctx->spec == NULL && !ctx->host->apparmor && (r = _as_container (ctx, "apparmorProfile", err)) < 0)
+    return r;
+  if (ctx->spec != NULL && (r = _readonly_mounts (ctx, err)) < 0) /* before any mount is added: the engine's indexes */
     return r;
   if (ctx->host->apparmor)
     r = _apparmor (ctx, err);

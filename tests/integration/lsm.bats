@@ -48,12 +48,14 @@ volumes() {
 
 # assert_writes FILE ROFS: the write results in FILE; ROFS is the answer
 # expected for creating in the (read-only or writable) image's /etc and /home.
+# The binds beneath /etc and /home are read-only mounts (hardshim makes
+# them so): EROFS, with Landlock behind it.
 assert_writes() {
-	local want="etc-hosts: Permission denied
-etc-hosts-truncate: Permission denied
-etc-vol-create: Permission denied
-home-u-create: Permission denied
-home-u-mkdir: Permission denied
+	local want="etc-hosts: Read-only file system
+etc-hosts-truncate: Read-only file system
+etc-vol-create: Read-only file system
+home-u-create: Read-only file system
+home-u-mkdir: Read-only file system
 etc-create: $2
 home-mkdir: $2
 tmp-write: ok
@@ -125,18 +127,22 @@ dev-null: ok"
 	volumes "$b"
 	hs_out run -b "$b" "$(new_id c)"
 	[ "$status" -eq 0 ]
-	diff <(printf 'data: Permission denied\netc-vol: ok\n') "$T/out"
+	diff <(printf 'data: Read-only file system\netc-vol: ok\n') "$T/out"
 }
 
 @test "lsm: a spec that brings its own file at the helper's place gets hardshim's helper" {
-	b=$(bundle b sh -c "$TRY; try etc-vol \"touch /etc/vol/new\"")
+	# A writable rootfs: only Landlock denies creating in the image's /etc
+	# (the volume at /etc/vol is read-only whichever helper runs).
+	write_policy '{"rootfs": {"readonly": false}}'
+	b=$(bundle b sh -c "$TRY; try etc-new \"touch /etc/new\"")
 	volumes "$b"
+	patch_config "$b" '.root.readonly = false'
 	# A fake "helper" that just runs the command, mounted where hardshim's goes.
 	patch_config "$b" '.mounts += [{destination: "/dev/.hardshim/landlock", type: "bind", source: "/bin/busybox", options: ["bind", "ro"]}]
 		| .process.args = ["/dev/.hardshim/landlock", "--deny", "/nowhere", "--"] + .process.args'
 	hs_out run -b "$b" "$(new_id c)"
 	[ "$status" -eq 0 ]
-	diff <(echo 'etc-vol: Permission denied') "$T/out"
+	diff <(echo 'etc-new: Permission denied') "$T/out"
 	journal_query 'map(select(.measure == "lsm" and .path == "/mounts" and .action == "removed"))[0]' | jq -e '.before[0].source == "/bin/busybox"'
 }
 
@@ -152,4 +158,47 @@ dev-null: ok"
 	hs_out run -b "$b" "$(new_id c2)"
 	[ "$status" -ne 0 ]
 	assert_contains "$(cat "$T/err")" "must be a regular file owned by root, executable by everyone and writable by root only"
+}
+
+# Landlock has no right for chmod, chown, utimes or extended attributes: a
+# volume beneath a denied path is a read-only mount, which stops those too.
+METADATA='
+try chmod-suid "chmod 4777 /etc/app/f"
+try chmod-dir "chmod 777 /etc/app/d"
+try touch-d "touch -d 2001-01-01 /etc/app/f"
+try write "echo x >>/etc/app/f"
+try create "touch /etc/app/new"
+try home-chmod "chmod 777 /home/u"
+try data-chmod "chmod 700 /data/f"'
+
+@test "lsm: in a volume at /etc/app and /home/u, chmod, touch -d and writes fail (read-only mount); the host sees nothing change" {
+	mkdir "$T/app" "$T/app/d"
+	echo orig >"$T/app/f"
+	echo x >"$T/data/f"
+	chmod 0644 "$T/app/f"
+	chmod 0755 "$T/app/d"
+	chown -R "$(host_id 65534):$(host_gid 65534)" "$T/app" "$T/data/f"
+	before=$(stat -c '%A %Y' "$T/app/f" "$T/app/d" "$T/home-u")
+	b=$(bundle b sh -c "$TRY; $METADATA; grep -E ' /(etc/app|home/u) ' /proc/self/mountinfo | cut -d' ' -f5,6")
+	volumes "$b"
+	patch_config "$b" --arg t "$T" '.mounts += [{destination: "/etc/app", type: "bind", source: ($t + "/app"), options: ["rbind", "rw"]}]'
+	hs_out run -b "$b" "$(new_id c)"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	diff - <(head -n 7 "$T/out") <<-EOF
+		chmod-suid: Read-only file system
+		chmod-dir: Read-only file system
+		touch-d: Read-only file system
+		write: Read-only file system
+		create: Read-only file system
+		home-chmod: Read-only file system
+		data-chmod: ok
+	EOF
+	grep -qE '^/etc/app ro,' "$T/out"
+	grep -qE '^/home/u ro,' "$T/out"
+	[ "$(stat -c '%A %Y' "$T/app/f" "$T/app/d" "$T/home-u")" = "$before" ]
+	[ "$(cat "$T/app/f")" = orig ]
+	[ "$(stat -c %a "$T/data/f")" = 700 ]
+	journal_query 'map(select(.measure == "lsm" and .after == ["rbind", "ro"] and .before == ["rbind", "rw"]))' |
+		jq -e 'length == 4 and all(.action == "changed" and (.note | test("beneath the denied path `/(etc|home)`: read-only")))'
 }
