@@ -73,11 +73,12 @@ static char deny[2 * MAX_DENY][PATH_MAX];
 static size_t n_deny;
 
 /* /proc/self/mountinfo, split in place: mount id, major:minor, root of the
- * mount in its filesystem, mount point (fields 1, 3, 4, 5). */
+ * mount in its filesystem, mount point, mount options (fields 1, 3-6). */
 struct mount
 {
   unsigned long long id;
   const char *dev, *root, *point;
+  int ro; /* its per-mount options (field 6) say read-only */
 };
 static char mountinfo[1 << 20];
 static struct mount mounts[MAX_MOUNTS];
@@ -231,7 +232,7 @@ unescape (char *s)
 static void
 read_mountinfo (void)
 {
-  char *rest = mountinfo, *line, *f[5], *end;
+  char *rest = mountinfo, *line, *f[6], *end;
   size_t len = 0;
   ssize_t r;
   int fd;
@@ -251,8 +252,8 @@ read_mountinfo (void)
     {
       if (*line == '\0')
         continue;
-      for (int k = 0; k < 5; k++)
-        if (!(f[k] = strsep (&line, " ")) || (k < 4 && !line))
+      for (int k = 0; k < 6; k++)
+        if (!(f[k] = strsep (&line, " ")) || (k < 5 && !line))
           die (126, "`/proc/self/mountinfo`: malformed line");
       if (n_mounts == MAX_MOUNTS)
         die (126, "`/proc/self/mountinfo`: more than %d mounts", MAX_MOUNTS);
@@ -262,6 +263,7 @@ read_mountinfo (void)
         die (126, "`/proc/self/mountinfo`: malformed mount id `%s`", f[0]);
       mounts[n_mounts].dev = f[2];
       mounts[n_mounts].root = unescape (f[3]);
+      mounts[n_mounts].ro = strcmp (f[5], "ro") == 0 || strncmp (f[5], "ro,", 3) == 0;
       mounts[n_mounts++].point = unescape (f[4]);
     }
   if (n_mounts == 0)
@@ -270,8 +272,8 @@ read_mountinfo (void)
 
 /* Where PATH (a real path, open as FD) lies in its filesystem: the root of
  * its mount (by mount id) followed by PATH's part beneath the mount point,
- * in LOC; the filesystem's major:minor in *DEV. */
-static void
+ * in LOC; the filesystem's major:minor in *DEV.  Returns its mount. */
+static const struct mount *
 locate (int fd, const char *path, const char **dev, char loc[PATH_MAX])
 {
   const struct mount *m = NULL;
@@ -296,6 +298,7 @@ locate (int fd, const char *path, const char **dev, char loc[PATH_MAX])
   strcpy (loc, strcmp (m->root, "/") == 0 && *tail ? "" : m->root);
   strcat (loc, tail);
   *dev = m->dev;
+  return m;
 }
 
 /* Add the inode of the first LEN bytes of PATH, if there is one, to the
@@ -361,9 +364,11 @@ collect_forbidden (void)
 
 /* Die if LOC on DEV (a place in a filesystem a rule would make writable,
  * reached as PATH) lies at or beneath a denied area, or holds one: writes
- * beneath a denied path would be allowed through it. */
+ * beneath a denied path would be allowed through it.  Holding one is
+ * harmless when PATH's mount is read-only (RO): walks from the denied
+ * mount never visit LOC, and writes through PATH fail. */
 static void
-check_area (const char *path, const char *dev, const char *loc)
+check_area (const char *path, const char *dev, const char *loc, int ro)
 {
   for (size_t i = 0; i < n_areas; i++)
     {
@@ -372,7 +377,7 @@ check_area (const char *path, const char *dev, const char *loc)
       if (beneath (loc, areas[i].root))
         die (126, "`%s` is within `%s` (`%s` beneath `%s` on %s): refusing to allow writes beneath it", path,
              areas[i].what, loc, areas[i].root, dev);
-      if (beneath (areas[i].root, loc))
+      if (!ro && beneath (areas[i].root, loc))
         die (126, "`%s` holds `%s` (`%s` beneath `%s` on %s): refusing to allow writes beneath it", path,
              areas[i].what, areas[i].root, loc, dev);
     }
@@ -396,13 +401,14 @@ check_inode (const struct stat *st, const char *path)
 static void
 check_alias (int fd, const struct stat *st, const char *path)
 {
+  const struct mount *m;
   char loc[PATH_MAX];
   const char *dev;
   struct stat mst;
 
   check_inode (st, path);
-  locate (fd, path, &dev, loc);
-  check_area (path, dev, loc);
+  m = locate (fd, path, &dev, loc);
+  check_area (path, dev, loc, m->ro);
   for (size_t i = 0; i < n_mounts; i++)
     {
       if (!beneath (mounts[i].point, path))
@@ -411,7 +417,7 @@ check_alias (int fd, const struct stat *st, const char *path)
         check_inode (&mst, mounts[i].point);
       else if (errno != ENOENT && errno != ENOTDIR)
         die (126, "stat `%s`: %s", mounts[i].point, strerror (errno));
-      check_area (mounts[i].point, mounts[i].dev, mounts[i].root);
+      check_area (mounts[i].point, mounts[i].dev, mounts[i].root, mounts[i].ro);
     }
 }
 

@@ -23,6 +23,10 @@
  * be made, every volume stays a plain bind); rootfs: the real path of the
  * rootfs being bridged.  Cannot fail: a volume that cannot be idmapped is a
  * plain bind, as without the policy. */
+/* The mount is a bind mount (type bind, or bind or rbind among its
+ * options, as runc and crun read it); *ret_recursive for rbind. */
+bool hs_volumes_is_bind (hs_json m, bool *ret_recursive);
+
 void hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, hs_journal *journal);
 
 #endif

@@ -228,33 +228,6 @@ _is_helper_mount (hs_json m, const char *source)
   return true;
 }
 
-/* The destination as the runtime reads it: relative to the rootfs, with
- * `.`, `..` and repeated slashes resolved lexically. */
-static char *
-_clean (const char *dst)
-{
-  _cleanup_free_ char *copy = xstrdup (dst);
-  char *out = xcalloc (1, strlen (dst) + 2), *save = NULL;
-  size_t len = 0;
-
-  for (char *c = strtok_r (copy, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save))
-    {
-      if (strcmp (c, ".") == 0)
-        continue;
-      if (strcmp (c, "..") == 0)
-        {
-          while (len > 0 && out[--len] != '/')
-            ;
-          out[len] = '\0';
-          continue;
-        }
-      len += (size_t) sprintf (out + len, "/%s", c);
-    }
-  if (len == 0)
-    strcpy (out, "/");
-  return out;
-}
-
 /* The helper's mount point must be on a tmpfs of the spec's own: the last
  * mount at /dev (or above it) must be a tmpfs, so that nothing of the image
  * or of a volume (a symbolic link, say) decides where the helper goes.
@@ -267,7 +240,7 @@ _check_dev (hs_measure_ctx *ctx, hs_json mounts, hs_error *err)
       hs_json m = mounts->u.array.values[i], dst = hs_json_get (m, "destination"), type = hs_json_get (m, "type");
       if (!YAJL_IS_STRING (dst))
         continue;
-      _cleanup_free_ char *clean = _clean (dst->u.string);
+      _cleanup_free_ char *clean = hs_path_clean (dst->u.string);
       if (!hs_path_within ("/dev", clean))
         continue;
       if (strcmp (clean, "/dev") == 0 && YAJL_IS_STRING (type) && strcmp (type->u.string, "tmpfs") == 0)
@@ -301,7 +274,7 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
   for (size_t i = n; i-- > 0;)
     {
       hs_json dst = hs_json_get (mounts->u.array.values[i], "destination");
-      _cleanup_free_ char *clean = YAJL_IS_STRING (dst) ? _clean (dst->u.string) : NULL;
+      _cleanup_free_ char *clean = YAJL_IS_STRING (dst) ? hs_path_clean (dst->u.string) : NULL;
       if (clean != NULL && hs_path_within (clean, HS_LANDLOCK_DIR))
         {
           hs_json_array_insert (removed, 0, hs_json_copy (mounts->u.array.values[i]));
@@ -325,16 +298,6 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
 
 /* ---- mounts beneath the denied paths: read-only ----------------------------- */
 
-/* The denied path dst (clean) lies at or beneath, or NULL. */
-static const char *
-_denied_at (const hs_policy *p, const char *dst)
-{
-  for (size_t i = 0; i < p->deny_write.n; i++)
-    if (hs_path_within (dst, p->deny_write.v[i]))
-      return p->deny_write.v[i];
-  return NULL;
-}
-
 /* Options that make a mount writable again after "ro" (runc and crun apply
  * them in order; "rrw" clears the recursive read-only attribute). */
 static const char *const _writable_opts[] = { "rw", "rrw", NULL };
@@ -352,9 +315,9 @@ _readonly_mounts (hs_measure_ctx *ctx, hs_error *err)
   for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
     {
       hs_json m = mounts->u.array.values[i], dst = hs_json_get (m, "destination"), o = hs_json_get (m, "options");
-      _cleanup_free_ char *clean = YAJL_IS_STRING (dst) ? _clean (dst->u.string) : NULL, *path = NULL, *note = NULL;
+      _cleanup_free_ char *clean = YAJL_IS_STRING (dst) ? hs_path_clean (dst->u.string) : NULL, *path = NULL, *note = NULL;
       _cleanup_json_ hs_json before = NULL;
-      const char *denied = clean != NULL ? _denied_at (ctx->policy, clean) : NULL;
+      const char *denied = clean != NULL ? hs_policy_denied_at (ctx->policy, clean) : NULL;
       bool changed = false;
       int r;
 

@@ -523,3 +523,28 @@ EOF
 	! grep -q command-ran <<<"$output"
 	[ "$(cat "$T/hosts")" = "127.0.0.1 from-the-host" ]
 }
+
+@test "landlock helper: a read-only mount holding a denied volume runs (writes through it fail); one within it is still refused" {
+	mkdir -p "$T/P/home" "$T/vol-home-u/sub"
+	b=$(ll_bundle b -- sh -c "$TRY"'
+		try ro-write touch /ro/home/new
+		try homeu-create touch /home/u/new')
+	patch_config "$b" --arg v "$T/P/home" --arg p "$T/P" '
+		(.mounts[] | select(.destination == "/home/u") | .source) = $v
+		| .mounts += [{destination: "/ro", type: "bind", source: $p, options: ["rbind", "ro"]}]'
+	run_ctr "$b" rohold
+	[ "$status" -eq 0 ]
+	failed ro-write
+	grep -q '^ro-write: failed: .*Read-only file system' <<<"$output"
+	denied homeu-create
+	[ -z "$(ls -A "$T/P/home")" ]
+
+	# Read-only, but its inode within /home/u: a rule there would cover /home/u/sub.
+	b=$(ll_bundle b2 -- sh -c 'echo command-ran; touch /home/u/sub/new')
+	patch_config "$b" --arg v "$T/vol-home-u/sub" '.mounts += [{destination: "/ro", type: "bind", source: $v, options: ["rbind", "ro"]}]'
+	run_ctr "$b" rowithin
+	[ "$status" -eq 126 ]
+	assert_contains "$output" "hardshim-landlock: \`/ro\` is within \`/home/u\`"
+	! grep -q command-ran <<<"$output"
+	[ -z "$(ls -A "$T/vol-home-u/sub")" ]
+}

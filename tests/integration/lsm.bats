@@ -202,3 +202,139 @@ try data-chmod "chmod 700 /data/f"'
 	journal_query 'map(select(.measure == "lsm" and .after == ["rbind", "ro"] and .before == ["rbind", "rw"]))' |
 		jq -e 'length == 4 and all(.action == "changed" and (.note | test("beneath the denied path `/(etc|home)`: read-only")))'
 }
+
+# bind BUNDLE DEST SOURCE [OPTION]...: add a bind mount (default options rbind, rw).
+bind() {
+	local b=$1 d=$2 s=$3 o
+	shift 3
+	o=$(jq -cn '$ARGS.positional' --args "${@:-rbind}")
+	[ $# -gt 0 ] || o='["rbind","rw"]'
+	patch_config "$b" --arg d "$d" --arg s "$s" --argjson o "$o" '.mounts += [{destination: $d, type: "bind", source: $s, options: $o}]'
+}
+
+# refused BUNDLE WHAT: hardshim refuses to start it, with one line that
+# has WHAT; the command never ran.
+refused() {
+	hs_out run -b "$1" "$(new_id "r$RANDOM")"
+	[ "$status" -ne 0 ] || { echo "started:" >&2; cat "$T/out" "$T/err" >&2; return 1; }
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "$2"
+	assert_contains "$(cat "$T/err")" "Mount the one at"
+	! grep -q command-ran "$T/out"
+}
+
+@test "lsm: a volume P writable at /data and P/sub at /etc/app (also three levels deep, or the same directory): refused" {
+	mkdir -p "$T/P/sub/a/b/c"
+	b=$(bundle b sh -c 'echo command-ran; echo x >/data/sub/config')
+	bind "$b" /data "$T/P"
+	bind "$b" /etc/app "$T/P/sub"
+	refused "$b" "/mounts/"
+	assert_contains "$(cat "$T/err")" "(\`/data\`, source \`$T/P\`) is writable and holds /mounts/"
+	assert_contains "$(cat "$T/err")" "(\`/etc/app\`, source \`$T/P/sub\`), beneath the denied path \`/etc\`: what lies there could be changed through \`/data\`"
+	[ ! -e "$T/P/sub/config" ]
+
+	b=$(bundle b3 sh -c 'echo command-ran')
+	bind "$b" /etc/app "$T/P/sub/a/b/c"
+	bind "$b" /srv/data "$T/P"
+	refused "$b" "(\`/srv/data\`, source \`$T/P\`) is writable and holds "
+
+	b=$(bundle bsame sh -c 'echo command-ran')
+	bind "$b" /home/u "$T/P/sub"
+	bind "$b" /data "$T/P/sub"
+	refused "$b" "(\`/data\`, source \`$T/P/sub\`) is writable and is the same as "
+}
+
+@test "lsm: the ancestor beneath /etc and the descendant writable elsewhere: refused" {
+	mkdir -p "$T/P/sub/deeper"
+	b=$(bundle b sh -c 'echo command-ran')
+	bind "$b" /etc/app "$T/P"
+	bind "$b" /data "$T/P/sub/deeper"
+	refused "$b" "(\`/data\`, source \`$T/P/sub/deeper\`) is writable and lies within /mounts/"
+	assert_contains "$(cat "$T/err")" "(\`/etc/app\`, source \`$T/P\`), beneath the denied path \`/etc\`"
+}
+
+@test "lsm: aliases spelled another way: a symlink, dot-dot, a relative source, a host bind mount of the same directory" {
+	mkdir -p "$T/P/sub" "$T/Q"
+	ln -s "$T/P" "$T/link"
+	b=$(bundle b sh -c 'echo command-ran')
+	bind "$b" /data "$T/link"
+	bind "$b" /etc/app "$T/P/./sub/../sub"
+	refused "$b" "is writable and holds"
+
+	# Relative to the bundle, as runc reads it.
+	b=$(bundle b2 sh -c 'echo command-ran')
+	ln -s "$T/P" "$b/vol"
+	bind "$b" /data "vol/sub"
+	bind "$b" /home/u "$T/P"
+	refused "$b" "(\`/data\`, source \`vol/sub\`) is writable and lies within"
+
+	# Q a bind mount of P on the host: Q/sub is P/sub.
+	mount --bind "$T/P" "$T/Q"
+	b=$(bundle b3 sh -c 'echo command-ran')
+	bind "$b" /data "$T/P"
+	bind "$b" /etc/app "$T/Q/sub"
+	local ok=0
+	refused "$b" "is writable and holds" || ok=1
+	umount "$T/Q"
+	[ "$ok" -eq 0 ]
+}
+
+@test "lsm: a writable volume of the image's /etc, or of a directory holding the rootfs: refused" {
+	b=$(bundle b sh -c 'echo command-ran')
+	bind "$b" /data "$b/rootfs/etc"
+	refused "$b" "(\`/data\`, source \`$b/rootfs/etc\`) is writable and is the same as the image's \`/etc\` (\`$b/rootfs/etc\` in the rootfs)"
+
+	b=$(bundle b2 sh -c 'echo command-ran')
+	bind "$b" /data "$T"
+	refused "$b" "(\`/data\`, source \`$T\`) is writable and holds the image's \`/etc\`"
+}
+
+@test "lsm: near misses start: siblings of one volume, an alias mounted read-only, a volume beneath /etc alone" {
+	mkdir -p "$T/P/conf" "$T/P/data" "$T/R/sub"
+	echo v >"$T/P/conf/f"
+	chown "$(host_id 65534):$(host_gid 65534)" "$T/P/data" "$T/R/sub"
+	b=$(bundle b sh -c 'echo command-ran; cat /etc/app/f; echo x >/data/new; touch /ro/sub/x 2>&1 | sed "s/.*: //"')
+	bind "$b" /etc/app "$T/P/conf"
+	bind "$b" /data "$T/P/data"
+	bind "$b" /ro "$T/R" rbind ro
+	bind "$b" /home/u "$T/R/sub"
+	hs_out run -b "$b" "$(new_id c)"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	diff - "$T/out" <<-EOF
+		command-ran
+		v
+		Read-only file system
+	EOF
+	[ -f "$T/P/data/new" ]
+}
+
+@test "lsm: an rbind of a directory with a submount beneath /etc: the submount is read-only too (rro), with runc and with crun" {
+	mkdir -p "$T/V/sub"
+	mount -t tmpfs -o mode=0777 hs-test "$T/V/sub"
+	local st=0
+	for rt in runc crun; do
+		if [ $rt = crun ]; then
+			why=$(crun_ready) || { echo "# crun skipped: $why" >&3; continue; }
+			export HARDSHIM_RUNTIME=$CRUN
+		fi
+		b=$(bundle "b$rt" sh -c 'touch /etc/app/sub/x 2>&1 | sed "s/.*: //"; touch /etc/app/y 2>&1 | sed "s/.*: //"; cat /etc/hosts')
+		bind "$b" /etc/app "$T/V"
+		echo "127.0.0.1 h" >"$T/hosts-$rt"
+		bind "$b" /etc/hosts "$T/hosts-$rt"
+		hs_out run -b "$b" "$(new_id "c$rt")" || true
+		cat "$T/err" >&2
+		[ "$status" -eq 0 ] || st=1
+		printf 'Read-only file system\nRead-only file system\n127.0.0.1 h\n' | diff - "$T/out" || st=1
+		[ $rt = runc ] || delete_crun_containers
+	done
+	unset HARDSHIM_RUNTIME
+	umount "$T/V/sub"
+	[ "$st" -eq 0 ]
+	[ -z "$(ls -A "$T/V" | grep -v '^sub$')" ]
+	# Journaled for /etc/app only: a file (/etc/hosts) gets no rro, crun
+	# refuses it on a file (and a file has no submounts).
+	journal_query 'map(select(.after | type == "array" and index("rro")))' |
+		jq -e 'length >= 1 and all(.action == "changed" and .after == ["rbind", "ro", "rro"]
+			and (.note | startswith("`/etc/app` is beneath the denied path `/etc`: its submounts read-only too")))'
+}
