@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "denied_mounts.h"
+#include "measures/measure.h"
 #include "util.h"
 #include "volumes.h"
 
@@ -163,9 +164,145 @@ _open_source (const char *src, const char *bundle)
   return open (path, O_PATH | O_CLOEXEC);
 }
 
-/* The bind mounts: beneath a denied path, or writable elsewhere. */
+/* The image: its rootfs, and the denied paths as given and as its symbolic
+ * links resolve them. */
+typedef struct
+{
+  int fd; /* -1: no rootfs to look in */
+  char *real;
+  hs_strv denied;
+} _image;
+
 static void
-_collect_mounts (_views *s, hs_json spec, const char *bundle, const hs_policy *policy, hs_journal *journal)
+_image_release (_image *img)
+{
+  if (img->fd >= 0)
+    close (img->fd);
+  free (img->real);
+  hs_strv_release (&img->denied);
+}
+
+static int
+_open_in_image (const _image *img, const char *path, int flags)
+{
+  struct open_how how = { .flags = (uint64_t) (flags | O_PATH | O_CLOEXEC),
+                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+
+  return (int) syscall (SYS_openat2, img->fd, path, &how, sizeof how);
+}
+
+/* The target of the symbolic link open as fd (O_PATH | O_NOFOLLOW), or NULL. */
+static char *
+_link_target (int fd)
+{
+  char buf[PATH_MAX];
+  ssize_t n = readlinkat (fd, "", buf, sizeof buf);
+
+  return n <= 0 || (size_t) n >= sizeof buf ? NULL : xstrndup (buf, (size_t) n);
+}
+
+/* Where the clean path lands in the image, as the runtime resolves a mount
+ * destination (symbolic links followed inside the rootfs, a dangling one
+ * too: the runtime creates its target): the real path of its longest
+ * existing prefix, then the rest.  NULL when that cannot be told. */
+static char *
+_in_image (const _image *img, const char *clean)
+{
+  _cleanup_free_ char *want = xstrdup (clean);
+
+  for (int links = 0; links < 40; links++)
+    {
+      _cleanup_free_ char *prefix = xstrdup (want);
+      size_t cut = strlen (prefix);
+      for (;;)
+        {
+          _cleanup_close_ int fd = _open_in_image (img, prefix, 0);
+          if (fd >= 0)
+            {
+              _cleanup_free_ char *real = hs_fd_path (fd);
+              if (!hs_path_within (real, img->real))
+                return NULL;
+              const char *rel = strcmp (img->real, "/") == 0 ? real : real + strlen (img->real);
+              return xasprintf ("%s%s", rel[0] == '\0' && want[cut] == '\0' ? "/" : rel, want + cut);
+            }
+          if ((errno != ENOENT && errno != ENOTDIR) || strcmp (prefix, "/") == 0)
+            return NULL;
+          _cleanup_close_ int link = _open_in_image (img, prefix, O_NOFOLLOW);
+          if (link >= 0)
+            {
+              /* A dangling link: follow its text, as the runtime would. */
+              _cleanup_free_ char *target = _link_target (link), *dir = xstrdup (prefix), *next = NULL;
+              if (target == NULL)
+                return NULL;
+              next = target[0] == '/' ? xasprintf ("%s%s", target, want + cut)
+                                      : xasprintf ("%s/../%s%s", dir, target, want + cut);
+              free (want);
+              want = hs_path_clean (next);
+              break;
+            }
+          cut = (size_t) (strrchr (prefix, '/') - prefix);
+          prefix[cut == 0 ? 1 : cut] = '\0';
+        }
+    }
+  return NULL;
+}
+
+/* The denied path (as given) that the image's path lies at or beneath,
+ * also as the image resolves the denied paths, or NULL. */
+static const char *
+_denied_in_image (const _image *img, const hs_policy *policy, const char *path)
+{
+  const char *d = hs_policy_denied_at (policy, path);
+
+  for (size_t i = 0; d == NULL && i < img->denied.n; i++)
+    if (img->denied.v[i] != NULL && hs_path_within (path, img->denied.v[i]))
+      d = policy->deny_write.v[i];
+  return d;
+}
+
+static void
+_image_open (_image *img, hs_json spec, const char *bundle, const hs_policy *policy)
+{
+  hs_json path = hs_json_get (hs_json_get (spec, "root"), "path");
+
+  img->fd = YAJL_IS_STRING (path) ? _open_source (path->u.string, bundle) : -1;
+  if (img->fd < 0)
+    return;
+  img->real = hs_fd_path (img->fd);
+  for (size_t i = 0; i < policy->deny_write.n; i++)
+    hs_strv_add (&img->denied, _in_image (img, policy->deny_write.v[i]));
+}
+
+/* Mount i, at clean, lands beneath a denied path through a symbolic link of
+ * the image: read-only as the lsm measure makes the ones written there. */
+static const char *
+_read_only_in_image (const _image *img, const hs_policy *policy, hs_json m, size_t i, const char *clean,
+                     hs_journal *journal)
+{
+  _cleanup_free_ char *landing = img->fd >= 0 ? _in_image (img, clean) : NULL;
+  const char *denied = landing ? _denied_in_image (img, policy, landing) : NULL;
+
+  if (denied == NULL)
+    return NULL;
+  _cleanup_json_ hs_json before = hs_json_copy (hs_json_get (m, "options")), after = hs_json_copy (m);
+  if (!hs_measure_read_only_mount (after))
+    return denied;
+  _cleanup_free_ char *path = xasprintf ("/mounts/%zu/options", i);
+  _cleanup_free_ char *note = xasprintf ("`%s` leads to `%s` in the image (a symbolic link), beneath the denied path "
+                                         "`%s`: read-only, so that modes, owners, times and extended attributes cannot "
+                                         "change there either", hs_json_get (m, "destination")->u.string, landing, denied);
+  hs_journal_record_note (journal, "lsm", path, before ? "changed" : "added", before, hs_json_get (after, "options"),
+                          note);
+  if (policy->mode != HS_MODE_AUDIT)
+    hs_measure_read_only_mount (m);
+  return denied;
+}
+
+/* The bind mounts: beneath a denied path, or writable elsewhere; mounts
+ * that land beneath a denied path through the image's links made read-only. */
+static void
+_collect_mounts (_views *s, const _image *img, hs_json spec, const char *bundle, const hs_policy *policy,
+                 hs_journal *journal)
 {
   hs_json mounts = hs_json_get (spec, "mounts");
   bool audit = policy->mode == HS_MODE_AUDIT;
@@ -176,13 +313,16 @@ _collect_mounts (_views *s, hs_json spec, const char *bundle, const hs_policy *p
       _cleanup_free_ char *clean = NULL;
       _cleanup_close_ int fd = -1;
       const char *denied;
-      bool recursive;
+      bool recursive, writable;
 
-      if (!hs_volumes_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || !YAJL_IS_STRING (dst))
+      if (!YAJL_IS_STRING (dst))
         continue;
       clean = hs_path_clean (dst->u.string);
       denied = hs_policy_denied_at (policy, clean);
-      if (denied == NULL && _read_only (hs_json_get (m, "options")))
+      writable = !_read_only (hs_json_get (m, "options"));
+      if (denied == NULL)
+        denied = _read_only_in_image (img, policy, m, i, clean, journal);
+      if (!hs_volumes_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || (denied == NULL && !writable))
         continue;
       if ((fd = _open_source (src->u.string, bundle)) < 0)
         continue; /* the runtime reports a missing source */
@@ -195,17 +335,13 @@ _collect_mounts (_views *s, hs_json spec, const char *bundle, const hs_policy *p
 /* The denied paths in the image, resolved inside the rootfs as the
  * container sees them. */
 static void
-_collect_rootfs (_views *s, hs_json spec, const char *bundle, const hs_policy *policy)
+_collect_rootfs (_views *s, const _image *img, hs_json spec, const hs_policy *policy)
 {
   hs_json path = hs_json_get (hs_json_get (spec, "root"), "path");
-  _cleanup_close_ int root = -1;
 
-  if (!YAJL_IS_STRING (path) || (root = _open_source (path->u.string, bundle)) < 0)
-    return;
-  for (size_t i = 0; i < policy->deny_write.n; i++)
+  for (size_t i = 0; img->fd >= 0 && i < policy->deny_write.n; i++)
     {
-      struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-      _cleanup_close_ int fd = (int) syscall (SYS_openat2, root, policy->deny_write.v[i], &how, sizeof how);
+      _cleanup_close_ int fd = _open_in_image (img, policy->deny_write.v[i], 0);
       if (fd >= 0)
         _add (s, fd, ROOTFS, policy->deny_write.v[i], path->u.string, policy->deny_write.v[i]);
     }
@@ -252,10 +388,12 @@ hs_denied_mounts_check (hs_json spec, const char *file, const char *bundle, cons
                         hs_journal *journal, hs_error *err)
 {
   _views s = { 0 };
+  _image img = { .fd = -1 };
   int r = 0;
 
-  _collect_mounts (&s, spec, bundle, policy, journal);
-  _collect_rootfs (&s, spec, bundle, policy);
+  _image_open (&img, spec, bundle, policy);
+  _collect_mounts (&s, &img, spec, bundle, policy, journal);
+  _collect_rootfs (&s, &img, spec, policy);
   for (int side = 0; side < 2; side++)
     qsort (s.up[side], s.n_up[side], sizeof (_ident), _ident_cmp);
   for (size_t i = 0; i < s.n && r == 0; i++)
@@ -272,5 +410,6 @@ hs_denied_mounts_check (hs_json spec, const char *file, const char *bundle, cons
       r = _refuse (file, w, d, relation, err);
     }
   _views_release (&s);
+  _image_release (&img);
   return r;
 }

@@ -302,11 +302,36 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
  * them in order; "rrw" clears the recursive read-only attribute). */
 static const char *const _writable_opts[] = { "rw", "rrw", NULL };
 
+bool
+hs_measure_read_only_mount (hs_json m)
+{
+  hs_json o = hs_json_get (m, "options");
+  bool changed = false;
+
+  if (o == NULL)
+    hs_json_object_set (m, "options", o = hs_json_new_array ());
+  for (size_t k = o->u.array.len; k-- > 0;)
+    for (const char *const *w = _writable_opts; *w != NULL; w++)
+      if (YAJL_IS_STRING (o->u.array.values[k]) && strcmp (o->u.array.values[k]->u.string, *w) == 0)
+        {
+          hs_json_array_remove (o, k);
+          changed = true;
+          break;
+        }
+  if (!hs_json_array_has_string (o, "ro"))
+    {
+      hs_json_array_append (o, hs_json_new_string ("ro"));
+      changed = true;
+    }
+  return changed;
+}
+
 /* Landlock has no right for chmod, chown, utimes or extended attributes:
  * a mount at or beneath a denied path is made read-only, which stops those
- * too.  Everything the spec mounts there, whatever its type.  (The
- * submounts of an rbind of a directory get "rro" on the host side,
- * denied_mounts.h: crun refuses it on a file.) */
+ * too.  Everything the spec mounts there, whatever its type.  (A mount
+ * that lands there through a symbolic link of the image, and the submounts
+ * of an rbind of a directory, are seen to on the host side,
+ * denied_mounts.h.) */
 static int
 _readonly_mounts (hs_measure_ctx *ctx, hs_error *err)
 {
@@ -318,7 +343,6 @@ _readonly_mounts (hs_measure_ctx *ctx, hs_error *err)
       _cleanup_free_ char *clean = YAJL_IS_STRING (dst) ? hs_path_clean (dst->u.string) : NULL, *path = NULL, *note = NULL;
       _cleanup_json_ hs_json before = NULL;
       const char *denied = clean != NULL ? hs_policy_denied_at (ctx->policy, clean) : NULL;
-      bool changed = false;
       int r;
 
       if (denied == NULL)
@@ -327,26 +351,12 @@ _readonly_mounts (hs_measure_ctx *ctx, hs_error *err)
       if (o != NULL && (r = _strings (ctx, o, false, path, err)) < 0)
         return r;
       before = hs_json_copy (o);
-      if (o == NULL)
-        hs_json_object_set (m, "options", o = hs_json_new_array ());
-      for (size_t k = o->u.array.len; k-- > 0;)
-        for (const char *const *w = _writable_opts; *w != NULL; w++)
-          if (strcmp (o->u.array.values[k]->u.string, *w) == 0)
-            {
-              hs_json_array_remove (o, k);
-              changed = true;
-              break;
-            }
-      if (!hs_json_array_has_string (o, "ro"))
-        {
-          hs_json_array_append (o, hs_json_new_string ("ro"));
-          changed = true;
-        }
-      if (!changed)
+      if (!hs_measure_read_only_mount (m))
         continue;
       note = xasprintf ("`%s` is beneath the denied path `%s`: read-only, so that modes, owners, times and extended "
                         "attributes cannot change there either", dst->u.string, denied);
-      hs_measure_record_note (ctx, false, path, before != NULL ? "changed" : "added", before, o, note);
+      hs_measure_record_note (ctx, false, path, before != NULL ? "changed" : "added", before,
+                              hs_json_get (m, "options"), note);
     }
   return 0;
 }

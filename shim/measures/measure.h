@@ -62,5 +62,9 @@ int hs_measure_no_new_privileges (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err);
+/* Part of measure lsm, for the host side too (denied_mounts.h): mount m
+ * read-only ("ro" added, "rw" and "rrw" removed, options created when
+ * absent); whether its options changed. */
+bool hs_measure_read_only_mount (hs_json m);
 
 #endif

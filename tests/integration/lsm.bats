@@ -338,3 +338,44 @@ refused() {
 		jq -e 'length >= 1 and all(.action == "changed" and .after == ["rbind", "ro", "rro"]
 			and (.note | startswith("`/etc/app` is beneath the denied path `/etc`: its submounts read-only too")))'
 }
+
+@test "lsm: a volume that lands beneath /etc or /home through a symbolic link of the image is read-only too" {
+	mkdir -p "$T/app" "$T/app2" "$T/app3" "$T/data-ok"
+	echo orig >"$T/app/f"
+	chown -R "$(host_id 65534):$(host_gid 65534)" "$T/app" "$T/app2" "$T/app3" "$T/data-ok"
+	before=$(stat -c '%A %Y' "$T/app/f" "$T/app2" "$T/app3")
+	b=$(bundle b sh -c "$TRY"'
+		try x-chmod "chmod 4777 /x/app/f"
+		try etc-chmod "chmod 4777 /etc/app/f"
+		try homeu-touch "touch -d 2001-01-01 /var/home/u"
+		try dangling-chmod "chmod 777 /y"
+		try ok-write "echo x >/z/new"
+		grep -E " /(etc/app|var/home/u|etc/newapp|var/ok) " /proc/self/mountinfo | cut -d" " -f5,6 | sort')
+	ln -s /etc "$b/rootfs/x"
+	ln -s etc/newapp "$b/rootfs/y"
+	mkdir -p "$b/rootfs/var/home" "$b/rootfs/var/ok"
+	rm -rf "$b/rootfs/home"
+	ln -s var/home "$b/rootfs/home"
+	ln -s /var/ok "$b/rootfs/z"
+	bind "$b" /x/app "$T/app"
+	bind "$b" /var/home/u "$T/app2"
+	bind "$b" /y "$T/app3"
+	bind "$b" /z "$T/data-ok"
+	hs_out run -b "$b" "$(new_id c)"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	diff - "$T/out" <<-EOF
+		x-chmod: Read-only file system
+		etc-chmod: Read-only file system
+		homeu-touch: Read-only file system
+		dangling-chmod: Read-only file system
+		ok-write: ok
+		/etc/app ro,relatime
+		/etc/newapp ro,relatime
+		/var/home/u ro,relatime
+		/var/ok rw,relatime
+	EOF
+	[ "$(stat -c '%A %Y' "$T/app/f" "$T/app2" "$T/app3")" = "$before" ]
+	journal_query 'map(select(.measure == "lsm" and (.note // "" | test("in the image \\(a symbolic link\\)"))) | .note | capture("leads to `(?<to>[^`]*)`").to)' |
+		jq -e '. == ["/etc/app", "/var/home/u", "/etc/newapp"]'
+}
