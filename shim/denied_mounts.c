@@ -43,7 +43,7 @@ typedef struct
   _view *v;
   size_t n;
   _ident *up[2]; /* [0]: of the denied views, [1]: of the writable ones */
-  size_t n_up[2];
+  size_t n_up[2], cap_up[2];
 } _views;
 
 static void
@@ -55,6 +55,7 @@ _views_release (_views *s)
   free (s->up[0]);
   free (s->up[1]);
 }
+#define _cleanup_views_ _cleanup_ (_views_release)
 
 static int
 _ident_cmp (const void *a, const void *b)
@@ -71,7 +72,11 @@ _ident_cmp (const void *a, const void *b)
 static void
 _push (_views *s, int side, const struct stat *st, size_t view)
 {
-  s->up[side] = xrealloc (s->up[side], (s->n_up[side] + 1) * sizeof (_ident));
+  if (s->n_up[side] == s->cap_up[side])
+    {
+      s->cap_up[side] = s->cap_up[side] ? 2 * s->cap_up[side] : 64;
+      s->up[side] = xrealloc (s->up[side], s->cap_up[side] * sizeof (_ident));
+    }
   s->up[side][s->n_up[side]++] = (_ident){ st->st_dev, st->st_ino, view };
 }
 
@@ -181,6 +186,7 @@ _image_release (_image *img)
   free (img->real);
   hs_strv_release (&img->denied);
 }
+#define _cleanup_image_ _cleanup_ (_image_release)
 
 static int
 _open_in_image (const _image *img, const char *path, int flags)
@@ -387,8 +393,8 @@ int
 hs_denied_mounts_check (hs_json spec, const char *file, const char *bundle, const hs_policy *policy,
                         hs_journal *journal, hs_error *err)
 {
-  _views s = { 0 };
-  _image img = { .fd = -1 };
+  _cleanup_views_ _views s = { 0 };
+  _cleanup_image_ _image img = { .fd = -1 };
   int r = 0;
 
   _image_open (&img, spec, bundle, policy);
@@ -409,7 +415,5 @@ hs_denied_mounts_check (hs_json spec, const char *file, const char *bundle, cons
                                                                   : "holds";
       r = _refuse (file, w, d, relation, err);
     }
-  _views_release (&s);
-  _image_release (&img);
   return r;
 }
