@@ -5,6 +5,7 @@
 #include "bridge.h"
 #include "cli.h"
 #include "container.h"
+#include "denied_mounts.h"
 #include "engine_log.h"
 #include "exec_process.h"
 #include "error.h"
@@ -167,6 +168,8 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
       r = hs_harden (f.tree, NULL, f.path, policy, &host, &j, &plan, err);
       if (r == 0 && cli->kind == HS_CMD_RESTORE)
         r = hs_restore_check_lsm (cli, f.tree, err);
+      if (r == 0)
+        r = hs_denied_mounts_check (f.tree, f.path, dir, policy, &j, err);
       if (r == 0 && plan.bridge_rootfs)
         r = hs_bridge_rootfs (f.tree, dir, sealed, &host, &plan, &j, err);
       if (r == 0 && !audit)

@@ -66,5 +66,9 @@ int hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err);
 /* Whether measure lsm puts the Landlock helper in front of the process
  * (no AppArmor, Landlock present). */
 bool hs_measure_lsm_uses_landlock (const hs_measure_ctx *ctx);
+/* Part of measure lsm, for the host side too (denied_mounts.h): mount m
+ * read-only ("ro" added, "rw" and "rrw" removed, options created when
+ * absent); whether its options changed. */
+bool hs_measure_read_only_mount (hs_json m);
 
 #endif

@@ -419,8 +419,8 @@ INSIDE="$PROBE
 $WRITES"
 
 # make_volumes: $T/etc-vol, $T/home-u and $T/data, owned on the host by
-# the container's user (so that only hardshim's Landlock rule stops a
-# write), mounted at /etc/vol, /home/u and /data by VOLUMES (docker and
+# the container's user (so that only hardshim's read-only mount and
+# Landlock rule stop a write), mounted at /etc/vol, /home/u and /data by VOLUMES (docker and
 # podman's -v) or CTR_VOLUMES (ctr's --mount).
 make_volumes() {
 	local v
@@ -434,12 +434,13 @@ make_volumes() {
 }
 
 # assert_writes FILE: WRITES's output (in FILE, with other lines): the
-# writes beneath /etc and /home were denied (EACCES, from the Landlock
-# helper), those to /tmp and /data worked; nothing reached the host's
-# etc-vol and home-u.
+# writes beneath /etc and /home were denied (EROFS: hardshim makes every
+# mount beneath a denied path read-only, which stops chmod, chown and
+# utimes too; the Landlock helper stands behind it), those to /tmp and
+# /data worked; nothing reached the host's etc-vol and home-u.
 assert_writes() {
-	assert_line_exact "etc-vol: Permission denied" "$1"
-	assert_line_exact "home-u: Permission denied" "$1"
+	assert_line_exact "etc-vol: Read-only file system" "$1"
+	assert_line_exact "home-u: Read-only file system" "$1"
 	assert_line_exact "tmp: ok" "$1"
 	assert_line_exact "data: ok" "$1"
 	[ -z "$(find "$T/etc-vol" "$T/home-u" -mindepth 1)" ] || {

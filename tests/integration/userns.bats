@@ -409,6 +409,79 @@ open_bundle() {
 	grep -qx wrote "$T/out"
 }
 
+# The nodes a container sees at /dev/tty and /dev/ptmx: link or not, and
+# what the path leads to (type, major, minor in hex, mode); owners differ
+# in a user namespace and are left out.
+TTY_PROBE='for d in tty ptmx; do
+	if [ -L /dev/$d ]; then echo "$d: link to $(readlink /dev/$d)"; fi
+	echo "$d: $(stat -L -c "%F %t %T %a" /dev/$d)"
+	[ -c /dev/$d ] && echo "$d: test -c"
+done
+{ echo x >/dev/tty; } 2>/dev/null || echo "tty: no controlling terminal"
+exec 3<>/dev/ptmx && echo "ptmx: opened"'
+
+# tty_devices BUNDLE: linux.devices lists /dev/tty and /dev/ptmx, as runc's
+# own tests and docker --privileged write them.
+tty_devices() {
+	patch_config "$1" '.linux.devices = [
+			{path: "/dev/tty", type: "c", major: 5, minor: 0, fileMode: 438, uid: 0, gid: 0},
+			{path: "/dev/ptmx", type: "c", major: 5, minor: 2, fileMode: 438, uid: 0, gid: 0}]
+		| .linux.resources.devices += [{allow: true, type: "c", major: 5, minor: 0, access: "rwm"},
+			{allow: true, type: "c", major: 5, minor: 2, access: "rwm"}]'
+}
+
+@test "userns: linux.devices naming /dev/tty and /dev/ptmx start, and the container sees what plain runc and crun give it" {
+	local rt
+	for rt in runc crun; do
+		if [ $rt = crun ]; then
+			why=$(crun_ready) || { echo "# crun skipped: $why" >&3; continue; }
+		fi
+		rtbin=$RUNC
+		[ $rt = runc ] || rtbin=$CRUN
+		plain=$(bundle "plain-$rt" sh -c "$TTY_PROBE")
+		tty_devices "$plain"
+		"$rtbin" run -b "$plain" "$(new_id "plain-$rt")" </dev/null >"$T/plain-$rt.out" 2>"$T/plain-$rt.err"
+		[ $rt = runc ] || "$CRUN" delete -f "$(new_id "plain-$rt")" >/dev/null 2>&1 || true
+		b=$(bundle "b-$rt" sh -c "$TTY_PROBE")
+		tty_devices "$b"
+		[ $rt = runc ] || export HARDSHIM_RUNTIME=$CRUN
+		hs_out run -b "$b" "$(new_id "c-$rt")"
+		unset HARDSHIM_RUNTIME
+		[ $rt = runc ] || delete_crun_containers
+		cat "$T/err" >&2
+		[ "$status" -eq 0 ]
+		diff "$T/plain-$rt.out" "$T/out"
+		grep -qx 'tty: test -c' "$T/out"
+		grep -qx 'ptmx: link to pts/ptmx' "$T/out"
+		grep -qx 'ptmx: opened' "$T/out"
+	done
+	# The journal says why these two are not hardshim's nodes.
+	journal_query 'map(select(.path == "/linux/devices/0" and .action == "removed"))[0]' |
+		jq -e '.before.path == "/dev/tty" and (.note | contains("the runtime makes /dev/tty itself"))'
+	journal_query 'map(select(.path == "/linux/devices/1" and .action == "removed"))[0]' |
+		jq -e '.before.path == "/dev/ptmx" and (.note | contains("a link to pts/ptmx"))'
+	journal_query 'map(select(.path == "/mounts" and .action == "added" and (.note // "" | contains("device nodes"))))' |
+		jq -e 'length == 0'
+}
+
+@test "userns: /dev/tty and /dev/ptmx spelled otherwise (/dev//tty, /dev/../dev/ptmx) and next to another device" {
+	[ ! -e /dev/hs-test-null ] || skip "/dev/hs-test-null exists on this host"
+	b=$(bundle b sh -c "$TTY_PROBE; ls -ln /dev/hs-test-null")
+	patch_config "$b" '.linux.devices = [
+			{path: "/dev//tty", type: "c", major: 5, minor: 0},
+			{path: "/dev/hs-test-null", type: "c", major: 1, minor: 3, fileMode: 432, uid: 0, gid: 0},
+			{path: "/dev/../dev/ptmx", type: "c", major: 5, minor: 2}]
+		| .linux.resources.devices += [{allow: true, type: "c", major: 1, minor: 3, access: "rwm"}]'
+	hs_out run -b "$b" "$(new_id c)"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	grep -qx 'tty: test -c' "$T/out"
+	grep -qx 'ptmx: link to pts/ptmx' "$T/out"
+	grep -Eq '^crw-rw---- +1 +0 +0 +1, +3 .* /dev/hs-test-null$' "$T/out"
+	journal_query 'map(select(.path == "/mounts" and .action == "added" and (.note // "" | contains("device nodes"))))[0]' |
+		jq -e '(.after | length) == 1 and .after[0].destination == "/dev/hs-test-null"'
+}
+
 @test "userns: with user.idmap_volumes, volumes are idmapped: the container owns what the host gives its ids" {
 	mkdir -p "$T/vol" "$T/plainvol"
 	chown 65534:65534 "$T/vol" "$T/plainvol"

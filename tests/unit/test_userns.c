@@ -1177,6 +1177,35 @@ static const _userns_case _userns_cases[] = {
                 "\"source\":\"" HS_DEVICES_DIR "/c-10-229-0666-0-0\"", "\"source\":\"" HS_DEVICES_DIR "/p-0-0-0666-0-0\"" },
     .journal = { "\"path\":\"/linux/devices\",\"action\":\"removed\",\"before\":[{\"path\":\"/dev/xvda\"",
                  "\"path\":\"/mounts\",\"action\":\"added\",\"before\":null,\"after\":[{\"destination\":\"/dev/xvda\"" } },
+  { .name = "devices: /dev/tty and /dev/ptmx (also spelled otherwise) are the runtime's own, not hardshim's nodes",
+    .policy = "{}",
+    .spec = DEVICES_SPEC ("{\"path\":\"/dev/tty\",\"type\":\"c\",\"major\":5,\"minor\":0},{\"path\":\"/dev/fuse\","
+                          "\"type\":\"c\",\"major\":10,\"minor\":229},{\"path\":\"/dev/../dev//ptmx\",\"type\":\"c\","
+                          "\"major\":5,\"minor\":2}"),
+    .bridge = true,
+    .expect = { "\"devices\":[]", "\"source\":\"" HS_DEVICES_DIR "/c-10-229-0666-0-0\"" },
+    .lacks = { HS_DEVICES_DIR "/c-5-0-", HS_DEVICES_DIR "/c-5-2-" },
+    .journal = { "\"path\":\"/linux/devices/0\",\"action\":\"removed\",\"before\":{\"path\":\"/dev/tty\"",
+                 "\"note\":\"the runtime makes /dev/tty itself, a bind of the host's node in a user namespace\"",
+                 "\"path\":\"/linux/devices/2\",\"action\":\"removed\",\"before\":{\"path\":\"/dev/../dev//ptmx\"",
+                 "\"path\":\"/mounts\",\"action\":\"added\",\"before\":null,\"after\":[{\"destination\":\"/dev/fuse\"" } },
+  { .name = "devices: only /dev/tty and /dev/ptmx: no mount added, nothing on hardshim's device directory",
+    .policy = "{}",
+    .spec = DEVICES_SPEC ("{\"path\":\"/dev/tty\",\"type\":\"c\",\"major\":5,\"minor\":0},{\"path\":\"/dev/ptmx\","
+                          "\"type\":\"c\",\"major\":5,\"minor\":2}"),
+    .bridge = true,
+    .expect = { "\"devices\":[]" },
+    .lacks = { HS_DEVICES_DIR },
+    .journal = { "\"path\":\"/linux/devices\",\"action\":\"removed\"" },
+    .unjournal = { "device nodes hardshim creates" } },
+  { .name = "devices: near misses stay hardshim's nodes (/dev/ttyS0, /dev/tty0, /dev/pts/ptmx)",
+    .policy = "{}",
+    .spec = DEVICES_SPEC ("{\"path\":\"/dev/ttyS0\",\"type\":\"c\",\"major\":4,\"minor\":64},{\"path\":\"/dev/tty0\","
+                          "\"type\":\"c\",\"major\":4,\"minor\":0},{\"path\":\"/dev/pts/ptmx\",\"type\":\"c\","
+                          "\"major\":5,\"minor\":2}"),
+    .bridge = true,
+    .expect = { "\"destination\":\"/dev/ttyS0\"", "\"destination\":\"/dev/tty0\"", "\"destination\":\"/dev/pts/ptmx\"" },
+    .unjournal = { "\"path\":\"/linux/devices/0\"" } },
   { .name = "a device of the engine's own user namespace stays for the runtime",
     .policy = "{}",
     .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"linux\":{\"namespaces\":[{\"type\":"
