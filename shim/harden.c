@@ -149,8 +149,9 @@ hs_harden (hs_json spec, hs_json container, const char *file, const hs_policy *p
           plan.changed = true;
         }
     }
-  if (audit)
-    plan.bridge_rootfs = plan.idmap_volumes = plan.join_userns = plan.sysfs_netns = plan.enter_netns = false;
+  if (audit) /* the user namespace and what goes with it were only journaled */
+    plan.bridge_rootfs = plan.idmap_volumes = plan.join_userns = plan.sysfs_netns = plan.enter_netns
+        = plan.pin_namespaces = false;
   *ret = plan;
   return 0;
 }

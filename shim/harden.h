@@ -21,6 +21,7 @@ typedef struct hs_plan
   bool sysfs_netns;   /* its /sys is a sysfs mounted in the network namespace it joins */
   bool enter_netns;   /* the runtime starts in that network namespace, which the container
                          inherits (namespaces.h) */
+  bool pin_namespaces; /* the namespaces it joins by path are bound at HS_NS_DIR/TYPE */
 } hs_plan;
 
 /* spec: a whole config.json when container is NULL; else an exec process,

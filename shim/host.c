@@ -75,12 +75,14 @@ hs_host_release (hs_host *host)
   free (host->apparmor_profile);
   free (host->apparmor_text);
   free (host->join_userns_via);
-  free (host->netns_via);
   hs_json_free (host->join_maps);
   if (host->joins_userns)
     close (host->join_userns_fd);
-  if (host->joins_netns)
-    close (host->netns_fd);
+  for (size_t i = 0; i < host->n_joined; i++)
+    {
+      free (host->joined[i].via);
+      close (host->joined[i].fd);
+    }
 }
 
 void

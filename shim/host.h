@@ -25,13 +25,20 @@ typedef struct hs_host
   uint32_t mcs_seed; /* random bits for a new SELinux MCS category pair */
 
   /* Namespaces the spec joins by path (namespaces.h). */
-  bool joins_userns;      /* some belong to a user namespace not the host's: */
-  int join_userns_fd;     /* that one */
-  char *join_userns_via;  /* the spec's path that led to it */
-  hs_json join_maps;      /* its mapping as the kernel shows it: {uidMappings, gidMappings} */
-  bool joins_netns;       /* a network namespace is joined: */
-  int netns_fd;           /* that one */
-  char *netns_via;        /* the path that names it */
+  size_t n_joined;
+  struct
+  {
+    const char *type; /* the spec's: "ipc", "network", ... (static) */
+    char *via;        /* the path that names it (the spec's, or a sealed spec's annotation) */
+    int fd;
+  } joined[8];              /* every namespace joined by path, but a user one */
+  bool joins_userns;        /* some belong to a user namespace not the host's: */
+  int join_userns_fd;       /* that one */
+  char *join_userns_via;    /* the spec's path that led to it */
+  hs_json join_maps;        /* its mapping as the kernel shows it: {uidMappings, gidMappings} */
+  bool joins_netns;         /* a network namespace is joined: */
+  int netns_fd;             /* that one (in joined[]) */
+  const char *netns_via;    /* the path that names it (in joined[]) */
   bool netns_in_host_userns; /* it belongs to the host's user namespace */
   bool netns_in_join_userns; /* it belongs to join_userns_fd */
 } hs_host;

@@ -126,17 +126,26 @@ _open_ns (const char *path, const char *type, int flag, int *ret_ns, int *ret_ow
   return 0;
 }
 
+static size_t
+_index (const char *type)
+{
+  size_t i = 0;
+
+  while (i < HS_ARRAY_SIZE (_types) && strcmp (_types[i].type, type) != 0)
+    i++;
+  return i;
+}
+
 static int
 _flag (const char *type)
 {
-  for (size_t i = 0; i < HS_ARRAY_SIZE (_types); i++)
-    if (strcmp (_types[i].type, type) == 0)
-      return _types[i].flag;
-  return 0;
+  size_t i = _index (type);
+
+  return i < HS_ARRAY_SIZE (_types) ? _types[i].flag : 0;
 }
 
-/* One joined namespace: note a user namespace other than the host's that
- * owns it, and keep a network namespace. */
+/* One joined namespace: keep it (joined[]), and note a user namespace
+ * other than the host's that owns it. */
 static int
 _probe_one (const char *type, const char *path, int host_userns, hs_host *host, hs_error *err)
 {
@@ -145,15 +154,26 @@ _probe_one (const char *type, const char *path, int host_userns, hs_host *host, 
 
   if (flag == 0)
     return hs_error_set (err, EINVAL, "/linux/namespaces: unknown namespace type `%s`", type);
+  if (flag != CLONE_NEWUSER && hs_namespaces_via (host, type) != NULL)
+    return hs_error_set (err, EINVAL, "/linux/namespaces: two %s namespaces", type);
+  if (host->n_joined == HS_ARRAY_SIZE (host->joined))
+    return hs_error_set (err, EINVAL, "/linux/namespaces: too many namespaces joined by path");
   r = _open_ns (path, type, flag, &ns, &owner, err);
   if (r < 0)
     return r;
-  if (flag == CLONE_NEWNET)
+  if (flag != CLONE_NEWUSER)
     {
-      host->joins_netns = true;
-      host->netns_fd = TAKE_FD (ns);
-      host->netns_via = xstrdup (path);
-      host->netns_in_host_userns = _same (owner, host_userns);
+      size_t k = host->n_joined++;
+      host->joined[k].type = _types[_index (type)].type;
+      host->joined[k].via = xstrdup (path);
+      host->joined[k].fd = TAKE_FD (ns);
+      if (flag == CLONE_NEWNET)
+        {
+          host->joins_netns = true;
+          host->netns_fd = host->joined[k].fd;
+          host->netns_via = host->joined[k].via;
+          host->netns_in_host_userns = _same (owner, host_userns);
+        }
     }
   if (_same (owner, host_userns))
     return 0;
@@ -173,20 +193,36 @@ _probe_one (const char *type, const char *path, int host_userns, hs_host *host, 
   return 0;
 }
 
-/* A network namespace hardshim entered for an earlier run of a sealed
- * spec, named again. */
-static hs_json
-_entered_netns (hs_json spec, bool sealed)
+const char *
+hs_namespaces_via (const hs_host *host, const char *type)
 {
-  hs_json path = hs_json_get (hs_json_get (spec, "annotations"), HS_NETNS_ANNOTATION);
+  for (size_t i = 0; i < host->n_joined; i++)
+    if (strcmp (host->joined[i].type, type) == 0)
+      return host->joined[i].via;
+  return NULL;
+}
 
-  return sealed && YAJL_IS_STRING (path) ? path : NULL;
+/* The path a namespace entry names: the spec's, or for hardshim's own
+ * HS_NS_DIR/TYPE in a sealed spec, the one it kept in the annotation
+ * (NULL: hardshim's user placeholder, decided again). */
+static const char *
+_path (hs_json spec, const char *type, const char *path, bool sealed)
+{
+  _cleanup_free_ char *own = xasprintf (HS_NS_DIR "/%s", type), *key = xasprintf (HS_NS_ANNOTATION "%s", type);
+  hs_json kept = hs_json_get (hs_json_get (spec, "annotations"), key);
+
+  if (strcmp (path, HS_USERNS_PATH) == 0)
+    return NULL;
+  if (strcmp (path, own) == 0 && sealed && YAJL_IS_STRING (kept))
+    return kept->u.string;
+  return path;
 }
 
 int
 hs_namespaces_probe (hs_json spec, bool sealed, hs_host *host, hs_error *err)
 {
-  hs_json namespaces = hs_json_get (hs_json_get (spec, "linux"), "namespaces"), entered = _entered_netns (spec, sealed);
+  hs_json namespaces = hs_json_get (hs_json_get (spec, "linux"), "namespaces");
+  hs_json entered = hs_json_get (hs_json_get (spec, "annotations"), HS_NS_ANNOTATION "network");
   _cleanup_close_ int host_userns = open ("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
   int r;
 
@@ -196,14 +232,17 @@ hs_namespaces_probe (hs_json spec, bool sealed, hs_host *host, hs_error *err)
     {
       hs_json ns = namespaces->u.array.values[i];
       hs_json type = hs_json_get (ns, "type"), path = hs_json_get (ns, "path");
+      const char *p;
       if (!YAJL_IS_STRING (type) || !YAJL_IS_STRING (path) || path->u.string[0] == '\0'
-          || strcmp (path->u.string, HS_USERNS_PATH) == 0) /* hardshim's own: decided again */
+          || (p = _path (spec, type->u.string, path->u.string, sealed)) == NULL)
         continue;
-      r = _probe_one (type->u.string, path->u.string, host_userns, host, err);
+      r = _probe_one (type->u.string, p, host_userns, host, err);
       if (r < 0)
         return r;
     }
-  if (entered != NULL && !host->joins_netns && (r = _probe_one ("network", entered->u.string, host_userns, host, err)) < 0)
+  /* A network namespace hardshim entered for an earlier run of a sealed spec. */
+  if (sealed && YAJL_IS_STRING (entered) && !host->joins_netns
+      && (r = _probe_one ("network", entered->u.string, host_userns, host, err)) < 0)
     return r;
   if (host->joins_netns && host->joins_userns)
     {
@@ -220,7 +259,7 @@ hs_namespaces_exec_netns (hs_json container_spec, int pid, hs_error *err)
   _cleanup_free_ char *path = NULL;
   _cleanup_close_ int fd = -1;
 
-  if (!YAJL_IS_STRING (hs_json_get (hs_json_get (container_spec, "annotations"), HS_NETNS_ANNOTATION)))
+  if (!YAJL_IS_STRING (hs_json_get (hs_json_get (container_spec, "annotations"), HS_NS_ANNOTATION "network")))
     return 0;
   for (size_t i = 0; YAJL_IS_ARRAY (namespaces) && i < namespaces->u.array.len; i++)
     {
@@ -237,31 +276,29 @@ hs_namespaces_exec_netns (hs_json container_spec, int pid, hs_error *err)
   return 0;
 }
 
-/* An empty file at path on a tmpfs of its own at dir: a place to bind to. */
+/* A tmpfs of its own at HS_NS_DIR: where namespaces are bound. */
 static int
-_private_file (const char *dir, const char *path, hs_error *err)
+_ns_dir (hs_error *err)
 {
-  _cleanup_close_ int fd = -1;
-
-  if (mkdir (dir, 0711) < 0 && errno != EEXIST)
-    return hs_error_sys (err, errno, "create `%s`", dir);
-  if (mount ("hardshim-ns", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0711,size=4k") < 0)
-    return hs_error_sys (err, errno, "mount a tmpfs at `%s`", dir);
-  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
-  if (fd < 0)
-    return hs_error_sys (err, errno, "create `%s`", path);
+  if (mkdir (HS_NS_DIR, 0711) < 0 && errno != EEXIST)
+    return hs_error_sys (err, errno, "create `%s`", HS_NS_DIR);
+  if (mount ("hardshim-ns", HS_NS_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0711,size=4k") < 0)
+    return hs_error_sys (err, errno, "mount a tmpfs at `%s`", HS_NS_DIR);
   return 0;
 }
 
+/* Bind namespace fd at HS_NS_DIR/name. */
 static int
-_bind_userns (int userns, hs_error *err)
+_bind_ns (int fd, const char *name, hs_error *err)
 {
-  _cleanup_free_ char *src = xasprintf ("/proc/self/fd/%d", userns);
-  int r = _private_file (HS_NS_DIR, HS_USERNS_PATH, err);
+  _cleanup_free_ char *src = xasprintf ("/proc/self/fd/%d", fd), *dst = xasprintf (HS_NS_DIR "/%s", name);
+  _cleanup_close_ int file = open (dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
 
-  if (r == 0 && mount (src, HS_USERNS_PATH, NULL, MS_BIND, NULL) < 0)
-    r = hs_error_sys (err, errno, "bind the joined user namespace at `%s`", HS_USERNS_PATH);
-  return r;
+  if (file < 0)
+    return hs_error_sys (err, errno, "create `%s`", dst);
+  if (mount (src, dst, NULL, MS_BIND, NULL) < 0)
+    return hs_error_sys (err, errno, "bind a joined namespace at `%s`", dst);
+  return 0;
 }
 
 /* A sysfs of netns at HS_SYSFS_DIR: mounted from inside it (a sysfs shows
@@ -291,8 +328,13 @@ hs_namespaces_mount (const hs_host *host, const hs_plan *plan, hs_error *err)
 {
   int r = 0;
 
-  if (plan->join_userns)
-    r = _bind_userns (host->join_userns_fd, err);
+  if (plan->join_userns || plan->pin_namespaces)
+    r = _ns_dir (err);
+  if (r == 0 && plan->join_userns)
+    r = _bind_ns (host->join_userns_fd, "user", err);
+  for (size_t i = 0; r == 0 && plan->pin_namespaces && i < host->n_joined; i++)
+    if (!(plan->enter_netns && host->joined[i].fd == host->netns_fd))
+      r = _bind_ns (host->joined[i].fd, host->joined[i].type, err);
   if (r == 0 && plan->sysfs_netns)
     {
       if (!host->joins_netns)

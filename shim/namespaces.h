@@ -22,9 +22,14 @@
  * another user namespace (CRI's pod network, for an app container in the
  * pod's user namespace).  There hardshim itself enters that network
  * namespace before it executes the runtime, and the container inherits it:
- * the spec's network entry is removed and the path it named kept in
- * annotation HS_NETNS_ANNOTATION, which only a sealed spec (seal.h) may use
- * to name it again. */
+ * the spec's network entry is removed.
+ *
+ * Every other namespace joined by path is pinned: the runtime would open
+ * the path again (a /proc/PID path may name another process by then), so
+ * the namespace hardshim opened and checked is bound at HS_NS_DIR/TYPE and
+ * the spec names that.  The engine's path is kept in annotation
+ * HS_NS_ANNOTATION TYPE (for the network namespace hardshim enters too),
+ * which only a sealed spec (seal.h) may use to name it again. */
 #ifndef HS_NAMESPACES_H
 #define HS_NAMESPACES_H
 
@@ -36,18 +41,21 @@
 #define HS_NS_DIR HS_STATE_DIR "/ns"
 #define HS_USERNS_PATH HS_NS_DIR "/user"
 #define HS_SYSFS_DIR HS_STATE_DIR "/sys"
-#define HS_NETNS_ANNOTATION "io.hardshim.netns"
+#define HS_NS_ANNOTATION "io.hardshim.ns."
 
-/* Fill host's join_* and netns_* from spec's /linux/namespaces; refuses a
+/* Fill host's joined, join_* and netns_* from spec's /linux/namespaces; refuses a
  * path that is no namespace of its type, and namespaces of two user
  * namespaces other than the host's. */
 int hs_namespaces_probe (hs_json spec, bool sealed, hs_host *host, hs_error *err);
 
 /* exec: in a container that inherited its network namespace from the
- * runtime (the spec has HS_NETNS_ANNOTATION and no network entry), the
+ * runtime (the spec has HS_NS_ANNOTATION "network" and no network entry), the
  * runtime must start in the network namespace of the container's init
  * process pid, since it joins only the namespaces of the spec. */
 int hs_namespaces_exec_netns (hs_json container_spec, int pid, hs_error *err);
+
+/* The namespace of type the spec joins (host->joined), or NULL. */
+const char *hs_namespaces_via (const hs_host *host, const char *type);
 
 /* In the runtime's private mount namespace, what plan asks for. */
 int hs_namespaces_mount (const hs_host *host, const hs_plan *plan, hs_error *err);

@@ -563,6 +563,37 @@ _keep_userns (hs_measure_ctx *ctx, _userns_plan *p, uint64_t uid, uint64_t gid, 
   return p->ours ? hs_measure_user_devices (ctx, p->linux_, err) : 0;
 }
 
+/* The namespaces the spec joins by path are the ones the probe opened and
+ * checked, bound at HS_NS_DIR/TYPE in the runtime's private mount
+ * namespace; the engine's path is kept in an annotation (namespaces.h). */
+static void
+_pin_namespaces (hs_measure_ctx *ctx, _userns_plan *p)
+{
+  hs_json ann = hs_json_get (ctx->spec, "annotations");
+
+  for (size_t i = 0; i < p->namespaces->u.array.len; i++)
+    {
+      hs_json ns = p->namespaces->u.array.values[i], type = hs_json_get (ns, "type");
+      const char *via = YAJL_IS_STRING (type) && strcmp (type->u.string, "user") != 0
+                            ? hs_namespaces_via (ctx->host, type->u.string)
+                            : NULL;
+      if (via == NULL || !YAJL_IS_STRING (hs_json_get (ns, "path")))
+        continue;
+      _cleanup_json_ hs_json before = hs_json_copy (ns);
+      _cleanup_free_ char *key = xasprintf (HS_NS_ANNOTATION "%s", type->u.string);
+      _cleanup_free_ char *note = xasprintf ("the %s namespace hardshim opened and checked at `%s`, bound where the "
+                                             "runtime joins it (the path could name another by then)",
+                                             type->u.string, via);
+      hs_json_object_set (ns, "path", hs_json_new_string_printf (HS_NS_DIR "/%s", type->u.string));
+      if (!YAJL_IS_OBJECT (ann))
+        hs_json_object_set (ctx->spec, "annotations", ann = hs_json_new_object ());
+      hs_json_object_set (ann, key, hs_json_new_string (via));
+      _cleanup_free_ char *path = xasprintf ("/linux/namespaces/%zu/path", i);
+      hs_measure_record_note (ctx, false, path, "changed", hs_json_get (before, "path"), hs_json_get (ns, "path"), note);
+      ctx->plan->pin_namespaces = true;
+    }
+}
+
 /* runc joins the user namespace first and cannot join a network namespace
  * of another after it: the runtime starts in it instead, and the
  * container inherits it (namespaces.h). */
@@ -588,7 +619,7 @@ _inherit_netns (hs_measure_ctx *ctx, _userns_plan *p)
     }
   if (!YAJL_IS_OBJECT (ann))
     hs_json_object_set (ctx->spec, "annotations", ann = hs_json_new_object ());
-  hs_json_object_set (ann, HS_NETNS_ANNOTATION, hs_json_new_string (ctx->host->netns_via));
+  hs_json_object_set (ann, HS_NS_ANNOTATION "network", hs_json_new_string (ctx->host->netns_via));
   ctx->plan->enter_netns = true;
 }
 
@@ -648,6 +679,7 @@ _class_userns (hs_measure_ctx *ctx, _userns_plan *p, uint64_t uid, uint64_t gid,
   _set_mapping (ctx, p->linux_, "gidMappings", &class->gids, note);
   ctx->plan->bridge_rootfs = true;
   ctx->plan->idmap_volumes = class->idmap_volumes;
+  _pin_namespaces (ctx, p);
   r = _fix_ping_range (ctx, p->linux_, err);
   if (r == 0)
     r = hs_measure_user_devices (ctx, p->linux_, err);

@@ -65,6 +65,21 @@ echo "id-u=$(id -u)"; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status;
 	journal_query 'map(select(.id | endswith("-b")) | select(.path == "/linux/namespaces" and .action == "changed"))' |
 		jq -e --arg p "/proc/$PID/ns/" 'length == 1 and .[0].after.path == "/var/lib/hardshim/ns/user"
 			and (.[0].note | contains($p))'
+	# The runtime joins what hardshim checked, pinned; the engine's paths are kept.
+	jq -e --arg p "/proc/$PID/ns" '(.linux.namespaces | map(select(.path != null)) | map(.path) | sort)
+		== ["/var/lib/hardshim/ns/ipc", "/var/lib/hardshim/ns/network", "/var/lib/hardshim/ns/user", "/var/lib/hardshim/ns/uts"]
+		and .annotations["io.hardshim.ns.ipc"] == ($p + "/ipc") and .annotations["io.hardshim.ns.network"] == ($p + "/net")' \
+		"$b/config.json"
+	# The sealed spec starts again, in the same namespaces.
+	hs_out run -b "$b" "$(new_id b2)"
+	[ "$status" -eq 0 ]
+	assert_line_exact "ipc=$(readlink "/proc/$PID/ns/ipc")" "$T/out"
+	# Without the seal, hardshim's own paths name nothing.
+	patch_config "$b" --arg r "$b/rootfs" 'del(.annotations["io.hardshim.seal"]) | .root.path = $r'
+	hs_out run -b "$b" "$(new_id b3)"
+	[ "$status" -eq 1 ]
+	assert_contains "$(cat "$T/err")" "/var/lib/hardshim/ns/"
+	runc_gone "$(new_id b3)"
 }
 
 @test "pods: joining the namespaces of a container of another class is refused (classes never share a user namespace)" {

@@ -1412,19 +1412,20 @@ static const _join_case _join_cases[] = {
     JOIN_SPEC ("{\"type\":\"pid\"},{\"type\":\"ipc\",\"path\":\"/proc/7/ns/ipc\"},{\"type\":\"network\","
                "\"path\":\"/proc/7/ns/net\"}"),
     CLASS_MAPS, true, false,
-    { "{\"type\":\"user\",\"path\":\"" HS_USERNS_PATH "\"}", "\"io.hardshim.netns\":\"/proc/7/ns/net\"",
+    { "{\"type\":\"user\",\"path\":\"" HS_USERNS_PATH "\"}", "\"io.hardshim.ns.network\":\"/proc/7/ns/net\"",
       "\"source\":\"" HS_SYSFS_DIR "\"", "\"hostID\":1000000" },
     { "\"type\":\"network\"", "\"type\":\"sysfs\"" },
     true, true, true, NULL },
   { "docker --net=container:X: X's network namespace is in X's user namespace, sysfs mounts there",
     JOIN_SPEC ("{\"type\":\"network\",\"path\":\"/proc/7/ns/net\"}"), CLASS_MAPS, true, true,
-    { "{\"type\":\"network\",\"path\":\"/proc/7/ns/net\"}", "\"type\":\"sysfs\"" },
-    { "io.hardshim.netns", HS_SYSFS_DIR },
+    { "{\"type\":\"network\",\"path\":\"" HS_NS_DIR "/network\"}", "\"type\":\"sysfs\"",
+      "\"io.hardshim.ns.network\":\"/proc/7/ns/net\"" },
+    { HS_SYSFS_DIR },
     true, false, false, NULL },
   { "a CRI sandbox: a new user namespace in a network namespace of the host's gets hardshim's sysfs",
     JOIN_SPEC ("{\"type\":\"network\",\"path\":\"/run/netns/cni-1\"},{\"type\":\"ipc\"}"), NULL, true, false,
     { "{\"type\":\"user\"}", "\"source\":\"" HS_SYSFS_DIR "\",\"options\":[\"bind\",\"ro\",\"nosuid\",\"nodev\",\"noexec\"]",
-      "{\"type\":\"network\",\"path\":\"/run/netns/cni-1\"}" },
+      "{\"type\":\"network\",\"path\":\"" HS_NS_DIR "/network\"}", "\"io.hardshim.ns.network\":\"/proc/7/ns/net\"" },
     { HS_USERNS_PATH },
     false, false, true, NULL },
   { "a user namespace of another mapping (another class, another runtime) is refused",
@@ -1465,7 +1466,9 @@ test_join_table (void **state)
       host.join_maps = maps;
       host.join_userns_via = (char *) "/proc/7/ns/ipc";
       host.joins_netns = c->netns;
-      host.netns_via = (char *) "/proc/7/ns/net";
+      host.netns_via = "/proc/7/ns/net";
+      if (c->netns)
+        host.joined[host.n_joined++] = (typeof (host.joined[0])){ .type = "network", .via = (char *) "/proc/7/ns/net" };
       host.netns_in_join_userns = c->netns_in_join;
       tu_policy ("{}", &policy);
       hs_journal_init (&j, "c1", NULL, "config.json", "create", false);
