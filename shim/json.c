@@ -62,10 +62,68 @@ _check_utf8 (const unsigned char *s, size_t len, hs_error *err)
   return 0;
 }
 
-/* Nesting depth of the document, counted before yajl builds a tree, so
- * that neither yajl nor our recursive walkers meet a hostile depth. */
+/* The code unit of the \u escape at s (its 4 hex digits), or -1 when they
+ * are not 4 hex digits (yajl refuses those). */
+static long
+_escape_unit (const char *s, size_t left)
+{
+  long u = 0;
+
+  if (left < 4)
+    return -1;
+  for (size_t k = 0; k < 4; k++)
+    {
+      char c = s[k];
+      int d = c >= '0' && c <= '9'   ? c - '0'
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                     : -1;
+      if (d < 0)
+        return -1;
+      u = u * 16 + d;
+    }
+  return u;
+}
+
 static int
-_check_depth (const char *text, size_t len, hs_error *err)
+_lone_surrogate (long u, size_t at, hs_error *err)
+{
+  return hs_error_set (err, EINVAL, "invalid JSON: `\\u%04lx` at byte %zu is half of a UTF-16 surrogate pair: refused",
+                       (unsigned long) u, at);
+}
+
+/* A \u escape at text[i] (the `u`): \u0000 is refused, since yajl's tree
+ * keeps C strings and would cut the string there (`"cw\u0000d"` written back
+ * as `"cw"`), and so is a surrogate that is not half of a pair, which yajl
+ * turns into `?` or an invalid byte sequence where Go reads U+FFFD.
+ * *i is moved to the last byte of the escape. */
+static int
+_check_escape (const char *text, size_t len, size_t *i, hs_error *err)
+{
+  size_t at = *i - 1; /* the backslash */
+  long u = _escape_unit (text + *i + 1, len - *i - 1), low;
+
+  if (u < 0)
+    return 0;
+  *i += 4;
+  if (u == 0)
+    return hs_error_set (err, EINVAL, "invalid JSON: `\\u0000` (NUL) in a string or key at byte %zu: refused", at);
+  if (u >= 0xdc00 && u <= 0xdfff)
+    return _lone_surrogate (u, at, err);
+  if (u < 0xd800 || u > 0xdbff)
+    return 0;
+  low = *i + 2 < len && text[*i + 1] == '\\' && text[*i + 2] == 'u' ? _escape_unit (text + *i + 3, len - *i - 3) : -1;
+  if (low < 0xdc00 || low > 0xdfff)
+    return _lone_surrogate (u, at, err);
+  *i += 6;
+  return 0;
+}
+
+/* Before yajl builds a tree: the nesting depth, so that neither yajl nor
+ * our recursive walkers meet a hostile depth; no comments; no \u escape
+ * that yajl's tree cannot keep as it reads (_check_escape). */
+static int
+_check_text (const char *text, size_t len, hs_error *err)
 {
   bool in_string = false, escaped = false;
   int depth = 0;
@@ -75,12 +133,19 @@ _check_depth (const char *text, size_t len, hs_error *err)
       char c = text[i];
       if (in_string)
         {
+          int r = 0;
           if (escaped)
-            escaped = false;
+            {
+              escaped = false;
+              if (c == 'u')
+                r = _check_escape (text, len, &i, err);
+            }
           else if (c == '\\')
             escaped = true;
           else if (c == '"')
             in_string = false;
+          if (r < 0)
+            return r;
           continue;
         }
       if (c == '"')
@@ -150,7 +215,7 @@ hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err)
     return hs_error_set (err, EINVAL, "invalid JSON: NUL byte");
   r = _check_utf8 ((const unsigned char *) text, len, err);
   if (r == 0)
-    r = _check_depth (text, len, err);
+    r = _check_text (text, len, err);
   if (r < 0)
     return r;
 

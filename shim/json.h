@@ -2,8 +2,10 @@
  *
  * Trees are yajl_tree values.  Parsing caps size and nesting depth, rejects
  * duplicate object keys (the runtime and hardshim must never disagree about
- * which value counts), and keeps the text of every number, so that a spec
- * survives a round trip with nothing lost but insignificant white space. */
+ * which value counts), `\u0000` (the tree keeps C strings: it would cut the
+ * string there) and a `\u` surrogate that is not half of a pair, and keeps
+ * the text of every number, so that a spec survives a round trip with
+ * nothing lost but insignificant white space. */
 #ifndef HS_JSON_H
 #define HS_JSON_H
 

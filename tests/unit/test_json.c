@@ -179,6 +179,24 @@ static const parse_case _parse_cases[] = {
   { "invalid UTF-8: encoded surrogate", "[\"\xed\xa0\x80\"]", 0, "" },
   { "invalid UTF-8: above U+10FFFF", "[\"\xf4\x90\x80\x80\"]", 0, "" },
 
+  /* \u escapes yajl's tree cannot keep as they read */
+  { "\\u0000 in a string", "{\"a\":\"x\\u0000y\"}", 0, "`\\u0000` (NUL) in a string or key at byte 7" },
+  { "\\u0000 in a key", "{\"cw\\u0000d\":1}", 0, "`\\u0000` (NUL)" },
+  { "\\u0000 at the end of a string", "[\"\\u0000\"]", 0, "`\\u0000` (NUL)" },
+  { "\\u0000 after an escaped backslash", "[\"\\\\\\u0000\"]", 0, "`\\u0000` (NUL)" },
+  { "an escaped backslash, then u0000", "[\"\\\\u0000\"]", 0, NULL },
+  { "\\u0001 is kept", "[\"\\u0001\"]", 0, NULL },
+  { "\\u0100 is kept", "[\"\\u0100\"]", 0, NULL },
+  { "a surrogate pair is kept", "[\"\\ud83d\\ude00\"]", 0, NULL },
+  { "a lone high surrogate", "[\"\\ud83dx\"]", 0, "`\\ud83d` at byte 2 is half of a UTF-16 surrogate pair" },
+  { "a high surrogate at the end", "[\"\\uD83D\"]", 0, "half of a UTF-16 surrogate pair" },
+  { "a lone low surrogate", "[\"\\ude00\"]", 0, "`\\ude00` at byte 2 is half of a UTF-16 surrogate pair" },
+  { "a high surrogate, then not a low one", "[\"\\ud83d\\u0041\"]", 0, "half of a UTF-16 surrogate pair" },
+  { "a high surrogate, then \\u0000", "[\"\\ud83d\\u0000\"]", 0, "half of a UTF-16 surrogate pair" },
+  { "two high surrogates", "[\"\\ud83d\\ud83d\"]", 0, "half of a UTF-16 surrogate pair" },
+  { "a bad \\u escape is yajl's", "[\"\\u00g0\"]", 0, "invalid JSON: " },
+  { "a short \\u escape at the end", "[\"\\u00", 0, "invalid JSON: " },
+
   /* syntax */
   { "truncated object", "{\"a\":", 0, "invalid JSON: " },
   { "truncated string", "{\"a\":\"xy", 0, "invalid JSON: " },

@@ -248,6 +248,9 @@ static const struct
   { "{\"x\":{\"SysCalls\":1}}", "runc reads it as `syscalls`" },
   { "{\"x\":{\"l3cacheschema\":1}}", "runc reads it as `l3CacheSchema`" },
   { "{\"x\":{\"fooBar\":1,\"FOOBAR\":2}}", "keys `fooBar` and `FOOBAR` at /x are one key to runc" },
+  /* \u0000 would be cut off when the spec is written back */
+  { "{\"linux\":{\"sysctl\":{\"kernel.x\\u0000y\":\"1\"}}}", "`\\u0000` (NUL) in a string or key" },
+  { "{\"process\":{\"args\":[\"sh\",\"-c\",\"true\\u0000; evil\"]}}", "`\\u0000` (NUL) in a string or key" },
   /* map keys are matched exactly */
   { "{\"annotations\":{\"User\":\"a\",\"Path\":\"b\"},\"linux\":{\"sysctl\":{\"Net.X\":\"1\"}}}", NULL },
   { "{\"annotations\":{\"a\":\"1\",\"A\":\"2\"}}", "keys `a` and `A` at /annotations are one key to runc" },
