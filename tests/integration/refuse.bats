@@ -218,3 +218,55 @@ assert_refused() {
 	assert_refused
 	assert_contains "$(cat "$T/err")" "--frobnicate"
 }
+
+# hs_timed ARGS...: hs_out under `timeout`, so that a hang fails the test
+# (status 124) instead of hanging the suite.
+hs_timed() {
+	status=0
+	timeout 30 "$HS" "$@" >"$T/out" 2>"$T/err" </dev/null || status=$?
+}
+
+@test "refuse: a journal that is a FIFO is refused at once, with or without a reader, and runc never runs" {
+	mkfifo "$JOURNAL"
+	hs_timed create -b "$b" "$id"
+	cat "$T/err"
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "journal \`$JOURNAL\` is not a regular file (a FIFO or a socket): refused"
+	runc_gone "$id"
+
+	# With a reader the open succeeds; the FIFO is still refused, and nothing is written to it.
+	exec 5<>"$JOURNAL"
+	hs_timed create -b "$b" "$id"
+	cat "$T/err"
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "journal \`$JOURNAL\` is not a regular file: refused"
+	runc_gone "$id"
+	! timeout 1 head -c 1 <&5 | grep -q .
+	exec 5>&-
+}
+
+@test "refuse: a journal another process keeps locked is refused after a few seconds, and runc never runs" {
+	: >"$JOURNAL"
+	exec 4>>"$JOURNAL"
+	flock -x 4
+	start=$SECONDS
+	hs_timed create -b "$b" "$id"
+	cat "$T/err"
+	exec 4>&-
+	[ "$status" -eq 1 ]
+	[ $((SECONDS - start)) -le 15 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "journal \`$JOURNAL\` is locked by another process (waited 5000 ms): refused"
+	runc_gone "$id"
+	[ ! -s "$JOURNAL" ]
+
+	# Once the lock is free, the same create goes through and is journaled.
+	hs_timed create -b "$b" "$id"
+	cat "$T/err"
+	[ "$status" -eq 0 ]
+	[ "$(state_status "$id")" = created ]
+	jq -e --arg id "$id" 'select(.id == $id)' "$JOURNAL" >/dev/null
+	"$RUNC" delete --force "$id"
+}

@@ -11,7 +11,12 @@
 #include "journal.h"
 #include "testutil.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 static void
 test_record_fields (void **state)
@@ -156,6 +161,59 @@ test_commit_failures (void **state)
   rmdir (dir);
 }
 
+/* A FIFO or a lock someone keeps in the journal's place: refused, never
+ * a hang (the FIFO at once, the lock after HS_JOURNAL_LOCK_WAIT_MS). */
+static void
+test_commit_never_hangs (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *fifo = xasprintf ("%s/fifo.jsonl", dir);
+  _cleanup_free_ char *file = xasprintf ("%s/journal.jsonl", dir);
+  _cleanup_close_ int reader = -1, holder = -1;
+  struct timespec t0, t1;
+  hs_journal j;
+  hs_error err = { 0 };
+  int r;
+
+  hs_journal_init (&j, "c1", NULL, "f", "create", false);
+  hs_journal_record (&j, "user", "/process/user/uid", "changed", NULL, NULL);
+
+  assert_int_equal (mkfifo (fifo, 0600), 0);
+  assert_int_equal (hs_journal_commit (&j, fifo, &err), -EINVAL); /* no reader */
+  assert_non_null (strstr (err.msg, "is not a regular file (a FIFO or a socket): refused"));
+  hs_error_release (&err);
+  reader = open (fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  assert_true (reader >= 0);
+  assert_int_equal (hs_journal_commit (&j, fifo, &err), -EINVAL); /* a reader: still not a journal */
+  assert_non_null (strstr (err.msg, "is not a regular file: refused"));
+  hs_error_release (&err);
+  assert_true (read (reader, (char[1]){ 0 }, 1) <= 0); /* nothing was written to it */
+
+  holder = open (file, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+  assert_true (holder >= 0);
+  assert_int_equal (flock (holder, LOCK_EX), 0);
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  r = hs_journal_commit (&j, file, &err);
+  clock_gettime (CLOCK_MONOTONIC, &t1);
+  assert_int_equal (r, -ETIMEDOUT);
+  assert_non_null (strstr (err.msg, "is locked by another process"));
+  hs_error_release (&err);
+  assert_true (t1.tv_sec - t0.tv_sec >= HS_JOURNAL_LOCK_WAIT_MS / 1000 - 1);
+  assert_true (t1.tv_sec - t0.tv_sec <= HS_JOURNAL_LOCK_WAIT_MS / 1000 + 5);
+  {
+    struct stat st;
+    assert_int_equal (stat (file, &st), 0);
+    assert_int_equal (st.st_size, 0); /* nothing was written */
+  }
+  assert_int_equal (flock (holder, LOCK_UN), 0);
+  assert_int_equal (hs_journal_commit (&j, file, &err), 0); /* once it is free */
+
+  hs_journal_release (&j);
+  unlink (fifo);
+  unlink (file);
+  rmdir (dir);
+}
+
 int
 main (void)
 {
@@ -164,6 +222,7 @@ main (void)
     cmocka_unit_test (test_audit_wording),
     cmocka_unit_test (test_concurrent_commits_whole_lines),
     cmocka_unit_test (test_commit_failures),
+    cmocka_unit_test (test_commit_never_hangs),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
