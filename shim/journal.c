@@ -57,6 +57,7 @@ _record (hs_journal *j, const char *measure, const char *path, const char *actio
   if (note != NULL)
     _set_string (rec, "note", note);
   _set_string (rec, "mode", j->audit ? "audit" : "enforce");
+  hs_json_make_utf8 (rec); /* ids, paths and messages from the command line */
 
   if (hs_json_generate (rec, false, &line, &len, &err) < 0)
     abort (); /* only strings, numbers and trees we built: cannot fail */

@@ -22,44 +22,99 @@ hs_json_freep (hs_json *v)
   hs_json_free (*v);
 }
 
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
- * U+10FFFF.  yajl checks only the shape of the bytes, and the runtime may
- * read a malformed string differently from hardshim. */
+/* The length of the UTF-8 sequence at s (len > 0 bytes left), or 0 when
+ * it is not strict UTF-8 (RFC 3629): no overlong forms, no surrogates,
+ * nothing above U+10FFFF. */
+static size_t
+_utf8_sequence (const unsigned char *s, size_t len)
+{
+  unsigned char c = s[0];
+  size_t n;
+  uint32_t cp, min;
+
+  if (c < 0x80)
+    return 1;
+  if ((c & 0xe0) == 0xc0)
+    n = 1, cp = c & 0x1f, min = 0x80;
+  else if ((c & 0xf0) == 0xe0)
+    n = 2, cp = c & 0x0f, min = 0x800;
+  else if ((c & 0xf8) == 0xf0)
+    n = 3, cp = c & 0x07, min = 0x10000;
+  else
+    return 0;
+  for (size_t k = 1; k <= n; k++)
+    {
+      if (k >= len || (s[k] & 0xc0) != 0x80)
+        return 0;
+      cp = (cp << 6) | (s[k] & 0x3f);
+    }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    return 0;
+  return n + 1;
+}
+
+/* yajl checks only the shape of the bytes, and the runtime may read a
+ * malformed string differently from hardshim. */
 static int
 _check_utf8 (const unsigned char *s, size_t len, hs_error *err)
 {
-  size_t i = 0;
-
-  while (i < len)
+  for (size_t i = 0, n; i < len; i += n)
     {
-      unsigned char c = s[i];
-      size_t n;
-      uint32_t cp, min;
-
-      if (c < 0x80)
-        {
-          i++;
-          continue;
-        }
-      if ((c & 0xe0) == 0xc0)
-        n = 1, cp = c & 0x1f, min = 0x80;
-      else if ((c & 0xf0) == 0xe0)
-        n = 2, cp = c & 0x0f, min = 0x800;
-      else if ((c & 0xf8) == 0xf0)
-        n = 3, cp = c & 0x07, min = 0x10000;
-      else
+      n = _utf8_sequence (s + i, len - i);
+      if (n == 0)
         return hs_error_set (err, EINVAL, "invalid JSON: invalid UTF-8 at byte %zu", i);
-      for (size_t k = 1; k <= n; k++)
-        {
-          if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-            return hs_error_set (err, EINVAL, "invalid JSON: invalid UTF-8 at byte %zu", i);
-          cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return hs_error_set (err, EINVAL, "invalid JSON: invalid UTF-8 at byte %zu", i);
-      i += n + 1;
     }
   return 0;
+}
+
+/* s with each byte that starts no UTF-8 sequence replaced by U+FFFD (as Go
+ * reads it), or NULL when s is valid UTF-8. */
+static char *
+_utf8_replaced (const char *s)
+{
+  const unsigned char *u = (const unsigned char *) s;
+  size_t len = strlen (s), bad = 0, n;
+  char *out, *o;
+
+  for (size_t i = 0; i < len; i += n ? n : 1)
+    if ((n = _utf8_sequence (u + i, len - i)) == 0)
+      bad++;
+  if (bad == 0)
+    return NULL;
+  o = out = xmalloc (len + 2 * bad + 1);
+  for (size_t i = 0; i < len; i += n ? n : 1)
+    {
+      n = _utf8_sequence (u + i, len - i);
+      if (n == 0)
+        memcpy (o, "\xef\xbf\xbd", 3), o += 3;
+      else
+        memcpy (o, s + i, n), o += n;
+    }
+  *o = '\0';
+  return out;
+}
+
+void
+hs_json_make_utf8 (hs_json v)
+{
+  char *fixed;
+
+  if (YAJL_IS_STRING (v) && (fixed = _utf8_replaced (v->u.string)) != NULL)
+    {
+      free (v->u.string);
+      v->u.string = fixed;
+    }
+  for (size_t i = 0; YAJL_IS_OBJECT (v) && i < v->u.object.len; i++)
+    {
+      if ((fixed = _utf8_replaced (v->u.object.keys[i])) != NULL)
+        {
+          free ((char *) v->u.object.keys[i]);
+          v->u.object.keys[i] = fixed;
+        }
+      hs_json_make_utf8 (v->u.object.values[i]);
+    }
+  for (size_t i = 0; YAJL_IS_ARRAY (v) && i < v->u.array.len; i++)
+    hs_json_make_utf8 (v->u.array.values[i]);
 }
 
 /* The code unit of the \u escape at s (its 4 hex digits), or -1 when they

@@ -65,6 +65,36 @@ test_audit_wording (void **state)
   hs_journal_release (&j);
 }
 
+/* Values from the command line (id, bundle, file) and from messages may
+ * be any bytes: the journal holds valid UTF-8 all the same. */
+static void
+test_invalid_utf8_replaced (void **state)
+{
+  _cleanup_json_ hs_json before = hs_json_new_string ("a\xed\xa0\x80" "b");
+  _cleanup_json_ hs_json after = tu_parse ("{\"k\":[\"ok\"]}");
+  _cleanup_json_ hs_json rec = NULL;
+  hs_journal j;
+  hs_error err = { 0 };
+
+  hs_json_object_set (after, "key\xff", hs_json_new_string ("\xc0\xaf"));
+  hs_journal_init (&j, "c1\n\xff", "/b\xc3", "/b/\x80" "config.json", "create", false);
+  hs_journal_record_note (&j, "user", "/process/user\xe2\x82", "changed", before, after, "note \xf8");
+  if (hs_json_parse (j.buf, j.len, &rec, &err) < 0)
+    fail_msg ("not valid JSON: %s", err.msg);
+  assert_string_equal (hs_json_get (rec, "id")->u.string, "c1\n\xef\xbf\xbd");
+  assert_string_equal (hs_json_get (rec, "bundle")->u.string, "/b\xef\xbf\xbd");
+  assert_string_equal (hs_json_get (rec, "file")->u.string, "/b/\xef\xbf\xbd" "config.json");
+  assert_string_equal (hs_json_get (rec, "path")->u.string, "/process/user\xef\xbf\xbd\xef\xbf\xbd");
+  assert_string_equal (hs_json_get (rec, "note")->u.string, "note \xef\xbf\xbd");
+  assert_string_equal (hs_json_get (rec, "before")->u.string, "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b");
+  assert_string_equal (hs_json_get (hs_json_get (rec, "after"), "key\xef\xbf\xbd")->u.string,
+                       "\xef\xbf\xbd\xef\xbf\xbd");
+  assert_string_equal (hs_json_get (hs_json_get (rec, "after"), "k")->u.array.values[0]->u.string, "ok");
+  /* the caller's values are left as they were */
+  assert_string_equal (before->u.string, "a\xed\xa0\x80" "b");
+  hs_journal_release (&j);
+}
+
 #define WRITERS 8
 #define ROUNDS 40
 #define PER_COMMIT 5
@@ -220,6 +250,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_record_fields),
     cmocka_unit_test (test_audit_wording),
+    cmocka_unit_test (test_invalid_utf8_replaced),
     cmocka_unit_test (test_concurrent_commits_whole_lines),
     cmocka_unit_test (test_commit_failures),
     cmocka_unit_test (test_commit_never_hangs),

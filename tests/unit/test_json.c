@@ -540,6 +540,49 @@ test_free_null (void **state)
   hs_json_freep (&v);
 }
 
+/* ---- hs_json_make_utf8: invalid bytes become U+FFFD, one each, as Go reads them */
+
+#define FFFD "\xef\xbf\xbd"
+
+static const struct
+{
+  const char *in, *out;
+} _utf8_cases[] = {
+  { "plain", "plain" },
+  { "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" },
+  { "a\xff" "b", "a" FFFD "b" },
+  { "id\nwith\xc3", "id\nwith" FFFD },                        /* truncated at the end */
+  { "\xe2\x82x", FFFD FFFD "x" },                             /* truncated in the middle */
+  { "\xc0\xaf", FFFD FFFD },                                  /* overlong '/' */
+  { "\xed\xa0\x80", FFFD FFFD FFFD },                         /* a surrogate */
+  { "\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD },                /* above U+10FFFF */
+  { "\x80\x80\xc3\xa9", FFFD FFFD "\xc3\xa9" },              /* lone continuation bytes */
+};
+
+static void
+test_make_utf8 (void **state)
+{
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_utf8_cases); c++)
+    {
+      _cleanup_json_ hs_json obj = hs_json_new_object ();
+      _cleanup_json_ hs_json back = NULL;
+      _cleanup_free_ char *text = NULL;
+      hs_json arr = hs_json_new_array ();
+      hs_error err = { 0 };
+      size_t len;
+
+      hs_json_array_append (arr, hs_json_new_string (_utf8_cases[c].in));
+      hs_json_object_set (obj, _utf8_cases[c].in, arr);
+      hs_json_make_utf8 (obj);
+      assert_int_equal (hs_json_generate (obj, false, &text, &len, &err), 0);
+      /* what was written reads back with hardshim's strict UTF-8 check */
+      if (hs_json_parse (text, len, &back, &err) < 0)
+        fail_msg ("case %zu: `%s`: %s", c, text, err.msg);
+      assert_string_equal (back->u.object.keys[0], _utf8_cases[c].out);
+      assert_string_equal (back->u.object.values[0]->u.array.values[0]->u.string, _utf8_cases[c].out);
+    }
+}
+
 int
 main (void)
 {
@@ -557,6 +600,7 @@ main (void)
     cmocka_unit_test (test_array_append_and_has_string),
     cmocka_unit_test (test_copy),
     cmocka_unit_test (test_free_null),
+    cmocka_unit_test (test_make_utf8),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
