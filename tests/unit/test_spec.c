@@ -347,10 +347,17 @@ test_many_keys (void **state)
                      (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
       if (cases[c].error == NULL)
         {
+          hs_spec_file again;
           if (r != 0)
             fail_msg ("refused: %s", err.msg);
           assert_int_equal (hs_json_get (f.tree, "annotations")->u.object.len, 700002);
+          /* written back, it can be read again (indented, it would exceed the cap) */
+          assert_int_equal (hs_spec_save (&f, &err), 0);
           hs_spec_release (&f);
+          if (_load (dir, "config.json", &again, &err) != 0)
+            fail_msg ("written back, refused: %s", err.msg);
+          assert_int_equal (hs_json_get (again.tree, "annotations")->u.object.len, 700002);
+          hs_spec_release (&again);
         }
       else
         {
@@ -364,6 +371,36 @@ test_many_keys (void **state)
   rmdir (dir);
 }
 
+/* A hardened spec larger than hardshim reads back is refused, and the
+ * original is left as it was. */
+static void
+test_save_larger_than_cap_refused (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+  _cleanup_free_ char *big = xmalloc (HS_JSON_MAX_BYTES + 1);
+  _cleanup_free_ char *after = NULL;
+  hs_spec_file f;
+  hs_error err = { 0 };
+
+  memset (big, 'x', HS_JSON_MAX_BYTES);
+  big[HS_JSON_MAX_BYTES] = '\0';
+  tu_write (path, _good, 0644);
+  assert_int_equal (_load (dir, "config.json", &f, &err), 0);
+  hs_json_object_set (f.tree, "annotations", hs_json_new_object ());
+  hs_json_object_set (hs_json_get (f.tree, "annotations"), "big", hs_json_new_string (big));
+  assert_int_equal (hs_spec_save (&f, &err), -EFBIG);
+  assert_non_null (strstr (err.msg, "the hardened spec would be larger than 8388608 bytes: refused"));
+  assert_non_null (strstr (err.msg, path));
+  hs_error_release (&err);
+  hs_spec_release (&f);
+  after = tu_read (path, NULL);
+  assert_string_equal (after, _good);
+  assert_int_equal (_entries (dir), 1);
+  unlink (path);
+  rmdir (dir);
+}
+
 int
 main (void)
 {
@@ -371,6 +408,7 @@ main (void)
     cmocka_unit_test (test_roundtrip_keeps_mode_and_owner),
     cmocka_unit_test (test_keys_in_another_case_refused),
     cmocka_unit_test (test_many_keys),
+    cmocka_unit_test (test_save_larger_than_cap_refused),
     cmocka_unit_test (test_relative_name_with_directory),
     cmocka_unit_test (test_bad_content_is_refused_and_left_intact),
     cmocka_unit_test (test_symlink_fifo_directory_refused),
