@@ -14,6 +14,8 @@ packages=(
   debootstrap wget
   # the engine integration tests (a private dockerd and containerd; podman with conmon)
   docker.io containerd podman conmon
+  # the CRI tests: a small CRI client (gRPC) and the standard loopback CNI plugin
+  python3-grpcio python3-grpc-tools containernetworking-plugins
   # restore tests: checkpoint and restore with CRIU
   criu
 )

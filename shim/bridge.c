@@ -2,6 +2,8 @@
 
 #include "bridge.h"
 #include "devices.h"
+#include "locked_flags.h"
+#include "namespaces.h"
 #include "volumes.h"
 #include "mountpoints.h"
 #include "util.h"
@@ -154,11 +156,11 @@ _idmap (int tree, int userns, const char *userns_why, const char *rootfs)
   return xasprintf ("idmapped mount of `%s` (the container's mapping)", rootfs);
 }
 
-/* The rootfs to bridge: root.path, or, in a spec hardshim wrote before
- * (root.path is the bridge), the one it recorded in the annotation.  Only
- * the engine sets root.path, so an annotation alone cannot pick a rootfs. */
+/* The rootfs to bridge: root.path, or, in a spec hardshim wrote and sealed
+ * before (root.path is the bridge), the one it recorded in the annotation.
+ * An annotation alone cannot pick a rootfs. */
 static int
-_source (hs_json spec, const char *bundle, char **ret, hs_error *err)
+_source (hs_json spec, const char *bundle, bool sealed, char **ret, hs_error *err)
 {
   hs_json path = hs_json_get (hs_json_get (spec, "root"), "path");
   hs_json recorded = hs_json_get (hs_json_get (spec, "annotations"), HS_BRIDGE_ANNOTATION);
@@ -168,6 +170,9 @@ _source (hs_json spec, const char *bundle, char **ret, hs_error *err)
     return hs_error_set (err, EINVAL, "/root/path is %s, expected a string", hs_json_type_name (path));
   if (strcmp (path->u.string, HS_BRIDGE_DIR) == 0)
     {
+      if (!sealed)
+        return hs_error_set (err, EPERM, "/root/path is hardshim's rootfs bridge `%s` in a spec without hardshim's "
+                             "valid seal: refused", HS_BRIDGE_DIR);
       if (!YAJL_IS_STRING (recorded) || recorded->u.string[0] != '/')
         return hs_error_set (err, EINVAL, "/root/path is hardshim's rootfs bridge `%s`, but annotation `%s` does not "
                              "say which rootfs it bridges", HS_BRIDGE_DIR, HS_BRIDGE_ANNOTATION);
@@ -219,14 +224,15 @@ _repoint (hs_json spec, const char *real, hs_journal *journal, const char *note)
 }
 
 int
-hs_bridge_rootfs (hs_json spec, const char *bundle, const hs_plan *plan, hs_journal *journal, hs_error *err)
+hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_host *host, const hs_plan *plan,
+                  hs_journal *journal, hs_error *err)
 {
   _cleanup_free_ char *real = NULL, *note = NULL;
   _cleanup_close_ int tree = -1, userns = -1;
   hs_error userns_err = { 0 };
   int r;
 
-  r = _source (spec, bundle, &real, err);
+  r = _source (spec, bundle, sealed, &real, err);
   if (r == 0)
     r = _bridge_dir (HS_BRIDGE_DIR, err);
   if (r == 0)
@@ -243,6 +249,10 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, const hs_plan *plan, hs_jour
   if (plan->idmap_volumes)
     hs_volumes_idmap (spec, userns, real, journal);
   r = hs_devices_create (spec, err);
+  if (r == 0)
+    r = hs_namespaces_mount (host, plan, err);
+  if (r == 0)
+    hs_locked_flags_add (spec, bundle, journal);
   if (r == 0)
     {
       tree = open_tree (AT_FDCWD, real, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);

@@ -11,10 +11,13 @@
  * the container's mapping where the filesystem supports it, a plain bind
  * where it does not (overlayfs), and the journal says which.  root.path
  * then points there, and annotation HS_BRIDGE_ANNOTATION keeps the
- * rootfs's own path, so that the spec can be started again.
+ * rootfs's own path, so that the spec can be started again (only a spec
+ * with hardshim's valid seal, seal.h, may have root.path at the bridge).
  *
  * Device nodes (devices.h) and idmapped volumes (volumes.h) are made in the
- * same namespace.  The host's mount table never sees the bridge, and the container's mount
+ * same namespace, with a joined user namespace and a sysfs of a joined
+ * network namespace (namespaces.h), and bind mounts get their sources'
+ * locked flags (locked_flags.h).  The host's mount table never sees the bridge, and the container's mount
  * namespace holds the copy it needs: nothing is left to release on delete
  * or after a failed create, whatever way the runtime ends. */
 #ifndef HS_BRIDGE_H
@@ -22,14 +25,17 @@
 
 #include "error.h"
 #include "harden.h"
+#include "host.h"
 #include "journal.h"
 #include "json.h"
 
 #define HS_BRIDGE_ANNOTATION "io.hardshim.rootfs"
 
 /* spec: the hardened config.json, with the user namespace mappings the
- * user measure wrote; bundle: its absolute directory.  Leaves the calling
- * process in the new mount namespace. */
-int hs_bridge_rootfs (hs_json spec, const char *bundle, const hs_plan *plan, hs_journal *journal, hs_error *err);
+ * user measure wrote; bundle: its absolute directory; sealed: the spec as
+ * loaded had hardshim's valid seal.  Leaves the calling process in the new
+ * mount namespace. */
+int hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_host *host, const hs_plan *plan,
+                      hs_journal *journal, hs_error *err);
 
 #endif

@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Where a parsed option's value goes. */
@@ -290,15 +291,47 @@ _take_option (const _option *table, int argc, char *const *argv, int *i, hs_cli 
       if (on < 0)
         return hs_error_set (err, EINVAL, "invalid boolean value in `%s`", arg);
     }
-  if (cli->process_option != NULL && _is_process_option (o->target))
+  if (cli->exec_arg != NULL && (_is_process_option (o->target) || o->target == T_PROCESS))
     for (int k = start; k <= *i; k++)
-      cli->process_option[k] = true;
+      cli->exec_arg[k] = o->target == T_PROCESS ? HS_EXEC_ARG_PROCESS_FILE : HS_EXEC_ARG_PROCESS_OPTION;
   if (!on && o->target != T_TTY && o->target != T_NO_NEW_PRIVS)
     return 0;
   if (o->target == T_HELP)
     *ret_help = true;
   _store (cli, o->target, value, on);
   return 0;
+}
+
+/* runc 1.1.5 (libcontainer's validateID) accepts an id matching Go's
+ * ^[\w+-\.]+$ (ASCII letters, digits, `_`, and the range `+` to `.`,
+ * which holds `,`) that is not `.` or `..`.  crun 1.8.1 checks nothing
+ * and builds its state path from the id; the same rule applies to it. */
+static bool
+_id_char (unsigned char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'
+         || (c >= '+' && c <= '.');
+}
+
+static int
+_check_id (const char *id, hs_error *err)
+{
+  _cleanup_free_ char *shown = NULL;
+  size_t len = 0;
+  bool ok = id[0] != '\0' && strcmp (id, ".") != 0 && strcmp (id, "..") != 0;
+
+  for (const char *p = id; ok && *p != '\0'; p++)
+    ok = _id_char ((unsigned char) *p);
+  if (ok)
+    return 0;
+  /* The id as printable ASCII: it may hold newlines or invalid UTF-8. */
+  shown = xmalloc (4 * strlen (id) + 1);
+  for (const unsigned char *p = (const unsigned char *) id; *p != '\0'; p++)
+    len += (size_t) sprintf (shown + len, *p >= 0x20 && *p < 0x7f && *p != '\\' ? "%c" : "\\x%02x", *p);
+  shown[len] = '\0';
+  return hs_error_set (err, EINVAL,
+                       "container id `%s`: runc accepts only letters, digits and `_+,-.`, and not `.` or `..`: "
+                       "refused", shown);
 }
 
 static bool
@@ -406,20 +439,36 @@ hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err)
         continue;
       cli->kind = _commands[c].kind;
       if (cli->kind == HS_CMD_EXEC)
-        cli->process_option = xcalloc ((size_t) argc, sizeof (bool));
+        cli->exec_arg = xcalloc ((size_t) argc, sizeof *cli->exec_arg);
       int r = _parse_command (_commands[c].options, _commands[c].flags_after_args, argc, argv, i + 1, cli, err);
       if (r < 0)
         return r;
       if (cli->kind != HS_CMD_PASS && cli->id == NULL)
         return hs_error_set (err, EINVAL, "`%s` without a container id: refused", cli->command);
+      if (cli->kind != HS_CMD_PASS)
+        r = _check_id (cli->id, err);
+      if (r < 0)
+        return r;
       break;
     }
 
   if (cli->bundle == NULL || cli->bundle[0] == '\0')
     cli->bundle = ".";
-  if (cli->config == NULL || cli->config[0] == '\0')
+  if (cli->config == NULL)
     cli->config = "config.json";
+  if (cli->kind != HS_CMD_PASS && cli->config[0] == '\0')
+    return hs_error_set (err, EINVAL, "`-f/--config` is empty: crun cannot read it: name the spec file: refused");
   return 0;
+}
+
+char *
+hs_cli_config_path (const hs_cli *cli, const char *bundle, const char *cwd)
+{
+  if (strcmp (cli->config, "config.json") == 0)
+    return xasprintf ("%s/config.json", bundle);
+  if (cli->config[0] == '/')
+    return xstrdup (cli->config);
+  return xasprintf ("%s/%s", cwd, cli->config);
 }
 
 bool
@@ -434,8 +483,8 @@ hs_cli_release (hs_cli *cli)
   hs_strv_release (&cli->exec.env);
   hs_strv_release (&cli->exec.caps);
   hs_strv_release (&cli->exec.gids);
-  free (cli->process_option);
-  cli->process_option = NULL;
+  free (cli->exec_arg);
+  cli->exec_arg = NULL;
 }
 
 char **
@@ -446,7 +495,8 @@ hs_cli_exec_argv (const hs_cli *cli, int argc, char *const *argv, const char *pr
 
   for (int i = 0; i < end; i++)
     {
-      if (cli->process_option != NULL && cli->process_option[i])
+      hs_exec_arg what = cli->exec_arg != NULL ? cli->exec_arg[i] : HS_EXEC_ARG_OTHER;
+      if (what == HS_EXEC_ARG_PROCESS_OPTION || (what == HS_EXEC_ARG_PROCESS_FILE && process_path != NULL))
         continue;
       out[n++] = argv[i];
       if (i == cli->command_at && process_path != NULL)

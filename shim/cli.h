@@ -38,14 +38,22 @@ typedef struct hs_exec_options
   hs_strv gids;              /* -g/--additional-gids */
 } hs_exec_options;
 
+/* What an argument of exec's line is, for hs_cli_exec_argv. */
+typedef enum hs_exec_arg
+{
+  HS_EXEC_ARG_OTHER = 0,
+  HS_EXEC_ARG_PROCESS_OPTION, /* (the value of) one of exec's process options */
+  HS_EXEC_ARG_PROCESS_FILE,   /* (the value of) -p/--process */
+} hs_exec_arg;
+
 typedef struct hs_cli
 {
   hs_command_kind kind;
   const char *command;    /* the subcommand word, NULL if none */
   const char *bundle;     /* -b/--bundle; "." when not given or empty */
-  const char *config;     /* crun -f/--config; "config.json" when not given */
+  const char *config;     /* crun -f/--config; "config.json" when not given (hs_cli_config_path) */
   const char *process;    /* exec -p/--process; NULL when not given */
-  const char *id;         /* container id; NULL when missing */
+  const char *id;         /* container id, as runc accepts it (hs_cli_parse); NULL when missing */
   const char *log;        /* global --log */
   const char *log_format; /* global --log-format */
   const char *preserve_fds; /* --preserve-fds; NULL when not given */
@@ -54,22 +62,30 @@ typedef struct hs_cli
   int command_at;         /* argv index of the subcommand (0: none) */
   int id_at;              /* argv index of the container id (0: none) */
   hs_exec_options exec;   /* exec only */
-  bool *process_option;   /* exec only: argv[i] is (the value of) one of exec's process options */
+  unsigned char *exec_arg; /* exec only: what argv[i] is (hs_exec_arg) */
 } hs_cli;
 
 /* Fills cli with pointers into argv (also on failure, as far as it got, so
  * that the error can go to the engine's --log). For a pass-through
  * subcommand it stops reading at the subcommand.  hs_cli_release frees
- * what exec's options needed. */
+ * what exec's options needed.  The container id of a subcommand hardshim
+ * hardens must be one runc accepts (letters, digits and `_+,-.`, not `.`
+ * or `..`): it is refused before anything is read or written. */
 int hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err);
 void hs_cli_release (hs_cli *cli);
 
 /* exec's command line for the runtime: argv without exec's process
  * options (hardshim put them into the process it hardened).  With
  * process_path, `--process process_path` follows the subcommand and the
- * command after the id is dropped: the file holds it.  A new
- * NULL-terminated array of argv's strings. */
+ * engine's own -p/--process and the command after the id are dropped: the
+ * file holds the process.  A new NULL-terminated array of argv's strings. */
 char **hs_cli_exec_argv (const hs_cli *cli, int argc, char *const *argv, const char *process_path);
+
+/* The spec file create and run read, as crun resolves -f/--config (runc
+ * has no such option): exactly "config.json" in the bundle directory,
+ * an absolute path as it is, any other relative path (even
+ * "./config.json") against the current directory cwd.  A new string. */
+char *hs_cli_config_path (const hs_cli *cli, const char *bundle, const char *cwd);
 
 /* True for create, run and restore: the subcommands that read config.json. */
 bool hs_cli_reads_bundle (const hs_cli *cli);

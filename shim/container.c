@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -13,10 +14,11 @@
 /* The bundle named by a runtime's state output (runc and crun print
  * {"ociVersion":…, "id":…, "status":…, "bundle":…, …}). */
 static int
-_bundle (const char *runtime, const char *id, const hs_spawn_output *o, char **ret, hs_error *err)
+_bundle (const char *runtime, const char *id, const hs_spawn_output *o, char **ret, int *ret_pid, hs_error *err)
 {
   _cleanup_json_ hs_json state = NULL;
   hs_json bundle;
+  uint64_t pid = 0;
   int r;
 
   if (o->truncated)
@@ -30,7 +32,9 @@ _bundle (const char *runtime, const char *id, const hs_spawn_output *o, char **r
   bundle = hs_json_get (state, "bundle");
   if (!YAJL_IS_STRING (bundle) || bundle->u.string[0] != '/')
     return hs_error_set (err, EINVAL, "`%s state %s` names no absolute bundle", runtime, id);
+  (void) hs_json_get_uint (hs_json_get (state, "pid"), INT32_MAX, &pid);
   *ret = xstrdup (bundle->u.string);
+  *ret_pid = (int) pid;
   return 0;
 }
 
@@ -40,6 +44,7 @@ hs_container_load (const char *runtime, const hs_cli *cli, char *const *argv, hs
   _cleanup_free_ char **state_argv = xcalloc ((size_t) cli->command_at + 4, sizeof (char *));
   _cleanup_free_ char *bundle = NULL;
   hs_spawn_output o = { 0 };
+  int pid = 0;
   hs_spec_file spec = { .dirfd = -1 };
   int n = 0, r;
   char how[64];
@@ -60,7 +65,7 @@ hs_container_load (const char *runtime, const hs_cli *cli, char *const *argv, hs
                         cli->id, how);
     }
   if (r == 0)
-    r = _bundle (runtime, cli->id, &o, &bundle, err);
+    r = _bundle (runtime, cli->id, &o, &bundle, &pid, err);
   hs_spawn_output_release (&o);
   if (r == 0)
     r = hs_spec_load (bundle, "config.json", &spec, err);
@@ -70,6 +75,7 @@ hs_container_load (const char *runtime, const hs_cli *cli, char *const *argv, hs
       return r;
     }
   ret->bundle = TAKE_PTR (bundle);
+  ret->pid = pid;
   ret->spec = spec;
   return 0;
 }

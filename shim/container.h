@@ -13,6 +13,7 @@
 typedef struct hs_container
 {
   char *bundle;      /* absolute, from the runtime's state */
+  int pid;           /* its init process, from the runtime's state (0: none) */
   hs_spec_file spec; /* <bundle>/config.json */
 } hs_container;
 

@@ -9,7 +9,9 @@
  * So the user measure turns each entry of a container it maps into a bind
  * mount whose source is a node hardshim creates: HS_DEVICES_DIR/NAME, where
  * NAME encodes the node (type, major, minor, mode, container uid and gid),
- * so a spec hardshim wrote starts again.  hs_devices_create makes the nodes
+ * so a spec hardshim wrote starts again.  Such a source is acted on only in
+ * hardshim's own output, proved by its seal (seal.h); in any other spec it
+ * is refused (own_dirs.h).  hs_devices_create makes the nodes
  * on a tmpfs mounted at HS_DEVICES_DIR in the rootfs bridge's private mount
  * namespace (bridge.h): owned by the container ids' host ids, with the
  * spec's mode, and never visible on the host. */

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -183,15 +185,44 @@ hs_exec_process_fd (hs_json process, const hs_cli *cli, int *ret_fd, hs_error *e
     r = hs_json_generate (process, false, &text, &len, err);
   if (r < 0)
     return r;
-  mem = memfd_create ("hardshim-exec-process", MFD_CLOEXEC);
+  mem = memfd_create ("hardshim-exec-process", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (mem < 0)
     return hs_error_sys (err, errno, "exec: create the process file");
   r = hs_write_all (mem, text, len);
   if (r < 0)
     return hs_error_sys (err, -r, "exec: write the process file");
+  /* Exactly these bytes, for good: nothing can write, resize or unseal it. */
+  if (fcntl (mem, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
+    return hs_error_sys (err, errno, "exec: seal the process file");
   fd = fcntl (mem, F_DUPFD, min_fd); /* without FD_CLOEXEC: the runtime opens it */
   if (fd < 0)
     return hs_error_sys (err, errno, "exec: move the process file to descriptor %d or above", min_fd);
   *ret_fd = fd;
   return 0;
+}
+
+int
+hs_exec_process_named_fd (const char *path)
+{
+  char own[64];
+  const char *prefixes[] = { "/dev/fd/", "/proc/self/fd/", own };
+  uint64_t n;
+  int flags;
+
+  snprintf (own, sizeof own, "/proc/%ld/fd/", (long) getpid ());
+  for (size_t i = 0; i < HS_ARRAY_SIZE (prefixes); i++)
+    {
+      size_t plen = strlen (prefixes[i]);
+      if (strncmp (path, prefixes[i], plen) != 0)
+        continue;
+      /* The kernel's names: no leading zero ("063" names nothing). */
+      if ((path[plen] == '0' && path[plen + 1] != '\0') || _number (path + plen, INT_MAX, &n) < 0)
+        return -ENOENT;
+      /* hardshim's own descriptors are close-on-exec: the runtime would not see them. */
+      flags = fcntl ((int) n, F_GETFD);
+      if (flags < 0 || (flags & FD_CLOEXEC))
+        return -EBADF;
+      return (int) n;
+    }
+  return -ENOENT;
 }

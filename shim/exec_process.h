@@ -22,10 +22,20 @@
 int hs_exec_process_build (hs_json container_process, const hs_cli *cli, int argc, char *const *argv, hs_json *ret,
                            hs_error *err);
 
-/* process written to a memory file with no name, as a descriptor that is
- * inherited by the runtime and is not one it passes to the process:
- * at least 3 + $LISTEN_FDS + --preserve-fds.  *ret_fd is open without
- * FD_CLOEXEC; the runtime reads it as /proc/self/fd/N. */
+/* process written to a sealed memory file with no name (no write, grow,
+ * shrink or further seal), as a descriptor that is inherited by the
+ * runtime and is not one it passes to the process: at least 3 +
+ * $LISTEN_FDS + --preserve-fds.  *ret_fd is open without FD_CLOEXEC; the
+ * runtime reads it as /proc/self/fd/N.  Every exec goes this way, also
+ * one with a --process file: the runtime never re-reads a path someone
+ * else (the container, through a volume) could replace. */
 int hs_exec_process_fd (hs_json process, const hs_cli *cli, int *ret_fd, hs_error *err);
+
+/* The descriptor a --process path names as a shell's process
+ * substitution writes it: /dev/fd/N, /proc/self/fd/N or /proc/PID/fd/N
+ * with hardshim's own pid (the runtime, exec'd in its place, has the same
+ * pid and descriptors).  -ENOENT when path is none of these spellings,
+ * -EBADF when N is no descriptor hardshim inherited. */
+int hs_exec_process_named_fd (const char *path);
 
 #endif

@@ -6,22 +6,62 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+/* Until the pipe fd has data or its end, or -ETIMEDOUT after deadline. */
 static int
-_read_fd (int fd, const char *shown, size_t max, char **ret, size_t *ret_len, hs_error *err)
+_wait_readable (int fd, const struct timespec *deadline, const char *shown, hs_error *err)
+{
+  struct pollfd p = { .fd = fd, .events = POLLIN };
+  struct timespec now;
+  long ms;
+  int n;
+
+  do
+    {
+      clock_gettime (CLOCK_MONOTONIC, &now);
+      ms = (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+      if (ms <= 0)
+        return hs_error_set (err, ETIMEDOUT, "%s: the pipe did not end within %ld s: refused",
+                             shown, (long) HS_FILE_PIPE_TIMEOUT_MS / 1000);
+      n = poll (&p, 1, (int) ms);
+    }
+  while (n == 0 || (n < 0 && errno == EINTR));
+  if (n < 0)
+    return hs_error_sys (err, errno, "wait for %s", shown);
+  return 0;
+}
+
+/* All of fd, at most max bytes: a regular file from offset 0 (pread: the
+ * descriptor's offset stays), a pipe until its end. */
+static int
+_read_fd (int fd, bool is_pipe, const char *shown, size_t max, char **ret, size_t *ret_len, hs_error *err)
 {
   size_t cap = max + 1, len = 0;
   _cleanup_free_ char *buf = xmalloc (cap + 1);
+  struct timespec deadline;
 
+  clock_gettime (CLOCK_MONOTONIC, &deadline);
+  deadline.tv_sec += HS_FILE_PIPE_TIMEOUT_MS / 1000;
   for (;;)
     {
-      ssize_t n = read (fd, buf + len, cap - len);
+      ssize_t n;
+      if (is_pipe)
+        {
+          int r = _wait_readable (fd, &deadline, shown, err);
+          if (r < 0)
+            return r;
+          n = read (fd, buf + len, cap - len);
+        }
+      else
+        n = pread (fd, buf + len, cap - len, (off_t) len);
       if (n < 0)
         {
-          if (errno == EINTR)
+          if (errno == EINTR || errno == EAGAIN)
             continue;
           return hs_error_sys (err, errno, "read %s", shown);
         }
@@ -57,7 +97,26 @@ hs_file_read_regular (int dirfd, const char *name, const char *shown, bool nofol
     return hs_error_set (err, EINVAL, "%s is not a regular file: refused", shown);
   if (st.st_size > (off_t) max)
     return hs_error_set (err, EFBIG, "%s: larger than %zu bytes", shown, max);
-  r = _read_fd (fd, shown, max, ret, ret_len, err);
+  r = _read_fd (fd, false, shown, max, ret, ret_len, err);
+  if (r == 0 && ret_st != NULL)
+    *ret_st = st;
+  return r;
+}
+
+int
+hs_file_read_fd (int fd, const char *shown, size_t max, char **ret, size_t *ret_len, struct stat *ret_st,
+                 hs_error *err)
+{
+  struct stat st;
+  int r;
+
+  if (fstat (fd, &st) < 0)
+    return hs_error_sys (err, errno, "stat %s", shown);
+  if (!S_ISREG (st.st_mode) && !S_ISFIFO (st.st_mode))
+    return hs_error_set (err, EINVAL, "%s is neither a regular file nor a pipe: refused", shown);
+  if (S_ISREG (st.st_mode) && st.st_size > (off_t) max)
+    return hs_error_set (err, EFBIG, "%s: larger than %zu bytes", shown, max);
+  r = _read_fd (fd, S_ISFIFO (st.st_mode), shown, max, ret, ret_len, err);
   if (r == 0 && ret_st != NULL)
     *ret_st = st;
   return r;

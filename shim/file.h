@@ -32,4 +32,14 @@ int hs_file_check_trusted (const char *path, mode_t need, const char *shown, cha
 int hs_file_read_trusted (const char *path, const char *shown, size_t max, char **ret, size_t *ret_len,
                           hs_error *err);
 
+/* How long hs_file_read_fd waits for a pipe's writer to finish. */
+#define HS_FILE_PIPE_TIMEOUT_MS 30000
+
+/* What the open descriptor fd holds, as a program reads it by opening
+ * /proc/self/fd/N: a regular file whole from its start (fd's offset is
+ * left alone), or a pipe until its writer closes it (at most
+ * HS_FILE_PIPE_TIMEOUT_MS; then -ETIMEDOUT).  Anything else is refused. */
+int hs_file_read_fd (int fd, const char *shown, size_t max, char **ret, size_t *ret_len, struct stat *ret_st,
+                     hs_error *err);
+
 #endif

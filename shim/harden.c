@@ -14,6 +14,7 @@ static const struct
   bool process_level;      /* also applies to an exec process file */
   const char *audit_applies; /* key under /linux the measure writes in audit mode too */
 } _measures[] = {
+  { "annotations", hs_measure_annotations, false, NULL },
   { "user", hs_measure_user, true, NULL },
   { "capabilities", hs_measure_capabilities, true, NULL },
   { "no_new_privileges", hs_measure_no_new_privileges, true, NULL },
@@ -149,7 +150,7 @@ hs_harden (hs_json spec, hs_json container, const char *file, const hs_policy *p
         }
     }
   if (audit)
-    plan.bridge_rootfs = plan.idmap_volumes = false; /* the user namespace was only journaled */
+    plan.bridge_rootfs = plan.idmap_volumes = plan.join_userns = plan.sysfs_netns = plan.enter_netns = false;
   *ret = plan;
   return 0;
 }

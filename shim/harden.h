@@ -16,6 +16,11 @@ typedef struct hs_plan
   bool bridge_rootfs; /* hardshim gave the container a user namespace: the rootfs
                          must be made reachable from inside it (bridge.h) */
   bool idmap_volumes; /* ...and its bind-mount volumes idmapped (the class's policy) */
+  bool join_userns;   /* the container joins the user namespace that owns namespaces it joins
+                         (namespaces.h): bound at HS_USERNS_PATH */
+  bool sysfs_netns;   /* its /sys is a sysfs mounted in the network namespace it joins */
+  bool enter_netns;   /* the runtime starts in that network namespace, which the container
+                         inherits (namespaces.h) */
 } hs_plan;
 
 /* spec: a whole config.json when container is NULL; else an exec process,

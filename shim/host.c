@@ -74,6 +74,13 @@ hs_host_release (hs_host *host)
   free (host->apparmor_why);
   free (host->apparmor_profile);
   free (host->apparmor_text);
+  free (host->join_userns_via);
+  free (host->netns_via);
+  hs_json_free (host->join_maps);
+  if (host->joins_userns)
+    close (host->join_userns_fd);
+  if (host->joins_netns)
+    close (host->netns_fd);
 }
 
 void

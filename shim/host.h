@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "json.h"
+
 typedef struct hs_host
 {
   bool userns;            /* user namespaces can be created */
@@ -21,6 +23,17 @@ typedef struct hs_host
   const char *landlock_lost; /* restore: why the restored processes run without Landlock */
   bool selinux;      /* SELinux is enabled */
   uint32_t mcs_seed; /* random bits for a new SELinux MCS category pair */
+
+  /* Namespaces the spec joins by path (namespaces.h). */
+  bool joins_userns;      /* some belong to a user namespace not the host's: */
+  int join_userns_fd;     /* that one */
+  char *join_userns_via;  /* the spec's path that led to it */
+  hs_json join_maps;      /* its mapping as the kernel shows it: {uidMappings, gidMappings} */
+  bool joins_netns;       /* a network namespace is joined: */
+  int netns_fd;           /* that one */
+  char *netns_via;        /* the path that names it */
+  bool netns_in_host_userns; /* it belongs to the host's user namespace */
+  bool netns_in_join_userns; /* it belongs to join_userns_fd */
 } hs_host;
 
 /* User namespaces: for a bundle (an exec process joins the container's). */

@@ -32,9 +32,12 @@
  * /home/u), or when it lies, in its filesystem, at or beneath a denied path
  * or the root of a mount at or beneath one (/home/u a bind of V, /data of
  * V/sub).  Where the entry is placed comes from its mount id (statx) and
- * /proc/self/mountinfo.  Left allowed: an entry whose subtree contains a
- * denied mount's root (/data = P, /home/u = P/home): walks from /home/u never
- * visit P, but the files of /home/u can be written as /data/home/...
+ * /proc/self/mountinfo.  It refuses too when such an entry holds, in its
+ * filesystem, a denied path or the root of a mount at or beneath one (/data
+ * = P, /home/u = P/home: walks from /home/u never visit P, but the files of
+ * /home/u could be written as /data/home/...), and applies all of these
+ * checks to every mount beneath the entry as well, which its rule covers
+ * (/mnt/x = V, /home/u = V).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -70,11 +73,12 @@ static char deny[2 * MAX_DENY][PATH_MAX];
 static size_t n_deny;
 
 /* /proc/self/mountinfo, split in place: mount id, major:minor, root of the
- * mount in its filesystem, mount point (fields 1, 3, 4, 5). */
+ * mount in its filesystem, mount point, mount options (fields 1, 3-6). */
 struct mount
 {
   unsigned long long id;
   const char *dev, *root, *point;
+  int ro; /* its per-mount options (field 6) say read-only */
 };
 static char mountinfo[1 << 20];
 static struct mount mounts[MAX_MOUNTS];
@@ -228,7 +232,7 @@ unescape (char *s)
 static void
 read_mountinfo (void)
 {
-  char *rest = mountinfo, *line, *f[5], *end;
+  char *rest = mountinfo, *line, *f[6], *end;
   size_t len = 0;
   ssize_t r;
   int fd;
@@ -248,8 +252,8 @@ read_mountinfo (void)
     {
       if (*line == '\0')
         continue;
-      for (int k = 0; k < 5; k++)
-        if (!(f[k] = strsep (&line, " ")) || (k < 4 && !line))
+      for (int k = 0; k < 6; k++)
+        if (!(f[k] = strsep (&line, " ")) || (k < 5 && !line))
           die (126, "`/proc/self/mountinfo`: malformed line");
       if (n_mounts == MAX_MOUNTS)
         die (126, "`/proc/self/mountinfo`: more than %d mounts", MAX_MOUNTS);
@@ -259,6 +263,7 @@ read_mountinfo (void)
         die (126, "`/proc/self/mountinfo`: malformed mount id `%s`", f[0]);
       mounts[n_mounts].dev = f[2];
       mounts[n_mounts].root = unescape (f[3]);
+      mounts[n_mounts].ro = strcmp (f[5], "ro") == 0 || strncmp (f[5], "ro,", 3) == 0;
       mounts[n_mounts++].point = unescape (f[4]);
     }
   if (n_mounts == 0)
@@ -267,8 +272,8 @@ read_mountinfo (void)
 
 /* Where PATH (a real path, open as FD) lies in its filesystem: the root of
  * its mount (by mount id) followed by PATH's part beneath the mount point,
- * in LOC; the filesystem's major:minor in *DEV. */
-static void
+ * in LOC; the filesystem's major:minor in *DEV.  Returns its mount. */
+static const struct mount *
 locate (int fd, const char *path, const char **dev, char loc[PATH_MAX])
 {
   const struct mount *m = NULL;
@@ -293,6 +298,7 @@ locate (int fd, const char *path, const char **dev, char loc[PATH_MAX])
   strcpy (loc, strcmp (m->root, "/") == 0 && *tail ? "" : m->root);
   strcat (loc, tail);
   *dev = m->dev;
+  return m;
 }
 
 /* Add the inode of the first LEN bytes of PATH, if there is one, to the
@@ -356,24 +362,63 @@ collect_forbidden (void)
       }
 }
 
-/* Refuse to grant a rule to PATH (open as FD, stat ST) if its inode is
- * forbidden or lies in a denied area: writes beneath a denied path would
- * be allowed through it. */
+/* Die if LOC on DEV (a place in a filesystem a rule would make writable,
+ * reached as PATH) lies at or beneath a denied area, or holds one: writes
+ * beneath a denied path would be allowed through it.  Holding one is
+ * harmless when PATH's mount is read-only (RO): walks from the denied
+ * mount never visit LOC, and writes through PATH fail. */
 static void
-check_alias (int fd, const struct stat *st, const char *path)
+check_area (const char *path, const char *dev, const char *loc, int ro)
 {
-  char loc[PATH_MAX];
-  const char *dev;
+  for (size_t i = 0; i < n_areas; i++)
+    {
+      if (strcmp (dev, areas[i].dev) != 0)
+        continue;
+      if (beneath (loc, areas[i].root))
+        die (126, "`%s` is within `%s` (`%s` beneath `%s` on %s): refusing to allow writes beneath it", path,
+             areas[i].what, loc, areas[i].root, dev);
+      if (!ro && beneath (areas[i].root, loc))
+        die (126, "`%s` holds `%s` (`%s` beneath `%s` on %s): refusing to allow writes beneath it", path,
+             areas[i].what, areas[i].root, loc, dev);
+    }
+}
 
+/* Die if ST is a forbidden inode; PATH names it. */
+static void
+check_inode (const struct stat *st, const char *path)
+{
   for (size_t i = 0; i < n_forbidden; i++)
     if (forbidden[i].dev == st->st_dev && forbidden[i].ino == st->st_ino)
       die (126, "`%s` is the same file as `%.*s`: refusing to allow writes beneath it", path, (int)forbidden[i].len,
            forbidden[i].path);
-  locate (fd, path, &dev, loc);
-  for (size_t i = 0; i < n_areas; i++)
-    if (strcmp (dev, areas[i].dev) == 0 && beneath (loc, areas[i].root))
-      die (126, "`%s` is within `%s` (`%s` beneath `%s` on %s): refusing to allow writes beneath it", path,
-           areas[i].what, loc, areas[i].root, dev);
+}
+
+/* Refuse to grant a rule to PATH (open as FD, stat ST) if writes beneath a
+ * denied path would be allowed through it: its inode is forbidden, or it
+ * (or a mount beneath it, which its rule covers too) is a place in its
+ * filesystem at or beneath a denied area, or holding one (/data = P,
+ * /etc/app = P/sub: /data/sub is /etc/app). */
+static void
+check_alias (int fd, const struct stat *st, const char *path)
+{
+  const struct mount *m;
+  char loc[PATH_MAX];
+  const char *dev;
+  struct stat mst;
+
+  check_inode (st, path);
+  m = locate (fd, path, &dev, loc);
+  check_area (path, dev, loc, m->ro);
+  for (size_t i = 0; i < n_mounts; i++)
+    {
+      if (!beneath (mounts[i].point, path))
+        continue;
+      if (stat (mounts[i].point, &mst) == 0)
+        check_inode (&mst, mounts[i].point);
+      else if (errno != ENOENT && errno != ENOTDIR)
+        die (126, "stat `%s`: %s", mounts[i].point, strerror (errno));
+      check_area (mounts[i].point, mounts[i].dev, mounts[i].root, mounts[i].ro);
+    }
 }
 
 /* Grant the write rights beneath every entry of directory DIR that is not

@@ -5,6 +5,7 @@
 #include "bridge.h"
 #include "cli.h"
 #include "container.h"
+#include "denied_mounts.h"
 #include "engine_log.h"
 #include "exec_process.h"
 #include "error.h"
@@ -12,13 +13,18 @@
 #include "host.h"
 #include "journal.h"
 #include "lsm.h"
+#include "namespaces.h"
+#include "own_dirs.h"
 #include "policy.h"
 #include "restore.h"
 #include "runtime.h"
+#include "seal.h"
 #include "spec.h"
 #include "stdio_protect.h"
+#include "trust.h"
 #include "util.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,15 +89,60 @@ _audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *bundle, 
   return 0;
 }
 
-/* create, run, restore: load the bundle's spec, harden it, prepare the
- * host side (the rootfs bridge, the AppArmor profile), write it back
- * (enforce) and journal what changed. */
+/* The bundle's spec as loaded: only root may be able to change it (the
+ * runtime reads it again by path), and it is hardshim's own output only
+ * with a valid seal (seal.h). */
+static int
+_check_bundle_spec (const hs_spec_file *f, bool *ret_sealed, hs_error *err)
+{
+  _cleanup_free_ char *real = hs_spec_real_path (f);
+  uint8_t key[HS_SEAL_KEY_LEN];
+  int r;
+
+  r = hs_trust_path (real, "the bundle's spec", err);
+  if (r < 0)
+    {
+      hs_error_prefix (err, "the runtime reads `%s` again after hardshim hardened it", f->path);
+      return r;
+    }
+  r = hs_seal_key (HS_SEAL_KEY, false, key, err);
+  if (r == -ENOENT)
+    {
+      hs_error_release (err);
+      *ret_sealed = false; /* no key yet: no spec is hardshim's */
+      return 0;
+    }
+  if (r == 0)
+    *ret_sealed = hs_seal_verify (f->tree, real, key);
+  return r;
+}
+
+/* Seal the hardened spec and write it back. */
+static int
+_save_sealed (hs_spec_file *f, hs_error *err)
+{
+  _cleanup_free_ char *real = hs_spec_real_path (f);
+  uint8_t key[HS_SEAL_KEY_LEN];
+  int r;
+
+  r = hs_seal_key (HS_SEAL_KEY, true, key, err);
+  if (r == 0)
+    r = hs_seal_sign (f->tree, real, key, err);
+  if (r == 0)
+    r = hs_spec_save (f, err);
+  return r;
+}
+
+/* create, run, restore: load the bundle's spec, refuse what points at
+ * hardshim's own files, harden it, prepare the host side (the rootfs
+ * bridge, the AppArmor profile), write it back sealed (enforce) and
+ * journal what changed. */
 static int
 _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
 {
-  bool audit = policy->mode == HS_MODE_AUDIT;
-  _cleanup_free_ char *dir = _absolute (cli->bundle);
-  _cleanup_free_ char *wanted = xasprintf ("%s/%s", dir, cli->config);
+  bool audit = policy->mode == HS_MODE_AUDIT, sealed = false;
+  _cleanup_free_ char *dir = _absolute (cli->bundle), *cwd = _absolute (".");
+  _cleanup_free_ char *wanted = hs_cli_config_path (cli, dir, cwd);
   hs_spec_file f = { .dirfd = -1 };
   hs_journal j;
   hs_host host = { 0 };
@@ -104,19 +155,27 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
     hs_host_restore_view (&host);
   r = hs_lsm_prepare (policy, &host, err);
   if (r == 0)
-    r = hs_spec_load (dir, cli->config, &f, err);
+    r = hs_spec_load (dir, wanted, &f, err);
+  if (r == 0)
+    r = _check_bundle_spec (&f, &sealed, err);
+  if (r == 0)
+    r = hs_own_dirs_check (f.tree, dir, sealed, policy, err);
+  if (r == 0)
+    r = hs_namespaces_probe (f.tree, sealed, &host, err);
   if (r == 0)
     {
       hs_journal_init (&j, cli->id, dir, f.path, cli->command, audit);
       r = hs_harden (f.tree, NULL, f.path, policy, &host, &j, &plan, err);
       if (r == 0 && cli->kind == HS_CMD_RESTORE)
         r = hs_restore_check_lsm (cli, f.tree, err);
+      if (r == 0)
+        r = hs_denied_mounts_check (f.tree, f.path, dir, policy, &j, err);
       if (r == 0 && plan.bridge_rootfs)
-        r = hs_bridge_rootfs (f.tree, dir, &plan, &j, err);
+        r = hs_bridge_rootfs (f.tree, dir, sealed, &host, &plan, &j, err);
       if (r == 0 && !audit)
         r = hs_lsm_load (&host, err);
       if (r == 0 && plan.changed)
-        r = hs_spec_save (&f, err);
+        r = audit ? hs_spec_save (&f, err) : _save_sealed (&f, err); /* audit's spec is no hardened one */
       if (r == 0)
         r = hs_journal_commit (&j, policy->journal, err);
       hs_journal_release (&j);
@@ -139,7 +198,11 @@ _exec_process (const hs_cli *cli, const hs_container *c, int argc, char **argv, 
   if (cli->process != NULL)
     {
       _cleanup_free_ char *cwd = _absolute (".");
-      r = hs_spec_load (cwd, cli->process, f, err);
+      int fd = hs_exec_process_named_fd (cli->process);
+      if (fd == -EBADF)
+        return hs_error_set (err, EBADF, "exec: --process `%s` names no descriptor hardshim was given: refused",
+                             cli->process);
+      r = fd >= 0 ? hs_spec_load_fd (fd, cli->process, f, err) : hs_spec_load (cwd, cli->process, f, err);
       if (r == 0)
         *ret_shown = xstrdup (f->path);
       return r;
@@ -151,9 +214,12 @@ _exec_process (const hs_cli *cli, const hs_container *c, int argc, char **argv, 
 }
 
 /* exec: harden the process against the container it joins (container.h),
- * write it where the runtime reads it (enforce) and journal what changed.
- * *ret_argv is the runtime's command line, without exec's process options;
- * it stays NULL in audit mode (the engine's line runs). */
+ * hand it to the runtime as a sealed memory file (exec_process.h), write
+ * a --process file back hardened (enforce; engines read it back) and
+ * journal what changed.  *ret_argv is the runtime's command line, without
+ * exec's process options; it stays NULL in audit mode (the engine's line
+ * runs), except for a process read from a descriptor: hardshim read it to
+ * its end, so the runtime gets the same bytes from a memory file. */
 static int
 _harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, int argc, char **argv,
               char ***ret_argv, char **ret_process_path, hs_error *err)
@@ -181,15 +247,19 @@ _harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, i
       r = hs_harden (process, c.spec.tree, shown, policy, &host, &j, &plan, err);
       if (r == 0 && !audit)
         r = hs_lsm_load (&host, err);
-      if (r == 0 && !audit)
-        r = built != NULL ? hs_exec_process_fd (built, cli, &fd, err) : hs_spec_save (&f, err);
+      if (r == 0 && !audit && f.dirfd >= 0)
+        r = hs_spec_save (&f, err);
+      if (r == 0 && (!audit || (built == NULL && f.dirfd < 0)))
+        r = hs_exec_process_fd (process, cli, &fd, err);
       if (r == 0)
         r = hs_journal_commit (&j, policy->journal, err);
       hs_journal_release (&j);
     }
-  if (r == 0 && !audit)
+  if (r == 0)
+    r = hs_namespaces_exec_netns (c.spec.tree, c.pid, err);
+  if (r == 0 && fd >= 0)
     {
-      *ret_process_path = fd >= 0 ? xasprintf ("/proc/self/fd/%d", fd) : NULL;
+      *ret_process_path = xasprintf ("/proc/self/fd/%d", fd);
       *ret_argv = hs_cli_exec_argv (cli, argc, argv, *ret_process_path);
     }
   hs_spec_release (&f);

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "mountpoints.h"
+#include "spec.h"
 #include "util.h"
 
 #include <errno.h>
@@ -31,7 +32,7 @@ _kind (hs_json m, const char *bundle)
   hs_json type = hs_json_get (m, "type");
   hs_json options = hs_json_get (m, "options");
   hs_json source = hs_json_get (m, "source");
-  bool bind = YAJL_IS_STRING (type) && strcmp (type->u.string, "bind") == 0;
+  bool recursive;
   _cleanup_free_ char *src = NULL;
   struct stat st;
 
@@ -51,8 +52,7 @@ _kind (hs_json m, const char *bundle)
         }
       return S_IFDIR | mode;
     }
-  bind = bind || hs_json_array_has_string (options, "bind") || hs_json_array_has_string (options, "rbind");
-  if (!bind || !YAJL_IS_STRING (source))
+  if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (source))
     return S_IFDIR | 0755;
   src = source->u.string[0] == '/' ? xstrdup (source->u.string) : xasprintf ("%s/%s", bundle, source->u.string);
   return stat (src, &st) == 0 && !S_ISDIR (st.st_mode) ? S_IFREG | 0644 : S_IFDIR | 0755;

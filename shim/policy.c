@@ -627,3 +627,11 @@ hs_policy_release (hs_policy *p)
   memset (p, 0, sizeof *p);
 }
 
+const char *
+hs_policy_denied_at (const hs_policy *p, const char *path)
+{
+  for (size_t i = 0; i < p->deny_write.n; i++)
+    if (hs_path_within (path, p->deny_write.v[i]))
+      return p->deny_write.v[i];
+  return NULL;
+}

@@ -78,5 +78,8 @@ void hs_policy_release (hs_policy *p);
  * `.`, `..` or empty components, of letters, digits and `._-/` only
  * (nothing an LSM's profile language reads as a pattern).  -EINVAL. */
 int hs_policy_check_deny_path (const char *path, hs_error *err);
+/* The lsm.deny_write path that path (clean, hs_path_clean) lies at or
+ * beneath, or NULL. */
+const char *hs_policy_denied_at (const hs_policy *p, const char *path);
 
 #endif

@@ -33,7 +33,7 @@ _view (const hs_scmp_profile *p, const char *name, view *v)
   v->p = p;
   v->rules = hs_scmp_find (p, name, &v->n);
   for (size_t i = 0; i < v->n; i++)
-    if (v->rules[i].nargs == 0 && hs_scmp_action_allows (v->rules[i].action))
+    if (v->rules[i].nargs == 0 && hs_scmp_rule_allows (&v->rules[i]))
       allow = allow ? allow : &v->rules[i];
     else if (v->rules[i].nargs == 0)
       deny = deny ? deny : &v->rules[i];
@@ -43,7 +43,7 @@ _view (const hs_scmp_profile *p, const char *name, view *v)
       v->uncond.action = p->default_action;
       v->uncond.has_errno = p->has_default_errno;
       v->uncond.errno_ret = p->default_errno;
-      v->k = hs_scmp_action_allows (p->default_action) ? K_ALLOW : K_DENY;
+      v->k = hs_scmp_default_allows (p) ? K_ALLOW : K_DENY;
     }
   else if (deny != NULL) /* an unconditional denial wins over everything */
     v->uncond = *deny, v->k = K_DENY;
@@ -55,8 +55,8 @@ _view (const hs_scmp_profile *p, const char *name, view *v)
        * gets through (hardshim's profile in audit mode, for one). */
       bool denies = false;
       for (size_t i = 0; i < v->n; i++)
-        denies = denies || !hs_scmp_action_allows (v->rules[i].action);
-      v->k = denies || !hs_scmp_action_allows (p->default_action) ? K_COND : K_ALLOW;
+        denies = denies || !hs_scmp_rule_allows (&v->rules[i]);
+      v->k = denies || !hs_scmp_default_allows (p) ? K_COND : K_ALLOW;
       v->uncond.action = p->default_action;
       v->uncond.has_errno = p->has_default_errno;
       v->uncond.errno_ret = p->default_errno;
@@ -70,9 +70,23 @@ _allows_any (const view *v)
   if (v->k != K_COND)
     return v->k == K_ALLOW;
   for (size_t i = 0; i < v->n; i++)
-    if (hs_scmp_action_allows (v->rules[i].action))
+    if (hs_scmp_rule_allows (&v->rules[i]))
       return true;
-  return hs_scmp_action_allows (v->p->default_action);
+  return hs_scmp_default_allows (v->p);
+}
+
+/* Where both profiles let a call through, the merged rule takes the
+ * engine's action when it narrows (LOG; NOTIFY, TRACE, errnoRet 0, which
+ * ask someone else or make the result up), else hardshim's: a rule of
+ * theirs may narrow what hardshim allows, never cover what it denies. */
+static void
+_take_engine_action (hs_scmp_rule *r, const hs_scmp_rule *engine)
+{
+  if (strcmp (engine->action, "SCMP_ACT_LOG") != 0 && !hs_scmp_rule_asks (engine))
+    return;
+  r->action = engine->action;
+  r->has_errno = engine->has_errno;
+  r->errno_ret = engine->errno_ret;
 }
 
 static bool
@@ -107,14 +121,27 @@ _emit_uncond (hs_scmp_profile *ret, const char *name, const hs_scmp_rule *r)
 }
 
 /* Denials first, then what is allowed: the order _both_conditional writes,
- * so that hardening a hardened spec again gives the same text. */
+ * so that hardening a hardened spec again gives the same text.  Allowing
+ * rules take engine's action where _take_engine_action says (engine: the
+ * engine's rule for every call, or NULL). */
 static void
-_emit_all (hs_scmp_profile *ret, const char *name, const view *v)
+_emit_all_as (hs_scmp_profile *ret, const char *name, const view *v, const hs_scmp_rule *engine)
 {
   for (int allows = 0; allows < 2; allows++)
     for (size_t i = 0; i < v->n; i++)
-      if (hs_scmp_action_allows (v->rules[i].action) == (bool) allows)
-        _emit (ret, name, &v->rules[i]);
+      if (hs_scmp_rule_allows (&v->rules[i]) == (bool) allows)
+        {
+          hs_scmp_rule r = v->rules[i];
+          if (allows && engine != NULL)
+            _take_engine_action (&r, engine);
+          _emit (ret, name, &r);
+        }
+}
+
+static void
+_emit_all (hs_scmp_profile *ret, const char *name, const view *v)
+{
+  _emit_all_as (ret, name, v, NULL);
 }
 
 bool
@@ -227,6 +254,24 @@ _add_name (hs_strv *s, const char *name)
     hs_strv_add (s, xstrdup (name));
 }
 
+/* Whether one of the engine's NOTIFY, TRACE or errnoRet 0 rules is not in
+ * allow as it was (narrowed by hardshim's conditions, or gone). */
+static bool
+_asks_changed (const view *e, const hs_scmp_rule *allow, size_t nallow)
+{
+  for (size_t j = 0; j < e->n; j++)
+    {
+      bool same = false;
+      if (!hs_scmp_rule_asks (&e->rules[j]))
+        continue;
+      for (size_t a = 0; a < nallow && !same; a++)
+        same = _same_rule (&allow[a], &e->rules[j]);
+      if (!same)
+        return true;
+    }
+  return false;
+}
+
 /* Both profiles decide by arguments: allow the conjunctions, keep every
  * denial, and give up the allowed cases a denial might overlap. */
 static void
@@ -240,8 +285,8 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
   /* A side whose default allows lets through every case none of its
    * denials matches: the other side's allowed cases are candidates as they
    * are, and the overlap check below removes those a denial touches. */
-  bool h_open = hs_scmp_action_allows (h->p->default_action);
-  bool e_open = hs_scmp_action_allows (e->p->default_action);
+  bool h_open = hs_scmp_default_allows (h->p);
+  bool e_open = hs_scmp_default_allows (e->p);
 
   for (size_t i = 0; i < h->n; i++)
     for (size_t j = 0; j <= e->n; j++)
@@ -250,21 +295,22 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
         hs_scmp_rule both;
         int r;
 
-        if (!hs_scmp_action_allows (hr->action) || (er != NULL && !hs_scmp_action_allows (er->action))
-            || (er == NULL && !e_open))
+        if (!hs_scmp_rule_allows (hr) || (er != NULL && !hs_scmp_rule_allows (er)) || (er == NULL && !e_open))
           continue;
         r = er != NULL ? _rule_and (hr, er, &both) : (both = *hr, 1);
         if (r < 0)
           narrowed = true;
         if (r <= 0)
           continue;
-        both.action = (char *) (er != NULL && strcmp (er->action, "SCMP_ACT_LOG") == 0 ? er->action : hr->action);
-        both.has_errno = false;
+        both.action = hr->action;
+        both.has_errno = hr->has_errno;
+        both.errno_ret = hr->errno_ret;
+        _take_engine_action (&both, er != NULL ? er : &e->uncond);
         allow = xrealloc (allow, (nallow + 1) * sizeof *allow);
         allow[nallow++] = both;
       }
   for (size_t j = 0; h_open && j < e->n; j++)
-    if (hs_scmp_action_allows (e->rules[j].action))
+    if (hs_scmp_rule_allows (&e->rules[j]))
       {
         allow = xrealloc (allow, (nallow + 1) * sizeof *allow);
         allow[nallow++] = e->rules[j];
@@ -279,7 +325,7 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
         {
           const hs_scmp_rule *d = &v->rules[i];
           bool covered = false;
-          if (hs_scmp_action_allows (d->action))
+          if (hs_scmp_rule_allows (d))
             continue;
           for (size_t k = 0; k < ndeny && !covered; k++)
             covered = _covers (deny[k], d);
@@ -329,6 +375,8 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
     _add_name (&diff->narrowed, name);
   if (nallow == 0 && _allows_any (e))
     _add_name (&diff->removed, name);
+  else if (_asks_changed (e, allow, nallow))
+    _add_name (&diff->conditioned, name);
   else
     _add_name (&diff->kept, name);
 }
@@ -359,24 +407,49 @@ _merge_one (hs_scmp_profile *ret, const char *name, const hs_scmp_profile *ours,
   else if (h.k == K_ALLOW && e.k == K_ALLOW)
     {
       hs_scmp_rule r = h.uncond;
-      if (strcmp (e.uncond.action, "SCMP_ACT_LOG") == 0)
-        r.action = e.uncond.action;
+      _take_engine_action (&r, &e.uncond);
       _emit_uncond (ret, name, &r);
+      if (hs_scmp_rule_asks (&e.uncond))
+        _add_name (&diff->kept, name);
     }
   else if (h.k == K_ALLOW) /* the engine's conditions decide */
     {
       _emit_all (ret, name, &e);
       _add_name (&diff->kept, name);
-      if (hs_scmp_action_allows (engine->default_action) && !hs_scmp_action_allows (ret->default_action))
+      if (hs_scmp_default_allows (engine) && !hs_scmp_default_allows (ret))
         _add_name (&diff->narrowed, name);
     }
   else if (e.k == K_ALLOW) /* hardshim's conditions decide */
     {
-      _emit_all (ret, name, &h);
+      _emit_all_as (ret, name, &h, &e.uncond);
       _add_name (&diff->conditioned, name);
     }
   else
     _both_conditional (ret, name, &h, &e, diff);
+}
+
+static bool
+_has_notify (const hs_scmp_profile *p)
+{
+  if (strcmp (p->default_action, "SCMP_ACT_NOTIFY") == 0)
+    return true;
+  for (size_t i = 0; i < p->nrules; i++)
+    if (strcmp (p->rules[i].action, "SCMP_ACT_NOTIFY") == 0)
+      return true;
+  return false;
+}
+
+/* The engine's listener settings go with its NOTIFY rules: kept while one
+ * is left (where hardshim allows the call), dropped with the last. */
+static void
+_listener (hs_scmp_profile *ret, const hs_scmp_profile *engine, hs_scmp_diff *diff)
+{
+  if (engine->extra == NULL)
+    return;
+  if (_has_notify (ret))
+    ret->extra = hs_json_copy (engine->extra);
+  else
+    diff->listener_dropped = true;
 }
 
 static const hs_scmp_profile _unconfined = { .default_action = (char *) "SCMP_ACT_ALLOW" };
@@ -394,7 +467,7 @@ hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_sc
 
   /* The stricter default: hardshim's when it denies (always, but in audit
    * mode), else the engine's when that denies. */
-  d = !hs_scmp_action_allows (ours->default_action) || hs_scmp_action_allows (engine->default_action) ? ours : engine;
+  d = !hs_scmp_default_allows (ours) || strcmp (engine->default_action, "SCMP_ACT_ALLOW") == 0 ? ours : engine;
   ret->default_action = xstrdup (d->default_action);
   ret->has_default_errno = d->has_default_errno;
   ret->default_errno = d->default_errno;
@@ -407,7 +480,6 @@ hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_sc
         if (strcmp (f->v[k], SPEC_ALLOW) != 0 && !hs_strv_contains (&ret->flags, f->v[k]))
           hs_strv_add (&ret->flags, xstrdup (f->v[k]));
     }
-  ret->extra = hs_json_copy (engine->extra);
 
   /* Walk the names of both sorted rule lists once. */
   while (i < ours->nrules || j < engine->nrules)
@@ -424,6 +496,32 @@ hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_sc
         j++;
     }
   hs_scmp_sort (ret);
+  _listener (ret, engine, diff);
+}
+
+bool
+hs_scmp_allow_always (hs_scmp_profile *p, const char *name)
+{
+  hs_scmp_rule allow = { .name = (char *) name, .action = (char *) "SCMP_ACT_ALLOW" };
+  size_t n, kept = 0;
+  const hs_scmp_rule *r = hs_scmp_find (p, name, &n);
+
+  if (n == 1 && r->nargs == 0 && strcmp (r->action, allow.action) == 0)
+    return false;
+  if (n == 0 && strcmp (p->default_action, allow.action) == 0)
+    return false;
+  for (size_t i = 0; i < p->nrules; i++)
+    if (strcmp (p->rules[i].name, name) == 0)
+      {
+        free (p->rules[i].name);
+        free (p->rules[i].action);
+      }
+    else
+      p->rules[kept++] = p->rules[i];
+  p->nrules = kept;
+  hs_scmp_add_rule (p, &allow);
+  hs_scmp_sort (p);
+  return true;
 }
 
 void

@@ -62,10 +62,31 @@ hs_scmp_drop_foreign (hs_scmp_profile *p)
   p->nrules = kept;
 }
 
-bool
-hs_scmp_action_allows (const char *action)
+static bool
+_lets_through (const char *action, bool has_errno, uint32_t errno_ret)
 {
-  return strcmp (action, "SCMP_ACT_ALLOW") == 0 || strcmp (action, "SCMP_ACT_LOG") == 0;
+  return strcmp (action, "SCMP_ACT_ALLOW") == 0 || strcmp (action, "SCMP_ACT_LOG") == 0
+         || strcmp (action, "SCMP_ACT_NOTIFY") == 0 || strcmp (action, "SCMP_ACT_TRACE") == 0
+         || (strcmp (action, "SCMP_ACT_ERRNO") == 0 && has_errno && errno_ret == 0);
+}
+
+bool
+hs_scmp_rule_allows (const hs_scmp_rule *r)
+{
+  return _lets_through (r->action, r->has_errno, r->errno_ret);
+}
+
+bool
+hs_scmp_default_allows (const hs_scmp_profile *p)
+{
+  return _lets_through (p->default_action, p->has_default_errno, p->default_errno);
+}
+
+bool
+hs_scmp_rule_asks (const hs_scmp_rule *r)
+{
+  return hs_scmp_rule_allows (r) && strcmp (r->action, "SCMP_ACT_ALLOW") != 0
+         && strcmp (r->action, "SCMP_ACT_LOG") != 0;
 }
 
 static int
@@ -148,11 +169,6 @@ _arg (hs_json a, const char *where, hs_scmp_rule *rule, hs_error *err)
     return r;
   if (!YAJL_IS_STRING (op) || (k = _lookup (_ops, HS_ARRAY_SIZE (_ops), op->u.string)) < 0)
     return hs_error_set (err, EINVAL, "%s: unknown operator `%s`", where, YAJL_IS_STRING (op) ? op->u.string : "");
-  for (size_t i = 0; i < rule->nargs; i++)
-    if (rule->args[i].index == index)
-      return hs_error_set (err, EINVAL,
-                           "%s: argument %u is compared twice in one rule (runc and crun read that differently)",
-                           where, (unsigned) index);
   arg->index = (uint32_t) index;
   arg->op = (hs_scmp_op) k;
   rule->nargs++;
@@ -199,6 +215,46 @@ _rule_release (hs_scmp_rule *r)
   hs_strv_release (&r->caps_exclude);
 }
 
+/* Whether two conditions of r compare the same argument. */
+static bool
+_compares_twice (const hs_scmp_rule *r)
+{
+  for (size_t i = 0; i < r->nargs; i++)
+    for (size_t j = i + 1; j < r->nargs; j++)
+      if (r->args[i].index == r->args[j].index)
+        return true;
+  return false;
+}
+
+/* Add rule for name: as it is, or, when it compares one argument twice, as
+ * runc 1.1 and crun 1.8 build it (measured with both): each condition a
+ * rule of its own, all of the same action (libseccomp refuses two
+ * comparisons of one argument in a rule).  The names split go to
+ * p->split. */
+static void
+_add_named (hs_scmp_profile *p, const hs_scmp_rule *rule, const char *name)
+{
+  bool split = _compares_twice (rule);
+
+  for (size_t k = 0; k < (split ? rule->nargs : 1); k++)
+    {
+      hs_scmp_rule *added = hs_scmp_add_rule (p, rule);
+      free (added->name);
+      added->name = xstrdup (name);
+      if (split)
+        {
+          added->args[0] = rule->args[k];
+          added->nargs = 1;
+        }
+      for (size_t c = 0; c < rule->caps_include.n; c++)
+        hs_strv_add (&added->caps_include, xstrdup (rule->caps_include.v[c]));
+      for (size_t c = 0; c < rule->caps_exclude.n; c++)
+        hs_strv_add (&added->caps_exclude, xstrdup (rule->caps_exclude.v[c]));
+    }
+  if (split && !hs_strv_contains (&p->split, name))
+    hs_strv_add (&p->split, xstrdup (name));
+}
+
 /* One entry of `syscalls`: parsed once, added once per name. */
 static int
 _entry (hs_scmp_profile *p, hs_json e, bool profile_file, const char *where, hs_error *err)
@@ -239,15 +295,7 @@ _entry (hs_scmp_profile *p, hs_json e, bool profile_file, const char *where, hs_
       if (!YAJL_IS_STRING (name) || name->u.string[0] == '\0')
         r = _bad (where, "`names` must be a non-empty array of strings", err);
       else
-        {
-          hs_scmp_rule *added = hs_scmp_add_rule (p, &rule);
-          free (added->name);
-          added->name = xstrdup (name->u.string);
-          for (size_t c = 0; c < rule.caps_include.n; c++)
-            hs_strv_add (&added->caps_include, xstrdup (rule.caps_include.v[c]));
-          for (size_t c = 0; c < rule.caps_exclude.n; c++)
-            hs_strv_add (&added->caps_exclude, xstrdup (rule.caps_exclude.v[c]));
-        }
+        _add_named (p, &rule, name->u.string);
     }
   _rule_release (&rule);
   return r;
@@ -495,6 +543,7 @@ hs_scmp_release (hs_scmp_profile *p)
   free (p->default_action);
   hs_strv_release (&p->arches);
   hs_strv_release (&p->flags);
+  hs_strv_release (&p->split);
   for (size_t i = 0; i < p->nrules; i++)
     _rule_release (&p->rules[i]);
   free (p->rules);

@@ -5,7 +5,11 @@
  * also carry `comment` keys and Docker-style `includes`/`excludes` of
  * capabilities on a rule) and the profile an engine put in a spec.  Parsing
  * is strict: an unknown key, action, operator or architecture is an error,
- * since a field hardshim does not understand could be one that restricts. */
+ * since a field hardshim does not understand could be one that restricts.
+ *
+ * A rule that compares one argument twice is valid OCI: runc and crun then
+ * add each of its conditions as a rule of its own (any one matching is
+ * enough), and so does the parser; the profile lists the names in split. */
 #ifndef HS_SECCOMP_PROFILE_H
 #define HS_SECCOMP_PROFILE_H
 
@@ -60,7 +64,8 @@ typedef struct hs_scmp_profile
   hs_scmp_rule *rules; /* sorted by name; rules of one name keep their order */
   size_t nrules;
   size_t capacity; /* allocated rules */
-  hs_json extra; /* listenerPath and listenerMetadata, kept as they are (NULL: none) */
+  hs_json extra;   /* listenerPath and listenerMetadata, kept as they are (NULL: none) */
+  hs_strv split;   /* names with a rule comparing one argument twice, read as one rule per condition */
 } hs_scmp_profile;
 
 /* obj is a `linux.seccomp` object; profile_file allows comments and
@@ -76,8 +81,17 @@ void hs_scmp_release (hs_scmp_profile *p);
 const hs_scmp_rule *hs_scmp_find (const hs_scmp_profile *p, const char *name, size_t *ret_n);
 /* Same action and errno. */
 bool hs_scmp_same_action (const hs_scmp_rule *a, const hs_scmp_rule *b);
-/* ALLOW and LOG let the call through; every other action stops it. */
-bool hs_scmp_action_allows (const char *action);
+/* Whether a call the rule (the default) matches may get through: ALLOW,
+ * LOG; NOTIFY and TRACE, where a listener or a tracer may let it through;
+ * ERRNO with errnoRet 0, which tells the caller it succeeded.  For merging
+ * all of these count as allowing: they may narrow what the other profile
+ * allows, never cover what it denies.  ERRNO (another errno), KILL* and
+ * TRAP stop the call. */
+bool hs_scmp_rule_allows (const hs_scmp_rule *r);
+bool hs_scmp_default_allows (const hs_scmp_profile *p);
+/* Allows, but someone else decides or the result is made up: NOTIFY,
+ * TRACE, ERRNO with errnoRet 0. */
+bool hs_scmp_rule_asks (const hs_scmp_rule *r);
 /* Append a copy of r (conditions and action; not includes/excludes) to p. */
 hs_scmp_rule *hs_scmp_add_rule (hs_scmp_profile *p, const hs_scmp_rule *r);
 /* Sort p's rules by name, keeping the order of rules of one name. */

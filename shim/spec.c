@@ -3,6 +3,7 @@
 #include "spec.h"
 #include "file.h"
 #include "spec_keys.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,46 @@
 #include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
+
+/* text, read from path: a JSON object whose keys runc and crun read alike. */
+static int
+_parse (const char *text, size_t len, const char *path, hs_json *ret, hs_error *err)
+{
+  _cleanup_json_ hs_json tree = NULL;
+  int r;
+
+  r = hs_json_parse (text, len, &tree, err);
+  if (r < 0)
+    {
+      hs_error_prefix (err, "`%s`", path);
+      return r;
+    }
+  if (!YAJL_IS_OBJECT (tree))
+    return hs_error_set (err, EINVAL, "`%s`: top level is %s, not an object", path, hs_json_type_name (tree));
+  r = hs_spec_keys_check (tree, path, err);
+  if (r < 0)
+    return r;
+  *ret = TAKE_PTR (tree);
+  return 0;
+}
+
+int
+hs_spec_load_fd (int fd, const char *path, hs_spec_file *ret, hs_error *err)
+{
+  _cleanup_free_ char *text = NULL, *shown = xasprintf ("`%s`", path);
+  _cleanup_json_ hs_json tree = NULL;
+  struct stat st;
+  size_t len;
+  int r;
+
+  r = hs_file_read_fd (fd, shown, HS_JSON_MAX_BYTES, &text, &len, &st, err);
+  if (r == 0)
+    r = _parse (text, len, path, &tree, err);
+  if (r < 0)
+    return r;
+  *ret = (hs_spec_file){ .path = xstrdup (path), .dirfd = -1, .st = st, .tree = TAKE_PTR (tree) };
+  return 0;
+}
 
 int
 hs_spec_load (const char *dir, const char *name, hs_spec_file *ret, hs_error *err)
@@ -39,15 +80,7 @@ hs_spec_load (const char *dir, const char *name, hs_spec_file *ret, hs_error *er
   r = hs_file_read_regular (dirfd, base, shown, true, HS_JSON_MAX_BYTES, &text, &len, &st, err);
   if (r < 0)
     return r;
-  r = hs_json_parse (text, len, &tree, err);
-  if (r < 0)
-    {
-      hs_error_prefix (err, "`%s`", path);
-      return r;
-    }
-  if (!YAJL_IS_OBJECT (tree))
-    return hs_error_set (err, EINVAL, "`%s`: top level is %s, not an object", path, hs_json_type_name (tree));
-  r = hs_spec_keys_check (tree, path, err);
+  r = _parse (text, len, path, &tree, err);
   if (r < 0)
     return r;
 
@@ -101,6 +134,8 @@ hs_spec_save (hs_spec_file *f, hs_error *err)
   size_t len;
   int r;
 
+  if (f->dirfd < 0)
+    return hs_error_set (err, EBADF, "`%s` is a descriptor, not a file hardshim can rewrite", f->path);
   /* Indented, unless that would be more than hardshim reads back (an exec
    * into the container reads its spec again). */
   r = hs_json_generate (f->tree, true, &text, &len, err);
@@ -117,6 +152,24 @@ hs_spec_save (hs_spec_file *f, hs_error *err)
       return r;
     }
   return _replace (f, text, len, err);
+}
+
+bool
+hs_spec_mount_is_bind (hs_json m, bool *ret_recursive)
+{
+  hs_json type = hs_json_get (m, "type"), opts = hs_json_get (m, "options");
+
+  *ret_recursive = hs_json_array_has_string (opts, "rbind");
+  return *ret_recursive || hs_json_array_has_string (opts, "bind")
+         || (YAJL_IS_STRING (type) && strcmp (type->u.string, "bind") == 0);
+}
+
+char *
+hs_spec_real_path (const hs_spec_file *f)
+{
+  _cleanup_free_ char *dir = hs_fd_path (f->dirfd);
+
+  return xasprintf ("%s/%s", strcmp (dir, "/") == 0 ? "" : dir, f->name);
 }
 
 void

@@ -202,3 +202,28 @@ hs_parse_decimal (const char *s, size_t len, uint64_t max, uint64_t *ret)
   *ret = v;
   return 0;
 }
+
+char *
+hs_path_clean (const char *dst)
+{
+  _cleanup_free_ char *copy = xstrdup (dst);
+  char *out = xcalloc (1, strlen (dst) + 2), *save = NULL;
+  size_t len = 0;
+
+  for (char *c = strtok_r (copy, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save))
+    {
+      if (strcmp (c, ".") == 0)
+        continue;
+      if (strcmp (c, "..") == 0)
+        {
+          while (len > 0 && out[--len] != '/')
+            ;
+          out[len] = '\0';
+          continue;
+        }
+      len += (size_t) sprintf (out + len, "/%s", c);
+    }
+  if (len == 0)
+    strcpy (out, "/");
+  return out;
+}

@@ -41,6 +41,11 @@ char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 /* The path fd is open on (from /proc/self/fd), or "?" when it cannot be read. */
 char *hs_fd_path (int fd);
 
+/* A mount destination as the runtime reads it: relative to the rootfs,
+ * with `.`, `..` and repeated slashes resolved lexically ("etc//a/../b/"
+ * is "/etc/b"). */
+char *hs_path_clean (const char *dst);
+
 /* path is dir or lies below it (plain string comparison; "/" holds every path). */
 bool hs_path_within (const char *path, const char *dir);
 

@@ -3,6 +3,7 @@
 #include "volumes.h"
 #include "lsm.h"
 #include "policy.h"
+#include "spec.h"
 #include "util.h"
 
 #include <errno.h>
@@ -12,17 +13,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
-
-/* The mount's options name bind or rbind; *ret_recursive for rbind. */
-static bool
-_is_bind (hs_json m, bool *ret_recursive)
-{
-  hs_json type = hs_json_get (m, "type"), opts = hs_json_get (m, "options");
-
-  *ret_recursive = hs_json_array_has_string (opts, "rbind");
-  return *ret_recursive || hs_json_array_has_string (opts, "bind")
-         || (YAJL_IS_STRING (type) && strcmp (type->u.string, "bind") == 0);
-}
 
 /* A source hardshim leaves as it is; the reason, for the journal. */
 static const char *
@@ -74,7 +64,7 @@ hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, hs_journal *jour
 
       hs_json dst = hs_json_get (m, "destination");
 
-      if (!_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || src->u.string[0] != '/'
+      if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || src->u.string[0] != '/'
           || (YAJL_IS_STRING (dst) && hs_path_within (dst->u.string, HS_LANDLOCK_DIR)))
         continue; /* hardshim's own Landlock helper is not a volume */
       fd = open (src->u.string, O_PATH | O_CLOEXEC);

@@ -228,33 +228,6 @@ _is_helper_mount (hs_json m, const char *source)
   return true;
 }
 
-/* The destination as the runtime reads it: relative to the rootfs, with
- * `.`, `..` and repeated slashes resolved lexically. */
-static char *
-_clean (const char *dst)
-{
-  _cleanup_free_ char *copy = xstrdup (dst);
-  char *out = xcalloc (1, strlen (dst) + 2), *save = NULL;
-  size_t len = 0;
-
-  for (char *c = strtok_r (copy, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save))
-    {
-      if (strcmp (c, ".") == 0)
-        continue;
-      if (strcmp (c, "..") == 0)
-        {
-          while (len > 0 && out[--len] != '/')
-            ;
-          out[len] = '\0';
-          continue;
-        }
-      len += (size_t) sprintf (out + len, "/%s", c);
-    }
-  if (len == 0)
-    strcpy (out, "/");
-  return out;
-}
-
 /* The helper's mount point must be on a tmpfs of the spec's own: the last
  * mount at /dev (or above it) must be a tmpfs, so that nothing of the image
  * or of a volume (a symbolic link, say) decides where the helper goes.
@@ -267,7 +240,7 @@ _check_dev (hs_measure_ctx *ctx, hs_json mounts, hs_error *err)
       hs_json m = mounts->u.array.values[i], dst = hs_json_get (m, "destination"), type = hs_json_get (m, "type");
       if (!YAJL_IS_STRING (dst))
         continue;
-      _cleanup_free_ char *clean = _clean (dst->u.string);
+      _cleanup_free_ char *clean = hs_path_clean (dst->u.string);
       if (!hs_path_within ("/dev", clean))
         continue;
       if (strcmp (clean, "/dev") == 0 && YAJL_IS_STRING (type) && strcmp (type->u.string, "tmpfs") == 0)
@@ -301,7 +274,7 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
   for (size_t i = n; i-- > 0;)
     {
       hs_json dst = hs_json_get (mounts->u.array.values[i], "destination");
-      _cleanup_free_ char *clean = YAJL_IS_STRING (dst) ? _clean (dst->u.string) : NULL;
+      _cleanup_free_ char *clean = YAJL_IS_STRING (dst) ? hs_path_clean (dst->u.string) : NULL;
       if (clean != NULL && hs_path_within (clean, HS_LANDLOCK_DIR))
         {
           hs_json_array_insert (removed, 0, hs_json_copy (mounts->u.array.values[i]));
@@ -320,6 +293,71 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
   hs_json m = hs_measure_new_mount (HS_LANDLOCK_DEST, "bind", ctx->policy->landlock_helper, _helper_opts);
   hs_json_array_append (mounts, m);
   hs_measure_record_note (ctx, false, "/mounts", "added", NULL, m, "hardshim's Landlock helper, read-only");
+  return 0;
+}
+
+/* ---- mounts beneath the denied paths: read-only ----------------------------- */
+
+/* Options that make a mount writable again after "ro" (runc and crun apply
+ * them in order; "rrw" clears the recursive read-only attribute). */
+static const char *const _writable_opts[] = { "rw", "rrw", NULL };
+
+bool
+hs_measure_read_only_mount (hs_json m)
+{
+  hs_json o = hs_json_get (m, "options");
+  bool changed = false;
+
+  if (o == NULL)
+    hs_json_object_set (m, "options", o = hs_json_new_array ());
+  for (size_t k = o->u.array.len; k-- > 0;)
+    for (const char *const *w = _writable_opts; *w != NULL; w++)
+      if (YAJL_IS_STRING (o->u.array.values[k]) && strcmp (o->u.array.values[k]->u.string, *w) == 0)
+        {
+          hs_json_array_remove (o, k);
+          changed = true;
+          break;
+        }
+  if (!hs_json_array_has_string (o, "ro"))
+    {
+      hs_json_array_append (o, hs_json_new_string ("ro"));
+      changed = true;
+    }
+  return changed;
+}
+
+/* Landlock has no right for chmod, chown, utimes or extended attributes:
+ * a mount at or beneath a denied path is made read-only, which stops those
+ * too.  Everything the spec mounts there, whatever its type.  (A mount
+ * that lands there through a symbolic link of the image, and the submounts
+ * of an rbind of a directory, are seen to on the host side,
+ * denied_mounts.h.) */
+static int
+_readonly_mounts (hs_measure_ctx *ctx, hs_error *err)
+{
+  hs_json mounts = hs_json_get (ctx->spec, "mounts");
+
+  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+    {
+      hs_json m = mounts->u.array.values[i], dst = hs_json_get (m, "destination"), o = hs_json_get (m, "options");
+      _cleanup_free_ char *clean = YAJL_IS_STRING (dst) ? hs_path_clean (dst->u.string) : NULL, *path = NULL, *note = NULL;
+      _cleanup_json_ hs_json before = NULL;
+      const char *denied = clean != NULL ? hs_policy_denied_at (ctx->policy, clean) : NULL;
+      int r;
+
+      if (denied == NULL)
+        continue;
+      path = xasprintf ("/mounts/%zu/options", i);
+      if (o != NULL && (r = _strings (ctx, o, false, path, err)) < 0)
+        return r;
+      before = hs_json_copy (o);
+      if (!hs_measure_read_only_mount (m))
+        continue;
+      note = xasprintf ("`%s` is beneath the denied path `%s`: read-only, so that modes, owners, times and extended "
+                        "attributes cannot change there either", dst->u.string, denied);
+      hs_measure_record_note (ctx, false, path, before != NULL ? "changed" : "added", before,
+                              hs_json_get (m, "options"), note);
+    }
   return 0;
 }
 
@@ -418,6 +456,12 @@ _unavailable (hs_measure_ctx *ctx, const char *why, hs_error *err)
   return 0;
 }
 
+bool
+hs_measure_lsm_uses_landlock (const hs_measure_ctx *ctx)
+{
+  return !ctx->host->apparmor && ctx->host->landlock_abi > 0;
+}
+
 int
 hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
 {
@@ -426,9 +470,11 @@ hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
 
   if (ctx->spec == NULL && !ctx->host->apparmor && (r = _as_container (ctx, "apparmorProfile", err)) < 0)
     return r;
+  if (ctx->spec != NULL && (r = _readonly_mounts (ctx, err)) < 0) /* before any mount is added: the engine's indexes */
+    return r;
   if (ctx->host->apparmor)
     r = _apparmor (ctx, err);
-  else if (ctx->host->landlock_abi > 0)
+  else if (hs_measure_lsm_uses_landlock (ctx))
     {
       r = _confine_args (ctx, err);
       if (r == 0 && ctx->spec != NULL)

@@ -54,6 +54,7 @@ int hs_measure_object (hs_measure_ctx *ctx, hs_json obj, const char *key, bool u
 hs_json hs_measure_new_mount (const char *destination, const char *type, const char *source,
                               const char *const *options);
 
+int hs_measure_annotations (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_user (hs_measure_ctx *ctx, hs_error *err);
 /* Part of measure user: /linux/devices as nodes hardshim creates (devices.h). */
 int hs_measure_user_devices (hs_measure_ctx *ctx, hs_json linux_, hs_error *err);
@@ -62,5 +63,12 @@ int hs_measure_no_new_privileges (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err);
+/* Whether measure lsm puts the Landlock helper in front of the process
+ * (no AppArmor, Landlock present). */
+bool hs_measure_lsm_uses_landlock (const hs_measure_ctx *ctx);
+/* Part of measure lsm, for the host side too (denied_mounts.h): mount m
+ * read-only ("ro" added, "rw" and "rrw" removed, options created when
+ * absent); whether its options changed. */
+bool hs_measure_read_only_mount (hs_json m);
 
 #endif

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "measure.h"
+#include "../namespaces.h"
 #include "../util.h"
 
 #include <errno.h>
@@ -122,6 +123,39 @@ _ensure_paths (hs_measure_ctx *ctx, hs_json linux_, const char *key, const char 
   return 0;
 }
 
+/* A container in a user namespace of its own that joins a network
+ * namespace of another (CRI's pod network, made in the host's) cannot mount
+ * sysfs: its sysfs mounts become read-only binds of a sysfs hardshim mounts
+ * inside that network namespace (namespaces.h).  A bind from there in the
+ * spec (hardshim's own, sealed) asks for the same. */
+static void
+_sysfs (hs_measure_ctx *ctx, hs_json mounts)
+{
+  static const char *const opts[] = { "bind", "ro", "nosuid", "nodev", "noexec", NULL };
+  const hs_host *h = ctx->host;
+  bool foreign = ctx->plan->bridge_rootfs && h->joins_netns
+                 && !(ctx->plan->join_userns && h->netns_in_join_userns);
+
+  for (size_t i = 0; i < mounts->u.array.len; i++)
+    {
+      hs_json m = mounts->u.array.values[i], type = hs_json_get (m, "type"), src = hs_json_get (m, "source");
+      if (YAJL_IS_STRING (src) && strcmp (src->u.string, HS_SYSFS_DIR) == 0)
+        ctx->plan->sysfs_netns = true;
+      if (!foreign || !YAJL_IS_STRING (type) || strcmp (type->u.string, "sysfs") != 0)
+        continue;
+      hs_json dst = hs_json_get (m, "destination");
+      _cleanup_json_ hs_json before = hs_json_copy (m);
+      hs_json_array_remove (mounts, i);
+      hs_json_array_insert (mounts, i, hs_measure_new_mount (YAJL_IS_STRING (dst) ? dst->u.string : "/sys", "bind",
+                                                               HS_SYSFS_DIR, opts));
+      _cleanup_free_ char *path = xasprintf ("/mounts/%zu", i);
+      hs_measure_record_note (ctx, false, path, "changed", before, mounts->u.array.values[i],
+                              "the network namespace the container joins belongs to another user namespace, so the "
+                              "container cannot mount sysfs for it: a read-only sysfs hardshim mounts inside it");
+      ctx->plan->sysfs_netns = true;
+    }
+}
+
 int
 hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err)
 {
@@ -143,6 +177,7 @@ hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err)
   for (size_t i = 0; i < ctx->policy->tmpfs.n; i++)
     if ((r = _tmpfs (ctx, mounts, ctx->policy->tmpfs.v[i], err)) < 0)
       return r;
+  _sysfs (ctx, mounts);
 
   r = hs_measure_object (ctx, ctx->spec, "linux", false, "/linux", &linux_, err);
   if (r == 0)

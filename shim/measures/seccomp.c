@@ -8,6 +8,17 @@
  * without SECCOMP_FILTER_FLAG_SPEC_ALLOW, so a runtime's own default cannot
  * turn off the speculative-execution mitigation.
  *
+ * NOTIFY, TRACE, LOG and errnoRet 0 count as allowing when profiles are
+ * merged (seccomp_merge.h); the engine's listener settings go when its last
+ * NOTIFY rule does.  A rule comparing one argument twice is read as runc
+ * and crun read it, one rule per condition, and journaled.
+ *
+ * Where measure lsm puts the Landlock helper in front of the process, the
+ * helper's landlock_* calls are let through whatever the engine's profile
+ * says: they only take rights away, and without them the container would
+ * not start (or, under errnoRet 0, start with the helper believing it is
+ * restricted).
+ *
  * In audit mode the measure still writes a profile: hardshim's denials
  * become SCMP_ACT_LOG, so the kernel logs what enforcing would stop, and
  * whatever the engine's profile denies stays denied. */
@@ -26,6 +37,13 @@ static const char *const _known_flags[] = {
   "SECCOMP_FILTER_FLAG_LOG",
   "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
   "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+};
+
+/* The calls hardshim's Landlock helper restricts itself with. */
+static const char *const _landlock_calls[] = {
+  "landlock_create_ruleset",
+  "landlock_add_rule",
+  "landlock_restrict_self",
 };
 
 static bool
@@ -58,8 +76,7 @@ _resolve (hs_measure_ctx *ctx, hs_json bounding, bool audit, hs_scmp_profile *re
     return hs_error_set (err, EINVAL, "seccomp profile `%s` has no rules for this machine's architecture (%s)",
                          ctx->policy->seccomp_profile, native ? native : "not supported by hardshim");
   memset (ret, 0, sizeof *ret);
-  ret->default_action = xstrdup (audit && !hs_scmp_action_allows (p->default_action) ? "SCMP_ACT_LOG"
-                                                                                     : p->default_action);
+  ret->default_action = xstrdup (audit && !hs_scmp_default_allows (p) ? "SCMP_ACT_LOG" : p->default_action);
   ret->has_default_errno = !audit && p->has_default_errno;
   ret->default_errno = p->default_errno;
   hs_strv_add (&ret->arches, xstrdup (native));
@@ -69,7 +86,7 @@ _resolve (hs_measure_ctx *ctx, hs_json bounding, bool audit, hs_scmp_profile *re
     if (_applies (&p->rules[i], bounding))
       {
         hs_scmp_rule *r = hs_scmp_add_rule (ret, &p->rules[i]);
-        if (audit && !hs_scmp_action_allows (r->action))
+        if (audit && !hs_scmp_rule_allows (r))
           {
             free (r->action);
             r->action = xstrdup ("SCMP_ACT_LOG");
@@ -113,7 +130,7 @@ _allowed_count (const hs_scmp_profile *p)
   size_t n = 0;
 
   for (size_t i = 0; i < p->nrules; i++)
-    if (hs_scmp_action_allows (p->rules[i].action) && (last == NULL || strcmp (last, p->rules[i].name) != 0))
+    if (hs_scmp_rule_allows (&p->rules[i]) && (last == NULL || strcmp (last, p->rules[i].name) != 0))
       {
         last = p->rules[i].name;
         n++;
@@ -173,6 +190,17 @@ _same_profile (const hs_scmp_profile *a, const hs_scmp_profile *b)
   return strcmp (ta, tb) == 0;
 }
 
+/* The helper's calls let through in p; the names changed go to ret. */
+static void
+_allow_landlock (hs_measure_ctx *ctx, hs_scmp_profile *p, hs_strv *ret)
+{
+  if (!hs_measure_lsm_uses_landlock (ctx))
+    return;
+  for (size_t i = 0; i < HS_ARRAY_SIZE (_landlock_calls); i++)
+    if (hs_scmp_allow_always (p, _landlock_calls[i]) && ret != NULL)
+      hs_strv_add (ret, xstrdup (_landlock_calls[i]));
+}
+
 /* Journal every way the merged profile differs from the engine's. */
 static void
 _record (hs_measure_ctx *ctx, const hs_scmp_profile *engine, bool engine_had_flags, const hs_scmp_profile *merged,
@@ -202,7 +230,19 @@ _record (hs_measure_ctx *ctx, const hs_scmp_profile *engine, bool engine_had_fla
   _record_names (ctx, "changed", &diff->conditioned, "allowed only under hardshim's argument conditions");
   _record_names (ctx, "changed", &diff->narrowed,
                  "cases both profiles allow are denied: their intersection is not expressible as seccomp rules");
-  _record_names (ctx, "kept", &diff->kept, "the engine's denial or argument conditions are kept");
+  _record_names (ctx, "kept", &diff->kept, "the engine's denial, argument conditions or NOTIFY/TRACE are kept");
+  _record_names (ctx, "changed", &engine->split,
+                 "a rule comparing one argument twice is read as runc and crun read it: one rule per condition");
+  if (diff->listener_dropped)
+    {
+      hs_json e = engine->extra;
+      for (size_t i = 0; i < e->u.object.len; i++)
+        {
+          _cleanup_free_ char *path = xasprintf ("/linux/seccomp/%s", e->u.object.keys[i]);
+          hs_measure_record_note (ctx, false, path, "removed", e->u.object.values[i], NULL,
+                                  "no NOTIFY rule is left: hardshim denies every call the engine sent to it");
+        }
+    }
 }
 
 int
@@ -213,6 +253,7 @@ hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
   hs_json bounding = hs_json_get (caps, "bounding");
   hs_scmp_profile engine = { 0 }, ours = { 0 }, merged = { 0 };
   hs_scmp_diff diff = { 0 };
+  hs_strv landlock = { 0 };
   bool has_engine = false, engine_had_flags = false;
   hs_json linux_, given;
   int r;
@@ -240,7 +281,10 @@ hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
   if (r == 0)
     {
       hs_scmp_merge (&ours, has_engine ? &engine : NULL, &merged, &diff);
+      _allow_landlock (ctx, &merged, &landlock);
       _record (ctx, has_engine ? &engine : NULL, engine_had_flags, &merged, &diff);
+      _record_names (ctx, "changed", &landlock,
+                     "allowed: hardshim's Landlock helper restricts itself with them (they only take rights away)");
       if (!audit)
         hs_json_object_set (linux_, "seccomp", hs_scmp_to_json (&merged));
     }
@@ -255,6 +299,7 @@ hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
       if (r == 0)
         {
           hs_scmp_merge (&logged, has_engine ? &engine : NULL, &logged_merged, &unused);
+          _allow_landlock (ctx, &logged_merged, NULL);
           hs_json_object_set (linux_, "seccomp", hs_scmp_to_json (&logged_merged));
           after = _summary (&logged_merged, ctx->policy->seccomp_profile);
           hs_measure_record_applied (ctx, false, "/linux/seccomp", has_engine ? "changed" : "added", before, after);
@@ -267,5 +312,6 @@ hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
   hs_scmp_release (&ours);
   hs_scmp_release (&merged);
   hs_scmp_diff_release (&diff);
+  hs_strv_release (&landlock);
   return r;
 }

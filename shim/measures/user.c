@@ -7,22 +7,28 @@
  *
  * The container gets a user namespace mapping container ids
  * 0..HS_USERNS_SIZE-1 to its class's host range (policy.h).  A user
- * namespace the engine set up with a mapping that leaves host root and
- * every class's range out is kept; one that maps host root, or ids of a
- * class (other than exactly the container's own class's mapping), is given
- * the class's mapping.  Without
+ * namespace the engine set up is kept only when both its uid and gid
+ * mappings are given and every host id they map lies inside the
+ * container's class's own ranges (its subordinate ids); otherwise both are
+ * replaced by the class's mapping, and the journal says why.  Nothing the
+ * container can name (process ids, additionalGids, device owners, tmpfs
+ * uid=/gid=) then reaches a host id outside those ranges.  A process that
+ * asked for root gets the policy's ids, or the highest ids a kept mapping
+ * maps when it leaves the policy's out.  Without
  * user namespaces on this kernel the policy decides: refuse, or run
  * without one (journal: unavailable).  When hardshim set the mapping, the
  * plan asks for the rootfs bridge (bridge.h). */
 #include "config.h"
 
 #include "measure.h"
+#include "../namespaces.h"
 #include "../util.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int
 _id (hs_measure_ctx *ctx, hs_json user, const char *key, const char *path, uint64_t *ret, hs_error *err)
@@ -38,7 +44,7 @@ _id (hs_measure_ctx *ctx, hs_json user, const char *key, const char *path, uint6
 /* Replace a root id with the policy's; report the decision. */
 static int
 _force_non_root (hs_measure_ctx *ctx, hs_json user, const char *key, const char *path, uint32_t wanted,
-                 uint64_t *ret, hs_error *err)
+                 const char *note, uint64_t *ret, hs_error *err)
 {
   hs_json before = hs_json_get (user, key);
   int r = _id (ctx, user, key, path, ret, err);
@@ -52,7 +58,7 @@ _force_non_root (hs_measure_ctx *ctx, hs_json user, const char *key, const char 
     }
   _cleanup_json_ hs_json old = hs_json_copy (before);
   hs_json_object_set (user, key, hs_json_new_uint (wanted));
-  hs_measure_record (ctx, true, path, before ? "changed" : "added", old, hs_json_get (user, key));
+  hs_measure_record_note (ctx, true, path, before ? "changed" : "added", old, hs_json_get (user, key), note);
   *ret = wanted;
   return 0;
 }
@@ -147,35 +153,120 @@ _find_userns (hs_measure_ctx *ctx, hs_json namespaces, hs_json *ret, hs_error *e
   return 0;
 }
 
-/* Whether an engine's uidMappings (gids false) or gidMappings (gids
- * true) may stay: it maps neither host id 0 nor an id of a class's range. */
-static int
-_keepable (hs_measure_ctx *ctx, hs_json maps, const char *path, bool gids, bool *ret, hs_error *err)
-{
-  const hs_policy *p = ctx->policy;
+/* The kernel takes at most this many lines in a uid_map or gid_map. */
+#define HS_MAP_MAX_LINES 340
 
-  *ret = true;
+/* One line of a uid_map or gid_map: container ids container..container+size-1
+ * are host ids host..host+size-1. */
+typedef struct
+{
+  uint32_t container, host, size;
+} _extent;
+
+/* A uid or gid mapping as the kernel would be given it; n == 0: none. */
+typedef struct
+{
+  _extent e[HS_MAP_MAX_LINES];
+  size_t n;
+} _idmap;
+
+static bool
+_overlap (uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
+{
+  return a < b + bn && b < a + an;
+}
+
+/* linux_[key] (uidMappings or gidMappings) read and checked as the kernel
+ * checks a map written to it: at most HS_MAP_MAX_LINES entries of 32-bit
+ * integers, size above 0, no range reaching id 2^32-1, no id mapped twice
+ * on either side.  Absent or [] is n == 0.  Anything else is refused with
+ * the entry named: the runtime would fail on it, and a spec author may
+ * have written it to make two readings differ. */
+static int
+_read_map (hs_measure_ctx *ctx, hs_json linux_, const char *key, _idmap *ret, hs_error *err)
+{
+  hs_json maps = hs_json_get (linux_, key);
+  _cleanup_free_ char *path = xasprintf ("/linux/%s", key);
+
+  ret->n = 0;
   if (maps == NULL)
     return 0;
   if (!YAJL_IS_ARRAY (maps))
     return hs_measure_bad_type (ctx, false, path, maps, "an array", err);
+  if (maps->u.array.len > HS_MAP_MAX_LINES)
+    return hs_error_set (err, EINVAL, "`%s`: %s has %zu entries, the kernel takes at most %d", ctx->file, path,
+                         maps->u.array.len, HS_MAP_MAX_LINES);
   for (size_t i = 0; i < maps->u.array.len; i++)
     {
-      uint64_t host, size;
       hs_json m = maps->u.array.values[i];
-      if (hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &host) < 0
-          || hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &size) < 0)
-        return hs_measure_bad_type (ctx, false, path, m, "an id mapping {containerID, hostID, size}", err);
-      if (host == 0 && size > 0)
-        *ret = false;
-      for (size_t k = 0; k < p->nclasses; k++)
-        {
-          const hs_idrange *r = gids ? &p->classes[k].gids : &p->classes[k].uids;
-          if (host < (uint64_t) r->start + r->size && r->start < host + size)
-            *ret = false;
-        }
+      _cleanup_free_ char *at = xasprintf ("%s/%zu", path, i);
+      uint64_t c, h, n;
+
+      if (!YAJL_IS_OBJECT (m) || hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &c) < 0
+          || hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &h) < 0
+          || hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &n) < 0)
+        return hs_measure_bad_type (ctx, false, at, m, "an id mapping {containerID, hostID, size} of 32-bit integers",
+                                    err);
+      if (n == 0)
+        return hs_error_set (err, EINVAL, "`%s`: %s has size 0: it maps no id, and the kernel refuses it", ctx->file,
+                             at);
+      if (c + n > UINT32_MAX || h + n > UINT32_MAX)
+        return hs_error_set (err, EINVAL,
+                             "`%s`: %s maps id %u (-1) or wraps past it: containerID + size and hostID + "
+                             "size must be at most %u, or the kernel refuses it",
+                             ctx->file, at, UINT32_MAX, UINT32_MAX);
+      for (size_t k = 0; k < ret->n; k++)
+        if (_overlap (c, n, ret->e[k].container, ret->e[k].size) || _overlap (h, n, ret->e[k].host, ret->e[k].size))
+          return hs_error_set (err, EINVAL, "`%s`: %s and %s/%zu map an id twice, which the kernel refuses", ctx->file,
+                               at, path, k);
+      ret->e[ret->n++] = (_extent){ .container = (uint32_t) c, .host = (uint32_t) h, .size = (uint32_t) n };
     }
   return 0;
+}
+
+/* Container id id is mapped by m. */
+static bool
+_map_has (const _idmap *m, uint64_t id)
+{
+  for (size_t i = 0; i < m->n; i++)
+    if (id >= m->e[i].container && id - m->e[i].container < m->e[i].size)
+      return true;
+  return false;
+}
+
+/* The highest container id m maps (0 for none). */
+static uint32_t
+_map_top (const _idmap *m)
+{
+  uint32_t top = 0;
+
+  for (size_t i = 0; i < m->n; i++)
+    if (m->e[i].container + m->e[i].size - 1 > top)
+      top = m->e[i].container + m->e[i].size - 1;
+  return top;
+}
+
+/* The first entry of m that maps a host id outside r; m->n when none does. */
+static size_t
+_map_outside (const _idmap *m, const hs_idrange *r)
+{
+  for (size_t i = 0; i < m->n; i++)
+    if (m->e[i].host < r->start || (uint64_t) m->e[i].host + m->e[i].size > (uint64_t) r->start + r->size)
+      return i;
+  return m->n;
+}
+
+/* m is exactly the class's mapping of range r: [{0, r->start, r->size}]. */
+static bool
+_map_is (const _idmap *m, const hs_idrange *r)
+{
+  return m->n == 1 && m->e[0].container == 0 && m->e[0].host == r->start && m->e[0].size == r->size;
+}
+
+static _idmap
+_map_of (const hs_idrange *r)
+{
+  return (_idmap){ .e = { { .container = 0, .host = r->start, .size = r->size } }, .n = 1 };
 }
 
 static hs_json
@@ -191,21 +282,6 @@ _mapping (const hs_idrange *range)
   return maps;
 }
 
-/* Whether maps is exactly [{containerID 0, hostID range->start, size range->size}]. */
-static bool
-_is_mapping (hs_json maps, const hs_idrange *range)
-{
-  uint64_t c, h, n;
-  hs_json m;
-
-  if (!YAJL_IS_ARRAY (maps) || maps->u.array.len != 1)
-    return false;
-  m = maps->u.array.values[0];
-  return hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &c) == 0 && c == 0
-         && hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &h) == 0 && h == range->start
-         && hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &n) == 0 && n == range->size;
-}
-
 static void
 _set_mapping (hs_measure_ctx *ctx, hs_json linux_, const char *key, const hs_idrange *range, const char *note)
 {
@@ -216,58 +292,67 @@ _set_mapping (hs_measure_ctx *ctx, hs_json linux_, const char *key, const hs_idr
   hs_measure_record_note (ctx, false, path, before ? "changed" : "added", before, hs_json_get (linux_, key), note);
 }
 
-/* id is mapped: in one of the ranges of key (uidMappings or gidMappings;
- * a mapping that is not one counts as none) of linux_, or, for a NULL
- * linux_, below HS_USERNS_SIZE (the class's mapping hardshim sets). */
-static bool
-_mapped (hs_json linux_, const char *key, uint64_t id)
-{
-  hs_json mappings = hs_json_get (linux_, key);
-
-  if (linux_ == NULL)
-    return id < HS_USERNS_SIZE;
-  for (size_t i = 0; YAJL_IS_ARRAY (mappings) && i < mappings->u.array.len; i++)
-    {
-      hs_json m = mappings->u.array.values[i];
-      uint64_t start, size;
-      if (hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &start) == 0
-          && hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &size) == 0 && id >= start && id - start < size)
-        return true;
-    }
-  return false;
-}
-
-/* Every id the process uses must be mapped, or the runtime cannot start it:
- * by linux_'s mappings (NULL: the class's mapping), described as userns. */
+/* Every id the process uses must be mapped by uids and gids, or the
+ * runtime cannot start it; userns describes that namespace. */
 static int
-_check_mapped (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_json linux_, const char *userns, hs_error *err)
+_check_mapped (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, const _idmap *uids, const _idmap *gids,
+               const char *userns, hs_error *err)
 {
   hs_json extra = hs_json_get (hs_json_get (ctx->process, "user"), "additionalGids");
 
-  if (!_mapped (linux_, "uidMappings", uid) || !_mapped (linux_, "gidMappings", gid))
+  if (!_map_has (uids, uid) || !_map_has (gids, gid))
     return hs_error_set (err, EINVAL, "`%s`: %s/user %llu:%llu is outside %s", ctx->file, ctx->process_path,
                          (unsigned long long) uid, (unsigned long long) gid, userns);
   for (size_t i = 0; YAJL_IS_ARRAY (extra) && i < extra->u.array.len; i++)
     {
       uint64_t g = 0;
       (void) hs_json_get_uint (extra->u.array.values[i], UINT32_MAX, &g); /* checked by _drop_root_group */
-      if (!_mapped (linux_, "gidMappings", g))
+      if (!_map_has (gids, g))
         return hs_error_set (err, EINVAL, "`%s`: %s/user/additionalGids has %llu, outside %s", ctx->file,
                              ctx->process_path, (unsigned long long) g, userns);
     }
   return 0;
 }
 
-/* exec: the ids must be mapped in the container's user namespace, when it
- * has one of its own. */
+/* The first id the process names that m does not map, as "WHERE ID", or
+ * NULL.  Ids 0 are left out: hardshim chooses those. */
+static char *
+_unmapped (hs_measure_ctx *ctx, hs_json user, const _idmap *uids, const _idmap *gids)
+{
+  static const char *const keys[] = { "uid", "gid" };
+  const _idmap *maps[] = { uids, gids };
+  hs_json extra = hs_json_get (user, "additionalGids");
+  uint64_t id;
+
+  for (size_t k = 0; k < 2; k++)
+    if (hs_json_get_uint (hs_json_get (user, keys[k]), UINT32_MAX, &id) == 0 && id != 0 && !_map_has (maps[k], id))
+      return xasprintf ("%s/user/%s %llu", ctx->process_path, keys[k], (unsigned long long) id);
+  for (size_t i = 0; YAJL_IS_ARRAY (extra) && i < extra->u.array.len; i++)
+    if (hs_json_get_uint (extra->u.array.values[i], UINT32_MAX, &id) == 0 && id != 0 && !_map_has (gids, id))
+      return xasprintf ("%s/user/additionalGids %llu", ctx->process_path, (unsigned long long) id);
+  return NULL;
+}
+
+/* The id to give a process that asked for root, under a mapping m hardshim
+ * keeps (n == 0: the class's): the policy's id wanted when m maps it, else the
+ * highest id m maps (the policy's id is chosen as one no file of the image
+ * is owned by; the top of a mapping is the likeliest such id).  0 when m
+ * maps no id but 0. */
+static uint32_t
+_choose_id (const _idmap *m, uint32_t wanted)
+{
+  return m->n == 0 || _map_has (m, wanted) ? wanted : _map_top (m);
+}
+
+/* exec: the mappings of the container the process joins (n == 0: it has
+ * no user namespace of its own). */
 static int
-_check_exec_mapped (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
+_read_container_maps (hs_measure_ctx *ctx, _idmap *uids, _idmap *gids, hs_error *err)
 {
   hs_json linux_ = hs_json_get (ctx->container, "linux");
+  int r = _read_map (ctx, linux_, "uidMappings", uids, err);
 
-  if (hs_json_get (linux_, "uidMappings") == NULL && hs_json_get (linux_, "gidMappings") == NULL)
-    return 0;
-  return _check_mapped (ctx, uid, gid, linux_, "the container's user namespace", err);
+  return r < 0 ? r : _read_map (ctx, linux_, "gidMappings", gids, err);
 }
 
 /* net.ipv4.ping_group_range "LO HI" may only name mapped gids: docker's
@@ -298,51 +383,238 @@ _fix_ping_range (hs_measure_ctx *ctx, hs_json linux_, hs_error *err)
   return 0;
 }
 
-static int
-_userns (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
+/* The user namespace the container gets, decided before the process's ids. */
+typedef struct
 {
-  hs_json linux_, namespaces, ns, maps, gmaps;
-  const hs_class *class = NULL;
-  bool keep_u, keep_g;
+  hs_json linux_, namespaces, ns; /* ns: the user entry of namespaces, or NULL */
+  const hs_class *class;
+  _idmap uids, gids; /* the spec's mappings */
+  bool keep;         /* they stay: both given, every host id in the class's range */
+  bool ours;         /* ...and they are exactly the class's mapping */
+  char *why;         /* !keep and mappings were given: why they are replaced */
+  bool join;         /* the container joins the class's user namespace its joined namespaces belong to */
+} _userns_plan;
+
+static void
+_userns_plan_release (_userns_plan *p)
+{
+  free (p->why);
+}
+
+/* Why the spec's mappings cannot stay; NULL when they can.  Only ids
+ * inside the container's class's own subordinate ranges are the
+ * container's: any other host id (host root, a group such as `docker` or
+ * `shadow`, another class's or user's range) would be shared with the host
+ * or another container.  uid and gid mappings go together: with one of
+ * them missing, crun maps host id 0 for the other. */
+static char *
+_replace_why (const _userns_plan *p)
+{
+  static const char *const keys[] = { "uidMappings", "gidMappings" };
+  const _idmap *maps[] = { &p->uids, &p->gids };
+  const hs_idrange *ranges[] = { &p->class->uids, &p->class->gids };
+
+  if (p->ns == NULL)
+    return xstrdup ("the spec maps ids without a user namespace in /linux/namespaces");
+  for (size_t k = 0; k < 2; k++)
+    if (maps[k]->n == 0)
+      return xasprintf ("/linux/%s is %s: uid and gid mappings stay or are replaced together (with one missing, "
+                        "crun maps host id 0 for the other)", keys[k],
+                        hs_json_get (p->linux_, keys[k]) ? "empty" : "missing");
+  for (size_t k = 0; k < 2; k++)
+    {
+      size_t i = _map_outside (maps[k], ranges[k]);
+      if (i < maps[k]->n)
+        {
+          const _extent *e = &maps[k]->e[i];
+          return xasprintf ("/linux/%s/%zu maps host ids %u-%llu, outside class `%s`'s %u-%llu (`%s` in /etc/sub%s)",
+                            keys[k], i, e->host, (unsigned long long) e->host + e->size - 1, p->class->name,
+                            ranges[k]->start, (unsigned long long) ranges[k]->start + ranges[k]->size - 1,
+                            p->class->subid_owner, k == 0 ? "uid" : "gid");
+        }
+    }
+  return NULL;
+}
+
+/* Namespaces the spec joins that belong to a user namespace other than the
+ * host's (namespaces.h): the container joins that one, if its mapping, as
+ * the kernel shows it, is the container's class's own; two classes never
+ * share one.  A user namespace path is the engine's, or hardshim's own
+ * placeholder from an earlier run, decided again. */
+static int
+_join_decide (hs_measure_ctx *ctx, _userns_plan *p, hs_error *err)
+{
+  const hs_host *h = ctx->host;
+  hs_json path = p->ns != NULL ? hs_json_get (p->ns, "path") : NULL;
+  bool placeholder = YAJL_IS_STRING (path) && strcmp (path->u.string, HS_USERNS_PATH) == 0;
+  _idmap u = { .n = 0 }, g = { .n = 0 };
   int r;
 
-  r = hs_measure_object (ctx, ctx->spec, "linux", false, "/linux", &linux_, err);
-  if (r < 0)
-    return r;
-  namespaces = hs_json_get (linux_, "namespaces");
-  if (namespaces == NULL)
-    hs_json_object_set (linux_, "namespaces", namespaces = hs_json_new_array ());
-  if (!YAJL_IS_ARRAY (namespaces))
-    return hs_measure_bad_type (ctx, false, "/linux/namespaces", namespaces, "an array", err);
-  r = _find_userns (ctx, namespaces, &ns, err);
-  if (r < 0)
-    return r;
-  if (ns != NULL && hs_json_get (ns, "path") != NULL)
-    return hs_error_set (err, EINVAL, "`%s`: joining an existing user namespace (/linux/namespaces path) is not "
-                         "supported: hardshim cannot check its id mapping", ctx->file);
-
-  maps = hs_json_get (linux_, "uidMappings");
-  gmaps = hs_json_get (linux_, "gidMappings");
-  r = _keepable (ctx, maps, "/linux/uidMappings", false, &keep_u, err);
-  if (r == 0)
-    r = _keepable (ctx, gmaps, "/linux/gidMappings", true, &keep_g, err);
-  if (r == 0)
-    r = _class (ctx, &class, err);
-  if (r < 0)
-    return r;
-  /* The class's own mapping: a spec hardshim wrote before, whose rootfs
-   * still needs the bridge.  Any other mapping into a class's range would
-   * share that class's ids. */
-  bool ours = _is_mapping (maps, &class->uids) && _is_mapping (gmaps, &class->gids);
-  if (ns != NULL && maps != NULL && maps->u.array.len > 0 && (ours || (keep_u && keep_g)))
+  if (!h->joins_userns)
     {
-      hs_measure_record_note (ctx, false, "/linux/uidMappings", "kept", maps, maps,
-                              ours ? "the class's own mapping" : "the engine's user namespace leaves host root out");
-      hs_measure_record (ctx, false, "/linux/gidMappings", "kept", gmaps, gmaps);
-      ctx->plan->bridge_rootfs = ours;
-      ctx->plan->idmap_volumes = ours && class->idmap_volumes;
-      return ours ? hs_measure_user_devices (ctx, linux_, err) : 0;
+      if (path == NULL || placeholder)
+        {
+          if (placeholder)
+            hs_json_object_remove (p->ns, "path");
+          return 0;
+        }
+      return hs_error_set (err, EPERM, "`%s`: /linux/namespaces joins the user namespace `%s`, the host's: refused",
+                           ctx->file, YAJL_IS_STRING (path) ? path->u.string : "?");
     }
+  r = _read_map (ctx, h->join_maps, "uidMappings", &u, err);
+  if (r == 0)
+    r = _read_map (ctx, h->join_maps, "gidMappings", &g, err);
+  if (r < 0)
+    return r;
+  if (!_map_is (&u, &p->class->uids) || !_map_is (&g, &p->class->gids))
+    return hs_error_set (err, EPERM, "`%s`: /linux/namespaces joins `%s`, which belongs to a user namespace that is "
+                         "not class `%s`'s (two classes, or a container and another runtime's, never share a user "
+                         "namespace): refused", ctx->file, h->join_userns_via, p->class->name);
+  p->join = true;
+  return 0;
+}
+
+static int
+_userns_decide (hs_measure_ctx *ctx, _userns_plan *p, hs_error *err)
+{
+  int r;
+
+  r = hs_measure_object (ctx, ctx->spec, "linux", false, "/linux", &p->linux_, err);
+  if (r < 0)
+    return r;
+  p->namespaces = hs_json_get (p->linux_, "namespaces");
+  if (p->namespaces == NULL)
+    hs_json_object_set (p->linux_, "namespaces", p->namespaces = hs_json_new_array ());
+  if (!YAJL_IS_ARRAY (p->namespaces))
+    return hs_measure_bad_type (ctx, false, "/linux/namespaces", p->namespaces, "an array", err);
+  r = _find_userns (ctx, p->namespaces, &p->ns, err);
+  if (r < 0)
+    return r;
+  r = _read_map (ctx, p->linux_, "uidMappings", &p->uids, err);
+  if (r == 0)
+    r = _read_map (ctx, p->linux_, "gidMappings", &p->gids, err);
+  if (r == 0)
+    r = _class (ctx, &p->class, err);
+  if (r == 0)
+    r = _join_decide (ctx, p, err);
+  if (r < 0 || p->join)
+    return r;
+  if (p->uids.n == 0 && p->gids.n == 0)
+    return 0; /* none given: the class's mapping */
+  p->why = _replace_why (p);
+  p->keep = p->why == NULL;
+  p->ours = p->keep && _map_is (&p->uids, &p->class->uids) && _map_is (&p->gids, &p->class->gids);
+  return 0;
+}
+
+/* A process that asked for root gets the policy's id, or under a kept
+ * mapping that leaves the policy's id out, the highest id it maps
+ * (journaled).  A kept mapping of no id but 0 is replaced instead. */
+static int
+_user_ids (hs_measure_ctx *ctx, hs_json user, const _idmap *uids, const _idmap *gids, _userns_plan *plan,
+           uint64_t *ret_uid, uint64_t *ret_gid, hs_error *err)
+{
+  const hs_policy *pol = ctx->policy;
+  uint32_t uid = _choose_id (uids, pol->uid), gid = _choose_id (gids, pol->gid);
+  _cleanup_free_ char *unote = NULL, *gnote = NULL;
+  int r;
+
+  if (uid == 0 || gid == 0)
+    {
+      if (plan != NULL)
+        {
+          plan->keep = plan->ours = false;
+          plan->why = xasprintf ("/linux/%s maps no id but 0, and the process may not run as root",
+                                 uid == 0 ? "uidMappings" : "gidMappings");
+        }
+      uid = pol->uid; /* exec: refused by _check_mapped */
+      gid = pol->gid;
+    }
+  if (uid != pol->uid)
+    unote = xasprintf ("the policy's uid %u is not mapped by the user namespace: the highest uid it maps", pol->uid);
+  if (gid != pol->gid)
+    gnote = xasprintf ("the policy's gid %u is not mapped by the user namespace: the highest gid it maps", pol->gid);
+  r = _force_non_root (ctx, user, "uid", "/user/uid", uid, unote, ret_uid, err);
+  if (r == 0)
+    r = _force_non_root (ctx, user, "gid", "/user/gid", gid, gnote, ret_gid, err);
+  return r;
+}
+
+static int
+_keep_userns (hs_measure_ctx *ctx, _userns_plan *p, uint64_t uid, uint64_t gid, hs_error *err)
+{
+  hs_json maps = hs_json_get (p->linux_, "uidMappings"), gmaps = hs_json_get (p->linux_, "gidMappings");
+  const hs_class *c = p->class;
+  _cleanup_free_ char *note
+      = p->ours ? xstrdup ("the class's own mapping")
+                : xasprintf ("every host id inside class `%s`'s (uids %u-%llu, gids %u-%llu)", c->name, c->uids.start,
+                             (unsigned long long) c->uids.start + c->uids.size - 1, c->gids.start,
+                             (unsigned long long) c->gids.start + c->gids.size - 1);
+  int r = _check_mapped (ctx, uid, gid, &p->uids, &p->gids,
+                         "the user namespace of /linux/uidMappings and gidMappings (map it, or leave both out for the "
+                         "class's mapping)", err);
+
+  if (r < 0)
+    return r;
+  hs_measure_record_note (ctx, false, "/linux/uidMappings", "kept", maps, maps, note);
+  hs_measure_record_note (ctx, false, "/linux/gidMappings", "kept", gmaps, gmaps, note);
+  ctx->plan->bridge_rootfs = p->ours;
+  ctx->plan->idmap_volumes = p->ours && c->idmap_volumes;
+  return p->ours ? hs_measure_user_devices (ctx, p->linux_, err) : 0;
+}
+
+/* runc joins the user namespace first and cannot join a network namespace
+ * of another after it: the runtime starts in it instead, and the
+ * container inherits it (namespaces.h). */
+static void
+_inherit_netns (hs_measure_ctx *ctx, _userns_plan *p)
+{
+  hs_json ann = hs_json_get (ctx->spec, "annotations");
+  _cleanup_free_ char *note = xasprintf ("hardshim enters the network namespace `%s` before the runtime and the "
+                                         "container inherits it: the runtime joins the user namespace first and "
+                                         "could not join a network namespace of another after it",
+                                         ctx->host->netns_via);
+
+  for (size_t i = 0; i < p->namespaces->u.array.len; i++)
+    {
+      hs_json type = hs_json_get (p->namespaces->u.array.values[i], "type");
+      if (YAJL_IS_STRING (type) && strcmp (type->u.string, "network") == 0)
+        {
+          _cleanup_json_ hs_json before = hs_json_copy (p->namespaces->u.array.values[i]);
+          hs_json_array_remove (p->namespaces, i);
+          hs_measure_record_note (ctx, false, "/linux/namespaces", "removed", before, NULL, note);
+          break;
+        }
+    }
+  if (!YAJL_IS_OBJECT (ann))
+    hs_json_object_set (ctx->spec, "annotations", ann = hs_json_new_object ());
+  hs_json_object_set (ann, HS_NETNS_ANNOTATION, hs_json_new_string (ctx->host->netns_via));
+  ctx->plan->enter_netns = true;
+}
+
+/* The user entry of /linux/namespaces joins the user namespace the
+ * namespace probe found, bound at HS_USERNS_PATH by the bridge. */
+static void
+_join_userns (hs_measure_ctx *ctx, _userns_plan *p)
+{
+  _cleanup_json_ hs_json before = hs_json_copy (p->ns);
+  _cleanup_free_ char *note = xasprintf ("joins the user namespace `%s` belongs to (class `%s`'s mapping, as the "
+                                         "kernel shows it), as the namespaces it joins require",
+                                         ctx->host->join_userns_via, p->class->name);
+
+  hs_json_object_set (p->ns, "path", hs_json_new_string (HS_USERNS_PATH));
+  hs_measure_record_note (ctx, false, "/linux/namespaces", "changed", before, p->ns, note);
+  ctx->plan->join_userns = true;
+  if (ctx->host->joins_netns && !ctx->host->netns_in_join_userns)
+    _inherit_netns (ctx, p);
+}
+
+static int
+_class_userns (hs_measure_ctx *ctx, _userns_plan *p, uint64_t uid, uint64_t gid, hs_error *err)
+{
+  const hs_class *class = p->class;
+  _idmap cu = _map_of (&class->uids), cg = _map_of (&class->gids);
+  int r;
 
   if (!ctx->host->userns)
     {
@@ -354,47 +626,138 @@ _userns (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, hs_error *err)
     }
 
   _cleanup_free_ char *userns = xasprintf ("the user namespace (ids 0-%u)", HS_USERNS_SIZE - 1);
-  r = _check_mapped (ctx, uid, gid, NULL, userns, err);
+  r = _check_mapped (ctx, uid, gid, &cu, &cg, userns, err);
   if (r < 0)
     return r;
-  if (ns == NULL)
+  if (p->ns == NULL)
     {
       _cleanup_json_ hs_json add = hs_json_new_object ();
       hs_json_object_set (add, "type", hs_json_new_string ("user"));
-      hs_json_array_append (namespaces, hs_json_copy (add));
-      hs_measure_record (ctx, false, "/linux/namespaces", "added", NULL, add);
+      hs_json_array_append (p->namespaces, p->ns = hs_json_copy (add));
+      if (!p->join)
+        hs_measure_record (ctx, false, "/linux/namespaces", "added", NULL, add);
     }
-  _cleanup_free_ char *note = class->match_key
-                                  ? xasprintf ("class `%s` (annotation `%s=%s`): the ids of `%s`", class->name,
-                                               class->match_key, class->match_value, class->subid_owner)
-                                  : xasprintf ("class `%s`: the ids of `%s`", class->name, class->subid_owner);
-  _set_mapping (ctx, linux_, "uidMappings", &class->uids, note);
-  _set_mapping (ctx, linux_, "gidMappings", &class->gids, note);
+  if (p->join)
+    _join_userns (ctx, p);
+  _cleanup_free_ char *owner = class->match_key
+                                   ? xasprintf ("class `%s` (annotation `%s=%s`): the ids of `%s`", class->name,
+                                                class->match_key, class->match_value, class->subid_owner)
+                                   : xasprintf ("class `%s`: the ids of `%s`", class->name, class->subid_owner);
+  _cleanup_free_ char *note = p->why ? xasprintf ("%s; the spec's replaced: %s", owner, p->why) : xstrdup (owner);
+  _set_mapping (ctx, p->linux_, "uidMappings", &class->uids, note);
+  _set_mapping (ctx, p->linux_, "gidMappings", &class->gids, note);
   ctx->plan->bridge_rootfs = true;
   ctx->plan->idmap_volumes = class->idmap_volumes;
-  r = _fix_ping_range (ctx, linux_, err);
+  r = _fix_ping_range (ctx, p->linux_, err);
   if (r == 0)
-    r = hs_measure_user_devices (ctx, linux_, err);
+    r = hs_measure_user_devices (ctx, p->linux_, err);
   return r;
+}
+
+/* Whether mount option opt asks the runtime for an idmapped mount: crun
+ * reads `idmap` and `ridmap`, bare or with `=MAPPINGS`. */
+static bool
+_is_idmap_option (const char *opt)
+{
+  size_t n = strcspn (opt, "=");
+
+  return (n == 5 && strncasecmp (opt, "idmap", 5) == 0) || (n == 6 && strncasecmp (opt, "ridmap", 6) == 0);
+}
+
+/* An idmapped mount from the spec (crun honours mounts[].uidMappings,
+ * gidMappings and the `idmap` option) shows files of any host id as the
+ * container's ids: a host file of group 42 becomes container gid 42's,
+ * whatever the container's mapping.  Refused; the policy's
+ * user.idmap_volumes idmaps volumes to the class's own mapping. */
+static int
+_refuse_mount_idmaps (hs_measure_ctx *ctx, hs_error *err)
+{
+  static const char *const keys[] = { "uidMappings", "gidMappings" };
+  hs_json mounts = hs_json_get (ctx->spec, "mounts");
+  const char *why = NULL;
+
+  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+    {
+      hs_json m = mounts->u.array.values[i], opts = hs_json_get (m, "options");
+      for (size_t k = 0; k < 2 && why == NULL; k++)
+        {
+          hs_json v = hs_json_get (m, keys[k]);
+          if (v != NULL && !YAJL_IS_NULL (v) && !(YAJL_IS_ARRAY (v) && v->u.array.len == 0))
+            why = keys[k];
+        }
+      for (size_t k = 0; YAJL_IS_ARRAY (opts) && k < opts->u.array.len && why == NULL; k++)
+        {
+          hs_json o = opts->u.array.values[k];
+          if (YAJL_IS_STRING (o) && _is_idmap_option (o->u.string))
+            why = o->u.string;
+        }
+      if (why != NULL)
+        return hs_error_set (err, EINVAL, "`%s`: /mounts/%zu has `%s`: an idmapped mount from the spec would give the "
+                             "container files of any host id; leave it out (the policy's `user.idmap_volumes` idmaps "
+                             "volumes to the class's mapping)", ctx->file, i, why);
+    }
+  return 0;
+}
+
+/* create: the user namespace first, then the ids it maps. */
+static int
+_user_create (hs_measure_ctx *ctx, hs_json user, hs_error *err)
+{
+  _cleanup_ (_userns_plan_release) _userns_plan p = { 0 };
+  _idmap none = { .n = 0 };
+  uint64_t uid, gid;
+  int r;
+
+  r = _userns_decide (ctx, &p, err);
+  if (r == 0)
+    r = _refuse_mount_idmaps (ctx, err);
+  if (r == 0 && p.keep)
+    {
+      /* An id the runtime could not map: the class's mapping maps it. */
+      _cleanup_free_ char *id = _unmapped (ctx, user, &p.uids, &p.gids);
+      if (id != NULL)
+        {
+          p.keep = p.ours = false;
+          p.why = xasprintf ("it does not map %s", id);
+        }
+    }
+  if (r == 0)
+    r = _user_ids (ctx, user, p.keep ? &p.uids : &none, p.keep ? &p.gids : &none, p.keep ? &p : NULL, &uid, &gid,
+                   err);
+  if (r == 0)
+    r = _drop_root_group (ctx, user, err);
+  if (r < 0)
+    return r;
+  return p.keep ? _keep_userns (ctx, &p, uid, gid, err) : _class_userns (ctx, &p, uid, gid, err);
+}
+
+/* exec: the ids must be mapped in the container's user namespace, when it
+ * has one of its own. */
+static int
+_user_exec (hs_measure_ctx *ctx, hs_json user, hs_error *err)
+{
+  _idmap uids, gids;
+  uint64_t uid, gid;
+  int r;
+
+  r = _read_container_maps (ctx, &uids, &gids, err);
+  if (r == 0)
+    r = _user_ids (ctx, user, &uids, &gids, NULL, &uid, &gid, err);
+  if (r == 0)
+    r = _drop_root_group (ctx, user, err);
+  if (r < 0 || (uids.n == 0 && gids.n == 0))
+    return r;
+  return _check_mapped (ctx, uid, gid, &uids, &gids, "the container's user namespace", err);
 }
 
 int
 hs_measure_user (hs_measure_ctx *ctx, hs_error *err)
 {
   hs_json user;
-  uint64_t uid, gid;
   int r;
 
   r = hs_measure_object (ctx, ctx->process, "user", true, "/user", &user, err);
-  if (r == 0)
-    r = _force_non_root (ctx, user, "uid", "/user/uid", ctx->policy->uid, &uid, err);
-  if (r == 0)
-    r = _force_non_root (ctx, user, "gid", "/user/gid", ctx->policy->gid, &gid, err);
-  if (r == 0)
-    r = _drop_root_group (ctx, user, err);
-  if (r == 0 && ctx->spec != NULL)
-    r = _userns (ctx, uid, gid, err);
-  if (r == 0 && ctx->spec == NULL)
-    r = _check_exec_mapped (ctx, uid, gid, err);
-  return r;
+  if (r < 0)
+    return r;
+  return ctx->spec != NULL ? _user_create (ctx, user, err) : _user_exec (ctx, user, err);
 }

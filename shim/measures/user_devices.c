@@ -61,6 +61,31 @@ _node (hs_measure_ctx *ctx, hs_json dev, size_t i, hs_devnode *node, const char 
   return 0;
 }
 
+/* Nodes the runtime makes itself, whatever the spec lists: runc and crun
+ * make /dev/ptmx a link to pts/ptmx and give every container /dev/tty (in a
+ * user namespace, a bind of the host's node).  A node hardshim mounted there
+ * would trip them up (runc opens /dev/tty to bind onto it: ENXIO on a tty
+ * device; it cannot remove a mount point at /dev/ptmx). */
+static const struct
+{
+  const char *path, *note;
+} _runtime_own[] = {
+  { "/dev/ptmx", "the runtime makes /dev/ptmx itself, a link to pts/ptmx" },
+  { "/dev/tty", "the runtime makes /dev/tty itself, a bind of the host's node in a user namespace" },
+};
+
+/* The note of the node the runtime makes at path, or NULL. */
+static const char *
+_runtime_makes (const char *path)
+{
+  _cleanup_free_ char *clean = hs_path_clean (path);
+
+  for (size_t i = 0; i < HS_ARRAY_SIZE (_runtime_own); i++)
+    if (strcmp (clean, _runtime_own[i].path) == 0)
+      return _runtime_own[i].note;
+  return NULL;
+}
+
 static hs_json
 _bind (const char *destination, const hs_devnode *node)
 {
@@ -91,17 +116,25 @@ hs_measure_user_devices (hs_measure_ctx *ctx, hs_json linux_, hs_error *err)
     {
       hs_devnode node;
       const char *path = NULL;
+      const char *own;
       r = _node (ctx, devices->u.array.values[i], i, &node, &path, err);
       if (r < 0)
         return r;
+      if ((own = _runtime_makes (path)) != NULL)
+        {
+          _cleanup_free_ char *where = xasprintf ("/linux/devices/%zu", i);
+          hs_measure_record_note (ctx, false, where, "removed", devices->u.array.values[i], NULL, own);
+          continue;
+        }
       hs_json_array_append (added, _bind (path, &node));
     }
   for (size_t i = 0; i < added->u.array.len; i++)
     hs_json_array_append (mounts, hs_json_copy (added->u.array.values[i]));
   hs_measure_record_note (ctx, false, "/linux/devices", "removed", devices, NULL,
                           "in a user namespace the runtime would bind-mount the host's node of the same path");
-  hs_measure_record_note (ctx, false, "/mounts", "added", NULL, added,
-                          "device nodes hardshim creates with the spec's owner and mode (private to the runtime)");
+  if (added->u.array.len > 0)
+    hs_measure_record_note (ctx, false, "/mounts", "added", NULL, added,
+                            "device nodes hardshim creates with the spec's owner and mode (private to the runtime)");
   hs_json_object_set (linux_, "devices", hs_json_new_array ());
   return 0;
 }

@@ -23,31 +23,6 @@ our_ctr() {
 	ctr --address "$CTD_SOCK" --namespace "$CTD_NS" "$@"
 }
 
-# image_archive ROOTFS DIR NAME USER: on stdout, a docker-archive (what
-# `docker save` writes) of one image NAME whose only layer is the tar of
-# ROOTFS and whose config asks for USER ("" for the default, root); DIR
-# holds the layer meanwhile.  `ctr image import -` takes it.
-image_archive() {
-	local rootfs=$1 w=$2 name=$3 user=$4 diff
-	mkdir -p "$w"
-	diff=$(tar -C "$rootfs" -c . | tee "$w/layer.tar" | sha256sum | cut -d' ' -f1) || return 1
-	jq -n --arg d "sha256:$diff" --arg u "$user" --arg a "$(dpkg --print-architecture)" '{
-		architecture: $a, os: "linux", rootfs: {type: "layers", diff_ids: [$d]},
-		config: {User: $u, Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]}}' >"$w/config.json"
-	jq -n --arg n "$name" '[{Config: "config.json", RepoTags: [$n], Layers: ["layer.tar"]}]' >"$w/manifest.json"
-	tar -C "$w" -c manifest.json config.json layer.tar
-}
-
-# import_image ROOTFS NAME USER: image_archive into our containerd.
-import_image() {
-	local w
-	w=$(mktemp -d "$ENGINE_DIR/image.XXXXXX")
-	image_archive "$1" "$w" "$2" "$3" | our_ctr image import - >/dev/null
-	local s=("${PIPESTATUS[@]}")
-	rm -rf "$w"
-	[ "${s[0]}" -eq 0 ] && [ "${s[1]}" -eq 0 ]
-}
-
 import_debian() {
 	import_image "$WORKLOAD_ROOTFS" "$DEBIAN" ""
 }

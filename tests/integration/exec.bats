@@ -140,6 +140,99 @@ check_process_file_with_options() {
 	assert_line_exact "$T/passed" "$T/out"
 }
 
+# A process file asking for root, CAP_SYS_ADMIN and no no_new_privileges,
+# which runs SELF (stdout) and lists its descriptors (stderr).
+write_root_process() {
+	jq -n --arg self "$SELF" '{args: ["sh", "-c", ($self + "\nls /proc/self/fd >&2; ls -l /proc/self/fd/ >&2")],
+		cwd: "/tmp", env: ["PATH=/bin", "FOO=bar"], user: {uid: 0, gid: 0},
+		capabilities: {bounding: ["CAP_SYS_ADMIN"], effective: ["CAP_SYS_ADMIN"], permitted: ["CAP_SYS_ADMIN"]},
+		noNewPrivileges: false}' >"$1"
+}
+
+# swapping_runtime REAL: a runtime that, for exec, first keeps what
+# hardshim left in $T/process.json ($T/seen.json) and puts the unhardened
+# $T/orig.json back in its place (as a container can through a volume),
+# logs its command line to $T/swapped, then runs REAL.
+swapping_runtime() {
+	cat >"$T/swap-runtime" <<SCRIPT
+#!/bin/sh
+for a in "\$@"; do
+	if [ "\$a" = exec ]; then
+		cp "$T/process.json" "$T/seen.json" && cp "$T/orig.json" "$T/process.json"
+		printf '%s\\n' "\$*" >>"$T/swapped"
+	fi
+done
+exec "$1" "\$@"
+SCRIPT
+	chmod 755 "$T/swap-runtime"
+	export HARDSHIM_RUNTIME=$T/swap-runtime
+}
+
+check_swapped_process_file() {
+	local real=$RUNC
+	use_runtime "$1"
+	[ "$1" = runc ] || real=$CRUN
+	id=$(start_container swap)
+	write_root_process "$T/orig.json"
+	cp "$T/orig.json" "$T/process.json"
+	swapping_runtime "$real"
+	status=0
+	"$HS" exec --preserve-fds 1 --process "$T/process.json" "$id" 3<"$T/etc-vol" </dev/null >"$T/out" 2>"$T/err" ||
+		status=$?
+	[ "$status" -eq 0 ] || { cat "$T/err" >&2; false; }
+	# The swap happened: hardshim had written the file back hardened, the
+	# runtime was started with the unhardened one in its place.
+	[ "$(wc -l <"$T/swapped")" -eq 1 ]
+	jq -e '.user.uid == 65534 and .capabilities.bounding == [] and .noNewPrivileges == true' "$T/seen.json"
+	cmp "$T/orig.json" "$T/process.json"
+	# Yet the process ran hardened: the runtime read the sealed memory file.
+	assert_self "$T/out" "$id"
+	grep -q -- "--process /proc/self/fd/[0-9]* " "$T/swapped"
+	! grep -q -- "--process $T/process.json" "$T/swapped"
+	# Its descriptor is above the ones the process keeps (0-2 and the
+	# preserved 3), and the process does not have it: 0-3 and ls's own.
+	n=$(sed -n 's|.*--process /proc/self/fd/\([0-9]*\) .*|\1|p' "$T/swapped")
+	[ "$n" -ge 4 ]
+	[ "$(grep -x '[0-9]*' "$T/err" | tr '\n' ' ')" = "0 1 2 3 4 " ]
+	! grep -q memfd "$T/err"
+	assert_contains "$(cat "$T/err")" "3 -> $T/etc-vol"
+}
+
+@test "exec with runc: a --process file swapped back to root after hardshim wrote it still runs hardened (the runtime reads a sealed copy)" {
+	check_swapped_process_file runc
+}
+
+@test "exec with crun: a --process file swapped back to root after hardshim wrote it still runs hardened" {
+	check_swapped_process_file crun
+}
+
+@test "exec with runc: -p <(...) (a shell's process substitution) is read from the descriptor and runs hardened" {
+	id=$(start_container subst)
+	write_root_process "$T/orig.json"
+	status=0
+	"$HS" exec -p <(cat "$T/orig.json") "$id" </dev/null >"$T/out" 2>"$T/err" || status=$?
+	[ "$status" -eq 0 ] || { cat "$T/err" >&2; false; }
+	assert_self "$T/out" "$id"
+	! grep -q memfd "$T/err"
+	journal_query '[.[] | select(.command == "exec" and .path == "/user/uid")] | map([.file, .before, .after])' |
+		grep -Eqx '\[\["/dev/fd/[0-9]+",0,65534\]\]'
+	# A regular file as /proc/self/fd/N, read from its start whatever its offset.
+	status=0
+	"$HS" exec -p /proc/self/fd/5 "$id" 5<"$T/orig.json" </dev/null >"$T/out" 2>"$T/err" || status=$?
+	[ "$status" -eq 0 ] || { cat "$T/err" >&2; false; }
+	assert_self "$T/out" "$id"
+	cmp "$T/orig.json" <(write_root_process /dev/stdout) # a descriptor is read, never rewritten
+	# A descriptor hardshim was not given, or one that is no file or pipe, is refused.
+	hs_out exec -p /dev/fd/9 "$id"
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" 'exec: --process `/dev/fd/9` names no descriptor hardshim was given: refused'
+	status=0
+	"$HS" exec -p /dev/fd/5 "$id" 5<"$T" </dev/null >"$T/out" 2>"$T/err" || status=$?
+	[ "$status" -eq 1 ]
+	assert_contains "$(cat "$T/err")" '`/dev/fd/5` is neither a regular file nor a pipe: refused'
+}
+
 @test "exec in a container that does not exist: the runtime's message, then hardshim's; nothing runs or is journaled" {
 	hs_out exec --cap CAP_SYS_ADMIN "$(new_id nosuch)" true
 	[ "$status" -ne 0 ]

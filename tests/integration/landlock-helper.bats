@@ -472,23 +472,79 @@ EOF
 	[ -z "$(ls -A "$b/rootfs/etc/sub")" ]
 }
 
-@test "landlock helper: /data a bind of P, /home/u of P/home: runs, /home/u stays denied, /data is writable" {
-	# (The harmless direction for Landlock: walks from /home/u jump from
-	# P/home to /home and never visit P.  The files of /home/u are still
-	# writable as /data/home/...: the same data under another path.)
+@test "landlock helper: /data a bind of P, /home/u of P/home: refused (the files of /home/u are /data/home/...), nothing written" {
+	# (Walks from /home/u jump from P/home to /home and never visit P, but
+	# the files of /home/u would be writable as /data/home/...: refused.)
 	mkdir "$T/vol-data/home"
-	b=$(ll_bundle b -- sh -c "$TRY"'
-		try homeu-create touch /home/u/new
-		try homeu-mkdir mkdir /home/u/x
-		try data-write sh -c "echo x >/data/f"
-		try data-mkdir mkdir /data/d')
+	b=$(ll_bundle b -- sh -c 'echo command-ran; touch /data/home/new /home/u/new')
 	patch_config "$b" --arg v "$T/vol-data/home" '(.mounts[] | select(.destination == "/home/u") | .source) = $v'
 	run_ctr "$b" parent
-	[ "$status" -eq 0 ]
-	denied homeu-create
-	denied homeu-mkdir
-	allowed data-write
-	allowed data-mkdir
+	[ "$status" -eq 126 ]
+	assert_contains "$output" "hardshim-landlock: \`/data\` holds \`/home/u\` (\`$T/vol-data/home\` beneath \`$T/vol-data\` on "
+	! grep -q command-ran <<<"$output"
 	[ -z "$(ls -A "$T/vol-data/home")" ]
-	[ -f "$T/vol-data/f" ] && [ -d "$T/vol-data/d" ]
+}
+
+@test "landlock helper: /data a bind of P, /etc/app of P/a/b/c (three levels): refused, nothing written" {
+	mkdir -p "$T/vol-data/a/b/c"
+	b=$(ll_bundle b -- sh -c 'echo command-ran; echo x >/data/a/b/c/config')
+	patch_config "$b" --arg v "$T/vol-data/a/b/c" '.mounts += [{destination: "/etc/app", type: "bind", source: $v, options: ["rbind", "rw"]}]'
+	run_ctr "$b" deep
+	[ "$status" -eq 126 ]
+	assert_contains "$output" "hardshim-landlock: \`/data\` holds \`/etc/app\` ("
+	! grep -q command-ran <<<"$output"
+	[ -z "$(ls -A "$T/vol-data/a/b/c")" ]
+}
+
+@test "landlock helper: a mount beneath a granted entry (/mnt/x) aliasing a denied volume: refused, nothing written" {
+	# /mnt is an entry of / and gets the rule; /mnt/x is a mount beneath it.
+	mkdir -p "$T/vol-data/sub" "$T/vol-etc/sub"
+	for case in "same:$T/vol-home-u:/home/u" "parent:$T/vol-data:/etc/vol2" "child:$T/vol-etc/sub:/etc/vol"; do
+		IFS=: read -r name src what <<<"$case"
+		b=$(ll_bundle "b$name" -- sh -c 'echo command-ran; touch /mnt/x/new /mnt/x/sub/new')
+		[ "$name" != parent ] || patch_config "$b" --arg v "$T/vol-data/sub" '.mounts += [{destination: "/etc/vol2", type: "bind", source: $v, options: ["rbind", "rw"]}]'
+		patch_config "$b" --arg v "$src" '.mounts += [{destination: "/mnt/x", type: "bind", source: $v, options: ["rbind", "rw"]}]'
+		run_ctr "$b" "nested-$name"
+		[ "$status" -eq 126 ]
+		assert_contains "$output" "hardshim-landlock: \`/mnt/x\` "
+		assert_contains "$output" "\`$what\`"
+		! grep -q command-ran <<<"$output"
+	done
+	[ -z "$(ls -A "$T/vol-home-u")" ] && [ -z "$(ls -A "$T/vol-data/sub")" ] && [ -z "$(ls -A "$T/vol-etc/sub")" ]
+}
+
+@test "landlock helper: a hard link of /etc/hosts's source bound at /mnt/h (a mount beneath an entry): refused" {
+	ln "$T/hosts" "$T/hosts-link"
+	b=$(ll_bundle b -- sh -c 'echo command-ran; echo x >>/mnt/h')
+	patch_config "$b" --arg v "$T/hosts-link" '.mounts += [{destination: "/mnt/h", type: "bind", source: $v, options: ["bind", "rw"]}]'
+	run_ctr "$b" hardlink
+	[ "$status" -eq 126 ]
+	assert_contains "$output" "hardshim-landlock: \`/mnt/h\` is the same file as \`/etc/hosts\`"
+	! grep -q command-ran <<<"$output"
+	[ "$(cat "$T/hosts")" = "127.0.0.1 from-the-host" ]
+}
+
+@test "landlock helper: a read-only mount holding a denied volume runs (writes through it fail); one within it is still refused" {
+	mkdir -p "$T/P/home" "$T/vol-home-u/sub"
+	b=$(ll_bundle b -- sh -c "$TRY"'
+		try ro-write touch /ro/home/new
+		try homeu-create touch /home/u/new')
+	patch_config "$b" --arg v "$T/P/home" --arg p "$T/P" '
+		(.mounts[] | select(.destination == "/home/u") | .source) = $v
+		| .mounts += [{destination: "/ro", type: "bind", source: $p, options: ["rbind", "ro"]}]'
+	run_ctr "$b" rohold
+	[ "$status" -eq 0 ]
+	failed ro-write
+	grep -q '^ro-write: failed: .*Read-only file system' <<<"$output"
+	denied homeu-create
+	[ -z "$(ls -A "$T/P/home")" ]
+
+	# Read-only, but its inode within /home/u: a rule there would cover /home/u/sub.
+	b=$(ll_bundle b2 -- sh -c 'echo command-ran; touch /home/u/sub/new')
+	patch_config "$b" --arg v "$T/vol-home-u/sub" '.mounts += [{destination: "/ro", type: "bind", source: $v, options: ["rbind", "ro"]}]'
+	run_ctr "$b" rowithin
+	[ "$status" -eq 126 ]
+	assert_contains "$output" "hardshim-landlock: \`/ro\` is within \`/home/u\`"
+	! grep -q command-ran <<<"$output"
+	[ -z "$(ls -A "$T/vol-home-u/sub")" ]
 }

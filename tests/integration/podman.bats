@@ -237,3 +237,37 @@ logged() {
 	id=$(cat "$T/cid")
 	assert_journaled "$id" "$(bundle_of "$id")"
 }
+
+@test "podman: a pod's containers share its network, IPC and UTS namespaces and its infra container's user namespace, hardened" {
+	pod=hs-pod-$$
+	# The infra container takes no --ulimit: root here lacks CAP_SYS_RESOURCE
+	# for podman's default nofile (DESIGN.md §5), so the defaults come from
+	# a containers.conf of this test's.
+	awk '{ print } $0 == "[containers]" { print "default_ulimits = [\"nofile=20000:20000\", \"nproc=20000:20000\"]" }' \
+		"$CONTAINERS_CONF" >"$T/containers.conf"
+	grep -q '^default_ulimits' "$T/containers.conf" || printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=20000:20000"]\n' >>"$T/containers.conf"
+	export CONTAINERS_CONF=$T/containers.conf
+	# The infra image: tests/cri/pause.c, built static.
+	mkdir -p "$T/pause"
+	gcc -static -Os -o "$T/pause/pause" "$HS_SRCDIR/tests/cri/pause.c"
+	tar -C "$T/pause" -c . | podman import - localhost/hs-pause >/dev/null
+	podman --runtime "$WRAPPER" pod create --name "$pod" --network=none --infra-image localhost/hs-pause \
+		--infra-command /pause >/dev/null 2>"$T/err" || { cat "$T/err"; false; }
+	status=0
+	timeout -k 5 120 podman --runtime "$WRAPPER" run -d --name "$pod-app" --pod "$pod" --ulimit nofile=20000:20000 \
+		--ulimit nproc=20000:20000 "$BUSYBOX" sleep 600 >"$T/out" 2>"$T/err" </dev/null || status=$?
+	cat "$T/out" "$T/err"
+
+	[ "$status" -eq 0 ]
+	infra=$(podman pod inspect "$pod" --format '{{.InfraContainerID}}')
+	ipid=$(podman inspect -f '{{.State.Pid}}' "$infra")
+	apid=$(podman inspect -f '{{.State.Pid}}' "$pod-app")
+	podman exec "$pod-app" sh -c "$PROBE" >"$T/probe"
+	for ns in net ipc uts user; do
+		echo "$ns: $(readlink "/proc/$ipid/ns/$ns") $(readlink "/proc/$apid/ns/$ns")"
+		[ "$(readlink "/proc/$ipid/ns/$ns")" = "$(readlink "/proc/$apid/ns/$ns")" ]
+	done
+	[ "$(readlink "/proc/$apid/ns/user")" != "$(readlink /proc/1/ns/user)" ]
+	podman pod rm -f "$pod" >/dev/null
+	assert_probe "$T/probe"
+}

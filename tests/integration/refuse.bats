@@ -219,6 +219,39 @@ assert_refused() {
 	assert_contains "$(cat "$T/err")" "--frobnicate"
 }
 
+@test "refuse: a container id runc refuses (newline, invalid UTF-8, a slash, ..), before the bundle is rewritten or anything journaled" {
+	keep_copy
+	for bad in $'x\ny' $'bad\xff\xfe' $'x\ny\xff' 'a/b' '..' ''; do
+		for cmd in create run; do
+			hs_out "$cmd" -b "$b" "$bad"
+			cat "$T/err"
+			[ "$status" -eq 1 ]
+			[ ! -s "$T/out" ]
+			assert_one_error_line "$T/err"
+			assert_contains "$(cat "$T/err")" "runc accepts only letters, digits and \`_+,-.\`, and not \`.\` or \`..\`: refused"
+			cmp "$T/config.before" "$b/config.json"
+			[ ! -e "$JOURNAL" ]
+			[ -z "$(find "$b" -maxdepth 1 -name '.config.json.*')" ]
+		done
+	done
+	# Shown escaped, on one line.
+	hs_out create -b "$b" $'x\ny\xff'
+	assert_contains "$(cat "$T/err")" 'container id `x\x0ay\xff`'
+	# exec: refused before the runtime is asked for the container or a process file is read.
+	jq -n '{args: ["true"], user: {uid: 0, gid: 0}}' >"$T/process.json"
+	cp "$T/process.json" "$T/process.before"
+	hs_out exec -p "$T/process.json" $'x\ny'
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" 'container id `x\x0ay`'
+	cmp "$T/process.before" "$T/process.json"
+	[ ! -e "$JOURNAL" ]
+	# A near-miss runc accepts is not refused: the container starts hardened.
+	hs_out create -b "$b" "${id}_+,-.x"
+	[ "$status" -eq 0 ] || { cat "$T/err" >&2; false; }
+	[ "$(state_status "${id}_+,-.x")" = created ]
+	jq -e '.process.user.uid == 65534' "$b/config.json"
+
 # hs_timed ARGS...: hs_out under `timeout`, so that a hang fails the test
 # (status 124) instead of hanging the suite.
 hs_timed() {

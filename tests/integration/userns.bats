@@ -23,6 +23,10 @@ setup() {
 }
 
 teardown() {
+	delete_crun_containers
+	if [ -f "$T/open-dirs" ]; then
+		xargs rm -rf <"$T/open-dirs"
+	fi
 	common_teardown
 	if [ -n "${SAVED_MAX_USERNS:-}" ]; then
 		sysctl -q -w user.max_user_namespaces="$SAVED_MAX_USERNS"
@@ -165,20 +169,42 @@ host_snapshot() {
 	grep -qF '`/etc/subuid` has no range of 65536 ids for `hstest-nobody-has-this`' "$T/err"
 }
 
-@test "userns: an engine's own mapping without host root is kept; one that maps host root is replaced" {
-	# A bundle any uid can reach: the engine's mapping gets no bridge.
+# open_bundle NAME ARGS...: a bundle any uid can reach (an engine's kept
+# mapping gets no bridge), under a directory the test removes; prints its path.
+open_bundle() {
+	local name=$1 d
+	shift
 	d=$(mktemp -d /var/tmp/hs-kept.XXXXXX)
 	chmod 0711 "$d"
-	"$MAKE_BUNDLE" "$d/b" sh -c 'head -n 1 /proc/self/uid_map' >&2
-	patch_config "$d/b" '.linux.namespaces += [{type: "user"}]
-		| .linux.uidMappings = [{containerID: 0, hostID: 200000, size: 65536}] | .linux.gidMappings = .linux.uidMappings'
-	hs_out run -b "$d/b" "$(new_id kept)"
+	echo "$d" >>"$T/open-dirs"
+	"$MAKE_BUNDLE" "$d/$name" "$@" >&2 || return 1
+	echo "$d/$name"
+}
+
+# (4ebf9de kept a mapping that left host root and the classes' ranges out:
+# here 0:200000:65536.  Only a mapping inside the class's range is kept now.)
+@test "userns: an engine's mapping inside the class's range is kept, split in entries; one outside it is replaced" {
+	b=$(open_bundle b sh -c 'cat /proc/self/uid_map /proc/self/gid_map')
+	patch_config "$b" --arg u "$(host_id 0)" --arg g "$(host_gid 0)" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: ($u | tonumber), size: 1000},
+			{containerID: 1000, hostID: (($u | tonumber) + 1000), size: 64536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: ($g | tonumber), size: 65536}]'
+	hs_out run -b "$b" "$(new_id kept)"
 	cat "$T/err" >&2
-	rm -rf "$d"
 	[ "$status" -eq 0 ]
-	printf '%10s %10s %10s\n' 0 200000 65536 | cmp - "$T/out"
-	journal_query 'map(select(.path == "/linux/uidMappings"))[0]' | jq -e '.action == "kept"'
+	printf '%10s %10s %10s\n' 0 "$(host_id 0)" 1000 1000 "$(host_id 1000)" 64536 0 "$(host_gid 0)" 65536 | cmp - "$T/out"
+	journal_query 'map(select(.path == "/linux/uidMappings"))[0]' | jq -e '.action == "kept" and (.note | contains("inside class `default`"))'
 	[ "$(journal_query 'map(select(.path == "/root/path")) | length')" = 0 ]
+
+	b=$(open_bundle outside sh -c 'head -n 1 /proc/self/uid_map')
+	patch_config "$b" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 200000, size: 65536}] | .linux.gidMappings = .linux.uidMappings'
+	hs_out run -b "$b" "$(new_id outside)"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	printf '%10s %10s %10s\n' 0 "$(host_id 0)" 65536 | cmp - "$T/out"
+	journal_query 'map(select(.path == "/linux/uidMappings" and .id == "'"$(new_id outside)"'"))[0]' |
+		jq -e '.action == "changed" and .before[0].hostID == 200000 and (.note | contains("outside class `default`"))'
 
 	b=$(secret_bundle root sh -c 'head -n 1 /proc/self/uid_map')
 	patch_config "$b" '.linux.namespaces += [{type: "user"}]
@@ -188,6 +214,74 @@ host_snapshot() {
 	printf '%10s %10s %10s\n' 0 "$(host_id 0)" 65536 | cmp - "$T/out"
 	journal_query 'map(select(.path == "/linux/uidMappings" and .id == "'"$(new_id root)"'"))[0]' |
 		jq -e '.action == "changed" and .before[0].hostID == 0'
+}
+
+# The review's attack: container 0 -> host 1 puts host groups (docker,
+# shadow) at container gid - 1, and additionalGids names them.
+@test "userns: a mapping of container 0 to host 1 with additionalGids cannot read a host group's 0640 file" {
+	local gid=4711
+	echo secret >"$T/group-file"
+	chown 0:$gid "$T/group-file"
+	chmod 0640 "$T/group-file"
+	b=$(open_bundle b sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -G; cat /hostgroup/file && echo READ || echo DENIED')
+	patch_config "$b" --arg f "$T/group-file" --argjson g $((gid - 1)) '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 1, size: 65536}] | .linux.gidMappings = .linux.uidMappings
+		| .process.user.additionalGids = [$g]
+		| .mounts += [{destination: "/hostgroup/file", type: "bind", source: $f, options: ["bind", "ro"]}]'
+	mkdir -p "$b/rootfs/hostgroup" && touch "$b/rootfs/hostgroup/file"
+	hs_out run -b "$b" "$(new_id grp)"
+	cat "$T/out" "$T/err" >&2
+	[ "$status" -eq 0 ]
+	printf '%10s %10s %10s\n' 0 "$(host_id 0)" 65536 0 "$(host_gid 0)" 65536 | cmp - <(head -n 2 "$T/out")
+	assert_line_exact "65534 $((gid - 1))" "$T/out"
+	assert_line_exact DENIED "$T/out"
+	! grep -qx secret "$T/out"
+	journal_query 'map(select(.path == "/linux/gidMappings"))[0]' |
+		jq -e '.action == "changed" and .before[0].hostID == 1 and (.note | contains("maps host ids 1-65536"))'
+}
+
+# runc fails with "mount tmpfs:/tmp ... uid=65534,gid=65534: invalid
+# argument" when a kept mapping leaves the policy's ids out.
+@test "userns: a kept mapping without the policy's ids (0:START:65534) starts, root gets the highest mapped ids" {
+	b=$(open_bundle b sh -c 'cat /proc/self/uid_map; id -u; id -g; stat -c "%u:%g" /tmp; touch /tmp/x && echo tmp-ok')
+	patch_config "$b" --arg u "$(host_id 0)" --arg g "$(host_gid 0)" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: ($u | tonumber), size: 65534}]
+		| .linux.gidMappings = [{containerID: 0, hostID: ($g | tonumber), size: 65534}]
+		| .process.user = {uid: 0, gid: 0}'
+	hs_out run -b "$b" "$(new_id c)"
+	cat "$T/out" "$T/err" >&2
+	[ "$status" -eq 0 ]
+	printf '%10s %10s %10s\n65533\n65533\n65533:65533\ntmp-ok\n' 0 "$(host_id 0)" 65534 | cmp - "$T/out"
+	journal_query 'map(select(.path == "/process/user/uid"))[0]' |
+		jq -e '.action == "changed" and .after == 65533 and (.note | contains("uid 65534 is not mapped"))'
+	journal_query 'map(select(.path == "/linux/uidMappings"))[0]' | jq -e '.action == "kept"'
+
+	# The review's spelling, 0:100000:65534, lies outside the class's range:
+	# replaced, and the container starts with the policy's ids.
+	b=$(open_bundle lit sh -c 'head -n 1 /proc/self/uid_map; id -u')
+	patch_config "$b" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65534}] | .linux.gidMappings = .linux.uidMappings
+		| .process.user = {uid: 0, gid: 0}'
+	hs_out run -b "$b" "$(new_id lit)"
+	cat "$T/out" "$T/err" >&2
+	[ "$status" -eq 0 ]
+	printf '%10s %10s %10s\n65534\n' 0 "$(host_id 0)" 65536 | cmp - "$T/out"
+}
+
+# crun writes gid_map "0 0 1" (host gid 0) for a user namespace with
+# uidMappings and no gidMappings: both are replaced.
+@test "userns: crun: uidMappings without gidMappings get the class's gid mapping, not host gid 0" {
+	local why
+	why=$(crun_ready) || skip "$why"
+	export HARDSHIM_RUNTIME=$CRUN
+	b=$(secret_bundle b sh -c 'cat /proc/self/uid_map /proc/self/gid_map')
+	patch_config "$b" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 200000, size: 65536}] | del(.linux.gidMappings)'
+	hs_out run -b "$b" "$(new_id crun)"
+	cat "$T/out" "$T/err" >&2
+	[ "$status" -eq 0 ]
+	printf '%10s %10s %10s\n' 0 "$(host_id 0)" 65536 0 "$(host_gid 0)" 65536 | cmp - "$T/out"
+	journal_query 'map(select(.path == "/linux/gidMappings"))[0]' | jq -e '.action == "added"'
 }
 
 @test "userns: 200 create/delete cycles and failed creates leave the host mount table and /run as they were" {
@@ -315,6 +409,79 @@ host_snapshot() {
 	grep -qx wrote "$T/out"
 }
 
+# The nodes a container sees at /dev/tty and /dev/ptmx: link or not, and
+# what the path leads to (type, major, minor in hex, mode); owners differ
+# in a user namespace and are left out.
+TTY_PROBE='for d in tty ptmx; do
+	if [ -L /dev/$d ]; then echo "$d: link to $(readlink /dev/$d)"; fi
+	echo "$d: $(stat -L -c "%F %t %T %a" /dev/$d)"
+	[ -c /dev/$d ] && echo "$d: test -c"
+done
+{ echo x >/dev/tty; } 2>/dev/null || echo "tty: no controlling terminal"
+exec 3<>/dev/ptmx && echo "ptmx: opened"'
+
+# tty_devices BUNDLE: linux.devices lists /dev/tty and /dev/ptmx, as runc's
+# own tests and docker --privileged write them.
+tty_devices() {
+	patch_config "$1" '.linux.devices = [
+			{path: "/dev/tty", type: "c", major: 5, minor: 0, fileMode: 438, uid: 0, gid: 0},
+			{path: "/dev/ptmx", type: "c", major: 5, minor: 2, fileMode: 438, uid: 0, gid: 0}]
+		| .linux.resources.devices += [{allow: true, type: "c", major: 5, minor: 0, access: "rwm"},
+			{allow: true, type: "c", major: 5, minor: 2, access: "rwm"}]'
+}
+
+@test "userns: linux.devices naming /dev/tty and /dev/ptmx start, and the container sees what plain runc and crun give it" {
+	local rt
+	for rt in runc crun; do
+		if [ $rt = crun ]; then
+			why=$(crun_ready) || { echo "# crun skipped: $why" >&3; continue; }
+		fi
+		rtbin=$RUNC
+		[ $rt = runc ] || rtbin=$CRUN
+		plain=$(bundle "plain-$rt" sh -c "$TTY_PROBE")
+		tty_devices "$plain"
+		"$rtbin" run -b "$plain" "$(new_id "plain-$rt")" </dev/null >"$T/plain-$rt.out" 2>"$T/plain-$rt.err"
+		[ $rt = runc ] || "$CRUN" delete -f "$(new_id "plain-$rt")" >/dev/null 2>&1 || true
+		b=$(bundle "b-$rt" sh -c "$TTY_PROBE")
+		tty_devices "$b"
+		[ $rt = runc ] || export HARDSHIM_RUNTIME=$CRUN
+		hs_out run -b "$b" "$(new_id "c-$rt")"
+		unset HARDSHIM_RUNTIME
+		[ $rt = runc ] || delete_crun_containers
+		cat "$T/err" >&2
+		[ "$status" -eq 0 ]
+		diff "$T/plain-$rt.out" "$T/out"
+		grep -qx 'tty: test -c' "$T/out"
+		grep -qx 'ptmx: link to pts/ptmx' "$T/out"
+		grep -qx 'ptmx: opened' "$T/out"
+	done
+	# The journal says why these two are not hardshim's nodes.
+	journal_query 'map(select(.path == "/linux/devices/0" and .action == "removed"))[0]' |
+		jq -e '.before.path == "/dev/tty" and (.note | contains("the runtime makes /dev/tty itself"))'
+	journal_query 'map(select(.path == "/linux/devices/1" and .action == "removed"))[0]' |
+		jq -e '.before.path == "/dev/ptmx" and (.note | contains("a link to pts/ptmx"))'
+	journal_query 'map(select(.path == "/mounts" and .action == "added" and (.note // "" | contains("device nodes"))))' |
+		jq -e 'length == 0'
+}
+
+@test "userns: /dev/tty and /dev/ptmx spelled otherwise (/dev//tty, /dev/../dev/ptmx) and next to another device" {
+	[ ! -e /dev/hs-test-null ] || skip "/dev/hs-test-null exists on this host"
+	b=$(bundle b sh -c "$TTY_PROBE; ls -ln /dev/hs-test-null")
+	patch_config "$b" '.linux.devices = [
+			{path: "/dev//tty", type: "c", major: 5, minor: 0},
+			{path: "/dev/hs-test-null", type: "c", major: 1, minor: 3, fileMode: 432, uid: 0, gid: 0},
+			{path: "/dev/../dev/ptmx", type: "c", major: 5, minor: 2}]
+		| .linux.resources.devices += [{allow: true, type: "c", major: 1, minor: 3, access: "rwm"}]'
+	hs_out run -b "$b" "$(new_id c)"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	grep -qx 'tty: test -c' "$T/out"
+	grep -qx 'ptmx: link to pts/ptmx' "$T/out"
+	grep -Eq '^crw-rw---- +1 +0 +0 +1, +3 .* /dev/hs-test-null$' "$T/out"
+	journal_query 'map(select(.path == "/mounts" and .action == "added" and (.note // "" | contains("device nodes"))))[0]' |
+		jq -e '(.after | length) == 1 and .after[0].destination == "/dev/hs-test-null"'
+}
+
 @test "userns: with user.idmap_volumes, volumes are idmapped: the container owns what the host gives its ids" {
 	mkdir -p "$T/vol" "$T/plainvol"
 	chown 65534:65534 "$T/vol" "$T/plainvol"
@@ -356,4 +523,53 @@ host_snapshot() {
 	hs_out run -b "$b" "$(new_id c2)"
 	[ "$status" -ne 0 ]
 	assert_contains "$(cat "$T/err")" 'classes `default` and `web` both set `idmap_volumes`'
+}
+
+# crun 1.8.1 honours the `idmap` mount option and mounts[].gidMappings: a
+# host file of group G shows as container gid G (or any gid the spec names).
+@test "userns: crun: an idmapped bind mount from the spec is refused; a host group's 0640 file stays unread" {
+	local why gid=4711
+	why=$(crun_ready) || skip "$why"
+	export HARDSHIM_RUNTIME=$CRUN
+	mkdir -p "$T/src"
+	echo secret >"$T/src/f"
+	chown 0:$gid "$T/src/f"
+	chmod 0640 "$T/src/f"
+	for how in option mapping; do
+		b=$(secret_bundle "$how" sh -c 'cat /hf/f && echo READ')
+		mkdir -p "$b/rootfs/hf"
+		if [ "$how" = option ]; then
+			patch_config "$b" --arg s "$T/src" --argjson g $gid '.process.user.additionalGids = [$g]
+				| .mounts += [{destination: "/hf", type: "bind", source: $s, options: ["bind", "idmap"]}]'
+		else
+			patch_config "$b" --arg s "$T/src" '.process.user.additionalGids = [42]
+				| .mounts += [{destination: "/hf", type: "bind", source: $s, options: ["bind"],
+					uidMappings: [{containerID: 0, hostID: 1000000, size: 65536}],
+					gidMappings: [{containerID: 4711, hostID: 1000042, size: 1}]}]'
+		fi
+		hs_out run -b "$b" "$(new_id "$how")"
+		cat "$T/out" "$T/err" >&2
+		[ "$status" -ne 0 ]
+		! grep -q secret "$T/out"
+		grep -qF 'an idmapped mount from the spec would give the container files of any host id' "$T/err"
+	done
+}
+
+@test "userns: a read-only bind of a nosuid,nodev,noexec mount (CRI's /dev/shm) starts: its locked flags are added" {
+	mkdir -p "$T/shm"
+	mount -t tmpfs -o nosuid,nodev,noexec,mode=1777,size=1m shm "$T/shm"
+	echo hello >"$T/shm/f"
+	b=$(bundle b sh -c 'cat /dev/shm/f; echo x >/dev/shm/g && echo wrote; grep " /dev/shm " /proc/self/mounts; exit 0')
+	patch_config "$b" --arg s "$T/shm" '.mounts |= map(select(.destination != "/dev/shm"))
+		| .mounts += [{destination: "/dev/shm", type: "bind", source: $s, options: ["rbind", "ro"]}]'
+	hs_out run -b "$b" "$(new_id c)"
+	umount "$T/shm"
+	cat "$T/err" >&2
+	cat "$T/out" >&2
+	[ "$status" -eq 0 ]
+	grep -qx hello "$T/out"
+	! grep -qx wrote "$T/out"
+	grep -E ' /dev/shm tmpfs ro,nosuid,nodev,noexec' "$T/out"
+	journal_query 'map(select(.path | test("^/mounts/[0-9]+/options$")))[0]' |
+		jq -e '.action == "changed" and .before == ["rbind", "ro"] and .after == ["rbind", "ro", "nosuid", "nodev", "noexec"]'
 }

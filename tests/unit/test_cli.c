@@ -256,6 +256,42 @@ static const cli_case _syntax_cases[] = {
   OK ("unknown global option with =value", ARGV ("--bogus=1", "create", "-b", "/b", "id"), HS_CMD_CREATE, "create",
       "/b", "config.json", NULL, "id", NULL, NULL),
 
+  /* container ids: runc's rule (^[\w+-\.]+$, not "." or ".."), before anything is read */
+  FAIL ("id with a newline", ARGV ("create", "-b", "/b", "a\nb"), "container id `a\\x0ab`: runc accepts only", NULL,
+        NULL),
+  FAIL ("id with invalid UTF-8", ARGV ("create", "bad\xff\xfe"), "container id `bad\\xff\\xfe`", NULL, NULL),
+  FAIL ("id with valid UTF-8 that is not ASCII", ARGV ("run", "caf\xc3\xa9"), "container id `caf\\xc3\\xa9`", NULL,
+        NULL),
+  FAIL ("id with a slash", ARGV ("create", "a/b"), "container id `a/b`", NULL, NULL),
+  FAIL ("id climbing out of the state directory", ARGV ("create", "../x"), "container id `../x`", NULL, NULL),
+  FAIL ("id `.`", ARGV ("create", "."), "container id `.`", NULL, NULL),
+  FAIL ("id `..`", ARGV ("restore", ".."), "container id `..`", NULL, NULL),
+  FAIL ("empty id", ARGV ("create", ""), "container id ``", NULL, NULL),
+  FAIL ("id with a space", ARGV ("create", "a b"), "container id `a b`", NULL, NULL),
+  FAIL ("id with a colon", ARGV ("create", "a:b"), "container id `a:b`", NULL, NULL),
+  FAIL ("id with a backslash, shown escaped", ARGV ("create", "a\\b"), "container id `a\\x5cb`", NULL, NULL),
+  FAIL ("id with a tab", ARGV ("create", "a\tb"), "container id `a\\x09b`", NULL, NULL),
+  FAIL ("id with `*` (just below `+`)", ARGV ("create", "a*"), "container id `a*`", NULL, NULL),
+  FAIL ("id with `/` (just above `.`)", ARGV ("create", "a/"), "container id `a/`", NULL, NULL),
+  FAIL ("exec into an invalid id", ARGV ("exec", "-p", "/p.json", "a\nb"), "container id `a\\x0ab`", NULL, NULL),
+  FAIL ("exec into `..`", ARGV ("exec", "..", "sh"), "container id `..`", NULL, NULL),
+  OK ("id `...` (not a path step)", ARGV ("create", "..."), HS_CMD_CREATE, "create", ".", "config.json", NULL, "...",
+      NULL, NULL),
+  OK ("id `.a`", ARGV ("create", ".a"), HS_CMD_CREATE, "create", ".", "config.json", NULL, ".a", NULL, NULL),
+  OK ("id `a..b`", ARGV ("create", "a..b"), HS_CMD_CREATE, "create", ".", "config.json", NULL, "a..b", NULL, NULL),
+  OK ("id `..a`", ARGV ("run", "..a"), HS_CMD_RUN, "run", ".", "config.json", NULL, "..a", NULL, NULL),
+  OK ("id of every allowed kind of character", ARGV ("create", "Az09_+,-."), HS_CMD_CREATE, "create", ".",
+      "config.json", NULL, "Az09_+,-.", NULL, NULL),
+  OK ("id `-x` after --", ARGV ("exec", "--", "-x", "sh"), HS_CMD_EXEC, "exec", ".", "config.json", NULL, "-x", NULL,
+      NULL),
+  PASS ("pass-through: the runtime judges the id", ARGV ("state", "a/b\n"), "state", NULL, NULL),
+  OK ("create --help with an invalid id: the runtime prints help", ARGV ("create", "--help", "a/b"), HS_CMD_PASS,
+      "create", ANY, ANY, ANY, ANY, NULL, NULL),
+
+  /* crun's -f: empty is no file */
+  FAIL ("-f \"\"", ARGV ("create", "-f", "", "id"), "`-f/--config` is empty", NULL, NULL),
+  FAIL ("--config=", ARGV ("run", "--config=", "id"), "`-f/--config` is empty", NULL, NULL),
+
   /* missing values */
   FAIL ("--bundle without its value", ARGV ("create", "id", "--bundle"), "needs a value", NULL, NULL),
   FAIL ("-f without its value", ARGV ("create", "-f"), "needs a value", NULL, NULL),
@@ -379,6 +415,42 @@ test_help_false_is_not_a_pass_through (void **state)
   assert_int_equal (_failures, 0);
 }
 
+/* The spec file create and run read: crun 1.8.1's rule (src/create.c,
+ * src/run.c): exactly "config.json" is read after chdir into the bundle,
+ * any other relative path is made absolute against the current directory
+ * first. */
+static void
+test_config_path (void **state)
+{
+  const struct
+  {
+    const char *const *argv;
+    const char *want;
+  } cases[] = {
+    { ARGV ("create", "-b", "/b", "id"), "/b/config.json" },
+    { ARGV ("create", "-b", "/b", "-f", "config.json", "id"), "/b/config.json" },
+    { ARGV ("create", "-b", "/b", "-f", "./config.json", "id"), "/cwd/./config.json" },
+    { ARGV ("run", "-b", "/b", "--config", "config.json/", "id"), "/cwd/config.json/" },
+    { ARGV ("create", "-b", "/b", "-f", "other.json", "id"), "/cwd/other.json" },
+    { ARGV ("create", "-b", "/b", "-f", "sub/config.json", "id"), "/cwd/sub/config.json" },
+    { ARGV ("create", "-b", "/b", "-f", "../b/config.json", "id"), "/cwd/../b/config.json" },
+    { ARGV ("create", "-b", "/b", "--config=/etc/spec.json", "id"), "/etc/spec.json" },
+    { ARGV ("run", "--config", "Config.json", "id"), "/cwd/Config.json" },
+  };
+
+  for (size_t c = 0; c < HS_ARRAY_SIZE (cases); c++)
+    {
+      hs_cli cli;
+      hs_error err = { 0 };
+      _cleanup_free_ char *path = NULL;
+
+      assert_int_equal (hs_cli_parse (tu_argc (cases[c].argv), (char *const *)cases[c].argv, &cli, &err), 0);
+      path = hs_cli_config_path (&cli, cli.bundle, "/cwd");
+      assert_string_equal (path, cases[c].want);
+      hs_cli_release (&cli);
+    }
+}
+
 /* The parsed fields point into argv: nothing to free, nothing copied. */
 static void
 test_fields_point_into_argv (void **state)
@@ -405,6 +477,7 @@ main (void)
     cmocka_unit_test (test_option_syntax),
     cmocka_unit_test (test_help_false_is_not_a_pass_through),
     cmocka_unit_test (test_fields_point_into_argv),
+    cmocka_unit_test (test_config_path),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

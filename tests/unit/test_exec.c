@@ -87,6 +87,10 @@ static const _argv_case _argv_cases[] = {
   { "a --process file: the options are dropped, the file and the id stay",
     ARGV ("exec", "-p", "/f.json", "--cap", "CAP_SYS_ADMIN", "-u", "0", "c1"), "hardshim exec -p /f.json c1", false,
     "cwd=- user=0 apparmor=- label=- tty=-1 nnp=-1 env= caps=CAP_SYS_ADMIN gids=" },
+  { "a --process file handed over as P: the engine's -p (every one) is dropped too",
+    ARGV ("exec", "-p", "/f.json", "--detach", "--process=/g.json", "--cap", "CAP_SYS_ADMIN", "c1"),
+    "hardshim exec --process P --detach c1", true,
+    "cwd=- user=- apparmor=- label=- tty=-1 nnp=-1 env= caps=CAP_SYS_ADMIN gids=" },
   { "-- before the id: the process file goes right after the subcommand",
     ARGV ("exec", "--cap", "CAP_CHOWN", "--", "c1", "sh"), "hardshim exec --process P -- c1", true,
     "cwd=- user=- apparmor=- label=- tty=-1 nnp=-1 env= caps=CAP_CHOWN gids=" },
@@ -236,6 +240,10 @@ _check_fd (const char *const *argv, const char *listen_fds, int min_fd)
   assert_int_equal (hs_exec_process_fd (process, &cli, &fd, &err), 0);
   assert_true (fd >= min_fd);
   assert_int_equal (fcntl (fd, F_GETFD) & FD_CLOEXEC, 0); /* the runtime inherits it */
+  /* Sealed: nobody (not even hardshim) can change, resize or unseal it. */
+  assert_int_equal (fcntl (fd, F_GET_SEALS), F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+  assert_int_equal (pwrite (fd, "x", 1, 0), -1);
+  assert_int_equal (ftruncate (fd, 0), -1);
   path = xasprintf ("/proc/self/fd/%d", fd);
   text = tu_read (path, NULL);
   assert_string_equal (text, "{\"args\":[\"sh\"]}");
@@ -287,6 +295,54 @@ test_process_fd_refusals (void **state)
     }
 }
 
+/* ---- -p naming a descriptor (a shell's <(…)) ------------------------------ */
+
+static void
+test_named_fd (void **state)
+{
+  int inherited = dup (STDERR_FILENO); /* dup clears FD_CLOEXEC: as if the caller passed it */
+  int own = fcntl (STDERR_FILENO, F_DUPFD_CLOEXEC, 0);
+  _cleanup_free_ char *dev = xasprintf ("/dev/fd/%d", inherited), *self = xasprintf ("/proc/self/fd/%d", inherited);
+  _cleanup_free_ char *pid = xasprintf ("/proc/%ld/fd/%d", (long) getpid (), inherited);
+  _cleanup_free_ char *other = xasprintf ("/proc/%ld/fd/%d", (long) getpid () + 1, inherited);
+  _cleanup_free_ char *zero = xasprintf ("/dev/fd/0%d", inherited), *cloexec = xasprintf ("/dev/fd/%d", own);
+  _cleanup_free_ char *sub = xasprintf ("/dev/fd/%d/x", inherited), *dots = xasprintf ("/dev/fd/../fd/%d", inherited);
+  const struct
+  {
+    const char *path;
+    int want;
+  } cases[] = {
+    { dev, inherited },
+    { self, inherited },
+    { pid, inherited },
+    { "/dev/fd/0", 0 },
+    /* Descriptors hardshim did not inherit: its own (close-on-exec), closed ones. */
+    { cloexec, -EBADF },
+    { "/dev/fd/999999", -EBADF },
+    { "/proc/self/fd/2147483647", -EBADF },
+    /* Other spellings are paths like any other (a symbolic link is refused there). */
+    { other, -ENOENT },
+    { zero, -ENOENT },
+    { sub, -ENOENT },
+    { dots, -ENOENT },
+    { "/dev/fd/", -ENOENT },
+    { "/dev/fd/-1", -ENOENT },
+    { "/dev/fd/ 3", -ENOENT },
+    { "/dev/fd/2147483648", -ENOENT },
+    { "/dev/fdx/3", -ENOENT },
+    { "dev/fd/3", -ENOENT },
+    { "/proc/thread-self/fd/3", -ENOENT },
+    { "/tmp/p.json", -ENOENT },
+  };
+
+  assert_true (inherited > 2 && own > 2);
+  for (size_t c = 0; c < HS_ARRAY_SIZE (cases); c++)
+    if (hs_exec_process_named_fd (cases[c].path) != cases[c].want)
+      fail_msg ("`%s`: %d, expected %d", cases[c].path, hs_exec_process_named_fd (cases[c].path), cases[c].want);
+  close (inherited);
+  close (own);
+}
+
 int
 main (void)
 {
@@ -296,6 +352,7 @@ main (void)
     cmocka_unit_test (test_build_leaves_the_container_alone),
     cmocka_unit_test (test_process_fd),
     cmocka_unit_test (test_process_fd_refusals),
+    cmocka_unit_test (test_named_fd),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -51,6 +51,7 @@ typedef struct
 #define PREFIX "\"" HS_LANDLOCK_DEST "\",\"--deny\",\"/etc\",\"--deny\",\"/home\",\"--\""
 #define HELPER_MOUNT TU_HELPER_MOUNT
 #define TMPFS(d) "{\"destination\":\"" d "\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\"]}"
+#define BIND(d, opts) "{\"destination\":\"" d "\",\"type\":\"bind\",\"source\":\"/srv/v\",\"options\":[" opts "]}"
 #define J(path, action) "\"measure\":\"lsm\",\"path\":\"" path "\",\"action\":\"" action "\""
 
 static const _lsm_case _cases[] = {
@@ -294,6 +295,59 @@ static const _lsm_case _cases[] = {
     .lacks = { "selinuxLabel" },
     .journal = { J ("/selinuxLabel", "removed") ",\"before\":\"system_u:system_r:spc_t:s0\",\"after\":null,"
                  "\"note\":\"the container runs without one\"" } },
+
+  /* mounts beneath the denied paths: read-only (Landlock has no right for chmod, chown, utimes, xattrs) */
+  { .name = "read-only: an rbind,rw volume at /etc/app gets ro, rw goes, journaled with a note",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[" TMPFS ("/dev") "," BIND ("/etc/app", "\"rbind\",\"rw\"") "]"),
+    .expect = { BIND ("/etc/app", "\"rbind\",\"ro\"") },
+    .journal = { J ("/mounts/1/options", "changed") ",\"before\":[\"rbind\",\"rw\"],\"after\":[\"rbind\",\"ro\"],"
+                 "\"note\":\"`/etc/app` is beneath the denied path `/etc`: read-only, so that modes, owners, times and "
+                 "extended attributes cannot change there either\"" } },
+  { .name = "read-only: docker's /etc/hosts bind and a tmpfs at /home/x without options; rw after ro and rrw go",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[" TMPFS ("/dev") "," BIND ("/etc/hosts", "\"rbind\",\"rprivate\"")
+                  ",{\"destination\":\"/home/x\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
+                  BIND ("/home", "\"bind\",\"ro\",\"rw\",\"rrw\"") "]"),
+    .expect = { BIND ("/etc/hosts", "\"rbind\",\"rprivate\",\"ro\""),
+                "{\"destination\":\"/home/x\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"ro\"]}",
+                BIND ("/home", "\"bind\",\"ro\"") },
+    .journal = { J ("/mounts/1/options", "changed"), J ("/mounts/2/options", "added") ",\"before\":null,\"after\":[\"ro\"]",
+                 J ("/mounts/3/options", "changed") ",\"before\":[\"bind\",\"ro\",\"rw\",\"rrw\"],\"after\":[\"bind\",\"ro\"]" } },
+  { .name = "read-only: destinations as the runtime reads them (relative, `..`, `.`, repeated slashes)",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[" TMPFS ("/dev") "," BIND ("etc//app/", "\"bind\"") ","
+                  BIND ("/data/../home/./u", "\"bind\"") "," BIND ("/../etc", "\"bind\"") "]"),
+    .expect = { BIND ("etc//app/", "\"bind\",\"ro\""), BIND ("/data/../home/./u", "\"bind\",\"ro\""),
+                BIND ("/../etc", "\"bind\",\"ro\"") } },
+  { .name = "read-only: near misses stay writable (/etcetera, /homework, /data, /)",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[" TMPFS ("/dev") "," BIND ("/etcetera", "\"bind\",\"rw\"") ","
+                  BIND ("/homework", "\"rbind\"") "," BIND ("/data", "\"rbind\",\"rw\"") "]"),
+    .expect = { BIND ("/etcetera", "\"bind\",\"rw\""), BIND ("/homework", "\"rbind\""), BIND ("/data", "\"rbind\",\"rw\"") },
+    .unjournal = { "/options" } },
+  { .name = "read-only: already read-only: nothing journaled",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[" TMPFS ("/dev") "," BIND ("/etc/app", "\"bind\",\"ro\"") "]"),
+    .expect = { BIND ("/etc/app", "\"bind\",\"ro\"") },
+    .unjournal = { "/options" } },
+  { .name = "read-only: the policy's paths, not the default ones",
+    .policy = "{\"lsm\":{\"deny_write\":[\"/srv/conf\"]}}",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[" TMPFS ("/dev") "," BIND ("/srv/conf/x", "\"bind\"") ","
+                  BIND ("/etc/app", "\"bind\"") "]"),
+    .expect = { BIND ("/srv/conf/x", "\"bind\",\"ro\""), BIND ("/etc/app", "\"bind\"") } },
+  { .name = "read-only: with AppArmor too",
+    .backend = APPARMOR,
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[" BIND ("/etc/app", "\"rbind\"") "]"),
+    .expect = { BIND ("/etc/app", "\"rbind\",\"ro\"") },
+    .journal = { J ("/mounts/0/options", "changed") } },
+  { .name = "read-only: with neither LSM (policy lsm.unavailable run_without) too",
+    .backend = NEITHER,
+    .policy = "{\"lsm\":{\"unavailable\":\"run_without\"}}",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[" BIND ("/home/u", "\"bind\",\"rw\"") "]"),
+    .expect = { BIND ("/home/u", "\"bind\",\"ro\"") } },
+  { .name = "read-only: options not an array of strings refused",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[{\"destination\":\"/etc/app\",\"options\":[\"bind\",1]}]"),
+    .error = "/mounts/0/options[] is a number, expected a string" },
+  { .name = "read-only: audit mode: journaled as what would change",
+    .policy = "{\"mode\":\"audit\"}",
+    .spec = SPEC (ARGS ("\"sh\""), ",\"mounts\":[" BIND ("/etc/app", "\"bind\"") "]"),
+    .journal = { J ("/mounts/0/options", "kept") ",\"would\":\"changed\"" } },
 
   /* audit */
   { .name = "audit mode: journaled, not applied",

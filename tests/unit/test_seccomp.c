@@ -281,6 +281,20 @@ typedef struct
   bool may_allow, may_deny;
 } _verdict;
 
+/* Whether a call may get through, written out here rather than taken from
+ * the code under test: ALLOW, LOG; NOTIFY and TRACE (a listener or a tracer
+ * may let it through); ERRNO 0 (reported as a success). */
+static bool
+_may_pass (const char *action, bool has_errno, uint32_t errno_ret)
+{
+  static const char *const pass[] = { "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE" };
+
+  for (size_t i = 0; i < HS_ARRAY_SIZE (pass); i++)
+    if (strcmp (action, pass[i]) == 0)
+      return true;
+  return strcmp (action, "SCMP_ACT_ERRNO") == 0 && has_errno && errno_ret == 0;
+}
+
 /* p NULL: no profile, every call goes through. */
 static _verdict
 _eval (const hs_scmp_profile *p, const char *name, const uint64_t *args)
@@ -296,7 +310,7 @@ _eval (const hs_scmp_profile *p, const char *name, const uint64_t *args)
   for (size_t i = 0; i < n; i++)
     if (rules[i].nargs == 0)
       {
-        bool allows = hs_scmp_action_allows (rules[i].action);
+        bool allows = _may_pass (rules[i].action, rules[i].has_errno, rules[i].errno_ret);
         return (_verdict){ allows, !allows };
       }
   for (size_t i = 0; i < n; i++)
@@ -307,14 +321,14 @@ _eval (const hs_scmp_profile *p, const char *name, const uint64_t *args)
       if (!all)
         continue;
       matched = true;
-      if (hs_scmp_action_allows (rules[i].action))
+      if (_may_pass (rules[i].action, rules[i].has_errno, rules[i].errno_ret))
         v.may_allow = true;
       else
         v.may_deny = true;
     }
   if (!matched)
     {
-      bool allows = hs_scmp_action_allows (p->default_action);
+      bool allows = _may_pass (p->default_action, p->has_default_errno, p->default_errno);
       v.may_allow = allows;
       v.may_deny = !allows;
     }
@@ -915,6 +929,9 @@ test_arg_and (void **state)
   "{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':38,'architectures':['SCMP_ARCH_X86_64'],'flags':[],"            \
   "'syscalls':[" rules "]}"
 #define EQ0(v) "[{'index':0,'value':" #v ",'valueTwo':0,'op':'SCMP_CMP_EQ'}]"
+#define EQ(i, v) "[{'index':" #i ",'value':" #v ",'valueTwo':0,'op':'SCMP_CMP_EQ'}]"
+/* unshare's flags & CLONE_NEWUSER == v */
+#define NEWUSER(v) "{'index':0,'value':268435456,'valueTwo':" #v ",'op':'SCMP_CMP_MASKED_EQ'}"
 
 typedef struct
 {
@@ -1125,6 +1142,70 @@ static const _merge_case _merge_cases[] = {
     "'flags':['SECCOMP_FILTER_FLAG_LOG','SECCOMP_FILTER_FLAG_TSYNC'],'syscalls':[{'names':['read'],'action':'SCMP_"
     "ACT_ALLOW'}]}",
     "", "", "", "" },
+
+  /* issue 13 #4: NOTIFY, TRACE and errnoRet 0 count as allowing. */
+  { "the engine's NOTIFY of unshare narrows hardshim's allowed case, never covers its denial",
+    OURS ("{'names':['unshare'],'action':'SCMP_ACT_ALLOW','args':[" NEWUSER (0) "]},"
+          "{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[" NEWUSER (268435456) "]}"),
+    "{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/run/agent.sock','syscalls':[{'names':['unshare'],'action':"
+    "'SCMP_ACT_NOTIFY'}]}",
+    "{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':38,'architectures':['SCMP_ARCH_X86_64'],'flags':[],"
+    "'listenerPath':'/run/agent.sock','syscalls':[{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':"
+    "[" NEWUSER (268435456) "]},{'names':['unshare'],'action':'SCMP_ACT_NOTIFY','args':[" NEWUSER (0) "]}]}",
+    "", "unshare", "", "" },
+
+  { "the engine's TRACE of unshare does not cover hardshim's denial either",
+    OURS ("{'names':['unshare'],'action':'SCMP_ACT_ALLOW','args':[" NEWUSER (0) "]},"
+          "{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[" NEWUSER (268435456) "]}"),
+    "{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['unshare'],'action':'SCMP_ACT_TRACE','errnoRet':1}]}",
+    MERGED ("{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[" NEWUSER (268435456) "]},"
+            "{'names':['unshare'],'action':'SCMP_ACT_TRACE','errnoRet':1,'args':[" NEWUSER (0) "]}"),
+    "", "unshare", "", "" },
+
+  { "the engine's errnoRet 0 (a made-up success) does not cover hardshim's denial",
+    OURS ("{'names':['unshare'],'action':'SCMP_ACT_ALLOW','args':[" NEWUSER (0) "]},"
+          "{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[" NEWUSER (268435456) "]}"),
+    "{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':0}]}",
+    MERGED ("{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[" NEWUSER (268435456) "]},"
+            "{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':0,'args':[" NEWUSER (0) "]}"),
+    "", "unshare", "", "" },
+
+  { "a NOTIFY whose condition matches every call (socket arg0 >= 0) is no condition; the listener goes with it",
+    OURS ("{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':1,'op':'SCMP_CMP_EQ'}]},"
+          "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[{'index':0,'value':16,'op':'SCMP_CMP_"
+          "EQ'}]}"),
+    "{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/run/agent.sock','listenerMetadata':'m','syscalls':[{'names':"
+    "['socket'],'action':'SCMP_ACT_NOTIFY','args':[{'index':0,'value':0,'op':'SCMP_CMP_GE'}]}]}",
+    MERGED ("{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':" EQ0 (16) "},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (1) "}"),
+    "", "socket", "", "" },
+
+  { "a conditional NOTIFY under the engine's default denial: NOTIFY on the cases both allow",
+    OURS ("{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':1,'op':'SCMP_CMP_EQ'}]},"
+          "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[{'index':0,'value':16,'op':'SCMP_CMP_"
+          "EQ'}]}"),
+    "{'defaultAction':'SCMP_ACT_ERRNO','listenerPath':'/run/agent.sock','syscalls':[{'names':['socket'],'action':"
+    "'SCMP_ACT_NOTIFY','args':[{'index':0,'value':0,'op':'SCMP_CMP_GE'}]}]}",
+    "{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':38,'architectures':['SCMP_ARCH_X86_64'],'flags':[],"
+    "'listenerPath':'/run/agent.sock','syscalls':[{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':"
+    "" EQ0 (16) "},{'names':['socket'],'action':'SCMP_ACT_NOTIFY','args':" EQ0 (1) "}]}",
+    "", "socket", "", "" },
+
+  { "an engine ALLOW rule comparing one argument twice widens only within what hardshim allows",
+    OURS ("{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':1,'op':'SCMP_CMP_EQ'}]},"
+          "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[{'index':0,'value':17,'op':'SCMP_CMP_"
+          "EQ'}]}"),
+    ENGINE ("{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':1,'op':'SCMP_CMP_EQ'},{'index':"
+            "0,'value':17,'op':'SCMP_CMP_EQ'}]}"),
+    MERGED ("{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':" EQ0 (17) "},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (1) "}"),
+    "", "", "socket", "" },
+
+  { "the engine's NOTIFY of a call hardshim denies by default is removed, and the listener with it",
+    OURS ("{'names':['read'],'action':'SCMP_ACT_ALLOW'}"),
+    "{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/run/agent.sock','syscalls':[{'names':['kexec_load'],'action':"
+    "'SCMP_ACT_NOTIFY'}]}",
+    MERGED ("{'names':['read'],'action':'SCMP_ACT_ALLOW'}"), "kexec_load", "", "", "" },
 
   { "the engine's listener settings and NOTIFY rule are kept",
     OURS ("{'names':['read','mknod'],'action':'SCMP_ACT_ALLOW'}"),
@@ -1340,9 +1421,9 @@ static const _parse_case _parse_cases[] = {
   { "index 6", false, ARGS ("{'index':6,'value':1,'op':'SCMP_CMP_EQ'}"), "`index` must be a whole number up to 5" },
   { "index 5", false, ARGS ("{'index':5,'value':1,'op':'SCMP_CMP_EQ'}"), NULL },
   { "negative index", false, ARGS ("{'index':-1,'value':1,'op':'SCMP_CMP_EQ'}"), "`index`" },
+  /* issue 13 #12: valid OCI, read as runc and crun read it (test_parse_same_argument_twice) */
   { "same argument index twice in one rule", false,
-    ARGS ("{'index':1,'value':1,'op':'SCMP_CMP_NE'},{'index':1,'value':2,'op':'SCMP_CMP_NE'}"),
-    "argument 1 is compared twice" },
+    ARGS ("{'index':1,'value':1,'op':'SCMP_CMP_NE'},{'index':1,'value':2,'op':'SCMP_CMP_NE'}"), NULL },
   { "seven conditions", false,
     ARGS ("{'index':0,'value':1,'op':'SCMP_CMP_EQ'},{'index':1,'value':1,'op':'SCMP_CMP_EQ'},"
           "{'index':2,'value':1,'op':'SCMP_CMP_EQ'},{'index':3,'value':1,'op':'SCMP_CMP_EQ'},"
@@ -1437,6 +1518,65 @@ test_parse_errors (void **state)
   assert_int_equal (_failures, 0);
 }
 
+/* A rule comparing one argument twice (runc's own tests write one) is read
+ * as runc 1.1 and crun 1.8 build it: each condition a rule of its own, the
+ * conditions on other arguments too (measured with both runtimes: chmod
+ * denied for mode 0700 or 0755, whatever a condition path == 0 says).  The
+ * names go to split, and the merge treats the rules as any others. */
+static void
+test_parse_same_argument_twice (void **state)
+{
+  hs_scmp_profile p, ours, merged;
+  hs_scmp_diff diff;
+  _cleanup_free_ char *got = NULL, *want = NULL, *merged_text = NULL, *merged_want = NULL;
+
+  _parse ("{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['chmod','fchmodat'],'action':'SCMP_ACT_ERRNO',"
+          "'errnoRet':13,'args':[{'index':1,'value':448,'op':'SCMP_CMP_EQ'},{'index':1,'value':493,'op':'SCMP_CMP_"
+          "EQ'},{'index':0,'value':0,'op':'SCMP_CMP_EQ'}]},{'names':['read'],'action':'SCMP_ACT_ERRNO','args':[{"
+          "'index':0,'value':1,'op':'SCMP_CMP_EQ'},{'index':1,'value':2,'op':'SCMP_CMP_EQ'}]}]}",
+          false, &p);
+  got = _profile_text (&p);
+  want = _dq ("{'defaultAction':'SCMP_ACT_ALLOW','architectures':[],'flags':[],'syscalls':["
+              "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':[{'index':1,'value':448,'valueTwo':0,"
+              "'op':'SCMP_CMP_EQ'}]},"
+              "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':[{'index':1,'value':493,'valueTwo':0,"
+              "'op':'SCMP_CMP_EQ'}]},"
+              "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':[{'index':0,'value':0,'valueTwo':0,"
+              "'op':'SCMP_CMP_EQ'}]},"
+              "{'names':['fchmodat'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':[{'index':1,'value':448,"
+              "'valueTwo':0,'op':'SCMP_CMP_EQ'}]},"
+              "{'names':['fchmodat'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':[{'index':1,'value':493,"
+              "'valueTwo':0,'op':'SCMP_CMP_EQ'}]},"
+              "{'names':['fchmodat'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':[{'index':0,'value':0,"
+              "'valueTwo':0,'op':'SCMP_CMP_EQ'}]},"
+              /* a rule with distinct indexes stays one rule (both must hold) */
+              "{'names':['read'],'action':'SCMP_ACT_ERRNO','args':[{'index':0,'value':1,'valueTwo':0,'op':'SCMP_CMP_"
+              "EQ'},{'index':1,'value':2,'valueTwo':0,'op':'SCMP_CMP_EQ'}]}]}");
+  assert_string_equal (got, want);
+  {
+    _cleanup_free_ char *names = _join (&p.split);
+    assert_string_equal (names, "chmod,fchmodat");
+  }
+
+  /* merged with hardshim's: the engine's three denials stay, never looser */
+  _parse (OURS ("{'names':['chmod','read'],'action':'SCMP_ACT_ALLOW'}"), true, &ours);
+  hs_scmp_drop_foreign (&p);
+  hs_scmp_merge (&ours, &p, &merged, &diff);
+  merged_text = _profile_text (&merged);
+  merged_want = _dq (MERGED ("{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (1, 448) "},"
+                             "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (1, 493) "},"
+                             "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ0 (0) "},"
+                             "{'names':['read'],'action':'SCMP_ACT_ERRNO','args':[{'index':0,'value':1,'valueTwo':0,"
+                             "'op':'SCMP_CMP_EQ'},{'index':1,'value':2,'valueTwo':0,'op':'SCMP_CMP_EQ'}]}"));
+  assert_string_equal (merged_text, merged_want);
+  assert_int_equal (_check_sound (&ours, &p, &merged, false, "same argument twice"), 0);
+  assert_int_equal (_compile (&merged, "same argument twice"), 0);
+  hs_scmp_release (&p);
+  hs_scmp_release (&ours);
+  hs_scmp_release (&merged);
+  hs_scmp_diff_release (&diff);
+}
+
 /* A rule in a profile file with several names becomes one rule per name,
  * each with the includes/excludes; the rules come out sorted. */
 static void
@@ -1495,6 +1635,64 @@ typedef struct
   "ALLOW'},{'names':['socket'],'action':'SCMP_ACT_ALLOW'}]"
 
 static const _measure_case _measure_cases[] = {
+  /* issue 13 #4 */
+  { "the engine's NOTIFY of unshare: hardshim's denials stay, journaled as changed, the listener kept",
+    "{}",
+    false,
+    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/run/a.sock',"
+    "'listenerMetadata':'m','syscalls':[{'names':['unshare'],'action':'SCMP_ACT_NOTIFY'}]}}}",
+    { "'listenerPath':'/run/a.sock','listenerMetadata':'m'",
+      "{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[{'index':0,'value':268435456,'valueTwo':"
+      "268435456,'op':'SCMP_CMP_MASKED_EQ'}]}",
+      "{'names':['unshare'],'action':'SCMP_ACT_NOTIFY','args':[{'index':0,'value':2114060416,'valueTwo':0," },
+    { "{'names':['unshare'],'action':'SCMP_ACT_NOTIFY'}" },
+    { "'unshare'],'after':'allowed only under hardshim's argument conditions'" },
+    { "'action':'kept'", "listenerPath','action':'removed'" },
+    NULL },
+  { "a NOTIFY that matches every socket call is no condition: the listener settings go, journaled",
+    "{}",
+    false,
+    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/run/a.sock',"
+    "'listenerMetadata':'m','syscalls':[{'names':['socket'],'action':'SCMP_ACT_NOTIFY','args':[{'index':0,'value':0,"
+    "'op':'SCMP_CMP_GE'}]}]}}}",
+    { "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[{'index':0,'value':17," },
+    { "SCMP_ACT_NOTIFY", "listenerPath", "listenerMetadata" },
+    { "'path':'/linux/seccomp/listenerPath','action':'removed','before':'/run/a.sock','after':null",
+      "'path':'/linux/seccomp/listenerMetadata','action':'removed','before':'m','after':null",
+      "'socket','unshare'],'after':'allowed only under hardshim's argument conditions'" },
+    { "'action':'kept'" },
+    NULL },
+  /* issue 13 #11 */
+  { "an engine profile that denies landlock_* (or fakes them with errnoRet 0): the helper's calls are allowed",
+    "{}",
+    false,
+    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':6,"
+    "'syscalls':[{'names':['read','write','exit_group'],'action':'SCMP_ACT_ALLOW'},{'names':['landlock_restrict_self'],"
+    "'action':'SCMP_ACT_ERRNO','errnoRet':0}]}}}",
+    { "'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':38",
+      "{'names':['exit_group','landlock_add_rule','landlock_create_ruleset','landlock_restrict_self','read','write'],"
+      "'action':'SCMP_ACT_ALLOW'}" },
+    { "'errnoRet':0" },
+    { "'path':'/linux/seccomp/syscalls','action':'changed','before':['landlock_create_ruleset','landlock_add_rule',"
+      "'landlock_restrict_self'],'after':'allowed: hardshim's Landlock helper restricts itself with them" },
+    { NULL },
+    NULL },
+  /* issue 13 #12 */
+  { "a rule comparing one argument twice is read as runc and crun read it, journaled",
+    "{}",
+    false,
+    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['"
+    "chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':[{'index':1,'value':448,'op':'SCMP_CMP_EQ'},{'index':1,"
+    "'value':493,'op':'SCMP_CMP_EQ'}]}]}}}",
+    { "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':[{'index':1,'value':448,'valueTwo':0,'op':"
+      "'SCMP_CMP_EQ'}]}",
+      "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':[{'index':1,'value':493,'valueTwo':0,'op':"
+      "'SCMP_CMP_EQ'}]}" },
+    { NULL },
+    { "'path':'/linux/seccomp/syscalls','action':'changed','before':['chmod'],'after':'a rule comparing one argument "
+      "twice is read as runc and crun read it: one rule per condition'" },
+    { NULL },
+    NULL },
   { "no engine profile: hardshim's is added",
     "{}",
     false,
@@ -1868,10 +2066,10 @@ _deny_wins (hs_scmp_profile *p)
   for (size_t i = 0; i < p->nrules; i++)
     {
       bool drop = false;
-      if (p->rules[i].nargs == 0 && hs_scmp_action_allows (p->rules[i].action))
+      if (p->rules[i].nargs == 0 && hs_scmp_rule_allows (&p->rules[i]))
         for (size_t k = 0; k < p->nrules && !drop; k++)
           drop = strcmp (p->rules[k].name, p->rules[i].name) == 0 && p->rules[k].nargs == 0
-                 && !hs_scmp_action_allows (p->rules[k].action);
+                 && !hs_scmp_rule_allows (&p->rules[k]);
       if (drop)
         {
           free (p->rules[i].name);
@@ -1965,6 +2163,7 @@ main (void)
     cmocka_unit_test (test_drop_foreign),
     cmocka_unit_test (test_parse_errors),
     cmocka_unit_test (test_parse_profile_file_rules),
+    cmocka_unit_test (test_parse_same_argument_twice),
     cmocka_unit_test (test_measure_cases),
     cmocka_unit_test (test_measure_added_profile),
     cmocka_unit_test (test_measure_capability_rules),

@@ -20,6 +20,8 @@
 #include "subid.h"
 #include "testutil.h"
 
+#include "namespaces.h"
+
 /* ---- hs_subid_pick ------------------------------------------------------- */
 
 typedef struct
@@ -616,23 +618,68 @@ static const _userns_case _userns_cases[] = {
     .error = "/annotations is an array, expected an object" },
 
   /* the engine's user namespace */
-  { .name = "engine mapping without host root is kept",
+  /* (4ebf9de kept a mapping that left host root and the classes' ranges
+   * out: host groups such as `docker` or `shadow` became container gids.) */
+  { .name = "engine mapping outside every class's range is replaced",
     .policy = CLASSES,
     .spec = ENGINE_USERNS (MAP (0, 300000, 65536), MAP (0, 300000, 65536)),
-    .bridge = false,
-    .expect = { "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}],\"uidMappings\":[" MAP (
-        0, 300000, 65536) "],\"gidMappings\":[" MAP (0, 300000, 65536) "]" },
-    .journal = { J_UIDS ("kept") ",\"before\":[" MAP (0, 300000, 65536) "],\"after\":[" MAP (
-                     0, 300000, 65536) "],\"note\":\"the engine's user namespace leaves host root out\"",
-                 J_GIDS ("kept") },
-    .unjournal = { J_UIDS ("changed"), J_GIDS ("changed"), "\"path\":\"/linux/namespaces\"" } },
-  { .name = "engine mapping of several ranges without host root is kept",
+    .bridge = true,
+    .expect = { "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}]," UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_UIDS ("changed") ",\"before\":[" MAP (0, 300000, 65536) "],\"after\":[" MAP (
+                     0, 1000000, 65536) "],\"note\":\"class `default`: the ids of `hardshim`; the spec's replaced: "
+                     "/linux/uidMappings/0 maps host ids 300000-365535, outside class `default`'s 1000000-1065535 "
+                     "(`hardshim` in /etc/subuid)\"",
+                 J_GIDS ("changed") ",\"before\":[" MAP (0, 300000, 65536) "]" },
+    .unjournal = { J_UIDS ("kept"), J_GIDS ("kept"), "\"path\":\"/linux/namespaces\"" } },
+  { .name = "engine mapping of several ranges outside the class's is replaced",
     .policy = "{}",
     .spec = ENGINE_USERNS (MAP (0, 100000, 1) "," MAP (1, 200001, 65535), MAP (0, 300000, 65536)),
-    .bridge = false,
-    .expect = { "\"uidMappings\":[" MAP (0, 100000, 1) "," MAP (1, 200001, 65535) "],\"gidMappings\":[" MAP (
-        0, 300000, 65536) "]" },
-    .journal = { J_UIDS ("kept"), J_GIDS ("kept") } },
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_UIDS ("changed"), J_GIDS ("changed") } },
+  { .name = "engine mapping of container 0 to host 1, with docker's gid as additional gid: replaced",
+    .policy = "{}",
+    .spec = "{\"process\":{\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[104,41]}}," ROOT
+            ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1, 65536)
+            "],\"gidMappings\":[" MAP (0, 1, 65536) "]}}",
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000),
+                "\"user\":{\"uid\":65534,\"gid\":65534,\"additionalGids\":[104,41]}" },
+    .journal = { J_UIDS ("changed") ",\"before\":[" MAP (0, 1, 65536) "]",
+                 "the spec's replaced: /linux/uidMappings/0 maps host ids 1-65536, outside class `default`'s",
+                 J_GIDS ("changed") ",\"before\":[" MAP (0, 1, 65536) "]" } },
+  { .name = "the class's uids with other gids: both replaced together",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 65536), MAP (0, 1, 65536)),
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_UIDS ("changed") ",\"before\":[" MAP (0, 1000000, 65536) "]",
+                 "/linux/gidMappings/0 maps host ids 1-65536, outside class `default`'s 2000000-2065535 (`hardshim` "
+                 "in /etc/subgid)" } },
+  { .name = "uidMappings without gidMappings: both replaced (crun would map host gid 0)",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+            "\"uidMappings\":[" MAP (0, 1000000, 65535) "]}}",
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_UIDS ("changed") ",\"before\":[" MAP (0, 1000000, 65535) "]",
+                 J_GIDS ("added") ",\"before\":null",
+                 "/linux/gidMappings is missing: uid and gid mappings stay or are replaced together" },
+    .unjournal = { "\"action\":\"kept\",\"before\":[" } },
+  { .name = "gidMappings without uidMappings: both replaced",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+            "\"gidMappings\":[" MAP (0, 2000000, 65535) "]}}",
+    .bridge = true,
+    .expect = { GIDS (2000000) "," UIDS (1000000) },
+    .journal = { J_UIDS ("added"), J_GIDS ("changed"), "/linux/uidMappings is missing" } },
+  { .name = "uidMappings with gidMappings []: both replaced",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+            "\"uidMappings\":[" MAP (0, 1000000, 65535) "],\"gidMappings\":[]}}",
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_UIDS ("changed"), J_GIDS ("changed") ",\"before\":[]", "/linux/gidMappings is empty" } },
   { .name = "annotations are checked when the engine's mapping is kept",
     .policy = CLASSES,
     .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"annotations\":{\"hardshim.class\":\"db\"},"
@@ -668,23 +715,167 @@ static const _userns_case _userns_cases[] = {
     .bridge = true,
     .expect = { UIDS (1000000) "," GIDS (2000000) },
     .journal = { J_GIDS ("changed") ",\"before\":[" MAP (0, 1000000, 65536) "]" } },
-  { .name = "the class's ids in two mappings are replaced by the one mapping",
+  { .name = "the class's ids split into two entries are kept",
     .policy = "{}",
     .spec = ENGINE_USERNS (MAP (0, 1000000, 1) "," MAP (1, 1000001, 65535), MAP (0, 2000000, 65536)),
+    .bridge = false,
+    .expect = { "\"uidMappings\":[" MAP (0, 1000000, 1) "," MAP (1, 1000001, 65535) "]," GIDS (2000000) },
+    .journal = { J_UIDS ("kept") ",\"before\":[" MAP (0, 1000000, 1) "," MAP (1, 1000001, 65535) "],\"after\":["
+                 MAP (0, 1000000, 1) "," MAP (1, 1000001, 65535) "],\"note\":\"every host id inside class `default`'s "
+                 "(uids 1000000-1065535, gids 2000000-2065535)\"",
+                 J_GIDS ("kept") },
+    .unjournal = { J_UIDS ("changed"), J_GIDS ("changed") } },
+  { .name = "the class's ids in several shuffled entries, in any order, are kept",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (60000, 1060000, 5536) "," MAP (0, 1000000, 1000) "," MAP (1000, 1030000, 30000) ","
+                           MAP (31000, 1001000, 29000),
+                           MAP (1000, 2064536, 1000) "," MAP (0, 2000000, 1000) "," MAP (2000, 2001000, 63536)),
+    .bridge = false,
+    .journal = { J_UIDS ("kept"), J_GIDS ("kept") },
+    .unjournal = { J_UIDS ("changed"), J_GIDS ("changed") } },
+  { .name = "a mapping of the class's last ids only is kept",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (1000, 1065535, 1), MAP (1000, 2065535, 1)),
+    .bridge = false,
+    .expect = { "\"uidMappings\":[" MAP (1000, 1065535, 1) "],\"gidMappings\":[" MAP (1000, 2065535, 1) "]" },
+    .journal = { J_UIDS ("kept"), J_GIDS ("kept") } },
+  { .name = "one uid past the class's range: replaced",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 1000) "," MAP (1000, 1065535, 2), MAP (0, 2000000, 65536)),
     .bridge = true,
     .expect = { UIDS (1000000) "," GIDS (2000000) },
-    .journal = { J_UIDS ("changed") } },
+    .journal = { "/linux/uidMappings/1 maps host ids 1065535-1065536, outside class `default`'s 1000000-1065535" } },
+  { .name = "one gid before the class's range: replaced",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 65536), MAP (0, 1999999, 2000)),
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_UIDS ("changed"), "/linux/gidMappings/0 maps host ids 1999999-2001998, outside" } },
+  { .name = "the class's uids as gids (another range of /etc/subgid): replaced",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 65536), MAP (0, 1000000, 65536)),
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { J_GIDS ("changed") } },
   { .name = "a part of a class's range is replaced",
     .policy = "{}",
     .spec = ENGINE_USERNS (MAP (0, 1000000, 1000), MAP (0, 2000000, 1000)),
     .bridge = true,
     .expect = { UIDS (1000000) "," GIDS (2000000) },
     .journal = { J_UIDS ("changed"), J_GIDS ("changed") } },
-  { .name = "a mapping next to a class's range is the engine's",
+  /* a kept mapping must map the ids the process uses */
+  { .name = "a kept mapping without the policy's ids: root gets the highest mapped ids",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 65534)
+            "],\"gidMappings\":[" MAP (0, 2000000, 65534) "]}}",
+    .bridge = false,
+    .expect = { "\"user\":{\"uid\":65533,\"gid\":65533}", "\"uid=65533\",\"gid=65533\"",
+                "\"uidMappings\":[" MAP (0, 1000000, 65534) "]" },
+    .journal = { "\"path\":\"/process/user/uid\",\"action\":\"changed\",\"before\":0,\"after\":65533,\"note\":\"the "
+                 "policy's uid 65534 is not mapped by the user namespace: the highest uid it maps\"",
+                 "\"path\":\"/process/user/gid\",\"action\":\"changed\",\"before\":0,\"after\":65533,\"note\":\"the "
+                 "policy's gid 65534 is not mapped",
+                 J_UIDS ("kept"), J_GIDS ("kept") } },
+  { .name = "a kept mapping with the policy's ids: root gets them",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (65534, 1065534, 1)
+            "," MAP (0, 1000000, 1) "],\"gidMappings\":[" MAP (0, 2000000, 65535) "]}}",
+    .bridge = false,
+    .expect = { "\"user\":{\"uid\":65534,\"gid\":65534}" },
+    .journal = { "\"path\":\"/process/user/uid\",\"action\":\"changed\",\"before\":0,\"after\":65534,\"mode\"",
+                 J_UIDS ("kept") } },
+  { .name = "a kept mapping of only id 0: replaced, the process may not be root",
+    .policy = "{}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 1)
+            "],\"gidMappings\":[" MAP (0, 2000000, 65536) "]}}",
+    .bridge = true,
+    .expect = { UIDS (1000000), GIDS (2000000), "\"user\":{\"uid\":65534,\"gid\":65534}" },
+    .journal = { "/linux/uidMappings maps no id but 0, and the process may not run as root" } },
+  { .name = "a mapping inside the range without the spec's uid: replaced",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 1000), MAP (0, 2000000, 65536)),
+    .bridge = true,
+    .expect = { UIDS (1000000), GIDS (2000000), "\"uid\":1000,\"gid\":1000" },
+    .journal = { "the spec's replaced: it does not map /process/user/uid 1000" } },
+  { .name = "a mapping inside the range without an additional gid: replaced",
+    .policy = "{}",
+    .spec = "{\"process\":{\"user\":{\"uid\":1,\"gid\":1,\"additionalGids\":[0,5,104]}}," ROOT
+            ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 100)
+            "],\"gidMappings\":[" MAP (0, 2000000, 100) "]}}",
+    .bridge = true,
+    .expect = { UIDS (1000000), GIDS (2000000), "\"additionalGids\":[5,104]" },
+    .journal = { "it does not map /process/user/additionalGids 104" } },
+
+  /* mappings as an attacker writes them: what the kernel would refuse is refused */
+  { .name = "mapping: size 0",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 65536), MAP (0, 2000000, 1000) "," MAP (1000, 2001000, 0)),
+    .error = "/linux/gidMappings/1 has size 0" },
+  { .name = "mapping: containerID + size past 2^32",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (4294967295, 1000000, 1), MAP (0, 2000000, 65536)),
+    .error = "/linux/uidMappings/0 maps id 4294967295 (-1) or wraps past it" },
+  { .name = "mapping: containerID + size exactly 2^32",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 1000) "," MAP (4294901760, 1001000, 65536), MAP (0, 2000000, 65536)),
+    .error = "/linux/uidMappings/1 maps id 4294967295 (-1) or wraps past it" },
+  { .name = "mapping: hostID + size wrapping past 2^32 to the class's range",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 65536), MAP (0, 4294967295, 2000001)),
+    .error = "/linux/gidMappings/0 maps id 4294967295 (-1) or wraps past it: containerID + size and hostID + size "
+             "must be at most 4294967295" },
+  { .name = "mapping: size beyond 32 bits",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 4294967296), MAP (0, 2000000, 65536)),
+    .error = "/linux/uidMappings/0 is an object, expected an id mapping {containerID, hostID, size} of 32-bit "
+             "integers" },
+  { .name = "mapping: container ids overlapping",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 10) "," MAP (5, 1000100, 10), MAP (0, 2000000, 65536)),
+    .error = "/linux/uidMappings/1 and /linux/uidMappings/0 map an id twice" },
+  { .name = "mapping: host ids overlapping",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 65536), MAP (0, 2000000, 10) "," MAP (100, 2000009, 10)),
+    .error = "/linux/gidMappings/1 and /linux/gidMappings/0 map an id twice" },
+  { .name = "mapping: the same entry twice",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 65536) "," MAP (0, 1000000, 65536), MAP (0, 2000000, 65536)),
+    .error = "map an id twice" },
+  { .name = "mapping: adjacent entries are no overlap (kept)",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 10) "," MAP (10, 1000010, 65526), MAP (0, 2000000, 65536)),
+    .bridge = false,
+    .journal = { J_UIDS ("kept") } },
+  { .name = "mapping: a negative hostID",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, -1, 65536), MAP (0, 2000000, 65536)),
+    .error = "/linux/uidMappings/0 is an object, expected an id mapping" },
+  { .name = "mapping: a fraction",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 1.5), MAP (0, 2000000, 65536)),
+    .error = "/linux/uidMappings/0 is an object, expected an id mapping" },
+  { .name = "mapping: an exponent",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1e6, 65536), MAP (0, 2000000, 65536)),
+    .error = "/linux/uidMappings/0 is an object, expected an id mapping" },
+  { .name = "mapping: a string",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, "1000000", 65536), MAP (0, 2000000, 65536)),
+    .error = "/linux/uidMappings/0 is an object, expected an id mapping" },
+  { .name = "mapping: null",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 65536), MAP (null, 2000000, 65536)),
+    .error = "/linux/gidMappings/0 is an object, expected an id mapping" },
+  { .name = "mapping: an entry not an object",
+    .policy = "{}",
+    .spec = ENGINE_USERNS (MAP (0, 1000000, 65536), "[0,2000000,65536]"),
+    .error = "/linux/gidMappings/0 is an array, expected an id mapping" },
+  { .name = "a mapping next to the class's range is replaced",
     .policy = "{}",
     .spec = ENGINE_USERNS (MAP (0, 934464, 65536), MAP (0, 2065536, 65536)),
-    .bridge = false,
-    .journal = { "\"note\":\"the engine's user namespace leaves host root out\"" } },
+    .bridge = true,
+    .expect = { UIDS (1000000) "," GIDS (2000000) },
+    .journal = { "/linux/uidMappings/0 maps host ids 934464-999999, outside class `default`'s 1000000-1065535" } },
   { .name = "an engine mapping onto a class's range (alice's, class batch) is replaced",
     .policy = CLASSES,
     .spec = ENGINE_USERNS (MAP (0, 100000, 65536), MAP (0, 100000, 65536)),
@@ -698,7 +889,9 @@ static const _userns_case _userns_cases[] = {
     .bridge = true,
     .expect = { "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}]," UIDS (1000000) "," GIDS (2000000) },
     .journal
-    = { J_UIDS ("changed") ",\"before\":[" MAP (0, 0, 65536) "],\"after\":[" MAP (0, 1000000, 65536) "]," DEFAULT_NOTE,
+    = { J_UIDS ("changed") ",\"before\":[" MAP (0, 0, 65536) "],\"after\":[" MAP (0, 1000000, 65536) "],"
+        "\"note\":\"class `default`: the ids of `hardshim`; the spec's replaced: /linux/uidMappings/0 maps host ids "
+        "0-65535, outside class `default`'s 1000000-1065535 (`hardshim` in /etc/subuid)\"",
         J_GIDS ("changed") ",\"before\":[" MAP (0, 0, 65536) "],\"after\":[" MAP (0, 2000000, 65536) "]" },
     .unjournal = { "\"path\":\"/linux/namespaces\"" } },
   { .name = "engine uid mapping with host 0 in a later range is replaced",
@@ -720,16 +913,18 @@ static const _userns_case _userns_cases[] = {
             "\"linux\":{\"namespaces\":[{\"type\":\"user\"}]," UIDS (0) "," GIDS (0) "}}",
     .bridge = true,
     .expect = { UIDS (1065536), GIDS (2065536) },
-    .journal = { J_UIDS ("changed"), WEB_NOTE } },
+    .journal = { J_UIDS ("changed"), "\"note\":\"class `web` (annotation `hardshim.class=web`): the ids of "
+                 "`hardshim-web`; the spec's replaced: "
+                 "/linux/uidMappings/0 maps host ids 0-65535, outside class `web`'s 1065536-1131071" } },
   { .name = "user namespace with a path",
     .policy = "{}",
     .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]}}",
-    .error = "joining an existing user namespace" },
+    .error = "joins the user namespace `/proc/1/ns/user`, the host's: refused" },
   { .name = "user namespace with a path and a mapping without host root",
     .policy = "{}",
     .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]," UIDS (
         100000) "," GIDS (100000) "}}",
-    .error = "joining an existing user namespace" },
+    .error = "joins the user namespace `/proc/1/ns/user`, the host's: refused" },
   { .name = "namespaces not an array",
     .policy = "{}",
     .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":{\"type\":\"user\"}}}",
@@ -746,7 +941,7 @@ static const _userns_case _userns_cases[] = {
     .policy = "{}",
     .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"gidMappings\":[{\"containerID\":0,"
             "\"size\":1}]}}",
-    .error = "/linux/gidMappings is an object, expected an id mapping" },
+    .error = "/linux/gidMappings/0 is an object, expected an id mapping" },
 
   /* a host without user namespaces */
   { .name = "no user namespaces on the host: refused by default",
@@ -778,13 +973,18 @@ static const _userns_case _userns_cases[] = {
     .bridge = false,
     .lacks = { "\"type\":\"user\"", "uidMappings" },
     .journal = { "\"action\":\"unavailable\"" } },
-  { .name = "no user namespaces on the host: the engine's mapping without host root is kept",
+  { .name = "no user namespaces on the host: the engine's mapping inside the class's range is kept",
+    .policy = "{}",
+    .no_userns = true,
+    .spec = ENGINE_USERNS (MAP (0, 1000001, 65535), MAP (0, 2000001, 65535)),
+    .bridge = false,
+    .expect = { "\"uidMappings\":[" MAP (0, 1000001, 65535) "],\"gidMappings\":[" MAP (0, 2000001, 65535) "]" },
+    .journal = { J_UIDS ("kept") } },
+  { .name = "no user namespaces on the host: an engine mapping outside the class's range is not kept",
     .policy = "{}",
     .no_userns = true,
     .spec = ENGINE_USERNS (MAP (0, 100000, 65536), MAP (0, 100000, 65536)),
-    .bridge = false,
-    .expect = { UIDS (100000), GIDS (100000) },
-    .journal = { J_UIDS ("kept") } },
+    .error = "`user.userns_unavailable`" },
 
   /* every id the process uses must be mapped */
   { .name = "a kept uid outside the user namespace",
@@ -889,6 +1089,57 @@ static const _userns_case _userns_cases[] = {
     .spec = "{\"user\":{\"uid\":1000,\"gid\":1},\"args\":[\"sh\"]}",
     .error = "/user 1000:1 is outside the container's user namespace" },
 
+  { .name = "exec: root under a kept mapping without the policy's ids gets the highest mapped ids, as at create",
+    .policy = "{}",
+    .process_file = true,
+    .container = "{\"process\":{},\"linux\":{\"uidMappings\":[" MAP (0, 1000000, 65534) "],\"gidMappings\":["
+                 MAP (0, 2000000, 65534) "]}," TU_CONTAINER_MOUNTS "}",
+    .spec = "{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"]}",
+    .bridge = false,
+    .expect = { "\"user\":{\"uid\":65533,\"gid\":65533}" },
+    .journal = { "\"path\":\"/user/uid\",\"action\":\"changed\",\"before\":0,\"after\":65533,\"note\":\"the "
+                 "policy's uid 65534 is not mapped" } },
+  { .name = "exec: root under a container mapping of only id 0 is refused",
+    .policy = "{}",
+    .process_file = true,
+    .container = "{\"process\":{},\"linux\":{\"uidMappings\":[" MAP (0, 1000000, 1) "],\"gidMappings\":["
+                 MAP (0, 2000000, 1) "]}," TU_CONTAINER_MOUNTS "}",
+    .spec = "{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"]}",
+    .error = "/user 65534:65534 is outside the container's user namespace" },
+
+  /* idmapped mounts from the spec (crun honours them) */
+#define IDMAP_MOUNT(x) "{\"process\":{\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[42]}},\"root\":{\"path\":" \
+  "\"rootfs\"},\"mounts\":[{\"destination\":\"/v\",\"type\":\"bind\",\"source\":\"/srv/v\"," x "}]}"
+  { .name = "idmapped mount: option idmap refused",
+    .policy = "{}",
+    .spec = IDMAP_MOUNT ("\"options\":[\"rbind\",\"idmap\"]"),
+    .error = "/mounts/0 has `idmap`: an idmapped mount from the spec would give the container files of any host id" },
+  { .name = "idmapped mount: option idmap=MAPPINGS refused",
+    .policy = "{}",
+    .spec = IDMAP_MOUNT ("\"options\":[\"bind\",\"idmap=uids=0-1-10;gids=0-1-10\"]"),
+    .error = "/mounts/0 has `idmap=uids=0-1-10;gids=0-1-10`" },
+  { .name = "idmapped mount: option ridmap refused",
+    .policy = "{}",
+    .spec = IDMAP_MOUNT ("\"options\":[\"bind\",\"ridmap\"]"),
+    .error = "/mounts/0 has `ridmap`" },
+  { .name = "idmapped mount: option in another case refused",
+    .policy = "{}",
+    .spec = IDMAP_MOUNT ("\"options\":[\"bind\",\"IDMAP\"]"),
+    .error = "/mounts/0 has `IDMAP`" },
+  { .name = "idmapped mount: mount gidMappings refused, even inside the class's range",
+    .policy = "{}",
+    .spec = IDMAP_MOUNT ("\"options\":[\"bind\"],\"gidMappings\":[" MAP (42, 2000042, 1) "]"),
+    .error = "/mounts/0 has `gidMappings`" },
+  { .name = "idmapped mount: mount uidMappings refused",
+    .policy = "{}",
+    .spec = IDMAP_MOUNT ("\"options\":[\"bind\"],\"uidMappings\":[" MAP (0, 1000000, 65536) "]"),
+    .error = "/mounts/0 has `uidMappings`" },
+  { .name = "idmapped mount: empty mount mappings and look-alike options are plain binds",
+    .policy = "{}",
+    .spec = IDMAP_MOUNT ("\"options\":[\"bind\",\"idmapx\",\"x-idmap\"],\"uidMappings\":[],\"gidMappings\":null"),
+    .bridge = true,
+    .expect = { "\"idmapx\",\"x-idmap\"" } },
+
   /* audit mode: journaled only */
   { .name = "audit mode: the user namespace is journaled, not added",
     .policy = "{\"mode\":\"audit\"}",
@@ -927,10 +1178,39 @@ static const _userns_case _userns_cases[] = {
                 "\"source\":\"" HS_DEVICES_DIR "/c-10-229-0666-0-0\"", "\"source\":\"" HS_DEVICES_DIR "/p-0-0-0666-0-0\"" },
     .journal = { "\"path\":\"/linux/devices\",\"action\":\"removed\",\"before\":[{\"path\":\"/dev/xvda\"",
                  "\"path\":\"/mounts\",\"action\":\"added\",\"before\":null,\"after\":[{\"destination\":\"/dev/xvda\"" } },
+  { .name = "devices: /dev/tty and /dev/ptmx (also spelled otherwise) are the runtime's own, not hardshim's nodes",
+    .policy = "{}",
+    .spec = DEVICES_SPEC ("{\"path\":\"/dev/tty\",\"type\":\"c\",\"major\":5,\"minor\":0},{\"path\":\"/dev/fuse\","
+                          "\"type\":\"c\",\"major\":10,\"minor\":229},{\"path\":\"/dev/../dev//ptmx\",\"type\":\"c\","
+                          "\"major\":5,\"minor\":2}"),
+    .bridge = true,
+    .expect = { "\"devices\":[]", "\"source\":\"" HS_DEVICES_DIR "/c-10-229-0666-0-0\"" },
+    .lacks = { HS_DEVICES_DIR "/c-5-0-", HS_DEVICES_DIR "/c-5-2-" },
+    .journal = { "\"path\":\"/linux/devices/0\",\"action\":\"removed\",\"before\":{\"path\":\"/dev/tty\"",
+                 "\"note\":\"the runtime makes /dev/tty itself, a bind of the host's node in a user namespace\"",
+                 "\"path\":\"/linux/devices/2\",\"action\":\"removed\",\"before\":{\"path\":\"/dev/../dev//ptmx\"",
+                 "\"path\":\"/mounts\",\"action\":\"added\",\"before\":null,\"after\":[{\"destination\":\"/dev/fuse\"" } },
+  { .name = "devices: only /dev/tty and /dev/ptmx: no mount added, nothing on hardshim's device directory",
+    .policy = "{}",
+    .spec = DEVICES_SPEC ("{\"path\":\"/dev/tty\",\"type\":\"c\",\"major\":5,\"minor\":0},{\"path\":\"/dev/ptmx\","
+                          "\"type\":\"c\",\"major\":5,\"minor\":2}"),
+    .bridge = true,
+    .expect = { "\"devices\":[]" },
+    .lacks = { HS_DEVICES_DIR },
+    .journal = { "\"path\":\"/linux/devices\",\"action\":\"removed\"" },
+    .unjournal = { "device nodes hardshim creates" } },
+  { .name = "devices: near misses stay hardshim's nodes (/dev/ttyS0, /dev/tty0, /dev/pts/ptmx)",
+    .policy = "{}",
+    .spec = DEVICES_SPEC ("{\"path\":\"/dev/ttyS0\",\"type\":\"c\",\"major\":4,\"minor\":64},{\"path\":\"/dev/tty0\","
+                          "\"type\":\"c\",\"major\":4,\"minor\":0},{\"path\":\"/dev/pts/ptmx\",\"type\":\"c\","
+                          "\"major\":5,\"minor\":2}"),
+    .bridge = true,
+    .expect = { "\"destination\":\"/dev/ttyS0\"", "\"destination\":\"/dev/tty0\"", "\"destination\":\"/dev/pts/ptmx\"" },
+    .unjournal = { "\"path\":\"/linux/devices/0\"" } },
   { .name = "a device of the engine's own user namespace stays for the runtime",
     .policy = "{}",
     .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"linux\":{\"namespaces\":[{\"type\":"
-            "\"user\"}],\"uidMappings\":[" MAP (0, 100000, 65536) "],\"gidMappings\":[" MAP (0, 100000, 65536) "],"
+            "\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 65535) "],\"gidMappings\":[" MAP (0, 2000000, 65535) "],"
             "\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]}}",
     .bridge = false,
     .expect = { "\"devices\":[{\"path\":\"/dev/fuse\"" },
@@ -1107,12 +1387,161 @@ out:
   hs_policy_release (&policy);
 }
 
+/* ---- namespaces joined by path (namespaces.h) ---------------------------- */
+
+#define CLASS_MAPS "{\"uidMappings\":[{\"containerID\":0,\"hostID\":1000000,\"size\":65536}]," \
+                   "\"gidMappings\":[{\"containerID\":0,\"hostID\":2000000,\"size\":65536}]}"
+#define JOIN_SPEC(ns) "{\"process\":{\"user\":{\"uid\":0,\"gid\":0}},\"root\":{\"path\":\"rootfs\"}," \
+                      "\"mounts\":[{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\"}]," \
+                      "\"linux\":{\"namespaces\":[" ns "]}}"
+
+typedef struct
+{
+  const char *name;
+  const char *spec;
+  const char *join_maps; /* the joined user namespace's mapping, as the probe read it; NULL: none joined */
+  bool netns;            /* a network namespace is joined... */
+  bool netns_in_join;    /* ...and belongs to the joined user namespace */
+  const char *expect[4];
+  const char *lacks[3];
+  bool join, enter, sysfs; /* the plan */
+  const char *error;
+} _join_case;
+
+static const _join_case _join_cases[] = {
+  { "an app of a CRI pod joins the sandbox's user namespace and inherits the pod network",
+    JOIN_SPEC ("{\"type\":\"pid\"},{\"type\":\"ipc\",\"path\":\"/proc/7/ns/ipc\"},{\"type\":\"network\","
+               "\"path\":\"/proc/7/ns/net\"}"),
+    CLASS_MAPS, true, false,
+    { "{\"type\":\"user\",\"path\":\"" HS_USERNS_PATH "\"}", "\"io.hardshim.netns\":\"/proc/7/ns/net\"",
+      "\"source\":\"" HS_SYSFS_DIR "\"", "\"hostID\":1000000" },
+    { "\"type\":\"network\"", "\"type\":\"sysfs\"" },
+    true, true, true, NULL },
+  { "docker --net=container:X: X's network namespace is in X's user namespace, sysfs mounts there",
+    JOIN_SPEC ("{\"type\":\"network\",\"path\":\"/proc/7/ns/net\"}"), CLASS_MAPS, true, true,
+    { "{\"type\":\"network\",\"path\":\"/proc/7/ns/net\"}", "\"type\":\"sysfs\"" },
+    { "io.hardshim.netns", HS_SYSFS_DIR },
+    true, false, false, NULL },
+  { "a CRI sandbox: a new user namespace in a network namespace of the host's gets hardshim's sysfs",
+    JOIN_SPEC ("{\"type\":\"network\",\"path\":\"/run/netns/cni-1\"},{\"type\":\"ipc\"}"), NULL, true, false,
+    { "{\"type\":\"user\"}", "\"source\":\"" HS_SYSFS_DIR "\",\"options\":[\"bind\",\"ro\",\"nosuid\",\"nodev\",\"noexec\"]",
+      "{\"type\":\"network\",\"path\":\"/run/netns/cni-1\"}" },
+    { HS_USERNS_PATH },
+    false, false, true, NULL },
+  { "a user namespace of another mapping (another class, another runtime) is refused",
+    JOIN_SPEC ("{\"type\":\"ipc\",\"path\":\"/proc/7/ns/ipc\"}"),
+    "{\"uidMappings\":[{\"containerID\":0,\"hostID\":1065536,\"size\":65536}],"
+    "\"gidMappings\":[{\"containerID\":0,\"hostID\":2000000,\"size\":65536}]}",
+    false, false, { NULL }, { NULL }, false, false, false, "belongs to a user namespace that is not class `default`'s" },
+  { "a user namespace that maps host root is refused",
+    JOIN_SPEC ("{\"type\":\"ipc\",\"path\":\"/proc/7/ns/ipc\"}"),
+    "{\"uidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":4294967295}],"
+    "\"gidMappings\":[{\"containerID\":0,\"hostID\":0,\"size\":4294967295}]}",
+    false, false, { NULL }, { NULL }, false, false, false, "not class `default`'s" },
+  { "the host's own user namespace by path is refused",
+    JOIN_SPEC ("{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}"), NULL, false, false,
+    { NULL }, { NULL }, false, false, false, "joins the user namespace `/proc/1/ns/user`, the host's" },
+  { "hardshim's own placeholder with nothing to join is decided again: a new user namespace",
+    JOIN_SPEC ("{\"type\":\"user\",\"path\":\"" HS_USERNS_PATH "\"}"), NULL, false, false,
+    { "{\"type\":\"user\"}" }, { HS_USERNS_PATH }, false, false, false, NULL },
+};
+
+static void
+test_join_table (void **state)
+{
+  (void) state;
+  for (size_t k = 0; k < HS_ARRAY_SIZE (_join_cases); k++)
+    {
+      const _join_case *c = &_join_cases[k];
+      _cleanup_json_ hs_json spec = tu_parse (c->spec);
+      _cleanup_json_ hs_json maps = c->join_maps ? tu_parse (c->join_maps) : NULL;
+      _cleanup_free_ char *out = NULL;
+      hs_host host = TU_HOST;
+      hs_plan plan = { 0 };
+      hs_policy policy;
+      hs_journal j;
+      hs_error err = { 0 };
+
+      host.joins_userns = maps != NULL;
+      host.join_maps = maps;
+      host.join_userns_via = (char *) "/proc/7/ns/ipc";
+      host.joins_netns = c->netns;
+      host.netns_via = (char *) "/proc/7/ns/net";
+      host.netns_in_join_userns = c->netns_in_join;
+      tu_policy ("{}", &policy);
+      hs_journal_init (&j, "c1", NULL, "config.json", "create", false);
+      int r = hs_harden (spec, NULL, "config.json", &policy, &host, &j, &plan, &err);
+      if (c->error != NULL && (r >= 0 || strstr (err.msg, c->error) == NULL))
+        CASE_FAIL ("case `%s`: want `%s`, got %d %s\n", c->name, c->error, r, err.msg ? err.msg : "");
+      if (c->error == NULL && r < 0)
+        CASE_FAIL ("case `%s`: refused: %s\n", c->name, err.msg);
+      if (c->error == NULL && r == 0)
+        {
+          assert_int_equal (hs_json_generate (spec, false, &out, NULL, &err), 0);
+          for (size_t i = 0; i < HS_ARRAY_SIZE (c->expect) && c->expect[i] != NULL; i++)
+            if (strstr (out, c->expect[i]) == NULL)
+              CASE_FAIL ("case `%s`: spec lacks %s:\n%s\n", c->name, c->expect[i], out);
+          for (size_t i = 0; i < HS_ARRAY_SIZE (c->lacks) && c->lacks[i] != NULL; i++)
+            if (strstr (out, c->lacks[i]) != NULL)
+              CASE_FAIL ("case `%s`: spec has %s:\n%s\n", c->name, c->lacks[i], out);
+          if (plan.join_userns != c->join || plan.enter_netns != c->enter || plan.sysfs_netns != c->sysfs)
+            CASE_FAIL ("case `%s`: plan join %d enter %d sysfs %d\n", c->name, plan.join_userns, plan.enter_netns,
+                       plan.sysfs_netns);
+        }
+      hs_error_release (&err);
+      hs_journal_release (&j);
+      hs_policy_release (&policy);
+    }
+  assert_int_equal (_failures, 0);
+}
+
 static void
 test_userns_table (void **state)
 {
   _failures = 0;
   for (size_t c = 0; c < HS_ARRAY_SIZE (_userns_cases); c++)
     _check_userns_case (&_userns_cases[c]);
+  assert_int_equal (_failures, 0);
+}
+
+/* The kernel's limit of 340 lines per map: 340 entries of one id each,
+ * inside the class's range, are kept; one more is refused. */
+static char *
+_many_lines (size_t n)
+{
+  _cleanup_free_ char *u = xstrdup (""), *g = xstrdup ("");
+
+  for (size_t i = 0; i < n; i++)
+    {
+      char *nu = xasprintf ("%s%s" MAP (%zu, %zu, 1), u, i ? "," : "", i, 1000000 + i);
+      char *ng = xasprintf ("%s%s" MAP (%zu, %zu, 1), g, i ? "," : "", i, 2000000 + i);
+      free (u), free (g);
+      u = nu, g = ng;
+    }
+  return xasprintf ("{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[%s],"
+                    "\"gidMappings\":[%s]}}", u, g);
+}
+
+static void
+test_userns_map_lines (void **state)
+{
+  _cleanup_free_ char *ok = _many_lines (340), *over = _many_lines (341);
+  const _userns_case cases[] = {
+    { .name = "340 lines kept",
+      .policy = "{}",
+      .spec = ok,
+      .bridge = false,
+      .expect = { "\"user\":{\"uid\":339,\"gid\":339}" },
+      .journal = { J_UIDS ("kept"), J_GIDS ("kept") } },
+    { .name = "341 lines refused",
+      .policy = "{}",
+      .spec = over,
+      .error = "/linux/uidMappings has 341 entries, the kernel takes at most 340" },
+  };
+
+  _failures = 0;
+  for (size_t c = 0; c < HS_ARRAY_SIZE (cases); c++)
+    _check_userns_case (&cases[c]);
   assert_int_equal (_failures, 0);
 }
 
@@ -1200,7 +1629,8 @@ main (void)
     cmocka_unit_test (test_subid_pick_table),
     cmocka_unit_test (test_policy_classes_table),
     cmocka_unit_test (test_policy_subids_missing_file),
-    cmocka_unit_test (test_userns_table),
+    cmocka_unit_test (test_userns_table), cmocka_unit_test (test_join_table),
+    cmocka_unit_test (test_userns_map_lines),
     cmocka_unit_test (test_devnode_names),
     cmocka_unit_test (test_mountpoints_below_earlier),
   };

@@ -1,0 +1,122 @@
+#include "config.h"
+
+#include "own_dirs.h"
+#include "devices.h"
+#include "lsm.h"
+#include "namespaces.h"
+#include "spec.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What path resolves to: realpath of its longest existing prefix, then
+ * the rest with "." and ".." taken lexically (it does not exist, so it
+ * holds no link). */
+static char *
+_resolve (const char *path)
+{
+  _cleanup_free_ char *head = xstrdup (path);
+  hs_strv parts = { 0 };
+  char *real;
+
+  while ((real = realpath (head, NULL)) == NULL)
+    {
+      char *slash = strrchr (head, '/');
+      if (slash == NULL || slash == head)
+        {
+          head[0] = '\0';
+          real = xstrdup ("/");
+          break;
+        }
+      *slash = '\0';
+    }
+  _cleanup_free_ char *rest = xstrdup (path + strlen (head));
+  for (char *save = NULL, *c = strtok_r (rest, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save))
+    hs_strv_add (&parts, xstrdup (c));
+  for (size_t i = 0; i < parts.n; i++)
+    {
+      if (strcmp (parts.v[i], ".") == 0)
+        continue;
+      if (strcmp (parts.v[i], "..") == 0)
+        {
+          char *slash = strrchr (real, '/');
+          slash[slash == real ? 1 : 0] = '\0';
+          continue;
+        }
+      char *more = xasprintf ("%s%s%s", real, strcmp (real, "/") == 0 ? "" : "/", parts.v[i]);
+      free (real);
+      real = more;
+    }
+  hs_strv_release (&parts);
+  return real;
+}
+
+/* real lies in, or holds, one of hardshim's own paths: which, or NULL. */
+static const char *
+_owns (const char *real, const hs_policy *policy)
+{
+  _cleanup_free_ char *state = _resolve (HS_STATE_DIR), *journal = _resolve (policy->journal);
+  _cleanup_free_ char *helper = _resolve (policy->landlock_helper), *helpers = _resolve (HS_HELPER_DIR);
+
+  if (hs_path_within (real, state) || hs_path_within (state, real))
+    return "hardshim's state directory `" HS_STATE_DIR "` (the rootfs bridge, device nodes, the seal key)";
+  if (hs_path_within (journal, real))
+    return "hardshim's journal";
+  if (strcmp (real, helper) == 0 || hs_path_within (real, helpers))
+    return "hardshim's Landlock helper";
+  return NULL;
+}
+
+/* The mount the lsm measure adds for the helper (lsm.h), as it adds it. */
+static bool
+_helper_mount (hs_json m, const hs_policy *policy)
+{
+  hs_json src = hs_json_get (m, "source"), dst = hs_json_get (m, "destination");
+
+  return YAJL_IS_STRING (src) && YAJL_IS_STRING (dst) && strcmp (dst->u.string, HS_LANDLOCK_DEST) == 0
+         && strcmp (src->u.string, policy->landlock_helper) == 0;
+}
+
+static int
+_refuse (const char *where, const char *spelled, const char *real, const char *what, hs_error *err)
+{
+  return hs_error_set (err, EPERM, "%s `%s` (`%s`) is or holds %s: refused, a spec cannot point at hardshim's own "
+                       "files", where, spelled, real, what);
+}
+
+int
+hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_policy *policy, hs_error *err)
+{
+  hs_json mounts = hs_json_get (spec, "mounts"), root = hs_json_get (hs_json_get (spec, "root"), "path");
+  const char *what;
+
+  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+    {
+      hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source");
+      hs_devnode node;
+      bool recursive;
+      if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || _helper_mount (m, policy)
+          || (sealed && (hs_devnode_parse (src->u.string, &node) == 0 || strcmp (src->u.string, HS_SYSFS_DIR) == 0)))
+        continue;
+      _cleanup_free_ char *abs = src->u.string[0] == '/' ? xstrdup (src->u.string)
+                                                          : xasprintf ("%s/%s", bundle, src->u.string);
+      _cleanup_free_ char *real = _resolve (abs);
+      if ((what = _owns (real, policy)) != NULL)
+        {
+          _cleanup_free_ char *where = xasprintf ("/mounts/%zu/source", i);
+          return _refuse (where, src->u.string, real, what, err);
+        }
+    }
+  if (YAJL_IS_STRING (root) && !(sealed && strcmp (root->u.string, HS_BRIDGE_DIR) == 0))
+    {
+      _cleanup_free_ char *abs = root->u.string[0] == '/' ? xstrdup (root->u.string)
+                                                           : xasprintf ("%s/%s", bundle, root->u.string);
+      _cleanup_free_ char *real = _resolve (abs);
+      if ((what = _owns (real, policy)) != NULL)
+        return _refuse ("/root/path", root->u.string, real, what, err);
+    }
+  return 0;
+}

@@ -1,0 +1,23 @@
+/* hardshim's own files as what a spec points at.
+ *
+ * In the runtime's mount namespace hardshim's state directory holds the
+ * container's rootfs (the bridge, bridge.h) and the device nodes it makes
+ * (devices.h); the directory also holds the seal key (seal.h).  A spec
+ * that binds any of it, or a directory above it (an rbind carries the
+ * bridge along), or the Landlock helper other than as the lsm measure
+ * mounts it, or the journal or a directory above it, is refused; so is a
+ * root.path there.  Paths are judged by what they resolve to on the host,
+ * symbolic links followed, not by their spelling.  Only a spec with a valid
+ * seal (seal.h) may have hardshim's own device mounts and bridged root. */
+#ifndef HS_OWN_DIRS_H
+#define HS_OWN_DIRS_H
+
+#include "error.h"
+#include "json.h"
+#include "policy.h"
+
+/* spec: as the engine wrote it (before the measures); bundle: its
+ * absolute directory, against which relative paths resolve. */
+int hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_policy *policy, hs_error *err);
+
+#endif

@@ -1,0 +1,15 @@
+/* Files hardshim acts on must be ones only root can change. */
+#ifndef HS_TRUST_H
+#define HS_TRUST_H
+
+#include "error.h"
+
+/* Every directory from / down to path, and path itself, is owned by root
+ * and writable by no one else (group root may write).  A directory anyone
+ * may write that has the sticky bit (/tmp) is accepted above an entry
+ * owned by root: the sticky bit keeps others from renaming or removing
+ * it.  Symbolic links in path are resolved first; what is checked is the
+ * real path.  what names path in the message, e.g. "the bundle". */
+int hs_trust_path (const char *path, const char *what, hs_error *err);
+
+#endif

@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# Nothing in a spec is an instruction to hardshim (DESIGN.md §0): a spec
+# that points at hardshim's own files (device directory, rootfs bridge,
+# state, journal, helper) is refused whatever its spelling; only a spec
+# hardshim wrote and sealed itself may carry its device mounts and bridged
+# root, and a copied or edited one may not.  The bundle's spec must be one
+# only root can change, since the runtime reads it again by path.
+
+load helpers
+
+setup() {
+	common_setup
+	b=$(bundle b sh -c 'echo x >/dev/x && echo wrote; ls /data 2>&1; exit 0')
+	id=$(new_id c)
+	cp "$b/config.json" "$T/pristine.json"
+	cp "$b/config.json" "$T/orig.json"
+}
+
+teardown() {
+	common_teardown
+}
+
+# assert_refused_with TEXT: exit 1, one error line holding TEXT, no
+# container, no journal record, the bundle's spec as it was.
+assert_refused_with() {
+	cat "$T/err" >&2
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "$1"
+	! grep -qx wrote "$T/out"
+	runc_gone "$id"
+	[ ! -s "$JOURNAL" ]
+	cmp "$T/orig.json" "$b/config.json"
+}
+
+# with_mount SOURCE [DEST]: the pristine spec with a bind mount of SOURCE
+# at DEST (default /dev/x); orig.json is that spec.
+with_mount() {
+	cp "$T/pristine.json" "$b/config.json"
+	patch_config "$b" --arg s "$1" --arg d "${2:-/dev/x}" \
+		'.mounts += [{destination: $d, type: "bind", source: $s, options: ["bind", "rw"]}]'
+	cp "$b/config.json" "$T/orig.json"
+}
+
+@test "own files: a mount source naming a device node in hardshim's device directory is refused (host console, null)" {
+	for node in c-5-1-0666-0-0 c-1-3-0666-0-0; do
+		with_mount "/var/lib/hardshim/devices/$node"
+		hs_out run -b "$b" "$id"
+		assert_refused_with "/mounts/"
+		assert_contains "$(cat "$T/err")" "hardshim's state directory"
+	done
+	[ -z "$(ls -A /var/lib/hardshim/devices)" ]
+}
+
+@test "own files: root.path at the rootfs bridge with io.hardshim.rootfs=/ is refused, the host's / never becomes the rootfs" {
+	patch_config "$b" '.root.path = "/var/lib/hardshim/rootfs" | .annotations["io.hardshim.rootfs"] = "/"
+		| .process.args = ["sh", "-c", "ls /boot /home >/dev/null 2>&1 && echo wrote"]'
+	cp "$b/config.json" "$T/orig.json"
+	hs_out run -b "$b" "$id"
+	assert_refused_with "/root/path"
+}
+
+@test "own files: binding the rootfs bridge, the state directory or a directory above it is refused, however spelled" {
+	ln -s /var/lib/hardshim/rootfs "$T/link"
+	mkdir -p "$T/d"
+	for src in /var/lib/hardshim/rootfs/var /var/lib/hardshim /var/lib "$T/link/var" "$T/d/../link" \
+		/var/lib/hardshim/seal.key /var/log/../lib/./hardshim/rootfs; do
+		with_mount "$src" /data
+		hs_out run -b "$b" "$id"
+		assert_refused_with "hardshim's state directory"
+	done
+}
+
+@test "own files: binding the journal, or the Landlock helper anywhere but where the lsm measure puts it, is refused" {
+	touch "$JOURNAL"
+	with_mount "$JOURNAL"
+	: >"$JOURNAL"
+	hs_out run -b "$b" "$id"
+	assert_refused_with "hardshim's journal"
+	cp "$T/pristine.json" "$b/config.json"
+	patch_config "$b" --arg h "$LANDLOCK_HELPER" \
+		'.mounts += [{destination: "/bin/helper", type: "bind", source: $h, options: ["bind", "rw"]}]'
+	cp "$b/config.json" "$T/orig.json"
+	hs_out run -b "$b" "$id"
+	assert_refused_with "Landlock helper"
+}
+
+@test "own files: a near miss is a volume like any other" {
+	mkdir -p "$T/hardshim-data"
+	with_mount "$T/hardshim-data" /data
+	hs_out run -b "$b" "$id"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+}
+
+@test "own files: a sealed spec starts again in its bundle; copied to another bundle or edited, it is refused" {
+	patch_config "$b" '.linux.devices = [{path: "/dev/x", type: "c", major: 1, minor: 3, fileMode: 438, uid: 0, gid: 0}]
+		| .linux.resources.devices += [{allow: true, type: "c", major: 1, minor: 3, access: "rwm"}]'
+	hs_out run -b "$b" "$(new_id first)"
+	[ "$status" -eq 0 ]
+	grep -qx wrote "$T/out"
+	jq -e '.annotations["io.hardshim.seal"] | test("^[0-9a-f]{64}$")' "$b/config.json"
+	jq -e '.root.path == "/var/lib/hardshim/rootfs"' "$b/config.json"
+	cp "$b/config.json" "$T/sealed.json"
+
+	# Again in the same bundle: the seal verifies, the spec stays byte for byte.
+	hs_out run -b "$b" "$(new_id again)"
+	[ "$status" -eq 0 ]
+	grep -qx wrote "$T/out"
+	cmp "$T/sealed.json" "$b/config.json"
+
+	# The same bytes in another bundle.
+	b2=$(bundle b2 true)
+	cp "$T/sealed.json" "$b2/config.json"
+	hs_out run -b "$b2" "$id"
+	[ "$status" -eq 1 ]
+	assert_contains "$(cat "$T/err")" "hardshim's state directory"
+	runc_gone "$id"
+	cmp "$T/sealed.json" "$b2/config.json"
+
+	# Edited in place: the console instead of null.
+	sed 's/c-1-3-0666-0-0/c-5-1-0666-0-0/' "$T/sealed.json" >"$b/config.json"
+	hs_out run -b "$b" "$id"
+	[ "$status" -eq 1 ]
+	assert_contains "$(cat "$T/err")" "hardshim's state directory"
+	runc_gone "$id"
+}
+
+@test "own files: a bundle others can change is refused (the runtime reads config.json again by path)" {
+	chmod 0777 "$b"
+	hs_out run -b "$b" "$id"
+	assert_refused_with "writable by others (mode 0777)"
+	chmod 0755 "$b"
+
+	chown 65534 "$b/config.json"
+	hs_out run -b "$b" "$id"
+	assert_refused_with "owned by uid 65534"
+	chown 0 "$b/config.json"
+
+	chown 65534 "$b"
+	hs_out run -b "$b" "$id"
+	assert_refused_with "owned by uid 65534"
+	assert_contains "$(cat "$T/err")" "the runtime reads \`$b/config.json\` again"
+	chown 0 "$b"
+
+	# A racer with write access to the bundle never gets to swap the spec:
+	# the create is refused before anything is written.
+	d=$(mktemp -d /tmp/hs-race.XXXXXX)
+	chmod 0711 "$d"
+	cp -a "$b" "$d/b"
+	chmod 0777 "$d/b"
+	cp "$T/orig.json" "$d/evil.json"
+	chmod 0644 "$d/evil.json"
+	setpriv --reuid 65534 --regid 65534 --clear-groups sh -c \
+		'end=$(($(date +%s) + 3)); while [ "$(date +%s)" -lt "$end" ]; do
+			cp "$1" "$2/.evil" 2>/dev/null && mv -f "$2/.evil" "$2/config.json" 2>/dev/null; done; true' \
+		sh "$d/evil.json" "$d/b" &
+	racer=$!
+	for i in 1 2 3 4 5; do
+		hs_out run -b "$d/b" "$(new_id race$i)"
+		[ "$status" -eq 1 ]
+		assert_contains "$(cat "$T/err")" "hardshim acts only on what root alone can change"
+		runc_gone "$(new_id race$i)"
+	done
+	wait "$racer"
+	# The racer could write there: it did replace the spec meanwhile.
+	[ "$(stat -c %u "$d/b/config.json")" = 65534 ]
+	rm -rf "$d"
+}

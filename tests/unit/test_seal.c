@@ -1,0 +1,302 @@
+/* The seal (how hardshim knows its own output), its SHA-256, the check
+ * that no spec points at hardshim's own files, and the root-only path
+ * check. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include "own_dirs.h"
+#include "seal.h"
+#include "sha256.h"
+#include "measures/measure.h"
+#include "trust.h"
+
+static void
+_hex (const uint8_t *b, size_t n, char *ret)
+{
+  for (size_t i = 0; i < n; i++)
+    snprintf (ret + 2 * i, 3, "%02x", b[i]);
+}
+
+static void
+test_sha256_vectors (void **state)
+{
+  static const struct
+  {
+    const char *in;
+    size_t repeat;
+    const char *want;
+  } cases[] = {
+    { "", 1, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+    { "abc", 1, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+    { "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+    { "a", 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0" },
+  };
+  (void) state;
+  for (size_t i = 0; i < HS_ARRAY_SIZE (cases); i++)
+    {
+      hs_sha256 s;
+      uint8_t out[HS_SHA256_LEN];
+      char hex[65];
+      hs_sha256_init (&s);
+      for (size_t k = 0; k < cases[i].repeat; k++)
+        hs_sha256_update (&s, cases[i].in, strlen (cases[i].in));
+      hs_sha256_final (&s, out);
+      _hex (out, sizeof out, hex);
+      assert_string_equal (hex, cases[i].want);
+    }
+}
+
+/* RFC 4231 test cases 1, 2 and 6 (a key longer than a block). */
+static void
+test_hmac_vectors (void **state)
+{
+  uint8_t k1[20], k6[131], out[HS_SHA256_LEN];
+  const char *m6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+  char hex[65];
+  (void) state;
+
+  memset (k1, 0x0b, sizeof k1);
+  memset (k6, 0xaa, sizeof k6);
+  const void *p1[] = { "Hi ", "There" };
+  size_t l1[] = { 3, 5 };
+  hs_hmac_sha256 (k1, sizeof k1, p1, l1, 2, out);
+  _hex (out, sizeof out, hex);
+  assert_string_equal (hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+
+  const void *p2[] = { "what do ya want for nothing?" };
+  size_t l2[] = { 28 };
+  hs_hmac_sha256 ((const uint8_t *) "Jefe", 4, p2, l2, 1, out);
+  _hex (out, sizeof out, hex);
+  assert_string_equal (hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+
+  const void *p6[] = { m6 };
+  size_t l6[] = { strlen (m6) };
+  hs_hmac_sha256 (k6, sizeof k6, p6, l6, 1, out);
+  _hex (out, sizeof out, hex);
+  assert_string_equal (hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+static const uint8_t _key[HS_SEAL_KEY_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+
+#define SPEC "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"" HS_BRIDGE_DIR "\"},\"annotations\":{\"a\":\"1\"}," \
+             "\"mounts\":[{\"destination\":\"/dev/x\",\"source\":\"" HS_DEVICES_DIR "/c-1-3-0666-0-0\"," \
+             "\"options\":[\"bind\"]}],\"n\":1.50}"
+
+/* A sealed spec verifies after a round trip through its text; a copy
+ * anywhere else, any edit, or another key does not. */
+static void
+test_seal_sign_verify (void **state)
+{
+  _cleanup_json_ hs_json spec = tu_parse (SPEC), again = NULL;
+  _cleanup_free_ char *text = NULL;
+  hs_error err = { 0 };
+  uint8_t other[HS_SEAL_KEY_LEN] = { 9 };
+  size_t len;
+  (void) state;
+
+  assert_false (hs_seal_verify (spec, "/b/config.json", _key));
+  assert_int_equal (hs_seal_sign (spec, "/b/config.json", _key, &err), 0);
+  assert_true (hs_seal_verify (spec, "/b/config.json", _key));
+  assert_int_equal (hs_json_generate (spec, true, &text, &len, &err), 0);
+  assert_int_equal (hs_json_parse (text, len, &again, &err), 0);
+  assert_true (hs_seal_verify (again, "/b/config.json", _key));
+
+  assert_false (hs_seal_verify (again, "/other/config.json", _key));
+  assert_false (hs_seal_verify (again, "/b/config.json", other));
+  hs_json_object_set (hs_json_get (again, "root"), "path", hs_json_new_string ("/"));
+  assert_false (hs_seal_verify (again, "/b/config.json", _key));
+}
+
+/* A spec without annotations gets them; a seal of another spec does not
+ * carry over; a seal that is not 64 characters never verifies. */
+static void
+test_seal_forged (void **state)
+{
+  _cleanup_json_ hs_json a = tu_parse ("{\"root\":{\"path\":\"rootfs\"}}");
+  _cleanup_json_ hs_json b = tu_parse ("{\"root\":{\"path\":\"/\"},\"annotations\":{}}");
+  hs_error err = { 0 };
+  (void) state;
+
+  assert_int_equal (hs_seal_sign (a, "/b/config.json", _key, &err), 0);
+  hs_json seal = hs_json_get (hs_json_get (a, "annotations"), HS_SEAL_ANNOTATION);
+  assert_non_null (seal);
+  hs_json_object_set (hs_json_get (b, "annotations"), HS_SEAL_ANNOTATION, hs_json_copy (seal));
+  assert_false (hs_seal_verify (b, "/b/config.json", _key));
+  hs_json_object_set (hs_json_get (b, "annotations"), HS_SEAL_ANNOTATION, hs_json_new_string (""));
+  assert_false (hs_seal_verify (b, "/b/config.json", _key));
+  hs_json_object_set (hs_json_get (b, "annotations"), HS_SEAL_ANNOTATION, hs_json_new_uint (1));
+  assert_false (hs_seal_verify (b, "/b/config.json", _key));
+}
+
+/* What a spec may point at: every spelling of hardshim's own directories
+ * is refused, near-misses pass, and only a sealed spec keeps its device
+ * mounts and bridged root. */
+static void
+test_own_dirs (void **state)
+{
+  static const struct
+  {
+    const char *source;  /* a bind mount's source, or NULL */
+    const char *root;    /* root.path */
+    bool sealed;
+    const char *error;   /* NULL: accepted */
+  } cases[] = {
+    { NULL, "/tmp", false, NULL },
+    { "/tmp", "/tmp", false, NULL },
+    { HS_DEVICES_DIR "/c-5-1-0666-0-0", "/tmp", false, "is or holds hardshim's state directory" },
+    { HS_DEVICES_DIR "/c-5-1-0666-0-0", "/tmp", true, NULL },
+    { HS_DEVICES_DIR "/../devices/c-5-1-0666-0-0", "/tmp", true, "hardshim's state directory" },
+    { HS_BRIDGE_DIR "/var", "/tmp", false, "hardshim's state directory" },
+    { HS_BRIDGE_DIR "/var", "/tmp", true, "hardshim's state directory" },
+    { "/nonexistent/../" HS_BRIDGE_DIR, "/tmp", false, "hardshim's state directory" },
+    { HS_STATE_DIR "/seal.key", "/tmp", false, "hardshim's state directory" },
+    { "/var/lib", "/tmp", false, "hardshim's state directory" },
+    { "/", "/tmp", false, "hardshim's state directory" },
+    { "/var/lib/hardshimx", "/tmp", false, NULL },
+    { "/var/log", "/tmp", false, "hardshim's journal" },
+    { HS_HELPER_DIR, "/tmp", false, "Landlock helper" },
+    { HS_LANDLOCK_HELPER, "/tmp", false, "Landlock helper" },
+    { NULL, HS_BRIDGE_DIR, false, "/root/path" },
+    { NULL, HS_BRIDGE_DIR, true, NULL },
+    { NULL, HS_BRIDGE_DIR "/x", true, "/root/path" },
+    { NULL, "/", false, "/root/path" },
+    { NULL, "../../../../../../../../" HS_STATE_DIR, false, "/root/path" },
+  };
+  hs_policy policy;
+  (void) state;
+
+  tu_policy ("{\"journal\":\"/var/log/hardshim/deviations.jsonl\"}", &policy);
+  for (size_t i = 0; i < HS_ARRAY_SIZE (cases); i++)
+    {
+      _cleanup_json_ hs_json spec = hs_json_new_object (), root = hs_json_new_object ();
+      hs_error err = { 0 };
+      hs_json_object_set (root, "path", hs_json_new_string (cases[i].root));
+      hs_json_object_set (spec, "root", TAKE_PTR (root));
+      if (cases[i].source != NULL)
+        {
+          hs_json mounts = hs_json_new_array ();
+          static const char *const opts[] = { "rbind", NULL };
+          hs_json_array_append (mounts, hs_measure_new_mount ("/x", "bind", cases[i].source, opts));
+          hs_json_object_set (spec, "mounts", mounts);
+        }
+      int r = hs_own_dirs_check (spec, "/b", cases[i].sealed, &policy, &err);
+      if (cases[i].error == NULL && r != 0)
+        CASE_FAIL ("case %zu (%s): refused: %s", i, cases[i].source ? cases[i].source : cases[i].root, err.msg);
+      if (cases[i].error != NULL && (r != -EPERM || strstr (err.msg, cases[i].error) == NULL))
+        CASE_FAIL ("case %zu (%s): want `%s`, got %d %s", i, cases[i].source ? cases[i].source : cases[i].root,
+                   cases[i].error, r, err.msg ? err.msg : "");
+      hs_error_release (&err);
+    }
+  hs_policy_release (&policy);
+  assert_int_equal (_failures, 0);
+}
+
+/* The helper's own mount, as the lsm measure writes it, is not a volume. */
+static void
+test_own_dirs_helper_mount (void **state)
+{
+  _cleanup_json_ hs_json spec = tu_parse ("{\"root\":{\"path\":\"/tmp\"}," TU_CONTAINER_MOUNTS "}");
+  hs_policy policy;
+  hs_error err = { 0 };
+  (void) state;
+
+  tu_policy ("{}", &policy);
+  assert_int_equal (hs_own_dirs_check (spec, "/b", false, &policy, &err), 0);
+  hs_policy_release (&policy);
+}
+
+/* Only root may change a trusted path or a directory above it; a sticky
+ * world-writable directory is fine above a root-owned entry. */
+static void
+test_trust_path (void **state)
+{
+  _cleanup_free_ char *d = tu_mkdtemp ();
+  _cleanup_free_ char *f = xasprintf ("%s/f", d), *sub = xasprintf ("%s/sub", d), *g = xasprintf ("%s/sub/g", d);
+  hs_error err = { 0 };
+  (void) state;
+
+  if (geteuid () != 0)
+    {
+      print_message ("SKIP: the ownership cases need root\n");
+      skip ();
+    }
+  tu_write (f, "x", 0644);
+  assert_int_equal (mkdir (sub, 0755), 0);
+  tu_write (g, "x", 0644);
+  assert_int_equal (hs_trust_path (f, "the file", &err), 0);
+  assert_int_equal (hs_trust_path (g, "the file", &err), 0);
+
+  assert_int_equal (chmod (f, 0666), 0);
+  assert_int_equal (hs_trust_path (f, "the file", &err), -EPERM);
+  assert_non_null (strstr (err.msg, "writable by others (mode 0666)"));
+  hs_error_release (&err);
+  assert_int_equal (chmod (f, 0644), 0);
+  assert_int_equal (chown (f, 65534, 65534), 0);
+  assert_int_equal (hs_trust_path (f, "the file", &err), -EPERM);
+  assert_non_null (strstr (err.msg, "owned by uid 65534"));
+  hs_error_release (&err);
+
+  assert_int_equal (chmod (sub, 0777), 0);
+  assert_int_equal (hs_trust_path (g, "the file", &err), -EPERM);
+  assert_non_null (strstr (err.msg, "writable by others (mode 0777)"));
+  hs_error_release (&err);
+  assert_int_equal (chmod (sub, 01777), 0);
+  assert_int_equal (hs_trust_path (g, "the file", &err), 0);
+  assert_int_equal (chown (sub, 65534, 0), 0);
+  assert_int_equal (chmod (sub, 0755), 0);
+  assert_int_equal (hs_trust_path (g, "the file", &err), -EPERM);
+  assert_non_null (strstr (err.msg, "owned by uid 65534"));
+  hs_error_release (&err);
+
+  unlink (f);
+  unlink (g);
+  rmdir (sub);
+  rmdir (d);
+}
+
+/* The key is made once, root-only; one others could read is refused. */
+static void
+test_seal_key (void **state)
+{
+  _cleanup_free_ char *d = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/seal.key", d);
+  uint8_t a[HS_SEAL_KEY_LEN], b[HS_SEAL_KEY_LEN];
+  hs_error err = { 0 };
+  struct stat st;
+  (void) state;
+
+  assert_int_equal (hs_seal_key (path, false, a, &err), -ENOENT);
+  hs_error_release (&err);
+  assert_int_equal (hs_seal_key (path, true, a, &err), 0);
+  assert_int_equal (stat (path, &st), 0);
+  assert_int_equal (st.st_mode & 07777, 0600);
+  assert_int_equal (st.st_size, HS_SEAL_KEY_LEN);
+  assert_int_equal (hs_seal_key (path, true, b, &err), 0);
+  assert_memory_equal (a, b, sizeof a);
+  assert_int_equal (chmod (path, 0644), 0);
+  assert_int_equal (hs_seal_key (path, false, b, &err), -EPERM);
+  assert_non_null (strstr (err.msg, "mode 0600"));
+  hs_error_release (&err);
+  unlink (path);
+  rmdir (d);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_sha256_vectors),     cmocka_unit_test (test_hmac_vectors),
+    cmocka_unit_test (test_seal_sign_verify),   cmocka_unit_test (test_seal_forged),
+    cmocka_unit_test (test_own_dirs),           cmocka_unit_test (test_own_dirs_helper_mount),
+    cmocka_unit_test (test_trust_path),         cmocka_unit_test (test_seal_key),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
