@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "file.h"
+#include "trust.h"
 #include "util.h"
 
 #include <errno.h>
@@ -122,59 +123,11 @@ hs_file_read_fd (int fd, const char *shown, size_t max, char **ret, size_t *ret_
   return r;
 }
 
-/* Root, or the user hardshim runs as (the same when it runs as root, as it
- * does in production; tests may run it as another user). */
-static bool
-_trusted_owner (uid_t uid)
-{
-  return uid == 0 || uid == geteuid ();
-}
-
-/* Only a trusted owner can change the directory dir: not writable by group
- * or others, or sticky (then others cannot rename or remove what a trusted
- * owner put in it, e.g. a root-owned file in /tmp). */
-static int
-_check_dir (const char *dir, const char *shown, hs_error *err)
-{
-  struct stat st;
-
-  if (stat (dir, &st) < 0)
-    return hs_error_sys (err, errno, "%s: stat `%s`", shown, dir);
-  if (_trusted_owner (st.st_uid) && ((st.st_mode & (S_IWGRP | S_IWOTH)) == 0 || (st.st_mode & S_ISVTX) != 0))
-    return 0;
-  return hs_error_set (err, EPERM,
-                       "%s must be in directories only root can change: `%s` is owned by uid %u, mode %04o (a "
-                       "directory above it must be owned by root and not writable by group or others, or be "
-                       "sticky like /tmp): refused",
-                       shown, dir, (unsigned) st.st_uid, (unsigned) (st.st_mode & 07777));
-}
-
-/* Every directory a lookup of path passes through, as spelled (followed
- * where a component is a symbolic link) and as resolved. */
-static int
-_check_dirs (const char *path, const char *shown, hs_error *err)
-{
-  const char *last = strrchr (path, '/');
-
-  for (const char *p = path; last != NULL && p <= last; p++)
-    {
-      _cleanup_free_ char *dir = NULL;
-      int r;
-      if (*p != '/' || (p > path && p[-1] == '/'))
-        continue;
-      dir = p == path ? xstrdup ("/") : xstrndup (path, (size_t) (p - path));
-      r = _check_dir (dir, shown, err);
-      if (r < 0)
-        return r;
-    }
-  return 0;
-}
-
+/* What hs_trust_path does not ask: a regular file, with the bits of need. */
 static int
 _check_file (const struct stat *st, mode_t need, const char *shown, hs_error *err)
 {
-  if (S_ISREG (st->st_mode) && _trusted_owner (st->st_uid) && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0
-      && (st->st_mode & need) == need)
+  if (S_ISREG (st->st_mode) && hs_trust_stat (st) && (st->st_mode & need) == need)
     return 0;
   return hs_error_set (err, EPERM,
                        "%s must be a regular file owned by root, %swritable by root only (it is owned by uid %u, "
@@ -190,16 +143,11 @@ hs_file_check_trusted (const char *path, mode_t need, const char *shown, char **
   struct stat st;
   int r;
 
-  if (real == NULL)
-    return hs_error_sys (err, errno, "%s", shown);
-  r = _check_dirs (path, shown, err);
-  if (r == 0 && strcmp (path, real) != 0)
-    r = _check_dirs (real, shown, err);
-  if (r < 0)
-    return r;
-  if (stat (real, &st) < 0)
+  if (real == NULL || stat (real, &st) < 0)
     return hs_error_sys (err, errno, "%s", shown);
   r = _check_file (&st, need, shown, err);
+  if (r == 0)
+    r = hs_trust_path (path, shown, err);
   if (r == 0 && ret_real != NULL)
     *ret_real = TAKE_PTR (real);
   return r;

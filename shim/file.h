@@ -19,12 +19,10 @@ int hs_file_read_regular (int dirfd, const char *name, const char *shown, bool n
 
 /* What hardshim trusts (its policy, the profiles and helper the policy
  * names, the subordinate id files) must be what root put there, as sshd's
- * StrictModes demands: a regular file owned by root (or the user hardshim
- * runs as), writable by no one else, with the bits of need set in its mode
- * (e.g. S_IXOTH), and every directory a lookup of path passes through (as
- * spelled and as resolved) owned by root and not writable by group or
- * others, unless sticky (/tmp: others cannot rename or remove a root-owned
- * entry in it).  -EPERM naming the file or directory with its owner and
+ * StrictModes demands: a regular file only root can change, with the bits
+ * of need set in its mode (e.g. S_IXOTH), in directories only root can
+ * change (hs_trust_path: as spelled and as resolved; sticky ones such as
+ * /tmp count).  -EPERM naming the file or directory with its owner and
  * mode; -errno (-ENOENT) when path cannot be resolved.  *ret_real, if not
  * NULL: path resolved. */
 int hs_file_check_trusted (const char *path, mode_t need, const char *shown, char **ret_real, hs_error *err);

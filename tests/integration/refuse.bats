@@ -251,6 +251,7 @@ assert_refused() {
 	[ "$status" -eq 0 ] || { cat "$T/err" >&2; false; }
 	[ "$(state_status "${id}_+,-.x")" = created ]
 	jq -e '.process.user.uid == 65534' "$b/config.json"
+}
 
 # hs_timed ARGS...: hs_out under `timeout`, so that a hang fails the test
 # (status 124) instead of hanging the suite.
@@ -320,14 +321,14 @@ nobody_dir() {
 	chmod 0666 "$HARDSHIM_POLICY"
 	hs_out create -b "$b" "$id"
 	assert_refused
-	assert_contains "$(cat "$T/err")" "policy \`$HARDSHIM_POLICY\` must be in directories only root can change: \`$T/nobody\` is owned by uid 65534, mode 0755"
+	assert_contains "$(cat "$T/err")" "policy \`$HARDSHIM_POLICY\` must be a regular file owned by root, writable by root only (it is owned by uid 65534, mode 0666): refused"
 
 	# root's file, but in nobody's directory: nobody can replace it
 	chown 0:0 "$HARDSHIM_POLICY"
 	chmod 0644 "$HARDSHIM_POLICY"
 	hs_out create -b "$b" "$id"
 	assert_refused
-	assert_contains "$(cat "$T/err")" "\`$T/nobody\` is owned by uid 65534, mode 0755"
+	assert_contains "$(cat "$T/err")" "policy \`$HARDSHIM_POLICY\`: \`$T/nobody\` is owned by uid 65534 (mode 0755): hardshim acts only on what root alone can change"
 
 	# in root's directory, but nobody's file, or anyone's to write
 	export HARDSHIM_POLICY=$T/policy.json
@@ -361,7 +362,12 @@ nobody_dir() {
 	write_policy "{\"seccomp\": {\"profile\": \"$T/nobody/allow-all.json\"}}"
 	hs_out create -b "$b" "$id"
 	assert_refused
-	assert_contains "$(cat "$T/err")" "seccomp profile \`$T/nobody/allow-all.json\` must be in directories only root can change: \`$T/nobody\` is owned by uid 65534, mode 0755"
+	assert_contains "$(cat "$T/err")" "seccomp profile \`$T/nobody/allow-all.json\` must be a regular file owned by root, writable by root only (it is owned by uid 65534, mode 0666): refused"
+	chown 0:0 "$T/nobody/allow-all.json"
+	chmod 0644 "$T/nobody/allow-all.json"
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "seccomp profile \`$T/nobody/allow-all.json\`: \`$T/nobody\` is owned by uid 65534 (mode 0755): hardshim acts only on what root alone can change"
 
 	# a copy of the installed profile: nobody's in root's directory, then root's
 	cp "$SECCOMP_PROFILE" "$T/profile.json"
@@ -386,5 +392,5 @@ nobody_dir() {
 	write_policy "{\"lsm\": {\"landlock_helper\": \"$T/nobody/helper\"}}"
 	hs_out create -b "$b" "$id"
 	assert_refused
-	assert_contains "$(cat "$T/err")" "Landlock helper \`$T/nobody/helper\` (policy \`lsm.landlock_helper\`) must be in directories only root can change: \`$T/nobody\` is owned by uid 65534, mode 0755"
+	assert_contains "$(cat "$T/err")" "Landlock helper \`$T/nobody/helper\` (policy \`lsm.landlock_helper\`): \`$T/nobody\` is owned by uid 65534 (mode 0755): hardshim acts only on what root alone can change"
 }
