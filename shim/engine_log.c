@@ -37,6 +37,7 @@ _json_line (const char *now, const char *msg)
   hs_json_object_set (rec, "level", hs_json_new_string ("error"));
   hs_json_object_set (rec, "msg", hs_json_new_string (msg));
   hs_json_object_set (rec, "time", hs_json_new_string (now));
+  hs_json_make_utf8 (rec);
   if (hs_json_generate (rec, false, &line, NULL, &err) < 0)
     abort ();
   out = xasprintf ("%s\n", line);

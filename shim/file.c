@@ -1,11 +1,15 @@
 #include "config.h"
 
 #include "file.h"
+#include "trust.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -117,4 +121,55 @@ hs_file_read_fd (int fd, const char *shown, size_t max, char **ret, size_t *ret_
   if (r == 0 && ret_st != NULL)
     *ret_st = st;
   return r;
+}
+
+/* What hs_trust_path does not ask: a regular file, with the bits of need. */
+static int
+_check_file (const struct stat *st, mode_t need, const char *shown, hs_error *err)
+{
+  if (S_ISREG (st->st_mode) && hs_trust_stat (st) && (st->st_mode & need) == need)
+    return 0;
+  return hs_error_set (err, EPERM,
+                       "%s must be a regular file owned by root, %swritable by root only (it is owned by uid %u, "
+                       "mode %04o%s): refused",
+                       shown, need & S_IXOTH ? "executable by everyone and " : "", (unsigned) st->st_uid,
+                       (unsigned) (st->st_mode & 07777), S_ISREG (st->st_mode) ? "" : ", not a regular file");
+}
+
+int
+hs_file_check_trusted (const char *path, mode_t need, const char *shown, char **ret_real, hs_error *err)
+{
+  _cleanup_free_ char *real = realpath (path, NULL);
+  struct stat st;
+  int r;
+
+  if (real == NULL || stat (real, &st) < 0)
+    return hs_error_sys (err, errno, "%s", shown);
+  r = _check_file (&st, need, shown, err);
+  if (r == 0)
+    r = hs_trust_path (path, shown, err);
+  if (r == 0 && ret_real != NULL)
+    *ret_real = TAKE_PTR (real);
+  return r;
+}
+
+int
+hs_file_read_trusted (const char *path, const char *shown, size_t max, char **ret, size_t *ret_len, hs_error *err)
+{
+  _cleanup_free_ char *real = NULL, *text = NULL;
+  struct stat st;
+  size_t len;
+  int r = hs_file_check_trusted (path, 0, shown, &real, err);
+
+  /* Nobody but root can change what real names now: read it, and check
+   * the file that was read too. */
+  if (r == 0)
+    r = hs_file_read_regular (AT_FDCWD, real, shown, true, max, &text, &len, &st, err);
+  if (r == 0)
+    r = _check_file (&st, 0, shown, err);
+  if (r < 0)
+    return r;
+  *ret = TAKE_PTR (text);
+  *ret_len = len;
+  return 0;
 }

@@ -38,7 +38,13 @@ void hs_journal_record_note (hs_journal *j, const char *measure, const char *pat
 /* The same for a change that is made in audit mode too: its action is kept. */
 void hs_journal_record_applied (hs_journal *j, const char *measure, const char *path, const char *action,
                                 hs_json before, hs_json after);
-/* Append every record to file (creating it and its directory); -errno on failure. */
+/* How long commit waits for the journal's lock before it refuses. */
+#define HS_JOURNAL_LOCK_WAIT_MS 5000
+
+/* Append every record to file (creating it and its directory); -errno on
+ * failure.  Anything but a regular file (a FIFO, a socket, a device, a
+ * symbolic link) is refused without waiting, and so is a journal another
+ * process keeps locked for HS_JOURNAL_LOCK_WAIT_MS. */
 int hs_journal_commit (hs_journal *j, const char *file, hs_error *err);
 void hs_journal_release (hs_journal *j);
 

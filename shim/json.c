@@ -22,50 +22,163 @@ hs_json_freep (hs_json *v)
   hs_json_free (*v);
 }
 
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
- * U+10FFFF.  yajl checks only the shape of the bytes, and the runtime may
- * read a malformed string differently from hardshim. */
+/* The length of the UTF-8 sequence at s (len > 0 bytes left), or 0 when
+ * it is not strict UTF-8 (RFC 3629): no overlong forms, no surrogates,
+ * nothing above U+10FFFF. */
+static size_t
+_utf8_sequence (const unsigned char *s, size_t len)
+{
+  unsigned char c = s[0];
+  size_t n;
+  uint32_t cp, min;
+
+  if (c < 0x80)
+    return 1;
+  if ((c & 0xe0) == 0xc0)
+    n = 1, cp = c & 0x1f, min = 0x80;
+  else if ((c & 0xf0) == 0xe0)
+    n = 2, cp = c & 0x0f, min = 0x800;
+  else if ((c & 0xf8) == 0xf0)
+    n = 3, cp = c & 0x07, min = 0x10000;
+  else
+    return 0;
+  for (size_t k = 1; k <= n; k++)
+    {
+      if (k >= len || (s[k] & 0xc0) != 0x80)
+        return 0;
+      cp = (cp << 6) | (s[k] & 0x3f);
+    }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    return 0;
+  return n + 1;
+}
+
+/* yajl checks only the shape of the bytes, and the runtime may read a
+ * malformed string differently from hardshim. */
 static int
 _check_utf8 (const unsigned char *s, size_t len, hs_error *err)
 {
-  size_t i = 0;
-
-  while (i < len)
+  for (size_t i = 0, n; i < len; i += n)
     {
-      unsigned char c = s[i];
-      size_t n;
-      uint32_t cp, min;
-
-      if (c < 0x80)
-        {
-          i++;
-          continue;
-        }
-      if ((c & 0xe0) == 0xc0)
-        n = 1, cp = c & 0x1f, min = 0x80;
-      else if ((c & 0xf0) == 0xe0)
-        n = 2, cp = c & 0x0f, min = 0x800;
-      else if ((c & 0xf8) == 0xf0)
-        n = 3, cp = c & 0x07, min = 0x10000;
-      else
+      n = _utf8_sequence (s + i, len - i);
+      if (n == 0)
         return hs_error_set (err, EINVAL, "invalid JSON: invalid UTF-8 at byte %zu", i);
-      for (size_t k = 1; k <= n; k++)
-        {
-          if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-            return hs_error_set (err, EINVAL, "invalid JSON: invalid UTF-8 at byte %zu", i);
-          cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return hs_error_set (err, EINVAL, "invalid JSON: invalid UTF-8 at byte %zu", i);
-      i += n + 1;
     }
   return 0;
 }
 
-/* Nesting depth of the document, counted before yajl builds a tree, so
- * that neither yajl nor our recursive walkers meet a hostile depth. */
+/* s with each byte that starts no UTF-8 sequence replaced by U+FFFD (as Go
+ * reads it), or NULL when s is valid UTF-8. */
+static char *
+_utf8_replaced (const char *s)
+{
+  const unsigned char *u = (const unsigned char *) s;
+  size_t len = strlen (s), bad = 0, n;
+  char *out, *o;
+
+  for (size_t i = 0; i < len; i += n ? n : 1)
+    if ((n = _utf8_sequence (u + i, len - i)) == 0)
+      bad++;
+  if (bad == 0)
+    return NULL;
+  o = out = xmalloc (len + 2 * bad + 1);
+  for (size_t i = 0; i < len; i += n ? n : 1)
+    {
+      n = _utf8_sequence (u + i, len - i);
+      if (n == 0)
+        memcpy (o, "\xef\xbf\xbd", 3), o += 3;
+      else
+        memcpy (o, s + i, n), o += n;
+    }
+  *o = '\0';
+  return out;
+}
+
+void
+hs_json_make_utf8 (hs_json v)
+{
+  char *fixed;
+
+  if (YAJL_IS_STRING (v) && (fixed = _utf8_replaced (v->u.string)) != NULL)
+    {
+      free (v->u.string);
+      v->u.string = fixed;
+    }
+  for (size_t i = 0; YAJL_IS_OBJECT (v) && i < v->u.object.len; i++)
+    {
+      if ((fixed = _utf8_replaced (v->u.object.keys[i])) != NULL)
+        {
+          free ((char *) v->u.object.keys[i]);
+          v->u.object.keys[i] = fixed;
+        }
+      hs_json_make_utf8 (v->u.object.values[i]);
+    }
+  for (size_t i = 0; YAJL_IS_ARRAY (v) && i < v->u.array.len; i++)
+    hs_json_make_utf8 (v->u.array.values[i]);
+}
+
+/* The code unit of the \u escape at s (its 4 hex digits), or -1 when they
+ * are not 4 hex digits (yajl refuses those). */
+static long
+_escape_unit (const char *s, size_t left)
+{
+  long u = 0;
+
+  if (left < 4)
+    return -1;
+  for (size_t k = 0; k < 4; k++)
+    {
+      char c = s[k];
+      int d = c >= '0' && c <= '9'   ? c - '0'
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                     : -1;
+      if (d < 0)
+        return -1;
+      u = u * 16 + d;
+    }
+  return u;
+}
+
 static int
-_check_depth (const char *text, size_t len, hs_error *err)
+_lone_surrogate (long u, size_t at, hs_error *err)
+{
+  return hs_error_set (err, EINVAL, "invalid JSON: `\\u%04lx` at byte %zu is half of a UTF-16 surrogate pair: refused",
+                       (unsigned long) u, at);
+}
+
+/* A \u escape at text[i] (the `u`): \u0000 is refused, since yajl's tree
+ * keeps C strings and would cut the string there (`"cw\u0000d"` written back
+ * as `"cw"`), and so is a surrogate that is not half of a pair, which yajl
+ * turns into `?` or an invalid byte sequence where Go reads U+FFFD.
+ * *i is moved to the last byte of the escape. */
+static int
+_check_escape (const char *text, size_t len, size_t *i, hs_error *err)
+{
+  size_t at = *i - 1; /* the backslash */
+  long u = _escape_unit (text + *i + 1, len - *i - 1), low;
+
+  if (u < 0)
+    return 0;
+  *i += 4;
+  if (u == 0)
+    return hs_error_set (err, EINVAL, "invalid JSON: `\\u0000` (NUL) in a string or key at byte %zu: refused", at);
+  if (u >= 0xdc00 && u <= 0xdfff)
+    return _lone_surrogate (u, at, err);
+  if (u < 0xd800 || u > 0xdbff)
+    return 0;
+  low = *i + 2 < len && text[*i + 1] == '\\' && text[*i + 2] == 'u' ? _escape_unit (text + *i + 3, len - *i - 3) : -1;
+  if (low < 0xdc00 || low > 0xdfff)
+    return _lone_surrogate (u, at, err);
+  *i += 6;
+  return 0;
+}
+
+/* Before yajl builds a tree: the nesting depth, so that neither yajl nor
+ * our recursive walkers meet a hostile depth; no comments; no \u escape
+ * that yajl's tree cannot keep as it reads (_check_escape). */
+static int
+_check_text (const char *text, size_t len, hs_error *err)
 {
   bool in_string = false, escaped = false;
   int depth = 0;
@@ -75,12 +188,19 @@ _check_depth (const char *text, size_t len, hs_error *err)
       char c = text[i];
       if (in_string)
         {
+          int r = 0;
           if (escaped)
-            escaped = false;
+            {
+              escaped = false;
+              if (c == 'u')
+                r = _check_escape (text, len, &i, err);
+            }
           else if (c == '\\')
             escaped = true;
           else if (c == '"')
             in_string = false;
+          if (r < 0)
+            return r;
           continue;
         }
       if (c == '"')
@@ -150,7 +270,7 @@ hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err)
     return hs_error_set (err, EINVAL, "invalid JSON: NUL byte");
   r = _check_utf8 ((const unsigned char *) text, len, err);
   if (r == 0)
-    r = _check_depth (text, len, err);
+    r = _check_text (text, len, err);
   if (r < 0)
     return r;
 

@@ -2,8 +2,10 @@
  *
  * Trees are yajl_tree values.  Parsing caps size and nesting depth, rejects
  * duplicate object keys (the runtime and hardshim must never disagree about
- * which value counts), and keeps the text of every number, so that a spec
- * survives a round trip with nothing lost but insignificant white space. */
+ * which value counts), `\u0000` (the tree keeps C strings: it would cut the
+ * string there) and a `\u` surrogate that is not half of a pair, and keeps
+ * the text of every number, so that a spec survives a round trip with
+ * nothing lost but insignificant white space. */
 #ifndef HS_JSON_H
 #define HS_JSON_H
 
@@ -25,6 +27,11 @@ void hs_json_freep (hs_json *v);
 #define _cleanup_json_ _cleanup_ (hs_json_freep)
 
 int hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err);
+/* Replace, in every string and key of v, each byte that starts no valid
+ * UTF-8 sequence by U+FFFD (as Go's encoding/json reads it): for what
+ * hardshim writes from outside a parsed tree (argv, file names, errors)
+ * into its journal and logs, which must stay valid UTF-8. */
+void hs_json_make_utf8 (hs_json v);
 /* Serialise v; pretty adds newlines and indentation. ret is NUL-terminated. */
 int hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_error *err);
 

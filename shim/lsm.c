@@ -15,8 +15,9 @@ static int
 _render_apparmor (const hs_policy *policy, hs_host *host, hs_error *err)
 {
   _cleanup_free_ char *text = NULL;
-  int r = hs_file_read_regular (AT_FDCWD, HS_APPARMOR_TEMPLATE, "AppArmor profile template `" HS_APPARMOR_TEMPLATE "`",
-                                false, TEMPLATE_MAX, &text, NULL, NULL, err);
+  size_t len;
+  int r = hs_file_read_trusted (HS_APPARMOR_TEMPLATE, "AppArmor profile template `" HS_APPARMOR_TEMPLATE "`",
+                                TEMPLATE_MAX, &text, &len, err);
 
   if (r == 0)
     r = hs_apparmor_render (text, (const char *const *) policy->deny_write.v, policy->deny_write.n,
@@ -24,18 +25,13 @@ _render_apparmor (const hs_policy *policy, hs_host *host, hs_error *err)
   return r;
 }
 
+/* Every container runs the helper first. */
 static int
 _check_helper (const char *path, hs_error *err)
 {
-  struct stat st;
+  _cleanup_free_ char *shown = xasprintf ("Landlock helper `%s` (policy `lsm.landlock_helper`)", path);
 
-  if (stat (path, &st) < 0)
-    return hs_error_sys (err, errno, "Landlock helper `%s` (policy `lsm.landlock_helper`)", path);
-  if (!S_ISREG (st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0
-      || (st.st_mode & S_IXOTH) == 0)
-    return hs_error_set (err, EPERM, "Landlock helper `%s` must be a regular file owned by root, executable by "
-                         "everyone and writable by root only: every container runs it first", path);
-  return 0;
+  return hs_file_check_trusted (path, S_IXOTH, shown, NULL, err);
 }
 
 int

@@ -92,20 +92,83 @@ _relative (const char *dest)
   return rel;
 }
 
+/* The destinations of the mounts (as _relative gives them), sorted with
+ * their index, so that whether a path lies below an earlier one is a few
+ * binary searches, not a pass over every mount before it. */
+typedef struct
+{
+  char *rel;
+  size_t index;
+} _dest;
+
+static int
+_cmp_dest (const void *a, const void *b)
+{
+  const _dest *x = a, *y = b;
+  int c = strcmp (x->rel, y->rel);
+
+  return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static _dest *
+_dests_sorted (hs_json mounts, size_t *ret_n)
+{
+  size_t len = YAJL_IS_ARRAY (mounts) ? mounts->u.array.len : 0, n = 0;
+  _dest *d = xcalloc (len + 1, sizeof *d);
+
+  for (size_t i = 0; i < len; i++)
+    {
+      hs_json dest = hs_json_get (mounts->u.array.values[i], "destination");
+      if (YAJL_IS_STRING (dest))
+        d[n++] = (_dest){ _relative (dest->u.string), i };
+    }
+  qsort (d, n, sizeof *d, _cmp_dest);
+  *ret_n = n;
+  return d;
+}
+
+static void
+_dests_free (_dest *d, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free (d[i].rel);
+  free (d);
+}
+
+/* The first mount whose destination is rel: its index, or SIZE_MAX. */
+static size_t
+_first_at (const _dest *d, size_t n, const char *rel)
+{
+  size_t lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (strcmp (d[mid].rel, rel) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < n && strcmp (d[lo].rel, rel) == 0 ? d[lo].index : SIZE_MAX;
+}
+
 /* Whether rel lies below the destination of a mount before mounts[i]: its
  * mount point is then in that mount (the tmpfs on /dev for /dev/pts), made
  * by the runtime inside the container, not in the rootfs. */
 static bool
-_under_earlier (hs_json mounts, size_t i, const char *rel)
+_under_earlier (const _dest *d, size_t n, size_t i, const char *rel)
 {
-  for (size_t k = 0; k < i; k++)
+  _cleanup_free_ char *above = xstrdup (rel);
+
+  if (_first_at (d, n, "") < i)
+    return true;
+  for (char *slash = strchr (above, '/'); slash != NULL; slash = strchr (slash + 1, '/'))
     {
-      hs_json dest = hs_json_get (mounts->u.array.values[k], "destination");
-      if (!YAJL_IS_STRING (dest))
-        continue;
-      _cleanup_free_ char *above = _relative (dest->u.string);
-      size_t n = strlen (above);
-      if (n == 0 || (strncmp (rel, above, n) == 0 && rel[n] == '/'))
+      bool below;
+      *slash = '\0';
+      below = _first_at (d, n, above) < i;
+      *slash = '/';
+      if (below)
         return true;
     }
   return false;
@@ -182,24 +245,27 @@ hs_mountpoints_create (hs_json spec, const char *rootfs, const char *bundle, hs_
 {
   hs_json mounts = hs_json_get (spec, "mounts");
   _cleanup_close_ int rootfd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  _dest *dests;
+  size_t ndests;
+  int r = 0;
 
   if (rootfd < 0)
     return hs_error_sys (err, errno, "open the rootfs `%s`", rootfs);
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  dests = _dests_sorted (mounts, &ndests);
+  for (size_t i = 0; r == 0 && YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
     {
       hs_json m = mounts->u.array.values[i];
       hs_json dest = hs_json_get (m, "destination");
       if (!YAJL_IS_STRING (dest))
         continue; /* the runtime refuses it */
       _cleanup_free_ char *rel = _relative (dest->u.string);
-      if (rel[0] == '\0' || _under_earlier (mounts, i, rel))
+      if (rel[0] == '\0' || _under_earlier (dests, ndests, i, rel))
         continue;
       char *made = NULL;
-      int r = _create (rootfd, &rel, _kind (m, bundle), &made, err);
-      if (r < 0)
-        return r;
-      if (made != NULL)
+      r = _create (rootfd, &rel, _kind (m, bundle), &made, err);
+      if (r == 0 && made != NULL)
         hs_strv_add (ret, made);
     }
-  return 0;
+  _dests_free (dests, ndests);
+  return r;
 }

@@ -541,7 +541,7 @@ hs_policy_load (const char *path, hs_policy *ret, hs_error *err)
   size_t len;
   int r;
 
-  r = hs_file_read_regular (AT_FDCWD, path, shown, false, POLICY_MAX_BYTES, &text, &len, NULL, err);
+  r = hs_file_read_trusted (path, shown, POLICY_MAX_BYTES, &text, &len, err);
   if (r == -ENOENT && strcmp (path, HS_DEFAULT_POLICY) == 0)
     {
       hs_error_release (err);
@@ -577,7 +577,7 @@ _read_subids (const char *file, char **ret, hs_error *err)
   _cleanup_free_ char *shown = xasprintf ("`%s`", file);
   size_t len;
 
-  return hs_file_read_regular (AT_FDCWD, file, shown, false, POLICY_MAX_BYTES, ret, &len, NULL, err);
+  return hs_file_read_trusted (file, shown, POLICY_MAX_BYTES, ret, &len, err);
 }
 
 int

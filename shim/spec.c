@@ -136,7 +136,16 @@ hs_spec_save (hs_spec_file *f, hs_error *err)
 
   if (f->dirfd < 0)
     return hs_error_set (err, EBADF, "`%s` is a descriptor, not a file hardshim can rewrite", f->path);
+  /* Indented, unless that would be more than hardshim reads back (an exec
+   * into the container reads its spec again). */
   r = hs_json_generate (f->tree, true, &text, &len, err);
+  if (r == 0 && len > HS_JSON_MAX_BYTES)
+    {
+      free (TAKE_PTR (text));
+      r = hs_json_generate (f->tree, false, &text, &len, err);
+    }
+  if (r == 0 && len > HS_JSON_MAX_BYTES)
+    r = hs_error_set (err, EFBIG, "the hardened spec would be larger than %u bytes: refused", HS_JSON_MAX_BYTES);
   if (r < 0)
     {
       hs_error_prefix (err, "`%s`", f->path);

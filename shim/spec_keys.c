@@ -6,7 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
-/* The field names of the OCI runtime spec's Go structs (specs-go, 1.2). */
+/* The field names of the OCI runtime spec's Go structs (specs-go, 1.2),
+ * sorted in lower case for bsearch. */
 static const char *const _fields[] = {
   "access", "action", "additionalGids", "allow", "ambient", "annotations", "apparmorProfile", "architectures",
   "args", "blockIO", "bounding", "burst", "capabilities", "cgroupsPath", "checkBeforeUpdate", "class", "classID",
@@ -17,12 +18,12 @@ static const char *const _fields[] = {
   "hostID", "hostname", "hugepageLimits", "idle", "index", "inheritable", "initial", "intelRdt", "ioPriority",
   "kernel", "kernelTCP", "l3CacheSchema", "leafWeight", "limit", "linux", "listenerMetadata", "listenerPath",
   "major", "maskedPaths", "memBwSchema", "memory", "memoryPolicy", "mems", "minor", "mode", "mountLabel", "mounts",
-  "name", "names", "namespaces", "nanosecs", "netDevices", "network", "nice", "noNewPrivileges", "nodes",
+  "name", "names", "namespaces", "nanosecs", "netDevices", "network", "nice", "nodes", "noNewPrivileges",
   "ociVersion", "oomScoreAdj", "op", "options", "pageSize", "path", "period", "permitted", "personality", "pids",
   "policy", "poststart", "poststop", "prestart", "priorities", "priority", "process", "quota", "rate", "rdma",
   "readonly", "readonlyPaths", "realtimePeriod", "realtimeRuntime", "reservation", "resources", "rlimits", "root",
-  "rootfsPropagation", "runtime", "schemata", "scheduler", "seccomp", "secs", "selinuxLabel", "shares", "size",
-  "soft", "solaris", "source", "startContainer", "swap", "swappiness", "sysctl", "syscalls", "terminal",
+  "rootfsPropagation", "runtime", "scheduler", "schemata", "seccomp", "secs", "selinuxLabel", "shares", "size",
+  "soft", "solaris", "source", "startContainer", "swap", "swappiness", "syscalls", "sysctl", "terminal",
   "throttleReadBpsDevice", "throttleReadIOPSDevice", "throttleWriteBpsDevice", "throttleWriteIOPSDevice",
   "timeOffsets", "timeout", "type", "uid", "uidMappings", "umask", "unified", "useHierarchy", "user", "username",
   "value", "valueTwo", "vm", "weight", "weightDevice", "width", "windows", "zos",
@@ -51,25 +52,28 @@ _fold (const char *key)
   return out;
 }
 
-/* folded (a _fold result) is the ASCII field name in some case. */
-static bool
-_folds_to (const char *folded, const char *field)
+/* folded against field in lower case, as strcmp orders. */
+static int
+_cmp_field (const void *folded, const void *field)
 {
-  for (; *folded && *field; folded++, field++)
-    if (*folded != (*field >= 'A' && *field <= 'Z' ? *field - 'A' + 'a' : *field))
-      return false;
-  return *folded == *field;
+  const unsigned char *a = folded, *b = *(const unsigned char *const *) field;
+
+  for (;; a++, b++)
+    {
+      int lb = *b >= 'A' && *b <= 'Z' ? *b - 'A' + 'a' : *b;
+      if (*a != lb || *a == '\0')
+        return *a - lb;
+    }
 }
 
 /* The spec's field name that key (folded: its _fold) stands for in another
- * case, or NULL. */
+ * case, or NULL.  _fields is sorted in lower case. */
 static const char *
 _field_in_other_case (const char *key, const char *folded)
 {
-  for (size_t i = 0; i < HS_ARRAY_SIZE (_fields); i++)
-    if (_folds_to (folded, _fields[i]))
-      return strcmp (key, _fields[i]) == 0 ? NULL : _fields[i];
-  return NULL;
+  const char *const *field = bsearch (folded, _fields, HS_ARRAY_SIZE (_fields), sizeof _fields[0], _cmp_field);
+
+  return field == NULL || strcmp (key, *field) == 0 ? NULL : *field;
 }
 
 static bool
@@ -83,6 +87,40 @@ _is_map (const char *key)
 
 static int _check (hs_json v, const char *pointer, const char *parent_key, const char *file, hs_error *err);
 
+typedef struct
+{
+  const char *folded;
+  size_t index;
+} _folded_key;
+
+static int
+_cmp_folded (const void *a, const void *b)
+{
+  const _folded_key *x = a, *y = b;
+  int c = strcmp (x->folded, y->folded);
+
+  return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* For each of the n folded keys, the index of the next one that is the
+ * same, or SIZE_MAX: found by sorting, O(n log n) for any number of keys. */
+static size_t *
+_next_same (char *const *folded, size_t n)
+{
+  _cleanup_free_ _folded_key *sorted = xcalloc (n + 1, sizeof *sorted);
+  size_t *next = xcalloc (n + 1, sizeof *next);
+
+  for (size_t i = 0; i < n; i++)
+    sorted[i] = (_folded_key){ folded[i], i };
+  qsort (sorted, n, sizeof *sorted, _cmp_folded);
+  for (size_t i = 0; i < n; i++)
+    {
+      bool same = i + 1 < n && strcmp (sorted[i].folded, sorted[i + 1].folded) == 0;
+      next[sorted[i].index] = same ? sorted[i + 1].index : SIZE_MAX;
+    }
+  return next;
+}
+
 static void
 _free_folded (char **folded, size_t n)
 {
@@ -92,17 +130,20 @@ _free_folded (char **folded, size_t n)
 }
 
 /* The keys of one object: none a field name in another case (unless map),
- * no two the same to Go. */
+ * no two the same to Go.  Named: the first key in order that breaks a rule,
+ * with the next key it is the same as. */
 static int
 _check_keys (hs_json v, const char *pointer, bool map, const char *file, hs_error *err)
 {
   size_t n = v->u.object.len;
   char **folded = xcalloc (n + 1, sizeof (char *));
+  _cleanup_free_ size_t *next = NULL;
   const char *where = pointer[0] ? pointer : "/";
   int r = 0;
 
   for (size_t i = 0; i < n; i++)
     folded[i] = _fold (v->u.object.keys[i]);
+  next = _next_same (folded, n);
   for (size_t i = 0; r == 0 && i < n; i++)
     {
       const char *key = v->u.object.keys[i];
@@ -110,10 +151,9 @@ _check_keys (hs_json v, const char *pointer, bool map, const char *file, hs_erro
       if (field != NULL)
         r = hs_error_set (err, EINVAL, "`%s`: key `%s` at %s: runc reads it as `%s` (Go matches JSON keys in any "
                           "case), hardshim does not: refused", file, key, where, field);
-      for (size_t j = i + 1; r == 0 && j < n; j++)
-        if (strcmp (folded[i], folded[j]) == 0)
-          r = hs_error_set (err, EINVAL, "`%s`: keys `%s` and `%s` at %s are one key to runc: refused", file, key,
-                            v->u.object.keys[j], where);
+      else if (next[i] != SIZE_MAX)
+        r = hs_error_set (err, EINVAL, "`%s`: keys `%s` and `%s` at %s are one key to runc: refused", file, key,
+                          v->u.object.keys[next[i]], where);
     }
   _free_folded (folded, n);
   return r;
@@ -126,8 +166,12 @@ _check_object (hs_json v, const char *pointer, bool map, const char *file, hs_er
 
   for (size_t i = 0; r == 0 && i < v->u.object.len; i++)
     {
-      _cleanup_free_ char *child = xasprintf ("%s/%s", pointer, v->u.object.keys[i]);
-      r = _check (v->u.object.values[i], child, v->u.object.keys[i], file, err);
+      hs_json value = v->u.object.values[i];
+      _cleanup_free_ char *child = NULL;
+      if (!YAJL_IS_OBJECT (value) && !YAJL_IS_ARRAY (value))
+        continue; /* no keys below */
+      child = xasprintf ("%s/%s", pointer, v->u.object.keys[i]);
+      r = _check (value, child, v->u.object.keys[i], file, err);
     }
   return r;
 }
@@ -139,8 +183,13 @@ _check (hs_json v, const char *pointer, const char *parent_key, const char *file
     return _check_object (v, pointer, _is_map (parent_key), file, err);
   for (size_t i = 0; YAJL_IS_ARRAY (v) && i < v->u.array.len; i++)
     {
-      _cleanup_free_ char *child = xasprintf ("%s/%zu", pointer, i);
-      int r = _check (v->u.array.values[i], child, NULL, file, err);
+      hs_json value = v->u.array.values[i];
+      _cleanup_free_ char *child = NULL;
+      int r;
+      if (!YAJL_IS_OBJECT (value) && !YAJL_IS_ARRAY (value))
+        continue; /* no keys below */
+      child = xasprintf ("%s/%zu", pointer, i);
+      r = _check (value, child, NULL, file, err);
       if (r < 0)
         return r;
     }

@@ -252,3 +252,145 @@ assert_refused() {
 	[ "$(state_status "${id}_+,-.x")" = created ]
 	jq -e '.process.user.uid == 65534' "$b/config.json"
 }
+
+# hs_timed ARGS...: hs_out under `timeout`, so that a hang fails the test
+# (status 124) instead of hanging the suite.
+hs_timed() {
+	status=0
+	timeout 30 "$HS" "$@" >"$T/out" 2>"$T/err" </dev/null || status=$?
+}
+
+@test "refuse: a journal that is a FIFO is refused at once, with or without a reader, and runc never runs" {
+	mkfifo "$JOURNAL"
+	hs_timed create -b "$b" "$id"
+	cat "$T/err"
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "journal \`$JOURNAL\` is not a regular file (a FIFO or a socket): refused"
+	runc_gone "$id"
+
+	# With a reader the open succeeds; the FIFO is still refused, and nothing is written to it.
+	exec 5<>"$JOURNAL"
+	hs_timed create -b "$b" "$id"
+	cat "$T/err"
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "journal \`$JOURNAL\` is not a regular file: refused"
+	runc_gone "$id"
+	! timeout 1 head -c 1 <&5 | grep -q .
+	exec 5>&-
+}
+
+@test "refuse: a journal another process keeps locked is refused after a few seconds, and runc never runs" {
+	: >"$JOURNAL"
+	exec 4>>"$JOURNAL"
+	flock -x 4
+	start=$SECONDS
+	hs_timed create -b "$b" "$id"
+	cat "$T/err"
+	exec 4>&-
+	[ "$status" -eq 1 ]
+	[ $((SECONDS - start)) -le 15 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" "journal \`$JOURNAL\` is locked by another process (waited 5000 ms): refused"
+	runc_gone "$id"
+	[ ! -s "$JOURNAL" ]
+
+	# Once the lock is free, the same create goes through and is journaled.
+	hs_timed create -b "$b" "$id"
+	cat "$T/err"
+	[ "$status" -eq 0 ]
+	[ "$(state_status "$id")" = created ]
+	jq -e --arg id "$id" 'select(.id == $id)' "$JOURNAL" >/dev/null
+	"$RUNC" delete --force "$id"
+}
+
+# nobody_dir: $T/nobody, a directory user nobody owns.
+nobody_dir() {
+	mkdir -p "$T/nobody"
+	chown 65534:65534 "$T/nobody"
+	chmod 0755 "$T/nobody"
+}
+
+@test "refuse: a policy nobody may write, or in a directory nobody owns, is not trusted; root's 0644 is" {
+	nobody_dir
+	keep_copy
+	export HARDSHIM_POLICY=$T/nobody/policy.json
+	write_policy '{"mode": "enforce", "capabilities": {"allow": ["CAP_SYS_ADMIN"]}}'
+	chown 65534:65534 "$HARDSHIM_POLICY"
+	chmod 0666 "$HARDSHIM_POLICY"
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "policy \`$HARDSHIM_POLICY\` must be a regular file owned by root, writable by root only (it is owned by uid 65534, mode 0666): refused"
+
+	# root's file, but in nobody's directory: nobody can replace it
+	chown 0:0 "$HARDSHIM_POLICY"
+	chmod 0644 "$HARDSHIM_POLICY"
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "policy \`$HARDSHIM_POLICY\`: \`$T/nobody\` is owned by uid 65534 (mode 0755): hardshim acts only on what root alone can change"
+
+	# in root's directory, but nobody's file, or anyone's to write
+	export HARDSHIM_POLICY=$T/policy.json
+	write_policy '{"mode": "enforce", "capabilities": {"allow": ["CAP_SYS_ADMIN"]}}'
+	chown 65534:65534 "$HARDSHIM_POLICY"
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "policy \`$HARDSHIM_POLICY\` must be a regular file owned by root, writable by root only (it is owned by uid 65534, mode 0644): refused"
+	chown 0:0 "$HARDSHIM_POLICY"
+	chmod 0666 "$HARDSHIM_POLICY"
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "(it is owned by uid 0, mode 0666)"
+
+	# root's 0644 in root's directories (under /tmp, sticky and root's): accepted
+	chmod 0644 "$HARDSHIM_POLICY"
+	hs_out create -b "$b" "$id"
+	cat "$T/err"
+	[ "$status" -eq 0 ]
+	[ "$(state_status "$id")" = created ]
+	"$RUNC" delete --force "$id"
+}
+
+@test "refuse: a seccomp profile nobody may write, or in nobody's directory, is not trusted; root's 0644 is" {
+	nobody_dir
+	keep_copy
+	echo '{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
+		"syscalls": [{"names": ["getpid"], "action": "SCMP_ACT_ALLOW"}]}' >"$T/nobody/allow-all.json"
+	chown 65534:65534 "$T/nobody/allow-all.json"
+	chmod 0666 "$T/nobody/allow-all.json"
+	write_policy "{\"seccomp\": {\"profile\": \"$T/nobody/allow-all.json\"}}"
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "seccomp profile \`$T/nobody/allow-all.json\` must be a regular file owned by root, writable by root only (it is owned by uid 65534, mode 0666): refused"
+	chown 0:0 "$T/nobody/allow-all.json"
+	chmod 0644 "$T/nobody/allow-all.json"
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "seccomp profile \`$T/nobody/allow-all.json\`: \`$T/nobody\` is owned by uid 65534 (mode 0755): hardshim acts only on what root alone can change"
+
+	# a copy of the installed profile: nobody's in root's directory, then root's
+	cp "$SECCOMP_PROFILE" "$T/profile.json"
+	chown 65534:65534 "$T/profile.json"
+	write_policy "{\"seccomp\": {\"profile\": \"$T/profile.json\"}}"
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "seccomp profile \`$T/profile.json\` must be a regular file owned by root, writable by root only (it is owned by uid 65534, mode 0644)"
+	chown 0:0 "$T/profile.json"
+	hs_out create -b "$b" "$id"
+	cat "$T/err"
+	[ "$status" -eq 0 ]
+	[ "$(state_status "$id")" = created ]
+	"$RUNC" delete --force "$id"
+}
+
+@test "refuse: a Landlock helper in a directory nobody owns is not trusted" {
+	nobody_dir
+	keep_copy
+	cp "$LANDLOCK_HELPER" "$T/nobody/helper"
+	chmod 0755 "$T/nobody/helper"
+	write_policy "{\"lsm\": {\"landlock_helper\": \"$T/nobody/helper\"}}"
+	hs_out create -b "$b" "$id"
+	assert_refused
+	assert_contains "$(cat "$T/err")" "Landlock helper \`$T/nobody/helper\` (policy \`lsm.landlock_helper\`): \`$T/nobody\` is owned by uid 65534 (mode 0755): hardshim acts only on what root alone can change"
+}

@@ -11,7 +11,12 @@
 #include "journal.h"
 #include "testutil.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 static void
 test_record_fields (void **state)
@@ -57,6 +62,36 @@ test_audit_wording (void **state)
   assert_string_equal (hs_json_get (rec, "mode")->u.string, "audit");
   assert_true (YAJL_IS_NULL (hs_json_get (rec, "before")));
   assert_null (hs_json_get (rec, "bundle"));
+  hs_journal_release (&j);
+}
+
+/* Values from the command line (id, bundle, file) and from messages may
+ * be any bytes: the journal holds valid UTF-8 all the same. */
+static void
+test_invalid_utf8_replaced (void **state)
+{
+  _cleanup_json_ hs_json before = hs_json_new_string ("a\xed\xa0\x80" "b");
+  _cleanup_json_ hs_json after = tu_parse ("{\"k\":[\"ok\"]}");
+  _cleanup_json_ hs_json rec = NULL;
+  hs_journal j;
+  hs_error err = { 0 };
+
+  hs_json_object_set (after, "key\xff", hs_json_new_string ("\xc0\xaf"));
+  hs_journal_init (&j, "c1\n\xff", "/b\xc3", "/b/\x80" "config.json", "create", false);
+  hs_journal_record_note (&j, "user", "/process/user\xe2\x82", "changed", before, after, "note \xf8");
+  if (hs_json_parse (j.buf, j.len, &rec, &err) < 0)
+    fail_msg ("not valid JSON: %s", err.msg);
+  assert_string_equal (hs_json_get (rec, "id")->u.string, "c1\n\xef\xbf\xbd");
+  assert_string_equal (hs_json_get (rec, "bundle")->u.string, "/b\xef\xbf\xbd");
+  assert_string_equal (hs_json_get (rec, "file")->u.string, "/b/\xef\xbf\xbd" "config.json");
+  assert_string_equal (hs_json_get (rec, "path")->u.string, "/process/user\xef\xbf\xbd\xef\xbf\xbd");
+  assert_string_equal (hs_json_get (rec, "note")->u.string, "note \xef\xbf\xbd");
+  assert_string_equal (hs_json_get (rec, "before")->u.string, "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b");
+  assert_string_equal (hs_json_get (hs_json_get (rec, "after"), "key\xef\xbf\xbd")->u.string,
+                       "\xef\xbf\xbd\xef\xbf\xbd");
+  assert_string_equal (hs_json_get (hs_json_get (rec, "after"), "k")->u.array.values[0]->u.string, "ok");
+  /* the caller's values are left as they were */
+  assert_string_equal (before->u.string, "a\xed\xa0\x80" "b");
   hs_journal_release (&j);
 }
 
@@ -156,14 +191,69 @@ test_commit_failures (void **state)
   rmdir (dir);
 }
 
+/* A FIFO or a lock someone keeps in the journal's place: refused, never
+ * a hang (the FIFO at once, the lock after HS_JOURNAL_LOCK_WAIT_MS). */
+static void
+test_commit_never_hangs (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *fifo = xasprintf ("%s/fifo.jsonl", dir);
+  _cleanup_free_ char *file = xasprintf ("%s/journal.jsonl", dir);
+  _cleanup_close_ int reader = -1, holder = -1;
+  struct timespec t0, t1;
+  hs_journal j;
+  hs_error err = { 0 };
+  int r;
+
+  hs_journal_init (&j, "c1", NULL, "f", "create", false);
+  hs_journal_record (&j, "user", "/process/user/uid", "changed", NULL, NULL);
+
+  assert_int_equal (mkfifo (fifo, 0600), 0);
+  assert_int_equal (hs_journal_commit (&j, fifo, &err), -EINVAL); /* no reader */
+  assert_non_null (strstr (err.msg, "is not a regular file (a FIFO or a socket): refused"));
+  hs_error_release (&err);
+  reader = open (fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  assert_true (reader >= 0);
+  assert_int_equal (hs_journal_commit (&j, fifo, &err), -EINVAL); /* a reader: still not a journal */
+  assert_non_null (strstr (err.msg, "is not a regular file: refused"));
+  hs_error_release (&err);
+  assert_true (read (reader, (char[1]){ 0 }, 1) <= 0); /* nothing was written to it */
+
+  holder = open (file, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+  assert_true (holder >= 0);
+  assert_int_equal (flock (holder, LOCK_EX), 0);
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  r = hs_journal_commit (&j, file, &err);
+  clock_gettime (CLOCK_MONOTONIC, &t1);
+  assert_int_equal (r, -ETIMEDOUT);
+  assert_non_null (strstr (err.msg, "is locked by another process"));
+  hs_error_release (&err);
+  assert_true (t1.tv_sec - t0.tv_sec >= HS_JOURNAL_LOCK_WAIT_MS / 1000 - 1);
+  assert_true (t1.tv_sec - t0.tv_sec <= HS_JOURNAL_LOCK_WAIT_MS / 1000 + 5);
+  {
+    struct stat st;
+    assert_int_equal (stat (file, &st), 0);
+    assert_int_equal (st.st_size, 0); /* nothing was written */
+  }
+  assert_int_equal (flock (holder, LOCK_UN), 0);
+  assert_int_equal (hs_journal_commit (&j, file, &err), 0); /* once it is free */
+
+  hs_journal_release (&j);
+  unlink (fifo);
+  unlink (file);
+  rmdir (dir);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_record_fields),
     cmocka_unit_test (test_audit_wording),
+    cmocka_unit_test (test_invalid_utf8_replaced),
     cmocka_unit_test (test_concurrent_commits_whole_lines),
     cmocka_unit_test (test_commit_failures),
+    cmocka_unit_test (test_commit_never_hangs),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -179,6 +179,24 @@ static const parse_case _parse_cases[] = {
   { "invalid UTF-8: encoded surrogate", "[\"\xed\xa0\x80\"]", 0, "" },
   { "invalid UTF-8: above U+10FFFF", "[\"\xf4\x90\x80\x80\"]", 0, "" },
 
+  /* \u escapes yajl's tree cannot keep as they read */
+  { "\\u0000 in a string", "{\"a\":\"x\\u0000y\"}", 0, "`\\u0000` (NUL) in a string or key at byte 7" },
+  { "\\u0000 in a key", "{\"cw\\u0000d\":1}", 0, "`\\u0000` (NUL)" },
+  { "\\u0000 at the end of a string", "[\"\\u0000\"]", 0, "`\\u0000` (NUL)" },
+  { "\\u0000 after an escaped backslash", "[\"\\\\\\u0000\"]", 0, "`\\u0000` (NUL)" },
+  { "an escaped backslash, then u0000", "[\"\\\\u0000\"]", 0, NULL },
+  { "\\u0001 is kept", "[\"\\u0001\"]", 0, NULL },
+  { "\\u0100 is kept", "[\"\\u0100\"]", 0, NULL },
+  { "a surrogate pair is kept", "[\"\\ud83d\\ude00\"]", 0, NULL },
+  { "a lone high surrogate", "[\"\\ud83dx\"]", 0, "`\\ud83d` at byte 2 is half of a UTF-16 surrogate pair" },
+  { "a high surrogate at the end", "[\"\\uD83D\"]", 0, "half of a UTF-16 surrogate pair" },
+  { "a lone low surrogate", "[\"\\ude00\"]", 0, "`\\ude00` at byte 2 is half of a UTF-16 surrogate pair" },
+  { "a high surrogate, then not a low one", "[\"\\ud83d\\u0041\"]", 0, "half of a UTF-16 surrogate pair" },
+  { "a high surrogate, then \\u0000", "[\"\\ud83d\\u0000\"]", 0, "half of a UTF-16 surrogate pair" },
+  { "two high surrogates", "[\"\\ud83d\\ud83d\"]", 0, "half of a UTF-16 surrogate pair" },
+  { "a bad \\u escape is yajl's", "[\"\\u00g0\"]", 0, "invalid JSON: " },
+  { "a short \\u escape at the end", "[\"\\u00", 0, "invalid JSON: " },
+
   /* syntax */
   { "truncated object", "{\"a\":", 0, "invalid JSON: " },
   { "truncated string", "{\"a\":\"xy", 0, "invalid JSON: " },
@@ -522,6 +540,49 @@ test_free_null (void **state)
   hs_json_freep (&v);
 }
 
+/* ---- hs_json_make_utf8: invalid bytes become U+FFFD, one each, as Go reads them */
+
+#define FFFD "\xef\xbf\xbd"
+
+static const struct
+{
+  const char *in, *out;
+} _utf8_cases[] = {
+  { "plain", "plain" },
+  { "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80" },
+  { "a\xff" "b", "a" FFFD "b" },
+  { "id\nwith\xc3", "id\nwith" FFFD },                        /* truncated at the end */
+  { "\xe2\x82x", FFFD FFFD "x" },                             /* truncated in the middle */
+  { "\xc0\xaf", FFFD FFFD },                                  /* overlong '/' */
+  { "\xed\xa0\x80", FFFD FFFD FFFD },                         /* a surrogate */
+  { "\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD },                /* above U+10FFFF */
+  { "\x80\x80\xc3\xa9", FFFD FFFD "\xc3\xa9" },              /* lone continuation bytes */
+};
+
+static void
+test_make_utf8 (void **state)
+{
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_utf8_cases); c++)
+    {
+      _cleanup_json_ hs_json obj = hs_json_new_object ();
+      _cleanup_json_ hs_json back = NULL;
+      _cleanup_free_ char *text = NULL;
+      hs_json arr = hs_json_new_array ();
+      hs_error err = { 0 };
+      size_t len;
+
+      hs_json_array_append (arr, hs_json_new_string (_utf8_cases[c].in));
+      hs_json_object_set (obj, _utf8_cases[c].in, arr);
+      hs_json_make_utf8 (obj);
+      assert_int_equal (hs_json_generate (obj, false, &text, &len, &err), 0);
+      /* what was written reads back with hardshim's strict UTF-8 check */
+      if (hs_json_parse (text, len, &back, &err) < 0)
+        fail_msg ("case %zu: `%s`: %s", c, text, err.msg);
+      assert_string_equal (back->u.object.keys[0], _utf8_cases[c].out);
+      assert_string_equal (back->u.object.values[0]->u.array.values[0]->u.string, _utf8_cases[c].out);
+    }
+}
+
 int
 main (void)
 {
@@ -539,6 +600,7 @@ main (void)
     cmocka_unit_test (test_array_append_and_has_string),
     cmocka_unit_test (test_copy),
     cmocka_unit_test (test_free_null),
+    cmocka_unit_test (test_make_utf8),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

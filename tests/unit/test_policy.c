@@ -467,6 +467,186 @@ test_load_empty_file (void **state)
   free (path);
 }
 
+/* ---- what hardshim trusts: root's files in root's directories ------------ */
+
+#define NOBODY 65534
+
+typedef struct trust_case
+{
+  const char *name;
+  uid_t dir_uid;
+  gid_t dir_gid;
+  mode_t dir_mode;
+  uid_t file_uid;
+  gid_t file_gid;
+  mode_t file_mode;
+  const char *error; /* substring; NULL: accepted */
+} trust_case;
+
+#define OWNED "hardshim acts only on what root alone can change"
+
+static const trust_case _trust_cases[] = {
+  { "root 0644 in root 0755", 0, 0, 0755, 0, 0, 0644, NULL },
+  { "root 0600 in root 0700", 0, 0, 0700, 0, 0, 0600, NULL },
+  { "root 0644 in a root-owned sticky 1777 directory (/tmp)", 0, 0, 01777, 0, 0, 0644, NULL },
+  { "group root may write", 0, 0, 0775, 0, 0, 0664, NULL },
+  { "nobody 0666 in nobody's directory", NOBODY, NOBODY, 0755, NOBODY, NOBODY, 0666,
+    "must be a regular file owned by root, writable by root only (it is owned by uid 65534, mode 0666): refused" },
+  { "root 0644 in nobody's directory", NOBODY, NOBODY, 0755, 0, 0, 0644, "is owned by uid 65534 (mode 0755): " OWNED },
+  { "root 0644 in nobody's sticky directory", NOBODY, 0, 01777, 0, 0, 0644, "is owned by uid 65534 (mode 1777)" },
+  { "root 0644 in a root directory group nobody may write", 0, NOBODY, 0775, 0, 0, 0644,
+    "is writable by others (mode 0775): " OWNED },
+  { "root 0644 in a world-writable root directory", 0, 0, 0757, 0, 0, 0644, "is writable by others (mode 0757)" },
+  { "nobody 0644 in root 0755", 0, 0, 0755, NOBODY, 0, 0644,
+    "must be a regular file owned by root, writable by root only (it is owned by uid 65534, mode 0644): refused" },
+  { "root 0666 in root 0755", 0, 0, 0755, 0, 0, 0666, "(it is owned by uid 0, mode 0666)" },
+  { "root 0664, group nobody, in root 0755", 0, 0, 0755, 0, NOBODY, 0664, "(it is owned by uid 0, mode 0664)" },
+};
+
+/* base/d/name with the case's owners and modes, holding text. */
+static char *
+_trusted_layout (const char *base, const trust_case *t, const char *name, const char *text)
+{
+  _cleanup_free_ char *dir = xasprintf ("%s/d", base);
+  char *file = xasprintf ("%s/%s", dir, name);
+
+  assert_int_equal (mkdir (dir, 0700), 0);
+  tu_write (file, text, t->file_mode);
+  assert_int_equal (chown (file, t->file_uid, t->file_gid), 0);
+  assert_int_equal (chmod (file, t->file_mode), 0);
+  assert_int_equal (chown (dir, t->dir_uid, t->dir_gid), 0);
+  assert_int_equal (chmod (dir, t->dir_mode), 0);
+  return file;
+}
+
+static void
+_remove_layout (const char *base, const char *file)
+{
+  _cleanup_free_ char *dir = xasprintf ("%s/d", base);
+
+  assert_int_equal (unlink (file), 0);
+  assert_int_equal (rmdir (dir), 0);
+}
+
+static void
+_expect (const char *what, const trust_case *t, int r, hs_policy *p, hs_error *err, const char *path)
+{
+  if (t->error == NULL)
+    {
+      if (r != 0)
+        fail_msg ("%s, %s: refused: %s", what, t->name, err->msg);
+      hs_policy_release (p);
+      return;
+    }
+  if (r != -EPERM)
+    fail_msg ("%s, %s: %d, expected -EPERM", what, t->name, r);
+  if (strstr (err->msg, t->error) == NULL || strstr (err->msg, path) == NULL)
+    fail_msg ("%s, %s: `%s` lacks `%s` or `%s`", what, t->name, err->msg, t->error, path);
+  hs_error_release (err);
+}
+
+/* The policy file and the directories above it. */
+static void
+test_policy_must_be_roots (void **state)
+{
+  _cleanup_free_ char *text
+      = xasprintf ("{\"seccomp\":{\"profile\":\"%s/profiles/seccomp/default.json\"}}", tu_srcdir ());
+
+  if (geteuid () != 0)
+    skip ();
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_trust_cases); c++)
+    {
+      _cleanup_free_ char *base = tu_mkdtemp ();
+      _cleanup_free_ char *file = _trusted_layout (base, &_trust_cases[c], "policy.json", text);
+      hs_policy p;
+      hs_error err = { 0 };
+      int r = hs_policy_load (file, &p, &err);
+      _expect ("policy", &_trust_cases[c], r, &p, &err, file);
+      _remove_layout (base, file);
+      rmdir (base);
+    }
+}
+
+/* The seccomp profile the policy names, and the directories above it. */
+static void
+test_profile_must_be_roots (void **state)
+{
+  _cleanup_free_ char *installed = xasprintf ("%s/profiles/seccomp/default.json", tu_srcdir ());
+  _cleanup_free_ char *profile = tu_read (installed, NULL);
+
+  if (geteuid () != 0)
+    skip ();
+  for (size_t c = 0; c < HS_ARRAY_SIZE (_trust_cases); c++)
+    {
+      _cleanup_free_ char *base = tu_mkdtemp ();
+      _cleanup_free_ char *file = _trusted_layout (base, &_trust_cases[c], "profile.json", profile);
+      _cleanup_free_ char *text = xasprintf ("{\"seccomp\":{\"profile\":\"%s\"}}", file);
+      _cleanup_free_ char *policy = xasprintf ("%s/policy.json", base);
+      hs_policy p;
+      hs_error err = { 0 };
+      int r;
+
+      tu_write (policy, text, 0644);
+      r = hs_policy_load (policy, &p, &err);
+      _expect ("profile", &_trust_cases[c], r, &p, &err, file);
+      unlink (policy);
+      _remove_layout (base, file);
+      rmdir (base);
+    }
+}
+
+/* Symbolic links: the directories of the path as given and of the file it
+ * resolves to are checked. */
+static void
+test_trusted_through_links (void **state)
+{
+  _cleanup_free_ char *base = tu_mkdtemp ();
+  _cleanup_free_ char *good = xasprintf ("%s/good", base);
+  _cleanup_free_ char *bad = xasprintf ("%s/bad", base);
+  _cleanup_free_ char *good_file = xasprintf ("%s/policy.json", good);
+  _cleanup_free_ char *bad_file = xasprintf ("%s/policy.json", bad);
+  _cleanup_free_ char *good_link = xasprintf ("%s/link.json", good);
+  _cleanup_free_ char *bad_link = xasprintf ("%s/link.json", bad);
+  _cleanup_free_ char *text
+      = xasprintf ("{\"seccomp\":{\"profile\":\"%s/profiles/seccomp/default.json\"}}", tu_srcdir ());
+  hs_policy p;
+  hs_error err = { 0 };
+
+  if (geteuid () != 0)
+    skip ();
+  assert_int_equal (mkdir (good, 0755), 0);
+  assert_int_equal (mkdir (bad, 0755), 0);
+  tu_write (good_file, text, 0644);
+  tu_write (bad_file, text, 0644);
+  assert_int_equal (symlink (good_file, good_link), 0);
+  assert_int_equal (symlink (good_file, bad_link), 0);
+  assert_int_equal (chown (bad, NOBODY, NOBODY), 0);
+
+  /* root's link to root's file in root's directory */
+  assert_int_equal (hs_policy_load (good_link, &p, &err), 0);
+  hs_policy_release (&p);
+  /* a link in nobody's directory, to root's good file */
+  assert_int_equal (hs_policy_load (bad_link, &p, &err), -EPERM);
+  assert_non_null (strstr (err.msg, "is owned by uid 65534 (mode 0755): " OWNED));
+  assert_non_null (strstr (err.msg, bad));
+  hs_error_release (&err);
+  /* root's link in root's directory, to a root-owned file in nobody's directory */
+  assert_int_equal (unlink (good_link), 0);
+  assert_int_equal (symlink (bad_file, good_link), 0);
+  assert_int_equal (hs_policy_load (good_link, &p, &err), -EPERM);
+  assert_non_null (strstr (err.msg, "is owned by uid 65534"));
+  assert_non_null (strstr (err.msg, bad));
+  hs_error_release (&err);
+
+  unlink (good_link);
+  unlink (bad_link);
+  unlink (good_file);
+  unlink (bad_file);
+  rmdir (good);
+  rmdir (bad);
+  rmdir (base);
+}
+
 int
 main (void)
 {
@@ -478,6 +658,9 @@ main (void)
     cmocka_unit_test (test_load_missing_default),
     cmocka_unit_test (test_load_directory),
     cmocka_unit_test (test_load_fifo),
+    cmocka_unit_test (test_policy_must_be_roots),
+    cmocka_unit_test (test_profile_must_be_roots),
+    cmocka_unit_test (test_trusted_through_links),
     cmocka_unit_test (test_load_valid_file),
     cmocka_unit_test (test_load_invalid_file),
     cmocka_unit_test (test_load_empty_file),

@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <sys/types.h>
+#include <time.h>
 
 static const char _good[] = "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"]},\"n\":1.50}";
 
@@ -236,7 +237,20 @@ static const struct
   { "{\"linux\":{\"resources\":{\"memory\":{\"\u212aernel\":1}}}}",
     "at /linux/resources/memory: runc reads it as `kernel`" },
   { "{\"mounts\":[{\"destination\":\"/a\"},{\"Destination\":\"/b\"}]}", "at /mounts/1: runc reads it as" },
+  /* field names from the whole table (it is searched by halves) */
+  { "{\"x\":{\"ACCESS\":1}}", "key `ACCESS` at /x: runc reads it as `access`" },
+  { "{\"x\":{\"ZOS\":1}}", "key `ZOS` at /x: runc reads it as `zos`" },
+  { "{\"x\":{\"nonewprivileges\":true}}", "runc reads it as `noNewPrivileges`" },
+  { "{\"x\":{\"Nodes\":1}}", "runc reads it as `nodes`" },
+  { "{\"x\":{\"Schemata\":1}}", "runc reads it as `schemata`" },
+  { "{\"x\":{\"Scheduler\":1}}", "runc reads it as `scheduler`" },
+  { "{\"x\":{\"Sysctl\":1}}", "runc reads it as `sysctl`" },
+  { "{\"x\":{\"SysCalls\":1}}", "runc reads it as `syscalls`" },
+  { "{\"x\":{\"l3cacheschema\":1}}", "runc reads it as `l3CacheSchema`" },
   { "{\"x\":{\"fooBar\":1,\"FOOBAR\":2}}", "keys `fooBar` and `FOOBAR` at /x are one key to runc" },
+  /* \u0000 would be cut off when the spec is written back */
+  { "{\"linux\":{\"sysctl\":{\"kernel.x\\u0000y\":\"1\"}}}", "`\\u0000` (NUL) in a string or key" },
+  { "{\"process\":{\"args\":[\"sh\",\"-c\",\"true\\u0000; evil\"]}}", "`\\u0000` (NUL) in a string or key" },
   /* map keys are matched exactly */
   { "{\"annotations\":{\"User\":\"a\",\"Path\":\"b\"},\"linux\":{\"sysctl\":{\"Net.X\":\"1\"}}}", NULL },
   { "{\"annotations\":{\"a\":\"1\",\"A\":\"2\"}}", "keys `a` and `A` at /annotations are one key to runc" },
@@ -274,12 +288,127 @@ test_keys_in_another_case_refused (void **state)
   rmdir (dir);
 }
 
+/* A spec of n annotation keys (all distinct to Go) with first and last
+ * before and after them, just under the size cap. */
+static char *
+_many_keys (size_t n, const char *first, const char *last)
+{
+  size_t cap = HS_JSON_MAX_BYTES, len = 0;
+  char *text = xmalloc (cap);
+  static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+  len += (size_t)snprintf (text + len, cap - len, "{\"ociVersion\":\"1.0.2\",\"annotations\":{\"%s\":\"\"", first);
+  for (size_t i = 0; i < n; i++)
+    {
+      char key[16];
+      size_t k = sizeof key - 1;
+      key[k] = '\0';
+      for (size_t v = i; k == sizeof key - 1 || v > 0; v /= 36)
+        key[--k] = digits[v % 36];
+      len += (size_t)snprintf (text + len, cap - len, ",\"k%s\":\"\"", key + k);
+      assert_true (len < cap);
+    }
+  len += (size_t)snprintf (text + len, cap - len, ",\"%s\":\"\"}}", last);
+  assert_true (len < cap);
+  return text;
+}
+
+/* 700,000 annotation keys (the size cap's worth): the key checks look at
+ * each pair that Go would read as one key, however far apart, and finish
+ * (the checks were quadratic: 120 s and more). */
+static void
+test_many_keys (void **state)
+{
+  static const struct
+  {
+    const char *first, *last, *error;
+  } cases[] = {
+    { "first", "last", NULL },
+    { "Dup", "dUP", "keys `Dup` and `dUP` at /annotations are one key to runc: refused" },
+    { "\u017fx", "SX", "keys `\u017fx` and `SX` at /annotations are one key to runc: refused" },
+    { "k0", "first", "duplicate key `k0`" },
+  };
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+
+  for (size_t c = 0; c < HS_ARRAY_SIZE (cases); c++)
+    {
+      _cleanup_free_ char *text = _many_keys (700000, cases[c].first, cases[c].last);
+      hs_spec_file f;
+      hs_error err = { 0 };
+      struct timespec t0, t1;
+      int r;
+
+      tu_write (path, text, 0644);
+      clock_gettime (CLOCK_MONOTONIC, &t0);
+      r = _load (dir, "config.json", &f, &err);
+      clock_gettime (CLOCK_MONOTONIC, &t1);
+      print_message ("%zu bytes, 700000 keys: %.3f s\n", strlen (text),
+                     (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+      if (cases[c].error == NULL)
+        {
+          hs_spec_file again;
+          if (r != 0)
+            fail_msg ("refused: %s", err.msg);
+          assert_int_equal (hs_json_get (f.tree, "annotations")->u.object.len, 700002);
+          /* written back, it can be read again (indented, it would exceed the cap) */
+          assert_int_equal (hs_spec_save (&f, &err), 0);
+          hs_spec_release (&f);
+          if (_load (dir, "config.json", &again, &err) != 0)
+            fail_msg ("written back, refused: %s", err.msg);
+          assert_int_equal (hs_json_get (again.tree, "annotations")->u.object.len, 700002);
+          hs_spec_release (&again);
+        }
+      else
+        {
+          assert_int_equal (r, -EINVAL);
+          if (strstr (err.msg, cases[c].error) == NULL)
+            fail_msg ("`%s` lacks `%s`", err.msg, cases[c].error);
+        }
+      hs_error_release (&err);
+    }
+  unlink (path);
+  rmdir (dir);
+}
+
+/* A hardened spec larger than hardshim reads back is refused, and the
+ * original is left as it was. */
+static void
+test_save_larger_than_cap_refused (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+  _cleanup_free_ char *big = xmalloc (HS_JSON_MAX_BYTES + 1);
+  _cleanup_free_ char *after = NULL;
+  hs_spec_file f;
+  hs_error err = { 0 };
+
+  memset (big, 'x', HS_JSON_MAX_BYTES);
+  big[HS_JSON_MAX_BYTES] = '\0';
+  tu_write (path, _good, 0644);
+  assert_int_equal (_load (dir, "config.json", &f, &err), 0);
+  hs_json_object_set (f.tree, "annotations", hs_json_new_object ());
+  hs_json_object_set (hs_json_get (f.tree, "annotations"), "big", hs_json_new_string (big));
+  assert_int_equal (hs_spec_save (&f, &err), -EFBIG);
+  assert_non_null (strstr (err.msg, "the hardened spec would be larger than 8388608 bytes: refused"));
+  assert_non_null (strstr (err.msg, path));
+  hs_error_release (&err);
+  hs_spec_release (&f);
+  after = tu_read (path, NULL);
+  assert_string_equal (after, _good);
+  assert_int_equal (_entries (dir), 1);
+  unlink (path);
+  rmdir (dir);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_roundtrip_keeps_mode_and_owner),
     cmocka_unit_test (test_keys_in_another_case_refused),
+    cmocka_unit_test (test_many_keys),
+    cmocka_unit_test (test_save_larger_than_cap_refused),
     cmocka_unit_test (test_relative_name_with_directory),
     cmocka_unit_test (test_bad_content_is_refused_and_left_intact),
     cmocka_unit_test (test_symlink_fifo_directory_refused),

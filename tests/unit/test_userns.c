@@ -15,6 +15,7 @@
 #include "harden.h"
 #include "host.h"
 #include "journal.h"
+#include "mountpoints.h"
 #include "policy.h"
 #include "subid.h"
 #include "testutil.h"
@@ -1570,6 +1571,60 @@ test_devnode_names (void **state)
       fail_msg ("`%s` parsed", bad[i]);
 }
 
+/* Mount points: made for each destination that no earlier mount covers
+ * (the runtime makes those inside that mount), however many mounts. */
+static void
+test_mountpoints_below_earlier (void **state)
+{
+  static const struct
+  {
+    const char *mounts; /* JSON array of destinations */
+    const char *made;   /* joined with ' ' */
+  } cases[] = {
+    { "[\"/dev\",\"/dev/pts\",\"/a/b\",\"/a\",\"/a/c\",\"//dev//z\",\"/devices\",\"/dev\",\"/a/b/c\"]",
+      "/dev /a/b /devices" },
+    /* /a/b/c is below /a/b (index 2) as well as /a (index 3) */
+    { "[\"/x/y\",\"/x\",\"/x/y/z\",\"/./x/w\"]", "/x/y" },
+    /* a later mount does not cover an earlier one */
+    { "[\"/p/q\",\"/p\"]", "/p/q" },
+    /* a mount on / covers every later one */
+    { "[\"/p\",\"/\",\"/q\",\"/r/s\"]", "/p" },
+    { "[\"/m\",7,\"/m/n\",{},\"/o\"]", "/m /o" },
+  };
+
+  for (size_t c = 0; c < HS_ARRAY_SIZE (cases); c++)
+    {
+      _cleanup_free_ char *dir = tu_mkdtemp ();
+      _cleanup_free_ char *rootfs = xasprintf ("%s/rootfs", dir);
+      _cleanup_json_ hs_json dests = tu_parse (cases[c].mounts);
+      _cleanup_json_ hs_json spec = hs_json_new_object ();
+      _cleanup_free_ char *joined = NULL;
+      hs_json mounts = hs_json_new_array ();
+      hs_strv made = { 0 };
+      hs_error err = { 0 };
+
+      assert_int_equal (mkdir (rootfs, 0755), 0);
+      for (size_t i = 0; i < dests->u.array.len; i++)
+        {
+          hs_json m = hs_json_new_object ();
+          hs_json_object_set (m, "destination", hs_json_copy (dests->u.array.values[i]));
+          hs_json_object_set (m, "type", hs_json_new_string ("tmpfs"));
+          hs_json_array_append (mounts, m);
+        }
+      hs_json_object_set (spec, "mounts", mounts);
+      if (hs_mountpoints_create (spec, rootfs, dir, &made, &err) < 0)
+        fail_msg ("case %zu: %s", c, err.msg);
+      joined = hs_strv_join (&made, " ");
+      if (strcmp (joined, cases[c].made) != 0)
+        fail_msg ("case %zu: made `%s`, expected `%s`", c, joined, cases[c].made);
+      hs_strv_release (&made);
+      {
+        _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
+        assert_int_equal (system (cmd), 0);
+      }
+    }
+}
+
 int
 main (void)
 {
@@ -1580,6 +1635,7 @@ main (void)
     cmocka_unit_test (test_userns_table), cmocka_unit_test (test_join_table),
     cmocka_unit_test (test_userns_map_lines),
     cmocka_unit_test (test_devnode_names),
+    cmocka_unit_test (test_mountpoints_below_earlier),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
