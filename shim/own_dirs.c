@@ -63,7 +63,7 @@ _owns (const char *real, const hs_policy *policy)
 
   if (hs_path_within (real, state) || hs_path_within (state, real))
     return "hardshim's state directory `" HS_STATE_DIR "` (the rootfs bridge, device nodes, the seal key)";
-  if (hs_path_within (journal, real))
+  if (strcmp (real, journal) == 0)
     return "hardshim's journal";
   if (strcmp (real, helper) == 0 || hs_path_within (real, helpers))
     return "hardshim's Landlock helper";

@@ -5,7 +5,7 @@
  * (devices.h); the directory also holds the seal key (seal.h).  A spec
  * that binds any of it, or a directory above it (an rbind carries the
  * bridge along), or the Landlock helper other than as the lsm measure
- * mounts it, or the journal or a directory above it, is refused; so is a
+ * mounts it, or the journal file itself, is refused; so is a
  * root.path there.  Paths are judged by what they resolve to on the host,
  * symbolic links followed, not by their spelling.  Only a spec with a valid
  * seal (seal.h) may have hardshim's own device mounts and bridged root. */

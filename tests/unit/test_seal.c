@@ -161,7 +161,9 @@ test_own_dirs (void **state)
     { "/var/lib", "/tmp", false, "hardshim's state directory" },
     { "/", "/tmp", false, "hardshim's state directory" },
     { "/var/lib/hardshimx", "/tmp", false, NULL },
-    { "/var/log", "/tmp", false, "hardshim's journal" },
+    { "/var/log/hardshim/deviations.jsonl", "/tmp", false, "hardshim's journal" },
+    { "/var/log/hardshim/../hardshim/deviations.jsonl", "/tmp", false, "hardshim's journal" },
+    { "/var/log", "/tmp", false, NULL }, /* the journal is root's 0600: a view of it is no write */
     { HS_HELPER_DIR, "/tmp", false, "Landlock helper" },
     { HS_LANDLOCK_HELPER, "/tmp", false, "Landlock helper" },
     { NULL, HS_BRIDGE_DIR, false, "/root/path" },
