@@ -4,6 +4,7 @@
 #include "devices.h"
 #include "locked_flags.h"
 #include "namespaces.h"
+#include "userns_child.h"
 #include "volumes.h"
 #include "mountpoints.h"
 #include "util.h"
@@ -18,7 +19,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* mkdir -p dir (0711: traversable, not listable), then check that every
@@ -93,52 +93,27 @@ _userns_fd (hs_json spec, int *ret, hs_error *err)
 {
   hs_json linux_ = hs_json_get (spec, "linux");
   _cleanup_free_ char *uids = NULL, *gids = NULL, *ns = NULL;
-  int ready[2], done[2], r, status;
-  char c;
-  pid_t pid;
+  hs_userns_child child;
+  int r;
 
   r = _map_text (hs_json_get (linux_, "uidMappings"), "uidMappings", &uids, err);
   if (r == 0)
     r = _map_text (hs_json_get (linux_, "gidMappings"), "gidMappings", &gids, err);
+  if (r == 0)
+    r = hs_userns_child_start (-1, "the idmapped rootfs", &child, err);
   if (r < 0)
     return r;
-  if (pipe2 (ready, O_CLOEXEC) < 0)
-    return hs_error_sys (err, errno, "pipe");
-  if (pipe2 (done, O_CLOEXEC) < 0)
+  r = _write_map (child.pid, "uid_map", uids, err);
+  if (r == 0)
+    r = _write_map (child.pid, "gid_map", gids, err);
+  if (r == 0)
     {
-      r = hs_error_sys (err, errno, "pipe");
-      close (ready[0]);
-      close (ready[1]);
-      return r;
-    }
-  pid = fork ();
-  if (pid == 0)
-    {
-      close (ready[0]);
-      close (done[1]);
-      if (unshare (CLONE_NEWUSER) < 0 || write (ready[1], "u", 1) != 1)
-        _exit (1);
-      (void) !read (done[0], &c, 1); /* until the parent closes its end */
-      _exit (0);
-    }
-  close (ready[1]);
-  close (done[0]);
-  if (pid < 0)
-    r = hs_error_sys (err, errno, "fork");
-  else if (read (ready[0], &c, 1) != 1)
-    r = hs_error_set (err, EPERM, "could not create a user namespace for the idmapped rootfs");
-  else if ((r = _write_map (pid, "uid_map", uids, err)) == 0 && (r = _write_map (pid, "gid_map", gids, err)) == 0)
-    {
-      ns = xasprintf ("/proc/%d/ns/user", (int) pid);
+      ns = xasprintf ("/proc/%d/ns/user", (int) child.pid);
       *ret = open (ns, O_RDONLY | O_CLOEXEC);
       if (*ret < 0)
         r = hs_error_sys (err, errno, "open `%s`", ns);
     }
-  close (ready[0]);
-  close (done[1]);
-  if (pid > 0)
-    while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
-      ;
+  hs_userns_child_stop (&child);
   return r;
 }
 

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "namespaces.h"
+#include "userns_child.h"
 #include "util.h"
 
 #include <errno.h>
@@ -12,7 +13,6 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static const struct
@@ -62,47 +62,22 @@ static int
 _read_maps (int userns, hs_json *ret, hs_error *err)
 {
   _cleanup_json_ hs_json maps = hs_json_new_object (), u = NULL, g = NULL;
-  int ready[2], done[2], r = 0, status;
-  char c;
-  pid_t pid;
+  hs_userns_child child;
+  int r;
 
-  if (pipe2 (ready, O_CLOEXEC) < 0)
-    return hs_error_sys (err, errno, "pipe");
-  if (pipe2 (done, O_CLOEXEC) < 0)
-    {
-      close (ready[0]);
-      close (ready[1]);
-      return hs_error_sys (err, errno, "pipe");
-    }
-  pid = fork ();
-  if (pid == 0)
-    {
-      close (ready[0]);
-      close (done[1]);
-      if (setns (userns, CLONE_NEWUSER) < 0 || write (ready[1], "u", 1) != 1)
-        _exit (1);
-      (void) !read (done[0], &c, 1); /* until the parent closes its end */
-      _exit (0);
-    }
-  close (ready[1]);
-  close (done[0]);
-  if (pid < 0)
-    r = hs_error_sys (err, errno, "fork");
-  else if (read (ready[0], &c, 1) != 1)
-    r = hs_error_set (err, EPERM, "could not enter a joined user namespace to read its id mapping");
-  else if ((r = _parse_map (pid, "uid_map", &u, err)) == 0 && (r = _parse_map (pid, "gid_map", &g, err)) == 0)
-    {
-      hs_json_object_set (maps, "uidMappings", TAKE_PTR (u));
-      hs_json_object_set (maps, "gidMappings", TAKE_PTR (g));
-    }
-  close (ready[0]);
-  close (done[1]);
-  if (pid > 0)
-    while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
-      ;
+  r = hs_userns_child_start (userns, "reading a joined one's id mapping", &child, err);
+  if (r < 0)
+    return r;
+  r = _parse_map (child.pid, "uid_map", &u, err);
   if (r == 0)
-    *ret = TAKE_PTR (maps);
-  return r;
+    r = _parse_map (child.pid, "gid_map", &g, err);
+  hs_userns_child_stop (&child);
+  if (r < 0)
+    return r;
+  hs_json_object_set (maps, "uidMappings", TAKE_PTR (u));
+  hs_json_object_set (maps, "gidMappings", TAKE_PTR (g));
+  *ret = TAKE_PTR (maps);
+  return 0;
 }
 
 /* Open path, which must be a namespace of type flag; its owner's fd (for a
