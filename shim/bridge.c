@@ -4,6 +4,7 @@
 #include "devices.h"
 #include "locked_flags.h"
 #include "namespaces.h"
+#include "trust.h"
 #include "userns_child.h"
 #include "volumes.h"
 #include "mountpoints.h"
@@ -119,12 +120,15 @@ _userns_fd (hs_json spec, int *ret, hs_error *err)
 
 /* Idmap the detached tree where the filesystem allows; say which, for the journal. */
 static char *
-_idmap (int tree, int userns, const char *userns_why, const char *rootfs)
+_idmap (int tree, int userns, const char *userns_why, const char *rootfs, const char *bundle)
 {
   struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns };
 
   if (userns < 0)
     return xasprintf ("plain bind mount of `%s`: %s", rootfs, userns_why);
+  if (!hs_path_within (rootfs, bundle))
+    return xasprintf ("plain bind mount of `%s`: it lies outside the bundle, and an idmapped mount would give the "
+                      "container's ids whatever host files of those ids are there", rootfs);
   if (mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
     return xasprintf ("plain bind mount of `%s`: its filesystem does not take idmapped mounts (%s)", rootfs,
                       strerror (errno));
@@ -158,6 +162,14 @@ _source (hs_json spec, const char *bundle, bool sealed, char **ret, hs_error *er
   *ret = realpath (abs, NULL);
   if (*ret == NULL)
     return hs_error_sys (err, errno, "rootfs `%s`", abs);
+  /* hardshim makes mount points in it as root and maps the container's ids
+   * onto it: not a directory its author could have chosen among others'. */
+  int r = hs_trust_path (*ret, "the rootfs (/root/path)", err);
+  if (r < 0)
+    {
+      free (TAKE_PTR (*ret));
+      return r;
+    }
   return 0;
 }
 
@@ -236,7 +248,7 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_host *
     }
   if (r == 0)
     {
-      note = _idmap (tree, userns, userns_err.msg, real);
+      note = _idmap (tree, userns, userns_err.msg, real, bundle);
       if (move_mount (tree, "", AT_FDCWD, HS_BRIDGE_DIR, MOVE_MOUNT_F_EMPTY_PATH) < 0)
         r = hs_error_sys (err, errno, "mount the rootfs `%s` at `%s`", real, HS_BRIDGE_DIR);
     }

@@ -80,6 +80,27 @@ _helper_mount (hs_json m, const hs_policy *policy)
          && strcmp (src->u.string, policy->landlock_helper) == 0;
 }
 
+/* A relative path with a `..` component: runc joins it to the bundle and
+ * takes `..` lexically, crun and the kernel after symbolic links; the two
+ * can name different files (ATTACKS.md, two parsers). */
+static bool
+_ambiguous (const char *path)
+{
+  if (path[0] == '/')
+    return false;
+  for (const char *p = path; (p = strstr (p, "..")) != NULL; p += 2)
+    if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+      return true;
+  return false;
+}
+
+static int
+_refuse_ambiguous (const char *where, const char *spelled, hs_error *err)
+{
+  return hs_error_set (err, EINVAL, "%s `%s` is relative and has a `..`: runc and crun read it differently; "
+                       "give an absolute path", where, spelled);
+}
+
 static int
 _refuse (const char *where, const char *spelled, const char *real, const char *what, hs_error *err)
 {
@@ -101,6 +122,11 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
       if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || _helper_mount (m, policy)
           || (sealed && (hs_devnode_parse (src->u.string, &node) == 0 || strcmp (src->u.string, HS_SYSFS_DIR) == 0)))
         continue;
+      if (_ambiguous (src->u.string))
+        {
+          _cleanup_free_ char *where = xasprintf ("/mounts/%zu/source", i);
+          return _refuse_ambiguous (where, src->u.string, err);
+        }
       _cleanup_free_ char *abs = src->u.string[0] == '/' ? xstrdup (src->u.string)
                                                           : xasprintf ("%s/%s", bundle, src->u.string);
       _cleanup_free_ char *real = _resolve (abs);
@@ -110,6 +136,8 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
           return _refuse (where, src->u.string, real, what, err);
         }
     }
+  if (YAJL_IS_STRING (root) && _ambiguous (root->u.string))
+    return _refuse_ambiguous ("/root/path", root->u.string, err);
   if (YAJL_IS_STRING (root) && !(sealed && strcmp (root->u.string, HS_BRIDGE_DIR) == 0))
     {
       _cleanup_free_ char *abs = root->u.string[0] == '/' ? xstrdup (root->u.string)

@@ -8,12 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
+/* Group write counts too, whatever the group (sshd's StrictModes does the
+ * same for root). */
 static bool
 _others_write (const struct stat *st)
 {
-  return (st->st_mode & S_IWOTH) != 0 || ((st->st_mode & S_IWGRP) != 0 && st->st_gid != 0);
+  return (st->st_mode & (S_IWGRP | S_IWOTH)) != 0;
+}
+
+/* A POSIX ACL can grant a user or group write without the mode showing it
+ * (the group bits then show only the ACL's mask). */
+static bool
+_has_acl (const char *path)
+{
+  return getxattr (path, "system.posix_acl_access", NULL, 0) >= 0 || errno == ERANGE;
 }
 
 /* Root, or the user hardshim runs as (the same when it runs as root, as it
@@ -34,8 +45,11 @@ hs_trust_stat (const struct stat *st)
  * others may write is fine only with the sticky bit, and then what is in
  * it is checked as its own owner.) */
 static int
-_check (const char *real, const struct stat *st, const char *what, hs_error *err)
+_check (const char *real, const char *query, const struct stat *st, const char *what, hs_error *err)
 {
+  if (_has_acl (query))
+    return hs_error_set (err, EPERM, "%s: `%s` has a POSIX ACL (it may grant others write): hardshim acts only on "
+                         "what root alone can change", what, real);
   if (hs_trust_stat (st))
     return 0;
   if (!_owner_ok (st))
@@ -63,7 +77,7 @@ _check_spelled (const char *path, const char *what, hs_error *err)
       dir = p == path ? xstrdup ("/") : xstrndup (path, (size_t) (p - path));
       if (stat (dir, &st) < 0)
         return hs_error_sys (err, errno, "%s `%s`", what, dir);
-      r = _check (dir, &st, what, err);
+      r = _check (dir, dir, &st, what, err);
       if (r < 0)
         return r;
     }
@@ -89,7 +103,7 @@ hs_trust_path (const char *path, const char *what, hs_error *err)
   dir = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0 || fstat (dir, &st) < 0)
     return hs_error_sys (err, errno, "open `/`");
-  r = _check ("/", &st, what, err);
+  r = _check ("/", "/", &st, what, err);
   for (char *p = real + 1, *end; r == 0 && *p != '\0'; p = end)
     {
       end = strchrnul (p, '/');
@@ -99,7 +113,10 @@ hs_trust_path (const char *path, const char *what, hs_error *err)
       if (next < 0 || fstat (next, &st) < 0)
         r = hs_error_sys (err, errno, "%s `%s`", what, real);
       else
-        r = _check (real, &st, what, err);
+        {
+          _cleanup_free_ char *query = xasprintf ("/proc/self/fd/%d", next);
+          r = _check (real, query, &st, what, err);
+        }
       if (next >= 0)
         {
           close (dir);

@@ -9,11 +9,11 @@
 
 /* st is an entry only root can change: owned by root (or by the user
  * hardshim runs as: the same in production), writable by no one else
- * (group root may write), or a directory with the sticky bit. */
+ * (no group write), or a directory with the sticky bit; ACLs: hs_trust_path. */
 bool hs_trust_stat (const struct stat *st);
 
 /* Every directory from / down to path, and path itself, is owned by root
- * and writable by no one else (group root may write).  A directory anyone
+ * and writable by no one else (no group write, no POSIX ACL).  A directory anyone
  * may write that has the sticky bit (/tmp) is accepted above an entry
  * owned by root: the sticky bit keeps others from renaming or removing
  * it.  Symbolic links in path are resolved first; what is checked is the

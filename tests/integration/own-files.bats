@@ -167,3 +167,48 @@ with_mount() {
 	[ "$(stat -c %u "$d/b/config.json")" = 65534 ]
 	rm -rf "$d"
 }
+
+@test "own files: a bundle directory whose POSIX ACL lets another user write it is refused, though its mode looks root's" {
+	# user:65534:rwx on a root 0755 directory: stat shows 0775 root:root.
+	python3 - "$b" <<-'PY' || skip "no POSIX ACLs on this filesystem"
+		import os, struct, sys
+		e = lambda tag, perm, qid: struct.pack("<HHI", tag, perm, qid)
+		acl = struct.pack("<I", 2) + e(1, 7, 0xffffffff) + e(2, 7, 65534) + e(4, 5, 0xffffffff) \
+			+ e(0x10, 7, 0xffffffff) + e(0x20, 5, 0xffffffff)
+		os.setxattr(sys.argv[1], "system.posix_acl_access", acl)
+	PY
+	[ "$(stat -c '%a %U:%G' "$b")" = "775 root:root" ]
+	hs_out run -b "$b" "$id"
+	assert_refused_with "has a POSIX ACL"
+}
+
+@test "own files: a root.path another user owns is refused; one outside the bundle is a plain bind, not idmapped" {
+	# Another user's private files, named as the rootfs: idmapped, container
+	# uid 1234 would own them.
+	mkdir -p "$T/alice"
+	cp -a "$b/rootfs/." "$T/alice/"
+	echo ALICE-SECRET >"$T/alice/secret"
+	chown -R 1234:1234 "$T/alice"
+	chmod 0700 "$T/alice" "$T/alice/secret"
+	patch_config "$b" --arg r "$T/alice" '.root.path = $r | .process.user = {uid: 1234, gid: 1234}
+		| .process.args = ["sh", "-c", "cat /secret; echo wrote"]'
+	cp "$b/config.json" "$T/orig.json"
+	hs_out run -b "$b" "$id"
+	assert_refused_with "the rootfs (/root/path)"
+	assert_contains "$(cat "$T/err")" "is owned by uid 1234"
+
+	# A root-owned rootfs outside the bundle starts, as a plain bind.
+	chown -R 0:0 "$T/alice"
+	chmod 0755 "$T/alice"
+	hs_out run -b "$b" "$id"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	! grep -q ALICE-SECRET "$T/out"
+	journal_query 'map(select(.path == "/root/path"))[0].note' | jq -e -r 'contains("it lies outside the bundle")'
+}
+
+@test "own files: a relative bind source or root.path with .. is refused (runc and crun read it differently)" {
+	with_mount "../../x/../../var/lib/hardshim" /data
+	hs_out run -b "$b" "$id"
+	assert_refused_with "is relative and has a \`..\`"
+}
