@@ -30,8 +30,8 @@ hs_locked_flags_add (hs_json spec, const char *bundle, hs_journal *journal)
 
       if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || !YAJL_IS_ARRAY (opts))
         continue;
-      _cleanup_free_ char *abs = src->u.string[0] == '/' ? xstrdup (src->u.string)
-                                                          : xasprintf ("%s/%s", bundle, src->u.string);
+      _cleanup_free_ char *abs
+          = src->u.string[0] == '/' ? xstrdup (src->u.string) : xasprintf ("%s/%s", bundle, src->u.string);
       if (statvfs (abs, &st) < 0)
         continue; /* the runtime reports a missing source */
       _cleanup_json_ hs_json before = hs_json_copy (opts);
@@ -42,7 +42,8 @@ hs_locked_flags_add (hs_json spec, const char *bundle, hs_journal *journal)
         continue;
       _cleanup_free_ char *path = xasprintf ("/mounts/%zu/options", i);
       _cleanup_free_ char *note = xasprintf ("the mount of `%s` has these flags locked in a user namespace (the "
-                                             "runtime's remount would fail without them)", abs);
+                                             "runtime's remount would fail without them)",
+                                             abs);
       hs_journal_record_note (journal, "user", path, "changed", before, opts, note);
     }
 }

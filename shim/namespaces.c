@@ -20,7 +20,7 @@ static const struct
   const char *type;
   int flag;
 } _types[] = {
-  { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },   { "uts", CLONE_NEWUTS },     { "network", CLONE_NEWNET },
+  { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },  { "uts", CLONE_NEWUTS },       { "network", CLONE_NEWNET },
   { "pid", CLONE_NEWPID },   { "mount", CLONE_NEWNS }, { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
 };
 
@@ -36,7 +36,7 @@ _same (int a, int b)
 static int
 _parse_map (pid_t pid, const char *file, hs_json *ret, hs_error *err)
 {
-  _cleanup_free_ char *path = xasprintf ("/proc/%d/%s", (int) pid, file);
+  _cleanup_free_ char *path = xasprintf ("/proc/%d/%s", (int)pid, file);
   _cleanup_json_ hs_json maps = hs_json_new_array ();
   unsigned long long c, h, n;
   FILE *f = fopen (path, "re");
@@ -155,8 +155,10 @@ _probe_one (const char *type, const char *path, int host_userns, hs_host *host, 
   if (host->joins_userns)
     {
       if (!_same (owner, host->join_userns_fd))
-        return hs_error_set (err, EPERM, "/linux/namespaces: `%s` and `%s` belong to two different user namespaces: "
-                             "refused", host->join_userns_via, path);
+        return hs_error_set (err, EPERM,
+                             "/linux/namespaces: `%s` and `%s` belong to two different user namespaces: "
+                             "refused",
+                             host->join_userns_via, path);
       return 0;
     }
   r = _read_maps (owner, &host->join_maps, err);

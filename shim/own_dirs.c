@@ -97,15 +97,19 @@ _ambiguous (const char *path)
 static int
 _refuse_ambiguous (const char *where, const char *spelled, hs_error *err)
 {
-  return hs_error_set (err, EINVAL, "%s `%s` is relative and has a `..`: runc and crun read it differently; "
-                       "give an absolute path", where, spelled);
+  return hs_error_set (err, EINVAL,
+                       "%s `%s` is relative and has a `..`: runc and crun read it differently; "
+                       "give an absolute path",
+                       where, spelled);
 }
 
 static int
 _refuse (const char *where, const char *spelled, const char *real, const char *what, hs_error *err)
 {
-  return hs_error_set (err, EPERM, "%s `%s` (`%s`) is or holds %s: refused, a spec cannot point at hardshim's own "
-                       "files", where, spelled, real, what);
+  return hs_error_set (err, EPERM,
+                       "%s `%s` (`%s`) is or holds %s: refused, a spec cannot point at hardshim's own "
+                       "files",
+                       where, spelled, real, what);
 }
 
 int
@@ -127,8 +131,8 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
           _cleanup_free_ char *where = xasprintf ("/mounts/%zu/source", i);
           return _refuse_ambiguous (where, src->u.string, err);
         }
-      _cleanup_free_ char *abs = src->u.string[0] == '/' ? xstrdup (src->u.string)
-                                                          : xasprintf ("%s/%s", bundle, src->u.string);
+      _cleanup_free_ char *abs
+          = src->u.string[0] == '/' ? xstrdup (src->u.string) : xasprintf ("%s/%s", bundle, src->u.string);
       _cleanup_free_ char *real = _resolve (abs);
       if ((what = _owns (real, policy)) != NULL)
         {
@@ -140,8 +144,8 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
     return _refuse_ambiguous ("/root/path", root->u.string, err);
   if (YAJL_IS_STRING (root) && !(sealed && strcmp (root->u.string, HS_BRIDGE_DIR) == 0))
     {
-      _cleanup_free_ char *abs = root->u.string[0] == '/' ? xstrdup (root->u.string)
-                                                           : xasprintf ("%s/%s", bundle, root->u.string);
+      _cleanup_free_ char *abs
+          = root->u.string[0] == '/' ? xstrdup (root->u.string) : xasprintf ("%s/%s", bundle, root->u.string);
       _cleanup_free_ char *real = _resolve (abs);
       if ((what = _owns (real, policy)) != NULL)
         return _refuse ("/root/path", root->u.string, real, what, err);

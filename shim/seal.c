@@ -77,7 +77,7 @@ hs_seal_verify (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_K
       return false;
     }
   for (size_t i = 0; i < 64; i++) /* in constant time */
-    diff |= (unsigned) (want[i] ^ have[i]);
+    diff |= (unsigned)(want[i] ^ have[i]);
   return diff == 0;
 }
 
@@ -101,7 +101,7 @@ _create_key (const char *path, hs_error *err)
   fd = openat (dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0)
     return hs_error_sys (err, errno, "create the seal key in `%s`", dir);
-  if (getrandom (key, sizeof key, 0) != (ssize_t) sizeof key)
+  if (getrandom (key, sizeof key, 0) != (ssize_t)sizeof key)
     return hs_error_sys (err, errno, "getrandom for the seal key");
   if ((r = hs_write_all (fd, key, sizeof key)) < 0 || fsync (fd) < 0)
     return hs_error_sys (err, r < 0 ? -r : errno, "write the seal key `%s`", path);
@@ -130,7 +130,8 @@ hs_seal_key (const char *path, bool create, uint8_t ret[HS_SEAL_KEY_LEN], hs_err
   if (r < 0)
     return r;
   if (st.st_uid != 0 || (st.st_mode & 077) != 0 || len != HS_SEAL_KEY_LEN)
-    return hs_error_set (err, EPERM, "seal key `%s` must be %d bytes, owned by root, mode 0600: whoever reads it "
+    return hs_error_set (err, EPERM,
+                         "seal key `%s` must be %d bytes, owned by root, mode 0600: whoever reads it "
                          "can make specs hardshim trusts as its own (remove it to have a new one made)",
                          path, HS_SEAL_KEY_LEN);
   r = hs_trust_path (path, "the seal key", err);

@@ -48,16 +48,20 @@ static int
 _check (const char *real, const char *query, const struct stat *st, const char *what, hs_error *err)
 {
   if (_has_acl (query))
-    return hs_error_set (err, EPERM, "%s: `%s` has a POSIX ACL (it may grant others write): hardshim acts only on "
-                         "what root alone can change", what, real);
+    return hs_error_set (err, EPERM,
+                         "%s: `%s` has a POSIX ACL (it may grant others write): hardshim acts only on "
+                         "what root alone can change",
+                         what, real);
   if (hs_trust_stat (st))
     return 0;
   if (!_owner_ok (st))
     return hs_error_set (err, EPERM,
                          "%s: `%s` is owned by uid %u (mode %04o): hardshim acts only on what root alone can change",
-                         what, real, (unsigned) st->st_uid, (unsigned) (st->st_mode & 07777));
-  return hs_error_set (err, EPERM, "%s: `%s` is writable by others (mode %04o): hardshim acts only on what root "
-                       "alone can change", what, real, (unsigned) (st->st_mode & 07777));
+                         what, real, (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777));
+  return hs_error_set (err, EPERM,
+                       "%s: `%s` is writable by others (mode %04o): hardshim acts only on what root "
+                       "alone can change",
+                       what, real, (unsigned)(st->st_mode & 07777));
 }
 
 /* The directories path names on its way, as spelled (each followed where it
@@ -74,7 +78,7 @@ _check_spelled (const char *path, const char *what, hs_error *err)
       int r;
       if (*p != '/' || (p > path && p[-1] == '/'))
         continue;
-      dir = p == path ? xstrdup ("/") : xstrndup (path, (size_t) (p - path));
+      dir = p == path ? xstrdup ("/") : xstrndup (path, (size_t)(p - path));
       if (stat (dir, &st) < 0)
         return hs_error_sys (err, errno, "%s `%s`", what, dir);
       r = _check (dir, dir, &st, what, err);

@@ -32,8 +32,9 @@ static const struct
   { "run.oci.handler", false, "makes crun run the container with another handler" },
   { "run.oci.keep_original_groups", false, "makes crun keep the runtime's own supplementary groups" },
   { "run.oci.", true, "is an instruction to crun that hardshim does not vet" },
-  { "org.systemd.property.", true, "makes the systemd cgroup driver set a property of the container's unit "
-                                   "(DeviceAllow, Delegate, ...)" },
+  { "org.systemd.property.", true,
+    "makes the systemd cgroup driver set a property of the container's unit "
+    "(DeviceAllow, Delegate, ...)" },
   { "org.criu.config", false, "makes CRIU read a configuration file of the spec's choosing" },
 };
 
@@ -65,8 +66,7 @@ hs_measure_annotations (hs_measure_ctx *ctx, hs_error *err)
     {
       const char *does = _does (ann->u.object.keys[i], ann->u.object.values[i]);
       if (does != NULL)
-        return hs_error_set (err, EPERM, "`%s`: annotation `%s` %s: refused", ctx->file, ann->u.object.keys[i],
-                             does);
+        return hs_error_set (err, EPERM, "`%s`: annotation `%s` %s: refused", ctx->file, ann->u.object.keys[i], does);
     }
   return 0;
 }

@@ -58,6 +58,14 @@ int hs_measure_annotations (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_user (hs_measure_ctx *ctx, hs_error *err);
 /* Part of measure user: /linux/devices as nodes hardshim creates (devices.h). */
 int hs_measure_user_devices (hs_measure_ctx *ctx, hs_json linux_, hs_error *err);
+/* Part of measure user, for namespaces joined by path (user_join.c):
+ * whether the container joins the user namespace they belong to (refused
+ * when it is not the class's); the user entry joining it; the namespaces
+ * pinned to what the probe checked. */
+int hs_measure_user_join_check (hs_measure_ctx *ctx, hs_json user_ns, const hs_class *class, bool *ret_join,
+                                hs_error *err);
+void hs_measure_user_join (hs_measure_ctx *ctx, hs_json namespaces, hs_json user_ns, const hs_class *class);
+void hs_measure_user_pin (hs_measure_ctx *ctx, hs_json namespaces);
 int hs_measure_capabilities (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_no_new_privileges (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err);

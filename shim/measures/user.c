@@ -21,7 +21,6 @@
 #include "config.h"
 
 #include "measure.h"
-#include "../namespaces.h"
 #include "../util.h"
 
 #include <errno.h>
@@ -436,44 +435,6 @@ _replace_why (const _userns_plan *p)
   return NULL;
 }
 
-/* Namespaces the spec joins that belong to a user namespace other than the
- * host's (namespaces.h): the container joins that one, if its mapping, as
- * the kernel shows it, is the container's class's own; two classes never
- * share one.  A user namespace path is the engine's, or hardshim's own
- * placeholder from an earlier run, decided again. */
-static int
-_join_decide (hs_measure_ctx *ctx, _userns_plan *p, hs_error *err)
-{
-  const hs_host *h = ctx->host;
-  hs_json path = p->ns != NULL ? hs_json_get (p->ns, "path") : NULL;
-  bool placeholder = YAJL_IS_STRING (path) && strcmp (path->u.string, HS_USERNS_PATH) == 0;
-  _idmap u = { .n = 0 }, g = { .n = 0 };
-  int r;
-
-  if (!h->joins_userns)
-    {
-      if (path == NULL || placeholder)
-        {
-          if (placeholder)
-            hs_json_object_remove (p->ns, "path");
-          return 0;
-        }
-      return hs_error_set (err, EPERM, "`%s`: /linux/namespaces joins the user namespace `%s`, the host's: refused",
-                           ctx->file, YAJL_IS_STRING (path) ? path->u.string : "?");
-    }
-  r = _read_map (ctx, h->join_maps, "uidMappings", &u, err);
-  if (r == 0)
-    r = _read_map (ctx, h->join_maps, "gidMappings", &g, err);
-  if (r < 0)
-    return r;
-  if (!_map_is (&u, &p->class->uids) || !_map_is (&g, &p->class->gids))
-    return hs_error_set (err, EPERM, "`%s`: /linux/namespaces joins `%s`, which belongs to a user namespace that is "
-                         "not class `%s`'s (two classes, or a container and another runtime's, never share a user "
-                         "namespace): refused", ctx->file, h->join_userns_via, p->class->name);
-  p->join = true;
-  return 0;
-}
-
 static int
 _userns_decide (hs_measure_ctx *ctx, _userns_plan *p, hs_error *err)
 {
@@ -496,7 +457,7 @@ _userns_decide (hs_measure_ctx *ctx, _userns_plan *p, hs_error *err)
   if (r == 0)
     r = _class (ctx, &p->class, err);
   if (r == 0)
-    r = _join_decide (ctx, p, err);
+    r = hs_measure_user_join_check (ctx, p->ns, p->class, &p->join, err);
   if (r < 0 || p->join)
     return r;
   if (p->uids.n == 0 && p->gids.n == 0)
@@ -563,83 +524,6 @@ _keep_userns (hs_measure_ctx *ctx, _userns_plan *p, uint64_t uid, uint64_t gid, 
   return p->ours ? hs_measure_user_devices (ctx, p->linux_, err) : 0;
 }
 
-/* The namespaces the spec joins by path are the ones the probe opened and
- * checked, bound at HS_NS_DIR/TYPE in the runtime's private mount
- * namespace; the engine's path is kept in an annotation (namespaces.h). */
-static void
-_pin_namespaces (hs_measure_ctx *ctx, _userns_plan *p)
-{
-  hs_json ann = hs_json_get (ctx->spec, "annotations");
-
-  for (size_t i = 0; i < p->namespaces->u.array.len; i++)
-    {
-      hs_json ns = p->namespaces->u.array.values[i], type = hs_json_get (ns, "type");
-      const char *via = YAJL_IS_STRING (type) && strcmp (type->u.string, "user") != 0
-                            ? hs_namespaces_via (ctx->host, type->u.string)
-                            : NULL;
-      if (via == NULL || !YAJL_IS_STRING (hs_json_get (ns, "path")))
-        continue;
-      _cleanup_json_ hs_json before = hs_json_copy (ns);
-      _cleanup_free_ char *key = xasprintf (HS_NS_ANNOTATION "%s", type->u.string);
-      _cleanup_free_ char *note = xasprintf ("the %s namespace hardshim opened and checked at `%s`, bound where the "
-                                             "runtime joins it (the path could name another by then)",
-                                             type->u.string, via);
-      hs_json_object_set (ns, "path", hs_json_new_string_printf (HS_NS_DIR "/%s", type->u.string));
-      if (!YAJL_IS_OBJECT (ann))
-        hs_json_object_set (ctx->spec, "annotations", ann = hs_json_new_object ());
-      hs_json_object_set (ann, key, hs_json_new_string (via));
-      _cleanup_free_ char *path = xasprintf ("/linux/namespaces/%zu/path", i);
-      hs_measure_record_note (ctx, false, path, "changed", hs_json_get (before, "path"), hs_json_get (ns, "path"), note);
-      ctx->plan->pin_namespaces = true;
-    }
-}
-
-/* runc joins the user namespace first and cannot join a network namespace
- * of another after it: the runtime starts in it instead, and the
- * container inherits it (namespaces.h). */
-static void
-_inherit_netns (hs_measure_ctx *ctx, _userns_plan *p)
-{
-  hs_json ann = hs_json_get (ctx->spec, "annotations");
-  _cleanup_free_ char *note = xasprintf ("hardshim enters the network namespace `%s` before the runtime and the "
-                                         "container inherits it: the runtime joins the user namespace first and "
-                                         "could not join a network namespace of another after it",
-                                         ctx->host->netns_via);
-
-  for (size_t i = 0; i < p->namespaces->u.array.len; i++)
-    {
-      hs_json type = hs_json_get (p->namespaces->u.array.values[i], "type");
-      if (YAJL_IS_STRING (type) && strcmp (type->u.string, "network") == 0)
-        {
-          _cleanup_json_ hs_json before = hs_json_copy (p->namespaces->u.array.values[i]);
-          hs_json_array_remove (p->namespaces, i);
-          hs_measure_record_note (ctx, false, "/linux/namespaces", "removed", before, NULL, note);
-          break;
-        }
-    }
-  if (!YAJL_IS_OBJECT (ann))
-    hs_json_object_set (ctx->spec, "annotations", ann = hs_json_new_object ());
-  hs_json_object_set (ann, HS_NS_ANNOTATION "network", hs_json_new_string (ctx->host->netns_via));
-  ctx->plan->enter_netns = true;
-}
-
-/* The user entry of /linux/namespaces joins the user namespace the
- * namespace probe found, bound at HS_USERNS_PATH by the bridge. */
-static void
-_join_userns (hs_measure_ctx *ctx, _userns_plan *p)
-{
-  _cleanup_json_ hs_json before = hs_json_copy (p->ns);
-  _cleanup_free_ char *note = xasprintf ("joins the user namespace `%s` belongs to (class `%s`'s mapping, as the "
-                                         "kernel shows it), as the namespaces it joins require",
-                                         ctx->host->join_userns_via, p->class->name);
-
-  hs_json_object_set (p->ns, "path", hs_json_new_string (HS_USERNS_PATH));
-  hs_measure_record_note (ctx, false, "/linux/namespaces", "changed", before, p->ns, note);
-  ctx->plan->join_userns = true;
-  if (ctx->host->joins_netns && !ctx->host->netns_in_join_userns)
-    _inherit_netns (ctx, p);
-}
-
 static int
 _class_userns (hs_measure_ctx *ctx, _userns_plan *p, uint64_t uid, uint64_t gid, hs_error *err)
 {
@@ -669,7 +553,7 @@ _class_userns (hs_measure_ctx *ctx, _userns_plan *p, uint64_t uid, uint64_t gid,
         hs_measure_record (ctx, false, "/linux/namespaces", "added", NULL, add);
     }
   if (p->join)
-    _join_userns (ctx, p);
+    hs_measure_user_join (ctx, p->namespaces, p->ns, p->class);
   _cleanup_free_ char *owner = class->match_key
                                    ? xasprintf ("class `%s` (annotation `%s=%s`): the ids of `%s`", class->name,
                                                 class->match_key, class->match_value, class->subid_owner)
@@ -679,7 +563,7 @@ _class_userns (hs_measure_ctx *ctx, _userns_plan *p, uint64_t uid, uint64_t gid,
   _set_mapping (ctx, p->linux_, "gidMappings", &class->gids, note);
   ctx->plan->bridge_rootfs = true;
   ctx->plan->idmap_volumes = class->idmap_volumes;
-  _pin_namespaces (ctx, p);
+  hs_measure_user_pin (ctx, p->namespaces);
   r = _fix_ping_range (ctx, p->linux_, err);
   if (r == 0)
     r = hs_measure_user_devices (ctx, p->linux_, err);
