@@ -143,8 +143,8 @@ _sysfs (hs_measure_ctx *ctx, hs_json mounts)
         ctx->plan->sysfs_netns = true;
       if (!foreign || !YAJL_IS_STRING (type) || strcmp (type->u.string, "sysfs") != 0)
         continue;
-      hs_json dst = hs_json_get (m, "destination");
       _cleanup_json_ hs_json before = hs_json_copy (m);
+      hs_json dst = hs_json_get (before, "destination"); /* m goes next */
       hs_json_array_remove (mounts, i);
       hs_json_array_insert (mounts, i, hs_measure_new_mount (YAJL_IS_STRING (dst) ? dst->u.string : "/sys", "bind",
                                                                HS_SYSFS_DIR, opts));

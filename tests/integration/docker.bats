@@ -218,14 +218,15 @@ bundle_of() {
 	journal_of "$id" >"$T/records"
 	cat "$T/records"
 
-	# The rootfs: moved to the bridge, which the bundle's spec names;
-	# overlayfs does not take an idmapped mount, so a plain bind.
+	# The rootfs: moved to the bridge, which the bundle's spec names; it
+	# lies outside the bundle (overlay2's merged dir), so a plain bind
+	# (overlayfs would not take an idmapped mount either).
 	jq -s -e --arg m "$merged" --slurpfile spec "$config" '
 		[.[] | select(.path == "/root/path")] | length == 1 and (.[0]
 		| .action == "changed" and .before == $m and .after == $spec[0].root.path
 		and .after != $m
 		and (.note | startswith("plain bind mount of `" + $m + "`"))
-		and (.note | contains("does not take idmapped mounts")))' "$T/records"
+		and (.note | contains("it lies outside the bundle")))' "$T/records"
 	# The mappings: added (docker gave none), container 0 at the range.
 	for kind in uid gid; do
 		[ $kind = uid ] && start=$HOST_UID0 || start=$HOST_GID0

@@ -1592,6 +1592,11 @@ test_mountpoints_below_earlier (void **state)
     { "[\"/m\",7,\"/m/n\",{},\"/o\"]", "/m /o" },
   };
 
+  if (getenv ("HS_UNDER_VALGRIND") != NULL)
+    {
+      print_message ("SKIP: valgrind 3.19 does not know openat2, which mount-point creation uses\n");
+      skip ();
+    }
   for (size_t c = 0; c < HS_ARRAY_SIZE (cases); c++)
     {
       _cleanup_free_ char *dir = tu_mkdtemp ();
