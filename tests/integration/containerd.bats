@@ -52,13 +52,7 @@ runtime_root() {
 # and whatever runc or crun still knows deleted by them.
 remove_containers() {
 	local id
-	for id in $(our_ctr task ls -q 2>/dev/null); do
-		our_ctr task kill -s KILL "$id" >/dev/null 2>&1 || true
-		our_ctr task delete --force "$id" >/dev/null 2>&1 || true
-	done
-	for id in $(our_ctr containers ls -q 2>/dev/null); do
-		our_ctr containers delete "$id" >/dev/null 2>&1 || true
-	done
+	remove_ctr_tasks
 	# runc keeps a state.json, crun does not (and runc's delete --force
 	# would remove a state directory it cannot read).
 	local d rt

@@ -144,13 +144,7 @@ remove_containers() {
 		cri stop-pod "$id" >/dev/null 2>&1 || true
 		cri remove-pod "$id" >/dev/null 2>&1 || true
 	done
-	for id in $(our_ctr task ls -q 2>/dev/null); do
-		our_ctr task kill -s KILL "$id" >/dev/null 2>&1 || true
-		our_ctr task delete --force "$id" >/dev/null 2>&1 || true
-	done
-	for id in $(our_ctr containers ls -q 2>/dev/null); do
-		our_ctr containers delete "$id" >/dev/null 2>&1 || true
-	done
+	remove_ctr_tasks
 	for d in "$(runtime_root)"/*; do
 		[ -e "$d" ] || continue
 		"$RUNC" --root "$(runtime_root)" delete --force "${d##*/}" >/dev/null 2>&1 || true

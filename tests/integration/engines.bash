@@ -492,3 +492,16 @@ assert_quiet() {
 		return 1
 	}
 }
+
+# remove_ctr_tasks: every task of our containerd (our_ctr) killed and
+# deleted, then every container deleted.
+remove_ctr_tasks() {
+	local id
+	for id in $(our_ctr task ls -q 2>/dev/null); do
+		our_ctr task kill -s KILL "$id" >/dev/null 2>&1 || true
+		our_ctr task delete --force "$id" >/dev/null 2>&1 || true
+	done
+	for id in $(our_ctr containers ls -q 2>/dev/null); do
+		our_ctr containers delete "$id" >/dev/null 2>&1 || true
+	done
+}
