@@ -59,6 +59,7 @@ typedef struct hs_cli
   const char *preserve_fds; /* --preserve-fds; NULL when not given */
   const char *lsm_profile;  /* restore --lsm-profile TYPE:NAME; NULL when not given */
   const char *lsm_mount_context; /* restore --lsm-mount-context; NULL when not given */
+  bool systemd_cgroup;    /* global --systemd-cgroup, or crun's --cgroup-manager=systemd */
   int command_at;         /* argv index of the subcommand (0: none) */
   int id_at;              /* argv index of the container id (0: none) */
   hs_exec_options exec;   /* exec only */

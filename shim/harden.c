@@ -21,6 +21,7 @@ static const struct
   { "rootfs", hs_measure_rootfs, false, NULL },
   { "seccomp", hs_measure_seccomp, false, "seccomp" },
   { "lsm", hs_measure_lsm, true, NULL },
+  { "detect", hs_measure_detect, true, NULL },
 };
 
 static char *
@@ -116,18 +117,21 @@ hs_harden (hs_json spec, hs_json container, const char *file, const hs_policy *p
   bool process_file = container != NULL;
   bool audit = policy->mode == HS_MODE_AUDIT;
   _cleanup_json_ hs_json copy = audit ? hs_json_copy (spec) : NULL;
+  _cleanup_json_ hs_json original = hs_json_copy (spec);
   hs_json work = audit ? copy : spec;
   hs_measure_ctx ctx = {
     .spec = process_file ? NULL : work,
     .process = process_file ? work : hs_json_get (work, "process"),
     .process_path = process_file ? "" : "/process",
     .container = container,
+    .original = original,
     .policy = policy,
     .host = host,
     .journal = journal,
     .file = file,
   };
   hs_plan plan = { .changed = !audit };
+  int r;
 
   ctx.plan = &plan;
   if (!YAJL_IS_OBJECT (ctx.process))
@@ -135,12 +139,17 @@ hs_harden (hs_json spec, hs_json container, const char *file, const hs_policy *p
                          hs_json_type_name (ctx.process));
   if (process_file && !YAJL_IS_OBJECT (hs_json_get (container, "process")))
     return hs_error_set (err, EINVAL, "the spec of the container the exec joins has no /process object");
+  /* An exec process belongs to its container's class. */
+  r = hs_policy_select_class (policy, hs_json_get (process_file ? container : spec, "annotations"), file, &ctx.class,
+                              err);
+  if (r < 0)
+    return r;
   for (size_t i = 0; i < HS_ARRAY_SIZE (_measures); i++)
     {
       if (process_file && !_measures[i].process_level)
         continue;
       ctx.measure = _measures[i].name;
-      int r = _measures[i].apply (&ctx, err);
+      r = _measures[i].apply (&ctx, err);
       if (r < 0)
         return r;
       if (audit && _measures[i].audit_applies != NULL)

@@ -4,7 +4,9 @@
 #define HS_HOST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "json.h"
 
@@ -31,6 +33,7 @@ typedef struct hs_host
     const char *type; /* the spec's: "ipc", "network", ... (static) */
     char *via;        /* the path that names it (the spec's, or a sealed spec's annotation) */
     int fd;
+    bool is_host;     /* it is PID 1's namespace of its type (by identity) */
   } joined[8];              /* every namespace joined by path, but a user one */
   bool joins_userns;        /* some belong to a user namespace not the host's: */
   int join_userns_fd;       /* that one */
@@ -41,6 +44,19 @@ typedef struct hs_host
   const char *netns_via;    /* the path that names it (in joined[]) */
   bool netns_in_host_userns; /* it belongs to the host's user namespace */
   bool netns_in_join_userns; /* it belongs to join_userns_fd */
+
+  /* References to host resources the spec makes, judged by identity before
+   * the measures run (host_refs.h): bind sources, hooks, the cgroup. */
+  struct hs_bind_ref *binds;
+  size_t nbinds;
+  struct hs_hook_ref *hooks;
+  size_t nhooks;
+  struct hs_id_ref **class_binds; /* [class][allow.binds index]: identity of each class's allowed source */
+  struct hs_id_ref **class_hooks; /* [class][allow.hooks index] */
+  size_t nclasses;
+  char *cgroup_foreign;           /* linux.cgroupsPath names an existing cgroup holding processes: its
+                                     directory, with how many, for the message; NULL when not */
+  size_t cgroup_foreign_procs;
 } hs_host;
 
 /* User namespaces: for a bundle (an exec process joins the container's). */

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "harden.h"
 #include "host.h"
+#include "host_refs.h"
 #include "journal.h"
 #include "lsm.h"
 #include "namespaces.h"
@@ -163,6 +164,8 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
   if (r == 0)
     r = hs_namespaces_probe (f.tree, sealed, &host, err);
   if (r == 0)
+    r = hs_host_probe_refs (f.tree, dir, policy, cli->systemd_cgroup, &host, err);
+  if (r == 0)
     {
       hs_journal_init (&j, cli->id, dir, f.path, cli->command, audit);
       r = hs_harden (f.tree, NULL, f.path, policy, &host, &j, &plan, err);
@@ -299,6 +302,7 @@ main (int argc, char **argv)
   r = hs_policy_load (hs_policy_path (), &policy, &err);
   if (r < 0)
     return _fail (&cli, &err);
+  policy.program = hs_path_basename (argv[0]);
   /* The id ranges of the classes, for a bundle's user namespace (an exec
    * process joins the container's). */
   if (hs_cli_reads_bundle (&cli))

@@ -635,3 +635,48 @@ hs_policy_denied_at (const hs_policy *p, const char *path)
       return p->deny_write.v[i];
   return NULL;
 }
+
+static bool
+_names_a_class (const hs_policy *p, const char *key, const char *value)
+{
+  for (size_t i = 1; i < p->nclasses; i++)
+    if (p->classes[i].match_key != NULL && strcmp (p->classes[i].match_key, key) == 0
+        && strcmp (p->classes[i].match_value, value) == 0)
+      return true;
+  return false;
+}
+
+int
+hs_policy_select_class (const hs_policy *p, hs_json ann, const char *file, const hs_class **ret, hs_error *err)
+{
+  const hs_class *found = NULL;
+
+  if (ann != NULL && !YAJL_IS_OBJECT (ann))
+    return hs_error_set (err, EINVAL, "`%s`: /annotations is %s, expected an object", file, hs_json_type_name (ann));
+  for (size_t i = 1; i < p->nclasses; i++)
+    {
+      const hs_class *c = &p->classes[i];
+      hs_json v = c->match_key != NULL ? hs_json_get (ann, c->match_key) : NULL;
+      if (v == NULL)
+        continue;
+      if (!YAJL_IS_STRING (v))
+        return hs_error_set (err, EINVAL, "`%s`: annotation `%s` is %s, expected a string", file, c->match_key,
+                             hs_json_type_name (v));
+      if (strcmp (v->u.string, c->match_value) != 0)
+        continue;
+      if (found != NULL)
+        return hs_error_set (err, EINVAL, "`%s`: the annotations select both class `%s` and class `%s`", file,
+                             found->name, c->name);
+      found = c;
+    }
+  /* A class key whose value names no class is a typo, not the default. */
+  for (size_t i = 1; i < p->nclasses; i++)
+    {
+      hs_json v = p->classes[i].match_key != NULL ? hs_json_get (ann, p->classes[i].match_key) : NULL;
+      if (v != NULL && !_names_a_class (p, p->classes[i].match_key, v->u.string))
+        return hs_error_set (err, EINVAL, "`%s`: annotation `%s=%s` names no class of the policy", file,
+                             p->classes[i].match_key, v->u.string);
+    }
+  *ret = found != NULL ? found : &p->classes[0];
+  return 0;
+}

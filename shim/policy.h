@@ -8,6 +8,7 @@
 #define HS_POLICY_H
 
 #include "error.h"
+#include "json.h"
 #include "subid.h"
 #include "util.h"
 
@@ -28,12 +29,68 @@ typedef enum hs_mode
 
 struct hs_scmp_profile;
 
+/* Host namespaces a class may share (allow.namespaces), as bits. */
+#define HS_ALLOW_NS_PID (1u << 0)
+#define HS_ALLOW_NS_NETWORK (1u << 1)
+#define HS_ALLOW_NS_IPC (1u << 2)
+#define HS_ALLOW_NS_UTS (1u << 3)
+#define HS_ALLOW_NS_MOUNT (1u << 4)
+
+/* allow.binds[]: a host path the detect measure would refuse as a bind
+ * source (measures/detect.c), allowed by identity (host_refs.h). */
+typedef struct hs_allow_bind
+{
+  char *source;  /* absolute, as the policy writes it */
+  bool readonly; /* the mount is made read-only (default true) */
+} hs_allow_bind;
+
+/* allow.devices[]: one device node by type and number. */
+typedef struct hs_allow_device
+{
+  char type; /* 'c' or 'b' */
+  uint32_t major, minor;
+  char access[4]; /* subset of "rwm", default "rwm" */
+} hs_allow_device;
+
+/* What a class may have that the detect measure refuses otherwise: exactly
+ * these, nothing wider. */
+typedef struct hs_allow
+{
+  unsigned namespaces; /* HS_ALLOW_NS_* */
+  hs_allow_bind *binds;
+  size_t nbinds;
+  hs_allow_device *devices;
+  size_t ndevices;
+  hs_strv hooks; /* absolute paths of hook programs (identity: host_refs.h) */
+} hs_allow;
+
+/* One rlimit's ceiling (resources.rlimits). */
+typedef struct hs_rlimit_max
+{
+  char *type; /* "RLIMIT_NOFILE", as the OCI spec spells it */
+  uint64_t max;
+} hs_rlimit_max;
+
+/* What the detect measure repairs: policy-wide "resources", each key of
+ * a class's own "resources" overriding it (rlimits one by one). */
+typedef struct hs_resources
+{
+  int64_t pids;            /* pids limit where the engine gave none; 0: none added */
+  int64_t oom_score_adj_min; /* process.oomScoreAdj below it is raised to it (default 0) */
+  hs_rlimit_max *rlimits;
+  size_t nrlimits;
+} hs_resources;
+
 /* A container class: its own user namespace id ranges. */
 typedef struct hs_class
 {
   char *name;        /* "default" for the policy's own */
-  char *match_key;   /* annotation that selects the class; NULL for default */
+  char *match_key;   /* annotation that selects the class; NULL for default or none */
   char *match_value; /* ...and its value */
+  char *match_program; /* basename hardshim must be invoked as (argv[0]); NULL: any */
+  char *match_image;   /* image name an app container's CRI annotation must give; NULL: any */
+  hs_allow allow;
+  hs_resources resources;
   char *subid_owner; /* owner of its ranges in /etc/subuid and /etc/subgid */
   hs_idrange uids;   /* host ranges, read by hs_policy_load_subids */
   hs_idrange gids;
@@ -43,6 +100,8 @@ typedef struct hs_class
 typedef struct hs_policy
 {
   char *source; /* file it came from, or "built-in defaults" */
+  bool builtin; /* no policy file: built-in defaults */
+  const char *program; /* basename hardshim was invoked as (set by main; not owned), for match.program */
   hs_mode mode;
   char *runtime; /* NULL: HARDSHIM_RUNTIME or the configured default */
   char *journal;
@@ -73,6 +132,13 @@ int hs_policy_load_profiles (hs_policy *p, hs_error *err);
  * a missing range and for ranges two classes (or other owners) share. */
 int hs_policy_load_subids (hs_policy *p, const char *subuid, const char *subgid, hs_error *err);
 void hs_policy_release (hs_policy *p);
+
+/* The class a container's annotations (an object or NULL) and the
+ * program name select: the one class whose every match condition holds,
+ * or the default when none does; a class annotation key whose value names
+ * no class, and two classes that both match, are errors (-EINVAL). */
+int hs_policy_select_class (const hs_policy *p, hs_json annotations, const char *file, const hs_class **ret,
+                            hs_error *err);
 
 /* A path whose writes the lsm measure denies: absolute, not `/`, without
  * `.`, `..` or empty components, of letters, digits and `._-/` only

@@ -227,3 +227,10 @@ hs_path_clean (const char *dst)
     strcpy (out, "/");
   return out;
 }
+
+const char *
+hs_path_basename (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  return slash != NULL ? slash + 1 : path;
+}

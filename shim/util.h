@@ -45,6 +45,8 @@ char *hs_fd_path (int fd);
  * with `.`, `..` and repeated slashes resolved lexically ("etc//a/../b/"
  * is "/etc/b"). */
 char *hs_path_clean (const char *dst);
+/* The last component of path (a pointer into it; path itself when it has no '/'). */
+const char *hs_path_basename (const char *path);
 
 /* path is dir or lies below it (plain string comparison; "/" holds every path). */
 bool hs_path_within (const char *path, const char *dir);

@@ -20,7 +20,9 @@ typedef struct hs_measure_ctx
   hs_json process;          /* the process object being hardened */
   const char *process_path; /* JSON pointer of process: "/process", or "" for a process file */
   hs_json container;        /* exec: the spec of the container it joins (its bundle's); else NULL */
+  hs_json original;         /* the spec or process as the engine wrote it, before any measure (read only) */
   const hs_policy *policy;
+  const hs_class *class;    /* the container's class (hs_policy_select_class) */
   const hs_host *host; /* what the kernel offers */
   hs_plan *plan;       /* host-side work the measures ask for */
   hs_journal *journal;
@@ -71,6 +73,8 @@ int hs_measure_no_new_privileges (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err);
 int hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err);
+/* Last: refuse what no measure can repair, repair resources (detect.c). */
+int hs_measure_detect (hs_measure_ctx *ctx, hs_error *err);
 /* Whether measure lsm puts the Landlock helper in front of the process
  * (no AppArmor, Landlock present). */
 bool hs_measure_lsm_uses_landlock (const hs_measure_ctx *ctx);

@@ -87,54 +87,6 @@ _drop_root_group (hs_measure_ctx *ctx, hs_json user, hs_error *err)
   return 0;
 }
 
-static bool
-_names_a_class (const hs_policy *p, const char *key, const char *value)
-{
-  for (size_t i = 1; i < p->nclasses; i++)
-    if (strcmp (p->classes[i].match_key, key) == 0 && strcmp (p->classes[i].match_value, value) == 0)
-      return true;
-  return false;
-}
-
-/* The class the spec's annotations select: one class's match, or the
- * default when no class's annotation key is there at all. */
-static int
-_class (hs_measure_ctx *ctx, const hs_class **ret, hs_error *err)
-{
-  const hs_policy *p = ctx->policy;
-  hs_json ann = hs_json_get (ctx->spec, "annotations");
-  const hs_class *found = NULL;
-
-  if (ann != NULL && !YAJL_IS_OBJECT (ann))
-    return hs_measure_bad_type (ctx, false, "/annotations", ann, "an object", err);
-  for (size_t i = 1; i < p->nclasses; i++)
-    {
-      const hs_class *c = &p->classes[i];
-      hs_json v = hs_json_get (ann, c->match_key);
-      if (v == NULL)
-        continue;
-      if (!YAJL_IS_STRING (v))
-        return hs_error_set (err, EINVAL, "`%s`: annotation `%s` is %s, expected a string", ctx->file, c->match_key,
-                             hs_json_type_name (v));
-      if (strcmp (v->u.string, c->match_value) != 0)
-        continue;
-      if (found != NULL)
-        return hs_error_set (err, EINVAL, "`%s`: the annotations select both class `%s` and class `%s`", ctx->file,
-                             found->name, c->name);
-      found = c;
-    }
-  /* A class key whose value names no class is a typo, not the default. */
-  for (size_t i = 1; i < p->nclasses; i++)
-    {
-      hs_json v = hs_json_get (ann, p->classes[i].match_key);
-      if (v != NULL && !_names_a_class (p, p->classes[i].match_key, v->u.string))
-        return hs_error_set (err, EINVAL, "`%s`: annotation `%s=%s` names no class of the policy", ctx->file,
-                             p->classes[i].match_key, v->u.string);
-    }
-  *ret = found != NULL ? found : &p->classes[0];
-  return 0;
-}
-
 /* The namespace entry of type "user" in /linux/namespaces, or NULL. */
 static int
 _find_userns (hs_measure_ctx *ctx, hs_json namespaces, hs_json *ret, hs_error *err)
@@ -454,8 +406,7 @@ _userns_decide (hs_measure_ctx *ctx, _userns_plan *p, hs_error *err)
   r = _read_map (ctx, p->linux_, "uidMappings", &p->uids, err);
   if (r == 0)
     r = _read_map (ctx, p->linux_, "gidMappings", &p->gids, err);
-  if (r == 0)
-    r = _class (ctx, &p->class, err);
+  p->class = ctx->class;
   if (r == 0)
     r = hs_measure_user_join_check (ctx, p->ns, p->class, &p->join, err);
   if (r < 0 || p->join)
