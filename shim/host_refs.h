@@ -69,7 +69,8 @@ typedef struct hs_hook_ref
   char *path;        /* the spec's hooks[].path */
   hs_id_ref id;      /* the program it names */
   bool trusted;      /* it and every directory above it belong to root, writable by no one else */
-  const char *engine; /* an engine's own hook recognised (e.g. "docker's network hook"), else NULL */
+  char *engine;      /* an engine's own hook recognised (e.g. "docker's network hook",
+                        "podman's hook from /etc/containers/oci/hooks.d/x.json"), else NULL */
 } hs_hook_ref;
 
 /* Fill host->binds, hooks, class_binds, class_hooks and cgroup_foreign for
@@ -86,5 +87,9 @@ const hs_bind_ref *hs_host_bind_ref (const hs_host *host, const char *source);
 const hs_hook_ref *hs_host_hook_ref (const hs_host *host, const char *stage, size_t index);
 /* Whether a and b are the same object (both exist). */
 bool hs_id_ref_same (const hs_id_ref *a, const hs_id_ref *b);
+/* The identity of what path (absolute; symbolic links followed) is now. */
+void hs_id_ref_of (const char *path, hs_id_ref *ret);
+/* Free what hs_host_probe_refs put into host (host.c's hs_host_release calls it). */
+void hs_host_refs_release (hs_host *host);
 
 #endif

@@ -19,9 +19,11 @@ static const struct
 {
   const char *type;
   int flag;
+  const char *proc; /* its name in /proc/PID/ns */
 } _types[] = {
-  { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },  { "uts", CLONE_NEWUTS },       { "network", CLONE_NEWNET },
-  { "pid", CLONE_NEWPID },   { "mount", CLONE_NEWNS }, { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+  { "user", CLONE_NEWUSER, "user" }, { "ipc", CLONE_NEWIPC, "ipc" },   { "uts", CLONE_NEWUTS, "uts" },
+  { "network", CLONE_NEWNET, "net" }, { "pid", CLONE_NEWPID, "pid" },  { "mount", CLONE_NEWNS, "mnt" },
+  { "cgroup", CLONE_NEWCGROUP, "cgroup" }, { "time", CLONE_NEWTIME, "time" },
 };
 
 static bool
@@ -119,6 +121,19 @@ _flag (const char *type)
   return i < HS_ARRAY_SIZE (_types) ? _types[i].flag : 0;
 }
 
+/* Whether namespace fd is PID 1's of its type (by identity, not by path). */
+static int
+_is_host (const char *type, int fd, bool *ret, hs_error *err)
+{
+  _cleanup_free_ char *path = xasprintf ("/proc/1/ns/%s", _types[_index (type)].proc);
+  _cleanup_close_ int host = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (host < 0)
+    return hs_error_sys (err, errno, "open `%s`", path);
+  *ret = _same (fd, host);
+  return 0;
+}
+
 /* One joined namespace: keep it (joined[]), and note a user namespace
  * other than the host's that owns it. */
 static int
@@ -142,6 +157,9 @@ _probe_one (const char *type, const char *path, int host_userns, hs_host *host, 
       host->joined[k].type = _types[_index (type)].type;
       host->joined[k].via = xstrdup (path);
       host->joined[k].fd = TAKE_FD (ns);
+      r = _is_host (type, host->joined[k].fd, &host->joined[k].is_host, err);
+      if (r < 0)
+        return r;
       if (flag == CLONE_NEWNET)
         {
           host->joins_netns = true;
