@@ -19,9 +19,9 @@ enum _target
   T_PRESERVE_FDS,
   T_LSM_PROFILE,
   T_LSM_MOUNT_CONTEXT,
-  T_HELP, /* --help/--version: the runtime prints, nothing is created */
-  T_SYSTEMD_CGROUP,  /* runc's --systemd-cgroup */
-  T_CGROUP_MANAGER,  /* crun's --cgroup-manager */
+  T_HELP,           /* --help/--version: the runtime prints, nothing is created */
+  T_SYSTEMD_CGROUP, /* runc's --systemd-cgroup */
+  T_CGROUP_MANAGER, /* crun's --cgroup-manager */
   /* exec's process options (hs_exec_options), T_CWD..T_GIDS */
   T_CWD,
   T_USER,

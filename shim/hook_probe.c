@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const _stages[]
     = { "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop" };
@@ -70,6 +71,16 @@ _trusted_path (const char *path)
 
   hs_error_release (&err);
   return r == 0;
+}
+
+/* docker's exec root: root's alone, not even a sticky directory others
+ * may write (the hook, dockerd as host root, talks to a socket in it). */
+static bool
+_trusted_exec_root (const char *dir)
+{
+  struct stat st;
+
+  return stat (dir, &st) == 0 && S_ISDIR (st.st_mode) && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0 && _trusted_path (dir);
 }
 
 /* A program only root can change: a regular file, and the directories above it. */
@@ -181,7 +192,7 @@ _docker_hook (_engines *e, hs_json hook, const hs_hook_ref *h)
   const char *p = h->path, *dir;
   bool dockerd = false;
 
-  if (strncmp (p, "/proc/", 6) != 0 || strspn (p + 6, "0123456789") == 0)
+  if (strcmp (h->stage, "prestart") != 0 || strncmp (p, "/proc/", 6) != 0 || strspn (p + 6, "0123456789") == 0)
     return false;
   p += 6 + strspn (p + 6, "0123456789");
   if (strcmp (p, "/exe") != 0 || !_empty (hs_json_get (hook, "env")))
@@ -198,7 +209,7 @@ _docker_hook (_engines *e, hs_json hook, const hs_hook_ref *h)
       || dir[11] != '/')
     return false;
   return _hex (args->u.array.values[2]->u.string, 64) && _hex (args->u.array.values[3]->u.string, 12)
-         && _trusted_path (dir + 11);
+         && _trusted_exec_root (dir + 11);
 }
 
 /* The podman hook file the hook comes from, or NULL. */

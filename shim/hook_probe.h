@@ -3,14 +3,15 @@
  * an engine's own hook.
  *
  * Recognised engine hooks:
- *  - docker's network hook: path `/proc/PID/exe` that is a dockerd binary
+ *  - docker's network hook (a prestart hook): path `/proc/PID/exe` that is a dockerd binary
  *    (by identity: /usr/sbin/dockerd or /usr/bin/dockerd), args exactly
  *    ["libnetwork-setkey", "-exec-root=DIR", 64 hex digits, 12 hex digits]
- *    with DIR absolute and only root's to change, no env;
+ *    with DIR absolute and only root's to change (not even sticky and open to
+ *    others), no env;
  *  - podman's hooks: a hook file *.json in /etc/containers/oci/hooks.d or
  *    /usr/share/containers/oci/hooks.d (the directory and the file only
  *    root's to change) whose hook program is the spec hook's by identity,
- *    with exactly the file's args and env (the environment of a program
+ *    at a stage the file names, with exactly the file's args and env (the environment of a program
  *    run as root is as strong as its path: LD_PRELOAD). */
 #ifndef HS_HOOK_PROBE_H
 #define HS_HOOK_PROBE_H

@@ -116,7 +116,8 @@ _rank (hs_bind_kind kind, bool above)
 /* What the probe keeps per source while it looks. */
 typedef struct _best
 {
-  size_t entry; /* table index of the current kind */
+  size_t entry;  /* table index of the current kind */
+  char *spelled; /* the source cleaned, when absolute: among equals, the what spelled so wins */
 } _best;
 
 /* Offer b the classification (kind, above, what = dir[/name], owner) found
@@ -132,9 +133,16 @@ _offer (hs_bind_ref *b, _best *best, hs_bind_kind kind, bool above, size_t entry
     return;
   if (got == cur)
     {
+      bool spelled = best->spelled != NULL && strcmp (what, best->spelled) == 0;
+      bool cur_spelled = best->spelled != NULL && strcmp (b->what, best->spelled) == 0;
       if (above != b->above)
         {
           if (above)
+            return;
+        }
+      else if (spelled != cur_spelled)
+        {
+          if (cur_spelled)
             return;
         }
       else if (entry > best->entry || (entry == best->entry && strcmp (what, b->what) >= 0))
@@ -154,17 +162,43 @@ _same (const struct stat *st, const hs_bind_ref *b)
   return b->id.exists && st->st_dev == b->id.dev && st->st_ino == b->id.ino;
 }
 
-/* Offer every source that is one of the directories above fd (walking `..`
- * until it no longer changes) the kind `above`. */
-static int
-_offer_above (int fd, hs_bind_ref *binds, _best *best, size_t n, hs_bind_kind kind, size_t entry, const char *what,
-              const char *owner, hs_error *err)
+static void
+_offer_all (const struct stat *st, hs_bind_ref *binds, _best *best, size_t n, hs_bind_kind kind, bool above,
+            size_t entry, const char *what, const char *owner)
 {
-  _cleanup_close_ int cur = dup (fd);
+  for (size_t i = 0; i < n; i++)
+    if (_same (st, &binds[i]))
+      _offer (&binds[i], &best[i], kind, above, entry, what, NULL, owner);
+}
+
+/* Offer every source that is one of the directories above fd (its
+ * directory, as the kernel resolved it, for what is no directory; then
+ * `..` until it no longer changes) the kind `above`. */
+static int
+_offer_above (int fd, const struct stat *fd_st, hs_bind_ref *binds, _best *best, size_t n, hs_bind_kind kind,
+              size_t entry, const char *what, const char *owner, hs_error *err)
+{
+  _cleanup_close_ int cur = -1;
   struct stat st, prev;
 
+  if (S_ISDIR (fd_st->st_mode))
+    cur = dup (fd);
+  else
+    {
+      _cleanup_free_ char *real = hs_fd_path (fd);
+      char *slash = strrchr (real, '/');
+      if (real[0] == '/' && slash != NULL)
+        {
+          *slash = '\0';
+          cur = open (real[0] != '\0' ? real : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        }
+      else
+        errno = ENOENT;
+    }
   if (cur < 0 || fstat (cur, &prev) < 0)
     return hs_error_sys (err, errno, "look above `%s`", what);
+  if (!S_ISDIR (fd_st->st_mode))
+    _offer_all (&prev, binds, best, n, kind, true, entry, what, owner);
   for (int depth = 0;; depth++)
     {
       int up = openat (cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -182,9 +216,7 @@ _offer_above (int fd, hs_bind_ref *binds, _best *best, size_t n, hs_bind_kind ki
       if (depth == _MAX_DEPTH)
         return hs_error_set (err, ELOOP, "more than %d directories above `%s`: cannot judge bind sources", _MAX_DEPTH,
                              what);
-      for (size_t i = 0; i < n; i++)
-        if (_same (&st, &binds[i]))
-          _offer (&binds[i], &best[i], kind, true, entry, what, NULL, owner);
+      _offer_all (&st, binds, best, n, kind, true, entry, what, owner);
       prev = st;
     }
 }
@@ -260,10 +292,8 @@ _entry (size_t entry, hs_bind_ref *binds, _best *best, size_t n, hs_error *err)
     {
       if (!S_ISSOCK (st.st_mode))
         return 0;
-      for (size_t i = 0; i < n; i++)
-        if (_same (&st, &binds[i]))
-          _offer (&binds[i], &best[i], HS_BIND_SOCKET, false, entry, path, NULL, owner);
-      return _offer_above (fd, binds, best, n, HS_BIND_SOCKET, entry, path, owner, err);
+      _offer_all (&st, binds, best, n, HS_BIND_SOCKET, false, entry, path, owner);
+      return _offer_above (fd, &st, binds, best, n, HS_BIND_SOCKET, entry, path, owner, err);
     }
   if (type == T_STATE_ROOT || type == T_SOCKET_DIR)
     {
@@ -278,15 +308,11 @@ _entry (size_t entry, hs_bind_ref *binds, _best *best, size_t n, hs_error *err)
       if (socket == NULL)
         return 0;
       socket_path = xasprintf ("%s/%s", path, socket);
-      for (size_t i = 0; i < n; i++)
-        if (_same (&st, &binds[i]))
-          _offer (&binds[i], &best[i], HS_BIND_SOCKET, true, entry, socket_path, NULL, owner);
-      return _offer_above (fd, binds, best, n, HS_BIND_SOCKET, entry, socket_path, owner, err);
+      _offer_all (&st, binds, best, n, HS_BIND_SOCKET, true, entry, socket_path, owner);
+      return _offer_above (fd, &st, binds, best, n, HS_BIND_SOCKET, entry, socket_path, owner, err);
     }
-  for (size_t i = 0; i < n; i++)
-    if (_same (&st, &binds[i]))
-      _offer (&binds[i], &best[i], kind, false, entry, path, NULL, NULL);
-  return _offer_above (fd, binds, best, n, kind, entry, path, NULL, err);
+  _offer_all (&st, binds, best, n, kind, false, entry, path, NULL);
+  return _offer_above (fd, &st, binds, best, n, kind, entry, path, NULL, err);
 }
 
 static size_t
@@ -308,6 +334,7 @@ hs_host_paths_classify (hs_bind_ref *binds, const bool *via_proc, size_t n, hs_e
   for (size_t i = 0; i < n; i++)
     {
       binds[i].kind = HS_BIND_PLAIN;
+      best[i].spelled = binds[i].source[0] == '/' ? hs_path_clean (binds[i].source) : NULL;
       if (via_proc[i])
         _offer (&binds[i], &best[i], HS_BIND_SENSITIVE, false, _entry_of ("/proc"), "/proc", NULL, NULL);
       else if (binds[i].devtype != 0)
@@ -315,5 +342,7 @@ hs_host_paths_classify (hs_bind_ref *binds, const bool *via_proc, size_t n, hs_e
     }
   for (size_t e = 0; r == 0 && e < HS_ARRAY_SIZE (_table); e++)
     r = _entry (e, binds, best, n, err);
+  for (size_t i = 0; i < n; i++)
+    free (best[i].spelled);
   return r;
 }

@@ -21,8 +21,8 @@ static const struct
   int flag;
   const char *proc; /* its name in /proc/PID/ns */
 } _types[] = {
-  { "user", CLONE_NEWUSER, "user" }, { "ipc", CLONE_NEWIPC, "ipc" },   { "uts", CLONE_NEWUTS, "uts" },
-  { "network", CLONE_NEWNET, "net" }, { "pid", CLONE_NEWPID, "pid" },  { "mount", CLONE_NEWNS, "mnt" },
+  { "user", CLONE_NEWUSER, "user" },       { "ipc", CLONE_NEWIPC, "ipc" },    { "uts", CLONE_NEWUTS, "uts" },
+  { "network", CLONE_NEWNET, "net" },      { "pid", CLONE_NEWPID, "pid" },    { "mount", CLONE_NEWNS, "mnt" },
   { "cgroup", CLONE_NEWCGROUP, "cgroup" }, { "time", CLONE_NEWTIME, "time" },
 };
 
@@ -121,16 +121,49 @@ _flag (const char *type)
   return i < HS_ARRAY_SIZE (_types) ? _types[i].flag : 0;
 }
 
-/* Whether namespace fd is PID 1's of its type (by identity, not by path). */
+/* The inode numbers of the kernel's initial namespaces (the kernel's
+ * proc_ns.h; net and mnt since Linux 6.x, dynamic before, and dynamic
+ * numbers start above these). */
+static const struct
+{
+  const char *proc;
+  ino_t ino;
+} _initial[] = {
+  { "ipc", 0xEFFFFFFFu },    { "uts", 0xEFFFFFFEu },  { "user", 0xEFFFFFFDu }, { "pid", 0xEFFFFFFCu },
+  { "cgroup", 0xEFFFFFFBu }, { "time", 0xEFFFFFFAu }, { "net", 0xEFFFFFF9u },  { "mnt", 0xEFFFFFF8u },
+};
+
+/* fd and /proc/PID/ns/NAME are the same namespace; -errno when that one
+ * cannot be opened. */
+static int
+_same_as (int fd, const char *pid, const char *name)
+{
+  _cleanup_free_ char *path = xasprintf ("/proc/%s/ns/%s", pid, name);
+  _cleanup_close_ int other = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (other < 0)
+    return -errno;
+  return _same (fd, other);
+}
+
+/* Whether namespace fd is the host's of its type, by identity, not by path:
+ * PID 1's, hardshim's own (the engine's), or the kernel's initial one.
+ * PID 1's cannot be read where hardshim lacks a capability PID 1 has
+ * (ptrace access); the others still hold. */
 static int
 _is_host (const char *type, int fd, bool *ret, hs_error *err)
 {
-  _cleanup_free_ char *path = xasprintf ("/proc/1/ns/%s", _types[_index (type)].proc);
-  _cleanup_close_ int host = open (path, O_RDONLY | O_CLOEXEC);
+  const char *name = _types[_index (type)].proc;
+  int init = _same_as (fd, "1", name), self = _same_as (fd, "self", name);
+  struct stat st, self_st;
+  _cleanup_free_ char *own = xasprintf ("/proc/self/ns/%s", name);
 
-  if (host < 0)
-    return hs_error_sys (err, errno, "open `%s`", path);
-  *ret = _same (fd, host);
+  if (self < 0)
+    return hs_error_sys (err, -self, "open `%s`", own);
+  *ret = init == 1 || self == 1;
+  if (fstat (fd, &st) == 0 && stat (own, &self_st) == 0 && st.st_dev == self_st.st_dev)
+    for (size_t i = 0; i < HS_ARRAY_SIZE (_initial); i++)
+      *ret = *ret || (strcmp (_initial[i].proc, name) == 0 && st.st_ino == _initial[i].ino);
   return 0;
 }
 
