@@ -43,7 +43,10 @@ typedef struct
 
 #define PROFILE "hardshim-0123456789abcdef"
 #define ARGS(...) "\"args\":[" __VA_ARGS__ "]"
-#define SPEC(process, rest) "{\"process\":{" process "},\"root\":{\"path\":\"rootfs\"}" rest "}"
+/* linux: runc's default namespaces (the detect measure refuses the host's). */
+#define SPEC(process, rest) "{\"process\":{" process "},\"root\":{\"path\":\"rootfs\"}," TU_LINUX rest "}"
+#define SPEC_LINUX(process, linux_, rest)                                                                              \
+  "{\"process\":{" process "},\"root\":{\"path\":\"rootfs\"},\"linux\":{" TU_LINUX_NS "," linux_ "}" rest "}"
 /* The spec of the container an exec process joins: its process's labels. */
 #define C_SELINUX "system_u:system_r:container_t:s0:c3,c4"
 #define CONTAINER(fields) "{\"process\":{" fields "}," TU_CONTAINER_MOUNTS "}"
@@ -231,8 +234,8 @@ static const _lsm_case _cases[] = {
   { .name = "selinux: the engine's container label and its pair are kept",
     .selinux = true,
     .seed = 1,
-    .spec = SPEC (ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:container_t:s0:c100,c200\"",
-                  ",\"linux\":{\"mountLabel\":\"system_u:object_r:container_file_t:s0:c100,c200\"}"),
+    .spec = SPEC_LINUX (ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:container_t:s0:c100,c200\"",
+                        "\"mountLabel\":\"system_u:object_r:container_file_t:s0:c100,c200\"", ""),
     .expect = { "\"selinuxLabel\":\"system_u:system_r:container_t:s0:c100,c200\"",
                 "\"mountLabel\":\"system_u:object_r:container_file_t:s0:c100,c200\"" },
     .unjournal = { "Label\",\"action\":\"changed\"" } },
