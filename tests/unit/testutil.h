@@ -154,9 +154,10 @@ tu_policy (const char *text, hs_policy *ret)
 /* The namespaces runc's default spec (`runc spec`) and every engine here
  * ask for: a spec without them would share the host's, which the detect
  * measure refuses.  For specs whose test is not about namespaces:
- * "linux":{TU_LINUX_NS, ...} or TU_LINUX alone. */
-#define TU_NAMESPACES                                                                                                  \
-  "[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"mount\"}]"
+ * "linux":{TU_LINUX_NS, ...} or TU_LINUX alone; TU_NS_ENTRIES in a list of
+ * one's own. */
+#define TU_NS_ENTRIES "{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"mount\"}"
+#define TU_NAMESPACES "[" TU_NS_ENTRIES "]"
 #define TU_LINUX_NS "\"namespaces\":" TU_NAMESPACES
 #define TU_LINUX "\"linux\":{" TU_LINUX_NS "}"
 
