@@ -100,6 +100,8 @@ typedef struct hs_class
 typedef struct hs_policy
 {
   char *source; /* file it came from, or "built-in defaults" */
+  char *path;   /* the file read, or for built-in defaults the one that would have been
+                 * (hs_policy_path ()): what a refusal names ("refused by policy PATH") */
   bool builtin; /* no policy file: built-in defaults */
   const char *program; /* basename hardshim was invoked as (set by main; not owned), for match.program */
   hs_mode mode;
