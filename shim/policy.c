@@ -194,8 +194,10 @@ _parse_match (hs_json match, const char *where, hs_class *c, hs_error *err)
     r = hs_error_set (err, EINVAL, "`%s` has no condition: give `annotation`, `program` or `image`", where);
   /* Every pod sandbox passes the image condition: alone, it would select them all. */
   if (r == 0 && image != NULL && ann == NULL && program == NULL)
-    r = hs_error_set (err, EINVAL, "`%s` has only `image`: give `annotation` or `program` with it (a pod sandbox "
-                      "passes the image condition, so an image alone would select every sandbox)", where);
+    r = hs_error_set (err, EINVAL,
+                      "`%s` has only `image`: give `annotation` or `program` with it (a pod sandbox "
+                      "passes the image condition, so an image alone would select every sandbox)",
+                      where);
   if (r == 0 && ann != NULL && (r = hs_policy_want (ann, yajl_t_string, w_ann, err)) == 0)
     {
       if ((eq = strchr (ann->u.string, '=')) == NULL || eq == ann->u.string)
