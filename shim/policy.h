@@ -135,10 +135,13 @@ int hs_policy_load_profiles (hs_policy *p, hs_error *err);
 int hs_policy_load_subids (hs_policy *p, const char *subuid, const char *subgid, hs_error *err);
 void hs_policy_release (hs_policy *p);
 
-/* The class a container's annotations (an object or NULL) and the
- * program name select: the one class whose every match condition holds,
- * or the default when none does; a class annotation key whose value names
- * no class, and two classes that both match, are errors (-EINVAL). */
+/* The class a container's annotations (an object or NULL) and p->program
+ * select: the one class whose every match condition holds (annotation
+ * KEY=VALUE; program == p->program, never when that is NULL; image == the
+ * CRI's image annotation, every pod sandbox passing), or the default when
+ * none does; a class annotation key whose value names no class, an
+ * annotation a condition reads that is not a string, and two classes that
+ * both match are errors (-EINVAL). */
 int hs_policy_select_class (const hs_policy *p, hs_json annotations, const char *file, const hs_class **ret,
                             hs_error *err);
 
