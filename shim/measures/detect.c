@@ -307,8 +307,8 @@ static char *
 _policy_name (const hs_policy *p)
 {
   if (p->builtin)
-    return xasprintf ("%s (absent: built-in defaults)", hs_policy_path ());
-  return xstrdup (p->source);
+    return xasprintf ("%s (absent: built-in defaults)", p->path);
+  return xstrdup (p->path);
 }
 
 static int
