@@ -6,6 +6,7 @@
 
 #include "detect.h"
 #include "../host_refs.h"
+#include "../spec.h"
 #include "../util.h"
 
 #include <errno.h>
@@ -77,19 +78,77 @@ _shares_host (const hs_host *host, hs_json entry, const char *type)
   return true; /* none, or a path the probe did not judge: fail closed */
 }
 
+/* runc refuses a type given twice, crun takes the last: refused. */
+static bool
+_duplicate (hs_detect *d, hs_json namespaces)
+{
+  for (size_t i = 0; YAJL_IS_ARRAY (namespaces) && i < namespaces->u.array.len; i++)
+    {
+      hs_json t = hs_json_get (namespaces->u.array.values[i], "type");
+      size_t first = i;
+      if (YAJL_IS_STRING (t) && _ns_entry (namespaces, t->u.string, &first) != NULL && first != i)
+        {
+          _cleanup_free_ char *path = xasprintf ("/linux/namespaces/%zu", i);
+          hs_detect_refuse (d, path, namespaces->u.array.values[i],
+                            "the %s namespace is given twice in linux.namespaces (runc refuses it, crun takes the "
+                            "last); it is refused by policy %s",
+                            t->u.string, d->policy_name);
+          return true;
+        }
+    }
+  return false;
+}
+
+/* Sysctls of a namespace the container shares with the host would change
+ * the host's (runc refuses some of them, crun none). */
+static const struct
+{
+  const char *prefix;
+  const char *type;
+} _sysctl_ns[] = {
+  { "net.", "network" },   { "kernel.shm", "ipc" },      { "kernel.msg", "ipc" },        { "kernel.sem", "ipc" },
+  { "fs.mqueue.", "ipc" }, { "kernel.hostname", "uts" }, { "kernel.domainname", "uts" },
+};
+
+static void
+_host_sysctls (hs_detect *d, hs_json linux_, const char *type)
+{
+  hs_json sysctl = hs_json_get (linux_, "sysctl");
+
+  for (size_t i = 0; YAJL_IS_OBJECT (sysctl) && i < sysctl->u.object.len; i++)
+    for (size_t k = 0; k < HS_ARRAY_SIZE (_sysctl_ns); k++)
+      {
+        const char *key = sysctl->u.object.keys[i];
+        if (strcmp (_sysctl_ns[k].type, type) != 0
+            || strncmp (key, _sysctl_ns[k].prefix, strlen (_sysctl_ns[k].prefix)) != 0)
+          continue;
+        _cleanup_free_ char *path = xasprintf ("/linux/sysctl/%s", key);
+        hs_detect_refuse (d, path, sysctl->u.object.values[i],
+                          "sysctl %s in the host's %s namespace would change the host's; it is refused by policy %s",
+                          key, type, d->policy_name);
+      }
+}
+
 void
 hs_detect_namespaces (hs_detect *d, hs_json linux_)
 {
   hs_json namespaces = hs_json_get (linux_, "namespaces");
   size_t at = 0;
 
+  if (_duplicate (d, namespaces))
+    return;
+
   for (size_t i = 0; i < HS_ARRAY_SIZE (_host_ns); i++)
     {
       hs_json entry = _ns_entry (namespaces, _host_ns[i].type, &at);
-      _cleanup_free_ char *path = entry != NULL ? xasprintf ("/linux/namespaces/%zu", at) : xstrdup ("/linux/namespaces");
+      _cleanup_free_ char *path
+          = entry != NULL ? xasprintf ("/linux/namespaces/%zu", at) : xstrdup ("/linux/namespaces");
       _cleanup_json_ hs_json request = entry != NULL ? hs_json_copy (entry) : hs_json_new_object ();
 
-      if (!_shares_host (d->ctx->host, entry, _host_ns[i].type) || (d->ctx->class->allow.namespaces & _host_ns[i].allow))
+      if (!_shares_host (d->ctx->host, entry, _host_ns[i].type))
+        continue;
+      _host_sysctls (d, linux_, _host_ns[i].type);
+      if (d->ctx->class->allow.namespaces & _host_ns[i].allow)
         continue;
       if (entry == NULL)
         hs_json_object_set (request, "missing", hs_json_new_string (_host_ns[i].type));
@@ -123,6 +182,31 @@ _shared (hs_json v)
   return YAJL_IS_STRING (v) && (strcmp (v->u.string, "shared") == 0 || strcmp (v->u.string, "rshared") == 0);
 }
 
+/* Filesystems a runtime mounts for every container; a bind is judged by
+ * its source (detect_binds.c).  Any other type (overlay, ext4, nfs, ...)
+ * would be mounted from host paths or devices hardshim does not judge. */
+static const char *const _mount_types[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup", "cgroup2" };
+
+static void
+_mount_type (hs_detect *d, size_t i, hs_json m)
+{
+  hs_json type = hs_json_get (m, "type"), dest = hs_json_get (m, "destination");
+  bool recursive;
+  _cleanup_free_ char *path = NULL;
+
+  if (hs_spec_mount_is_bind (m, &recursive))
+    return;
+  for (size_t k = 0; YAJL_IS_STRING (type) && k < HS_ARRAY_SIZE (_mount_types); k++)
+    if (strcmp (type->u.string, _mount_types[k]) == 0)
+      return;
+  path = xasprintf ("/mounts/%zu", i);
+  hs_detect_refuse (d, path, m,
+                    "a mount of type %s on %s (a filesystem the runtime would mount from host paths or devices) is "
+                    "refused by policy %s; no class can allow it: mount it on the host and give it as a volume",
+                    YAJL_IS_STRING (type) ? type->u.string : "(none)", YAJL_IS_STRING (dest) ? dest->u.string : "?",
+                    d->policy_name);
+}
+
 /* Shared propagation lets mounts made inside reach the host. */
 static void
 _propagation (hs_detect *d, hs_json linux_, hs_json mounts)
@@ -137,6 +221,7 @@ _propagation (hs_detect *d, hs_json linux_, hs_json mounts)
   for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
     {
       hs_json m = mounts->u.array.values[i], opts = hs_json_get (m, "options"), dest = hs_json_get (m, "destination");
+      _mount_type (d, i, m);
       for (size_t k = 0; YAJL_IS_ARRAY (opts) && k < opts->u.array.len; k++)
         if (_shared (opts->u.array.values[k]))
           {
@@ -222,8 +307,8 @@ static char *
 _policy_name (const hs_policy *p)
 {
   if (p->builtin)
-    return xasprintf ("%s (absent: built-in defaults)", hs_policy_path ());
-  return xstrdup (p->source);
+    return xasprintf ("%s (absent: built-in defaults)", p->path);
+  return xstrdup (p->path);
 }
 
 static int
@@ -253,7 +338,7 @@ hs_measure_detect (hs_measure_ctx *ctx, hs_error *err)
 {
   hs_detect d = {
     .ctx = ctx,
-    .class_index = (size_t) (ctx->class - ctx->policy->classes),
+    .class_index = (size_t)(ctx->class - ctx->policy->classes),
     .policy_name = _policy_name (ctx->policy),
   };
   int r = 0;

@@ -127,8 +127,7 @@ hs_detect_binds (hs_detect *d, hs_json mounts)
         {
           _cleanup_json_ hs_json before = hs_json_copy (m);
           _cleanup_free_ char *path = xasprintf ("/mounts/%zu/options", i);
-          _cleanup_free_ char *note
-              = xasprintf ("class `%s` allows %s read-only", d->ctx->class->name, src->u.string);
+          _cleanup_free_ char *note = xasprintf ("class `%s` allows %s read-only", d->ctx->class->name, src->u.string);
           hs_measure_read_only_mount (m);
           if (recursive && !hs_json_array_has_string (hs_json_get (m, "options"), "rro"))
             hs_json_array_append (hs_json_get (m, "options"), hs_json_new_string ("rro")); /* and its submounts */

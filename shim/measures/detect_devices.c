@@ -99,7 +99,7 @@ _matches_number (hs_json v, uint32_t n)
     return true;
   if (hs_json_get_int (v, -1, UINT32_MAX, &x) < 0)
     return false; /* the runtime refuses it */
-  return x == -1 || (uint32_t) x == n;
+  return x == -1 || (uint32_t)x == n;
 }
 
 /* The access the engine's device rules (evaluated in order, from none, as
@@ -225,7 +225,7 @@ _listed (_devices *s, hs_json devices)
         continue; /* a FIFO; the runtime refuses a bad type */
       hs_json_get_uint (hs_json_get (dev, "major"), UINT32_MAX, &major);
       hs_json_get_uint (hs_json_get (dev, "minor"), UINT32_MAX, &minor);
-      n = (_node){ .type = type->u.string[0] == 'b' ? 'b' : 'c', .major = (uint32_t) major, .minor = (uint32_t) minor };
+      n = (_node){ .type = type->u.string[0] == 'b' ? 'b' : 'c', .major = (uint32_t)major, .minor = (uint32_t)minor };
       _judge (s, where, YAJL_IS_STRING (path) ? path->u.string : "?", &n);
     }
 }
