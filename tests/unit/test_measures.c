@@ -187,6 +187,10 @@ typedef struct
   const char *error;
 } _case;
 
+/* runc's /proc and a tmpfs: mounts the detect measure lets through (it
+ * refuses a mount of any other type, or of none, that is not a bind). */
+#define PROC_MOUNT "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}"
+#define TMPFS_MOUNT(d) "{\"destination\":\"" d "\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}"
 #define MINIMAL_ROOT "\"root\":{\"path\":\"rootfs\"},\"mounts\":[]," TU_LINUX
 
 static const _case _cases[] = {
@@ -254,9 +258,9 @@ static const _case _cases[] = {
   { "noNewPrivileges of the wrong type is refused", "{}", false,
     "{\"process\":{\"noNewPrivileges\":\"no\"}," MINIMAL_ROOT "}", { NULL }, { NULL }, "/process/noNewPrivileges" },
   { "read-only root and tmpfs on /tmp and /run", "{}", false,
-    "{\"process\":{},\"root\":{\"path\":\"rootfs\",\"readonly\":false},\"mounts\":[{\"destination\":\"/proc\"}]," TU_LINUX "}",
+    "{\"process\":{},\"root\":{\"path\":\"rootfs\",\"readonly\":false},\"mounts\":[" PROC_MOUNT "]," TU_LINUX "}",
     { "\"root\":{\"path\":\"rootfs\",\"readonly\":true}",
-      "{\"destination\":\"/proc\"},{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":"
+      PROC_MOUNT ",{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":"
       "[\"nosuid\",\"nodev\",\"mode=1777\",\"uid=65534\",\"gid=65534\"]},{\"destination\":\"/run\"",
       "\"maskedPaths\":[\"/proc/acpi\"", "\"readonlyPaths\":[\"/proc/bus\"" },
     { "\"path\":\"/root/readonly\",\"action\":\"changed\",\"before\":false,\"after\":true",
@@ -267,10 +271,10 @@ static const _case _cases[] = {
     /* (the lsm measure puts a /dev tmpfs first) */
     { "{\"destination\":\"/tmp/\",\"type\":\"bind\"},{\"destination\":\"/run\"" }, { NULL }, NULL },
   { "/run tmpfs goes below a mount beneath /run", "{}", false,
-    "{\"process\":{},\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/proc\"},{\"destination\":\"/run/"
-    "secrets\"}]," TU_LINUX "}",
+    "{\"process\":{},\"root\":{\"path\":\"r\"},\"mounts\":[" PROC_MOUNT "," TMPFS_MOUNT ("/run/secrets") "]," TU_LINUX
+    "}",
     { "{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"nodev\",\"mode="
-      "1777\",\"uid=65534\",\"gid=65534\"]},{\"destination\":\"/run/secrets\"}" },
+      "1777\",\"uid=65534\",\"gid=65534\"]}," TMPFS_MOUNT ("/run/secrets") },
     { "\"path\":\"/mounts/1\",\"action\":\"added\",\"before\":null,\"after\":{\"destination\":\"/run\"" },
     NULL },
   { "policy can keep the root writable", "{\"rootfs\":{\"readonly\":false,\"tmpfs\":[]}}", false,
