@@ -505,6 +505,9 @@ typedef struct
                                                                                  "alice") "}"
 #define CLASSES "{" CLASSES_KEY "}"
 #define ANNOTATED(a) "{" ROOT_USER "," TU_LINUX ",\"annotations\":{" a "}}"
+/* The devices a class allows (the detect measure refuses the others). */
+#define DEV(t, major, minor) "{\"type\":\"" t "\",\"major\":" #major ",\"minor\":" #minor "}"
+#define ALLOW_DEVICES(...) "{\"allow\":{\"devices\":[" __VA_ARGS__ "]}}"
 #define DEVICES_SPEC(d) "{" ROOT_USER ",\"linux\":{" TU_LINUX_NS ",\"devices\":[" d "]}}"
 #define ENGINE_USERNS(u, g)                                                                                            \
   "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT                                                          \
@@ -1170,7 +1173,7 @@ static const _userns_case _userns_cases[] = {
 
   /* device nodes (devices.h) */
   { .name = "devices become binds of nodes hardshim creates",
-    .policy = "{}",
+    .policy = ALLOW_DEVICES (DEV ("b", 8, 0) "," DEV ("c", 10, 229)),
     .spec = DEVICES_SPEC ("{\"path\":\"/dev/xvda\",\"type\":\"b\",\"major\":8,\"minor\":0,\"fileMode\":432,"
                           "\"uid\":0,\"gid\":6},{\"path\":\"/dev/fuse\",\"type\":\"u\",\"major\":10,"
                           "\"minor\":229},{\"path\":\"/dev/ctl\",\"type\":\"p\"}"),
@@ -1182,7 +1185,7 @@ static const _userns_case _userns_cases[] = {
     .journal = { "\"path\":\"/linux/devices\",\"action\":\"removed\",\"before\":[{\"path\":\"/dev/xvda\"",
                  "\"path\":\"/mounts\",\"action\":\"added\",\"before\":null,\"after\":[{\"destination\":\"/dev/xvda\"" } },
   { .name = "devices: /dev/tty and /dev/ptmx (also spelled otherwise) are the runtime's own, not hardshim's nodes",
-    .policy = "{}",
+    .policy = ALLOW_DEVICES (DEV ("c", 10, 229)),
     .spec = DEVICES_SPEC ("{\"path\":\"/dev/tty\",\"type\":\"c\",\"major\":5,\"minor\":0},{\"path\":\"/dev/fuse\","
                           "\"type\":\"c\",\"major\":10,\"minor\":229},{\"path\":\"/dev/../dev//ptmx\",\"type\":\"c\","
                           "\"major\":5,\"minor\":2}"),
@@ -1203,7 +1206,7 @@ static const _userns_case _userns_cases[] = {
     .journal = { "\"path\":\"/linux/devices\",\"action\":\"removed\"" },
     .unjournal = { "device nodes hardshim creates" } },
   { .name = "devices: near misses stay hardshim's nodes (/dev/ttyS0, /dev/tty0, /dev/pts/ptmx)",
-    .policy = "{}",
+    .policy = ALLOW_DEVICES (DEV ("c", 4, 64) "," DEV ("c", 4, 0)),
     .spec = DEVICES_SPEC ("{\"path\":\"/dev/ttyS0\",\"type\":\"c\",\"major\":4,\"minor\":64},{\"path\":\"/dev/tty0\","
                           "\"type\":\"c\",\"major\":4,\"minor\":0},{\"path\":\"/dev/pts/ptmx\",\"type\":\"c\","
                           "\"major\":5,\"minor\":2}"),
@@ -1211,7 +1214,7 @@ static const _userns_case _userns_cases[] = {
     .expect = { "\"destination\":\"/dev/ttyS0\"", "\"destination\":\"/dev/tty0\"", "\"destination\":\"/dev/pts/ptmx\"" },
     .unjournal = { "\"path\":\"/linux/devices/0\"" } },
   { .name = "a device of the engine's own user namespace stays for the runtime",
-    .policy = "{}",
+    .policy = ALLOW_DEVICES (DEV ("c", 10, 229)),
     .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":"
             "\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 65535) "],\"gidMappings\":[" MAP (0, 2000000, 65535) "],"
             "\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]}}",
