@@ -1458,7 +1458,8 @@ static const _join_case _join_cases[] = {
 };
 
 /* As the probe (namespaces.h) has them: the other namespaces the spec joins
- * by path, none of them the host's (the network one is the case's). */
+ * by path, none of them the host's (the network one is the case's); via is
+ * a copy (the user measure rewrites the spec's path), freed by the caller. */
 static void
 _joined_by_path (hs_json spec, hs_host *host)
 {
@@ -1471,7 +1472,7 @@ _joined_by_path (hs_json spec, hs_host *host)
       for (size_t t = 0; YAJL_IS_STRING (path) && t < HS_ARRAY_SIZE (types); t++)
         if (strcmp (type->u.string, types[t]) == 0)
           host->joined[host->n_joined++]
-              = (typeof (host->joined[0])){ .type = types[t], .via = path->u.string, .is_host = false };
+              = (typeof (host->joined[0])){ .type = types[t], .via = xstrdup (path->u.string), .is_host = false };
     }
 }
 
@@ -1498,7 +1499,7 @@ test_join_table (void **state)
       host.joins_netns = c->netns;
       host.netns_via = "/proc/7/ns/net";
       if (c->netns)
-        host.joined[host.n_joined++] = (typeof (host.joined[0])){ .type = "network", .via = (char *) "/proc/7/ns/net" };
+        host.joined[host.n_joined++] = (typeof (host.joined[0])){ .type = "network", .via = xstrdup ("/proc/7/ns/net") };
       _joined_by_path (spec, &host);
       host.netns_in_join_userns = c->netns_in_join;
       tu_policy ("{}", &policy);
@@ -1521,6 +1522,8 @@ test_join_table (void **state)
             CASE_FAIL ("case `%s`: plan join %d enter %d sysfs %d\n", c->name, plan.join_userns, plan.enter_netns,
                        plan.sysfs_netns);
         }
+      for (size_t i = 0; i < host.n_joined; i++)
+        free (host.joined[i].via);
       hs_error_release (&err);
       hs_journal_release (&j);
       hs_policy_release (&policy);
