@@ -33,7 +33,7 @@ typedef struct
   uint32_t seed;
   bool process_file;
   bool restore; /* hs_host_restore_view applied */
-  bool class_hooks; /* the probe found startContainer[0] and [1] to be the class's allow.hooks[0] and [1] */
+  bool class_hooks;      /* the probe found startContainer[0] and [1] to be the class's allow.hooks[0] and [1] */
   const char *container; /* process_file: the spec of the container it joins (NULL: TU_CONTAINER) */
   const char *spec;
   const char *error;     /* NULL: must succeed; else a substring of the message */
