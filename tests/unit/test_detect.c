@@ -330,11 +330,9 @@ static const _case _cases[] = {
   { .name = "a hook the probe did not see: refused",
     .spec = SPECX ("", RUNC, "", ",'hooks':{'createContainer':[{'path':'/x/y'}]}"),
     .error = HOOK_MSG ("createContainer[0]", "/x/y") },
-  /* KNOWN BUG (report to the lead): the lsm measure puts the Landlock
-   * helper in front of startContainer hooks before detect runs, and detect
-   * names the hook by the spec's current path: the message says
-   * /dev/.hardshim/landlock and suggests allowing hardshim's own helper.
-   * It must name the program the spec asked for. */
+  /* The lsm measure puts the Landlock helper in front of startContainer
+   * hooks before detect runs: the message names the program the spec
+   * asked for, not hardshim's helper. */
   { .name = "a startContainer hook (behind the Landlock helper) is named by its own program",
     .spec = SPECX ("", RUNC, "", ",'hooks':{'startContainer':[{'path':'/bin/sh','args':['sh','-c','x']}]}"),
     .ids = { { "/bin/sh", 25 } },
@@ -508,9 +506,7 @@ static const _case _cases[] = {
                   ""),
     .expect = { DEFAULT_RULES "]" },
     .lacks = { "'major':10,'minor':200,'access'" } },
-  /* (KNOWN BUG, report: detect_devices.c _judge compares _node structs
-   * with memcmp, padding included; valgrind reports it, and a node given
-   * twice can get two rules.) */
+  /* A node given twice gets one rule (nodes are compared field by field). */
   { .name = "a device the class allows, given twice: one rule",
     .policy = "{" RUN_WITHOUT_USERNS ",'allow':{'devices':[{'type':'c','major':10,'minor':200}]}}",
     .no_userns = true,
