@@ -215,10 +215,16 @@ const hs_hook_ref *
 hs_host_hook_ref (const hs_host *host, const char *stage, size_t index)
 {
   hs_hook_ref key = { .stage = stage, .index = index };
+  const hs_hook_ref *found = NULL;
 
-  if (host->nhooks == 0 || hs_hook_stage_rank (stage) < 0)
+  if (hs_hook_stage_rank (stage) < 0)
     return NULL;
-  return bsearch (&key, host->hooks, host->nhooks, sizeof *host->hooks, _compare_hooks);
+  if (host->nhooks > 0)
+    found = bsearch (&key, host->hooks, host->nhooks, sizeof *host->hooks, _compare_hooks);
+  for (size_t i = 0; found == NULL && i < host->nhooks; i++)
+    if (strcmp (host->hooks[i].stage, stage) == 0 && host->hooks[i].index == index)
+      found = &host->hooks[i];
+  return found;
 }
 
 void
@@ -233,7 +239,7 @@ hs_host_refs_release (hs_host *host)
   for (size_t i = 0; i < host->nhooks; i++)
     {
       free (host->hooks[i].path);
-      free (host->hooks[i].engine);
+      free ((char *) host->hooks[i].engine);
     }
   free (host->hooks);
   for (size_t c = 0; c < host->nclasses; c++)

@@ -69,8 +69,8 @@ typedef struct hs_hook_ref
   char *path;        /* the spec's hooks[].path */
   hs_id_ref id;      /* the program it names */
   bool trusted;      /* it and every directory above it belong to root, writable by no one else */
-  char *engine;      /* an engine's own hook recognised (e.g. "docker's network hook",
-                        "podman's hook from /etc/containers/oci/hooks.d/x.json"), else NULL */
+  const char *engine; /* an engine's own hook recognised (e.g. "docker's network hook", "podman's hook
+                         from /etc/containers/oci/hooks.d/x.json"), else NULL; the probe's are allocated */
 } hs_hook_ref;
 
 /* Fill host->binds, hooks, class_binds, class_hooks and cgroup_foreign for
@@ -81,7 +81,10 @@ typedef struct hs_hook_ref
 int hs_host_probe_refs (hs_json spec, const char *bundle, const hs_policy *policy, bool systemd_cgroup,
                         hs_host *host, hs_error *err);
 
-/* The probe's record of bind source `source` (as the spec writes it), or NULL. */
+/* The probe's record of bind source `source` (as the spec writes it), or
+ * NULL.  The probe keeps binds sorted by source and hooks in stage order,
+ * then index, and these search them so (a spec may have many); a record
+ * not found so is looked for one by one. */
 const hs_bind_ref *hs_host_bind_ref (const hs_host *host, const char *source);
 /* The probe's record of hook STAGE[index], or NULL. */
 const hs_hook_ref *hs_host_hook_ref (const hs_host *host, const char *stage, size_t index);
