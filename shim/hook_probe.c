@@ -233,6 +233,8 @@ _probe_one (_engines *e, hs_json hook, hs_hook_ref *h)
   if (!h->id.exists)
     return;
   h->trusted = _trusted_program (h->path);
+  if (!h->trusted) /* an engine's hook is root's program: one others may replace is no engine's */
+    return;
   if (!e->read)
     _engines_read (e);
   if (_docker_hook (e, hook, h))

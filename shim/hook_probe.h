@@ -2,7 +2,7 @@
  * what each program is, whether only root can change it, and whether it is
  * an engine's own hook.
  *
- * Recognised engine hooks:
+ * Recognised engine hooks (only programs only root can change, `trusted`):
  *  - docker's network hook (a prestart hook): path `/proc/PID/exe` that is a dockerd binary
  *    (by identity: /usr/sbin/dockerd or /usr/bin/dockerd), args exactly
  *    ["libnetwork-setkey", "-exec-root=DIR", 64 hex digits, 12 hex digits]

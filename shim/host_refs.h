@@ -18,7 +18,9 @@
  *    podman, buildkitd, kubelet) and any directory above one;
  *  - device nodes (their type and number, which the device rules judge).
  * Paths deeper below a state root (docker's per-container `hosts`, named
- * volumes, kubelet's pod volumes) are plain. */
+ * volumes, kubelet's pod volumes) are plain.  The full lists and the order
+ * of precedence: host_paths.h; hooks: hook_probe.h; the cgroup:
+ * cgroup_probe.h. */
 #ifndef HS_HOST_REFS_H
 #define HS_HOST_REFS_H
 

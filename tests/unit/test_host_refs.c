@@ -85,7 +85,7 @@ _tmpfs (const char *dir)
 static void
 _bind (const char *src, const char *dst)
 {
-  if (mount (src, dst, NULL, MS_BIND, NULL) < 0)
+  if (mount (src, dst, "none", MS_BIND, NULL) < 0)
     fail_msg ("bind %s at %s: %s", src, dst, strerror (errno));
 }
 
@@ -510,6 +510,13 @@ test_hooks (void **state)
   tu_write ("/etc/containers/oci/hooks.d/old.json",
             "{\"hook\": \"/bin/false\", \"arguments\": [\"false\"], \"stage\": [\"poststop\"]}", 0644);
   tu_write ("/etc/containers/oci/hooks.d/bad.json", "{\"hook\": ", 0644);
+  {
+    /* a hook file naming a program others may replace */
+    _cleanup_free_ char *u = xasprintf ("{\"version\": \"1.0.0\", \"hook\": {\"path\": \"%s\"}, \"when\": "
+                                        "{\"always\": true}, \"stages\": [\"prestart\"]}",
+                                        tool);
+    tu_write ("/etc/containers/oci/hooks.d/u.json", u, 0644);
+  }
 
   dockerd = _dockerd_process (&spawned);
   if (dockerd <= 0)
@@ -857,7 +864,7 @@ main (void)
       return 77;
     }
   /* A private mount namespace: the tmpfs mounts are the test's alone. */
-  if (unshare (CLONE_NEWNS) < 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+  if (unshare (CLONE_NEWNS) < 0 || mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
     _no_ns = "no private mount namespace here";
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
