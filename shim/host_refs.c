@@ -57,7 +57,8 @@ hs_id_ref_of (const char *path, hs_id_ref *ret)
 
 /* Did resolving source (from dirfd) go through a /proc magic link?  Then
  * what the runtime gets depends on the process that resolves it.  Without
- * openat2 (kernels before 5.6, valgrind): whether it is spelled below /proc. */
+ * openat2 (kernels before 5.6, valgrind, a seccomp filter that refuses it):
+ * whether it is spelled below /proc (and the object itself on procfs). */
 static bool
 _via_magic_link (int dirfd, const char *source, const char *bundle)
 {
@@ -70,8 +71,8 @@ _via_magic_link (int dirfd, const char *source, const char *bundle)
       close (fd);
       return false;
     }
-  if (errno != ENOSYS)
-    return true; /* ELOOP: a magic link; anything else: cannot tell, as if */
+  if (errno != ENOSYS && errno != EPERM) /* EPERM: a seccomp filter that does not know openat2 */
+    return true;                         /* ELOOP: a magic link; anything else: cannot tell, as if */
   spelled = source[0] == '/' ? xstrdup (source) : xasprintf ("%s/%s", bundle, source);
   clean = hs_path_clean (spelled);
   return hs_path_within (clean, "/proc");
@@ -239,7 +240,7 @@ hs_host_refs_release (hs_host *host)
   for (size_t i = 0; i < host->nhooks; i++)
     {
       free (host->hooks[i].path);
-      free ((char *) host->hooks[i].engine);
+      free ((char *)host->hooks[i].engine);
     }
   free (host->hooks);
   for (size_t c = 0; c < host->nclasses; c++)
