@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "bridge.h"
+#include "bind_pins.h"
 #include "devices.h"
 #include "locked_flags.h"
 #include "namespaces.h"
@@ -211,30 +212,42 @@ _repoint (hs_json spec, const char *real, hs_journal *journal, const char *note)
 }
 
 int
-hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_host *host, const hs_plan *plan,
-                  hs_journal *journal, hs_error *err)
+hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_policy *policy, const hs_host *host,
+                  const hs_plan *plan, hs_journal *journal, hs_error *err)
 {
   _cleanup_free_ char *real = NULL, *note = NULL;
   _cleanup_close_ int tree = -1, userns = -1;
+  hs_bind_pins pins = { 0 };
   hs_error userns_err = { 0 };
   int r;
 
   r = _source (spec, bundle, sealed, &real, err);
   if (r == 0)
     r = _bridge_dir (HS_BRIDGE_DIR, err);
+  /* Clones of the host's mounts are made before leaving its namespace. */
   if (r == 0)
-    r = _mountpoints (spec, real, bundle, journal, err);
+    r = hs_bind_pins_clone (spec, host, policy, &pins, err);
   if (r < 0)
     return r;
   if (unshare (CLONE_NEWNS) < 0)
-    return hs_error_sys (err, errno, "create a mount namespace for the rootfs bridge");
-  if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-    return hs_error_sys (err, errno, "make the bridge's mount namespace a slave of the host's");
+    r = hs_error_sys (err, errno, "create a mount namespace for the rootfs bridge");
+  else if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+    r = hs_error_sys (err, errno, "make the bridge's mount namespace a slave of the host's");
 
+  /* First the pins: what follows works on the objects they hold. */
+  if (r == 0)
+    r = hs_bind_pins_mount (spec, &pins, journal, err);
+  if (r == 0)
+    r = _mountpoints (spec, real, bundle, journal, err);
+  if (r < 0)
+    {
+      hs_bind_pins_release (&pins);
+      return r;
+    }
   /* Without an idmap user namespace, mounts are plain binds (journaled). */
   (void) _userns_fd (spec, &userns, &userns_err);
   if (plan->idmap_volumes)
-    hs_volumes_idmap (spec, userns, real, journal);
+    hs_volumes_idmap (spec, userns, real, &pins, journal);
   r = hs_devices_create (spec, err);
   if (r == 0)
     r = hs_namespaces_mount (host, plan, err);
@@ -254,6 +267,7 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_host *
     }
   if (r == 0)
     _repoint (spec, real, journal, note);
+  hs_bind_pins_release (&pins);
   hs_error_release (&userns_err);
   return r;
 }

@@ -14,7 +14,9 @@
  * rootfs's own path, so that the spec can be started again (only a spec
  * with hardshim's valid seal, seal.h, may have root.path at the bridge).
  *
- * Device nodes (devices.h) and idmapped volumes (volumes.h) are made in the
+ * Bind sources are pinned there first (bind_pins.h): the runtime mounts
+ * the objects hardshim judged, not what their paths name by then.  Device
+ * nodes (devices.h) and idmapped volumes (volumes.h) are made in the
  * same namespace, with a joined user namespace and a sysfs of a joined
  * network namespace (namespaces.h), and bind mounts get their sources'
  * locked flags (locked_flags.h).  The host's mount table never sees the bridge, and the container's mount
@@ -28,14 +30,16 @@
 #include "host.h"
 #include "journal.h"
 #include "json.h"
+#include "policy.h"
 
 #define HS_BRIDGE_ANNOTATION "io.hardshim.rootfs"
 
 /* spec: the hardened config.json, with the user namespace mappings the
  * user measure wrote; bundle: its absolute directory; sealed: the spec as
- * loaded had hardshim's valid seal.  Leaves the calling process in the new
- * mount namespace. */
-int hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_host *host, const hs_plan *plan,
-                      hs_journal *journal, hs_error *err);
+ * loaded had hardshim's valid seal; host: the probe's, whose bind sources
+ * are pinned (bind_pins.h).  Leaves the calling process in the new mount
+ * namespace. */
+int hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_policy *policy, const hs_host *host,
+                      const hs_plan *plan, hs_journal *journal, hs_error *err);
 
 #endif

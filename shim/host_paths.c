@@ -334,11 +334,12 @@ hs_host_paths_classify (hs_bind_ref *binds, const bool *via_proc, size_t n, hs_e
   for (size_t i = 0; i < n; i++)
     {
       binds[i].kind = HS_BIND_PLAIN;
-      best[i].spelled = binds[i].source[0] == '/' ? hs_path_clean (binds[i].source) : NULL;
+      const char *spelled = binds[i].via != NULL ? binds[i].via : binds[i].source;
+      best[i].spelled = spelled[0] == '/' ? hs_path_clean (spelled) : NULL;
       if (via_proc[i])
         _offer (&binds[i], &best[i], HS_BIND_SENSITIVE, false, _entry_of ("/proc"), "/proc", NULL, NULL);
       else if (binds[i].devtype != 0)
-        _offer (&binds[i], &best[i], HS_BIND_DEVICE, false, 0, binds[i].source, NULL, NULL);
+        _offer (&binds[i], &best[i], HS_BIND_DEVICE, false, 0, spelled, NULL, NULL);
     }
   for (size_t e = 0; r == 0 && e < HS_ARRAY_SIZE (_table); e++)
     r = _entry (e, binds, best, n, err);

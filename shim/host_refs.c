@@ -3,6 +3,7 @@
  * cgroup by cgroup_probe.c. */
 #include "config.h"
 
+#include "bind_pins.h"
 #include "cgroup_probe.h"
 #include "hook_probe.h"
 #include "host_paths.h"
@@ -78,23 +79,24 @@ _via_magic_link (int dirfd, const char *source, const char *bundle)
   return hs_path_within (clean, "/proc");
 }
 
-/* The identity of bind source b->source, opened as the kernel resolves it
- * when the runtime mounts it. */
+/* The identity of bind source b->source (or b->via), opened as the kernel
+ * resolves it when the runtime mounts it; the descriptor is kept in b->fd. */
 static void
 _resolve_source (int bundle_fd, const char *bundle, hs_bind_ref *b, bool *ret_via_proc)
 {
-  int dirfd = b->source[0] == '/' ? AT_FDCWD : bundle_fd;
+  const char *path = b->via != NULL ? b->via : b->source;
+  int dirfd = path[0] == '/' ? AT_FDCWD : bundle_fd;
   _cleanup_close_ int fd = -1;
   struct statfs fs;
   struct stat st;
 
   *ret_via_proc = false;
-  if (b->source[0] == '\0')
+  if (path[0] == '\0')
     {
       b->id.error = ENOENT;
       return;
     }
-  fd = openat (dirfd, b->source, O_PATH | O_CLOEXEC);
+  fd = openat (dirfd, path, O_PATH | O_CLOEXEC);
   _id_of_fd (fd, &b->id);
   if (!b->id.exists)
     return;
@@ -104,8 +106,8 @@ _resolve_source (int bundle_fd, const char *bundle, hs_bind_ref *b, bool *ret_vi
       b->major = major (st.st_rdev);
       b->minor = minor (st.st_rdev);
     }
-  *ret_via_proc
-      = (fstatfs (fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC) || _via_magic_link (dirfd, b->source, bundle);
+  *ret_via_proc = (fstatfs (fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC) || _via_magic_link (dirfd, path, bundle);
+  b->fd = TAKE_FD (fd);
 }
 
 static int
@@ -117,7 +119,7 @@ _compare_sources (const void *a, const void *b)
 /* Every bind source of the spec, once each, sorted (hs_host_bind_ref
  * searches them: a spec may have many mounts). */
 static int
-_probe_binds (hs_json spec, const char *bundle, hs_host *host, hs_error *err)
+_probe_binds (hs_json spec, const char *bundle, bool sealed, hs_host *host, hs_error *err)
 {
   hs_json mounts = hs_json_get (spec, "mounts");
   _cleanup_close_ int bundle_fd = -1;
@@ -138,13 +140,18 @@ _probe_binds (hs_json spec, const char *bundle, hs_host *host, hs_error *err)
       host->binds[k++].source = host->binds[i].source;
   host->nbinds = k;
   for (size_t i = 0; i < host->nbinds; i++)
-    host->binds[i].source = xstrdup (host->binds[i].source);
+    {
+      const char *kept = sealed ? hs_bind_pins_kept_source (spec, host->binds[i].source) : NULL;
+      host->binds[i].source = xstrdup (host->binds[i].source);
+      host->binds[i].via = kept != NULL ? xstrdup (kept) : NULL;
+      host->binds[i].fd = -1;
+    }
 
   via_proc = xcalloc (host->nbinds + 1, sizeof *via_proc);
   for (size_t i = 0; i < host->nbinds; i++)
     {
       hs_bind_ref *b = &host->binds[i];
-      if (b->source[0] != '/' && bundle_fd < 0)
+      if ((b->via != NULL ? b->via : b->source)[0] != '/' && bundle_fd < 0)
         {
           bundle_fd = open (bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
           if (bundle_fd < 0)
@@ -177,10 +184,10 @@ _probe_classes (const hs_policy *policy, hs_host *host)
 }
 
 int
-hs_host_probe_refs (hs_json spec, const char *bundle, const hs_policy *policy, bool systemd_cgroup, hs_host *host,
-                    hs_error *err)
+hs_host_probe_refs (hs_json spec, const char *bundle, bool sealed, const hs_policy *policy, bool systemd_cgroup,
+                    hs_host *host, hs_error *err)
 {
-  int r = _probe_binds (spec, bundle, host, err);
+  int r = _probe_binds (spec, bundle, sealed, host, err);
 
   if (r == 0)
     r = hs_hook_probe (spec, host, err);
@@ -234,7 +241,10 @@ hs_host_refs_release (hs_host *host)
   for (size_t i = 0; i < host->nbinds; i++)
     {
       free (host->binds[i].source);
+      free (host->binds[i].via);
       free (host->binds[i].what);
+      if (host->binds[i].fd >= 0)
+        close (host->binds[i].fd);
     }
   free (host->binds);
   for (size_t i = 0; i < host->nhooks; i++)

@@ -55,6 +55,10 @@ typedef enum hs_bind_kind
 typedef struct hs_bind_ref
 {
   char *source;      /* the spec's mounts[].source, as written (the key detect looks up) */
+  char *via;         /* the path resolved instead, or NULL: for hardshim's pin HS_PIN_DIR/N in a sealed spec,
+                        the engine's source it kept (bind_pins.h) */
+  int fd;            /* O_PATH descriptor of what it resolved to (-1: none): the object judged, which the
+                        rootfs bridge hands the runtime (bind_pins.h) */
   hs_id_ref id;      /* what it resolves to */
   hs_bind_kind kind;
   char *what;        /* not PLAIN: the sensitive path or socket it is or holds, e.g. "/var/run/docker.sock" */
@@ -76,11 +80,15 @@ typedef struct hs_hook_ref
 } hs_hook_ref;
 
 /* Fill host->binds, hooks, class_binds, class_hooks and cgroup_foreign for
- * spec (bundle: its directory, for relative sources; systemd_cgroup: the
- * runtime was given --systemd-cgroup, so cgroupsPath is slice:prefix:name).
- * Errors only for what cannot be judged at all (-errno); a source that does
- * not exist is recorded as such (the runtime refuses it). */
-int hs_host_probe_refs (hs_json spec, const char *bundle, const hs_policy *policy, bool systemd_cgroup,
+ * spec (bundle: its directory, for relative sources; sealed: the spec has
+ * hardshim's valid seal, seal.h, so that a source at hardshim's pin is
+ * resolved from the engine's source it kept; systemd_cgroup: the runtime
+ * was given --systemd-cgroup, so cgroupsPath is slice:prefix:name).  Each
+ * bind source is opened once and the descriptor kept: what the measures
+ * judge is what the runtime gets (bind_pins.h).  Errors only for what
+ * cannot be judged at all (-errno); a source that does not exist is
+ * recorded as such (the runtime refuses it). */
+int hs_host_probe_refs (hs_json spec, const char *bundle, bool sealed, const hs_policy *policy, bool systemd_cgroup,
                         hs_host *host, hs_error *err);
 
 /* The probe's record of bind source `source` (as the spec writes it), or

@@ -164,7 +164,9 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
   if (r == 0)
     r = hs_namespaces_probe (f.tree, sealed, &host, err);
   if (r == 0)
-    r = hs_host_probe_refs (f.tree, dir, policy, cli->systemd_cgroup, &host, err);
+    r = hs_host_probe_refs (f.tree, dir, sealed, policy, cli->systemd_cgroup, &host, err);
+  if (r == 0)
+    r = hs_own_dirs_check_refs (f.tree, sealed, policy, &host, err);
   if (r == 0)
     {
       hs_journal_init (&j, cli->id, dir, f.path, cli->command, audit);
@@ -174,7 +176,7 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
       if (r == 0)
         r = hs_denied_mounts_check (f.tree, f.path, dir, policy, &j, err);
       if (r == 0 && plan.bridge_rootfs)
-        r = hs_bridge_rootfs (f.tree, dir, sealed, &host, &plan, &j, err);
+        r = hs_bridge_rootfs (f.tree, dir, sealed, policy, &host, &plan, &j, err);
       if (r == 0 && !audit)
         r = hs_lsm_load (&host, err);
       if (r == 0 && plan.changed)

@@ -1,7 +1,9 @@
 #include "config.h"
 
 #include "own_dirs.h"
+#include "bind_pins.h"
 #include "devices.h"
+#include "host_refs.h"
 #include "lsm.h"
 #include "namespaces.h"
 #include "spec.h"
@@ -112,33 +114,50 @@ _refuse (const char *where, const char *spelled, const char *real, const char *w
                        where, spelled, real, what);
 }
 
+/* The path mount m's source names for this check, or NULL when it is
+ * hardshim's own mount: the Landlock helper as the lsm measure mounts it,
+ * and, in a sealed spec, its device nodes, sysfs and proc.  A sealed spec's
+ * source at hardshim's pin names the engine's source it kept (bind_pins.h). */
+static const char *
+_judged_source (hs_json spec, hs_json m, bool sealed, const hs_policy *policy)
+{
+  hs_json src = hs_json_get (m, "source");
+  const char *kept;
+  hs_devnode node;
+  bool recursive;
+
+  if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || _helper_mount (m, policy))
+    return NULL;
+  if (!sealed)
+    return src->u.string;
+  if (hs_devnode_parse (src->u.string, &node) == 0 || strcmp (src->u.string, HS_SYSFS_DIR) == 0
+      || strcmp (src->u.string, HS_PROC_DIR) == 0)
+    return NULL;
+  kept = hs_bind_pins_kept_source (spec, src->u.string);
+  return kept != NULL ? kept : src->u.string;
+}
+
 int
 hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_policy *policy, hs_error *err)
 {
   hs_json mounts = hs_json_get (spec, "mounts"), root = hs_json_get (hs_json_get (spec, "root"), "path");
-  const char *what;
+  const char *what, *src;
 
   for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
     {
-      hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source");
-      hs_devnode node;
-      bool recursive;
-      if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || _helper_mount (m, policy)
-          || (sealed && (hs_devnode_parse (src->u.string, &node) == 0 || strcmp (src->u.string, HS_SYSFS_DIR) == 0
-                         || strcmp (src->u.string, HS_PROC_DIR) == 0)))
+      if ((src = _judged_source (spec, mounts->u.array.values[i], sealed, policy)) == NULL)
         continue;
-      if (_ambiguous (src->u.string))
+      if (_ambiguous (src))
         {
           _cleanup_free_ char *where = xasprintf ("/mounts/%zu/source", i);
-          return _refuse_ambiguous (where, src->u.string, err);
+          return _refuse_ambiguous (where, src, err);
         }
-      _cleanup_free_ char *abs
-          = src->u.string[0] == '/' ? xstrdup (src->u.string) : xasprintf ("%s/%s", bundle, src->u.string);
+      _cleanup_free_ char *abs = src[0] == '/' ? xstrdup (src) : xasprintf ("%s/%s", bundle, src);
       _cleanup_free_ char *real = _resolve (abs);
       if ((what = _owns (real, policy)) != NULL)
         {
           _cleanup_free_ char *where = xasprintf ("/mounts/%zu/source", i);
-          return _refuse (where, src->u.string, real, what, err);
+          return _refuse (where, src, real, what, err);
         }
     }
   if (YAJL_IS_STRING (root) && _ambiguous (root->u.string))
@@ -150,6 +169,29 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
       _cleanup_free_ char *real = _resolve (abs);
       if ((what = _owns (real, policy)) != NULL)
         return _refuse ("/root/path", root->u.string, real, what, err);
+    }
+  return 0;
+}
+
+int
+hs_own_dirs_check_refs (hs_json spec, bool sealed, const hs_policy *policy, const hs_host *host, hs_error *err)
+{
+  hs_json mounts = hs_json_get (spec, "mounts");
+  const char *what, *src;
+
+  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+    {
+      hs_json m = mounts->u.array.values[i];
+      const hs_bind_ref *ref;
+      if ((src = _judged_source (spec, m, sealed, policy)) == NULL
+          || (ref = hs_host_bind_ref (host, hs_json_get (m, "source")->u.string)) == NULL || ref->fd < 0)
+        continue;
+      _cleanup_free_ char *real = hs_fd_path (ref->fd);
+      if ((what = _owns (real, policy)) != NULL)
+        {
+          _cleanup_free_ char *where = xasprintf ("/mounts/%zu/source", i);
+          return _refuse (where, src, real, what, err);
+        }
     }
   return 0;
 }

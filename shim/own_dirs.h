@@ -8,16 +8,28 @@
  * mounts it, or the journal file itself, is refused; so is a
  * root.path there.  Paths are judged by what they resolve to on the host,
  * symbolic links followed, not by their spelling.  Only a spec with a valid
- * seal (seal.h) may have hardshim's own device mounts and bridged root. */
+ * seal (seal.h) may have hardshim's own device mounts, bridged root and
+ * pinned bind sources (bind_pins.h); a pinned source is judged by the
+ * engine's source it kept.
+ *
+ * A source is judged twice: by its spelling before the probe, and, after
+ * it, by what the probe opened (host_refs.h), which is what the runtime
+ * mounts where hardshim pins it: a path changed in between cannot slip
+ * hardshim's files in. */
 #ifndef HS_OWN_DIRS_H
 #define HS_OWN_DIRS_H
 
 #include "error.h"
+#include "host.h"
 #include "json.h"
 #include "policy.h"
 
 /* spec: as the engine wrote it (before the measures); bundle: its
  * absolute directory, against which relative paths resolve. */
 int hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_policy *policy, hs_error *err);
+
+/* The same for what the probe opened for each bind source (host->binds),
+ * by the path the kernel gives that object. */
+int hs_own_dirs_check_refs (hs_json spec, bool sealed, const hs_policy *policy, const hs_host *host, hs_error *err);
 
 #endif

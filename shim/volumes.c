@@ -14,23 +14,25 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-/* A source hardshim leaves as it is; the reason, for the journal. */
+/* A source hardshim leaves as it is (real: the object's path on the host;
+ * covered: where the clone would go); the reason, for the journal. */
 static const char *
-_left_alone (const char *real, const char *rootfs, const hs_strv *seen)
+_left_alone (const char *real, const char *covered, const char *rootfs, const hs_strv *seen)
 {
   if (hs_path_within (rootfs, real) || hs_path_within (HS_BRIDGE_DIR, real) || hs_path_within (HS_DEVICES_DIR, real)
       || hs_path_within (real, HS_DEVICES_DIR))
     return "plain bind mount: the source holds the rootfs or hardshim's own directories";
   if (hs_path_within (real, rootfs))
     return "plain bind mount: the source is inside the rootfs";
-  if (hs_strv_contains (seen, real))
+  if (hs_strv_contains (seen, covered))
     return NULL; /* journaled with its first mount */
   return "";
 }
 
-/* Cover the directory or file src (an O_PATH fd, real its path) with an
- * idmapped clone of itself; the journal note.  Everything goes through src,
- * so that a path changed meanwhile cannot redirect the mount. */
+/* Cover the directory or file src (an O_PATH fd, real the path of what it
+ * holds) with an idmapped clone of itself; the journal note.  Everything
+ * goes through src, so that a path changed meanwhile cannot redirect the
+ * mount. */
 static char *
 _cover (int src, const char *real, bool recursive, int userns)
 {
@@ -49,7 +51,7 @@ _cover (int src, const char *real, bool recursive, int userns)
 }
 
 void
-hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, hs_journal *journal)
+hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, const hs_bind_pins *pins, hs_journal *journal)
 {
   hs_json mounts = hs_json_get (spec, "mounts");
   hs_strv seen = { 0 };
@@ -57,7 +59,8 @@ hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, hs_journal *jour
   for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
     {
       hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source");
-      _cleanup_free_ char *real = NULL, *note = NULL, *path = NULL;
+      _cleanup_free_ char *real = NULL, *covered = NULL, *note = NULL, *path = NULL;
+      const hs_bind_pin *pin = hs_bind_pins_of_mount (pins, i);
       _cleanup_close_ int fd = -1;
       const char *why;
       bool recursive;
@@ -67,18 +70,21 @@ hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, hs_journal *jour
       if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || src->u.string[0] != '/'
           || (YAJL_IS_STRING (dst) && hs_path_within (dst->u.string, HS_LANDLOCK_DIR)))
         continue; /* hardshim's own Landlock helper is not a volume */
-      fd = open (src->u.string, O_PATH | O_CLOEXEC);
+      /* A pinned source is hardshim's clone of what it judged (bind_pins.h),
+       * in a directory only root can change: its path is safe to open. */
+      fd = open (pin != NULL ? pin->path : src->u.string, O_PATH | O_CLOEXEC);
       if (fd < 0)
         continue; /* the runtime reports a missing source */
-      real = hs_fd_path (fd);
-      why = _left_alone (real, rootfs, &seen);
+      covered = hs_fd_path (fd);
+      real = xstrdup (pin != NULL ? pin->real : covered);
+      why = _left_alone (real, covered, rootfs, &seen);
       if (why == NULL)
         continue;
       note = why[0] != '\0' ? xstrdup (why) : userns < 0 ? xstrdup ("plain bind mount: no user namespace to map with")
                                                           : _cover (fd, real, recursive, userns);
       path = xasprintf ("/mounts/%zu/source", i);
       hs_journal_record_note (journal, "user", path, "kept", src, src, note);
-      hs_strv_add (&seen, TAKE_PTR (real));
+      hs_strv_add (&seen, TAKE_PTR (covered));
     }
   hs_strv_release (&seen);
 }

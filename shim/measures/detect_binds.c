@@ -48,11 +48,19 @@ _read_only (hs_json m)
   return ro || rro;
 }
 
+/* The source as the engine wrote it: the spec's, or, for hardshim's pin in
+ * a sealed spec, the one it kept (bind_pins.h). */
+static const char *
+_engine_source (const hs_bind_ref *ref)
+{
+  return ref->via != NULL ? ref->via : ref->source;
+}
+
 /* " (which is /)" when source is another spelling of what. */
 static char *
 _which_is (const hs_bind_ref *ref)
 {
-  if (ref->above || strcmp (ref->source, ref->what) == 0)
+  if (ref->above || strcmp (_engine_source (ref), ref->what) == 0)
     return xstrdup ("");
   return xasprintf (" (which is %s)", ref->what);
 }
@@ -61,7 +69,7 @@ static void
 _refuse (hs_detect *d, size_t i, hs_json m, const hs_bind_ref *ref)
 {
   _cleanup_free_ char *path = xasprintf ("/mounts/%zu", i), *which = _which_is (ref);
-  const char *src = ref->source, *policy = d->policy_name;
+  const char *src = _engine_source (ref), *policy = d->policy_name;
 
   switch (ref->kind)
     {

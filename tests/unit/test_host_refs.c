@@ -178,7 +178,7 @@ _check_binds (const char *bundle, const bind_case *cases, size_t n)
     sources[i] = cases[i].source;
   spec = _spec_binds (sources, n);
   free (sources);
-  if (hs_host_probe_refs (spec, bundle, &policy, false, &host, &err) < 0)
+  if (hs_host_probe_refs (spec, bundle, false, &policy, false, &host, &err) < 0)
     fail_msg ("probe: %s", err.msg);
   for (size_t i = 0; i < n; i++)
     {
@@ -298,7 +298,7 @@ test_bind_device_numbers (void **state)
   hs_error err = { 0 };
   const hs_bind_ref *b;
 
-  assert_int_equal (hs_host_probe_refs (spec, "/", &policy, false, &host, &err), 0);
+  assert_int_equal (hs_host_probe_refs (spec, "/", false, &policy, false, &host, &err), 0);
   assert_int_equal (host.nbinds, 2); /* the proc mount is no bind */
   assert_null (hs_host_bind_ref (&host, "proc"));
   b = hs_host_bind_ref (&host, "/dev/null");
@@ -559,7 +559,7 @@ test_hooks (void **state)
       docker, tool, wdir);
 #undef D
   spec = _spec_hooks (text);
-  assert_int_equal (hs_host_probe_refs (spec, dir, &policy, false, &host, &err), 0);
+  assert_int_equal (hs_host_probe_refs (spec, dir, false, &policy, false, &host, &err), 0);
   assert_int_equal (host.nhooks, 19);
   {
     const hs_hook_ref *h = _hook (&host, "prestart", 0);
@@ -601,7 +601,7 @@ test_hooks (void **state)
   chmod ("/etc/containers/oci/hooks.d", 0777);
   spec2 = _spec_hooks ("{\"prestart\": [{\"path\": \"/bin/true\", \"args\": [\"true\", \"hs\"]}]}");
   host = (hs_host){ 0 };
-  assert_int_equal (hs_host_probe_refs (spec2, dir, &policy, false, &host, &err), 0);
+  assert_int_equal (hs_host_probe_refs (spec2, dir, false, &policy, false, &host, &err), 0);
   assert_null (_hook (&host, "prestart", 0)->engine);
   hs_host_release (&host);
 
@@ -833,7 +833,7 @@ test_class_refs (void **state)
   hs_error err = { 0 };
   hs_id_ref t;
 
-  assert_int_equal (hs_host_probe_refs (spec, "/", &policy, false, &host, &err), 0);
+  assert_int_equal (hs_host_probe_refs (spec, "/", false, &policy, false, &host, &err), 0);
   assert_int_equal (host.nclasses, 2);
   assert_true (hs_id_ref_same (&host.class_binds[1][0], &hs_host_bind_ref (&host, "/etc/../etc")->id));
   assert_false (host.class_binds[1][1].exists);
