@@ -14,6 +14,7 @@
 
 #include "testutil.h"
 
+#include "bind_pins.h"
 #include "cgroup_probe.h"
 #include "host_refs.h"
 #include "namespaces.h"
@@ -816,6 +817,55 @@ test_joined_is_host (void **state)
   waitpid (child, NULL, 0);
 }
 
+/* A sealed spec's source at hardshim's pin is resolved from the engine's
+ * source it kept (bind_pins.h); an unsealed one is resolved as written.
+ * Each opened source's descriptor is kept: the object judged. */
+static void
+test_binds_pinned (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp (), *vol = xasprintf ("%s/vol", dir), *missing = xasprintf ("%s/no", dir);
+  const char *sources[] = { HS_PIN_DIR "/3", vol, missing };
+  hs_policy policy = { 0 };
+  struct stat st, got;
+  (void) state;
+
+  if (mkdir (vol, 0755) < 0 || stat (vol, &st) < 0)
+    fail_msg ("mkdir %s: %s", vol, strerror (errno));
+  for (int sealed = 0; sealed <= 1; sealed++)
+    {
+      _cleanup_json_ hs_json spec = _spec_binds (sources, HS_ARRAY_SIZE (sources)), ann = hs_json_new_object ();
+      hs_host host = { 0 };
+      hs_error err = { 0 };
+      hs_json_object_set (ann, HS_PIN_ANNOTATION "3", hs_json_new_string (vol));
+      hs_json_object_set (spec, "annotations", TAKE_PTR (ann));
+      assert_int_equal (hs_host_probe_refs (spec, dir, sealed, &policy, false, &host, &err), 0);
+      const hs_bind_ref *pin = hs_host_bind_ref (&host, HS_PIN_DIR "/3"), *plain = hs_host_bind_ref (&host, vol);
+      const hs_bind_ref *none = hs_host_bind_ref (&host, missing);
+      assert_non_null (pin);
+      assert_non_null (plain);
+      assert_non_null (none);
+      if (sealed)
+        {
+          assert_string_equal (pin->via, vol);
+          assert_true (hs_id_ref_same (&pin->id, &plain->id));
+          assert_true (pin->fd >= 0 && fstat (pin->fd, &got) == 0 && got.st_ino == st.st_ino);
+        }
+      else
+        {
+          assert_null (pin->via);
+          assert_false (pin->id.exists); /* the pin exists only in a bridge's mount namespace */
+          assert_int_equal (pin->fd, -1);
+        }
+      assert_null (plain->via);
+      assert_true (plain->fd >= 0 && fstat (plain->fd, &got) == 0 && got.st_ino == st.st_ino);
+      assert_int_equal (none->fd, -1);
+      assert_int_equal (none->id.error, ENOENT);
+      hs_host_release (&host);
+    }
+  rmdir (vol);
+  rmdir (dir);
+}
+
 /* Each class's allowed bind sources and hooks, by identity. */
 static void
 test_class_refs (void **state)
@@ -856,6 +906,7 @@ main (void)
     cmocka_unit_test_setup (test_expand_slice, _reset),
     cmocka_unit_test_setup (test_joined_is_host, _reset),
     cmocka_unit_test_setup (test_class_refs, _reset),
+    cmocka_unit_test_setup (test_binds_pinned, _reset),
   };
 
   if (geteuid () != 0)

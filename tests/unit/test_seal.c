@@ -11,6 +11,8 @@
 
 #include "testutil.h"
 
+#include "bind_pins.h"
+#include "host_refs.h"
 #include "own_dirs.h"
 #include "seal.h"
 #include "sha256.h"
@@ -221,6 +223,90 @@ test_own_dirs_helper_mount (void **state)
   hs_policy_release (&policy);
 }
 
+/* A sealed spec's pinned source (bind_pins.h) is judged by the engine's
+ * source it kept; without the seal, or without that annotation, the pin
+ * is hardshim's state directory. */
+static void
+test_own_dirs_pins (void **state)
+{
+  static const struct
+  {
+    const char *source;
+    const char *kept; /* annotation io.hardshim.bind.0, or NULL */
+    bool sealed;
+    const char *error;
+  } cases[] = {
+    { HS_PIN_DIR "/0", "/srv/vol", true, NULL },
+    { HS_PIN_DIR "/0", "vol", true, NULL },
+    { HS_PIN_DIR "/0", "/srv/vol", false, "`" HS_PIN_DIR "/0` (`" HS_PIN_DIR "/0`) is or holds hardshim's state" },
+    { HS_PIN_DIR "/0", NULL, true, "hardshim's state directory" },
+    { HS_PIN_DIR "/00", "/srv/vol", true, "hardshim's state directory" },
+    { HS_PIN_DIR "/0/", "/srv/vol", true, "hardshim's state directory" },
+    { HS_PIN_DIR "/0", HS_STATE_DIR, true, "`" HS_STATE_DIR "` (`" HS_STATE_DIR "`) is or holds hardshim's state" },
+    { HS_PIN_DIR "/0", "/", true, "`/` (`/`) is or holds hardshim's state directory" },
+    { HS_PIN_DIR "/0", "/var/log/hardshim/deviations.jsonl", true, "hardshim's journal" },
+    { HS_PIN_DIR "/0", "../x/..", true, "is relative and has a `..`" },
+  };
+  hs_policy policy;
+  (void) state;
+
+  tu_policy ("{\"journal\":\"/var/log/hardshim/deviations.jsonl\"}", &policy);
+  for (size_t i = 0; i < HS_ARRAY_SIZE (cases); i++)
+    {
+      _cleanup_json_ hs_json spec = tu_parse ("{\"root\":{\"path\":\"/tmp\"},\"annotations\":{}}");
+      static const char *const opts[] = { "rbind", NULL };
+      hs_json mounts = hs_json_new_array ();
+      hs_error err = { 0 };
+      hs_json_array_append (mounts, hs_measure_new_mount ("/x", "bind", cases[i].source, opts));
+      hs_json_object_set (spec, "mounts", mounts);
+      if (cases[i].kept != NULL)
+        hs_json_object_set (hs_json_get (spec, "annotations"), HS_PIN_ANNOTATION "0",
+                            hs_json_new_string (cases[i].kept));
+      int r = hs_own_dirs_check (spec, "/b", cases[i].sealed, &policy, &err);
+      if (cases[i].error == NULL && r != 0)
+        CASE_FAIL ("case %zu (%s): refused: %s", i, cases[i].source, err.msg);
+      if (cases[i].error != NULL && (r >= 0 || strstr (err.msg, cases[i].error) == NULL))
+        CASE_FAIL ("case %zu (%s): want `%s`, got %d %s", i, cases[i].source, cases[i].error, r,
+                   err.msg ? err.msg : "");
+      hs_error_release (&err);
+    }
+  hs_policy_release (&policy);
+  assert_int_equal (_failures, 0);
+}
+
+/* After the probe, what it opened is judged too: a source spelled as any
+ * other that the probe found to be the journal (a path changed in between)
+ * is refused. */
+static void
+test_own_dirs_refs (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp (), *journal = xasprintf ("%s/journal.jsonl", dir);
+  _cleanup_free_ char *text = xasprintf ("{\"journal\":\"%s\"}", journal);
+  _cleanup_json_ hs_json spec = tu_parse ("{\"root\":{\"path\":\"/tmp\"},\"mounts\":[{\"destination\":\"/x\","
+                                          "\"type\":\"bind\",\"source\":\"/srv/innocent\",\"options\":[\"rbind\"]}]}");
+  hs_bind_ref ref = { .source = (char *) "/srv/innocent", .fd = -1 };
+  hs_host host = { .binds = &ref, .nbinds = 1 };
+  hs_policy policy;
+  hs_error err = { 0 };
+  (void) state;
+
+  tu_write (journal, "", 0600);
+  tu_policy (text, &policy);
+  assert_int_equal (hs_own_dirs_check_refs (spec, false, &policy, &host, &err), 0); /* nothing opened */
+  ref.fd = open (dir, O_PATH | O_CLOEXEC);
+  assert_int_equal (hs_own_dirs_check_refs (spec, false, &policy, &host, &err), 0);
+  close (ref.fd);
+  ref.fd = open (journal, O_PATH | O_CLOEXEC);
+  assert_int_equal (hs_own_dirs_check_refs (spec, false, &policy, &host, &err), -EPERM);
+  assert_non_null (strstr (err.msg, "/mounts/0/source `/srv/innocent`"));
+  assert_non_null (strstr (err.msg, "hardshim's journal"));
+  hs_error_release (&err);
+  close (ref.fd);
+  hs_policy_release (&policy);
+  unlink (journal);
+  rmdir (dir);
+}
+
 /* Only root may change a trusted path or a directory above it; a sticky
  * world-writable directory is fine above a root-owned entry. */
 static void
@@ -325,6 +411,7 @@ main (void)
     cmocka_unit_test (test_sha256_vectors),     cmocka_unit_test (test_hmac_vectors),
     cmocka_unit_test (test_seal_sign_verify),   cmocka_unit_test (test_seal_forged),
     cmocka_unit_test (test_own_dirs),           cmocka_unit_test (test_own_dirs_helper_mount),
+    cmocka_unit_test (test_own_dirs_pins),      cmocka_unit_test (test_own_dirs_refs),
     cmocka_unit_test (test_trust_path),         cmocka_unit_test (test_seal_key),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
