@@ -27,9 +27,10 @@
  * Not pinned: hardshim's own sources, which no spec author can change (its
  * device nodes, sysfs and proc in its state directory; the Landlock helper
  * as the lsm measure mounts it).  Nothing is pinned where there is no
- * bridge (audit mode; a container without a user namespace of hardshim's:
- * policy user.userns_unavailable run_without, an engine's own mapping):
- * there the runtime looks every source up again by its path. */
+ * bridge (audit mode; policy user.userns_unavailable run_without on a
+ * host without user namespaces; an engine's own mapping that is not the
+ * class's): there the runtime looks every source up again by its path,
+ * and a directory on it its author controls can still be swapped. */
 #ifndef HS_BIND_PINS_H
 #define HS_BIND_PINS_H
 
