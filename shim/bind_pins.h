@@ -75,7 +75,8 @@ const char *hs_bind_pins_kept_source (hs_json spec, const char *source);
 int hs_bind_pins_clone (hs_json spec, const hs_host *host, const hs_policy *policy, hs_bind_pins *ret, hs_error *err);
 
 /* In the bridge's mount namespace: mount the clones at HS_PIN_DIR/N and
- * point the mounts there (journaled, measure "user"). */
+ * point the mounts there (journaled, measure "user").  spec's mounts must
+ * be the ones hs_bind_pins_clone saw (pins are kept by mount index). */
 int hs_bind_pins_mount (hs_json spec, hs_bind_pins *pins, hs_journal *journal, hs_error *err);
 
 /* The pin mount i's source names (after hs_bind_pins_mount), or NULL. */
