@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "denied_mounts.h"
+#include "host_refs.h"
 #include "measures/measure.h"
 #include "spec.h"
 #include "util.h"
@@ -23,7 +24,7 @@ typedef struct
 {
   size_t mount;       /* index in /mounts, or ROOTFS */
   const char *dst;    /* its destination as written, or the denied path */
-  const char *src;    /* its source as written, or the rootfs */
+  const char *src;    /* its source as the engine wrote it, or the rootfs */
   const char *denied; /* the denied path it is at or beneath; NULL: writable elsewhere */
   char *real;         /* its real path on the host */
   dev_t dev;
@@ -162,11 +163,26 @@ _recursive_ro (hs_json m, size_t i, int fd, const char *denied, bool audit, hs_j
 }
 
 static int
-_open_source (const char *src, const char *bundle)
+_open_path (const char *src, const char *bundle)
 {
   _cleanup_free_ char *path = src[0] == '/' ? xstrdup (src) : xasprintf ("%s/%s", bundle, src);
 
   return open (path, O_PATH | O_CLOEXEC);
+}
+
+/* Bind source src as the probe opened it (host_refs.h; for a sealed spec's
+ * pin, the engine's source it kept, which *ret_name gives), which is what
+ * the runtime mounts where it is pinned (bind_pins.h): not what the path
+ * names by now. */
+static int
+_open_source (const hs_host *host, const char *src, const char *bundle, const char **ret_name)
+{
+  const hs_bind_ref *ref = hs_host_bind_ref (host, src);
+
+  *ret_name = ref != NULL && ref->via != NULL ? ref->via : src;
+  if (ref == NULL)
+    return _open_path (src, bundle);
+  return ref->fd >= 0 ? fcntl (ref->fd, F_DUPFD_CLOEXEC, 0) : -1;
 }
 
 /* The image: its rootfs, and the denied paths as given and as its symbolic
@@ -271,7 +287,7 @@ _image_open (_image *img, hs_json spec, const char *bundle, const hs_policy *pol
 {
   hs_json path = hs_json_get (hs_json_get (spec, "root"), "path");
 
-  img->fd = YAJL_IS_STRING (path) ? _open_source (path->u.string, bundle) : -1;
+  img->fd = YAJL_IS_STRING (path) ? _open_path (path->u.string, bundle) : -1;
   if (img->fd < 0)
     return;
   img->real = hs_fd_path (img->fd);
@@ -308,7 +324,7 @@ _read_only_in_image (const _image *img, const hs_policy *policy, hs_json m, size
  * that land beneath a denied path through the image's links made read-only. */
 static void
 _collect_mounts (_views *s, const _image *img, hs_json spec, const char *bundle, const hs_policy *policy,
-                 hs_journal *journal)
+                 const hs_host *host, hs_journal *journal)
 {
   hs_json mounts = hs_json_get (spec, "mounts");
   bool audit = policy->mode == HS_MODE_AUDIT;
@@ -318,7 +334,7 @@ _collect_mounts (_views *s, const _image *img, hs_json spec, const char *bundle,
       hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source"), dst = hs_json_get (m, "destination");
       _cleanup_free_ char *clean = NULL;
       _cleanup_close_ int fd = -1;
-      const char *denied;
+      const char *denied, *name;
       bool recursive, writable;
 
       if (!YAJL_IS_STRING (dst))
@@ -330,11 +346,11 @@ _collect_mounts (_views *s, const _image *img, hs_json spec, const char *bundle,
         denied = _read_only_in_image (img, policy, m, i, clean, journal);
       if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || (denied == NULL && !writable))
         continue;
-      if ((fd = _open_source (src->u.string, bundle)) < 0)
+      if ((fd = _open_source (host, src->u.string, bundle, &name)) < 0)
         continue; /* the runtime reports a missing source */
       if (denied != NULL)
         _recursive_ro (m, i, fd, denied, audit, journal);
-      _add (s, fd, i, dst->u.string, src->u.string, denied);
+      _add (s, fd, i, dst->u.string, name, denied);
     }
 }
 
@@ -391,14 +407,14 @@ _refuse (const char *file, const _view *w, const _view *d, const char *relation,
 
 int
 hs_denied_mounts_check (hs_json spec, const char *file, const char *bundle, const hs_policy *policy,
-                        hs_journal *journal, hs_error *err)
+                        const hs_host *host, hs_journal *journal, hs_error *err)
 {
   _cleanup_views_ _views s = { 0 };
   _cleanup_image_ _image img = { .fd = -1 };
   int r = 0;
 
   _image_open (&img, spec, bundle, policy);
-  _collect_mounts (&s, &img, spec, bundle, policy, journal);
+  _collect_mounts (&s, &img, spec, bundle, policy, host, journal);
   _collect_rootfs (&s, &img, spec, policy);
   for (int side = 0; side < 2; side++)
     qsort (s.up[side], s.n_up[side], sizeof (_ident), _ident_cmp);

@@ -18,14 +18,17 @@
 #define HS_DENIED_MOUNTS_H
 
 #include "error.h"
+#include "host.h"
 #include "journal.h"
 #include "json.h"
 #include "policy.h"
 
 /* file: the spec's path, for messages; bundle: where relative bind sources
- * and root.path are.  In audit mode the spec is left as it is and the
- * journal says what would change. */
+ * and root.path are; host: the probe's, whose descriptors of the bind
+ * sources are what is judged (bind_pins.h: what the runtime mounts).  In
+ * audit mode the spec is left as it is and the journal says what would
+ * change. */
 int hs_denied_mounts_check (hs_json spec, const char *file, const char *bundle, const hs_policy *policy,
-                            hs_journal *journal, hs_error *err);
+                            const hs_host *host, hs_journal *journal, hs_error *err);
 
 #endif

@@ -174,7 +174,7 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
       if (r == 0 && cli->kind == HS_CMD_RESTORE)
         r = hs_restore_check_lsm (cli, f.tree, err);
       if (r == 0)
-        r = hs_denied_mounts_check (f.tree, f.path, dir, policy, &j, err);
+        r = hs_denied_mounts_check (f.tree, f.path, dir, policy, &host, &j, err);
       if (r == 0 && plan.bridge_rootfs)
         r = hs_bridge_rootfs (f.tree, dir, sealed, policy, &host, &plan, &j, err);
       if (r == 0 && !audit)

@@ -204,6 +204,25 @@ add_bind() {
 	assert_contains "$(cat "$T/err")" "hardshim's state directory"
 }
 
+@test "bind pins: a sealed spec started again is checked against the denied paths by what its kept sources are now" {
+	mkdir -p "$T/va/sub" "$T/vb"
+	b=$(bundle b true)
+	add_bind "$b" "$T/va" /data bind rw
+	add_bind "$b" "$T/vb" /etc/app bind
+	hs_out run -b "$b" "$(new_id first)"
+	cat "$T/err" >&2
+	[ "$status" -eq 0 ]
+	jq -e '[.mounts[] | select(.destination == "/data" or .destination == "/etc/app") | .source]
+		| all(.[]; startswith("/var/lib/hardshim/binds/"))' "$b/config.json"
+	# /etc/app's source now lies within the writable /data's.
+	rmdir "$T/vb" && ln -s "$T/va/sub" "$T/vb"
+	hs_out run -b "$b" "$(new_id again)"
+	cat "$T/err" >&2
+	[ "$status" -eq 1 ]
+	assert_contains "$(cat "$T/err")" "(\`/data\`, source \`$T/va\`) is writable and holds /mounts/"
+	assert_contains "$(cat "$T/err")" "source \`$T/vb\`), beneath the denied path \`/etc\`"
+}
+
 @test "bind pins: restore into the sealed bundle: the runtime finds the pins holding what hardshim judged" {
 	write_policy '{"mode":"enforce","lsm":{"unavailable":"run_without"}}'
 	R=$T/root
