@@ -459,6 +459,40 @@ hs_json_new_uint (uint64_t n)
   return v;
 }
 
+int
+hs_json_get_int (hs_json v, int64_t min, int64_t max, int64_t *ret)
+{
+  uint64_t n;
+  int r;
+
+  if (!YAJL_IS_NUMBER (v))
+    return -EINVAL;
+  if (v->u.number.r[0] == '-')
+    {
+      struct yajl_val_s abs = *v; /* the digits after the sign */
+      abs.u.number.r = v->u.number.r + 1;
+      r = hs_json_get_uint (&abs, min < 0 ? (uint64_t) (-(min + 1)) + 1 : 0, &n);
+      if (r == 0)
+        *ret = n == 0 ? 0 : -(int64_t) (n - 1) - 1;
+      return r;
+    }
+  r = hs_json_get_uint (v, max < 0 ? 0 : (uint64_t) max, &n);
+  if (r == 0)
+    *ret = (int64_t) n;
+  return r;
+}
+
+hs_json
+hs_json_new_int (int64_t n)
+{
+  hs_json v = _new (yajl_t_number);
+  v->u.number.r = xasprintf ("%" PRId64, n);
+  v->u.number.i = (long long) n;
+  v->u.number.d = (double) n;
+  v->u.number.flags = YAJL_NUMBER_INT_VALID | YAJL_NUMBER_DOUBLE_VALID;
+  return v;
+}
+
 hs_json
 hs_json_new_null (void)
 {

@@ -40,6 +40,10 @@ hs_json hs_json_get (hs_json obj, const char *key);
 /* Integer value of a number written as a whole number in [0, max];
  * -EINVAL when it is not one, -ERANGE when it exceeds max. */
 int hs_json_get_uint (hs_json v, uint64_t max, uint64_t *ret);
+/* The same for a whole number that may be negative, within [min, max]
+ * (min <= 0 <= max): -EINVAL when v is no such number, -ERANGE when out
+ * of range. */
+int hs_json_get_int (hs_json v, int64_t min, int64_t max, int64_t *ret);
 /* A human-readable name of v's type, for error messages. */
 const char *hs_json_type_name (hs_json v);
 
@@ -47,6 +51,7 @@ hs_json hs_json_new_string (const char *s);
 hs_json hs_json_new_string_printf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 hs_json hs_json_new_bool (bool b);
 hs_json hs_json_new_uint (uint64_t n);
+hs_json hs_json_new_int (int64_t n);
 hs_json hs_json_new_null (void);
 hs_json hs_json_new_object (void);
 hs_json hs_json_new_array (void);

@@ -291,6 +291,12 @@ _mount_sysfs (int netns, bool stay, hs_error *err)
     return hs_error_sys (err, errno, "open `/proc/self/ns/net`");
   if (mkdir (HS_SYSFS_DIR, 0711) < 0 && errno != EEXIST)
     return hs_error_sys (err, errno, "create `%s`", HS_SYSFS_DIR);
+  if (netns < 0) /* the host's, where hardshim is */
+    {
+      if (mount ("sysfs", HS_SYSFS_DIR, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        return hs_error_sys (err, errno, "mount a sysfs at `%s`", HS_SYSFS_DIR);
+      return 0;
+    }
   if (setns (netns, CLONE_NEWNET) < 0)
     return hs_error_sys (err, errno, "enter the joined network namespace");
   if (mount ("sysfs", HS_SYSFS_DIR, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
@@ -312,13 +318,15 @@ hs_namespaces_mount (const hs_host *host, const hs_plan *plan, hs_error *err)
   for (size_t i = 0; r == 0 && plan->pin_namespaces && i < host->n_joined; i++)
     if (!(plan->enter_netns && host->joined[i].fd == host->netns_fd))
       r = _bind_ns (host->joined[i].fd, host->joined[i].type, err);
-  if (r == 0 && plan->sysfs_netns)
+  if (r == 0 && plan->proc_host)
     {
-      if (!host->joins_netns)
-        return hs_error_set (err, EINVAL, "a sysfs bind from `%s` in a spec that joins no network namespace: refused",
-                             HS_SYSFS_DIR);
-      r = _mount_sysfs (host->netns_fd, plan->enter_netns, err);
+      if (mkdir (HS_PROC_DIR, 0711) < 0 && errno != EEXIST)
+        return hs_error_sys (err, errno, "create `%s`", HS_PROC_DIR);
+      if (mount ("proc", HS_PROC_DIR, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        return hs_error_sys (err, errno, "mount a proc of the host's PID namespace at `%s`", HS_PROC_DIR);
     }
+  if (r == 0 && plan->sysfs_netns)
+    r = _mount_sysfs (host->joins_netns ? host->netns_fd : -1, plan->enter_netns, err);
   else if (r == 0 && plan->enter_netns && setns (host->netns_fd, CLONE_NEWNET) < 0)
     r = hs_error_sys (err, errno, "enter the network namespace `%s`", host->netns_via);
   return r;

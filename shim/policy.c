@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "policy.h"
+#include "policy_allow.h"
 #include "seccomp_profile.h"
 #include "capnames.h"
 #include "file.h"
@@ -27,10 +28,11 @@ hs_policy_path (void)
 }
 
 static void
-_defaults (hs_policy *p)
+_defaults (hs_policy *p, const char *path)
 {
   memset (p, 0, sizeof *p);
   p->source = xstrdup ("built-in defaults");
+  p->path = xstrdup (path);
   p->mode = HS_MODE_ENFORCE;
   p->journal = xstrdup (HS_DEFAULT_JOURNAL);
   p->uid = 65534;
@@ -39,6 +41,7 @@ _defaults (hs_policy *p)
   p->classes = xcalloc (1, sizeof (hs_class));
   p->classes[0].name = xstrdup ("default");
   p->classes[0].subid_owner = xstrdup ("hardshim");
+  hs_policy_resources_defaults (&p->classes[0].resources);
   p->readonly_rootfs = true;
   for (size_t i = 0; i < HS_ARRAY_SIZE (_default_tmpfs); i++)
     hs_strv_add (&p->tmpfs, xstrdup (_default_tmpfs[i]));
@@ -48,9 +51,8 @@ _defaults (hs_policy *p)
   p->landlock_helper = xstrdup (HS_LANDLOCK_HELPER);
 }
 
-/* Every key of obj must be one of the NULL-terminated names. */
-static int
-_known_keys (hs_json obj, const char *where, const char *const *names, hs_error *err)
+int
+hs_policy_known_keys (hs_json obj, const char *where, const char *const *names, hs_error *err)
 {
   for (size_t i = 0; i < obj->u.object.len; i++)
     {
@@ -65,8 +67,8 @@ _known_keys (hs_json obj, const char *where, const char *const *names, hs_error 
   return 0;
 }
 
-static int
-_want (hs_json v, yajl_type type, const char *where, hs_error *err)
+int
+hs_policy_want (hs_json v, yajl_type type, const char *where, hs_error *err)
 {
   bool ok = v != NULL && (v->type == type || (type == yajl_t_true && v->type == yajl_t_false));
   const char *expected = type == yajl_t_object ? "an object"
@@ -82,7 +84,7 @@ _want (hs_json v, yajl_type type, const char *where, hs_error *err)
 static int
 _absolute_path (hs_json v, const char *where, char **ret, hs_error *err)
 {
-  int r = _want (v, yajl_t_string, where, err);
+  int r = hs_policy_want (v, yajl_t_string, where, err);
   if (r < 0)
     return r;
   if (v->u.string[0] != '/')
@@ -114,7 +116,7 @@ _id (hs_json v, const char *where, uint32_t *ret, hs_error *err)
 static int
 _unavailable (hs_json v, const char *where, bool *ret, hs_error *err)
 {
-  int r = v == NULL ? 0 : _want (v, yajl_t_string, where, err);
+  int r = v == NULL ? 0 : hs_policy_want (v, yajl_t_string, where, err);
 
   if (r < 0 || v == NULL)
     return r;
@@ -128,7 +130,7 @@ _unavailable (hs_json v, const char *where, bool *ret, hs_error *err)
 static int
 _flag (hs_json v, const char *where, bool *ret, hs_error *err)
 {
-  int r = v == NULL ? 0 : _want (v, yajl_t_true, where, err);
+  int r = v == NULL ? 0 : hs_policy_want (v, yajl_t_true, where, err);
 
   if (r == 0 && v != NULL)
     *ret = YAJL_IS_TRUE (v);
@@ -139,7 +141,7 @@ _flag (hs_json v, const char *where, bool *ret, hs_error *err)
 static int
 _owner (hs_json v, const char *where, char **ret, hs_error *err)
 {
-  int r = _want (v, yajl_t_string, where, err);
+  int r = hs_policy_want (v, yajl_t_string, where, err);
 
   if (r < 0)
     return r;
@@ -154,11 +156,11 @@ static int
 _parse_user (hs_json user, hs_policy *p, hs_error *err)
 {
   static const char *const keys[] = { "uid", "gid", "subid_owner", "userns_unavailable", "idmap_volumes", NULL };
-  int r = _want (user, yajl_t_object, "user", err);
+  int r = hs_policy_want (user, yajl_t_object, "user", err);
   hs_json v;
 
   if (r == 0)
-    r = _known_keys (user, "user.", keys, err);
+    r = hs_policy_known_keys (user, "user.", keys, err);
   if (r == 0)
     r = _id (hs_json_get (user, "uid"), "user.uid", &p->uid, err);
   if (r == 0)
@@ -172,51 +174,92 @@ _parse_user (hs_json user, hs_policy *p, hs_error *err)
   return r;
 }
 
-/* classes.NAME: {"match": {"annotation": "KEY=VALUE"}, "user": {"subid_owner": OWNER}} */
+/* classes.NAME.match: every condition given must hold; at least one. */
 static int
-_parse_class (const char *name, hs_json v, hs_class *c, hs_error *err)
+_parse_match (hs_json match, const char *where, hs_class *c, hs_error *err)
 {
-  static const char *const keys[] = { "match", "user", NULL };
-  static const char *const match_keys[] = { "annotation", NULL };
+  static const char *const keys[] = { "annotation", "program", "image", NULL };
+  _cleanup_free_ char *dot = xasprintf ("%s.", where);
+  _cleanup_free_ char *w_ann = xasprintf ("%s.annotation", where);
+  _cleanup_free_ char *w_program = xasprintf ("%s.program", where);
+  _cleanup_free_ char *w_image = xasprintf ("%s.image", where);
+  hs_json ann = hs_json_get (match, "annotation"), program = hs_json_get (match, "program"),
+          image = hs_json_get (match, "image");
+  const char *eq;
+  int r = hs_policy_want (match, yajl_t_object, where, err);
+
+  if (r == 0)
+    r = hs_policy_known_keys (match, dot, keys, err);
+  if (r == 0 && ann == NULL && program == NULL && image == NULL)
+    r = hs_error_set (err, EINVAL, "`%s` has no condition: give `annotation`, `program` or `image`", where);
+  /* Every pod sandbox passes the image condition: alone, it would select them all. */
+  if (r == 0 && image != NULL && ann == NULL && program == NULL)
+    r = hs_error_set (err, EINVAL,
+                      "`%s` has only `image`: give `annotation` or `program` with it (a pod sandbox "
+                      "passes the image condition, so an image alone would select every sandbox)",
+                      where);
+  if (r == 0 && ann != NULL && (r = hs_policy_want (ann, yajl_t_string, w_ann, err)) == 0)
+    {
+      if ((eq = strchr (ann->u.string, '=')) == NULL || eq == ann->u.string)
+        return hs_error_set (err, EINVAL, "`%s` must be `KEY=VALUE`, got `%s`", w_ann, ann->u.string);
+      c->match_key = xstrndup (ann->u.string, (size_t) (eq - ann->u.string));
+      c->match_value = xstrdup (eq + 1);
+    }
+  if (r == 0 && program != NULL && (r = hs_policy_want (program, yajl_t_string, w_program, err)) == 0)
+    {
+      const char *s = program->u.string;
+      if (s[0] == '\0' || strchr (s, '/') != NULL || strcmp (s, ".") == 0 || strcmp (s, "..") == 0)
+        return hs_error_set (err, EINVAL, "`%s` must be a program's file name (no `/`), got `%s`", w_program, s);
+      c->match_program = xstrdup (s);
+    }
+  if (r == 0 && image != NULL && (r = hs_policy_want (image, yajl_t_string, w_image, err)) == 0)
+    {
+      if (image->u.string[0] == '\0')
+        return hs_error_set (err, EINVAL, "`%s` is empty: give an image name", w_image);
+      c->match_image = xstrdup (image->u.string);
+    }
+  return r;
+}
+
+/* classes.NAME: {"match": {...}, "user": {"subid_owner": OWNER}, "allow": {...}, "resources": {...}};
+ * base: the policy-wide resources the class's own override. */
+static int
+_parse_class (const char *name, hs_json v, const hs_resources *base, hs_class *c, hs_error *err)
+{
+  static const char *const keys[] = { "match", "user", "allow", "resources", NULL };
   static const char *const user_keys[] = { "subid_owner", "idmap_volumes", NULL };
   _cleanup_free_ char *where = xasprintf ("classes.%s", name);
   _cleanup_free_ char *w_match = xasprintf ("%s.match", where);
-  _cleanup_free_ char *w_ann = xasprintf ("%s.match.annotation", where);
   _cleanup_free_ char *w_user = xasprintf ("%s.user", where);
   _cleanup_free_ char *w_owner = xasprintf ("%s.user.subid_owner", where);
   _cleanup_free_ char *w_idmap = xasprintf ("%s.user.idmap_volumes", where);
-  _cleanup_free_ char *p_class = xasprintf ("%s.", where), *p_match = xasprintf ("%s.", w_match),
-                      *p_user = xasprintf ("%s.", w_user);
-  hs_json match, ann, user, owner;
-  const char *eq;
+  _cleanup_free_ char *w_allow = xasprintf ("%s.allow", where);
+  _cleanup_free_ char *w_resources = xasprintf ("%s.resources", where);
+  _cleanup_free_ char *p_class = xasprintf ("%s.", where), *p_user = xasprintf ("%s.", w_user);
+  hs_json user, owner, allow, resources;
   int r;
 
   c->name = xstrdup (name);
+  hs_policy_resources_copy (base, &c->resources);
   if (strcmp (name, "default") == 0 || name[0] == '\0')
     return hs_error_set (err, EINVAL, "`%s`: the class name `%s` is reserved", where, name);
-  r = _want (v, yajl_t_object, where, err);
+  r = hs_policy_want (v, yajl_t_object, where, err);
   if (r == 0)
-    r = _known_keys (v, p_class, keys, err);
+    r = hs_policy_known_keys (v, p_class, keys, err);
   if (r == 0)
-    r = _want (match = hs_json_get (v, "match"), yajl_t_object, w_match, err);
+    r = _parse_match (hs_json_get (v, "match"), w_match, c, err);
   if (r == 0)
-    r = _known_keys (match, p_match, match_keys, err);
+    r = hs_policy_want (user = hs_json_get (v, "user"), yajl_t_object, w_user, err);
   if (r == 0)
-    r = _want (ann = hs_json_get (match, "annotation"), yajl_t_string, w_ann, err);
-  if (r == 0 && ((eq = strchr (ann->u.string, '=')) == NULL || eq == ann->u.string))
-    r = hs_error_set (err, EINVAL, "`%s` must be `KEY=VALUE`, got `%s`", w_ann, ann->u.string);
-  if (r == 0)
-    {
-      c->match_key = xstrndup (ann->u.string, (size_t) (eq - ann->u.string));
-      c->match_value = xstrdup (eq + 1);
-      r = _want (user = hs_json_get (v, "user"), yajl_t_object, w_user, err);
-    }
-  if (r == 0)
-    r = _known_keys (user, p_user, user_keys, err);
+    r = hs_policy_known_keys (user, p_user, user_keys, err);
   if (r == 0)
     r = _owner (owner = hs_json_get (user, "subid_owner"), w_owner, &c->subid_owner, err);
   if (r == 0)
     r = _flag (hs_json_get (user, "idmap_volumes"), w_idmap, &c->idmap_volumes, err);
+  if (r == 0 && (allow = hs_json_get (v, "allow")) != NULL)
+    r = hs_policy_parse_allow (allow, w_allow, &c->allow, err);
+  if (r == 0 && (resources = hs_json_get (v, "resources")) != NULL)
+    r = hs_policy_parse_resources (resources, w_resources, &c->resources, err);
   return r;
 }
 
@@ -252,7 +295,13 @@ _check_idmap_volumes (const hs_policy *p, hs_error *err)
   return 0;
 }
 
-/* Two classes may neither be selected by the same annotation nor share ids. */
+static bool
+_same (const char *a, const char *b)
+{
+  return a == NULL ? b == NULL : b != NULL && strcmp (a, b) == 0;
+}
+
+/* Two classes may neither have the same match nor share ids. */
 static int
 _check_classes (const hs_policy *p, hs_error *err)
 {
@@ -263,8 +312,8 @@ _check_classes (const hs_policy *p, hs_error *err)
         if (strcmp (a->subid_owner, b->subid_owner) == 0)
           return hs_error_set (err, EINVAL, "classes `%s` and `%s` both use the ids of `%s`: each class needs its own "
                                "subid owner", a->name, b->name, a->subid_owner);
-        if (a->match_key != NULL && strcmp (a->match_key, b->match_key) == 0
-            && strcmp (a->match_value, b->match_value) == 0)
+        if (_same (a->match_key, b->match_key) && _same (a->match_value, b->match_value)
+            && _same (a->match_program, b->match_program) && _same (a->match_image, b->match_image))
           return hs_error_set (err, EINVAL, "classes `%s` and `%s` have the same match", a->name, b->name);
       }
   return 0;
@@ -273,14 +322,15 @@ _check_classes (const hs_policy *p, hs_error *err)
 static int
 _parse_classes (hs_json classes, hs_policy *p, hs_error *err)
 {
-  int r = _want (classes, yajl_t_object, "classes", err);
+  int r = hs_policy_want (classes, yajl_t_object, "classes", err);
 
   for (size_t i = 0; r == 0 && i < classes->u.object.len; i++)
     {
       p->classes = xrealloc (p->classes, (p->nclasses + 1) * sizeof (hs_class));
       memset (&p->classes[p->nclasses], 0, sizeof (hs_class));
       p->nclasses++;
-      r = _parse_class (classes->u.object.keys[i], classes->u.object.values[i], &p->classes[p->nclasses - 1], err);
+      r = _parse_class (classes->u.object.keys[i], classes->u.object.values[i], &p->classes[0].resources,
+                        &p->classes[p->nclasses - 1], err);
     }
   return r;
 }
@@ -290,18 +340,18 @@ _parse_capabilities (hs_json caps, hs_policy *p, hs_error *err)
 {
   static const char *const keys[] = { "allow", NULL };
   hs_json allow;
-  int r = _want (caps, yajl_t_object, "capabilities", err);
+  int r = hs_policy_want (caps, yajl_t_object, "capabilities", err);
 
   if (r == 0)
-    r = _known_keys (caps, "capabilities.", keys, err);
+    r = hs_policy_known_keys (caps, "capabilities.", keys, err);
   if (r < 0 || (allow = hs_json_get (caps, "allow")) == NULL)
     return r;
-  r = _want (allow, yajl_t_array, "capabilities.allow", err);
+  r = hs_policy_want (allow, yajl_t_array, "capabilities.allow", err);
   for (size_t i = 0; r == 0 && i < allow->u.array.len; i++)
     {
       hs_json e = allow->u.array.values[i];
       char *name = NULL;
-      r = _want (e, yajl_t_string, "capabilities.allow[]", err);
+      r = hs_policy_want (e, yajl_t_string, "capabilities.allow[]", err);
       if (r == 0)
         r = hs_capname_normalize (e->u.string, &name, err);
       if (r == 0 && !hs_strv_contains (&p->cap_allow, name))
@@ -319,18 +369,18 @@ _parse_rootfs (hs_json rootfs, hs_policy *p, hs_error *err)
 {
   static const char *const keys[] = { "readonly", "tmpfs", NULL };
   hs_json ro, tmpfs;
-  int r = _want (rootfs, yajl_t_object, "rootfs", err);
+  int r = hs_policy_want (rootfs, yajl_t_object, "rootfs", err);
 
   if (r == 0)
-    r = _known_keys (rootfs, "rootfs.", keys, err);
+    r = hs_policy_known_keys (rootfs, "rootfs.", keys, err);
   if (r == 0 && (ro = hs_json_get (rootfs, "readonly")) != NULL)
     {
-      r = _want (ro, yajl_t_true, "rootfs.readonly", err);
+      r = hs_policy_want (ro, yajl_t_true, "rootfs.readonly", err);
       p->readonly_rootfs = YAJL_IS_TRUE (ro);
     }
   if (r < 0 || (tmpfs = hs_json_get (rootfs, "tmpfs")) == NULL)
     return r;
-  r = _want (tmpfs, yajl_t_array, "rootfs.tmpfs", err);
+  r = hs_policy_want (tmpfs, yajl_t_array, "rootfs.tmpfs", err);
   if (r == 0)
     hs_strv_release (&p->tmpfs);
   for (size_t i = 0; r == 0 && i < tmpfs->u.array.len; i++)
@@ -347,7 +397,7 @@ _parse_rootfs (hs_json rootfs, hs_policy *p, hs_error *err)
 static int
 _profile_path (hs_json v, const char *where, const char *dir, char **ret, hs_error *err)
 {
-  int r = _want (v, yajl_t_string, where, err);
+  int r = hs_policy_want (v, yajl_t_string, where, err);
   const char *s;
 
   if (r < 0)
@@ -368,10 +418,10 @@ _parse_seccomp (hs_json seccomp, hs_policy *p, hs_error *err)
 {
   static const char *const keys[] = { "profile", NULL };
   hs_json v;
-  int r = _want (seccomp, yajl_t_object, "seccomp", err);
+  int r = hs_policy_want (seccomp, yajl_t_object, "seccomp", err);
 
   if (r == 0)
-    r = _known_keys (seccomp, "seccomp.", keys, err);
+    r = hs_policy_known_keys (seccomp, "seccomp.", keys, err);
   if (r == 0 && (v = hs_json_get (seccomp, "profile")) != NULL)
     r = _profile_path (v, "seccomp.profile", HS_SECCOMP_DIR, &p->seccomp_profile, err);
   return r;
@@ -424,7 +474,7 @@ hs_policy_check_deny_path (const char *path, hs_error *err)
 static int
 _deny_path (hs_json v, hs_strv *list, hs_error *err)
 {
-  int r = _want (v, yajl_t_string, "lsm.deny_write[]", err);
+  int r = hs_policy_want (v, yajl_t_string, "lsm.deny_write[]", err);
   const char *s = r == 0 ? v->u.string : NULL;
 
   if (r == 0)
@@ -443,17 +493,17 @@ _parse_lsm (hs_json lsm, hs_policy *p, hs_error *err)
 {
   static const char *const keys[] = { "deny_write", "unavailable", "landlock_helper", NULL };
   hs_json v;
-  int r = _want (lsm, yajl_t_object, "lsm", err);
+  int r = hs_policy_want (lsm, yajl_t_object, "lsm", err);
 
   if (r == 0)
-    r = _known_keys (lsm, "lsm.", keys, err);
+    r = hs_policy_known_keys (lsm, "lsm.", keys, err);
   if (r == 0)
     r = _unavailable (hs_json_get (lsm, "unavailable"), "lsm.unavailable", &p->lsm_fallback, err);
   if (r == 0 && (v = hs_json_get (lsm, "landlock_helper")) != NULL)
     r = _absolute_path (v, "lsm.landlock_helper", &p->landlock_helper, err);
   if (r < 0 || (v = hs_json_get (lsm, "deny_write")) == NULL)
     return r;
-  r = _want (v, yajl_t_array, "lsm.deny_write", err);
+  r = hs_policy_want (v, yajl_t_array, "lsm.deny_write", err);
   hs_strv_release (&p->deny_write);
   for (size_t i = 0; r == 0 && i < v->u.array.len; i++)
     r = _deny_path (v->u.array.values[i], &p->deny_write, err);
@@ -465,7 +515,7 @@ _parse_lsm (hs_json lsm, hs_policy *p, hs_error *err)
 static int
 _parse_mode (hs_json mode, hs_policy *p, hs_error *err)
 {
-  int r = _want (mode, yajl_t_string, "mode", err);
+  int r = hs_policy_want (mode, yajl_t_string, "mode", err);
 
   if (r < 0)
     return r;
@@ -481,8 +531,8 @@ _parse_mode (hs_json mode, hs_policy *p, hs_error *err)
 int
 hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret, hs_error *err)
 {
-  static const char *const keys[] = { "mode",   "runtime", "journal", "user",
-                                      "capabilities", "rootfs", "seccomp", "lsm", "classes", NULL };
+  static const char *const keys[] = { "mode",    "runtime", "journal", "user",      "capabilities", "rootfs",
+                                      "seccomp", "lsm",     "allow",   "resources", "classes",      NULL };
   _cleanup_json_ hs_json tree = NULL;
   hs_policy p;
   hs_json v;
@@ -494,13 +544,13 @@ hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret,
       hs_error_prefix (err, "policy `%s`", path);
       return r;
     }
-  _defaults (&p);
+  _defaults (&p, path);
   free (p.source);
   p.source = xstrdup (path);
 
-  r = _want (tree, yajl_t_object, "(top level)", err);
+  r = hs_policy_want (tree, yajl_t_object, "(top level)", err);
   if (r == 0)
-    r = _known_keys (tree, "", keys, err);
+    r = hs_policy_known_keys (tree, "", keys, err);
   if (r == 0 && (v = hs_json_get (tree, "mode")) != NULL)
     r = _parse_mode (v, &p, err);
   if (r == 0 && (v = hs_json_get (tree, "runtime")) != NULL)
@@ -517,6 +567,11 @@ hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret,
     r = _parse_seccomp (v, &p, err);
   if (r == 0 && (v = hs_json_get (tree, "lsm")) != NULL)
     r = _parse_lsm (v, &p, err);
+  /* before the classes: the default class's resources are every class's base */
+  if (r == 0 && (v = hs_json_get (tree, "allow")) != NULL)
+    r = hs_policy_parse_allow (v, "allow", &p.classes[0].allow, err);
+  if (r == 0 && (v = hs_json_get (tree, "resources")) != NULL)
+    r = hs_policy_parse_resources (v, "resources", &p.classes[0].resources, err);
   if (r == 0 && (v = hs_json_get (tree, "classes")) != NULL)
     r = _parse_classes (v, &p, err);
   if (r == 0)
@@ -545,7 +600,8 @@ hs_policy_load (const char *path, hs_policy *ret, hs_error *err)
   if (r == -ENOENT && strcmp (path, HS_DEFAULT_POLICY) == 0)
     {
       hs_error_release (err);
-      _defaults (ret);
+      _defaults (ret, path);
+      ret->builtin = true;
     }
   else if (r < 0 || (r = hs_policy_parse (text, len, path, ret, err)) < 0)
     return r;
@@ -610,10 +666,15 @@ hs_policy_release (hs_policy *p)
       free (p->classes[i].name);
       free (p->classes[i].match_key);
       free (p->classes[i].match_value);
+      free (p->classes[i].match_program);
+      free (p->classes[i].match_image);
+      hs_policy_allow_release (&p->classes[i].allow);
+      hs_policy_resources_release (&p->classes[i].resources);
       free (p->classes[i].subid_owner);
     }
   free (p->classes);
   free (p->source);
+  free (p->path);
   free (p->runtime);
   free (p->journal);
   hs_strv_release (&p->cap_allow);
@@ -646,36 +707,138 @@ _names_a_class (const hs_policy *p, const char *key, const char *value)
   return false;
 }
 
+/* Annotations the CRI runtimes set: the image an app container runs, and
+ * whether a container is a pod's sandbox. */
+#define CRI_IMAGE "io.kubernetes.cri.image-name"
+#define CRIO_IMAGE "io.kubernetes.cri-o.ImageName"
+#define CRI_TYPE "io.kubernetes.cri.container-type"
+#define CRIO_TYPE "io.kubernetes.cri-o.ContainerType"
+
+/* Annotation key's value, NULL when absent; one that is not a string is an error. */
+static int
+_annotation (hs_json ann, const char *key, const char *file, const char **ret, hs_error *err)
+{
+  hs_json v = hs_json_get (ann, key);
+
+  *ret = NULL;
+  if (v == NULL)
+    return 0;
+  if (!YAJL_IS_STRING (v))
+    return hs_error_set (err, EINVAL, "`%s`: annotation `%s` is %s, expected a string", file, key,
+                         hs_json_type_name (v));
+  *ret = v->u.string;
+  return 0;
+}
+
+/* The image condition: a pod sandbox passes (its pause image is the
+ * node's choice, and a class with an image also has an annotation or
+ * program condition); an app container passes when a CRI image annotation
+ * gives image and none gives another. */
+static int
+_image_holds (hs_json ann, const char *image, const char *file, bool *ret, hs_error *err)
+{
+  const char *cri_type, *crio_type, *cri_image, *crio_image;
+  int r = _annotation (ann, CRI_TYPE, file, &cri_type, err);
+
+  if (r == 0)
+    r = _annotation (ann, CRIO_TYPE, file, &crio_type, err);
+  if (r == 0)
+    r = _annotation (ann, CRI_IMAGE, file, &cri_image, err);
+  if (r == 0)
+    r = _annotation (ann, CRIO_IMAGE, file, &crio_image, err);
+  if (r < 0)
+    return r;
+  if ((cri_type != NULL || crio_type != NULL) && (cri_type == NULL || strcmp (cri_type, "sandbox") == 0)
+      && (crio_type == NULL || strcmp (crio_type, "sandbox") == 0))
+    *ret = true;
+  else
+    *ret = (cri_image != NULL || crio_image != NULL) && (cri_image == NULL || strcmp (cri_image, image) == 0)
+           && (crio_image == NULL || strcmp (crio_image, image) == 0);
+  return 0;
+}
+
+/* Whether every condition of c's match holds. */
+static int
+_class_matches (const hs_policy *p, const hs_class *c, hs_json ann, const char *file, bool *ret, hs_error *err)
+{
+  const char *value;
+  int r;
+
+  *ret = false;
+  if (c->match_key != NULL)
+    {
+      r = _annotation (ann, c->match_key, file, &value, err);
+      if (r < 0)
+        return r;
+      if (value == NULL || strcmp (value, c->match_value) != 0)
+        return 0;
+    }
+  if (c->match_program != NULL && (p->program == NULL || strcmp (p->program, c->match_program) != 0))
+    return 0;
+  if (c->match_image != NULL)
+    return _image_holds (ann, c->match_image, file, ret, err);
+  *ret = true;
+  return 0;
+}
+
+/* "annotation `K=V`, program `P`, image `I`" */
+static char *
+_describe_match (const hs_class *c)
+{
+  _cleanup_free_ char *ann = c->match_key ? xasprintf ("annotation `%s=%s`", c->match_key, c->match_value) : NULL;
+  _cleanup_free_ char *program = c->match_program ? xasprintf ("program `%s`", c->match_program) : NULL;
+  _cleanup_free_ char *image = c->match_image ? xasprintf ("image `%s`", c->match_image) : NULL;
+  hs_strv parts = { 0 };
+  char *out;
+
+  if (ann != NULL)
+    hs_strv_add (&parts, TAKE_PTR (ann));
+  if (program != NULL)
+    hs_strv_add (&parts, TAKE_PTR (program));
+  if (image != NULL)
+    hs_strv_add (&parts, TAKE_PTR (image));
+  out = hs_strv_join (&parts, ", ");
+  hs_strv_release (&parts);
+  return out;
+}
+
 int
 hs_policy_select_class (const hs_policy *p, hs_json ann, const char *file, const hs_class **ret, hs_error *err)
 {
   const hs_class *found = NULL;
+  bool matches;
+  int r;
 
   if (ann != NULL && !YAJL_IS_OBJECT (ann))
     return hs_error_set (err, EINVAL, "`%s`: /annotations is %s, expected an object", file, hs_json_type_name (ann));
   for (size_t i = 1; i < p->nclasses; i++)
     {
       const hs_class *c = &p->classes[i];
-      hs_json v = c->match_key != NULL ? hs_json_get (ann, c->match_key) : NULL;
-      if (v == NULL)
-        continue;
-      if (!YAJL_IS_STRING (v))
-        return hs_error_set (err, EINVAL, "`%s`: annotation `%s` is %s, expected a string", file, c->match_key,
-                             hs_json_type_name (v));
-      if (strcmp (v->u.string, c->match_value) != 0)
+      r = _class_matches (p, c, ann, file, &matches, err);
+      if (r < 0)
+        return r;
+      if (!matches)
         continue;
       if (found != NULL)
-        return hs_error_set (err, EINVAL, "`%s`: the annotations select both class `%s` and class `%s`", file,
-                             found->name, c->name);
+        {
+          _cleanup_free_ char *a = _describe_match (found), *b = _describe_match (c);
+          return hs_error_set (err, EINVAL, "`%s`: the container matches both class `%s` (%s) and class `%s` (%s)",
+                               file, found->name, a, c->name, b);
+        }
       found = c;
     }
   /* A class key whose value names no class is a typo, not the default. */
   for (size_t i = 1; i < p->nclasses; i++)
     {
-      hs_json v = p->classes[i].match_key != NULL ? hs_json_get (ann, p->classes[i].match_key) : NULL;
-      if (v != NULL && !_names_a_class (p, p->classes[i].match_key, v->u.string))
+      const char *value;
+      if (p->classes[i].match_key == NULL)
+        continue;
+      r = _annotation (ann, p->classes[i].match_key, file, &value, err);
+      if (r < 0)
+        return r;
+      if (value != NULL && !_names_a_class (p, p->classes[i].match_key, value))
         return hs_error_set (err, EINVAL, "`%s`: annotation `%s=%s` names no class of the policy", file,
-                             p->classes[i].match_key, v->u.string);
+                             p->classes[i].match_key, value);
     }
   *ret = found != NULL ? found : &p->classes[0];
   return 0;

@@ -100,6 +100,8 @@ typedef struct hs_class
 typedef struct hs_policy
 {
   char *source; /* file it came from, or "built-in defaults" */
+  char *path;   /* the file read, or for built-in defaults the one that would have been
+                 * (hs_policy_path ()): what a refusal names ("refused by policy PATH") */
   bool builtin; /* no policy file: built-in defaults */
   const char *program; /* basename hardshim was invoked as (set by main; not owned), for match.program */
   hs_mode mode;
@@ -133,10 +135,13 @@ int hs_policy_load_profiles (hs_policy *p, hs_error *err);
 int hs_policy_load_subids (hs_policy *p, const char *subuid, const char *subgid, hs_error *err);
 void hs_policy_release (hs_policy *p);
 
-/* The class a container's annotations (an object or NULL) and the
- * program name select: the one class whose every match condition holds,
- * or the default when none does; a class annotation key whose value names
- * no class, and two classes that both match, are errors (-EINVAL). */
+/* The class a container's annotations (an object or NULL) and p->program
+ * select: the one class whose every match condition holds (annotation
+ * KEY=VALUE; program == p->program, never when that is NULL; image == the
+ * CRI's image annotation, every pod sandbox passing), or the default when
+ * none does; a class annotation key whose value names no class, an
+ * annotation a condition reads that is not a string, and two classes that
+ * both match are errors (-EINVAL). */
 int hs_policy_select_class (const hs_policy *p, hs_json annotations, const char *file, const hs_class **ret,
                             hs_error *err);
 

@@ -11,9 +11,9 @@
 #include <string.h>
 
 static const char *const _masked_paths[] = {
-  "/proc/acpi",        "/proc/asound",      "/proc/interrupts", "/proc/kcore",   "/proc/keys",
-  "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-  "/sys/firmware",     "/sys/devices/virtual/powercap",
+  "/proc/acpi",        "/proc/asound",        "/proc/interrupts", "/proc/kcore",
+  "/proc/keys",        "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+  "/proc/sched_debug", "/proc/scsi",          "/sys/firmware",    "/sys/devices/virtual/powercap",
 };
 
 static const char *const _readonly_paths[] = {
@@ -97,8 +97,7 @@ _tmpfs (hs_measure_ctx *ctx, hs_json mounts, const char *dest, hs_error *err)
 
 /* Make sure every one of names is in linux.<key>. */
 static int
-_ensure_paths (hs_measure_ctx *ctx, hs_json linux_, const char *key, const char *const *names, size_t n,
-               hs_error *err)
+_ensure_paths (hs_measure_ctx *ctx, hs_json linux_, const char *key, const char *const *names, size_t n, hs_error *err)
 {
   hs_json arr = hs_json_get (linux_, key);
   _cleanup_free_ char *path = xasprintf ("/linux/%s", key);
@@ -123,37 +122,84 @@ _ensure_paths (hs_measure_ctx *ctx, hs_json linux_, const char *key, const char 
   return 0;
 }
 
-/* A container in a user namespace of its own that joins a network
- * namespace of another (CRI's pod network, made in the host's) cannot mount
- * sysfs: its sysfs mounts become read-only binds of a sysfs hardshim mounts
- * inside that network namespace (namespaces.h).  A bind from there in the
- * spec (hardshim's own, sealed) asks for the same. */
-static void
-_sysfs (hs_measure_ctx *ctx, hs_json mounts)
+/* Whether the container stays in the host's namespace of type (none
+ * given, or a path the probe found to be PID 1's): the detect measure
+ * refuses it unless the class allows it. */
+static bool
+_host_ns (hs_measure_ctx *ctx, const char *type)
 {
-  static const char *const opts[] = { "bind", "ro", "nosuid", "nodev", "noexec", NULL };
+  hs_json namespaces = hs_json_get (hs_json_get (ctx->spec, "linux"), "namespaces");
   const hs_host *h = ctx->host;
-  bool foreign = ctx->plan->bridge_rootfs && h->joins_netns
-                 && !(ctx->plan->join_userns && h->netns_in_join_userns);
+
+  for (size_t i = 0; YAJL_IS_ARRAY (namespaces) && i < namespaces->u.array.len; i++)
+    {
+      hs_json t = hs_json_get (namespaces->u.array.values[i], "type");
+      hs_json path = hs_json_get (namespaces->u.array.values[i], "path");
+      if (!YAJL_IS_STRING (t) || strcmp (t->u.string, type) != 0)
+        continue;
+      if (!YAJL_IS_STRING (path) || path->u.string[0] == '\0')
+        return false;
+      for (size_t k = 0; k < h->n_joined; k++)
+        if (strcmp (h->joined[k].type, type) == 0)
+          return h->joined[k].is_host;
+      return false;
+    }
+  /* none: the runtime's, unless hardshim enters a joined one for it */
+  return !(strcmp (type, "network") == 0 && h->joins_netns);
+}
+
+/* Replace every mount of fstype with a bind of source (hardshim's, made in
+ * the runtime's private mount namespace, namespaces.h) when replace; a
+ * bind from source already in the spec (hardshim's own, sealed) asks for
+ * the same.  Whether source is needed. */
+static bool
+_bind_instead (hs_measure_ctx *ctx, hs_json mounts, const char *fstype, const char *source, bool replace,
+               const char *const *opts, const char *note)
+{
+  bool needed = false;
 
   for (size_t i = 0; i < mounts->u.array.len; i++)
     {
       hs_json m = mounts->u.array.values[i], type = hs_json_get (m, "type"), src = hs_json_get (m, "source");
-      if (YAJL_IS_STRING (src) && strcmp (src->u.string, HS_SYSFS_DIR) == 0)
-        ctx->plan->sysfs_netns = true;
-      if (!foreign || !YAJL_IS_STRING (type) || strcmp (type->u.string, "sysfs") != 0)
+      if (YAJL_IS_STRING (src) && strcmp (src->u.string, source) == 0)
+        needed = true;
+      if (!replace || !YAJL_IS_STRING (type) || strcmp (type->u.string, fstype) != 0)
         continue;
       _cleanup_json_ hs_json before = hs_json_copy (m);
       hs_json dst = hs_json_get (before, "destination"); /* m goes next */
       hs_json_array_remove (mounts, i);
-      hs_json_array_insert (mounts, i, hs_measure_new_mount (YAJL_IS_STRING (dst) ? dst->u.string : "/sys", "bind",
-                                                               HS_SYSFS_DIR, opts));
+      hs_json_array_insert (mounts, i,
+                            hs_measure_new_mount (YAJL_IS_STRING (dst) ? dst->u.string : "/", "bind", source, opts));
       _cleanup_free_ char *path = xasprintf ("/mounts/%zu", i);
-      hs_measure_record_note (ctx, false, path, "changed", before, mounts->u.array.values[i],
-                              "the network namespace the container joins belongs to another user namespace, so the "
-                              "container cannot mount sysfs for it: a read-only sysfs hardshim mounts inside it");
-      ctx->plan->sysfs_netns = true;
+      hs_measure_record_note (ctx, false, path, "changed", before, mounts->u.array.values[i], note);
+      needed = true;
     }
+  return needed;
+}
+
+/* A container in a user namespace of its own cannot mount sysfs for a
+ * network namespace of another user namespace (CRI's pod network, made in
+ * the host's; the host's own, where the class allows it), nor proc for the
+ * host's PID namespace: those mounts become binds of a sysfs or proc
+ * hardshim mounts inside that namespace (namespaces.h). */
+static void
+_foreign_fs (hs_measure_ctx *ctx, hs_json mounts)
+{
+  static const char *const sys_opts[] = { "bind", "ro", "nosuid", "nodev", "noexec", NULL };
+  static const char *const proc_opts[] = { "bind", "nosuid", "nodev", "noexec", NULL };
+  const hs_host *h = ctx->host;
+  bool own_userns = ctx->plan->bridge_rootfs;
+  bool joined_net = h->joins_netns && !(ctx->plan->join_userns && h->netns_in_join_userns);
+
+  if (_bind_instead (ctx, mounts, "sysfs", HS_SYSFS_DIR, own_userns && (joined_net || _host_ns (ctx, "network")),
+                     sys_opts,
+                     "the container's network namespace belongs to another user namespace, so the container cannot "
+                     "mount sysfs for it: a read-only sysfs hardshim mounts inside it"))
+    ctx->plan->sysfs_netns = true;
+  if (_bind_instead (ctx, mounts, "proc", HS_PROC_DIR, own_userns && _host_ns (ctx, "pid"), proc_opts,
+                     "the container shares the host's PID namespace, for which its user namespace cannot mount proc: "
+                     "a proc hardshim mounts there"))
+    ctx->plan->proc_host = true;
 }
 
 int
@@ -177,7 +223,7 @@ hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err)
   for (size_t i = 0; i < ctx->policy->tmpfs.n; i++)
     if ((r = _tmpfs (ctx, mounts, ctx->policy->tmpfs.v[i], err)) < 0)
       return r;
-  _sysfs (ctx, mounts);
+  _foreign_fs (ctx, mounts);
 
   r = hs_measure_object (ctx, ctx->spec, "linux", false, "/linux", &linux_, err);
   if (r == 0)

@@ -246,7 +246,7 @@ journal_of() {
 	jq -s -e --arg id "$cb" '[.[] | select(.id == $id and .path == "/process" and .action == "unavailable")]
 		| length == 1 and (.[0].note | startswith("CRIU cannot restore a Landlock domain"))' "$JOURNAL"
 	# (runc spec's noNewPrivileges is already true: no no_new_privileges record.)
-	jq -s -e --arg id "$cb" '[.[] | select(.id == $id) | .measure] | unique == ["capabilities", "lsm", "rootfs", "seccomp", "user"]' "$JOURNAL"
+	jq -s -e --arg id "$cb" '[.[] | select(.id == $id) | .measure] | unique == ["capabilities", "detect", "lsm", "rootfs", "seccomp", "user"]' "$JOURNAL"
 	jq -s -e --arg id "$cb" 'any(.[]; .id == $id and .path == "/process/args" and .action == "changed"
 		and .after[0] == "/dev/.hardshim/landlock")' "$JOURNAL"
 }

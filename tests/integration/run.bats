@@ -106,7 +106,7 @@ echo "owner-run=$(stat -c %u:%g /run)"'
 	cmp "$T/err" "$T/direct.err"
 }
 
-@test "run: the journal records user, capabilities, no_new_privileges, rootfs, seccomp and lsm, one valid JSON object per line" {
+@test "run: the journal records user, capabilities, no_new_privileges, rootfs, seccomp, lsm and detect, one valid JSON object per line" {
 	b=$(bundle b true)
 	patch_config "$b" "$WEAKEN"
 	id=$(new_id journal)
@@ -122,7 +122,7 @@ echo "owner-run=$(stat -c %u:%g /run)"'
 			and .bundle == $b and .file == ($b + "/config.json")
 			and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"))
 			and (keys | contains(["action", "after", "before", "path"])))' "$JOURNAL"
-	jq -s -e '[.[].measure] | unique == ["capabilities", "lsm", "no_new_privileges", "rootfs", "seccomp", "user"]' "$JOURNAL"
+	jq -s -e '[.[].measure] | unique == ["capabilities", "detect", "lsm", "no_new_privileges", "rootfs", "seccomp", "user"]' "$JOURNAL"
 
 	jq -s -e 'any(.[]; .measure == "user" and .path == "/process/user/uid"
 		and .action == "changed" and .before == 0 and .after == 65534)' "$JOURNAL"

@@ -15,6 +15,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,13 @@ typedef struct policy_case
     .name = n, .text = t, .error = msg                                                                                 \
   }
 
+/* A class ci matched by program, with more keys; and one with only its match given. */
+#define CI(more)                                                                                                       \
+  "{\"classes\":{\"ci\":{\"match\":{\"program\":\"hardshim-ci\"},\"user\":{\"subid_owner\":\"hardshim-ci\"}," more "}" \
+                                                                                                                   "}" \
+                                                                                                                   "}"
+#define CLASS_MATCH(m) "{\"classes\":{\"ci\":{\"match\":{" m "},\"user\":{\"subid_owner\":\"hardshim-ci\"}}}}"
+
 static const policy_case _cases[] = {
   GOOD ("empty object: defaults", "{}", .mode = HS_MODE_ENFORCE),
   GOOD ("white space around", " \n{ }\n", .mode = HS_MODE_ENFORCE),
@@ -79,7 +87,8 @@ static const policy_case _cases[] = {
         "\"cap_net_bind_service\",\"Cap_Chown\",\"chown\"]}}",
         .caps = STRV ("CAP_NET_BIND_SERVICE", "CAP_CHOWN")),
   GOOD ("runtime only", "{\"runtime\":\"/x\"}", .runtime = "/x"),
-  GOOD ("seccomp profile by name", "{\"seccomp\":{\"profile\":\"web-1.2_x\"}}", .seccomp = HS_SECCOMP_DIR "/web-1.2_x.json"),
+  GOOD ("seccomp profile by name", "{\"seccomp\":{\"profile\":\"web-1.2_x\"}}",
+        .seccomp = HS_SECCOMP_DIR "/web-1.2_x.json"),
   GOOD ("seccomp profile by path", "{\"seccomp\":{\"profile\":\"/etc/hs/p.json\"}}", .seccomp = "/etc/hs/p.json"),
   GOOD ("empty seccomp object", "{\"seccomp\":{}}", .seccomp = NULL),
   BAD ("seccomp not an object", "{\"seccomp\":\"default\"}", "`seccomp`"),
@@ -132,6 +141,154 @@ static const policy_case _cases[] = {
        "unknown capability `CAP_BOGUS`"),
   BAD ("bare CAP_", "{\"capabilities\":{\"allow\":[\"CAP_\"]}}", "unknown capability"),
   BAD ("empty capability name", "{\"capabilities\":{\"allow\":[\"\"]}}", "unknown capability"),
+
+  /* allow: the key path in every message */
+  GOOD ("empty allow and resources", "{\"allow\":{},\"resources\":{}}", .mode = HS_MODE_ENFORCE),
+  BAD ("allow not an object", "{\"allow\":[\"network\"]}", "`allow` is an array, expected an object"),
+  BAD ("unknown key allow.privileged", "{\"allow\":{\"privileged\":true}}", "unknown key `allow.privileged`"),
+  BAD ("allow.namespaces a string", "{\"allow\":{\"namespaces\":\"network\"}}", "`allow.namespaces` is a string"),
+  BAD ("allow.namespaces: user", "{\"allow\":{\"namespaces\":[\"network\",\"user\"]}}",
+       "`allow.namespaces[1]` must be `pid`, `network`, `ipc`, `uts` or `mount`, got `user`"),
+  BAD ("allow.namespaces: cgroup", "{\"allow\":{\"namespaces\":[\"cgroup\"]}}", "`allow.namespaces[0]` must be"),
+  BAD ("allow.namespaces: docker's spelling net", "{\"allow\":{\"namespaces\":[\"net\"]}}", "got `net`"),
+  BAD ("allow.namespaces: capitals", "{\"allow\":{\"namespaces\":[\"PID\"]}}", "got `PID`"),
+  BAD ("allow.namespaces: a number", "{\"allow\":{\"namespaces\":[1]}}", "`allow.namespaces[0]` is a number"),
+  BAD ("allow.binds an object", "{\"allow\":{\"binds\":{}}}", "`allow.binds` is an object, expected an array"),
+  BAD ("allow.binds[0] a string", "{\"allow\":{\"binds\":[\"/run/docker.sock\"]}}",
+       "`allow.binds[0]` is a string, expected an object"),
+  BAD ("allow.binds[1] without source", "{\"allow\":{\"binds\":[{\"source\":\"/a\"},{\"readonly\":true}]}}",
+       "`allow.binds[1].source` is missing"),
+  BAD ("bind source relative", "{\"allow\":{\"binds\":[{\"source\":\"run/docker.sock\"}]}}",
+       "`allow.binds[0].source` must be an absolute path, got `run/docker.sock`"),
+  BAD ("bind source empty", "{\"allow\":{\"binds\":[{\"source\":\"\"}]}}",
+       "`allow.binds[0].source` must be an absolute"),
+  BAD ("bind source with ..", "{\"allow\":{\"binds\":[{\"source\":\"/var/run/../run/docker.sock\"}]}}",
+       "`allow.binds[0].source` must be a clean path (no `.`, `..`, `//` or trailing `/`), got "
+       "`/var/run/../run/docker.sock`"),
+  BAD ("bind source /..", "{\"allow\":{\"binds\":[{\"source\":\"/..\"}]}}", "must be a clean path"),
+  BAD ("bind source with .", "{\"allow\":{\"binds\":[{\"source\":\"/./var\"}]}}", "must be a clean path"),
+  BAD ("bind source with //", "{\"allow\":{\"binds\":[{\"source\":\"/var//run\"}]}}", "must be a clean path"),
+  BAD ("bind source //", "{\"allow\":{\"binds\":[{\"source\":\"//\"}]}}", "must be a clean path"),
+  BAD ("bind source with a trailing /", "{\"allow\":{\"binds\":[{\"source\":\"/var/run/\"}]}}", "must be a clean path"),
+  BAD ("bind source a number", "{\"allow\":{\"binds\":[{\"source\":1}]}}", "`allow.binds[0].source` is a number"),
+  BAD ("bind readonly a string", "{\"allow\":{\"binds\":[{\"source\":\"/a\",\"readonly\":\"yes\"}]}}",
+       "`allow.binds[0].readonly` is a string, expected a boolean"),
+  BAD ("bind with a destination", "{\"allow\":{\"binds\":[{\"source\":\"/a\",\"destination\":\"/b\"}]}}",
+       "unknown key `allow.binds[0].destination`"),
+  BAD ("device without type", "{\"allow\":{\"devices\":[{\"major\":10,\"minor\":200}]}}",
+       "`allow.devices[0].type` is missing"),
+  BAD ("device type a (all)", "{\"allow\":{\"devices\":[{\"type\":\"a\",\"major\":10,\"minor\":200}]}}",
+       "`allow.devices[0].type` must be `c` (character) or `b` (block), got `a`"),
+  BAD ("device type p", "{\"allow\":{\"devices\":[{\"type\":\"p\",\"major\":0,\"minor\":0}]}}", "got `p`"),
+  BAD ("device type C", "{\"allow\":{\"devices\":[{\"type\":\"C\",\"major\":10,\"minor\":200}]}}", "got `C`"),
+  BAD ("device type cb", "{\"allow\":{\"devices\":[{\"type\":\"cb\",\"major\":10,\"minor\":200}]}}", "got `cb`"),
+  BAD ("device type empty", "{\"allow\":{\"devices\":[{\"type\":\"\",\"major\":10,\"minor\":200}]}}", "got ``"),
+  BAD ("device without major", "{\"allow\":{\"devices\":[{\"type\":\"c\",\"minor\":200}]}}",
+       "`allow.devices[0].major` is missing, expected a number"),
+  BAD ("device without minor (not a wildcard)", "{\"allow\":{\"devices\":[{\"type\":\"b\",\"major\":7}]}}",
+       "`allow.devices[0].minor` is missing"),
+  BAD ("device major -1 (runc's wildcard)", "{\"allow\":{\"devices\":[{\"type\":\"b\",\"major\":-1,\"minor\":0}]}}",
+       "`allow.devices[0].major` must be a whole number below 4294967296, got -1"),
+  BAD ("device major 2^32", "{\"allow\":{\"devices\":[{\"type\":\"b\",\"major\":4294967296,\"minor\":0}]}}",
+       "`allow.devices[0].major` must be a whole number below 4294967296"),
+  BAD ("device minor 1.0", "{\"allow\":{\"devices\":[{\"type\":\"b\",\"major\":7,\"minor\":1.0}]}}",
+       "`allow.devices[0].minor` must be a whole number"),
+  BAD ("device minor a string", "{\"allow\":{\"devices\":[{\"type\":\"b\",\"major\":7,\"minor\":\"0\"}]}}",
+       "`allow.devices[0].minor` is a string, expected a number"),
+  BAD ("device access empty", "{\"allow\":{\"devices\":[{\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"\"}]}}",
+       "`allow.devices[0].access` is empty"),
+  BAD ("device access rwx", "{\"allow\":{\"devices\":[{\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rwx\"}]}}",
+       "`allow.devices[0].access` must be letters of `rwm`, each once, got `rwx`"),
+  BAD ("device access rr", "{\"allow\":{\"devices\":[{\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rr\"}]}}",
+       "got `rr`"),
+  BAD ("device access RW", "{\"allow\":{\"devices\":[{\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"RW\"}]}}",
+       "got `RW`"),
+  BAD ("device access a list",
+       "{\"allow\":{\"devices\":[{\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":[\"r\"]}]}}",
+       "`allow.devices[0].access` is an array"),
+  BAD ("device by path", "{\"allow\":{\"devices\":[{\"type\":\"b\",\"major\":7,\"minor\":0,\"path\":\"/dev/loop0\"}]}}",
+       "unknown key `allow.devices[0].path`"),
+  BAD ("second device wrong", "{\"allow\":{\"devices\":[{\"type\":\"c\",\"major\":1,\"minor\":3},{\"type\":\"b\"}]}}",
+       "`allow.devices[1].major` is missing"),
+  BAD ("hooks a string", "{\"allow\":{\"hooks\":\"/usr/bin/x\"}}", "`allow.hooks` is a string"),
+  BAD ("hook relative", "{\"allow\":{\"hooks\":[\"/usr/bin/x\",\"x\"]}}",
+       "`allow.hooks[1]` must be an absolute path, got `x`"),
+  BAD ("hook with ..", "{\"allow\":{\"hooks\":[\"/usr/libexec/../../tmp/x\"]}}",
+       "`allow.hooks[0]` must be a clean path"),
+  BAD ("hook /", "{\"allow\":{\"hooks\":[\"/\"]}}", "`allow.hooks[0]` must name a program, got `/`"),
+  BAD ("hook a number", "{\"allow\":{\"hooks\":[1]}}", "`allow.hooks[0]` is a number"),
+
+  /* resources */
+  BAD ("resources not an object", "{\"resources\":4096}", "`resources` is a number, expected an object"),
+  BAD ("unknown key resources.memory", "{\"resources\":{\"memory\":1}}", "unknown key `resources.memory`"),
+  BAD ("pids negative", "{\"resources\":{\"pids\":-1}}",
+       "`resources.pids` must be a whole number (0: add no limit), got -1"),
+  BAD ("pids a fraction", "{\"resources\":{\"pids\":1.5}}", "`resources.pids` must be a whole number"),
+  BAD ("pids in exponent form", "{\"resources\":{\"pids\":4e3}}", "`resources.pids` must be a whole number"),
+  BAD ("pids a string", "{\"resources\":{\"pids\":\"4096\"}}", "`resources.pids` is a string, expected a number"),
+  BAD ("pids above int64", "{\"resources\":{\"pids\":9223372036854775808}}", "`resources.pids` must be a whole number"),
+  BAD ("oom_score_adj_min below -1000", "{\"resources\":{\"oom_score_adj_min\":-1001}}",
+       "`resources.oom_score_adj_min` must be an integer from -1000 to 1000, got -1001"),
+  BAD ("oom_score_adj_min above 1000", "{\"resources\":{\"oom_score_adj_min\":1001}}", "got 1001"),
+  BAD ("oom_score_adj_min huge", "{\"resources\":{\"oom_score_adj_min\":-99999999999999999999999}}",
+       "`resources.oom_score_adj_min` must be an integer"),
+  BAD ("oom_score_adj_min a fraction", "{\"resources\":{\"oom_score_adj_min\":-0.5}}", "got -0.5"),
+  BAD ("oom_score_adj_min a string", "{\"resources\":{\"oom_score_adj_min\":\"-500\"}}",
+       "`resources.oom_score_adj_min` is a string"),
+  BAD ("rlimits an array", "{\"resources\":{\"rlimits\":[]}}", "`resources.rlimits` is an array, expected an object"),
+  BAD ("unknown rlimit", "{\"resources\":{\"rlimits\":{\"RLIMIT_FOO\":1}}}",
+       "unknown rlimit `resources.rlimits.RLIMIT_FOO`"),
+  BAD ("rlimit without RLIMIT_", "{\"resources\":{\"rlimits\":{\"NOFILE\":1}}}",
+       "unknown rlimit `resources.rlimits.NOFILE`"),
+  BAD ("rlimit in lower case", "{\"resources\":{\"rlimits\":{\"rlimit_nofile\":1}}}", "unknown rlimit"),
+  BAD ("rlimit negative", "{\"resources\":{\"rlimits\":{\"RLIMIT_NOFILE\":-1}}}",
+       "`resources.rlimits.RLIMIT_NOFILE` must be a whole number up to 18446744073709551615, got -1"),
+  BAD ("rlimit 2^64", "{\"resources\":{\"rlimits\":{\"RLIMIT_CORE\":18446744073709551616}}}",
+       "`resources.rlimits.RLIMIT_CORE` must be a whole number"),
+  BAD ("rlimit soft/hard object", "{\"resources\":{\"rlimits\":{\"RLIMIT_NOFILE\":{\"hard\":1}}}}",
+       "`resources.rlimits.RLIMIT_NOFILE` is an object, expected a number"),
+  BAD ("rlimit null", "{\"resources\":{\"rlimits\":{\"RLIMIT_NOFILE\":null}}}",
+       "`resources.rlimits.RLIMIT_NOFILE` is null"),
+  BAD ("rlimit named twice", "{\"resources\":{\"rlimits\":{\"RLIMIT_NOFILE\":1,\"RLIMIT_NOFILE\":2}}}",
+       "duplicate key `RLIMIT_NOFILE`"),
+
+  /* a class's allow, resources and match */
+  BAD ("class allow: the class's key path", CI ("\"allow\":{\"devices\":[{\"type\":\"c\",\"major\":1.5,\"minor\":1}]}"),
+       "`classes.ci.allow.devices[0].major` must be a whole number"),
+  BAD ("class allow unknown key", CI ("\"allow\":{\"capabilities\":[]}"),
+       "unknown key `classes.ci.allow.capabilities`"),
+  BAD ("class resources: the class's key path", CI ("\"resources\":{\"rlimits\":{\"RLIMIT_X\":1}}"),
+       "unknown rlimit `classes.ci.resources.rlimits.RLIMIT_X`"),
+  BAD ("class resources pids", CI ("\"resources\":{\"pids\":true}"), "`classes.ci.resources.pids` is a boolean"),
+  BAD ("class resources not an object", CI ("\"resources\":[]"), "`classes.ci.resources` is an array"),
+  BAD ("match.program with a /", CLASS_MATCH ("\"program\":\"/usr/bin/hardshim-ci\""),
+       "`classes.ci.match.program` must be a program's file name (no `/`), got `/usr/bin/hardshim-ci`"),
+  BAD ("match.program empty", CLASS_MATCH ("\"program\":\"\""), "`classes.ci.match.program` must be a program's"),
+  BAD ("match.program ..", CLASS_MATCH ("\"program\":\"..\""), "`classes.ci.match.program` must be a program's"),
+  BAD ("match.program a list", CLASS_MATCH ("\"program\":[\"hardshim-ci\"]"), "`classes.ci.match.program` is an array"),
+  BAD ("match.image empty", CLASS_MATCH ("\"program\":\"x\",\"image\":\"\""), "`classes.ci.match.image` is empty"),
+  BAD ("match.image a number", CLASS_MATCH ("\"program\":\"x\",\"image\":24"), "`classes.ci.match.image` is a number"),
+  BAD ("match.image alone would select every sandbox", CLASS_MATCH ("\"image\":\"docker:24\""),
+       "`classes.ci.match` has only `image`: give `annotation` or `program` with it"),
+  BAD ("match without conditions", CLASS_MATCH (""), "`classes.ci.match` has no condition"),
+  BAD ("match.annotation empty value still needs KEY=", CLASS_MATCH ("\"program\":\"x\",\"annotation\":\"k\""),
+       "`classes.ci.match.annotation` must be `KEY=VALUE`, got `k`"),
+  BAD ("two classes, one program",
+       "{\"classes\":{\"a\":{\"match\":{\"program\":\"hs-a\"},\"user\":{\"subid_owner\":\"a\"}},"
+       "\"b\":{\"match\":{\"program\":\"hs-a\"},\"user\":{\"subid_owner\":\"b\"}}}}",
+       "classes `a` and `b` have the same match"),
+  BAD ("two classes, one program and image",
+       "{\"classes\":{\"a\":{\"match\":{\"program\":\"p\",\"image\":\"i\"},\"user\":{\"subid_owner\":\"a\"}},"
+       "\"b\":{\"match\":{\"image\":\"i\",\"program\":\"p\"},\"user\":{\"subid_owner\":\"b\"}}}}",
+       "classes `a` and `b` have the same match"),
+  GOOD ("two classes, one annotation, other programs",
+        "{\"classes\":{\"a\":{\"match\":{\"annotation\":\"k=v\",\"program\":\"p\"},\"user\":{\"subid_owner\":\"a\"}},"
+        "\"b\":{\"match\":{\"annotation\":\"k=v\",\"program\":\"q\"},\"user\":{\"subid_owner\":\"b\"}}}}",
+        .mode = HS_MODE_ENFORCE),
+  GOOD ("two classes, one annotation, one with an image",
+        "{\"classes\":{\"a\":{\"match\":{\"annotation\":\"k=v\"},\"user\":{\"subid_owner\":\"a\"}},"
+        "\"b\":{\"match\":{\"annotation\":\"k=v\",\"image\":\"i\"},\"user\":{\"subid_owner\":\"b\"}}}}",
+        .mode = HS_MODE_ENFORCE),
 
   /* not JSON, or JSON hardshim refuses */
   BAD ("invalid JSON", "{\"mode\":", "invalid JSON"),
@@ -279,6 +436,345 @@ test_strv_contains (void **state)
   assert_int_equal (p.tmpfs.n, 0);
 }
 
+/* ---- allow and resources, as each class ends up ---------------------------- */
+
+/* "ns=[pid,network] binds=[/a ro] devices=[b 7:0 rw] hooks=[/x]" */
+static char *
+_show_allow (const hs_allow *a)
+{
+  static const char *const ns[] = { "pid", "network", "ipc", "uts", "mount" };
+  hs_strv parts = { 0 }, items = { 0 };
+  char *joined, *out;
+
+  for (size_t i = 0; i < HS_ARRAY_SIZE (ns); i++)
+    if (a->namespaces & (1u << i))
+      hs_strv_add (&items, xstrdup (ns[i]));
+  joined = hs_strv_join (&items, ",");
+  hs_strv_add (&parts, xasprintf ("ns=[%s]", joined));
+  free (joined);
+  hs_strv_release (&items);
+  for (size_t i = 0; i < a->nbinds; i++)
+    hs_strv_add (&items, xasprintf ("%s %s", a->binds[i].source, a->binds[i].readonly ? "ro" : "rw"));
+  joined = hs_strv_join (&items, ",");
+  hs_strv_add (&parts, xasprintf ("binds=[%s]", joined));
+  free (joined);
+  hs_strv_release (&items);
+  for (size_t i = 0; i < a->ndevices; i++)
+    hs_strv_add (&items, xasprintf ("%c %" PRIu32 ":%" PRIu32 " %s", a->devices[i].type, a->devices[i].major,
+                                    a->devices[i].minor, a->devices[i].access));
+  joined = hs_strv_join (&items, ",");
+  hs_strv_add (&parts, xasprintf ("devices=[%s]", joined));
+  free (joined);
+  hs_strv_release (&items);
+  joined = hs_strv_join (&a->hooks, ",");
+  hs_strv_add (&parts, xasprintf ("hooks=[%s]", joined));
+  free (joined);
+  out = hs_strv_join (&parts, " ");
+  hs_strv_release (&parts);
+  return out;
+}
+
+/* "pids=4096 oom=0 NOFILE=1048576 MEMLOCK=67108864 RTPRIO=0 NICE=0", rlimits in order */
+static char *
+_show_resources (const hs_resources *r)
+{
+  hs_strv parts = { 0 };
+  char *out;
+
+  hs_strv_add (&parts, xasprintf ("pids=%" PRId64, r->pids));
+  hs_strv_add (&parts, xasprintf ("oom=%" PRId64, r->oom_score_adj_min));
+  for (size_t i = 0; i < r->nrlimits; i++)
+    hs_strv_add (&parts, xasprintf ("%s=%" PRIu64, r->rlimits[i].type + strlen ("RLIMIT_"), r->rlimits[i].max));
+  out = hs_strv_join (&parts, " ");
+  hs_strv_release (&parts);
+  return out;
+}
+
+#define NO_ALLOW "ns=[] binds=[] devices=[] hooks=[]"
+#define BUILTIN_RLIMITS "NOFILE=1048576 MEMLOCK=67108864 RTPRIO=0 NICE=0"
+#define BUILTIN_RESOURCES "pids=4096 oom=0 " BUILTIN_RLIMITS
+#define CI_CLASS(more)                                                                                                 \
+  "\"ci\":{\"match\":{\"program\":\"hardshim-ci\"},\"user\":{\"subid_owner\":\"hardshim-ci\"}" more "}"
+
+typedef struct grant_case
+{
+  const char *name;
+  const char *text;
+  const char *allow, *resources;       /* the default class's; NULL: none, the built-in */
+  const char *ci_allow, *ci_resources; /* class ci's; NULL: no class */
+} grant_case;
+
+static const grant_case _grant_cases[] = {
+  { "nothing given: built-in resources, nothing allowed", "{}", NO_ALLOW, BUILTIN_RESOURCES, NULL, NULL },
+  { "a class without allow or resources: nothing allowed, the policy's resources", "{\"classes\":{" CI_CLASS ("") "}}",
+    NO_ALLOW, BUILTIN_RESOURCES, NO_ALLOW, BUILTIN_RESOURCES },
+  { "the plan's example",
+    "{\"allow\":{\"namespaces\":[\"network\"],\"binds\":[{\"source\":\"/var/run/docker.sock\",\"readonly\":true}],"
+    "\"devices\":[{\"type\":\"b\",\"major\":7,\"minor\":0,\"access\":\"rw\"}],\"hooks\":[\"/usr/libexec/x\"]},"
+    "\"resources\":{\"pids\":4096,\"oom_score_adj_min\":0,\"rlimits\":{\"RLIMIT_NOFILE\":1048576}}}",
+    "ns=[network] binds=[/var/run/docker.sock ro] devices=[b 7:0 rw] hooks=[/usr/libexec/x]", BUILTIN_RESOURCES, NULL,
+    NULL },
+  { "every namespace, in any order, twice",
+    "{\"allow\":{\"namespaces\":[\"mount\",\"uts\",\"ipc\",\"network\",\"pid\",\"pid\"]}}",
+    "ns=[pid,network,ipc,uts,mount] binds=[] devices=[] hooks=[]", BUILTIN_RESOURCES, NULL, NULL },
+  { "binds: read-only by default, read-write when it says so, / itself",
+    "{\"allow\":{\"binds\":[{\"source\":\"/run/docker.sock\"},{\"source\":\"/srv/data\",\"readonly\":false},"
+    "{\"source\":\"/\",\"readonly\":true}]}}",
+    "ns=[] binds=[/run/docker.sock ro,/srv/data rw,/ ro] devices=[] hooks=[]", BUILTIN_RESOURCES, NULL, NULL },
+  { "devices: access rwm by default, u is c, access in rwm order, the largest numbers",
+    "{\"allow\":{\"devices\":[{\"type\":\"c\",\"major\":10,\"minor\":200},{\"type\":\"u\",\"major\":1,\"minor\":3,"
+    "\"access\":\"wr\"},{\"type\":\"b\",\"major\":4294967295,\"minor\":4294967295,\"access\":\"m\"},"
+    "{\"type\":\"c\",\"major\":0,\"minor\":0,\"access\":\"mwr\"}]}}",
+    "ns=[] binds=[] devices=[c 10:200 rwm,c 1:3 rw,b 4294967295:4294967295 m,c 0:0 rwm] hooks=[]", BUILTIN_RESOURCES,
+    NULL, NULL },
+  { "hooks: named twice, kept once",
+    "{\"allow\":{\"hooks\":[\"/usr/libexec/docker/hook\",\"/usr/bin/nvidia-container-runtime-hook\","
+    "\"/usr/libexec/docker/hook\"]}}",
+    "ns=[] binds=[] devices=[] hooks=[/usr/libexec/docker/hook,/usr/bin/nvidia-container-runtime-hook]",
+    BUILTIN_RESOURCES, NULL, NULL },
+  { "resources: each key given replaces the built-in, rlimits type by type",
+    "{\"resources\":{\"pids\":0,\"oom_score_adj_min\":-1000,\"rlimits\":{\"RLIMIT_NOFILE\":1024,"
+    "\"RLIMIT_CPU\":18446744073709551615}}}",
+    NO_ALLOW, "pids=0 oom=-1000 NOFILE=1024 MEMLOCK=67108864 RTPRIO=0 NICE=0 CPU=18446744073709551615", NULL, NULL },
+  { "resources: the extremes", "{\"resources\":{\"pids\":9223372036854775807,\"oom_score_adj_min\":1000}}", NO_ALLOW,
+    "pids=9223372036854775807 oom=1000 " BUILTIN_RLIMITS, NULL, NULL },
+  { "resources: oom_score_adj_min -0", "{\"resources\":{\"oom_score_adj_min\":-0}}", NO_ALLOW, BUILTIN_RESOURCES, NULL,
+    NULL },
+  { "every rlimit Linux has",
+    "{\"resources\":{\"rlimits\":{\"RLIMIT_CPU\":1,\"RLIMIT_FSIZE\":2,\"RLIMIT_DATA\":3,\"RLIMIT_STACK\":4,"
+    "\"RLIMIT_CORE\":5,\"RLIMIT_RSS\":6,\"RLIMIT_NPROC\":7,\"RLIMIT_NOFILE\":8,\"RLIMIT_MEMLOCK\":9,\"RLIMIT_AS\":10,"
+    "\"RLIMIT_LOCKS\":11,\"RLIMIT_SIGPENDING\":12,\"RLIMIT_MSGQUEUE\":13,\"RLIMIT_NICE\":14,\"RLIMIT_RTPRIO\":15,"
+    "\"RLIMIT_RTTIME\":16}}}",
+    NO_ALLOW,
+    "pids=4096 oom=0 NOFILE=8 MEMLOCK=9 RTPRIO=15 NICE=14 CPU=1 FSIZE=2 DATA=3 STACK=4 CORE=5 RSS=6 NPROC=7 AS=10 "
+    "LOCKS=11 SIGPENDING=12 MSGQUEUE=13 RTTIME=16",
+    NULL, NULL },
+  { "a class's resources override the policy's key by key, rlimits type by type",
+    "{\"resources\":{\"pids\":100,\"rlimits\":{\"RLIMIT_NOFILE\":1024,\"RLIMIT_CORE\":0}},"
+    "\"classes\":{" CI_CLASS (",\"resources\":{\"oom_score_adj_min\":-500,\"rlimits\":{\"RLIMIT_MEMLOCK\":1,"
+                              "\"RLIMIT_CORE\":7,\"RLIMIT_AS\":99}}") "}}",
+    NO_ALLOW, "pids=100 oom=0 NOFILE=1024 MEMLOCK=67108864 RTPRIO=0 NICE=0 CORE=0", NO_ALLOW,
+    "pids=100 oom=-500 NOFILE=1024 MEMLOCK=1 RTPRIO=0 NICE=0 CORE=7 AS=99" },
+  { "a class's resources, whatever the key order of the file",
+    "{\"classes\":{" CI_CLASS (
+        ",\"resources\":{\"pids\":10}") "},\"resources\":{\"pids\":100,\"oom_score_adj_min\":5}}",
+    NO_ALLOW, "pids=100 oom=5 " BUILTIN_RLIMITS, NO_ALLOW, "pids=10 oom=5 " BUILTIN_RLIMITS },
+  { "a class's allow is its own: nothing inherited",
+    "{\"allow\":{\"namespaces\":[\"network\"],\"hooks\":[\"/x\"]},\"classes\":{" CI_CLASS (
+        ",\"allow\":{\"binds\":[{\"source\":\"/var/run/docker.sock\"}]}") "}}",
+    "ns=[network] binds=[] devices=[] hooks=[/x]", BUILTIN_RESOURCES,
+    "ns=[] binds=[/var/run/docker.sock ro] devices=[] hooks=[]", BUILTIN_RESOURCES },
+  { "the default class allows nothing when only a class allows",
+    "{\"classes\":{" CI_CLASS (",\"allow\":{\"namespaces\":[\"pid\"]}") "}}", NO_ALLOW, BUILTIN_RESOURCES,
+    "ns=[pid] binds=[] devices=[] hooks=[]", BUILTIN_RESOURCES },
+};
+
+static void
+_check_grants (const char *name, const char *what, const hs_class *c, const char *allow, const char *resources)
+{
+  _cleanup_free_ char *a = _show_allow (&c->allow), *r = _show_resources (&c->resources);
+
+  if (strcmp (a, allow) != 0)
+    CASE_FAIL ("case `%s`: %s allow\n  got  %s\n  want %s\n", name, what, a, allow);
+  if (strcmp (r, resources) != 0)
+    CASE_FAIL ("case `%s`: %s resources\n  got  %s\n  want %s\n", name, what, r, resources);
+}
+
+static void
+test_grant_table (void **state)
+{
+  _failures = 0;
+  for (size_t k = 0; k < HS_ARRAY_SIZE (_grant_cases); k++)
+    {
+      const grant_case *t = &_grant_cases[k];
+      hs_policy p;
+      hs_error err = { 0 };
+
+      if (hs_policy_parse (t->text, strlen (t->text), "test.json", &p, &err) < 0)
+        {
+          CASE_FAIL ("case `%s`: refused: %s\n", t->name, err.msg);
+          hs_error_release (&err);
+          continue;
+        }
+      _check_grants (t->name, "default", &p.classes[0], t->allow, t->resources);
+      if (p.nclasses != (t->ci_allow != NULL ? 2u : 1u))
+        CASE_FAIL ("case `%s`: %zu classes\n", t->name, p.nclasses);
+      else if (t->ci_allow != NULL)
+        _check_grants (t->name, "class ci", &p.classes[1], t->ci_allow, t->ci_resources);
+      hs_policy_release (&p);
+    }
+  assert_int_equal (_failures, 0);
+}
+
+/* ---- hs_policy_select_class ------------------------------------------------ */
+
+#define OWNER(o) ",\"user\":{\"subid_owner\":\"" o "\"}}"
+#define SELECT_POLICY                                                                                                  \
+  "{\"classes\":{"                                                                                                     \
+  "\"ann\":{\"match\":{\"annotation\":\"io.hardshim.class=ann\"}" OWNER (                                              \
+      "hs-ann") ","                                                                                                    \
+                "\"prog\":{\"match\":{\"program\":\"hardshim-ci\"}" OWNER (                                            \
+                    "hs-prog") ","                                                                                     \
+                               "\"both\":{\"match\":{\"annotation\":\"io.hardshim.class=both\",\"program\":"           \
+                               "\"hardshim-both\"}" OWNER (                                                            \
+                                   "hs-both") ","                                                                      \
+                                              "\"img\":{\"match\":{\"annotation\":\"io.hardshim.class=img\","          \
+                                              "\"image\":\"docker.io/library/docker:24\"}" OWNER (                     \
+                                                  "hs-img") ","                                                        \
+                                                            "\"pimg\":{\"match\":{\"program\":\"hardshim-agent\","     \
+                                                            "\"image\":\"registry.example/agent:1\"}" OWNER (          \
+                                                                "hs-pimg") "}}"
+#define CRI_IMAGE(i) "\"io.kubernetes.cri.image-name\":\"" i "\""
+#define CRIO_IMAGE(i) "\"io.kubernetes.cri-o.ImageName\":\"" i "\""
+#define CRI_TYPE(t) "\"io.kubernetes.cri.container-type\":\"" t "\""
+#define CRIO_TYPE(t) "\"io.kubernetes.cri-o.ContainerType\":\"" t "\""
+#define IMG_ANN "\"io.hardshim.class\":\"img\""
+#define DOCKER24 "docker.io/library/docker:24"
+
+typedef struct select_case
+{
+  const char *name;
+  const char *program;     /* what hardshim was invoked as; NULL: unknown */
+  const char *annotations; /* the object's text; NULL: none */
+  const char *want;        /* class name; NULL: an error */
+  const char *error;       /* substring of the message */
+} select_case;
+
+static const select_case _select_cases[] = {
+  /* program */
+  { "no annotations, plain hardshim: default", "hardshim", NULL, "default", NULL },
+  { "no program known: default", NULL, "{}", "default", NULL },
+  { "invoked as hardshim-ci: the class of that program", "hardshim-ci", NULL, "prog", NULL },
+  { "invoked as hardshim-ci with unrelated annotations", "hardshim-ci", "{\"a\":\"b\"}", "prog", NULL },
+  { "near miss: hardshim-ci2", "hardshim-ci2", NULL, "default", NULL },
+  { "near miss: hardshim-CI", "hardshim-CI", NULL, "default", NULL },
+  { "near miss: hardshim-c", "hardshim-c", NULL, "default", NULL },
+  { "near miss: the program name as an annotation", "hardshim", "{\"program\":\"hardshim-ci\"}", "default", NULL },
+  /* annotation */
+  { "annotation: its class", "hardshim", "{\"io.hardshim.class\":\"ann\"}", "ann", NULL },
+  { "annotation and program of two classes: an error naming both", "hardshim-ci", "{\"io.hardshim.class\":\"ann\"}",
+    NULL,
+    "the container matches both class `ann` (annotation `io.hardshim.class=ann`) and class `prog` (program "
+    "`hardshim-ci`)" },
+  { "annotation and program of one class", "hardshim-both", "{\"io.hardshim.class\":\"both\"}", "both", NULL },
+  { "near miss: the annotation, another program", "hardshim", "{\"io.hardshim.class\":\"both\"}", "default", NULL },
+  { "near miss: the annotation, no program known", NULL, "{\"io.hardshim.class\":\"both\"}", "default", NULL },
+  { "near miss: the program, no annotation", "hardshim-both", "{}", "default", NULL },
+  { "a class's key with a value no class has", "hardshim", "{\"io.hardshim.class\":\"nope\"}", NULL,
+    "annotation `io.hardshim.class=nope` names no class of the policy" },
+  { "a class's key not a string", "hardshim", "{\"io.hardshim.class\":[\"ann\"]}", NULL,
+    "annotation `io.hardshim.class` is an array, expected a string" },
+  /* image */
+  { "image: containerd's annotation", "hardshim", "{" IMG_ANN "," CRI_TYPE ("container") "," CRI_IMAGE (DOCKER24) "}",
+    "img", NULL },
+  { "image: CRI-O's annotation", "hardshim", "{" IMG_ANN "," CRIO_TYPE ("container") "," CRIO_IMAGE (DOCKER24) "}",
+    "img", NULL },
+  { "image: both annotations agree", "hardshim", "{" IMG_ANN "," CRI_IMAGE (DOCKER24) "," CRIO_IMAGE (DOCKER24) "}",
+    "img", NULL },
+  { "near miss: the annotations disagree", "hardshim",
+    "{" IMG_ANN "," CRI_IMAGE (DOCKER24) "," CRIO_IMAGE ("docker.io/library/docker:25") "}", "default", NULL },
+  { "near miss: the short name", "hardshim", "{" IMG_ANN "," CRI_IMAGE ("docker:24") "}", "default", NULL },
+  { "near miss: another tag", "hardshim", "{" IMG_ANN "," CRI_IMAGE ("docker.io/library/docker:24.0") "}", "default",
+    NULL },
+  { "near miss: no image annotation (docker, podman, ctr)", "hardshim", "{" IMG_ANN "}", "default", NULL },
+  { "near miss: the image in another annotation", "hardshim", "{" IMG_ANN ",\"image\":\"" DOCKER24 "\"}", "default",
+    NULL },
+  { "near miss: an app container with the image condition's name as type", "hardshim",
+    "{" IMG_ANN "," CRI_TYPE ("container") "," CRI_IMAGE ("registry.k8s.io/pause:3.9") "}", "default", NULL },
+  { "a pod sandbox passes the image condition (containerd)", "hardshim",
+    "{" IMG_ANN "," CRI_TYPE ("sandbox") "," CRI_IMAGE ("registry.k8s.io/pause:3.9") "}", "img", NULL },
+  { "a pod sandbox passes the image condition (CRI-O)", "hardshim", "{" IMG_ANN "," CRIO_TYPE ("sandbox") "}", "img",
+    NULL },
+  { "near miss: the types disagree", "hardshim", "{" IMG_ANN "," CRI_TYPE ("sandbox") "," CRIO_TYPE ("container") "}",
+    "default", NULL },
+  { "near miss: a sandbox without the class's annotation", "hardshim", "{" CRI_TYPE ("sandbox") "}", "default", NULL },
+  { "program and image: the app container", "hardshim-agent", "{" CRI_IMAGE ("registry.example/agent:1") "}", "pimg",
+    NULL },
+  { "program and image: the sandbox", "hardshim-agent", "{" CRI_TYPE ("sandbox") "}", "pimg", NULL },
+  { "near miss: program and another image", "hardshim-agent", "{" CRI_IMAGE ("registry.example/agent:2") "}", "default",
+    NULL },
+  { "near miss: image, another program", "hardshim", "{" CRI_IMAGE ("registry.example/agent:1") "}", "default", NULL },
+  { "an image annotation not a string", "hardshim", "{" IMG_ANN ",\"io.kubernetes.cri.image-name\":24}", NULL,
+    "annotation `io.kubernetes.cri.image-name` is a number, expected a string" },
+  { "a type annotation not a string", "hardshim-agent", "{\"io.kubernetes.cri-o.ContainerType\":null}", NULL,
+    "annotation `io.kubernetes.cri-o.ContainerType` is null" },
+  { "annotations not an object", "hardshim", "[]", NULL, "/annotations is an array, expected an object" },
+};
+
+static void
+test_select_table (void **state)
+{
+  hs_policy p;
+  hs_error err = { 0 };
+
+  _failures = 0;
+  if (hs_policy_parse (SELECT_POLICY, strlen (SELECT_POLICY), "test.json", &p, &err) < 0)
+    fail_msg ("%s", err.msg);
+  for (size_t k = 0; k < HS_ARRAY_SIZE (_select_cases); k++)
+    {
+      const select_case *t = &_select_cases[k];
+      _cleanup_json_ hs_json ann = t->annotations != NULL ? tu_parse (t->annotations) : NULL;
+      const hs_class *c = NULL;
+      int r;
+
+      p.program = t->program;
+      r = hs_policy_select_class (&p, ann, "config.json", &c, &err);
+      if (t->want != NULL && r < 0)
+        CASE_FAIL ("case `%s`: refused: %s\n", t->name, err.msg);
+      else if (t->want != NULL && strcmp (c->name, t->want) != 0)
+        CASE_FAIL ("case `%s`: class `%s`, want `%s`\n", t->name, c->name, t->want);
+      else if (t->want == NULL && r >= 0)
+        CASE_FAIL ("case `%s`: class `%s`, want an error with `%s`\n", t->name, c->name, t->error);
+      else if (t->want == NULL
+               && (r != -EINVAL || strstr (err.msg, t->error) == NULL || strstr (err.msg, "config.json") == NULL))
+        CASE_FAIL ("case `%s`: %d `%s`, want `%s`\n", t->name, r, err.msg, t->error);
+      hs_error_release (&err);
+    }
+  hs_policy_release (&p);
+  assert_int_equal (_failures, 0);
+}
+
+/* What a parsed policy says of its origin. */
+static void
+test_parsed_path (void **state)
+{
+  hs_policy p;
+  hs_error err = { 0 };
+
+  assert_int_equal (hs_policy_parse ("{}", 2, "/etc/hs/p.json", &p, &err), 0);
+  assert_false (p.builtin);
+  assert_string_equal (p.path, "/etc/hs/p.json");
+  assert_string_equal (p.source, "/etc/hs/p.json");
+  hs_policy_release (&p);
+  assert_null (p.path);
+}
+
+/* The example the documentation ships parses, and its class is what it says. */
+static void
+test_example_policy (void **state)
+{
+  _cleanup_free_ char *file = xasprintf ("%s/contrib/policy.example.json", tu_srcdir ());
+  size_t len;
+  _cleanup_free_ char *text = tu_read (file, &len);
+  _cleanup_json_ hs_json ann = tu_parse ("{\"io.hardshim.class\":\"web\"}");
+  const hs_class *c;
+  hs_policy p;
+  hs_error err = { 0 };
+
+  if (hs_policy_parse (text, len, file, &p, &err) < 0)
+    fail_msg ("%s", err.msg);
+  p.program = "hardshim-ci";
+  assert_int_equal (hs_policy_select_class (&p, NULL, "config.json", &c, &err), 0);
+  assert_string_equal (c->name, "ci");
+  assert_true (c->allow.nbinds > 0);
+  p.program = "hardshim";
+  assert_int_equal (hs_policy_select_class (&p, ann, "config.json", &c, &err), 0);
+  assert_string_equal (c->name, "web");
+  assert_int_equal (c->allow.namespaces, 0);
+  assert_int_equal (c->allow.nbinds, 0);
+  hs_policy_release (&p);
+}
+
 /* ---- hs_policy_path and hs_policy_load ------------------------------------ */
 
 static void
@@ -339,6 +835,16 @@ test_load_missing_default (void **state)
   assert_int_equal (hs_policy_load (hs_policy_path (), &p, &err), 0);
   assert_null (err.msg);
   assert_string_equal (p.source, "built-in defaults");
+  assert_true (p.builtin);
+  assert_string_equal (p.path, HS_DEFAULT_POLICY);
+  assert_int_equal (p.nclasses, 1);
+  assert_int_equal (p.classes[0].resources.pids, 4096);
+  assert_int_equal (p.classes[0].resources.oom_score_adj_min, 0);
+  assert_int_equal (p.classes[0].resources.nrlimits, 4);
+  assert_string_equal (p.classes[0].resources.rlimits[0].type, "RLIMIT_NOFILE");
+  assert_int_equal (p.classes[0].resources.rlimits[0].max, 1048576);
+  assert_int_equal (p.classes[0].allow.namespaces, 0);
+  assert_int_equal (p.classes[0].allow.nbinds + p.classes[0].allow.ndevices + p.classes[0].allow.hooks.n, 0);
   assert_string_equal (p.seccomp_profile, HS_SECCOMP_DIR "/default.json");
   assert_non_null (p.seccomp);
   assert_int_equal (p.mode, HS_MODE_ENFORCE);
@@ -421,6 +927,8 @@ test_load_valid_file (void **state)
   if (hs_policy_load (hs_policy_path (), &p, &err) < 0)
     fail_msg ("%s", err.msg);
   assert_string_equal (p.source, path);
+  assert_string_equal (p.path, path);
+  assert_false (p.builtin);
   assert_int_equal (p.mode, HS_MODE_AUDIT);
   assert_int_equal (p.uid, 1234);
   assert_int_equal (p.gid, 5678);
@@ -655,6 +1163,10 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_parse_table),
     cmocka_unit_test (test_strv_contains),
+    cmocka_unit_test (test_grant_table),
+    cmocka_unit_test (test_select_table),
+    cmocka_unit_test (test_parsed_path),
+    cmocka_unit_test (test_example_policy),
     cmocka_unit_test (test_path_from_environment),
     cmocka_unit_test (test_load_missing_named_file),
     cmocka_unit_test (test_load_missing_default),

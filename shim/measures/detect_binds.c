@@ -1,0 +1,138 @@
+/* Measure "detect": bind sources, judged by what the probe found them to
+ * be on the host (host_refs.h), never by their spelling. */
+#include "config.h"
+
+#include "detect.h"
+#include "../host_refs.h"
+#include "../spec.h"
+#include "../util.h"
+
+#include <string.h>
+
+bool
+hs_detect_class_allows_bind (const hs_detect *d, const hs_bind_ref *ref, bool *ret_readonly)
+{
+  const hs_host *host = d->ctx->host;
+  const hs_class *c = d->ctx->class;
+
+  if (host->class_binds == NULL || d->class_index >= host->nclasses)
+    return false;
+  for (size_t j = 0; j < c->allow.nbinds; j++)
+    if (hs_id_ref_same (&host->class_binds[d->class_index][j], &ref->id))
+      {
+        *ret_readonly = c->allow.binds[j].readonly;
+        return true;
+      }
+  return false;
+}
+
+/* Whether mount m is read-only: its last "ro" or "rw" option, as the
+ * runtime reads them. */
+static bool
+_read_only (hs_json m)
+{
+  hs_json opts = hs_json_get (m, "options");
+  bool ro = false;
+
+  for (size_t k = 0; YAJL_IS_ARRAY (opts) && k < opts->u.array.len; k++)
+    {
+      hs_json o = opts->u.array.values[k];
+      if (YAJL_IS_STRING (o) && strcmp (o->u.string, "ro") == 0)
+        ro = true;
+      else if (YAJL_IS_STRING (o) && strcmp (o->u.string, "rw") == 0)
+        ro = false;
+    }
+  return ro;
+}
+
+/* " (which is /)" when source is another spelling of what. */
+static char *
+_which_is (const hs_bind_ref *ref)
+{
+  if (ref->above || strcmp (ref->source, ref->what) == 0)
+    return xstrdup ("");
+  return xasprintf (" (which is %s)", ref->what);
+}
+
+static void
+_refuse (hs_detect *d, size_t i, hs_json m, const hs_bind_ref *ref)
+{
+  _cleanup_free_ char *path = xasprintf ("/mounts/%zu", i), *which = _which_is (ref);
+  const char *src = ref->source, *policy = d->policy_name;
+
+  switch (ref->kind)
+    {
+    case HS_BIND_SENSITIVE_RW:
+      hs_detect_refuse (d, path, m,
+                        "host path %s%s read-write as a volume (docker -v %s:..., Kubernetes hostPath) is refused by "
+                        "policy %s; mount it read-only, or allow it for a class with \"allow\": {\"binds\": "
+                        "[{\"source\": \"%s\", \"readonly\": false}]}",
+                        src, which, src, policy, src);
+      break;
+    case HS_BIND_SOCKET:
+      if (!ref->above)
+        {
+          hs_detect_refuse (d, path, m,
+                            "%s socket %s%s as a volume (docker -v %s:..., Kubernetes hostPath) is refused by policy "
+                            "%s; allow it for a class with \"allow\": {\"binds\": [{\"source\": \"%s\"}]}",
+                            ref->owner, src, which, src, policy, src);
+          break;
+        }
+      hs_detect_refuse (d, path, m,
+                        "host path %s as a volume (docker -v %s:..., Kubernetes hostPath; it holds the %s socket %s) "
+                        "is refused by policy %s; allow it for a class with \"allow\": {\"binds\": [{\"source\": "
+                        "\"%s\", \"readonly\": true}]}",
+                        src, src, ref->owner, ref->what, policy, src);
+      break;
+    default:
+      if (ref->above)
+        hs_detect_refuse (d, path, m,
+                          "host path %s as a volume (docker -v %s:..., Kubernetes hostPath; it holds %s) is refused "
+                          "by policy %s; allow it for a class with \"allow\": {\"binds\": [{\"source\": \"%s\", "
+                          "\"readonly\": true}]}",
+                          src, src, ref->what, policy, src);
+      else
+        hs_detect_refuse (d, path, m,
+                          "host path %s%s as a volume (docker -v %s:..., Kubernetes hostPath) is refused by policy "
+                          "%s; allow it for a class with \"allow\": {\"binds\": [{\"source\": \"%s\", \"readonly\": "
+                          "true}]}",
+                          src, which, src, policy, src);
+    }
+}
+
+void
+hs_detect_binds (hs_detect *d, hs_json mounts)
+{
+  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+    {
+      hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source");
+      const hs_bind_ref *ref;
+      bool recursive, want_ro = true;
+
+      if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src))
+        continue;
+      /* NULL: a mount a measure added (the Landlock helper, device nodes,
+       * the pod's sysfs), whose source the probe did not see. */
+      ref = hs_host_bind_ref (d->ctx->host, src->u.string);
+      if (ref == NULL || ref->kind == HS_BIND_PLAIN || ref->kind == HS_BIND_DEVICE)
+        continue;
+      if (ref->kind == HS_BIND_SENSITIVE_RW && _read_only (m))
+        continue;
+      if (!hs_detect_class_allows_bind (d, ref, &want_ro))
+        {
+          _refuse (d, i, m, ref);
+          continue;
+        }
+      if (want_ro && !_read_only (m))
+        {
+          _cleanup_json_ hs_json before = hs_json_copy (m);
+          _cleanup_free_ char *path = xasprintf ("/mounts/%zu/options", i);
+          _cleanup_free_ char *note = xasprintf ("class `%s` allows %s read-only", d->ctx->class->name, src->u.string);
+          hs_measure_read_only_mount (m);
+          if (recursive && !hs_json_array_has_string (hs_json_get (m, "options"), "rro"))
+            hs_json_array_append (hs_json_get (m, "options"), hs_json_new_string ("rro")); /* and its submounts */
+          hs_measure_record_note (d->ctx, false, path, "changed", hs_json_get (before, "options"),
+                                  hs_json_get (m, "options"), note);
+        }
+    }
+}
