@@ -641,11 +641,13 @@ $inside"
 	assert_refused_like "*$(printf '%q' "socket $CTD_SOCK as a volume (")*$(printf '%q' ") is refused by policy $(P); allow it for a class with \"allow\": {\"binds\": [{\"source\": \"$CTD_SOCK\"}]}")"
 }
 
-@test "detect, ctr: shared mount propagation on a volume is refused; no class allows it" {
+@test "detect, ctr: shared propagation on a volume, or of the rootfs, is refused; no class allows it" {
 	mkdir "$T/shared"
 	for ann in "" io.hardshim.class=agent; do
 		ctr_run "$WRAPPER" ${ann:+--annotation "$ann"} --mount "type=bind,src=$T/shared,dst=/shared,options=rbind:rshared" -- true
-		assert_refused_like "$(printf '%q' "shared mount propagation on /shared (")*$(printf '%q' ") is refused by policy $(P); no class can allow it: use rslave (Kubernetes HostToContainer)")"
+		assert_refused "shared mount propagation on /shared (docker -v SRC:DEST:shared, Kubernetes mountPropagation: Bidirectional) is refused by policy $(P); no class can allow it: use rslave (Kubernetes HostToContainer)"
+		ctr_run "$WRAPPER" ${ann:+--annotation "$ann"} --rootfs-propagation shared -- true
+		assert_refused "shared root propagation (rootfsPropagation \"shared\") is refused by policy $(P); no class can allow it: use rslave"
 	done
 }
 
