@@ -88,17 +88,27 @@ loop_device() {
 	echo "$dev"
 }
 
-# the containerd of this file, in a mount namespace of its own where
-# /var/lib/docker is $ENGINE_DIR/data; dockerd joins it.
+# in_ns CMD...: CMD in the engines' mount namespace (start_engines).
+in_ns() {
+	nsenter -t "$NS_PID" -m "$@"
+}
+
+# start_engines: the containerd of this file in a mount namespace of its
+# own, where /var/lib/docker is $ENGINE_DIR/data and /run a tmpfs of its
+# own: there containerd listens on /run/containerd/containerd.sock and
+# dockerd, which joins it, on /var/run/docker.sock, as on a machine with
+# docker installed, and the machine's /run and /var/lib are left alone.
+# The clients reach them through /proc/PID/root (CTD_SOCK, DOCKER_HOST);
+# podman runs in that namespace too (pm_run), to see the same paths.
 start_engines() {
-	export CTD_SOCK=$ENGINE_DIR/containerd.sock CTD_STATE=$ENGINE_DIR/state
+	export CTD_STATE=$ENGINE_DIR/state
 	cat >"$ENGINE_DIR/containerd.toml" <<-EOF
 		version = 2
 		root = "$ENGINE_DIR/containerd"
 		state = "$CTD_STATE"
 		disabled_plugins = ["io.containerd.grpc.v1.cri"]
 		[grpc]
-		  address = "$CTD_SOCK"
+		  address = "/run/containerd/containerd.sock"
 		[plugins."io.containerd.internal.v1.opt"]
 		  path = "$ENGINE_DIR/containerd/opt"
 	EOF
@@ -107,13 +117,17 @@ start_engines() {
 		mkdir /var/lib/docker && touch "$ENGINE_DIR/made-var-lib-docker"
 	fi
 	start_daemon containerd unshare --mount --propagation private sh -c \
-		'mount --bind "$1" /var/lib/docker && exec containerd --config "$2"' sh \
-		"$ENGINE_DIR/data" "$ENGINE_DIR/containerd.toml"
+		'mount --bind "$1" /var/lib/docker && mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run &&
+		mkdir -p /run/containerd && exec containerd --config "$2"' sh "$ENGINE_DIR/data" "$ENGINE_DIR/containerd.toml"
+	export NS_PID
+	NS_PID=$(cat "$ENGINE_DIR/containerd.pid")
+	export CTD_SOCK=/proc/$NS_PID/root/run/containerd/containerd.sock
 	daemon_ready containerd 30 ctr --address "$CTD_SOCK" version || return 1
-	start_daemon dockerd nsenter -t "$(cat "$ENGINE_DIR/containerd.pid")" -m \
+	export DOCKER_HOST=unix:///proc/$NS_PID/root/run/docker.sock
+	start_daemon dockerd nsenter -t "$NS_PID" -m \
 		dockerd --iptables=false --bridge=none \
-		--config-file "$ENGINE_DIR/daemon.json" --host "$DOCKER_HOST" \
-		--containerd "$CTD_SOCK" --pidfile "$ENGINE_DIR/dockerd.pidfile" \
+		--config-file "$ENGINE_DIR/daemon.json" --host unix:///run/docker.sock \
+		--containerd /run/containerd/containerd.sock --pidfile "$ENGINE_DIR/dockerd.pidfile" \
 		--exec-root "$ENGINE_DIR/exec" --data-root /var/lib/docker
 	daemon_ready dockerd 60 docker info
 }
@@ -167,7 +181,7 @@ setup_file() {
 	can_run || return 0
 	"$HS_SRCDIR/contrib/subids.sh" "$CI_OWNER" 1196608 >&2 || return 1
 	"$HS_SRCDIR/contrib/subids.sh" "$AGENT_OWNER" 1262144 >&2 || return 1
-	export DOCKER_HOST=unix://$ENGINE_DIR/docker.sock DOCKER_SOCK=$ENGINE_DIR/docker.sock
+	export DOCKER_SOCK=/var/run/docker.sock
 	export CTD_NS=hardshim-test-${ENGINE_DIR##*.}
 	export CG=hstest-detect-${ENGINE_DIR##*.}
 
@@ -209,7 +223,7 @@ setup_file() {
 	local rootfs
 	rootfs=$(busybox_rootfs) || return 1
 	tar -C "$rootfs" -c . | docker import - "$IMAGE" >/dev/null || return 1
-	tar -C "$rootfs" -c . | podman import - "$PM_IMAGE" >/dev/null || return 1
+	tar -C "$rootfs" -c . | in_ns podman import - "$PM_IMAGE" >/dev/null || return 1
 	import_image "$rootfs" "$CTR_IMAGE" "" || return 1
 	make_cgroup "$CG" 2
 	make_cgroup "$CG-empty" 0
@@ -223,7 +237,7 @@ remove_containers() {
 	for id in $("$RUNC" --root "$ENGINE_DIR/exec/runtime-runc/moby" list -q 2>/dev/null); do
 		"$RUNC" --root "$ENGINE_DIR/exec/runtime-runc/moby" delete --force "$id" >/dev/null 2>&1 || true
 	done
-	podman rm --all --force --time 0 >/dev/null 2>&1 || true
+	in_ns podman rm --all --force --time 0 >/dev/null 2>&1 || true
 	remove_ctr_tasks
 	for id in $("$RUNC" --root "$ENGINE_DIR/runc/$CTD_NS" list -q 2>/dev/null); do
 		"$RUNC" --root "$ENGINE_DIR/runc/$CTD_NS" delete --force "$id" >/dev/null 2>&1 || true
@@ -232,7 +246,7 @@ remove_containers() {
 
 all_containers() {
 	docker ps -aq
-	podman ps -aq
+	in_ns podman ps -aq
 	our_ctr containers ls -q
 }
 
@@ -241,7 +255,7 @@ teardown_file() {
 	local d pid
 	remove_containers
 	docker volume rm -f hs-vol >/dev/null 2>&1 || true
-	podman rmi --all --force >/dev/null 2>&1 || true
+	in_ns podman rmi --all --force >/dev/null 2>&1 || true
 	stop_daemon dockerd
 	stop_daemon containerd
 	remove_cgroup docker
@@ -317,7 +331,7 @@ pm_run() {
 	_split "$@"
 	rm -f "$T/cid"
 	status=0
-	timeout -k 5 120 podman --runtime "$RT" run --rm --cidfile "$T/cid" "${PM_OPTS[@]}" "${NET[@]}" \
+	timeout -k 5 120 nsenter -t "$NS_PID" -m podman --runtime "$RT" run --rm --cidfile "$T/cid" "${PM_OPTS[@]}" "${NET[@]}" \
 		"${OPTS[@]}" "$PM_IMAGE" "${CMD[@]}" >"$T/out" 2>"$T/err" </dev/null || status=$?
 	ID=$(cat "$T/cid" 2>/dev/null || true)
 	cat "$T/out" "$T/err"
@@ -609,8 +623,8 @@ $HOST_RO"
 }
 
 @test "detect: the Docker API socket as a volume is refused in docker, podman and ctr, also through a symbolic link; under the class it is there, read-only" {
-	sock=$DOCKER_SOCK
-	[ -S "$sock" ]
+	sock=/var/run/docker.sock
+	in_ns test -S "$sock"
 	dk_run hardshim -v "$sock:/var/run/docker.sock" -- true
 	assert_refused "$(msg_docker_sock "$sock")"
 	pm_run "$WRAPPER" -v "$sock:/var/run/docker.sock" -- true
@@ -620,7 +634,7 @@ $HOST_RO"
 	# By identity, not by name: a link elsewhere to the same socket.
 	ln -s "$sock" "$T/innocent.sock"
 	dk_run hardshim -v "$T/innocent.sock:/var/run/docker.sock" -- true
-	assert_refused_like "Docker API socket *$(printf '%q' " is refused by policy $(P); allow it for a class with ")*"
+	assert_refused "Docker API socket $T/innocent.sock (which is $sock) as a volume (docker -v $T/innocent.sock:..., Kubernetes hostPath) is refused by policy $(P); allow it for a class with \"allow\": {\"binds\": [{\"source\": \"$T/innocent.sock\"}]}"
 
 	inside='test -S /var/run/docker.sock && echo socket-there
 awk "\$5 == \"/var/run/docker.sock\" { print \"mount-options=\" \$6 }" /proc/self/mountinfo'
@@ -636,9 +650,13 @@ $inside"
 	grep -qE '^mount-options=ro(,|$)' "$T/out"
 }
 
-@test "detect, ctr: containerd's own socket as a volume is refused" {
-	ctr_run "$WRAPPER" --mount "type=bind,src=$CTD_SOCK,dst=/run/containerd.sock,options=rbind:rw" -- true
-	assert_refused_like "*$(printf '%q' "socket $CTD_SOCK as a volume (")*$(printf '%q' ") is refused by policy $(P); allow it for a class with \"allow\": {\"binds\": [{\"source\": \"$CTD_SOCK\"}]}")"
+@test "detect: containerd's socket as a volume (ctr), and /run, which holds the engines' sockets (docker), are refused" {
+	sock=/run/containerd/containerd.sock
+	in_ns test -S "$sock"
+	ctr_run "$WRAPPER" --mount "type=bind,src=$sock,dst=/run/containerd.sock,options=rbind:rw" -- true
+	assert_refused "containerd socket $sock as a volume (docker -v $sock:..., Kubernetes hostPath) is refused by policy $(P); allow it for a class with \"allow\": {\"binds\": [{\"source\": \"$sock\"}]}"
+	dk_run hardshim -v /run:/x -- true
+	assert_refused_like "$(printf '%q' "host path /run as a volume (docker -v /run:..., Kubernetes hostPath; it holds ")*$(printf '%q' ") is refused by policy $(P); allow it for a class with \"allow\": {\"binds\": [{\"source\": \"/run\", \"readonly\": true}]}")"
 }
 
 @test "detect, ctr: shared propagation on a volume, or of the rootfs, is refused; no class allows it" {
