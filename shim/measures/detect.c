@@ -264,9 +264,14 @@ _hooks (hs_detect *d, hs_json hooks)
       hs_json list = hs_json_get (hooks, _stages[s]);
       for (size_t i = 0; YAJL_IS_ARRAY (list) && i < list->u.array.len; i++)
         {
-          hs_json hook = list->u.array.values[i], p = hs_json_get (hook, "path");
-          const char *prog = YAJL_IS_STRING (p) ? p->u.string : "(no path)";
+          hs_json hook = list->u.array.values[i];
           const hs_hook_ref *ref = hs_host_hook_ref (d->ctx->host, _stages[s], i);
+          /* the engine's: the lsm measure may have put its helper in front */
+          hs_json orig = hs_json_get (hs_json_get (d->ctx->original, "hooks"), _stages[s]);
+          const char *prog;
+
+          orig = YAJL_IS_ARRAY (orig) && i < orig->u.array.len ? hs_json_get (orig->u.array.values[i], "path") : NULL;
+          prog = YAJL_IS_STRING (orig) ? orig->u.string : "(no path)";
           _cleanup_free_ char *path = xasprintf ("/hooks/%s/%zu", _stages[s], i);
 
           if (ref != NULL && ref->engine != NULL)

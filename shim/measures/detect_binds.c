@@ -26,23 +26,26 @@ hs_detect_class_allows_bind (const hs_detect *d, const hs_bind_ref *ref, bool *r
   return false;
 }
 
-/* Whether mount m is read-only: its last "ro" or "rw" option, as the
- * runtime reads them. */
+/* Whether mount m is read-only as the runtime reads its options: the last
+ * of "ro" and "rw" (the mount flag), or the last of "rro" and "rrw" (the
+ * recursive attribute, set apart from the flag). */
 static bool
 _read_only (hs_json m)
 {
   hs_json opts = hs_json_get (m, "options");
-  bool ro = false;
+  bool ro = false, rro = false;
 
   for (size_t k = 0; YAJL_IS_ARRAY (opts) && k < opts->u.array.len; k++)
     {
       hs_json o = opts->u.array.values[k];
-      if (YAJL_IS_STRING (o) && strcmp (o->u.string, "ro") == 0)
-        ro = true;
-      else if (YAJL_IS_STRING (o) && strcmp (o->u.string, "rw") == 0)
-        ro = false;
+      if (!YAJL_IS_STRING (o))
+        continue;
+      if (strcmp (o->u.string, "ro") == 0 || strcmp (o->u.string, "rw") == 0)
+        ro = o->u.string[1] == 'o';
+      else if (strcmp (o->u.string, "rro") == 0 || strcmp (o->u.string, "rrw") == 0)
+        rro = o->u.string[2] == 'o';
     }
-  return ro;
+  return ro || rro;
 }
 
 /* " (which is /)" when source is another spelling of what. */

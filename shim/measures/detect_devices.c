@@ -190,7 +190,7 @@ _judge (_devices *s, const char *where, const char *shown, const _node *n)
   if (_class_device (d, n) != NULL)
     {
       for (size_t i = 0; i < s->nallowed; i++)
-        if (memcmp (&s->allowed[i], n, sizeof *n) == 0)
+        if (s->allowed[i].type == n->type && s->allowed[i].major == n->major && s->allowed[i].minor == n->minor)
           return;
       s->allowed = xrealloc (s->allowed, (s->nallowed + 1) * sizeof *n);
       s->allowed[s->nallowed++] = *n;

@@ -10,6 +10,7 @@
 
 #include "harden.h"
 #include "host.h"
+#include "host_refs.h"
 #include "journal.h"
 #include "lsm.h"
 #include "policy.h"
@@ -32,6 +33,7 @@ typedef struct
   uint32_t seed;
   bool process_file;
   bool restore; /* hs_host_restore_view applied */
+  bool class_hooks;      /* the probe found startContainer[0] and [1] to be the class's allow.hooks[0] and [1] */
   const char *container; /* process_file: the spec of the container it joins (NULL: TU_CONTAINER) */
   const char *spec;
   const char *error;     /* NULL: must succeed; else a substring of the message */
@@ -43,7 +45,10 @@ typedef struct
 
 #define PROFILE "hardshim-0123456789abcdef"
 #define ARGS(...) "\"args\":[" __VA_ARGS__ "]"
-#define SPEC(process, rest) "{\"process\":{" process "},\"root\":{\"path\":\"rootfs\"}" rest "}"
+/* linux: runc's default namespaces (the detect measure refuses the host's). */
+#define SPEC(process, rest) "{\"process\":{" process "},\"root\":{\"path\":\"rootfs\"}," TU_LINUX rest "}"
+#define SPEC_LINUX(process, linux_, rest)                                                                              \
+  "{\"process\":{" process "},\"root\":{\"path\":\"rootfs\"},\"linux\":{" TU_LINUX_NS "," linux_ "}" rest "}"
 /* The spec of the container an exec process joins: its process's labels. */
 #define C_SELINUX "system_u:system_r:container_t:s0:c3,c4"
 #define CONTAINER(fields) "{\"process\":{" fields "}," TU_CONTAINER_MOUNTS "}"
@@ -146,6 +151,9 @@ static const _lsm_case _cases[] = {
                                    "\"source\":\"tmpfs\"}]"),
     .error = "covers /dev" },
   { .name = "landlock: startContainer hooks run behind the helper",
+    /* the detect measure refuses hooks the class does not list */
+    .policy = "{\"allow\":{\"hooks\":[\"/bin/sh\",\"/bin/true\"]}}",
+    .class_hooks = true,
     .spec = SPEC (ARGS ("\"sh\""), ",\"hooks\":{\"startContainer\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\","
                                    "\"echo x >/home/u/f\"]},{\"path\":\"/bin/true\"}]}"),
     .expect = { "{\"path\":\"" HS_LANDLOCK_DEST "\",\"args\":[" PREFIX ",\"/bin/sh\",\"-c\",\"echo x >/home/u/f\"]}",
@@ -231,8 +239,8 @@ static const _lsm_case _cases[] = {
   { .name = "selinux: the engine's container label and its pair are kept",
     .selinux = true,
     .seed = 1,
-    .spec = SPEC (ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:container_t:s0:c100,c200\"",
-                  ",\"linux\":{\"mountLabel\":\"system_u:object_r:container_file_t:s0:c100,c200\"}"),
+    .spec = SPEC_LINUX (ARGS ("\"sh\"") ",\"selinuxLabel\":\"system_u:system_r:container_t:s0:c100,c200\"",
+                        "\"mountLabel\":\"system_u:object_r:container_file_t:s0:c100,c200\"", ""),
     .expect = { "\"selinuxLabel\":\"system_u:system_r:container_t:s0:c100,c200\"",
                 "\"mountLabel\":\"system_u:object_r:container_file_t:s0:c100,c200\"" },
     .unjournal = { "Label\",\"action\":\"changed\"" } },
@@ -358,10 +366,28 @@ static const _lsm_case _cases[] = {
     .journal = { J ("/process/args", "kept") ",\"would\":\"changed\"", J ("/mounts", "kept") ",\"would\":\"added\"" } },
 };
 
+/* What the probe (host_refs.h) finds for a case with class_hooks: the two
+ * startContainer hooks are the programs the class lists, root's. */
+static hs_hook_ref _hook_refs[] = {
+  { .stage = "startContainer", .index = 0, .path = (char *) "/bin/sh", .id = { .exists = true, .dev = 1, .ino = 10 },
+    .trusted = true },
+  { .stage = "startContainer", .index = 1, .path = (char *) "/bin/true", .id = { .exists = true, .dev = 1, .ino = 11 },
+    .trusted = true },
+};
+static hs_id_ref _class_hook_ids[] = { { .exists = true, .dev = 1, .ino = 10 }, { .exists = true, .dev = 1, .ino = 11 } };
+static hs_id_ref *_class_hooks[] = { _class_hook_ids };
+
 static void
 _host (const _lsm_case *c, hs_host *h)
 {
   *h = (hs_host) TU_HOST;
+  if (c->class_hooks)
+    {
+      h->hooks = _hook_refs;
+      h->nhooks = HS_ARRAY_SIZE (_hook_refs);
+      h->class_hooks = _class_hooks;
+      h->nclasses = 1;
+    }
   h->selinux = c->selinux;
   h->mcs_seed = c->seed;
   if (c->backend == APPARMOR)

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "harden.h"
+#include "host_refs.h"
 #include "journal.h"
 #include "testutil.h"
 
@@ -66,8 +67,9 @@ _check_golden (const char *actual, const char *rel)
   assert_string_equal (actual, expected);
 }
 
+/* host: what the probe found (NULL: TU_HOST). */
 static void
-_golden (const char *name, bool process_file)
+_golden_on (const char *name, bool process_file, const hs_host *host)
 {
   _cleanup_free_ char *in = xasprintf ("%s/tests/data/specs/%s.json", tu_srcdir (), name);
   _cleanup_free_ char *text = tu_read (in, NULL);
@@ -77,10 +79,13 @@ _golden (const char *name, bool process_file)
   hs_journal j;
   hs_error err = { 0 };
   bool changed = false;
+  hs_host tu_host = TU_HOST;
 
+  if (host == NULL)
+    host = &tu_host;
   tu_policy ("{}", &policy);
   hs_journal_init (&j, "c1", process_file ? NULL : "/bundle", in, "create", false);
-  assert_int_equal (tu_harden (spec, process_file, in, &policy, &j, &changed, &err), 0);
+  assert_int_equal (tu_harden_on (spec, process_file, in, &policy, host, &j, &changed, &err), 0);
   assert_int_equal (hs_json_generate (spec, true, &out, NULL, &err), 0);
   journal = _journal_without_times (&j);
   /* the journal names the input file: make that independent of the checkout */
@@ -101,7 +106,7 @@ _golden (const char *name, bool process_file)
     _cleanup_free_ char *again = NULL;
     hs_journal j2;
     hs_journal_init (&j2, "c1", NULL, in, "create", false);
-    assert_int_equal (tu_harden (spec, process_file, in, &policy, &j2, &changed, &err), 0);
+    assert_int_equal (tu_harden_on (spec, process_file, in, &policy, host, &j2, &changed, &err), 0);
     assert_int_equal (hs_json_generate (spec, true, &again, NULL, &err), 0);
     assert_string_equal (again, out);
     assert_null (strstr (j2.buf ? j2.buf : "", "\"action\":\"changed\""));
@@ -114,9 +119,28 @@ _golden (const char *name, bool process_file)
 }
 
 static void
+_golden (const char *name, bool process_file)
+{
+  _golden_on (name, process_file, NULL);
+}
+
+static void
 test_golden_docker (void **state)
 {
-  _golden ("docker", false);
+  /* docker's network hook (libnetwork-setkey, run as dockerd's own
+   * /proc/PID/exe), which the probe recognises as the engine's
+   * (host_refs.h): the detect measure lets it run. */
+  hs_hook_ref hook = { .stage = "prestart",
+                       .index = 0,
+                       .path = (char *) "/proc/3770/exe",
+                       .id = { .exists = true, .dev = 1, .ino = 2 },
+                       .trusted = true,
+                       .engine = "docker's network hook" };
+  hs_host host = TU_HOST;
+
+  host.hooks = &hook;
+  host.nhooks = 1;
+  _golden_on ("docker", false, &host);
 }
 static void
 test_golden_containerd (void **state)
@@ -163,7 +187,11 @@ typedef struct
   const char *error;
 } _case;
 
-#define MINIMAL_ROOT "\"root\":{\"path\":\"rootfs\"},\"mounts\":[]"
+/* runc's /proc and a tmpfs: mounts the detect measure lets through (it
+ * refuses a mount of any other type, or of none, that is not a bind). */
+#define PROC_MOUNT "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}"
+#define TMPFS_MOUNT(d) "{\"destination\":\"" d "\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}"
+#define MINIMAL_ROOT "\"root\":{\"path\":\"rootfs\"},\"mounts\":[]," TU_LINUX
 
 static const _case _cases[] = {
   { "root user becomes policy user", "{}", false,
@@ -196,7 +224,7 @@ static const _case _cases[] = {
   { "fractional uid is refused", "{}", false,
     "{\"process\":{\"user\":{\"uid\":0.5}}," MINIMAL_ROOT "}", { NULL }, { NULL }, "/process/user/uid" },
   { "no process is refused", "{}", false, "{" MINIMAL_ROOT "}", { NULL }, { NULL }, "/process is missing" },
-  { "no root is refused", "{}", false, "{\"process\":{},\"mounts\":[]}", { NULL }, { NULL }, "/root is missing" },
+  { "no root is refused", "{}", false, "{\"process\":{},\"mounts\":[]," TU_LINUX "}", { NULL }, { NULL }, "/root is missing" },
   { "all capabilities dropped by default", "{}", false,
     "{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\",\"CAP_NET_RAW\"],\"effective\":[\"CAP_SYS_"
     "ADMIN\"],\"inheritable\":[],\"permitted\":[\"CAP_SYS_ADMIN\"],\"ambient\":[\"CAP_SYS_ADMIN\"]}}," MINIMAL_ROOT
@@ -230,34 +258,34 @@ static const _case _cases[] = {
   { "noNewPrivileges of the wrong type is refused", "{}", false,
     "{\"process\":{\"noNewPrivileges\":\"no\"}," MINIMAL_ROOT "}", { NULL }, { NULL }, "/process/noNewPrivileges" },
   { "read-only root and tmpfs on /tmp and /run", "{}", false,
-    "{\"process\":{},\"root\":{\"path\":\"rootfs\",\"readonly\":false},\"mounts\":[{\"destination\":\"/proc\"}]}",
+    "{\"process\":{},\"root\":{\"path\":\"rootfs\",\"readonly\":false},\"mounts\":[" PROC_MOUNT "]," TU_LINUX "}",
     { "\"root\":{\"path\":\"rootfs\",\"readonly\":true}",
-      "{\"destination\":\"/proc\"},{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":"
+      PROC_MOUNT ",{\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":"
       "[\"nosuid\",\"nodev\",\"mode=1777\",\"uid=65534\",\"gid=65534\"]},{\"destination\":\"/run\"",
       "\"maskedPaths\":[\"/proc/acpi\"", "\"readonlyPaths\":[\"/proc/bus\"" },
     { "\"path\":\"/root/readonly\",\"action\":\"changed\",\"before\":false,\"after\":true",
       "\"path\":\"/mounts/1\",\"action\":\"added\"" },
     NULL },
   { "an engine mount at /tmp is left alone", "{}", false,
-    "{\"process\":{},\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/tmp/\",\"type\":\"bind\"}]}",
+    "{\"process\":{},\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/tmp/\",\"type\":\"bind\"}]," TU_LINUX "}",
     /* (the lsm measure puts a /dev tmpfs first) */
     { "{\"destination\":\"/tmp/\",\"type\":\"bind\"},{\"destination\":\"/run\"" }, { NULL }, NULL },
   { "/run tmpfs goes below a mount beneath /run", "{}", false,
-    "{\"process\":{},\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/proc\"},{\"destination\":\"/run/"
-    "secrets\"}]}",
+    "{\"process\":{},\"root\":{\"path\":\"r\"},\"mounts\":[" PROC_MOUNT "," TMPFS_MOUNT ("/run/secrets") "]," TU_LINUX
+    "}",
     { "{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"nodev\",\"mode="
-      "1777\",\"uid=65534\",\"gid=65534\"]},{\"destination\":\"/run/secrets\"}" },
+      "1777\",\"uid=65534\",\"gid=65534\"]}," TMPFS_MOUNT ("/run/secrets") },
     { "\"path\":\"/mounts/1\",\"action\":\"added\",\"before\":null,\"after\":{\"destination\":\"/run\"" },
     NULL },
   { "policy can keep the root writable", "{\"rootfs\":{\"readonly\":false,\"tmpfs\":[]}}", false,
-    "{\"process\":{},\"root\":{\"path\":\"r\",\"readonly\":false},\"mounts\":[]}",
+    "{\"process\":{},\"root\":{\"path\":\"r\",\"readonly\":false},\"mounts\":[]," TU_LINUX "}",
     /* no tmpfs: the only mounts are the lsm measure's /dev and Landlock helper */
     { "\"readonly\":false",
       "\"mounts\":[{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\","
       "\"strictatime\",\"mode=755\",\"size=65536k\"]},{\"destination\":\"/dev/.hardshim/landlock\"" },
       { NULL }, NULL },
   { "mount without destination is refused", "{}", false,
-    "{\"process\":{},\"root\":{\"path\":\"r\"},\"mounts\":[{\"type\":\"bind\"}]}", { NULL }, { NULL }, "/mounts[]" },
+    "{\"process\":{},\"root\":{\"path\":\"r\"},\"mounts\":[{\"type\":\"bind\"}]," TU_LINUX "}", { NULL }, { NULL }, "/mounts[]" },
   { "exec process file: process-level measures only", "{}", true,
     "{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],\"capabilities\":{\"bounding\":[\"CAP_KILL\"]}}",
     { "\"user\":{\"uid\":65534,\"gid\":65534}", "\"bounding\":[]", "\"noNewPrivileges\":true" },
@@ -286,7 +314,7 @@ static const _case _cases[] = {
     { "\"run.ocix\":\"1\"" }, { NULL }, NULL },
   { "unknown keys survive", "{}", false,
     "{\"process\":{\"user\":{\"uid\":5,\"gid\":5},\"x-future\":[1.50,{\"k\":null}]},\"root\":{\"path\":\"r\"},"
-    "\"mounts\":[],\"annotations\":{\"a\":\"b\"},\"zz\":1e3}",
+    "\"mounts\":[],\"annotations\":{\"a\":\"b\"},\"zz\":1e3," TU_LINUX "}",
     { "\"x-future\":[1.50,{\"k\":null}]", "\"annotations\":{\"a\":\"b\"}", "\"zz\":1e3" }, { NULL }, NULL },
 };
 

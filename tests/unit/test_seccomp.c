@@ -555,6 +555,8 @@ _uncond (const hs_scmp_profile *p, const char *name, const char **ret_action, bo
 }
 
 #define MINIMAL_ROOT "'root':{'path':'rootfs'},'mounts':[]"
+/* Specs not about namespaces have runc's (TU_LINUX), which the detect measure
+ * needs: "{'process':{}," MINIMAL_ROOT "," TU_LINUX "}". */
 
 /* ---- 1. profile hygiene ------------------------------------------------- */
 
@@ -680,7 +682,7 @@ test_profile_compiles (void **state)
         _cleanup_free_ char *policy
             = xasprintf ("{'seccomp':{'profile':'%s'},'capabilities':{'allow':%s}}", files.v[f], caps);
         _cleanup_free_ char *spec = xasprintf ("{'process':{'capabilities':{'bounding':%s,'effective':%s,"
-                                               "'permitted':%s}}," MINIMAL_ROOT "}",
+                                               "'permitted':%s}}," MINIMAL_ROOT "," TU_LINUX "}",
                                                caps, caps, caps);
         _cleanup_free_ char *what = xasprintf ("%s with capabilities %s", files.v[f], caps);
         _hardened h;
@@ -770,7 +772,7 @@ test_profile_required_denials (void **state)
 
   _failures = 0;
   assert_int_equal (hs_scmp_load (path, &file, &err), 0);
-  _harden ("{}", "{'process':{}," MINIMAL_ROOT "}", false, &h);
+  _harden ("{}", "{'process':{}," MINIMAL_ROOT "," TU_LINUX "}", false, &h);
   if (h.r < 0)
     fail_msg ("%s", h.err.msg);
   _spec_profile (h.spec, &p);
@@ -1300,7 +1302,7 @@ test_merge_real_profiles_idempotent (void **state)
 
   _failures = 0;
   /* hardshim's resolved profile: what hardening gives a spec without one */
-  _harden ("{}", "{'process':{}," MINIMAL_ROOT "}", false, &h);
+  _harden ("{}", "{'process':{}," MINIMAL_ROOT "," TU_LINUX "}", false, &h);
   if (h.r < 0)
     fail_msg ("%s", h.err.msg);
   _spec_profile (h.spec, &ours);
@@ -1639,7 +1641,7 @@ static const _measure_case _measure_cases[] = {
   { "the engine's NOTIFY of unshare: hardshim's denials stay, journaled as changed, the listener kept",
     "{}",
     false,
-    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/run/a.sock',"
+    "{'process':{}," MINIMAL_ROOT ",'linux':{" TU_LINUX_NS ",'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/run/a.sock',"
     "'listenerMetadata':'m','syscalls':[{'names':['unshare'],'action':'SCMP_ACT_NOTIFY'}]}}}",
     { "'listenerPath':'/run/a.sock','listenerMetadata':'m'",
       "{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[{'index':0,'value':268435456,'valueTwo':"
@@ -1652,7 +1654,7 @@ static const _measure_case _measure_cases[] = {
   { "a NOTIFY that matches every socket call is no condition: the listener settings go, journaled",
     "{}",
     false,
-    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/run/a.sock',"
+    "{'process':{}," MINIMAL_ROOT ",'linux':{" TU_LINUX_NS ",'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/run/a.sock',"
     "'listenerMetadata':'m','syscalls':[{'names':['socket'],'action':'SCMP_ACT_NOTIFY','args':[{'index':0,'value':0,"
     "'op':'SCMP_CMP_GE'}]}]}}}",
     { "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[{'index':0,'value':17," },
@@ -1666,7 +1668,7 @@ static const _measure_case _measure_cases[] = {
   { "an engine profile that denies landlock_* (or fakes them with errnoRet 0): the helper's calls are allowed",
     "{}",
     false,
-    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':6,"
+    "{'process':{}," MINIMAL_ROOT ",'linux':{" TU_LINUX_NS ",'seccomp':{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':6,"
     "'syscalls':[{'names':['read','write','exit_group'],'action':'SCMP_ACT_ALLOW'},{'names':['landlock_restrict_self'],"
     "'action':'SCMP_ACT_ERRNO','errnoRet':0}]}}}",
     { "'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':38",
@@ -1681,7 +1683,7 @@ static const _measure_case _measure_cases[] = {
   { "a rule comparing one argument twice is read as runc and crun read it, journaled",
     "{}",
     false,
-    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['"
+    "{'process':{}," MINIMAL_ROOT ",'linux':{" TU_LINUX_NS ",'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['"
     "chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':[{'index':1,'value':448,'op':'SCMP_CMP_EQ'},{'index':1,"
     "'value':493,'op':'SCMP_CMP_EQ'}]}]}}}",
     { "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':[{'index':1,'value':448,'valueTwo':0,'op':"
@@ -1696,7 +1698,7 @@ static const _measure_case _measure_cases[] = {
   { "no engine profile: hardshim's is added",
     "{}",
     false,
-    "{'process':{}," MINIMAL_ROOT "}",
+    "{'process':{}," MINIMAL_ROOT "," TU_LINUX "}",
     { "'seccomp':{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':38,'architectures':['SCMP_ARCH_", "'flags':[]",
       "'mount'" },
     { "SCMP_ACT_LOG", "SPEC_ALLOW" },
@@ -1706,7 +1708,7 @@ static const _measure_case _measure_cases[] = {
   { "linux.seccomp null is no profile",
     "{}",
     false,
-    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':null}}",
+    "{'process':{}," MINIMAL_ROOT ",'linux':{" TU_LINUX_NS ",'seccomp':null}}",
     { "'seccomp':{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':38" },
     { NULL },
     { "'measure':'seccomp','path':'/linux/seccomp','action':'added'" },
@@ -1715,7 +1717,7 @@ static const _measure_case _measure_cases[] = {
   { "an engine profile is intersected, each difference journaled",
     "{}",
     false,
-    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':" DOCKERISH ",'flags':['SECCOMP_FILTER_FLAG_SPEC_ALLOW']}}}",
+    "{'process':{}," MINIMAL_ROOT ",'linux':{" TU_LINUX_NS ",'seccomp':" DOCKERISH ",'flags':['SECCOMP_FILTER_FLAG_SPEC_ALLOW']}}}",
     { "'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':38", "'flags':[]" },
     { "SCMP_ARCH_X86'", "SCMP_ARCH_X32", "SPEC_ALLOW" },
     { "'path':'/linux/seccomp','action':'changed'",
@@ -1730,7 +1732,7 @@ static const _measure_case _measure_cases[] = {
   { "an engine profile without flags gets them",
     "{}",
     false,
-    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':" DOCKERISH "}}}",
+    "{'process':{}," MINIMAL_ROOT ",'linux':{" TU_LINUX_NS ",'seccomp':" DOCKERISH "}}}",
     { "'flags':[]" },
     { NULL },
     { "'path':'/linux/seccomp/flags','action':'added','before':null,'after':[]" },
@@ -1739,7 +1741,7 @@ static const _measure_case _measure_cases[] = {
   { "an engine profile with an unknown flag is refused",
     "{}",
     false,
-    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':" DOCKERISH ",'flags':['SECCOMP_FILTER_FLAG_BOGUS']}}}",
+    "{'process':{}," MINIMAL_ROOT ",'linux':{" TU_LINUX_NS ",'seccomp':" DOCKERISH ",'flags':['SECCOMP_FILTER_FLAG_BOGUS']}}}",
     { NULL },
     { NULL },
     { NULL },
@@ -1748,7 +1750,7 @@ static const _measure_case _measure_cases[] = {
   { "an engine profile that does not parse is refused with where",
     "{}",
     false,
-    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':{'defaultAction':'SCMP_ACT_ERRNO','x-new':1}}}",
+    "{'process':{}," MINIMAL_ROOT ",'linux':{" TU_LINUX_NS ",'seccomp':{'defaultAction':'SCMP_ACT_ERRNO','x-new':1}}}",
     { NULL },
     { NULL },
     { NULL },
@@ -1757,7 +1759,7 @@ static const _measure_case _measure_cases[] = {
   { "linux.seccomp a string is refused",
     "{}",
     false,
-    "{'process':{}," MINIMAL_ROOT ",'linux':{'seccomp':'default'}}",
+    "{'process':{}," MINIMAL_ROOT ",'linux':{" TU_LINUX_NS ",'seccomp':'default'}}",
     { NULL },
     { NULL },
     { NULL },
@@ -1858,7 +1860,7 @@ test_measure_added_profile (void **state)
   const char *line;
   hs_error err = { 0 };
 
-  _harden ("{}", "{'process':{}," MINIMAL_ROOT "}", false, &h);
+  _harden ("{}", "{'process':{}," MINIMAL_ROOT "," TU_LINUX "}", false, &h);
   assert_int_equal (h.r, 0);
   assert_true (h.changed);
   s = hs_json_get (hs_json_get (h.spec, "linux"), "seccomp");
@@ -1895,7 +1897,7 @@ test_measure_capability_rules (void **state)
 {
   static const char *const spec = "{'process':{'capabilities':{'bounding':['CAP_SYS_CHROOT','CAP_SYS_ADMIN'],"
                                   "'effective':['CAP_SYS_CHROOT','CAP_SYS_ADMIN'],'permitted':['CAP_SYS_CHROOT',"
-                                  "'CAP_SYS_ADMIN']}}," MINIMAL_ROOT "}";
+                                  "'CAP_SYS_ADMIN']}}," MINIMAL_ROOT "," TU_LINUX "}";
   static const struct
   {
     const char *policy;
@@ -1905,7 +1907,7 @@ test_measure_capability_rules (void **state)
     { "{'capabilities':{'allow':['CAP_SYS_CHROOT']}}", spec, true },
     { "{}", spec, false },
     /* the policy allows it but the spec did not ask for it */
-    { "{'capabilities':{'allow':['CAP_SYS_CHROOT']}}", "{'process':{}," MINIMAL_ROOT "}", false },
+    { "{'capabilities':{'allow':['CAP_SYS_CHROOT']}}", "{'process':{}," MINIMAL_ROOT "," TU_LINUX "}", false },
   };
 
   _failures = 0;

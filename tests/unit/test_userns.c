@@ -487,7 +487,9 @@ typedef struct
 #define MAP(c, h, s) "{\"containerID\":" #c ",\"hostID\":" #h ",\"size\":" #s "}"
 #define UIDS(h) "\"uidMappings\":[" MAP (0, h, 65536) "]"
 #define GIDS(h) "\"gidMappings\":[" MAP (0, h, 65536) "]"
-#define USERNS_ADDED "\"namespaces\":[{\"type\":\"user\"}]"
+/* Specs have runc's namespaces (TU_NS_ENTRIES): the detect measure refuses the
+ * host's; it adds a cgroup namespace after the user measure's user one. */
+#define USERNS_ADDED "\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"},{\"type\":\"cgroup\"}]"
 #define J_USERNS_ADDED                                                                                                 \
   "\"path\":\"/linux/namespaces\",\"action\":\"added\",\"before\":null,\"after\":{\"type\":\"user\"}"
 #define J_UIDS(action) "\"path\":\"/linux/uidMappings\",\"action\":\"" action "\""
@@ -496,23 +498,26 @@ typedef struct
 #define WEB_NOTE "\"note\":\"class `web` (annotation `hardshim.class=web`): the ids of `hardshim-web`\""
 #define PING "net.ipv4.ping_group_range"
 #define J_PING "\"path\":\"/linux/sysctl/" PING "\""
-#define PING_SPEC(v) "{" ROOT_USER ",\"linux\":{\"sysctl\":{\"" PING "\":" v "}}}"
+#define PING_SPEC(v) "{" ROOT_USER ",\"linux\":{" TU_LINUX_NS ",\"sysctl\":{\"" PING "\":" v "}}}"
 /* tests/data/subid/subuid and subgid: hardshim-web and alice have ranges */
 #define CLASSES_KEY                                                                                                    \
   "\"classes\":{" CLASS ("web", "hardshim.class=web", "hardshim-web") "," CLASS ("batch", "example.com/batch=yes",     \
                                                                                  "alice") "}"
 #define CLASSES "{" CLASSES_KEY "}"
-#define ANNOTATED(a) "{" ROOT_USER ",\"annotations\":{" a "}}"
-#define DEVICES_SPEC(d) "{" ROOT_USER ",\"linux\":{\"devices\":[" d "]}}"
+#define ANNOTATED(a) "{" ROOT_USER "," TU_LINUX ",\"annotations\":{" a "}}"
+/* The devices a class allows (the detect measure refuses the others). */
+#define DEV(t, major, minor) "{\"type\":\"" t "\",\"major\":" #major ",\"minor\":" #minor "}"
+#define ALLOW_DEVICES(...) "{\"allow\":{\"devices\":[" __VA_ARGS__ "]}}"
+#define DEVICES_SPEC(d) "{" ROOT_USER ",\"linux\":{" TU_LINUX_NS ",\"devices\":[" d "]}}"
 #define ENGINE_USERNS(u, g)                                                                                            \
   "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT                                                          \
-  ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}],\"uidMappings\":[" u "],\"gidMappings\":[" g    \
+  ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"uidMappings\":[" u "],\"gidMappings\":[" g    \
   "]}}"
 
 static const _userns_case _userns_cases[] = {
   { .name = "no user namespace: the default class's added",
     .policy = "{}",
-    .spec = "{" ROOT_USER "}",
+    .spec = "{" ROOT_USER "," TU_LINUX "}",
     .bridge = true,
     .expect = { USERNS_ADDED, UIDS (1000000), GIDS (2000000), "\"user\":{\"uid\":65534,\"gid\":65534}" },
     .journal
@@ -520,27 +525,27 @@ static const _userns_case _userns_cases[] = {
         J_GIDS ("added") ",\"before\":null,\"after\":[" MAP (0, 2000000, 65536) "]," DEFAULT_NOTE } },
   { .name = "other namespaces kept, the user namespace appended",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"}]}}",
+    .spec = "{" ROOT_USER "," TU_LINUX "}",
     .bridge = true,
-    .expect = { "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"user\"}]", UIDS (1000000),
+    .expect = { "\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"},{\"type\":\"cgroup\"}]", UIDS (1000000),
                 GIDS (2000000) },
     .journal = { J_USERNS_ADDED } },
   { .name = "a user namespace without mappings gets the class's",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}]}}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}]}}",
     .bridge = true,
     .expect = { USERNS_ADDED, UIDS (1000000), GIDS (2000000) },
     .journal = { J_UIDS ("added"), J_GIDS ("added") },
-    .unjournal = { "\"path\":\"/linux/namespaces\"" } },
+    .unjournal = { "\"measure\":\"user\",\"path\":\"/linux/namespaces\"" } },
   { .name = "a user namespace with empty mappings gets the class's",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[],\"gidMappings\":[]}}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"uidMappings\":[],\"gidMappings\":[]}}",
     .bridge = true,
     .expect = { USERNS_ADDED, UIDS (1000000), GIDS (2000000) },
     .journal = { J_UIDS ("changed") ",\"before\":[],", J_GIDS ("changed") ",\"before\":[]," } },
   { .name = "mappings without a user namespace are replaced",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{" UIDS (100000) "," GIDS (100000) "}}",
+    .spec = "{" ROOT_USER ",\"linux\":{" TU_LINUX_NS "," UIDS (100000) "," GIDS (100000) "}}",
     .bridge = true,
     .expect = { USERNS_ADDED, UIDS (1000000), GIDS (2000000) },
     .journal = { J_USERNS_ADDED, J_UIDS ("changed") ",\"before\":[" MAP (0, 100000, 65536) "]" } },
@@ -548,7 +553,7 @@ static const _userns_case _userns_cases[] = {
   /* classes */
   { .name = "no annotation: the default class",
     .policy = CLASSES,
-    .spec = "{" ROOT_USER "}",
+    .spec = "{" ROOT_USER "," TU_LINUX "}",
     .bridge = true,
     .expect = { UIDS (1000000), GIDS (2000000) },
     .journal = { DEFAULT_NOTE } },
@@ -625,13 +630,13 @@ static const _userns_case _userns_cases[] = {
     .policy = CLASSES,
     .spec = ENGINE_USERNS (MAP (0, 300000, 65536), MAP (0, 300000, 65536)),
     .bridge = true,
-    .expect = { "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}]," UIDS (1000000) "," GIDS (2000000) },
+    .expect = { "\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"},{\"type\":\"cgroup\"}]," UIDS (1000000) "," GIDS (2000000) },
     .journal = { J_UIDS ("changed") ",\"before\":[" MAP (0, 300000, 65536) "],\"after\":[" MAP (
                      0, 1000000, 65536) "],\"note\":\"class `default`: the ids of `hardshim`; the spec's replaced: "
                      "/linux/uidMappings/0 maps host ids 300000-365535, outside class `default`'s 1000000-1065535 "
                      "(`hardshim` in /etc/subuid)\"",
                  J_GIDS ("changed") ",\"before\":[" MAP (0, 300000, 65536) "]" },
-    .unjournal = { J_UIDS ("kept"), J_GIDS ("kept"), "\"path\":\"/linux/namespaces\"" } },
+    .unjournal = { J_UIDS ("kept"), J_GIDS ("kept"), "\"measure\":\"user\",\"path\":\"/linux/namespaces\"" } },
   { .name = "engine mapping of several ranges outside the class's is replaced",
     .policy = "{}",
     .spec = ENGINE_USERNS (MAP (0, 100000, 1) "," MAP (1, 200001, 65535), MAP (0, 300000, 65536)),
@@ -641,7 +646,7 @@ static const _userns_case _userns_cases[] = {
   { .name = "engine mapping of container 0 to host 1, with docker's gid as additional gid: replaced",
     .policy = "{}",
     .spec = "{\"process\":{\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[104,41]}}," ROOT
-            ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1, 65536)
+            ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1, 65536)
             "],\"gidMappings\":[" MAP (0, 1, 65536) "]}}",
     .bridge = true,
     .expect = { UIDS (1000000) "," GIDS (2000000),
@@ -659,7 +664,7 @@ static const _userns_case _userns_cases[] = {
                  "in /etc/subgid)" } },
   { .name = "uidMappings without gidMappings: both replaced (crun would map host gid 0)",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],"
             "\"uidMappings\":[" MAP (0, 1000000, 65535) "]}}",
     .bridge = true,
     .expect = { UIDS (1000000) "," GIDS (2000000) },
@@ -669,14 +674,14 @@ static const _userns_case _userns_cases[] = {
     .unjournal = { "\"action\":\"kept\",\"before\":[" } },
   { .name = "gidMappings without uidMappings: both replaced",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],"
             "\"gidMappings\":[" MAP (0, 2000000, 65535) "]}}",
     .bridge = true,
     .expect = { GIDS (2000000) "," UIDS (1000000) },
     .journal = { J_UIDS ("added"), J_GIDS ("changed"), "/linux/uidMappings is missing" } },
   { .name = "uidMappings with gidMappings []: both replaced",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],"
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],"
             "\"uidMappings\":[" MAP (0, 1000000, 65535) "],\"gidMappings\":[]}}",
     .bridge = true,
     .expect = { UIDS (1000000) "," GIDS (2000000) },
@@ -684,7 +689,7 @@ static const _userns_case _userns_cases[] = {
   { .name = "annotations are checked when the engine's mapping is kept",
     .policy = CLASSES,
     .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"annotations\":{\"hardshim.class\":\"db\"},"
-            "\"linux\":{\"namespaces\":[{\"type\":\"user\"}]," UIDS (100000) "," GIDS (100000) "}}",
+            "\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}]," UIDS (100000) "," GIDS (100000) "}}",
     .error = "annotation `hardshim.class=db` names no class" },
   { .name = "the class's own mapping (a spec hardshim wrote) is kept, bridged",
     .policy = "{}",
@@ -694,11 +699,11 @@ static const _userns_case _userns_cases[] = {
     .journal = { J_UIDS ("kept") ",\"before\":[" MAP (0, 1000000, 65536) "],\"after\":[" MAP (
                      0, 1000000, 65536) "],\"note\":\"the class's own mapping\"",
                  J_GIDS ("kept") },
-    .unjournal = { J_UIDS ("changed"), "\"path\":\"/linux/namespaces\"" } },
+    .unjournal = { J_UIDS ("changed"), "\"measure\":\"user\",\"path\":\"/linux/namespaces\"" } },
   { .name = "the annotated class's own mapping is kept, bridged",
     .policy = CLASSES,
     .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"annotations\":{\"hardshim.class\":\"web\"},"
-            "\"linux\":{\"namespaces\":[{\"type\":\"user\"}]," UIDS (1065536) "," GIDS (2065536) "}}",
+            "\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}]," UIDS (1065536) "," GIDS (2065536) "}}",
     .bridge = true,
     .expect = { UIDS (1065536) "," GIDS (2065536) },
     .journal = { J_UIDS ("kept") ",\"before\":[" MAP (0, 1065536, 65536) "],\"after\":[" MAP (
@@ -767,7 +772,7 @@ static const _userns_case _userns_cases[] = {
   /* a kept mapping must map the ids the process uses */
   { .name = "a kept mapping without the policy's ids: root gets the highest mapped ids",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 65534)
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 65534)
             "],\"gidMappings\":[" MAP (0, 2000000, 65534) "]}}",
     .bridge = false,
     .expect = { "\"user\":{\"uid\":65533,\"gid\":65533}", "\"uid=65533\",\"gid=65533\"",
@@ -779,7 +784,7 @@ static const _userns_case _userns_cases[] = {
                  J_UIDS ("kept"), J_GIDS ("kept") } },
   { .name = "a kept mapping with the policy's ids: root gets them",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (65534, 1065534, 1)
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"uidMappings\":[" MAP (65534, 1065534, 1)
             "," MAP (0, 1000000, 1) "],\"gidMappings\":[" MAP (0, 2000000, 65535) "]}}",
     .bridge = false,
     .expect = { "\"user\":{\"uid\":65534,\"gid\":65534}" },
@@ -787,7 +792,7 @@ static const _userns_case _userns_cases[] = {
                  J_UIDS ("kept") } },
   { .name = "a kept mapping of only id 0: replaced, the process may not be root",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 1)
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 1)
             "],\"gidMappings\":[" MAP (0, 2000000, 65536) "]}}",
     .bridge = true,
     .expect = { UIDS (1000000), GIDS (2000000), "\"user\":{\"uid\":65534,\"gid\":65534}" },
@@ -801,7 +806,7 @@ static const _userns_case _userns_cases[] = {
   { .name = "a mapping inside the range without an additional gid: replaced",
     .policy = "{}",
     .spec = "{\"process\":{\"user\":{\"uid\":1,\"gid\":1,\"additionalGids\":[0,5,104]}}," ROOT
-            ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 100)
+            ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 100)
             "],\"gidMappings\":[" MAP (0, 2000000, 100) "]}}",
     .bridge = true,
     .expect = { UIDS (1000000), GIDS (2000000), "\"additionalGids\":[5,104]" },
@@ -888,13 +893,13 @@ static const _userns_case _userns_cases[] = {
     .policy = "{}",
     .spec = ENGINE_USERNS (MAP (0, 0, 65536), MAP (0, 0, 65536)),
     .bridge = true,
-    .expect = { "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}]," UIDS (1000000) "," GIDS (2000000) },
+    .expect = { "\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"},{\"type\":\"cgroup\"}]," UIDS (1000000) "," GIDS (2000000) },
     .journal
     = { J_UIDS ("changed") ",\"before\":[" MAP (0, 0, 65536) "],\"after\":[" MAP (0, 1000000, 65536) "],"
         "\"note\":\"class `default`: the ids of `hardshim`; the spec's replaced: /linux/uidMappings/0 maps host ids "
         "0-65535, outside class `default`'s 1000000-1065535 (`hardshim` in /etc/subuid)\"",
         J_GIDS ("changed") ",\"before\":[" MAP (0, 0, 65536) "],\"after\":[" MAP (0, 2000000, 65536) "]" },
-    .unjournal = { "\"path\":\"/linux/namespaces\"" } },
+    .unjournal = { "\"measure\":\"user\",\"path\":\"/linux/namespaces\"" } },
   { .name = "engine uid mapping with host 0 in a later range is replaced",
     .policy = "{}",
     .spec
@@ -911,7 +916,7 @@ static const _userns_case _userns_cases[] = {
   { .name = "engine mapping with host root, annotated: the class's",
     .policy = CLASSES,
     .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"annotations\":{\"hardshim.class\":\"web\"},"
-            "\"linux\":{\"namespaces\":[{\"type\":\"user\"}]," UIDS (0) "," GIDS (0) "}}",
+            "\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}]," UIDS (0) "," GIDS (0) "}}",
     .bridge = true,
     .expect = { UIDS (1065536), GIDS (2065536) },
     .journal = { J_UIDS ("changed"), "\"note\":\"class `web` (annotation `hardshim.class=web`): the ids of "
@@ -919,11 +924,11 @@ static const _userns_case _userns_cases[] = {
                  "/linux/uidMappings/0 maps host ids 0-65535, outside class `web`'s 1065536-1131071" } },
   { .name = "user namespace with a path",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]}}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]}}",
     .error = "joins the user namespace `/proc/1/ns/user`, the host's: refused" },
   { .name = "user namespace with a path and a mapping without host root",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]," UIDS (
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}]," UIDS (
         100000) "," GIDS (100000) "}}",
     .error = "joins the user namespace `/proc/1/ns/user`, the host's: refused" },
   { .name = "namespaces not an array",
@@ -936,11 +941,11 @@ static const _userns_case _userns_cases[] = {
     .error = "/linux/namespaces[]/type is missing" },
   { .name = "uidMappings not an array",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":{}}}",
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"uidMappings\":{}}}",
     .error = "/linux/uidMappings is an object, expected an array" },
   { .name = "a gid mapping without hostID",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"gidMappings\":[{\"containerID\":0,"
+    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"gidMappings\":[{\"containerID\":0,"
             "\"size\":1}]}}",
     .error = "/linux/gidMappings/0 is an object, expected an id mapping" },
 
@@ -948,19 +953,19 @@ static const _userns_case _userns_cases[] = {
   { .name = "no user namespaces on the host: refused by default",
     .policy = "{}",
     .no_userns = true,
-    .spec = "{" ROOT_USER "}",
+    .spec = "{" ROOT_USER "," TU_LINUX "}",
     .error = "`user.userns_unavailable`" },
   { .name = "no user namespaces on the host: refused, the reason given",
     .policy = "{\"user\":{\"userns_unavailable\":\"refuse\"}}",
     .no_userns = true,
-    .spec = "{" ROOT_USER "}",
+    .spec = "{" ROOT_USER "," TU_LINUX "}",
     .error = NO_USERNS_WHY },
   { .name = "no user namespaces on the host: run without one",
     .policy = "{\"user\":{\"userns_unavailable\":\"run_without\"}}",
     .no_userns = true,
-    .spec = "{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}",
+    .spec = "{" ROOT_USER "," TU_LINUX "}",
     .bridge = false,
-    .expect = { "\"user\":{\"uid\":65534,\"gid\":65534}", "\"namespaces\":[{\"type\":\"pid\"}]" },
+    .expect = { "\"user\":{\"uid\":65534,\"gid\":65534}", "\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"cgroup\"}]" },
     .lacks = { "\"type\":\"user\"", "uidMappings", "gidMappings" },
     .journal
     = { "\"path\":\"/linux/"
@@ -990,19 +995,19 @@ static const _userns_case _userns_cases[] = {
   /* every id the process uses must be mapped */
   { .name = "a kept uid outside the user namespace",
     .policy = "{}",
-    .spec = "{\"process\":{\"user\":{\"uid\":70000,\"gid\":1000}}," ROOT "}",
+    .spec = "{\"process\":{\"user\":{\"uid\":70000,\"gid\":1000}}," ROOT "," TU_LINUX "}",
     .error = "/process/user 70000:1000 is outside the user namespace (ids 0-65535)" },
   { .name = "a kept gid outside the user namespace",
     .policy = "{}",
-    .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":65536}}," ROOT "}",
+    .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":65536}}," ROOT "," TU_LINUX "}",
     .error = "/process/user 1000:65536 is outside the user namespace" },
   { .name = "an additional gid outside the user namespace",
     .policy = "{}",
-    .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000,\"additionalGids\":[0,10,70000]}}," ROOT "}",
+    .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000,\"additionalGids\":[0,10,70000]}}," ROOT "," TU_LINUX "}",
     .error = "/process/user/additionalGids has 70000, outside the user namespace" },
   { .name = "the last ids of the user namespace",
     .policy = "{}",
-    .spec = "{\"process\":{\"user\":{\"uid\":65535,\"gid\":65535,\"additionalGids\":[0,65535]}}," ROOT "}",
+    .spec = "{\"process\":{\"user\":{\"uid\":65535,\"gid\":65535,\"additionalGids\":[0,65535]}}," ROOT "," TU_LINUX "}",
     .bridge = true,
     .expect = { "\"user\":{\"uid\":65535,\"gid\":65535,\"additionalGids\":[65535]}", UIDS (1000000) },
     .journal = { "\"path\":\"/process/user/uid\",\"action\":\"kept\",\"before\":65535" } },
@@ -1040,7 +1045,7 @@ static const _userns_case _userns_cases[] = {
     .journal = { J_PING ",\"action\":\"changed\",\"before\":\"100000 200000\",\"after\":\"1 0\"" } },
   { .name = "other sysctls untouched",
     .policy = "{}",
-    .spec = "{" ROOT_USER ",\"linux\":{\"sysctl\":{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}}}",
+    .spec = "{" ROOT_USER ",\"linux\":{" TU_LINUX_NS ",\"sysctl\":{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}}}",
     .bridge = true,
     .expect = { "\"sysctl\":{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}" },
     .unjournal = { "/linux/sysctl" } },
@@ -1110,7 +1115,7 @@ static const _userns_case _userns_cases[] = {
 
   /* idmapped mounts from the spec (crun honours them) */
 #define IDMAP_MOUNT(x) "{\"process\":{\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[42]}},\"root\":{\"path\":" \
-  "\"rootfs\"},\"mounts\":[{\"destination\":\"/v\",\"type\":\"bind\",\"source\":\"/srv/v\"," x "}]}"
+  "\"rootfs\"},\"mounts\":[{\"destination\":\"/v\",\"type\":\"bind\",\"source\":\"/srv/v\"," x "}]," TU_LINUX "}"
   { .name = "idmapped mount: option idmap refused",
     .policy = "{}",
     .spec = IDMAP_MOUNT ("\"options\":[\"rbind\",\"idmap\"]"),
@@ -1148,7 +1153,7 @@ static const _userns_case _userns_cases[] = {
     .bridge = false,
     .audit_untouched = true,
     .journal
-    = { "\"path\":\"/linux/namespaces\",\"action\":\"kept\",\"would\":\"added\",\"before\":null",
+    = { "\"measure\":\"user\",\"path\":\"/linux/namespaces\",\"action\":\"kept\",\"would\":\"added\",\"before\":null",
         J_UIDS ("kept") ",\"would\":\"added\",\"before\":null,\"after\":[" MAP (0, 1000000, 65536) "]," DEFAULT_NOTE,
         J_GIDS ("kept") ",\"would\":\"added\"", J_PING ",\"action\":\"kept\",\"would\":\"changed\"" },
     .unjournal
@@ -1168,7 +1173,7 @@ static const _userns_case _userns_cases[] = {
 
   /* device nodes (devices.h) */
   { .name = "devices become binds of nodes hardshim creates",
-    .policy = "{}",
+    .policy = ALLOW_DEVICES (DEV ("b", 8, 0) "," DEV ("c", 10, 229)),
     .spec = DEVICES_SPEC ("{\"path\":\"/dev/xvda\",\"type\":\"b\",\"major\":8,\"minor\":0,\"fileMode\":432,"
                           "\"uid\":0,\"gid\":6},{\"path\":\"/dev/fuse\",\"type\":\"u\",\"major\":10,"
                           "\"minor\":229},{\"path\":\"/dev/ctl\",\"type\":\"p\"}"),
@@ -1180,7 +1185,7 @@ static const _userns_case _userns_cases[] = {
     .journal = { "\"path\":\"/linux/devices\",\"action\":\"removed\",\"before\":[{\"path\":\"/dev/xvda\"",
                  "\"path\":\"/mounts\",\"action\":\"added\",\"before\":null,\"after\":[{\"destination\":\"/dev/xvda\"" } },
   { .name = "devices: /dev/tty and /dev/ptmx (also spelled otherwise) are the runtime's own, not hardshim's nodes",
-    .policy = "{}",
+    .policy = ALLOW_DEVICES (DEV ("c", 10, 229)),
     .spec = DEVICES_SPEC ("{\"path\":\"/dev/tty\",\"type\":\"c\",\"major\":5,\"minor\":0},{\"path\":\"/dev/fuse\","
                           "\"type\":\"c\",\"major\":10,\"minor\":229},{\"path\":\"/dev/../dev//ptmx\",\"type\":\"c\","
                           "\"major\":5,\"minor\":2}"),
@@ -1201,7 +1206,7 @@ static const _userns_case _userns_cases[] = {
     .journal = { "\"path\":\"/linux/devices\",\"action\":\"removed\"" },
     .unjournal = { "device nodes hardshim creates" } },
   { .name = "devices: near misses stay hardshim's nodes (/dev/ttyS0, /dev/tty0, /dev/pts/ptmx)",
-    .policy = "{}",
+    .policy = ALLOW_DEVICES (DEV ("c", 4, 64) "," DEV ("c", 4, 0)),
     .spec = DEVICES_SPEC ("{\"path\":\"/dev/ttyS0\",\"type\":\"c\",\"major\":4,\"minor\":64},{\"path\":\"/dev/tty0\","
                           "\"type\":\"c\",\"major\":4,\"minor\":0},{\"path\":\"/dev/pts/ptmx\",\"type\":\"c\","
                           "\"major\":5,\"minor\":2}"),
@@ -1209,8 +1214,8 @@ static const _userns_case _userns_cases[] = {
     .expect = { "\"destination\":\"/dev/ttyS0\"", "\"destination\":\"/dev/tty0\"", "\"destination\":\"/dev/pts/ptmx\"" },
     .unjournal = { "\"path\":\"/linux/devices/0\"" } },
   { .name = "a device of the engine's own user namespace stays for the runtime",
-    .policy = "{}",
-    .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"linux\":{\"namespaces\":[{\"type\":"
+    .policy = ALLOW_DEVICES (DEV ("c", 10, 229)),
+    .spec = "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":"
             "\"user\"}],\"uidMappings\":[" MAP (0, 1000000, 65535) "],\"gidMappings\":[" MAP (0, 2000000, 65535) "],"
             "\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229}]}}",
     .bridge = false,
@@ -1246,7 +1251,7 @@ static const _userns_case _userns_cases[] = {
   { .name = "audit mode: no user namespaces on the host is still an error (main journals the refusal)",
     .policy = "{\"mode\":\"audit\"}",
     .no_userns = true,
-    .spec = "{" ROOT_USER "}",
+    .spec = "{" ROOT_USER "," TU_LINUX "}",
     .error = "`user.userns_unavailable`" },
 };
 
@@ -1412,20 +1417,24 @@ typedef struct
 static const _join_case _join_cases[] = {
   { "an app of a CRI pod joins the sandbox's user namespace and inherits the pod network",
     JOIN_SPEC ("{\"type\":\"pid\"},{\"type\":\"ipc\",\"path\":\"/proc/7/ns/ipc\"},{\"type\":\"network\","
-               "\"path\":\"/proc/7/ns/net\"}"),
+               "\"path\":\"/proc/7/ns/net\"},{\"type\":\"uts\"},{\"type\":\"mount\"}"),
     CLASS_MAPS, true, false,
     { "{\"type\":\"user\",\"path\":\"" HS_USERNS_PATH "\"}", "\"io.hardshim.ns.network\":\"/proc/7/ns/net\"",
       "\"source\":\"" HS_SYSFS_DIR "\"", "\"hostID\":1000000" },
     { "\"type\":\"network\"", "\"type\":\"sysfs\"" },
     true, true, true, NULL },
   { "docker --net=container:X: X's network namespace is in X's user namespace, sysfs mounts there",
-    JOIN_SPEC ("{\"type\":\"network\",\"path\":\"/proc/7/ns/net\"}"), CLASS_MAPS, true, true,
+    JOIN_SPEC ("{\"type\":\"pid\"},{\"type\":\"network\",\"path\":\"/proc/7/ns/net\"},{\"type\":\"ipc\"},"
+               "{\"type\":\"uts\"},{\"type\":\"mount\"}"),
+    CLASS_MAPS, true, true,
     { "{\"type\":\"network\",\"path\":\"" HS_NS_DIR "/network\"}", "\"type\":\"sysfs\"",
       "\"io.hardshim.ns.network\":\"/proc/7/ns/net\"" },
     { HS_SYSFS_DIR },
     true, false, false, NULL },
   { "a CRI sandbox: a new user namespace in a network namespace of the host's gets hardshim's sysfs",
-    JOIN_SPEC ("{\"type\":\"network\",\"path\":\"/run/netns/cni-1\"},{\"type\":\"ipc\"}"), NULL, true, false,
+    JOIN_SPEC ("{\"type\":\"pid\"},{\"type\":\"network\",\"path\":\"/run/netns/cni-1\"},{\"type\":\"ipc\"},"
+               "{\"type\":\"uts\"},{\"type\":\"mount\"}"),
+    NULL, true, false,
     { "{\"type\":\"user\"}", "\"source\":\"" HS_SYSFS_DIR "\",\"options\":[\"bind\",\"ro\",\"nosuid\",\"nodev\",\"noexec\"]",
       "{\"type\":\"network\",\"path\":\"" HS_NS_DIR "/network\"}", "\"io.hardshim.ns.network\":\"/proc/7/ns/net\"" },
     { HS_USERNS_PATH },
@@ -1444,14 +1453,34 @@ static const _join_case _join_cases[] = {
     JOIN_SPEC ("{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}"), NULL, false, false,
     { NULL }, { NULL }, false, false, false, "joins the user namespace `/proc/1/ns/user`, the host's" },
   { "hardshim's own placeholder with nothing to join is decided again: a new user namespace",
-    JOIN_SPEC ("{\"type\":\"user\",\"path\":\"" HS_USERNS_PATH "\"}"), NULL, false, false,
+    JOIN_SPEC (TU_NS_ENTRIES ",{\"type\":\"user\",\"path\":\"" HS_USERNS_PATH "\"}"), NULL, false, false,
     { "{\"type\":\"user\"}" }, { HS_USERNS_PATH }, false, false, false, NULL },
 };
+
+/* As the probe (namespaces.h) has them: the other namespaces the spec joins
+ * by path, none of them the host's (the network one is the case's); via is
+ * a copy (the user measure rewrites the spec's path), freed by the caller. */
+static void
+_joined_by_path (hs_json spec, hs_host *host)
+{
+  static const char *const types[] = { "pid", "ipc", "uts", "mount", "cgroup" };
+  hs_json namespaces = hs_json_get (hs_json_get (spec, "linux"), "namespaces");
+
+  for (size_t i = 0; YAJL_IS_ARRAY (namespaces) && i < namespaces->u.array.len; i++)
+    {
+      hs_json ns = namespaces->u.array.values[i], type = hs_json_get (ns, "type"), path = hs_json_get (ns, "path");
+      for (size_t t = 0; YAJL_IS_STRING (path) && t < HS_ARRAY_SIZE (types); t++)
+        if (strcmp (type->u.string, types[t]) == 0)
+          host->joined[host->n_joined++]
+              = (typeof (host->joined[0])){ .type = types[t], .via = xstrdup (path->u.string), .is_host = false };
+    }
+}
 
 static void
 test_join_table (void **state)
 {
   (void) state;
+  _failures = 0;
   for (size_t k = 0; k < HS_ARRAY_SIZE (_join_cases); k++)
     {
       const _join_case *c = &_join_cases[k];
@@ -1470,7 +1499,8 @@ test_join_table (void **state)
       host.joins_netns = c->netns;
       host.netns_via = "/proc/7/ns/net";
       if (c->netns)
-        host.joined[host.n_joined++] = (typeof (host.joined[0])){ .type = "network", .via = (char *) "/proc/7/ns/net" };
+        host.joined[host.n_joined++] = (typeof (host.joined[0])){ .type = "network", .via = xstrdup ("/proc/7/ns/net") };
+      _joined_by_path (spec, &host);
       host.netns_in_join_userns = c->netns_in_join;
       tu_policy ("{}", &policy);
       hs_journal_init (&j, "c1", NULL, "config.json", "create", false);
@@ -1492,6 +1522,8 @@ test_join_table (void **state)
             CASE_FAIL ("case `%s`: plan join %d enter %d sysfs %d\n", c->name, plan.join_userns, plan.enter_netns,
                        plan.sysfs_netns);
         }
+      for (size_t i = 0; i < host.n_joined; i++)
+        free (host.joined[i].via);
       hs_error_release (&err);
       hs_journal_release (&j);
       hs_policy_release (&policy);
@@ -1522,7 +1554,7 @@ _many_lines (size_t n)
       free (u), free (g);
       u = nu, g = ng;
     }
-  return xasprintf ("{" ROOT_USER ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}],\"uidMappings\":[%s],"
+  return xasprintf ("{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"uidMappings\":[%s],"
                     "\"gidMappings\":[%s]}}", u, g);
 }
 

@@ -151,20 +151,39 @@ tu_policy (const char *text, hs_policy *ret)
 #define TU_CONTAINER_MOUNTS "\"mounts\":[" TU_HELPER_MOUNT "]"
 #define TU_CONTAINER "{\"process\":{}," TU_CONTAINER_MOUNTS "}"
 
-/* hs_harden on TU_HOST, for tests that only look at whether the spec
+/* The namespaces runc's default spec (`runc spec`) and every engine here
+ * ask for: a spec without them would share the host's, which the detect
+ * measure refuses.  For specs whose test is not about namespaces:
+ * "linux":{TU_LINUX_NS, ...} or TU_LINUX alone; TU_NS_ENTRIES in a list of
+ * one's own. */
+#define TU_NS_ENTRIES "{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"mount\"}"
+#define TU_NAMESPACES "[" TU_NS_ENTRIES "]"
+#define TU_LINUX_NS "\"namespaces\":" TU_NAMESPACES
+#define TU_LINUX "\"linux\":{" TU_LINUX_NS "}"
+
+/* hs_harden on host, for tests that only look at whether the spec
  * changed; a process file joins TU_CONTAINER. */
+static inline int
+tu_harden_on (hs_json spec, bool process_file, const char *file, const hs_policy *policy, const hs_host *host,
+              hs_journal *j, bool *ret_changed, hs_error *err)
+{
+  hs_plan plan = { 0 };
+  _cleanup_json_ hs_json container = process_file ? tu_parse (TU_CONTAINER) : NULL;
+  int r = hs_harden (spec, container, file, policy, host, j, &plan, err);
+
+  if (r == 0)
+    *ret_changed = plan.changed;
+  return r;
+}
+
+/* The same on TU_HOST. */
 static inline int
 tu_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, hs_journal *j,
            bool *ret_changed, hs_error *err)
 {
   hs_host host = TU_HOST;
-  hs_plan plan = { 0 };
-  _cleanup_json_ hs_json container = process_file ? tu_parse (TU_CONTAINER) : NULL;
-  int r = hs_harden (spec, container, file, policy, &host, j, &plan, err);
 
-  if (r == 0)
-    *ret_changed = plan.changed;
-  return r;
+  return tu_harden_on (spec, process_file, file, policy, &host, j, ret_changed, err);
 }
 
 #endif
