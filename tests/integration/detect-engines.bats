@@ -491,7 +491,7 @@ ns_of() {
 
 # --- Host namespaces -------------------------------------------------------
 
-@test "detect, docker: --net=host, --pid=host and --ipc=host are refused with their reasons; under class ci (runtime hardshim-ci) each starts, in the host's namespace, hardened" {
+@test "detect, docker: --net=host, --pid=host and --ipc=host are refused with their reasons; under class ci (runtime hardshim-ci) each starts, in the host's namespace, hardened; --uts=host, which ci does not name, stays refused" {
 	local -a rows=("--net=host|net|network|$MSG_NET_HOW" "--pid=host|pid|pid|$MSG_PID_HOW" "--ipc=host|ipc|ipc|$MSG_IPC_HOW")
 	local row opt ns key how what
 	for row in "${rows[@]}"; do
@@ -504,6 +504,9 @@ ns_of() {
 		assert_class "$CI_OWNER"
 		assert_line_exact "ns=$(ns_of "$ns")" "$T/out"
 	done
+	# Exactly what the class names: not the UTS namespace.
+	dk_run hardshim-ci --uts=host -- true
+	assert_refused "$(msg_ns UTS 'docker --uts=host' uts)"
 }
 
 @test "detect, podman: --net=host, --pid=host and --ipc=host are refused; under class ci (--runtime .../hardshim-ci) each starts in the host's namespace" {
