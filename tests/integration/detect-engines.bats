@@ -255,6 +255,7 @@ teardown_file() {
 	local d pid
 	remove_containers
 	docker volume rm -f hs-vol >/dev/null 2>&1 || true
+	docker rmi -f hs-devnode >/dev/null 2>&1 || true
 	in_ns podman rmi --all --force >/dev/null 2>&1 || true
 	stop_daemon dockerd
 	stop_daemon containerd
@@ -697,26 +698,32 @@ $inside"
 	assert_refused "$(msg_device "$LOOP_B")"
 }
 
-@test "detect: a block device node shipped in a volume cannot be opened, in a default container and in one whose class allows that device" {
+@test "detect: a block device node shipped in a volume or in the image cannot be opened, in a default container and in one whose class allows that device" {
 	need_loop
 	mkdir "$T/vol"
 	mknod -m 0666 "$T/vol/node-a" b 7 "$LOOP_A_MINOR"
 	chown "$((HOST_UID0 + CONTAINER_UID)):$((HOST_GID0 + CONTAINER_UID))" "$T/vol/node-a"
-	try='ls -l /vol/node-a | cut -c1; if dd if=/vol/node-a bs=16 count=1 2>/dev/null; then echo; echo opened; else echo refused; fi'
-	dk_run hardshim -v "$T/vol:/vol" -- sh -c "$try"
-	assert_ran
-	assert_line_exact b "$T/out"
-	assert_line_exact refused "$T/out"
-	not grep -q hs-loop-A-marker "$T/out"
-	# Device A is allowed to class ci and given with --device: its node
-	# in /dev opens; the node in the volume does not.
-	dk_run hardshim-ci --device "$LOOP_A" --group-add 6 -v "$T/vol:/vol" -- \
-		sh -c "dd if=$LOOP_A bs=16 count=1 2>/dev/null; echo; $try"
-	assert_ran
-	assert_line_exact hs-loop-A-marker "$T/out"
-	assert_line_exact b "$T/out"
-	assert_line_exact refused "$T/out"
-	[ "$(grep -c hs-loop-A-marker "$T/out")" -eq 1 ]
+	# An image with the same node at /node-a.
+	cp -a "$BATS_FILE_TMPDIR/busybox/rootfs" "$T/rootfs"
+	mknod -m 0666 "$T/rootfs/node-a" b 7 "$LOOP_A_MINOR"
+	tar -C "$T/rootfs" -c . | docker import - hs-devnode >/dev/null
+	for node in /vol/node-a /node-a; do
+		try="ls -l $node | cut -c1; if dd if=$node bs=16 count=1 2>/dev/null; then echo; echo opened; else echo refused; fi"
+		IMAGE=hs-devnode dk_run hardshim -v "$T/vol:/vol" -- sh -c "$try"
+		assert_ran
+		assert_line_exact b "$T/out"
+		assert_line_exact refused "$T/out"
+		not grep -q hs-loop-A-marker "$T/out"
+		# Device A is allowed to class ci and given with --device: its
+		# node in /dev opens; the shipped one does not.
+		IMAGE=hs-devnode dk_run hardshim-ci --device "$LOOP_A" --group-add 6 -v "$T/vol:/vol" -- \
+			sh -c "dd if=$LOOP_A bs=16 count=1 2>/dev/null; echo; $try"
+		assert_ran
+		assert_line_exact hs-loop-A-marker "$T/out"
+		assert_line_exact b "$T/out"
+		assert_line_exact refused "$T/out"
+		[ "$(grep -c hs-loop-A-marker "$T/out")" -eq 1 ] || { echo "$node was opened" >&2; false; }
+	done
 }
 
 # --- Hooks -----------------------------------------------------------------
