@@ -6,6 +6,7 @@
 #include "cgroup_probe.h"
 #include "hook_probe.h"
 #include "host_paths.h"
+#include "submounts.h"
 #include "host_refs.h"
 #include "spec.h"
 #include "util.h"
@@ -123,6 +124,7 @@ _probe_binds (hs_json spec, const char *bundle, hs_host *host, hs_error *err)
   _cleanup_close_ int bundle_fd = -1;
   _cleanup_free_ bool *via_proc = NULL;
   size_t n = YAJL_IS_ARRAY (mounts) ? mounts->u.array.len : 0, k = 0;
+  int r;
 
   host->binds = xcalloc (n + 1, sizeof *host->binds);
   for (size_t i = 0; i < n; i++)
@@ -154,7 +156,10 @@ _probe_binds (hs_json spec, const char *bundle, hs_host *host, hs_error *err)
     }
   if (host->nbinds == 0)
     return 0;
-  return hs_host_paths_classify (host->binds, via_proc, host->nbinds, err);
+  r = hs_host_paths_classify (host->binds, via_proc, host->nbinds, err);
+  if (r == 0)
+    r = hs_submounts_classify (host->binds, host->nbinds, bundle, err);
+  return r;
 }
 
 /* The identity of every path each class allows (allow.binds, allow.hooks). */
