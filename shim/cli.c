@@ -19,7 +19,9 @@ enum _target
   T_PRESERVE_FDS,
   T_LSM_PROFILE,
   T_LSM_MOUNT_CONTEXT,
-  T_HELP, /* --help/--version: the runtime prints, nothing is created */
+  T_HELP,           /* --help/--version: the runtime prints, nothing is created */
+  T_SYSTEMD_CGROUP, /* runc's --systemd-cgroup */
+  T_CGROUP_MANAGER, /* crun's --cgroup-manager */
   /* exec's process options (hs_exec_options), T_CWD..T_GIDS */
   T_CWD,
   T_USER,
@@ -42,7 +44,7 @@ typedef struct _option
 /* runc's and crun's global options. */
 static const _option _global_options[] = {
   { "debug", 0, T_NONE },
-  { "systemd-cgroup", 0, T_NONE },
+  { "systemd-cgroup", 0, T_SYSTEMD_CGROUP },
   { "help|h|?|usage", 0, T_HELP },
   { "version|v|V", 0, T_HELP },
   { "log", 1, T_LOG },
@@ -50,7 +52,7 @@ static const _option _global_options[] = {
   { "root", 1, T_NONE },
   { "criu", 1, T_NONE },
   { "rootless", 1, T_NONE },
-  { "cgroup-manager", 1, T_NONE },
+  { "cgroup-manager", 1, T_CGROUP_MANAGER },
   { NULL, 0, T_NONE },
 };
 
@@ -218,6 +220,12 @@ _store (hs_cli *cli, enum _target target, const char *value, int on)
     case T_LSM_MOUNT_CONTEXT:
       cli->lsm_mount_context = value;
       break;
+    case T_SYSTEMD_CGROUP:
+      cli->systemd_cgroup = on;
+      break;
+    case T_CGROUP_MANAGER:
+      cli->systemd_cgroup = strcmp (value, "systemd") == 0;
+      break;
     case T_CWD:
       cli->exec.cwd = value;
       break;
@@ -294,7 +302,7 @@ _take_option (const _option *table, int argc, char *const *argv, int *i, hs_cli 
   if (cli->exec_arg != NULL && (_is_process_option (o->target) || o->target == T_PROCESS))
     for (int k = start; k <= *i; k++)
       cli->exec_arg[k] = o->target == T_PROCESS ? HS_EXEC_ARG_PROCESS_FILE : HS_EXEC_ARG_PROCESS_OPTION;
-  if (!on && o->target != T_TTY && o->target != T_NO_NEW_PRIVS)
+  if (!on && o->target != T_TTY && o->target != T_NO_NEW_PRIVS && o->target != T_SYSTEMD_CGROUP)
     return 0;
   if (o->target == T_HELP)
     *ret_help = true;

@@ -2,6 +2,7 @@
 
 #include "apparmor.h"
 #include "host.h"
+#include "host_refs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,6 +84,7 @@ hs_host_release (hs_host *host)
       free (host->joined[i].via);
       close (host->joined[i].fd);
     }
+  hs_host_refs_release (host);
 }
 
 void

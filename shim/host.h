@@ -33,7 +33,8 @@ typedef struct hs_host
     const char *type; /* the spec's: "ipc", "network", ... (static) */
     char *via;        /* the path that names it (the spec's, or a sealed spec's annotation) */
     int fd;
-    bool is_host;     /* it is PID 1's namespace of its type (by identity) */
+    bool is_host;     /* it is the host's namespace of its type (by identity): PID 1's,
+                         hardshim's own or the kernel's initial one */
   } joined[8];              /* every namespace joined by path, but a user one */
   bool joins_userns;        /* some belong to a user namespace not the host's: */
   int join_userns_fd;       /* that one */

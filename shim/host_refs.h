@@ -18,7 +18,9 @@
  *    podman, buildkitd, kubelet) and any directory above one;
  *  - device nodes (their type and number, which the device rules judge).
  * Paths deeper below a state root (docker's per-container `hosts`, named
- * volumes, kubelet's pod volumes) are plain. */
+ * volumes, kubelet's pod volumes) are plain.  The full lists and the order
+ * of precedence: host_paths.h; hooks: hook_probe.h; the cgroup:
+ * cgroup_probe.h. */
 #ifndef HS_HOST_REFS_H
 #define HS_HOST_REFS_H
 
@@ -69,7 +71,8 @@ typedef struct hs_hook_ref
   char *path;        /* the spec's hooks[].path */
   hs_id_ref id;      /* the program it names */
   bool trusted;      /* it and every directory above it belong to root, writable by no one else */
-  const char *engine; /* an engine's own hook recognised (e.g. "docker's network hook"), else NULL */
+  const char *engine; /* an engine's own hook recognised (e.g. "docker's network hook", "podman's hook
+                         from /etc/containers/oci/hooks.d/x.json"), else NULL; the probe's are allocated */
 } hs_hook_ref;
 
 /* Fill host->binds, hooks, class_binds, class_hooks and cgroup_foreign for
@@ -80,11 +83,18 @@ typedef struct hs_hook_ref
 int hs_host_probe_refs (hs_json spec, const char *bundle, const hs_policy *policy, bool systemd_cgroup,
                         hs_host *host, hs_error *err);
 
-/* The probe's record of bind source `source` (as the spec writes it), or NULL. */
+/* The probe's record of bind source `source` (as the spec writes it), or
+ * NULL.  The probe keeps binds sorted by source and hooks in stage order,
+ * then index, and these search them so (a spec may have many); a record
+ * not found so is looked for one by one. */
 const hs_bind_ref *hs_host_bind_ref (const hs_host *host, const char *source);
 /* The probe's record of hook STAGE[index], or NULL. */
 const hs_hook_ref *hs_host_hook_ref (const hs_host *host, const char *stage, size_t index);
 /* Whether a and b are the same object (both exist). */
 bool hs_id_ref_same (const hs_id_ref *a, const hs_id_ref *b);
+/* The identity of what path (absolute; symbolic links followed) is now. */
+void hs_id_ref_of (const char *path, hs_id_ref *ret);
+/* Free what hs_host_probe_refs put into host (host.c's hs_host_release calls it). */
+void hs_host_refs_release (hs_host *host);
 
 #endif

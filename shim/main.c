@@ -90,6 +90,20 @@ _audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *bundle, 
   return 0;
 }
 
+/* A container the detect measure refused leaves its refusals in the
+ * journal, in enforce mode too; the refusal stays the error (a journal
+ * that cannot be written is said on stderr). */
+static void
+_journal_refusals (hs_journal *j, const hs_policy *policy)
+{
+  hs_error jerr = { 0 };
+
+  hs_journal_only_refusals (j);
+  if (j->count > 0 && hs_journal_commit (j, policy->journal, &jerr) < 0)
+    fprintf (stderr, "hardshim: %s\n", jerr.msg);
+  hs_error_release (&jerr);
+}
+
 /* The bundle's spec as loaded: only root may be able to change it (the
  * runtime reads it again by path), and it is hardshim's own output only
  * with a valid seal (seal.h). */
@@ -169,6 +183,8 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
     {
       hs_journal_init (&j, cli->id, dir, f.path, cli->command, audit);
       r = hs_harden (f.tree, NULL, f.path, policy, &host, &j, &plan, err);
+      if (r < 0 && !audit)
+        _journal_refusals (&j, policy);
       if (r == 0 && cli->kind == HS_CMD_RESTORE)
         r = hs_restore_check_lsm (cli, f.tree, err);
       if (r == 0)
@@ -248,6 +264,8 @@ _harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, i
       hs_json process = built != NULL ? built : f.tree;
       hs_journal_init (&j, cli->id, c.bundle, shown, cli->command, audit);
       r = hs_harden (process, c.spec.tree, shown, policy, &host, &j, &plan, err);
+      if (r < 0 && !audit)
+        _journal_refusals (&j, policy);
       if (r == 0 && !audit)
         r = hs_lsm_load (&host, err);
       if (r == 0 && !audit && f.dirfd >= 0)

@@ -19,9 +19,11 @@ static const struct
 {
   const char *type;
   int flag;
+  const char *proc; /* its name in /proc/PID/ns */
 } _types[] = {
-  { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },  { "uts", CLONE_NEWUTS },       { "network", CLONE_NEWNET },
-  { "pid", CLONE_NEWPID },   { "mount", CLONE_NEWNS }, { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+  { "user", CLONE_NEWUSER, "user" },       { "ipc", CLONE_NEWIPC, "ipc" },    { "uts", CLONE_NEWUTS, "uts" },
+  { "network", CLONE_NEWNET, "net" },      { "pid", CLONE_NEWPID, "pid" },    { "mount", CLONE_NEWNS, "mnt" },
+  { "cgroup", CLONE_NEWCGROUP, "cgroup" }, { "time", CLONE_NEWTIME, "time" },
 };
 
 static bool
@@ -119,6 +121,52 @@ _flag (const char *type)
   return i < HS_ARRAY_SIZE (_types) ? _types[i].flag : 0;
 }
 
+/* The inode numbers of the kernel's initial namespaces (the kernel's
+ * proc_ns.h; net and mnt since Linux 6.x, dynamic before, and dynamic
+ * numbers start above these). */
+static const struct
+{
+  const char *proc;
+  ino_t ino;
+} _initial[] = {
+  { "ipc", 0xEFFFFFFFu },    { "uts", 0xEFFFFFFEu },  { "user", 0xEFFFFFFDu }, { "pid", 0xEFFFFFFCu },
+  { "cgroup", 0xEFFFFFFBu }, { "time", 0xEFFFFFFAu }, { "net", 0xEFFFFFF9u },  { "mnt", 0xEFFFFFF8u },
+};
+
+/* fd and /proc/PID/ns/NAME are the same namespace; -errno when that one
+ * cannot be opened. */
+static int
+_same_as (int fd, const char *pid, const char *name)
+{
+  _cleanup_free_ char *path = xasprintf ("/proc/%s/ns/%s", pid, name);
+  _cleanup_close_ int other = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (other < 0)
+    return -errno;
+  return _same (fd, other);
+}
+
+/* Whether namespace fd is the host's of its type, by identity, not by path:
+ * PID 1's, hardshim's own (the engine's), or the kernel's initial one.
+ * PID 1's cannot be read where hardshim lacks a capability PID 1 has
+ * (ptrace access); the others still hold. */
+static int
+_is_host (const char *type, int fd, bool *ret, hs_error *err)
+{
+  const char *name = _types[_index (type)].proc;
+  int init = _same_as (fd, "1", name), self = _same_as (fd, "self", name);
+  struct stat st, self_st;
+  _cleanup_free_ char *own = xasprintf ("/proc/self/ns/%s", name);
+
+  if (self < 0)
+    return hs_error_sys (err, -self, "open `%s`", own);
+  *ret = init == 1 || self == 1;
+  if (fstat (fd, &st) == 0 && stat (own, &self_st) == 0 && st.st_dev == self_st.st_dev)
+    for (size_t i = 0; i < HS_ARRAY_SIZE (_initial); i++)
+      *ret = *ret || (strcmp (_initial[i].proc, name) == 0 && st.st_ino == _initial[i].ino);
+  return 0;
+}
+
 /* One joined namespace: keep it (joined[]), and note a user namespace
  * other than the host's that owns it. */
 static int
@@ -142,6 +190,9 @@ _probe_one (const char *type, const char *path, int host_userns, hs_host *host, 
       host->joined[k].type = _types[_index (type)].type;
       host->joined[k].via = xstrdup (path);
       host->joined[k].fd = TAKE_FD (ns);
+      r = _is_host (type, host->joined[k].fd, &host->joined[k].is_host, err);
+      if (r < 0)
+        return r;
       if (flag == CLONE_NEWNET)
         {
           host->joins_netns = true;

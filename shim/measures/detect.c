@@ -254,6 +254,24 @@ _class_lists_hook (const hs_detect *d, const hs_hook_ref *ref)
   return false;
 }
 
+/* A class-listed hook's environment may only set PATH: anything else
+ * (LD_PRELOAD, GCONV_PATH, an interpreter's options) would let the spec run
+ * its own code in the program the class trusts, as host root.  The first
+ * other entry, or NULL. */
+static const char *
+_hook_env (hs_json hook)
+{
+  hs_json env = hs_json_get (hook, "env");
+
+  for (size_t i = 0; YAJL_IS_ARRAY (env) && i < env->u.array.len; i++)
+    {
+      hs_json e = env->u.array.values[i];
+      if (!YAJL_IS_STRING (e) || strncmp (e->u.string, "PATH=", 5) != 0)
+        return YAJL_IS_STRING (e) ? e->u.string : "(not a string)";
+    }
+  return NULL;
+}
+
 /* Hooks run as host root, most in the host's namespaces: only an engine's
  * own (host_refs.h) and the programs the class lists run. */
 static void
@@ -276,9 +294,16 @@ _hooks (hs_detect *d, hs_json hooks)
 
           if (ref != NULL && ref->engine != NULL)
             continue;
-          if (_class_lists_hook (d, ref) && ref->trusted)
+          const char *env = _hook_env (hook);
+          if (_class_lists_hook (d, ref) && ref->trusted && env == NULL)
             continue;
-          if (_class_lists_hook (d, ref))
+          if (_class_lists_hook (d, ref) && ref->trusted)
+            hs_detect_refuse (
+                d, path, hook,
+                "hook %s[%zu] %s is refused by policy %s: the class lists it, but the spec sets `%.*s` in "
+                "its environment (only PATH may be set: anything else could run other code as root)",
+                _stages[s], i, prog, d->policy_name, (int)strcspn (env, "="), env);
+          else if (_class_lists_hook (d, ref))
             hs_detect_refuse (d, path, hook,
                               "hook %s[%zu] %s is refused by policy %s: the class lists it, but it or a directory "
                               "above it can be changed by a user other than root",

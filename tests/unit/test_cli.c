@@ -469,6 +469,42 @@ test_fields_point_into_argv (void **state)
   hs_cli_release (&cli);
 }
 
+/* The cgroup driver the runtime is told to use: runc's --systemd-cgroup
+ * (a Go boolean: =false switches it off), crun's --cgroup-manager. */
+static void
+test_systemd_cgroup (void **state)
+{
+  const struct
+  {
+    const char *const *argv;
+    bool want;
+  } cases[] = {
+    { ARGV ("create", "id"), false },
+    { ARGV ("--systemd-cgroup", "create", "id"), true },
+    { ARGV ("--systemd-cgroup=true", "create", "id"), true },
+    { ARGV ("--systemd-cgroup=false", "create", "id"), false },
+    { ARGV ("--systemd-cgroup", "--systemd-cgroup=false", "create", "id"), false },
+    { ARGV ("--cgroup-manager", "systemd", "create", "id"), true },
+    { ARGV ("--cgroup-manager=systemd", "create", "id"), true },
+    { ARGV ("--cgroup-manager=cgroupfs", "create", "id"), false },
+    { ARGV ("--cgroup-manager", "disabled", "create", "id"), false },
+    { ARGV ("--systemd-cgroup", "--cgroup-manager=cgroupfs", "create", "id"), false },
+  };
+
+  for (size_t c = 0; c < HS_ARRAY_SIZE (cases); c++)
+    {
+      hs_cli cli;
+      hs_error err = { 0 };
+
+      assert_int_equal (hs_cli_parse (tu_argc (cases[c].argv), (char *const *) cases[c].argv, &cli, &err), 0);
+      if (cli.systemd_cgroup != cases[c].want)
+        CASE_FAIL ("case %zu (%s): systemd_cgroup %d, want %d\n", c, cases[c].argv[1], cli.systemd_cgroup,
+                   cases[c].want);
+      hs_cli_release (&cli);
+    }
+  assert_int_equal (_failures, 0);
+}
+
 int
 main (void)
 {
@@ -478,6 +514,7 @@ main (void)
     cmocka_unit_test (test_help_false_is_not_a_pass_through),
     cmocka_unit_test (test_fields_point_into_argv),
     cmocka_unit_test (test_config_path),
+    cmocka_unit_test (test_systemd_cgroup),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
