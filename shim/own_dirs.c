@@ -124,8 +124,9 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
       hs_devnode node;
       bool recursive;
       if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || _helper_mount (m, policy)
-          || (sealed && (hs_devnode_parse (src->u.string, &node) == 0 || strcmp (src->u.string, HS_SYSFS_DIR) == 0
-                         || strcmp (src->u.string, HS_PROC_DIR) == 0)))
+          || (sealed
+              && (hs_devnode_parse (src->u.string, &node) == 0 || strcmp (src->u.string, HS_SYSFS_DIR) == 0
+                  || strcmp (src->u.string, HS_PROC_DIR) == 0 || strcmp (src->u.string, HS_MQUEUE_DIR) == 0)))
         continue;
       if (_ambiguous (src->u.string))
         {
