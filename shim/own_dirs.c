@@ -54,14 +54,17 @@ _resolve (const char *path)
   return real;
 }
 
-/* real lies in, or holds, one of hardshim's own paths: which, or NULL. */
+/* real lies in one of hardshim's own paths (or, with above, holds one): which, or NULL. */
 static const char *
-_owns (const char *real, const hs_policy *policy)
+_owns (const char *real, const hs_policy *policy, bool above)
 {
   _cleanup_free_ char *state = _resolve (HS_STATE_DIR), *journal = _resolve (policy->journal);
   _cleanup_free_ char *helper = _resolve (policy->landlock_helper), *helpers = _resolve (HS_HELPER_DIR);
 
-  if (hs_path_within (real, state) || hs_path_within (state, real))
+  /* A bind source above it (`/`, `/var`) is the detect measure's to
+   * judge: refused unless a class allows exactly it (host_paths.h).  A
+   * rootfs above it never is. */
+  if (hs_path_within (real, state) || (above && hs_path_within (state, real)))
     return "hardshim's state directory `" HS_STATE_DIR "` (the rootfs bridge, device nodes, the seal key)";
   if (strcmp (real, journal) == 0)
     return "hardshim's journal";
@@ -136,7 +139,7 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
       _cleanup_free_ char *abs
           = src->u.string[0] == '/' ? xstrdup (src->u.string) : xasprintf ("%s/%s", bundle, src->u.string);
       _cleanup_free_ char *real = _resolve (abs);
-      if ((what = _owns (real, policy)) != NULL)
+      if ((what = _owns (real, policy, false)) != NULL)
         {
           _cleanup_free_ char *where = xasprintf ("/mounts/%zu/source", i);
           return _refuse (where, src->u.string, real, what, err);
@@ -149,7 +152,7 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
       _cleanup_free_ char *abs
           = root->u.string[0] == '/' ? xstrdup (root->u.string) : xasprintf ("%s/%s", bundle, root->u.string);
       _cleanup_free_ char *real = _resolve (abs);
-      if ((what = _owns (real, policy)) != NULL)
+      if ((what = _owns (real, policy, true)) != NULL)
         return _refuse ("/root/path", root->u.string, real, what, err);
     }
   return 0;
