@@ -46,6 +46,8 @@ typedef struct hs_host
   bool netns_in_host_userns; /* it belongs to the host's user namespace */
   bool netns_in_join_userns; /* it belongs to join_userns_fd */
 
+  const char *container_id; /* the runtime's id of the container (not owned) */
+
   /* References to host resources the spec makes, judged by identity before
    * the measures run (host_refs.h): bind sources, hooks, the cgroup. */
   struct hs_bind_ref *binds;

@@ -245,6 +245,7 @@ hs_host_refs_release (hs_host *host)
   for (size_t i = 0; i < host->nhooks; i++)
     {
       free (host->hooks[i].path);
+      free (host->hooks[i].real);
       free ((char *)host->hooks[i].engine);
     }
   free (host->hooks);

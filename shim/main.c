@@ -164,6 +164,7 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
   hs_plan plan;
   int r;
 
+  host.container_id = cli->id;
   hs_host_probe_userns (&host);
   hs_host_probe_lsm (&host);
   if (cli->kind == HS_CMD_RESTORE)

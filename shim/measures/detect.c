@@ -254,22 +254,40 @@ _class_lists_hook (const hs_detect *d, const hs_hook_ref *ref)
   return false;
 }
 
-/* A class-listed hook's environment may only set PATH: anything else
- * (LD_PRELOAD, GCONV_PATH, an interpreter's options) would let the spec run
- * its own code in the program the class trusts, as host root.  The first
- * other entry, or NULL. */
+/* A class-listed hook runs with no environment from the spec: any
+ * variable (LD_PRELOAD, GCONV_PATH, PATH for the programs a script calls,
+ * an interpreter's options) could run the spec's own code in the program
+ * the class trusts, as host root.  The first one, or NULL. */
 static const char *
 _hook_env (hs_json hook)
 {
   hs_json env = hs_json_get (hook, "env");
 
-  for (size_t i = 0; YAJL_IS_ARRAY (env) && i < env->u.array.len; i++)
-    {
-      hs_json e = env->u.array.values[i];
-      if (!YAJL_IS_STRING (e) || strncmp (e->u.string, "PATH=", 5) != 0)
-        return YAJL_IS_STRING (e) ? e->u.string : "(not a string)";
-    }
+  if (YAJL_IS_ARRAY (env) && env->u.array.len > 0)
+    return YAJL_IS_STRING (env->u.array.values[0]) ? env->u.array.values[0]->u.string : "(not a string)";
+  if (env != NULL && !YAJL_IS_ARRAY (env))
+    return "(not an array)";
   return NULL;
+}
+
+/* A hook that runs gets the program's own path, the one the probe judged
+ * (a link on the way could be swapped before the runtime runs it); not a
+ * startContainer hook the lsm measure put its helper in front of. */
+static void
+_own_path (hs_detect *d, hs_json hook, const hs_hook_ref *ref, const char *stage, size_t i)
+{
+  hs_json path = hs_json_get (hook, "path");
+  _cleanup_json_ hs_json before = NULL;
+  _cleanup_free_ char *where = NULL;
+
+  if (ref->real == NULL || !YAJL_IS_STRING (path) || strcmp (path->u.string, ref->path) != 0
+      || strcmp (path->u.string, ref->real) == 0)
+    return;
+  before = hs_json_copy (path);
+  hs_json_object_set (hook, "path", hs_json_new_string (ref->real));
+  where = xasprintf ("/hooks/%s/%zu/path", stage, i);
+  hs_measure_record_note (d->ctx, false, where, "changed", before, hs_json_get (hook, "path"),
+                          "the program's own path, which the probe judged: the runtime looks the path up again");
 }
 
 /* Hooks run as host root, most in the host's namespaces: only an engine's
@@ -292,16 +310,18 @@ _hooks (hs_detect *d, hs_json hooks)
           prog = YAJL_IS_STRING (orig) ? orig->u.string : "(no path)";
           _cleanup_free_ char *path = xasprintf ("/hooks/%s/%zu", _stages[s], i);
 
-          if (ref != NULL && ref->engine != NULL)
-            continue;
           const char *env = _hook_env (hook);
-          if (_class_lists_hook (d, ref) && ref->trusted && env == NULL)
-            continue;
+          if ((ref != NULL && ref->engine != NULL) || (_class_lists_hook (d, ref) && ref->trusted && env == NULL))
+            {
+              _own_path (d, hook, ref, _stages[s], i);
+              continue;
+            }
           if (_class_lists_hook (d, ref) && ref->trusted)
             hs_detect_refuse (
                 d, path, hook,
                 "hook %s[%zu] %s is refused by policy %s: the class lists it, but the spec sets `%.*s` in "
-                "its environment (only PATH may be set: anything else could run other code as root)",
+                "its environment (a hook a class lists runs with none: any variable could make it run "
+                "other code as root)",
                 _stages[s], i, prog, d->policy_name, (int)strcspn (env, "="), env);
           else if (_class_lists_hook (d, ref))
             hs_detect_refuse (d, path, hook,

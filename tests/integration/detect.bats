@@ -70,7 +70,7 @@ host_net_bundle() {
 	[ "$status" -eq 0 ]
 }
 
-@test "detect: a hook the class lists runs; with LD_PRELOAD in its environment it is refused, naming the variable only" {
+@test "detect: a hook the class lists runs, by its own path; with LD_PRELOAD in its environment it is refused, naming the variable only; named through a link others may swap, the runtime gets the program hardshim judged" {
 	write_policy '{"mode": "enforce", "allow": {"hooks": ["/bin/true"]}}'
 	b=$(bundle b true)
 	patch_config "$b" '.hooks = {"prestart": [{"path": "/bin/true"}]}'
@@ -78,10 +78,24 @@ host_net_bundle() {
 	hs_out run -b "$b" "$id"
 	cat "$T/err"
 	[ "$status" -eq 0 ]
+	# The runtime got the program's own path, which hardshim judged.
+	jq -e --arg p "$(realpath /bin/true)" '.hooks.prestart[0].path == $p' "$b/config.json"
 	cp "$T/config.orig" "$b/config.json"
 	patch_config "$b" '.hooks.prestart[0].env = ["LD_PRELOAD=/tmp/secret-name.so"]'
 	hs_out run -b "$b" "$(new_id env)"
 	[ "$status" -eq 1 ]
 	assert_contains "$(cat "$T/err")" "but the spec sets \`LD_PRELOAD\` in its environment"
 	! grep -q secret-name "$T/err"
+	# A link in a directory others may write: the program it names now is
+	# root's, but the link could name another by the time the hook runs.
+	mkdir -m 1777 "$T/sticky"
+	ln -s /bin/true "$T/sticky/hook"
+	chown -h 65534 "$T/sticky/hook"
+	write_policy "{\"mode\": \"enforce\", \"allow\": {\"hooks\": [\"$T/sticky/hook\"]}}"
+	cp "$T/config.orig" "$b/config.json"
+	patch_config "$b" --arg h "$T/sticky/hook" '.hooks.prestart[0].path = $h'
+	hs_out run -b "$b" "$(new_id link)"
+	cat "$T/err"
+	[ "$status" -eq 0 ]
+	jq -e --arg p "$(realpath /bin/true)" '.hooks.prestart[0].path == $p' "$b/config.json"
 }
