@@ -32,12 +32,33 @@
 #include <string.h>
 #include <unistd.h>
 
+/* s with control characters written as \xNN: a message quotes the spec
+ * (paths, hook programs), and a newline or a terminal escape in it must not
+ * make a second line or rewrite the screen. */
+static char *
+_printable (const char *s)
+{
+  char *out = xmalloc (strlen (s) * 4 + 1), *w = out;
+
+  for (; *s != '\0'; s++)
+    {
+      unsigned char c = (unsigned char) *s;
+      if (c < 0x20 || c == 0x7f)
+        w += sprintf (w, "\\x%02x", c);
+      else
+        *w++ = (char) c;
+    }
+  *w = '\0';
+  return out;
+}
+
 static int
 _fail (hs_cli *cli, hs_error *err)
 {
   _cleanup_free_ char *msg = xasprintf ("hardshim: %s", err->msg ? err->msg : "unknown error");
+  _cleanup_free_ char *shown = _printable (msg);
 
-  fprintf (stderr, "%s\n", msg);
+  fprintf (stderr, "%s\n", shown);
   hs_engine_log_error (cli->log, cli->log_format, msg);
   hs_error_release (err);
   hs_cli_release (cli);

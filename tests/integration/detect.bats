@@ -99,3 +99,13 @@ host_net_bundle() {
 	[ "$status" -eq 0 ]
 	jq -e --arg p "$(realpath /bin/true)" '.hooks.prestart[0].path == $p' "$b/config.json"
 }
+
+@test "detect: a refusal that quotes the spec stays one line on stderr (control characters written as \\xNN)" {
+	b=$(bundle b true)
+	patch_config "$b" '.hooks = {"prestart": [{"path": "/x\nlevel=info msg=\"container started\"\u001b[2K"}]}'
+	hs_out run -b "$b" "$id"
+	[ "$status" -eq 1 ]
+	assert_one_error_line "$T/err"
+	assert_contains "$(cat "$T/err")" 'hook prestart[0] /x\x0alevel=info msg="container started"\x1b[2K'
+	runc_gone "$id"
+}
