@@ -188,6 +188,7 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
   host.container_id = cli->id;
   hs_host_probe_userns (&host);
   hs_host_probe_lsm (&host);
+  hs_host_probe_process (&host);
   if (cli->kind == HS_CMD_RESTORE)
     hs_host_restore_view (&host);
   r = hs_lsm_prepare (policy, &host, err);
@@ -276,6 +277,7 @@ _harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, i
   int fd = -1, r;
 
   hs_host_probe_lsm (&host);
+  hs_host_probe_process (&host);
   r = hs_lsm_prepare (policy, &host, err);
   if (r == 0)
     r = hs_container_load (runtime, cli, argv, &c, err);

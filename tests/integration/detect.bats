@@ -109,3 +109,26 @@ host_net_bundle() {
 	assert_contains "$(cat "$T/err")" 'hook prestart[0] /x\x0alevel=info msg="container started"\x1b[2K'
 	runc_gone "$id"
 }
+
+@test "detect: a process whose spec sets no rlimit or oomScoreAdj does not keep the runtime's above the policy's ceilings" {
+	write_policy '{"mode": "enforce", "resources": {"rlimits": {"RLIMIT_NOFILE": 4096}}}'
+	b=$(bundle b sh -c 'ulimit -n; ulimit -Hn')
+	patch_config "$b" 'del(.process.rlimits) | del(.process.oomScoreAdj)'
+	[ "$(ulimit -Hn)" -gt 4096 ] || skip "the test's own hard nofile limit ($(ulimit -Hn)) is not above 4096"
+	hs_out run -b "$b" "$id"
+	cat "$T/err"
+	[ "$status" -eq 0 ]
+	[ "$(sed -n 1p "$T/out")" = 4096 ]
+	[ "$(sed -n 2p "$T/out")" = 4096 ]
+	journal_query 'map(select(.measure == "detect" and .action == "added" and (.path | startswith("/process/rlimits/"))))' |
+		jq -e 'length == 1 and .[0].after.type == "RLIMIT_NOFILE" and .[0].after.hard == 4096'
+	# An inherited oom_score_adj below the minimum (a shim's -998) gets the
+	# minimum.  Root here cannot lower its own (no CAP_SYS_RESOURCE): the
+	# test raises both instead.
+	write_policy '{"mode": "enforce", "resources": {"oom_score_adj_min": 600}}'
+	b2=$(bundle b2 cat /proc/self/oom_score_adj)
+	patch_config "$b2" 'del(.process.oomScoreAdj)'
+	(echo 500 >/proc/self/oom_score_adj && exec "$HS" run -b "$b2" "$(new_id oom)") >"$T/out" 2>"$T/err"
+	cat "$T/err"
+	[ "$(cat "$T/out")" = 600 ]
+}
