@@ -167,8 +167,22 @@ _add_cgroup_ns (hs_detect *d, hs_json linux_)
   size_t at;
   _cleanup_json_ hs_json entry = NULL;
 
-  if (!YAJL_IS_ARRAY (namespaces) || _ns_entry (namespaces, "cgroup", &at) != NULL)
+  hs_json have;
+
+  if (!YAJL_IS_ARRAY (namespaces))
     return;
+  if ((have = _ns_entry (namespaces, "cgroup", &at)) != NULL)
+    {
+      /* the host's, joined by path: a new one instead */
+      _cleanup_json_ hs_json before = hs_json_copy (have);
+      _cleanup_free_ char *path = xasprintf ("/linux/namespaces/%zu", at);
+      if (!_shares_host (d->ctx->host, have, "cgroup"))
+        return;
+      hs_json_object_remove (have, "path");
+      hs_measure_record_note (d->ctx, false, path, "changed", before, have,
+                              "the host's cgroup namespace: a cgroup namespace of its own instead");
+      return;
+    }
   entry = hs_json_new_object ();
   hs_json_object_set (entry, "type", hs_json_new_string ("cgroup"));
   hs_json_array_append (namespaces, hs_json_copy (entry));

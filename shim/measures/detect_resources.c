@@ -1,6 +1,6 @@
 /* Measure "detect": resources an engine may leave unbounded, repaired to
  * the class's policy (policy.h hs_resources): a pids limit where none was
- * given, oomScoreAdj no lower than the policy's minimum (a negative score
+ * given or one above the policy's, oomScoreAdj no lower than the policy's minimum (a negative score
  * makes the kernel kill host processes first), rlimits no higher than the
  * policy's ceilings (RLIMIT_RTPRIO lets a process take real-time priority
  * without a capability). */
@@ -28,13 +28,15 @@ hs_detect_pids (hs_detect *d, hs_json linux_, hs_error *err)
   limit = hs_json_get (pids, "limit");
   if (limit != NULL && hs_json_get_int (limit, INT64_MIN, INT64_MAX, &have) < 0)
     return hs_measure_bad_type (d->ctx, false, "/linux/resources/pids/limit", limit, "a whole number", err);
-  if (limit != NULL && have > 0)
+  if (limit != NULL && have > 0 && have <= want)
     return 0;
   {
     _cleanup_json_ hs_json before = limit != NULL ? hs_json_copy (limit) : NULL;
     hs_json_object_set (pids, "limit", hs_json_new_int (want));
     hs_measure_record_note (d->ctx, false, "/linux/resources/pids/limit", before != NULL ? "changed" : "added", before,
-                            hs_json_get (pids, "limit"), "no pids limit: the policy's resources.pids");
+                            hs_json_get (pids, "limit"),
+                            limit != NULL && have > 0 ? "above the policy's resources.pids"
+                                                      : "no pids limit: the policy's resources.pids");
   }
   return 0;
 }
