@@ -192,7 +192,8 @@ hs_host_probe_refs (hs_json spec, const char *bundle, const hs_policy *policy, b
   if (r == 0)
     _probe_classes (policy, host);
   if (r == 0)
-    r = hs_cgroup_probe (spec, systemd_cgroup, &host->cgroup_foreign, &host->cgroup_foreign_procs, err);
+    r = hs_cgroup_probe (spec, systemd_cgroup, host->container_id, &host->cgroup_foreign, &host->cgroup_foreign_procs,
+                         err);
   return r;
 }
 

@@ -359,6 +359,15 @@ _cgroup (hs_detect *d, hs_json linux_)
 
   if (host->cgroup_foreign == NULL)
     return;
+  if (!YAJL_IS_STRING (path) || path->u.string[0] == '\0')
+    {
+      hs_detect_refuse (d, "/linux/cgroupsPath", path,
+                        "the cgroup the runtime names after the container id %s (no linux.cgroupsPath) is the "
+                        "existing cgroup %s, which holds %zu processes that are not this container's; it is refused "
+                        "by policy %s: give the container a cgroup of its own",
+                        host->container_id, host->cgroup_foreign, host->cgroup_foreign_procs, d->policy_name);
+      return;
+    }
   hs_detect_refuse (d, "/linux/cgroupsPath", path,
                     "linux.cgroupsPath \"%s\" (docker --cgroup-parent, ctr run --cgroup) names the existing cgroup "
                     "%s, which holds %zu processes that are not this container's; it is refused by policy %s: give "

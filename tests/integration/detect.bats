@@ -132,3 +132,21 @@ host_net_bundle() {
 	cat "$T/err"
 	[ "$(cat "$T/out")" = 600 ]
 }
+
+@test "detect: without a cgroupsPath the runtime names the cgroup after the container id; an existing one that holds other processes is refused" {
+	[ -d /sys/fs/cgroup/pids ] || skip "no cgroup v1 pids hierarchy at /sys/fs/cgroup/pids"
+	own=$(awk -F: '$2 == "pids" { print $3 }' /proc/self/cgroup)
+	victim=/sys/fs/cgroup/pids${own%/}/$id
+	mkdir -p "$victim"
+	sleep 60 &
+	sleeper=$!
+	echo "$sleeper" >"$victim/cgroup.procs"
+	b=$(bundle b true)
+	patch_config "$b" 'del(.linux.cgroupsPath)'
+	hs_out run -b "$b" "$id"
+	kill "$sleeper"; wait "$sleeper" 2>/dev/null || true
+	rmdir "$victim"
+	[ "$status" -eq 1 ]
+	assert_contains "$(cat "$T/err")" "the cgroup the runtime names after the container id $id (no linux.cgroupsPath) is the existing cgroup $victim, which holds 1 processes"
+	runc_gone "$id"
+}

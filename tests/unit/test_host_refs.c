@@ -665,7 +665,7 @@ _check_cgroup (const cgroup_case *c)
 
   hs_json_object_set (linux_, "cgroupsPath", hs_json_new_string (c->path));
   hs_json_object_set (spec, "linux", TAKE_PTR (linux_));
-  if (hs_cgroup_probe (spec, c->systemd, &dir, &procs, &err) < 0)
+  if (hs_cgroup_probe (spec, c->systemd, NULL, &dir, &procs, &err) < 0)
     fail_msg ("%s: %s", c->path, err.msg);
   if (c->want == NULL ? dir != NULL
                       : dir == NULL || (strcmp (c->want, "*") != 0 && strcmp (c->want, dir) != 0)
