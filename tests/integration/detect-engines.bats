@@ -134,13 +134,7 @@ start_engines() {
 
 # podman's configuration files of this file (podman.bats, shorter).
 podman_setup() {
-	export CONTAINERS_STORAGE_CONF=$ENGINE_DIR/storage.conf CONTAINERS_CONF=$ENGINE_DIR/containers.conf
-	cat >"$CONTAINERS_STORAGE_CONF" <<-EOF
-		[storage]
-		driver = "overlay"
-		graphroot = "$ENGINE_DIR/storage"
-		runroot = "$ENGINE_DIR/run"
-	EOF
+	podman_storage_conf
 	cat >"$CONTAINERS_CONF" <<-EOF
 		[engine]
 		tmp_dir = "$ENGINE_DIR/tmp"
