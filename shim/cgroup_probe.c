@@ -348,20 +348,31 @@ _foreign (_probe *p, const char *dir, size_t *ret_procs)
 }
 
 int
-hs_cgroup_probe (hs_json spec, bool systemd, char **ret_dir, size_t *ret_procs, hs_error *err)
+hs_cgroup_probe (hs_json spec, bool systemd, const char *id, char **ret_dir, size_t *ret_procs, hs_error *err)
 {
   hs_json path = hs_json_get (hs_json_get (spec, "linux"), "cgroupsPath");
+  _cleanup_free_ char *dflt = NULL;
+  const char *named;
   _probe p = { 0 };
   int r;
 
   *ret_dir = NULL;
   *ret_procs = 0;
-  if (!YAJL_IS_STRING (path) || path->u.string[0] == '\0')
+  if (YAJL_IS_STRING (path) && path->u.string[0] != '\0')
+    named = path->u.string;
+  else if (id != NULL) /* none: the runtime names one after the container */
+    named = dflt = systemd ? xasprintf ("system.slice:runc:%s", id) : xstrdup (id);
+  else
     return 0;
   if (systemd)
-    _systemd_candidates (&p, path->u.string);
+    _systemd_candidates (&p, named);
   else
-    _cgroupfs_candidates (&p, path->u.string);
+    _cgroupfs_candidates (&p, named);
+  if (systemd && dflt != NULL) /* crun's default */
+    {
+      _cleanup_free_ char *crun = xasprintf ("system.slice:crun:%s", id);
+      _systemd_candidates (&p, crun);
+    }
   r = _read_mounts (&p, err);
   if (r == 0)
     r = _read_own (&p, err);

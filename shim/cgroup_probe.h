@@ -15,6 +15,9 @@
  * (default system.slice), "a-b.slice" is a.slice/a-b.slice, "-.slice" the
  * root; crun also takes a path without `:` as PATH.scope in system.slice.
  *
+ * Without a cgroupsPath the runtime names the cgroup after the container
+ * id: ID (cgroupfs, relative) or system.slice:runc:ID (crun: crun).
+ *
  * Each candidate directory is looked up in every cgroup hierarchy mounted
  * under /sys/fs/cgroup (v1 controllers, named ones such as name=systemd,
  * and the unified v2 one).  The first that exists and holds a process, in
@@ -33,9 +36,9 @@
 #define HS_CGROUP_WALK_MAX 10000
 
 /* *ret_dir (NULL when none is foreign) and *ret_procs: the first foreign
- * cgroup directory the spec's cgroupsPath names and how many processes are
+ * cgroup directory the spec's cgroupsPath (or container id) names and how many processes are
  * in and below it.  -errno when the cgroup mounts cannot be read. */
-int hs_cgroup_probe (hs_json spec, bool systemd, char **ret_dir, size_t *ret_procs, hs_error *err);
+int hs_cgroup_probe (hs_json spec, bool systemd, const char *id, char **ret_dir, size_t *ret_procs, hs_error *err);
 
 /* The directory a systemd slice name stands for ("a-b.slice" is
  * "/a.slice/a-b.slice", "-.slice" is "/"), or NULL when it is no valid

@@ -159,7 +159,7 @@ hs_harden (hs_json spec, hs_json container, const char *file, const hs_policy *p
         }
     }
   if (audit) /* the user namespace and what goes with it were only journaled */
-    plan.bridge_rootfs = plan.idmap_volumes = plan.join_userns = plan.sysfs_netns = plan.proc_host = plan.enter_netns
+    plan.bridge_rootfs = plan.idmap_volumes = plan.join_userns = plan.sysfs_netns = plan.proc_host = plan.mqueue_host = plan.enter_netns
         = plan.pin_namespaces = false;
   *ret = plan;
   return 0;

@@ -20,6 +20,7 @@ typedef struct hs_plan
                          (namespaces.h): bound at HS_USERNS_PATH */
   bool sysfs_netns;   /* its /sys is a sysfs mounted in the network namespace it joins (or the host's) */
   bool proc_host;     /* its /proc is a proc hardshim mounts in the host's PID namespace */
+  bool mqueue_host;   /* its mqueue is one hardshim mounts in the host's IPC namespace */
   bool enter_netns;   /* the runtime starts in that network namespace, which the container
                          inherits (namespaces.h) */
   bool pin_namespaces; /* the namespaces it joins by path are bound at HS_NS_DIR/TYPE */

@@ -39,6 +39,7 @@ typedef struct _podman_hook
   hs_id_ref id;
   hs_json args, env; /* the file's (NULL: none) */
   hs_json stages;    /* the stages it is for */
+  bool always;       /* "when": {"always": true}: podman adds it to every container */
 } _podman_hook;
 
 /* What the engines' own hooks are on this host, read once per probe. */
@@ -125,6 +126,10 @@ _podman_file (_engines *e, const char *file)
   h->args = args;
   h->env = env;
   h->stages = stages;
+  /* Other conditions (annotations, commands, bind mounts) podman judges
+   * per container, the way its Go code matches them: a spec may not claim
+   * such a hook for a container podman would not give it to. */
+  h->always = YAJL_IS_TRUE (hs_json_get (hs_json_get (tree, "when"), "always"));
 }
 
 static void
@@ -186,7 +191,7 @@ _same_strings (hs_json a, hs_json b)
 
 /* The hook is docker's network hook (hook_probe.h). */
 static bool
-_docker_hook (_engines *e, hs_json hook, const hs_hook_ref *h)
+_docker_hook (_engines *e, hs_json hook, const hs_hook_ref *h, const char *container_id)
 {
   hs_json args = hs_json_get (hook, "args");
   const char *p = h->path, *dir;
@@ -208,7 +213,10 @@ _docker_hook (_engines *e, hs_json hook, const hs_hook_ref *h)
   if (strcmp (args->u.array.values[0]->u.string, "libnetwork-setkey") != 0 || strncmp (dir, "-exec-root=", 11) != 0
       || dir[11] != '/')
     return false;
+  /* the container id it hands dockerd is this container's: another's would
+   * move that container's network into this one's namespace */
   return _hex (args->u.array.values[2]->u.string, 64) && _hex (args->u.array.values[3]->u.string, 12)
+         && container_id != NULL && strcmp (args->u.array.values[2]->u.string, container_id) == 0
          && _trusted_exec_root (dir + 11);
 }
 
@@ -217,7 +225,8 @@ static const char *
 _podman_hook_of (const _engines *e, hs_json hook, const hs_hook_ref *h)
 {
   for (size_t i = 0; i < e->npodman; i++)
-    if (hs_id_ref_same (&h->id, &e->podman[i].id) && hs_json_array_has_string (e->podman[i].stages, h->stage)
+    if (e->podman[i].always && hs_id_ref_same (&h->id, &e->podman[i].id)
+        && hs_json_array_has_string (e->podman[i].stages, h->stage)
         && _same_strings (hs_json_get (hook, "args"), e->podman[i].args)
         && _same_strings (hs_json_get (hook, "env"), e->podman[i].env))
       return e->podman[i].file;
@@ -225,20 +234,30 @@ _podman_hook_of (const _engines *e, hs_json hook, const hs_hook_ref *h)
 }
 
 static void
-_probe_one (_engines *e, hs_json hook, hs_hook_ref *h)
+_probe_one (_engines *e, hs_json hook, hs_hook_ref *h, const char *container_id)
 {
   const char *file;
 
   hs_id_ref_of (h->path, &h->id);
   if (!h->id.exists)
     return;
-  h->trusted = _trusted_program (h->path);
-  if (!h->trusted) /* an engine's hook is root's program: one others may replace is no engine's */
+  /* The program's own path: the runtime looks the spec's up again when the
+   * hook runs, and a link on the way in a directory others can write (a
+   * sticky /tmp) could point elsewhere by then; the detect measure gives
+   * the runtime this one. */
+  h->real = realpath (h->path, NULL);
+  /* an engine's hook is root's program: one others may replace is no engine's */
+  h->trusted = h->real != NULL && _trusted_program (h->real);
+  if (!h->trusted)
     return;
   if (!e->read)
     _engines_read (e);
-  if (_docker_hook (e, hook, h))
-    h->engine = xstrdup ("docker's network hook");
+  if (_docker_hook (e, hook, h, container_id)) /* /proc/PID/exe: dockerd's running program */
+    {
+      free (h->real);
+      h->real = NULL; /* the spec's path names the running dockerd */
+      h->engine = xstrdup ("docker's network hook");
+    }
   else if ((file = _podman_hook_of (e, hook, h)) != NULL)
     h->engine = xasprintf ("podman's hook from %s", file);
 }
@@ -266,7 +285,7 @@ hs_hook_probe (hs_json spec, hs_host *host, hs_error *err)
           h->stage = _stages[s];
           h->index = i;
           h->path = xstrdup (YAJL_IS_STRING (path) ? path->u.string : "");
-          _probe_one (&e, hook, h);
+          _probe_one (&e, hook, h, host->container_id);
         }
     }
   _engines_release (&e);

@@ -3,12 +3,15 @@
 #include "apparmor.h"
 #include "host.h"
 #include "host_refs.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -51,7 +54,7 @@ _landlock (hs_host *host)
 {
   long abi = syscall (SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 
-  host->landlock_abi = abi > 0 ? (int) abi : 0;
+  host->landlock_abi = abi > 0 ? (int)abi : 0;
   host->landlock_why = abi > 0               ? NULL
                        : errno == EOPNOTSUPP ? "Landlock is built in but turned off (lsm= boot parameter)"
                                              : "the kernel has no Landlock";
@@ -67,6 +70,44 @@ hs_host_probe_lsm (hs_host *host)
 #endif
   while (getrandom (&host->mcs_seed, sizeof host->mcs_seed, 0) < 0 && errno == EINTR)
     ;
+}
+
+static const struct
+{
+  const char *type;
+  int resource;
+} _rlimits[] = {
+  { "RLIMIT_CPU", RLIMIT_CPU },           { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+  { "RLIMIT_DATA", RLIMIT_DATA },         { "RLIMIT_STACK", RLIMIT_STACK },
+  { "RLIMIT_CORE", RLIMIT_CORE },         { "RLIMIT_RSS", RLIMIT_RSS },
+  { "RLIMIT_NPROC", RLIMIT_NPROC },       { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+  { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },   { "RLIMIT_AS", RLIMIT_AS },
+  { "RLIMIT_LOCKS", RLIMIT_LOCKS },       { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+  { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
+  { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },     { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+};
+
+void
+hs_host_probe_process (hs_host *host)
+{
+  FILE *f = fopen ("/proc/self/oom_score_adj", "re");
+  long long oom;
+
+  host->have_inherited = f != NULL && fscanf (f, "%lld", &oom) == 1;
+  if (f != NULL)
+    fclose (f);
+  if (!host->have_inherited)
+    return;
+  host->inherited_oom_score_adj = oom;
+  for (size_t i = 0; i < HS_ARRAY_SIZE (_rlimits); i++)
+    {
+      struct rlimit rl;
+      if (getrlimit (_rlimits[i].resource, &rl) < 0)
+        continue;
+      host->inherited_rlimits[host->n_inherited_rlimits].type = _rlimits[i].type;
+      host->inherited_rlimits[host->n_inherited_rlimits].soft = rl.rlim_cur;
+      host->inherited_rlimits[host->n_inherited_rlimits++].hard = rl.rlim_max;
+    }
 }
 
 void

@@ -46,6 +46,19 @@ typedef struct hs_host
   bool netns_in_host_userns; /* it belongs to the host's user namespace */
   bool netns_in_join_userns; /* it belongs to join_userns_fd */
 
+  const char *container_id; /* the runtime's id of the container (not owned) */
+
+  /* What the container's process inherits from hardshim through the
+   * runtime where its spec sets nothing (hs_host_probe_process). */
+  bool have_inherited;
+  int64_t inherited_oom_score_adj;
+  struct
+  {
+    const char *type; /* "RLIMIT_NOFILE" (static) */
+    uint64_t soft, hard;
+  } inherited_rlimits[16];
+  size_t n_inherited_rlimits;
+
   /* References to host resources the spec makes, judged by identity before
    * the measures run (host_refs.h): bind sources, hooks, the cgroup. */
   struct hs_bind_ref *binds;
@@ -69,6 +82,8 @@ void hs_host_probe_lsm (hs_host *host);
  * way to read one): landlock_lost says so, and the lsm measure refuses
  * unless the policy says run_without. */
 void hs_host_restore_view (hs_host *host);
+/* What a process inherits: oom_score_adj and rlimits (create and exec). */
+void hs_host_probe_process (hs_host *host);
 void hs_host_release (hs_host *host);
 
 #endif

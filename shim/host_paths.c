@@ -34,6 +34,7 @@ static const struct
   { "/sys", T_SENSITIVE, NULL },
   { "/etc", T_SENSITIVE, NULL },
   { "/root", T_SENSITIVE, NULL },
+  { HS_STATE_DIR, T_SENSITIVE, NULL }, /* hardshim's own (own_dirs.h refuses it and what is in it) */
   { "/usr", T_SENSITIVE_RW, NULL },
   { "/lib", T_SENSITIVE_RW, NULL },
   { "/lib32", T_SENSITIVE_RW, NULL },

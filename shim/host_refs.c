@@ -7,6 +7,7 @@
 #include "cgroup_probe.h"
 #include "hook_probe.h"
 #include "host_paths.h"
+#include "submounts.h"
 #include "host_refs.h"
 #include "spec.h"
 #include "util.h"
@@ -125,6 +126,7 @@ _probe_binds (hs_json spec, const char *bundle, bool sealed, hs_host *host, hs_e
   _cleanup_close_ int bundle_fd = -1;
   _cleanup_free_ bool *via_proc = NULL;
   size_t n = YAJL_IS_ARRAY (mounts) ? mounts->u.array.len : 0, k = 0;
+  int r;
 
   host->binds = xcalloc (n + 1, sizeof *host->binds);
   for (size_t i = 0; i < n; i++)
@@ -161,7 +163,10 @@ _probe_binds (hs_json spec, const char *bundle, bool sealed, hs_host *host, hs_e
     }
   if (host->nbinds == 0)
     return 0;
-  return hs_host_paths_classify (host->binds, via_proc, host->nbinds, err);
+  r = hs_host_paths_classify (host->binds, via_proc, host->nbinds, err);
+  if (r == 0)
+    r = hs_submounts_classify (host->binds, host->nbinds, err);
+  return r;
 }
 
 /* The identity of every path each class allows (allow.binds, allow.hooks). */
@@ -194,7 +199,8 @@ hs_host_probe_refs (hs_json spec, const char *bundle, bool sealed, const hs_poli
   if (r == 0)
     _probe_classes (policy, host);
   if (r == 0)
-    r = hs_cgroup_probe (spec, systemd_cgroup, &host->cgroup_foreign, &host->cgroup_foreign_procs, err);
+    r = hs_cgroup_probe (spec, systemd_cgroup, host->container_id, &host->cgroup_foreign, &host->cgroup_foreign_procs,
+                         err);
   return r;
 }
 
@@ -250,6 +256,7 @@ hs_host_refs_release (hs_host *host)
   for (size_t i = 0; i < host->nhooks; i++)
     {
       free (host->hooks[i].path);
+      free (host->hooks[i].real);
       free ((char *)host->hooks[i].engine);
     }
   free (host->hooks);

@@ -73,8 +73,10 @@ typedef struct hs_hook_ref
   const char *stage; /* "prestart", "createRuntime", ... (static) */
   size_t index;      /* in /hooks/STAGE */
   char *path;        /* the spec's hooks[].path */
+  char *real;        /* the program's own path (links and `..` resolved), for the runtime; NULL when none
+                        or for docker's hook (/proc/PID/exe names dockerd's running program) */
   hs_id_ref id;      /* the program it names */
-  bool trusted;      /* it and every directory above it belong to root, writable by no one else */
+  bool trusted;      /* it and every directory above its real path belong to root, writable by no one else */
   const char *engine; /* an engine's own hook recognised (e.g. "docker's network hook", "podman's hook
                          from /etc/containers/oci/hooks.d/x.json"), else NULL; the probe's are allocated */
 } hs_hook_ref;

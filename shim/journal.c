@@ -28,14 +28,26 @@ _set_string (hs_json obj, const char *key, const char *value)
   hs_json_object_set (obj, key, value ? hs_json_new_string (value) : hs_json_new_null ());
 }
 
+/* One line onto a buffer of lines. */
+static void
+_append (char **buf, size_t *buf_len, const char *line, size_t len)
+{
+  *buf = xrealloc (*buf, *buf_len + len + 2);
+  memcpy (*buf + *buf_len, line, len);
+  *buf_len += len;
+  (*buf)[(*buf_len)++] = '\n';
+  (*buf)[*buf_len] = '\0';
+}
+
 static void
 _record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before, hs_json after,
          bool applied, const char *note)
 {
   _cleanup_json_ hs_json rec = hs_json_new_object ();
   _cleanup_free_ char *line = NULL;
-  bool is_change = !applied && (strcmp (action, "changed") == 0 || strcmp (action, "added") == 0 || strcmp (action, "removed") == 0
-                   || strcmp (action, "refused") == 0);
+  bool is_change = !applied
+                   && (strcmp (action, "changed") == 0 || strcmp (action, "added") == 0
+                       || strcmp (action, "removed") == 0 || strcmp (action, "refused") == 0);
   char now[40];
   size_t len;
   hs_error err = { 0 };
@@ -61,12 +73,23 @@ _record (hs_journal *j, const char *measure, const char *path, const char *actio
 
   if (hs_json_generate (rec, false, &line, &len, &err) < 0)
     abort (); /* only strings, numbers and trees we built: cannot fail */
-  j->buf = xrealloc (j->buf, j->len + len + 2);
-  memcpy (j->buf + j->len, line, len);
-  j->len += len;
-  j->buf[j->len++] = '\n';
-  j->buf[j->len] = '\0';
+  _append (&j->buf, &j->len, line, len);
   j->count++;
+  if (strcmp (action, "refused") == 0)
+    {
+      _append (&j->refused, &j->refused_len, line, len);
+      j->nrefused++;
+    }
+}
+
+void
+hs_journal_only_refusals (hs_journal *j)
+{
+  free (j->buf);
+  j->buf = TAKE_PTR (j->refused);
+  j->len = j->refused_len;
+  j->count = j->nrefused;
+  j->refused_len = j->nrefused = 0;
 }
 
 void
@@ -84,8 +107,8 @@ hs_journal_record_note (hs_journal *j, const char *measure, const char *path, co
 }
 
 void
-hs_journal_record_applied (hs_journal *j, const char *measure, const char *path, const char *action,
-                           hs_json before, hs_json after)
+hs_journal_record_applied (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
+                           hs_json after)
 {
   _record (j, measure, path, action, before, after, true, NULL);
 }
@@ -164,7 +187,7 @@ hs_journal_commit (hs_journal *j, const char *file, hs_error *err)
   if (r < 0)
     {
       /* Take back a partial append so that the file stays whole lines. */
-      (void) !ftruncate (fd, st.st_size);
+      (void)!ftruncate (fd, st.st_size);
       return hs_error_sys (err, -r, "append to journal `%s`", file);
     }
   return 0;
@@ -174,6 +197,7 @@ void
 hs_journal_release (hs_journal *j)
 {
   free (j->buf);
-  j->buf = NULL;
-  j->len = j->count = 0;
+  free (j->refused);
+  j->buf = j->refused = NULL;
+  j->len = j->count = j->refused_len = j->nrefused = 0;
 }

@@ -22,6 +22,9 @@ typedef struct hs_journal
   char *buf;
   size_t len;
   size_t count;
+  char *refused; /* the "refused" records again, for hs_journal_only_refusals */
+  size_t refused_len;
+  size_t nrefused;
 } hs_journal;
 
 void hs_journal_init (hs_journal *j, const char *id, const char *bundle, const char *file, const char *command,
@@ -47,5 +50,9 @@ void hs_journal_record_applied (hs_journal *j, const char *measure, const char *
  * process keeps locked for HS_JOURNAL_LOCK_WAIT_MS. */
 int hs_journal_commit (hs_journal *j, const char *file, hs_error *err);
 void hs_journal_release (hs_journal *j);
+/* Keep only the records whose action is "refused": what a container that
+ * does not start leaves in the journal (the detect measure's refusals are
+ * journaled in enforce mode too). */
+void hs_journal_only_refusals (hs_journal *j);
 
 #endif

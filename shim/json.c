@@ -448,15 +448,22 @@ hs_json_new_bool (bool b)
   return _new (b ? yajl_t_true : yajl_t_false);
 }
 
+/* A number of text (owned), with its integer and floating values. */
+static hs_json
+_new_number (char *text, long long i, double d)
+{
+  hs_json v = _new (yajl_t_number);
+  v->u.number.r = text;
+  v->u.number.i = i;
+  v->u.number.d = d;
+  v->u.number.flags = YAJL_NUMBER_INT_VALID | YAJL_NUMBER_DOUBLE_VALID;
+  return v;
+}
+
 hs_json
 hs_json_new_uint (uint64_t n)
 {
-  hs_json v = _new (yajl_t_number);
-  v->u.number.r = xasprintf ("%" PRIu64, n);
-  v->u.number.i = (long long) n;
-  v->u.number.d = (double) n;
-  v->u.number.flags = YAJL_NUMBER_INT_VALID | YAJL_NUMBER_DOUBLE_VALID;
-  return v;
+  return _new_number (xasprintf ("%" PRIu64, n), (long long) n, (double) n);
 }
 
 int
@@ -485,12 +492,7 @@ hs_json_get_int (hs_json v, int64_t min, int64_t max, int64_t *ret)
 hs_json
 hs_json_new_int (int64_t n)
 {
-  hs_json v = _new (yajl_t_number);
-  v->u.number.r = xasprintf ("%" PRId64, n);
-  v->u.number.i = (long long) n;
-  v->u.number.d = (double) n;
-  v->u.number.flags = YAJL_NUMBER_INT_VALID | YAJL_NUMBER_DOUBLE_VALID;
-  return v;
+  return _new_number (xasprintf ("%" PRId64, n), (long long) n, (double) n);
 }
 
 hs_json

@@ -32,12 +32,33 @@
 #include <string.h>
 #include <unistd.h>
 
+/* s with control characters written as \xNN: a message quotes the spec
+ * (paths, hook programs), and a newline or a terminal escape in it must not
+ * make a second line or rewrite the screen. */
+static char *
+_printable (const char *s)
+{
+  char *out = xmalloc (strlen (s) * 4 + 1), *w = out;
+
+  for (; *s != '\0'; s++)
+    {
+      unsigned char c = (unsigned char) *s;
+      if (c < 0x20 || c == 0x7f)
+        w += sprintf (w, "\\x%02x", c);
+      else
+        *w++ = (char) c;
+    }
+  *w = '\0';
+  return out;
+}
+
 static int
 _fail (hs_cli *cli, hs_error *err)
 {
   _cleanup_free_ char *msg = xasprintf ("hardshim: %s", err->msg ? err->msg : "unknown error");
+  _cleanup_free_ char *shown = _printable (msg);
 
-  fprintf (stderr, "%s\n", msg);
+  fprintf (stderr, "%s\n", shown);
   hs_engine_log_error (cli->log, cli->log_format, msg);
   hs_error_release (err);
   hs_cli_release (cli);
@@ -88,6 +109,20 @@ _audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *bundle, 
     }
   hs_error_release (err);
   return 0;
+}
+
+/* A container the detect measure refused leaves its refusals in the
+ * journal, in enforce mode too; the refusal stays the error (a journal
+ * that cannot be written is said on stderr). */
+static void
+_journal_refusals (hs_journal *j, const hs_policy *policy)
+{
+  hs_error jerr = { 0 };
+
+  hs_journal_only_refusals (j);
+  if (j->count > 0 && hs_journal_commit (j, policy->journal, &jerr) < 0)
+    fprintf (stderr, "hardshim: %s\n", jerr.msg);
+  hs_error_release (&jerr);
 }
 
 /* The bundle's spec as loaded: only root may be able to change it (the
@@ -150,8 +185,10 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
   hs_plan plan;
   int r;
 
+  host.container_id = cli->id;
   hs_host_probe_userns (&host);
   hs_host_probe_lsm (&host);
+  hs_host_probe_process (&host);
   if (cli->kind == HS_CMD_RESTORE)
     hs_host_restore_view (&host);
   r = hs_lsm_prepare (policy, &host, err);
@@ -171,6 +208,8 @@ _harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
     {
       hs_journal_init (&j, cli->id, dir, f.path, cli->command, audit);
       r = hs_harden (f.tree, NULL, f.path, policy, &host, &j, &plan, err);
+      if (r < 0 && !audit)
+        _journal_refusals (&j, policy);
       if (r == 0 && cli->kind == HS_CMD_RESTORE)
         r = hs_restore_check_lsm (cli, f.tree, err);
       if (r == 0)
@@ -240,6 +279,7 @@ _harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, i
   int fd = -1, r;
 
   hs_host_probe_lsm (&host);
+  hs_host_probe_process (&host);
   r = hs_lsm_prepare (policy, &host, err);
   if (r == 0)
     r = hs_container_load (runtime, cli, argv, &c, err);
@@ -250,6 +290,8 @@ _harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, i
       hs_json process = built != NULL ? built : f.tree;
       hs_journal_init (&j, cli->id, c.bundle, shown, cli->command, audit);
       r = hs_harden (process, c.spec.tree, shown, policy, &host, &j, &plan, err);
+      if (r < 0 && !audit)
+        _journal_refusals (&j, policy);
       if (r == 0 && !audit)
         r = hs_lsm_load (&host, err);
       if (r == 0 && !audit && f.dirfd >= 0)

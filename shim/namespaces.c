@@ -357,6 +357,18 @@ _mount_sysfs (int netns, bool stay, hs_error *err)
   return r;
 }
 
+/* A filesystem of the host's namespaces (hardshim's own) at dir, for a
+ * container that shares them (rootfs measure). */
+static int
+_mount_host_fs (const char *type, const char *dir, hs_error *err)
+{
+  if (mkdir (dir, 0711) < 0 && errno != EEXIST)
+    return hs_error_sys (err, errno, "create `%s`", dir);
+  if (mount (type, dir, type, MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+    return hs_error_sys (err, errno, "mount a %s of the host's namespace at `%s`", type, dir);
+  return 0;
+}
+
 int
 hs_namespaces_mount (const hs_host *host, const hs_plan *plan, hs_error *err)
 {
@@ -370,12 +382,9 @@ hs_namespaces_mount (const hs_host *host, const hs_plan *plan, hs_error *err)
     if (!(plan->enter_netns && host->joined[i].fd == host->netns_fd))
       r = _bind_ns (host->joined[i].fd, host->joined[i].type, err);
   if (r == 0 && plan->proc_host)
-    {
-      if (mkdir (HS_PROC_DIR, 0711) < 0 && errno != EEXIST)
-        return hs_error_sys (err, errno, "create `%s`", HS_PROC_DIR);
-      if (mount ("proc", HS_PROC_DIR, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-        return hs_error_sys (err, errno, "mount a proc of the host's PID namespace at `%s`", HS_PROC_DIR);
-    }
+    r = _mount_host_fs ("proc", HS_PROC_DIR, err);
+  if (r == 0 && plan->mqueue_host)
+    r = _mount_host_fs ("mqueue", HS_MQUEUE_DIR, err);
   if (r == 0 && plan->sysfs_netns)
     r = _mount_sysfs (host->joins_netns ? host->netns_fd : -1, plan->enter_netns, err);
   else if (r == 0 && plan->enter_netns && setns (host->netns_fd, CLONE_NEWNET) < 0)

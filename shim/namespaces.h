@@ -42,6 +42,7 @@
 #define HS_USERNS_PATH HS_NS_DIR "/user"
 #define HS_SYSFS_DIR HS_STATE_DIR "/sys"
 #define HS_PROC_DIR HS_STATE_DIR "/proc"
+#define HS_MQUEUE_DIR HS_STATE_DIR "/mqueue"
 #define HS_NS_ANNOTATION "io.hardshim.ns."
 
 /* Fill host's joined, join_* and netns_* from spec's /linux/namespaces; refuses a

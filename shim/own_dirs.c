@@ -56,14 +56,17 @@ _resolve (const char *path)
   return real;
 }
 
-/* real lies in, or holds, one of hardshim's own paths: which, or NULL. */
+/* real lies in one of hardshim's own paths (or, with above, holds one): which, or NULL. */
 static const char *
-_owns (const char *real, const hs_policy *policy)
+_owns (const char *real, const hs_policy *policy, bool above)
 {
   _cleanup_free_ char *state = _resolve (HS_STATE_DIR), *journal = _resolve (policy->journal);
   _cleanup_free_ char *helper = _resolve (policy->landlock_helper), *helpers = _resolve (HS_HELPER_DIR);
 
-  if (hs_path_within (real, state) || hs_path_within (state, real))
+  /* A bind source above it (`/`, `/var`) is the detect measure's to
+   * judge: refused unless a class allows exactly it (host_paths.h).  A
+   * rootfs above it never is. */
+  if (hs_path_within (real, state) || (above && hs_path_within (state, real)))
     return "hardshim's state directory `" HS_STATE_DIR "` (the rootfs bridge, device nodes, the seal key)";
   if (strcmp (real, journal) == 0)
     return "hardshim's journal";
@@ -116,7 +119,7 @@ _refuse (const char *where, const char *spelled, const char *real, const char *w
 
 /* The path mount m's source names for this check, or NULL when it is
  * hardshim's own mount: the Landlock helper as the lsm measure mounts it,
- * and, in a sealed spec, its device nodes, sysfs and proc.  A sealed spec's
+ * and, in a sealed spec, its device nodes, sysfs, proc and mqueue.  A sealed spec's
  * source at hardshim's pin names the engine's source it kept (bind_pins.h). */
 static const char *
 _judged_source (hs_json spec, hs_json m, bool sealed, const hs_policy *policy)
@@ -131,7 +134,7 @@ _judged_source (hs_json spec, hs_json m, bool sealed, const hs_policy *policy)
   if (!sealed)
     return src->u.string;
   if (hs_devnode_parse (src->u.string, &node) == 0 || strcmp (src->u.string, HS_SYSFS_DIR) == 0
-      || strcmp (src->u.string, HS_PROC_DIR) == 0)
+      || strcmp (src->u.string, HS_PROC_DIR) == 0 || strcmp (src->u.string, HS_MQUEUE_DIR) == 0)
     return NULL;
   kept = hs_bind_pins_kept_source (spec, src->u.string);
   return kept != NULL ? kept : src->u.string;
@@ -154,7 +157,7 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
         }
       _cleanup_free_ char *abs = src[0] == '/' ? xstrdup (src) : xasprintf ("%s/%s", bundle, src);
       _cleanup_free_ char *real = _resolve (abs);
-      if ((what = _owns (real, policy)) != NULL)
+      if ((what = _owns (real, policy, false)) != NULL)
         {
           _cleanup_free_ char *where = xasprintf ("/mounts/%zu/source", i);
           return _refuse (where, src, real, what, err);
@@ -167,7 +170,7 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
       _cleanup_free_ char *abs
           = root->u.string[0] == '/' ? xstrdup (root->u.string) : xasprintf ("%s/%s", bundle, root->u.string);
       _cleanup_free_ char *real = _resolve (abs);
-      if ((what = _owns (real, policy)) != NULL)
+      if ((what = _owns (real, policy, true)) != NULL)
         return _refuse ("/root/path", root->u.string, real, what, err);
     }
   return 0;
@@ -187,7 +190,7 @@ hs_own_dirs_check_refs (hs_json spec, bool sealed, const hs_policy *policy, cons
           || (ref = hs_host_bind_ref (host, hs_json_get (m, "source")->u.string)) == NULL || ref->fd < 0)
         continue;
       _cleanup_free_ char *real = hs_fd_path (ref->fd);
-      if ((what = _owns (real, policy)) != NULL)
+      if ((what = _owns (real, policy, false)) != NULL)
         {
           _cleanup_free_ char *where = xasprintf ("/mounts/%zu/source", i);
           return _refuse (where, src, real, what, err);

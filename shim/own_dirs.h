@@ -3,10 +3,12 @@
  * In the runtime's mount namespace hardshim's state directory holds the
  * container's rootfs (the bridge, bridge.h) and the device nodes it makes
  * (devices.h); the directory also holds the seal key (seal.h).  A spec
- * that binds any of it, or a directory above it (an rbind carries the
- * bridge along), or the Landlock helper other than as the lsm measure
- * mounts it, or the journal file itself, is refused; so is a
- * root.path there.  Paths are judged by what they resolve to on the host,
+ * that binds any of it, or the Landlock helper other than as the lsm
+ * measure mounts it, or the journal file itself, is refused; so is a
+ * root.path there.  A directory above the state directory (`/`, `/var`)
+ * is the detect measure's to judge (measures/detect.c): refused, in the
+ * engine's words, unless a class allows exactly that source; it carries
+ * along only this container's own bridge and nodes.  Paths are judged by what they resolve to on the host,
  * symbolic links followed, not by their spelling.  Only a spec with a valid
  * seal (seal.h) may have hardshim's own device mounts, bridged root and
  * pinned bind sources (bind_pins.h); a pinned source is judged by the

@@ -167,8 +167,22 @@ _add_cgroup_ns (hs_detect *d, hs_json linux_)
   size_t at;
   _cleanup_json_ hs_json entry = NULL;
 
-  if (!YAJL_IS_ARRAY (namespaces) || _ns_entry (namespaces, "cgroup", &at) != NULL)
+  hs_json have;
+
+  if (!YAJL_IS_ARRAY (namespaces))
     return;
+  if ((have = _ns_entry (namespaces, "cgroup", &at)) != NULL)
+    {
+      /* the host's, joined by path: a new one instead */
+      _cleanup_json_ hs_json before = hs_json_copy (have);
+      _cleanup_free_ char *path = xasprintf ("/linux/namespaces/%zu", at);
+      if (!_shares_host (d->ctx->host, have, "cgroup"))
+        return;
+      hs_json_object_remove (have, "path");
+      hs_measure_record_note (d->ctx, false, path, "changed", before, have,
+                              "the host's cgroup namespace: a cgroup namespace of its own instead");
+      return;
+    }
   entry = hs_json_new_object ();
   hs_json_object_set (entry, "type", hs_json_new_string ("cgroup"));
   hs_json_array_append (namespaces, hs_json_copy (entry));
@@ -254,6 +268,42 @@ _class_lists_hook (const hs_detect *d, const hs_hook_ref *ref)
   return false;
 }
 
+/* A class-listed hook runs with no environment from the spec: any
+ * variable (LD_PRELOAD, GCONV_PATH, PATH for the programs a script calls,
+ * an interpreter's options) could run the spec's own code in the program
+ * the class trusts, as host root.  The first one, or NULL. */
+static const char *
+_hook_env (hs_json hook)
+{
+  hs_json env = hs_json_get (hook, "env");
+
+  if (YAJL_IS_ARRAY (env) && env->u.array.len > 0)
+    return YAJL_IS_STRING (env->u.array.values[0]) ? env->u.array.values[0]->u.string : "(not a string)";
+  if (env != NULL && !YAJL_IS_ARRAY (env))
+    return "(not an array)";
+  return NULL;
+}
+
+/* A hook that runs gets the program's own path, the one the probe judged
+ * (a link on the way could be swapped before the runtime runs it); not a
+ * startContainer hook the lsm measure put its helper in front of. */
+static void
+_own_path (hs_detect *d, hs_json hook, const hs_hook_ref *ref, const char *stage, size_t i)
+{
+  hs_json path = hs_json_get (hook, "path");
+  _cleanup_json_ hs_json before = NULL;
+  _cleanup_free_ char *where = NULL;
+
+  if (ref->real == NULL || !YAJL_IS_STRING (path) || strcmp (path->u.string, ref->path) != 0
+      || strcmp (path->u.string, ref->real) == 0)
+    return;
+  before = hs_json_copy (path);
+  hs_json_object_set (hook, "path", hs_json_new_string (ref->real));
+  where = xasprintf ("/hooks/%s/%zu/path", stage, i);
+  hs_measure_record_note (d->ctx, false, where, "changed", before, hs_json_get (hook, "path"),
+                          "the program's own path, which the probe judged: the runtime looks the path up again");
+}
+
 /* Hooks run as host root, most in the host's namespaces: only an engine's
  * own (host_refs.h) and the programs the class lists run. */
 static void
@@ -274,11 +324,20 @@ _hooks (hs_detect *d, hs_json hooks)
           prog = YAJL_IS_STRING (orig) ? orig->u.string : "(no path)";
           _cleanup_free_ char *path = xasprintf ("/hooks/%s/%zu", _stages[s], i);
 
-          if (ref != NULL && ref->engine != NULL)
-            continue;
+          const char *env = _hook_env (hook);
+          if ((ref != NULL && ref->engine != NULL) || (_class_lists_hook (d, ref) && ref->trusted && env == NULL))
+            {
+              _own_path (d, hook, ref, _stages[s], i);
+              continue;
+            }
           if (_class_lists_hook (d, ref) && ref->trusted)
-            continue;
-          if (_class_lists_hook (d, ref))
+            hs_detect_refuse (
+                d, path, hook,
+                "hook %s[%zu] %s is refused by policy %s: the class lists it, but the spec sets `%.*s` in "
+                "its environment (a hook a class lists runs with none: any variable could make it run "
+                "other code as root)",
+                _stages[s], i, prog, d->policy_name, (int)strcspn (env, "="), env);
+          else if (_class_lists_hook (d, ref))
             hs_detect_refuse (d, path, hook,
                               "hook %s[%zu] %s is refused by policy %s: the class lists it, but it or a directory "
                               "above it can be changed by a user other than root",
@@ -300,6 +359,15 @@ _cgroup (hs_detect *d, hs_json linux_)
 
   if (host->cgroup_foreign == NULL)
     return;
+  if (!YAJL_IS_STRING (path) || path->u.string[0] == '\0')
+    {
+      hs_detect_refuse (d, "/linux/cgroupsPath", path,
+                        "the cgroup the runtime names after the container id %s (no linux.cgroupsPath) is the "
+                        "existing cgroup %s, which holds %zu processes that are not this container's; it is refused "
+                        "by policy %s: give the container a cgroup of its own",
+                        host->container_id, host->cgroup_foreign, host->cgroup_foreign_procs, d->policy_name);
+      return;
+    }
   hs_detect_refuse (d, "/linux/cgroupsPath", path,
                     "linux.cgroupsPath \"%s\" (docker --cgroup-parent, ctr run --cgroup) names the existing cgroup "
                     "%s, which holds %zu processes that are not this container's; it is refused by policy %s: give "

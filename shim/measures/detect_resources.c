@@ -1,6 +1,6 @@
 /* Measure "detect": resources an engine may leave unbounded, repaired to
  * the class's policy (policy.h hs_resources): a pids limit where none was
- * given, oomScoreAdj no lower than the policy's minimum (a negative score
+ * given or one above the policy's, oomScoreAdj no lower than the policy's minimum (a negative score
  * makes the kernel kill host processes first), rlimits no higher than the
  * policy's ceilings (RLIMIT_RTPRIO lets a process take real-time priority
  * without a capability). */
@@ -28,13 +28,15 @@ hs_detect_pids (hs_detect *d, hs_json linux_, hs_error *err)
   limit = hs_json_get (pids, "limit");
   if (limit != NULL && hs_json_get_int (limit, INT64_MIN, INT64_MAX, &have) < 0)
     return hs_measure_bad_type (d->ctx, false, "/linux/resources/pids/limit", limit, "a whole number", err);
-  if (limit != NULL && have > 0)
+  if (limit != NULL && have > 0 && have <= want)
     return 0;
   {
     _cleanup_json_ hs_json before = limit != NULL ? hs_json_copy (limit) : NULL;
     hs_json_object_set (pids, "limit", hs_json_new_int (want));
     hs_measure_record_note (d->ctx, false, "/linux/resources/pids/limit", before != NULL ? "changed" : "added", before,
-                            hs_json_get (pids, "limit"), "no pids limit: the policy's resources.pids");
+                            hs_json_get (pids, "limit"),
+                            limit != NULL && have > 0 ? "above the policy's resources.pids"
+                                                      : "no pids limit: the policy's resources.pids");
   }
   return 0;
 }
@@ -45,6 +47,17 @@ _oom_score_adj (hs_detect *d, hs_error *err)
   hs_json v = hs_json_get (d->ctx->process, "oomScoreAdj");
   int64_t min = d->ctx->class->resources.oom_score_adj_min, n;
 
+  if (v == NULL && d->ctx->host->have_inherited && d->ctx->host->inherited_oom_score_adj < min)
+    {
+      /* none given: the process would keep the runtime's (a shim's is often -998) */
+      _cleanup_free_ char *note = xasprintf ("none given: the process would inherit the runtime's %lld, below the "
+                                             "policy's resources.oom_score_adj_min",
+                                             (long long)d->ctx->host->inherited_oom_score_adj);
+      hs_json_object_set (d->ctx->process, "oomScoreAdj", hs_json_new_int (min));
+      hs_measure_record_note (d->ctx, true, "/oomScoreAdj", "added", NULL, hs_json_get (d->ctx->process, "oomScoreAdj"),
+                              note);
+      return 0;
+    }
   if (v == NULL)
     return 0;
   if (hs_json_get_int (v, -1000, 1000, &n) < 0)
@@ -125,6 +138,54 @@ _rlimits (hs_detect *d, hs_error *err)
   return 0;
 }
 
+/* Whether rlimits list has an entry of type. */
+static bool
+_has_type (hs_json list, const char *type)
+{
+  for (size_t i = 0; YAJL_IS_ARRAY (list) && i < list->u.array.len; i++)
+    {
+      hs_json t = hs_json_get (list->u.array.values[i], "type");
+      if (YAJL_IS_STRING (t) && strcmp (t->u.string, type) == 0)
+        return true;
+    }
+  return false;
+}
+
+/* A ceiling whose type the spec does not set: the process would inherit
+ * the runtime's limit (containerd's LimitNOFILE=infinity, say).  Where that
+ * lies above the ceiling, the entry is added with both lowered to it. */
+static void
+_inherited_rlimits (hs_detect *d)
+{
+  const hs_host *h = d->ctx->host;
+  const hs_resources *res = &d->ctx->class->resources;
+  hs_json list = hs_json_get (d->ctx->process, "rlimits");
+
+  for (size_t i = 0; h->have_inherited && i < h->n_inherited_rlimits; i++)
+    {
+      const hs_rlimit_max *max = _ceiling (res, h->inherited_rlimits[i].type);
+      hs_json e;
+      if (max == NULL || _has_type (list, max->type)
+          || (h->inherited_rlimits[i].hard <= max->max && h->inherited_rlimits[i].soft <= max->max))
+        continue;
+      if (list == NULL)
+        hs_json_object_set (d->ctx->process, "rlimits", list = hs_json_new_array ());
+      e = hs_json_new_object ();
+      hs_json_object_set (e, "type", hs_json_new_string (max->type));
+      hs_json_object_set (
+          e, "hard",
+          hs_json_new_uint (h->inherited_rlimits[i].hard < max->max ? h->inherited_rlimits[i].hard : max->max));
+      hs_json_object_set (
+          e, "soft",
+          hs_json_new_uint (h->inherited_rlimits[i].soft < max->max ? h->inherited_rlimits[i].soft : max->max));
+      hs_json_array_append (list, e);
+      _cleanup_free_ char *path = xasprintf ("/rlimits/%zu", list->u.array.len - 1);
+      hs_measure_record_note (d->ctx, true, path, "added", NULL, e,
+                              "none given: the process would inherit the runtime's limit, above the policy's "
+                              "resources.rlimits ceiling");
+    }
+}
+
 int
 hs_detect_process_resources (hs_detect *d, hs_error *err)
 {
@@ -132,5 +193,7 @@ hs_detect_process_resources (hs_detect *d, hs_error *err)
 
   if (r == 0)
     r = _rlimits (d, err);
+  if (r == 0)
+    _inherited_rlimits (d);
   return r;
 }

@@ -180,8 +180,8 @@ _bind_instead (hs_measure_ctx *ctx, hs_json mounts, const char *fstype, const ch
 /* A container in a user namespace of its own cannot mount sysfs for a
  * network namespace of another user namespace (CRI's pod network, made in
  * the host's; the host's own, where the class allows it), nor proc for the
- * host's PID namespace: those mounts become binds of a sysfs or proc
- * hardshim mounts inside that namespace (namespaces.h). */
+ * host's PID or IPC namespace: those mounts become binds of a sysfs, proc
+ * or mqueue hardshim mounts inside that namespace (namespaces.h). */
 static void
 _foreign_fs (hs_measure_ctx *ctx, hs_json mounts)
 {
@@ -200,6 +200,10 @@ _foreign_fs (hs_measure_ctx *ctx, hs_json mounts)
                      "the container shares the host's PID namespace, for which its user namespace cannot mount proc: "
                      "a proc hardshim mounts there"))
     ctx->plan->proc_host = true;
+  if (_bind_instead (ctx, mounts, "mqueue", HS_MQUEUE_DIR, own_userns && _host_ns (ctx, "ipc"), proc_opts,
+                     "the container shares the host's IPC namespace, for which its user namespace cannot mount mqueue: "
+                     "an mqueue hardshim mounts there"))
+    ctx->plan->mqueue_host = true;
 }
 
 int

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int
 _field (hs_measure_ctx *ctx, hs_json dev, const char *key, uint64_t max, uint64_t dflt, size_t i, uint64_t *ret,
@@ -23,6 +24,13 @@ _field (hs_measure_ctx *ctx, hs_json dev, const char *key, uint64_t max, uint64_
   if (v != NULL && hs_json_get_uint (v, max, ret) < 0)
     return hs_measure_bad_type (ctx, false, path, v, "a number in range", err);
   return 0;
+}
+
+/* The S_IF* bits of a device entry's type. */
+static mode_t
+_file_type (char type)
+{
+  return type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
 }
 
 /* Read device entry i into node; its container path into ret_path. */
@@ -44,7 +52,13 @@ _node (hs_measure_ctx *ctx, hs_json dev, size_t i, hs_devnode *node, const char 
   if (r == 0)
     r = _field (ctx, dev, "minor", UINT32_MAX, 0, i, &minor, err);
   if (r == 0)
-    r = _field (ctx, dev, "fileMode", 07777, 0666, i, &mode, err);
+    r = _field (ctx, dev, "fileMode", 0177777, 0666, i, &mode, err);
+  /* podman writes the node's file type bits too (S_IFCHR | 0666): those of
+   * the entry's own type only. */
+  if (r == 0 && (mode & S_IFMT) != 0 && (mode & S_IFMT) != _file_type (type->u.string[0]))
+    return hs_error_set (err, EINVAL, "`%s`: /linux/devices/%zu/fileMode has file type bits other than type `%s`'s",
+                         ctx->file, i, type->u.string);
+  mode &= 07777;
   if (r == 0)
     r = _field (ctx, dev, "uid", HS_USERNS_SIZE - 1, 0, i, &uid, err);
   if (r == 0)

@@ -505,3 +505,15 @@ remove_ctr_tasks() {
 		our_ctr containers delete "$id" >/dev/null 2>&1 || true
 	done
 }
+
+# podman_storage_conf: podman's storage of this file, in $ENGINE_DIR
+# (CONTAINERS_STORAGE_CONF; CONTAINERS_CONF is the caller's to write).
+podman_storage_conf() {
+	export CONTAINERS_STORAGE_CONF=$ENGINE_DIR/storage.conf CONTAINERS_CONF=$ENGINE_DIR/containers.conf
+	cat >"$CONTAINERS_STORAGE_CONF" <<-EOF
+		[storage]
+		driver = "overlay"
+		graphroot = "$ENGINE_DIR/storage"
+		runroot = "$ENGINE_DIR/run"
+	EOF
+}

@@ -62,12 +62,27 @@ with_mount() {
 
 @test "own files: binding the rootfs bridge, the state directory or a directory above it is refused, however spelled" {
 	ln -s /var/lib/hardshim/rootfs "$T/link"
+	ln -s /var/lib "$T/varlib"
 	mkdir -p "$T/d"
-	for src in /var/lib/hardshim/rootfs/var /var/lib/hardshim /var/lib "$T/link/var" "$T/d/../link" \
+	for src in /var/lib/hardshim/rootfs/var /var/lib/hardshim "$T/link/var" "$T/d/../link" \
 		/var/lib/hardshim/seal.key /var/log/../lib/./hardshim/rootfs; do
 		with_mount "$src" /data
 		hs_out run -b "$b" "$id"
 		assert_refused_with "hardshim's state directory"
+	done
+	# A directory above it is the detect measure's: refused in the engine's
+	# words (a class may allow exactly it), the refusal journaled.
+	for src in /var/lib "$T/varlib" /; do
+		with_mount "$src" /data
+		hs_out run -b "$b" "$id"
+		cat "$T/err" >&2
+		[ "$status" -eq 1 ]
+		assert_one_error_line "$T/err"
+		assert_contains "$(cat "$T/err")" "hardshim: host path $src"
+		assert_contains "$(cat "$T/err")" " as a volume (docker -v $src:..., Kubernetes hostPath"
+		runc_gone "$id"
+		journal_query 'map(select(.action == "refused"))' | jq -e 'length == 1 and .[0].measure == "detect"'
+		: >"$JOURNAL"
 	done
 }
 

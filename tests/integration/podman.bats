@@ -56,13 +56,7 @@ volume_path = \"$ENGINE_DIR/volumes\""
 setup_file() {
 	engine_prepare podman "podman (apt-get install podman)" "conmon (apt-get install conmon)" || return 1
 	can_run || return 0
-	export CONTAINERS_STORAGE_CONF=$ENGINE_DIR/storage.conf CONTAINERS_CONF=$ENGINE_DIR/containers.conf
-	cat >"$CONTAINERS_STORAGE_CONF" <<-EOF
-		[storage]
-		driver = "overlay"
-		graphroot = "$ENGINE_DIR/storage"
-		runroot = "$ENGINE_DIR/run"
-	EOF
+	podman_storage_conf
 	podman_conf >"$CONTAINERS_CONF"
 	podman info --format '{{.Store.GraphRoot}} {{.Store.RunRoot}}' >"$ENGINE_DIR/info" || return 1
 	[ "$(cat "$ENGINE_DIR/info")" = "$ENGINE_DIR/storage $ENGINE_DIR/run" ] || {
