@@ -43,8 +43,10 @@ _bridge_dir (const char *dir, hs_error *err)
       if (stat (path, &st) < 0)
         return hs_error_sys (err, errno, "stat `%s`", path);
       if (!S_ISDIR (st.st_mode) || (st.st_mode & S_IXOTH) == 0)
-        return hs_error_set (err, EACCES, "`%s` must be a directory everyone may traverse (mode 0711 or 0755): "
-                             "the container's mapped root reaches the rootfs through it", path);
+        return hs_error_set (err, EACCES,
+                             "`%s` must be a directory everyone may traverse (mode 0711 or 0755): "
+                             "the container's mapped root reaches the rootfs through it",
+                             path);
       if (last)
         return 0;
       *p = '/';
@@ -65,8 +67,8 @@ _map_text (hs_json maps, const char *key, char **ret, hs_error *err)
           || hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &h) < 0
           || hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &n) < 0)
         return hs_error_set (err, EINVAL, "/linux/%s: not an id mapping", key);
-      char *more = xasprintf ("%s%llu %llu %llu\n", text, (unsigned long long) c, (unsigned long long) h,
-                              (unsigned long long) n);
+      char *more
+          = xasprintf ("%s%llu %llu %llu\n", text, (unsigned long long)c, (unsigned long long)h, (unsigned long long)n);
       free (text);
       text = more;
     }
@@ -79,10 +81,10 @@ _map_text (hs_json maps, const char *key, char **ret, hs_error *err)
 static int
 _write_map (pid_t pid, const char *file, const char *text, hs_error *err)
 {
-  _cleanup_free_ char *path = xasprintf ("/proc/%d/%s", (int) pid, file);
+  _cleanup_free_ char *path = xasprintf ("/proc/%d/%s", (int)pid, file);
   _cleanup_close_ int fd = open (path, O_WRONLY | O_CLOEXEC);
 
-  if (fd < 0 || write (fd, text, strlen (text)) != (ssize_t) strlen (text))
+  if (fd < 0 || write (fd, text, strlen (text)) != (ssize_t)strlen (text))
     return hs_error_sys (err, errno, "write `%s`", path);
   return 0;
 }
@@ -110,7 +112,7 @@ _userns_fd (hs_json spec, int *ret, hs_error *err)
     r = _write_map (child.pid, "gid_map", gids, err);
   if (r == 0)
     {
-      ns = xasprintf ("/proc/%d/ns/user", (int) child.pid);
+      ns = xasprintf ("/proc/%d/ns/user", (int)child.pid);
       *ret = open (ns, O_RDONLY | O_CLOEXEC);
       if (*ret < 0)
         r = hs_error_sys (err, errno, "open `%s`", ns);
@@ -123,13 +125,14 @@ _userns_fd (hs_json spec, int *ret, hs_error *err)
 static char *
 _idmap (int tree, int userns, const char *userns_why, const char *rootfs, const char *bundle)
 {
-  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns };
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
 
   if (userns < 0)
     return xasprintf ("plain bind mount of `%s`: %s", rootfs, userns_why);
   if (!hs_path_within (rootfs, bundle))
     return xasprintf ("plain bind mount of `%s`: it lies outside the bundle, and an idmapped mount would give the "
-                      "container's ids whatever host files of those ids are there", rootfs);
+                      "container's ids whatever host files of those ids are there",
+                      rootfs);
   if (mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
     return xasprintf ("plain bind mount of `%s`: its filesystem does not take idmapped mounts (%s)", rootfs,
                       strerror (errno));
@@ -151,11 +154,15 @@ _source (hs_json spec, const char *bundle, bool sealed, char **ret, hs_error *er
   if (strcmp (path->u.string, HS_BRIDGE_DIR) == 0)
     {
       if (!sealed)
-        return hs_error_set (err, EPERM, "/root/path is hardshim's rootfs bridge `%s` in a spec without hardshim's "
-                             "valid seal: refused", HS_BRIDGE_DIR);
+        return hs_error_set (err, EPERM,
+                             "/root/path is hardshim's rootfs bridge `%s` in a spec without hardshim's "
+                             "valid seal: refused",
+                             HS_BRIDGE_DIR);
       if (!YAJL_IS_STRING (recorded) || recorded->u.string[0] != '/')
-        return hs_error_set (err, EINVAL, "/root/path is hardshim's rootfs bridge `%s`, but annotation `%s` does not "
-                             "say which rootfs it bridges", HS_BRIDGE_DIR, HS_BRIDGE_ANNOTATION);
+        return hs_error_set (err, EINVAL,
+                             "/root/path is hardshim's rootfs bridge `%s`, but annotation `%s` does not "
+                             "say which rootfs it bridges",
+                             HS_BRIDGE_DIR, HS_BRIDGE_ANNOTATION);
       abs = xstrdup (recorded->u.string);
     }
   else
@@ -185,13 +192,27 @@ _mountpoints (hs_json spec, const char *rootfs, const char *bundle, hs_journal *
     {
       _cleanup_json_ hs_json list = hs_json_new_array ();
       _cleanup_free_ char *note = xasprintf ("mount points created in the rootfs `%s`: inside the user namespace the "
-                                             "runtime could not", rootfs);
+                                             "runtime could not",
+                                             rootfs);
       for (size_t i = 0; i < made.n; i++)
         hs_json_array_append (list, hs_json_new_string (made.v[i]));
       hs_journal_record_note (journal, "user", "/mounts", "added", NULL, list, note);
     }
   hs_strv_release (&made);
   return r;
+}
+
+/* A device node shipped in the image cannot be opened: the rootfs is
+ * nodev (the runtime's /dev and the nodes hardshim makes are mounts of
+ * their own on top). */
+static int
+_nodev (int tree, const char *real, hs_error *err)
+{
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_NODEV };
+
+  if (mount_setattr (tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return hs_error_sys (err, errno, "make the rootfs `%s` nodev", real);
+  return 0;
 }
 
 /* Point root.path at the bridge and record what it bridges. */
@@ -245,7 +266,7 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_policy
       return r;
     }
   /* Without an idmap user namespace, mounts are plain binds (journaled). */
-  (void) _userns_fd (spec, &userns, &userns_err);
+  (void)_userns_fd (spec, &userns, &userns_err);
   if (plan->idmap_volumes)
     hs_volumes_idmap (spec, userns, real, &pins, journal);
   r = hs_devices_create (spec, err);
@@ -259,6 +280,8 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_policy
       if (tree < 0)
         r = hs_error_sys (err, errno, "clone the rootfs mount `%s`", real);
     }
+  if (r == 0)
+    r = _nodev (tree, real, err);
   if (r == 0)
     {
       note = _idmap (tree, userns, userns_err.msg, real, bundle);

@@ -378,8 +378,8 @@ check_area (const char *path, const char *dev, const char *loc, int ro)
         die (126, "`%s` is within `%s` (`%s` beneath `%s` on %s): refusing to allow writes beneath it", path,
              areas[i].what, loc, areas[i].root, dev);
       if (!ro && beneath (areas[i].root, loc))
-        die (126, "`%s` holds `%s` (`%s` beneath `%s` on %s): refusing to allow writes beneath it", path,
-             areas[i].what, areas[i].root, loc, dev);
+        die (126, "`%s` holds `%s` (`%s` beneath `%s` on %s): refusing to allow writes beneath it", path, areas[i].what,
+             areas[i].root, loc, dev);
     }
 }
 
@@ -415,8 +415,11 @@ check_alias (int fd, const struct stat *st, const char *path)
         continue;
       if (stat (mounts[i].point, &mst) == 0)
         check_inode (&mst, mounts[i].point);
-      else if (errno != ENOENT && errno != ENOTDIR)
+      else if (errno != ENOENT && errno != ENOTDIR && !mounts[i].ro)
         die (126, "stat `%s`: %s", mounts[i].point, strerror (errno));
+      /* A read-only mount the container cannot even look at (a host
+       * directory of another owner, below a volume a class allows) takes no
+       * write through it, whatever file it is. */
       check_area (mounts[i].point, mounts[i].dev, mounts[i].root, mounts[i].ro);
     }
 }

@@ -111,6 +111,29 @@ _refuse (hs_detect *d, size_t i, hs_json m, const hs_bind_ref *ref)
     }
 }
 
+/* A volume that is no device node itself is nodev: a node shipped in it
+ * cannot be opened, whatever the device rules allow. */
+static void
+_nodev (hs_detect *d, size_t i, hs_json m)
+{
+  hs_json opts = hs_json_get (m, "options");
+  _cleanup_free_ char *path = NULL;
+
+  if (opts == NULL)
+    hs_json_object_set (m, "options", opts = hs_json_new_array ());
+  if (!YAJL_IS_ARRAY (opts) || (hs_json_array_has_string (opts, "nodev") && !hs_json_array_has_string (opts, "dev")))
+    return;
+  _cleanup_json_ hs_json before = hs_json_copy (opts);
+  for (size_t k = opts->u.array.len; k-- > 0;) /* "dev" after "nodev" would win */
+    if (YAJL_IS_STRING (opts->u.array.values[k]) && strcmp (opts->u.array.values[k]->u.string, "dev") == 0)
+      hs_json_array_remove (opts, k);
+  if (!hs_json_array_has_string (opts, "nodev"))
+    hs_json_array_append (opts, hs_json_new_string ("nodev"));
+  path = xasprintf ("/mounts/%zu/options", i);
+  hs_measure_record_note (d->ctx, false, path, "changed", before, opts,
+                          "a device node in a volume cannot be opened (devices are given as devices)");
+}
+
 void
 hs_detect_binds (hs_detect *d, hs_json mounts)
 {
@@ -125,6 +148,8 @@ hs_detect_binds (hs_detect *d, hs_json mounts)
       /* NULL: a mount a measure added (the Landlock helper, device nodes,
        * the pod's sysfs), whose source the probe did not see. */
       ref = hs_host_bind_ref (d->ctx->host, src->u.string);
+      if (ref != NULL && ref->kind != HS_BIND_DEVICE)
+        _nodev (d, i, m);
       if (ref == NULL || ref->kind == HS_BIND_PLAIN || ref->kind == HS_BIND_DEVICE)
         continue;
       if (ref->kind == HS_BIND_SENSITIVE_RW && _read_only (m))

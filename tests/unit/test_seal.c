@@ -244,7 +244,7 @@ test_own_dirs_pins (void **state)
     { HS_PIN_DIR "/00", "/srv/vol", true, "hardshim's state directory" },
     { HS_PIN_DIR "/0/", "/srv/vol", true, "hardshim's state directory" },
     { HS_PIN_DIR "/0", HS_STATE_DIR, true, "`" HS_STATE_DIR "` (`" HS_STATE_DIR "`) is or holds hardshim's state" },
-    { HS_PIN_DIR "/0", "/", true, "`/` (`/`) is or holds hardshim's state directory" },
+    { HS_PIN_DIR "/0", "/", true, NULL }, /* above the state directory: the detect measure's to judge */
     { HS_PIN_DIR "/0", "/var/log/hardshim/deviations.jsonl", true, "hardshim's journal" },
     { HS_PIN_DIR "/0", "../x/..", true, "is relative and has a `..`" },
   };
