@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "detect.h"
+#include "../devices.h"
 #include "../host_refs.h"
 #include "../spec.h"
 #include "../util.h"
@@ -141,6 +142,7 @@ hs_detect_binds (hs_detect *d, hs_json mounts)
     {
       hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source");
       const hs_bind_ref *ref;
+      hs_devnode node;
       bool recursive, want_ro = true;
 
       if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src))
@@ -148,8 +150,8 @@ hs_detect_binds (hs_detect *d, hs_json mounts)
       /* NULL: a mount a measure added (the Landlock helper, device nodes,
        * the pod's sysfs), whose source the probe did not see. */
       ref = hs_host_bind_ref (d->ctx->host, src->u.string);
-      if (ref != NULL && ref->kind != HS_BIND_DEVICE)
-        _nodev (d, i, m);
+      if (ref != NULL && ref->id.exists && ref->kind != HS_BIND_DEVICE && hs_devnode_parse (src->u.string, &node) < 0)
+        _nodev (d, i, m); /* not a node, nor one hardshim makes (a sealed spec's, devices.h) */
       if (ref == NULL || ref->kind == HS_BIND_PLAIN || ref->kind == HS_BIND_DEVICE)
         continue;
       if (ref->kind == HS_BIND_SENSITIVE_RW && _read_only (m))

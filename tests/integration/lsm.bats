@@ -333,9 +333,10 @@ refused() {
 	[ "$st" -eq 0 ]
 	[ -z "$(ls -A "$T/V" | grep -v '^sub$')" ]
 	# Journaled for /etc/app only: a file (/etc/hosts) gets no rro, crun
-	# refuses it on a file (and a file has no submounts).
-	journal_query 'map(select(.after | type == "array" and index("rro")))' |
-		jq -e 'length >= 1 and all(.action == "changed" and .after == ["rbind", "ro", "rro"]
+	# refuses it on a file (and a file has no submounts).  (nodev: detect's,
+	# before.)
+	journal_query 'map(select(.measure == "lsm" and (.after | type == "array" and index("rro"))))' |
+		jq -e 'length >= 1 and all(.action == "changed" and .after == ["rbind", "ro", "nodev", "rro"]
 			and (.note | startswith("`/etc/app` is beneath the denied path `/etc`: its submounts read-only too")))'
 }
 
@@ -370,10 +371,10 @@ refused() {
 		homeu-touch: Read-only file system
 		dangling-chmod: Read-only file system
 		ok-write: ok
-		/etc/app ro,relatime
-		/etc/newapp ro,relatime
-		/var/home/u ro,relatime
-		/var/ok rw,relatime
+		/etc/app ro,nodev,relatime
+		/etc/newapp ro,nodev,relatime
+		/var/home/u ro,nodev,relatime
+		/var/ok rw,nodev,relatime
 	EOF
 	[ "$(stat -c '%A %Y' "$T/app/f" "$T/app2" "$T/app3")" = "$before" ]
 	journal_query 'map(select(.measure == "lsm" and (.note // "" | test("in the image \\(a symbolic link\\)"))) | .note | capture("leads to `(?<to>[^`]*)`").to)' |
