@@ -27,8 +27,12 @@ typedef struct hs_detect
 void hs_detect_refuse (hs_detect *d, const char *path, hs_json request, const char *fmt, ...)
     __attribute__ ((format (printf, 4, 5)));
 
-/* Host namespaces, shared propagation, hooks, the cgroup (detect.c). */
+/* Host namespaces (detect_namespaces.c); a cgroup namespace of the
+ * container's own, added or given instead of the host's. */
 void hs_detect_namespaces (hs_detect *d, hs_json linux_);
+void hs_detect_cgroup_ns (hs_detect *d, hs_json linux_);
+/* Hooks (detect_hooks.c). */
+void hs_detect_hooks (hs_detect *d, hs_json hooks);
 /* Bind sources by what the probe found (detect_binds.c). */
 void hs_detect_binds (hs_detect *d, hs_json mounts);
 /* Device nodes and the device rules; --privileged (detect_devices.c). */
