@@ -11,8 +11,8 @@
  * org.criu.config (no extra configuration file) is allowed. */
 #include "config.h"
 
-#include "measure.h"
-#include "../util.h"
+#include "measures/measure.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <string.h>

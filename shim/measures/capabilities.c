@@ -7,8 +7,8 @@
  * (which needs it in the inheritable set), so it is put in all five. */
 #include "config.h"
 
-#include "measure.h"
-#include "../util.h"
+#include "measures/measure.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <string.h>

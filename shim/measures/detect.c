@@ -3,10 +3,10 @@
  * the refusals, mount types, shared propagation and the cgroup. */
 #include "config.h"
 
-#include "detect.h"
-#include "../host_refs.h"
-#include "../spec.h"
-#include "../util.h"
+#include "measures/detect.h"
+#include "host/host_refs.h"
+#include "spec/spec.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <stdarg.h>

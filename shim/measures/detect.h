@@ -10,7 +10,7 @@
 #ifndef HS_MEASURE_DETECT_H
 #define HS_MEASURE_DETECT_H
 
-#include "measure.h"
+#include "measures/measure.h"
 
 typedef struct hs_detect
 {

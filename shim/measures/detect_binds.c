@@ -2,11 +2,11 @@
  * be on the host (host_refs.h), never by their spelling. */
 #include "config.h"
 
-#include "detect.h"
-#include "../devices.h"
-#include "../host_refs.h"
-#include "../spec.h"
-#include "../util.h"
+#include "measures/detect.h"
+#include "host/devices.h"
+#include "host/host_refs.h"
+#include "spec/spec.h"
+#include "base/util.h"
 
 #include <string.h>
 

@@ -11,10 +11,10 @@
  * the image or a volume cannot be opened. */
 #include "config.h"
 
-#include "detect.h"
-#include "../devices.h"
-#include "../host_refs.h"
-#include "../util.h"
+#include "measures/detect.h"
+#include "host/devices.h"
+#include "host/host_refs.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <string.h>

@@ -2,9 +2,9 @@
  * (host_refs.h) and the programs the class lists, by identity. */
 #include "config.h"
 
-#include "detect.h"
-#include "../host_refs.h"
-#include "../util.h"
+#include "measures/detect.h"
+#include "host/host_refs.h"
+#include "base/util.h"
 
 #include <string.h>
 

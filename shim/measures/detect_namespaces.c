@@ -3,9 +3,9 @@
  * container gets. */
 #include "config.h"
 
-#include "detect.h"
-#include "../host_refs.h"
-#include "../util.h"
+#include "measures/detect.h"
+#include "host/host_refs.h"
+#include "base/util.h"
 
 #include <string.h>
 

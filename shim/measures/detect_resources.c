@@ -6,8 +6,8 @@
  * without a capability). */
 #include "config.h"
 
-#include "detect.h"
-#include "../util.h"
+#include "measures/detect.h"
+#include "base/util.h"
 
 #include <string.h>
 

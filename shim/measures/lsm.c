@@ -3,7 +3,7 @@
  * engine mounted there read-write.
  *
  * - AppArmor, where the kernel enforces it: process.apparmorProfile is
- *   hardshim's profile (lsm.h loads it), replacing any the engine chose.
+ *   hardshim's profile (lsm_host.h loads it), replacing any the engine chose.
  * - Landlock, where AppArmor is absent: the helper program is bind-mounted
  *   read-only at HS_LANDLOCK_DEST, as the last mount so that nothing covers
  *   it, and put in front of process.args: it denies the writes with
@@ -23,10 +23,10 @@
  *   profile value (none when it has none), whatever exec asked for. */
 #include "config.h"
 
-#include "measure.h"
-#include "../lsm.h"
-#include "../selinux_label.h"
-#include "../util.h"
+#include "measures/measure.h"
+#include "lsm/lsm_host.h"
+#include "lsm/selinux_label.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <stdio.h>

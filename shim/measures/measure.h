@@ -7,12 +7,12 @@
 #ifndef HS_MEASURE_H
 #define HS_MEASURE_H
 
-#include "../error.h"
-#include "../harden.h"
-#include "../host.h"
-#include "../journal.h"
-#include "../json.h"
-#include "../policy.h"
+#include "base/error.h"
+#include "measures/harden.h"
+#include "host/host.h"
+#include "runtime/journal.h"
+#include "spec/json.h"
+#include "policy/policy.h"
 
 typedef struct hs_measure_ctx
 {

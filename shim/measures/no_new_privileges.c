@@ -2,7 +2,7 @@
  * setuid binaries and file capabilities cannot raise privileges. */
 #include "config.h"
 
-#include "measure.h"
+#include "measures/measure.h"
 
 int
 hs_measure_no_new_privileges (hs_measure_ctx *ctx, hs_error *err)

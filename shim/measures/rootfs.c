@@ -3,9 +3,9 @@
  * masked and read-only paths of /proc and /sys. */
 #include "config.h"
 
-#include "measure.h"
-#include "../namespaces.h"
-#include "../util.h"
+#include "measures/measure.h"
+#include "host/namespaces.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <string.h>

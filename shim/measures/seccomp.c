@@ -24,9 +24,9 @@
  * whatever the engine's profile denies stays denied. */
 #include "config.h"
 
-#include "measure.h"
-#include "../seccomp_merge.h"
-#include "../util.h"
+#include "measures/measure.h"
+#include "seccomp/seccomp_merge.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <stdlib.h>

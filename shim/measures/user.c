@@ -20,8 +20,8 @@
  * plan asks for the rootfs bridge (bridge.h). */
 #include "config.h"
 
-#include "measure.h"
-#include "../util.h"
+#include "measures/measure.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <stdio.h>

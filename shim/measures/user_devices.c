@@ -4,10 +4,10 @@
  * host has at the same path. */
 #include "config.h"
 
-#include "measure.h"
-#include "../devices.h"
-#include "../subid.h"
-#include "../util.h"
+#include "measures/measure.h"
+#include "host/devices.h"
+#include "policy/subid.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <string.h>

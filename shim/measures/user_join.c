@@ -5,9 +5,9 @@
  * inside the user namespace is inherited from hardshim (namespaces.h). */
 #include "config.h"
 
-#include "measure.h"
-#include "../namespaces.h"
-#include "../util.h"
+#include "measures/measure.h"
+#include "host/namespaces.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <string.h>

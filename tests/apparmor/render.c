@@ -8,9 +8,9 @@
  * path or template: the message on stderr, exit status 1. */
 #include "config.h"
 
-#include "apparmor.h"
-#include "file.h"
-#include "util.h"
+#include "lsm/apparmor.h"
+#include "spec/file.h"
+#include "base/util.h"
 
 #include <fcntl.h>
 #include <stdio.h>

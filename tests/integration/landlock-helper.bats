@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# hardshim-landlock (shim/landlock_exec.c) for real, under plain runc and
+# hardshim-landlock (hooks/landlock.c) for real, under plain runc and
 # without hardshim: the helper is bind-mounted read-only at
 # /dev/.hardshim/landlock and put in front of process.args, as hardshim
 # does when the kernel has Landlock but no AppArmor.  Every check is a real
@@ -15,7 +15,7 @@ load helpers
 
 bats_require_minimum_version 1.5.0
 
-LL_SRC="$HS_SRCDIR/shim/landlock_exec.c"
+LL_SRC="$HS_SRCDIR/hooks/landlock.c"
 LL_DEST=/dev/.hardshim/landlock
 LL_CFLAGS=(-O2 -static -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 	-Wformat=2 -Wformat-nonliteral -Wvla)

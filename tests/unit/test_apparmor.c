@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "apparmor.h"
+#include "lsm/apparmor.h"
 #include "testutil.h"
 
 #include <dirent.h>

@@ -11,7 +11,7 @@
 
 #include "testutil.h"
 
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <stdio.h>

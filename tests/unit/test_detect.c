@@ -17,13 +17,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "harden.h"
-#include "host.h"
-#include "host_refs.h"
-#include "journal.h"
-#include "lsm.h"
-#include "namespaces.h"
-#include "policy.h"
+#include "measures/harden.h"
+#include "host/host.h"
+#include "host/host_refs.h"
+#include "runtime/journal.h"
+#include "lsm/lsm_host.h"
+#include "host/namespaces.h"
+#include "policy/policy.h"
 #include "testutil.h"
 
 /* A namespace the spec joins by path, as the probe judged it. */

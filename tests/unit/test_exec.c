@@ -12,8 +12,8 @@
 
 #include "testutil.h"
 
-#include "cli.h"
-#include "exec_process.h"
+#include "cli/cli.h"
+#include "cli/exec_process.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -14,10 +14,10 @@
 
 #include "testutil.h"
 
-#include "bind_pins.h"
-#include "cgroup_probe.h"
-#include "host_refs.h"
-#include "namespaces.h"
+#include "host/bind_pins.h"
+#include "host/cgroup_probe.h"
+#include "host/host_refs.h"
+#include "host/namespaces.h"
 
 #include <dirent.h>
 #include <sched.h>

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "journal.h"
+#include "runtime/journal.h"
 #include "testutil.h"
 
 #include <fcntl.h>

@@ -10,8 +10,8 @@
 
 #include "testutil.h"
 
-#include "json.h"
-#include "util.h"
+#include "spec/json.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -8,13 +8,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "harden.h"
-#include "host.h"
-#include "host_refs.h"
-#include "journal.h"
-#include "lsm.h"
-#include "policy.h"
-#include "selinux_label.h"
+#include "measures/harden.h"
+#include "host/host.h"
+#include "host/host_refs.h"
+#include "runtime/journal.h"
+#include "lsm/lsm_host.h"
+#include "policy/policy.h"
+#include "lsm/selinux_label.h"
 #include "testutil.h"
 
 typedef enum

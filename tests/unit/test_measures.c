@@ -13,9 +13,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "harden.h"
-#include "host_refs.h"
-#include "journal.h"
+#include "measures/harden.h"
+#include "host/host_refs.h"
+#include "runtime/journal.h"
 #include "testutil.h"
 
 /* The journal's lines without their "time" field, which changes every run. */

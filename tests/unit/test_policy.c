@@ -10,9 +10,9 @@
 
 #include "testutil.h"
 
-#include "policy.h"
-#include "seccomp_profile.h"
-#include "util.h"
+#include "policy/policy.h"
+#include "seccomp/seccomp_profile.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -10,8 +10,8 @@
 
 #include "testutil.h"
 
-#include "cli.h"
-#include "restore.h"
+#include "cli/cli.h"
+#include "runtime/restore.h"
 
 #include <errno.h>
 #include <string.h>

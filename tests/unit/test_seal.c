@@ -11,13 +11,13 @@
 
 #include "testutil.h"
 
-#include "bind_pins.h"
-#include "host_refs.h"
-#include "own_dirs.h"
-#include "seal.h"
-#include "sha256.h"
+#include "host/bind_pins.h"
+#include "host/host_refs.h"
+#include "host/own_dirs.h"
+#include "spec/seal.h"
+#include "spec/sha256.h"
 #include "measures/measure.h"
-#include "trust.h"
+#include "host/trust.h"
 
 #include <sys/xattr.h>
 

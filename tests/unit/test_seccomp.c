@@ -21,10 +21,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "harden.h"
-#include "journal.h"
-#include "seccomp_merge.h"
-#include "seccomp_profile.h"
+#include "measures/harden.h"
+#include "runtime/journal.h"
+#include "seccomp/seccomp_merge.h"
+#include "seccomp/seccomp_profile.h"
 #include "testutil.h"
 
 #include <ctype.h>

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "spec.h"
+#include "spec/spec.h"
 #include "testutil.h"
 
 #include <dirent.h>

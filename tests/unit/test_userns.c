@@ -11,16 +11,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "devices.h"
-#include "harden.h"
-#include "host.h"
-#include "journal.h"
-#include "mountpoints.h"
-#include "policy.h"
-#include "subid.h"
+#include "host/devices.h"
+#include "measures/harden.h"
+#include "host/host.h"
+#include "runtime/journal.h"
+#include "host/mountpoints.h"
+#include "policy/policy.h"
+#include "policy/subid.h"
 #include "testutil.h"
 
-#include "namespaces.h"
+#include "host/namespaces.h"
 
 /* ---- hs_subid_pick ------------------------------------------------------- */
 

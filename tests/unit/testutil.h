@@ -2,11 +2,11 @@
 #ifndef HS_TESTUTIL_H
 #define HS_TESTUTIL_H
 
-#include "harden.h"
-#include "json.h"
-#include "lsm.h"
-#include "policy.h"
-#include "util.h"
+#include "measures/harden.h"
+#include "spec/json.h"
+#include "lsm/lsm_host.h"
+#include "policy/policy.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

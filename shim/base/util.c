@@ -1,0 +1,236 @@
+#include "config.h"
+
+#include "base/util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void
+hs_freep (void *p)
+{
+  free (*(void **) p);
+}
+
+void
+hs_closep (int *fd)
+{
+  if (*fd >= 0)
+    {
+      int saved = errno;
+      close (*fd);
+      errno = saved;
+    }
+}
+
+static void __attribute__ ((noreturn)) _oom (void)
+{
+  static const char msg[] = "hardshim: out of memory\n";
+  (void) !write (STDERR_FILENO, msg, sizeof msg - 1);
+  abort ();
+}
+
+void *
+xmalloc (size_t size)
+{
+  void *p = malloc (size ? size : 1);
+  if (p == NULL)
+    _oom ();
+  return p;
+}
+
+void *
+xcalloc (size_t n, size_t size)
+{
+  void *p = calloc (n ? n : 1, size ? size : 1);
+  if (p == NULL)
+    _oom ();
+  return p;
+}
+
+void *
+xrealloc (void *p, size_t size)
+{
+  p = realloc (p, size ? size : 1);
+  if (p == NULL)
+    _oom ();
+  return p;
+}
+
+char *
+xstrdup (const char *s)
+{
+  return xstrndup (s, strlen (s));
+}
+
+char *
+xstrndup (const char *s, size_t n)
+{
+  char *r = xmalloc (n + 1);
+  memcpy (r, s, n);
+  r[n] = '\0';
+  return r;
+}
+
+char *
+xasprintf (const char *fmt, ...)
+{
+  va_list ap;
+  char *r = NULL;
+
+  va_start (ap, fmt);
+  if (vasprintf (&r, fmt, ap) < 0)
+    _oom ();
+  va_end (ap);
+  return r;
+}
+
+int
+hs_write_all (int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return -errno;
+        }
+      if (n == 0)
+        return -EIO;
+      p += n;
+      len -= (size_t) n;
+    }
+  return 0;
+}
+
+void
+hs_time_iso8601 (char *buf, size_t len)
+{
+  struct timespec ts;
+  struct tm tm;
+  char base[24];
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (buf, len, "%s.%03ldZ", base, ts.tv_nsec / 1000000L);
+}
+
+bool
+hs_path_within (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+
+  if (strcmp (dir, "/") == 0)
+    return path[0] == '/';
+  return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+char *
+hs_fd_path (int fd)
+{
+  char link[32], buf[PATH_MAX];
+  ssize_t n;
+
+  snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
+  n = readlink (link, buf, sizeof buf);
+  return n < 0 || n == sizeof buf ? xstrdup ("?") : xstrndup (buf, (size_t) n);
+}
+
+bool
+hs_strv_contains (const hs_strv *s, const char *str)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp (s->v[i], str) == 0)
+      return true;
+  return false;
+}
+
+void
+hs_strv_add (hs_strv *s, char *str)
+{
+  s->v = xrealloc (s->v, (s->n + 1) * sizeof (char *));
+  s->v[s->n++] = str;
+}
+
+void
+hs_strv_release (hs_strv *s)
+{
+  for (size_t i = 0; i < s->n; i++)
+    free (s->v[i]);
+  free (s->v);
+  s->v = NULL;
+  s->n = 0;
+}
+
+char *
+hs_strv_join (const hs_strv *s, const char *sep)
+{
+  char *out = xstrdup ("");
+
+  for (size_t i = 0; i < s->n; i++)
+    {
+      char *more = xasprintf ("%s%s%s", out, i > 0 ? sep : "", s->v[i]);
+      free (out);
+      out = more;
+    }
+  return out;
+}
+
+int
+hs_parse_decimal (const char *s, size_t len, uint64_t max, uint64_t *ret)
+{
+  uint64_t v = 0;
+
+  if (len == 0 || len > 20) /* more digits than any 64-bit number has */
+    return -EINVAL;
+  for (size_t i = 0; i < len; i++)
+    {
+      unsigned d = (unsigned) (s[i] - '0');
+      if (d > 9 || v > (max - d) / 10)
+        return -EINVAL;
+      v = v * 10 + d;
+    }
+  *ret = v;
+  return 0;
+}
+
+char *
+hs_path_clean (const char *dst)
+{
+  _cleanup_free_ char *copy = xstrdup (dst);
+  char *out = xcalloc (1, strlen (dst) + 2), *save = NULL;
+  size_t len = 0;
+
+  for (char *c = strtok_r (copy, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save))
+    {
+      if (strcmp (c, ".") == 0)
+        continue;
+      if (strcmp (c, "..") == 0)
+        {
+          while (len > 0 && out[--len] != '/')
+            ;
+          out[len] = '\0';
+          continue;
+        }
+      len += (size_t) sprintf (out + len, "/%s", c);
+    }
+  if (len == 0)
+    strcpy (out, "/");
+  return out;
+}
+
+const char *
+hs_path_basename (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+  return slash != NULL ? slash + 1 : path;
+}

@@ -1,0 +1,203 @@
+#include "config.h"
+
+#include "runtime/journal.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+void
+hs_journal_init (hs_journal *j, const char *id, const char *bundle, const char *file, const char *command, bool audit)
+{
+  memset (j, 0, sizeof *j);
+  j->id = id;
+  j->bundle = bundle;
+  j->file = file;
+  j->command = command;
+  j->audit = audit;
+}
+
+static void
+_set_string (hs_json obj, const char *key, const char *value)
+{
+  hs_json_object_set (obj, key, value ? hs_json_new_string (value) : hs_json_new_null ());
+}
+
+/* One line onto a buffer of lines. */
+static void
+_append (char **buf, size_t *buf_len, const char *line, size_t len)
+{
+  *buf = xrealloc (*buf, *buf_len + len + 2);
+  memcpy (*buf + *buf_len, line, len);
+  *buf_len += len;
+  (*buf)[(*buf_len)++] = '\n';
+  (*buf)[*buf_len] = '\0';
+}
+
+static void
+_record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before, hs_json after,
+         bool applied, const char *note)
+{
+  _cleanup_json_ hs_json rec = hs_json_new_object ();
+  _cleanup_free_ char *line = NULL;
+  bool is_change = !applied
+                   && (strcmp (action, "changed") == 0 || strcmp (action, "added") == 0
+                       || strcmp (action, "removed") == 0 || strcmp (action, "refused") == 0);
+  char now[40];
+  size_t len;
+  hs_error err = { 0 };
+
+  hs_time_iso8601 (now, sizeof now);
+  _set_string (rec, "time", now);
+  _set_string (rec, "id", j->id);
+  if (j->bundle != NULL)
+    _set_string (rec, "bundle", j->bundle);
+  _set_string (rec, "file", j->file);
+  _set_string (rec, "command", j->command);
+  _set_string (rec, "measure", measure);
+  _set_string (rec, "path", path);
+  _set_string (rec, "action", j->audit && is_change ? "kept" : action);
+  if (j->audit && is_change)
+    _set_string (rec, "would", action);
+  hs_json_object_set (rec, "before", before ? hs_json_copy (before) : hs_json_new_null ());
+  hs_json_object_set (rec, "after", after ? hs_json_copy (after) : hs_json_new_null ());
+  if (note != NULL)
+    _set_string (rec, "note", note);
+  _set_string (rec, "mode", j->audit ? "audit" : "enforce");
+  hs_json_make_utf8 (rec); /* ids, paths and messages from the command line */
+
+  if (hs_json_generate (rec, false, &line, &len, &err) < 0)
+    abort (); /* only strings, numbers and trees we built: cannot fail */
+  _append (&j->buf, &j->len, line, len);
+  j->count++;
+  if (strcmp (action, "refused") == 0)
+    {
+      _append (&j->refused, &j->refused_len, line, len);
+      j->nrefused++;
+    }
+}
+
+void
+hs_journal_only_refusals (hs_journal *j)
+{
+  free (j->buf);
+  j->buf = TAKE_PTR (j->refused);
+  j->len = j->refused_len;
+  j->count = j->nrefused;
+  j->refused_len = j->nrefused = 0;
+}
+
+void
+hs_journal_record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
+                   hs_json after)
+{
+  _record (j, measure, path, action, before, after, false, NULL);
+}
+
+void
+hs_journal_record_note (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
+                        hs_json after, const char *note)
+{
+  _record (j, measure, path, action, before, after, false, note);
+}
+
+void
+hs_journal_record_applied (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
+                           hs_json after)
+{
+  _record (j, measure, path, action, before, after, true, NULL);
+}
+
+/* mkdir -p of the directories above file. */
+static int
+_make_parents (const char *file, hs_error *err)
+{
+  _cleanup_free_ char *dir = xstrdup (file);
+
+  for (char *p = strchr (dir + 1, '/'); p != NULL; p = strchr (p + 1, '/'))
+    {
+      *p = '\0';
+      if (mkdir (dir, 0750) < 0 && errno != EEXIST)
+        return hs_error_sys (err, errno, "create journal directory `%s`", dir);
+      *p = '/';
+    }
+  return 0;
+}
+
+/* flock (LOCK_EX) on fd, waiting at most HS_JOURNAL_LOCK_WAIT_MS: a
+ * hardshim holds the lock only for one write, so a lock held longer is
+ * something else's, and the container must not wait for it forever. */
+static int
+_lock (int fd, const char *file, hs_error *err)
+{
+  const struct timespec step = { 0, 10 * 1000 * 1000 };
+  struct timespec start, now;
+
+  clock_gettime (CLOCK_MONOTONIC, &start);
+  for (;;)
+    {
+      if (flock (fd, LOCK_EX | LOCK_NB) == 0)
+        return 0;
+      if (errno != EWOULDBLOCK && errno != EINTR)
+        return hs_error_sys (err, errno, "lock journal `%s`", file);
+      clock_gettime (CLOCK_MONOTONIC, &now);
+      if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >= HS_JOURNAL_LOCK_WAIT_MS)
+        return hs_error_set (err, ETIMEDOUT,
+                             "journal `%s` is locked by another process (waited %d ms): refused; "
+                             "find what holds a lock on it (e.g. `fuser` or /proc/locks)",
+                             file, HS_JOURNAL_LOCK_WAIT_MS);
+      nanosleep (&step, NULL);
+    }
+}
+
+int
+hs_journal_commit (hs_journal *j, const char *file, hs_error *err)
+{
+  _cleanup_close_ int fd = -1;
+  struct stat st;
+  int r;
+
+  if (j->count == 0)
+    return 0;
+  r = _make_parents (file, err);
+  if (r < 0)
+    return r;
+  /* O_NONBLOCK: a FIFO in its place must not hang us (ENXIO without a
+   * reader; with one, it is refused below before anything is written). */
+  fd = open (file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0640);
+  if (fd < 0 && errno == ENXIO)
+    return hs_error_set (err, EINVAL, "journal `%s` is not a regular file (a FIFO or a socket): refused", file);
+  if (fd < 0)
+    return hs_error_sys (err, errno, "open journal `%s`", file);
+  if (fstat (fd, &st) < 0)
+    return hs_error_sys (err, errno, "stat journal `%s`", file);
+  if (!S_ISREG (st.st_mode))
+    return hs_error_set (err, EINVAL, "journal `%s` is not a regular file: refused", file);
+  r = _lock (fd, file, err);
+  if (r < 0)
+    return r;
+  if (fstat (fd, &st) < 0)
+    return hs_error_sys (err, errno, "stat journal `%s`", file);
+  r = hs_write_all (fd, j->buf, j->len);
+  if (r < 0)
+    {
+      /* Take back a partial append so that the file stays whole lines. */
+      (void)!ftruncate (fd, st.st_size);
+      return hs_error_sys (err, -r, "append to journal `%s`", file);
+    }
+  return 0;
+}
+
+void
+hs_journal_release (hs_journal *j)
+{
+  free (j->buf);
+  free (j->refused);
+  j->buf = j->refused = NULL;
+  j->len = j->count = j->refused_len = j->nrefused = 0;
+}

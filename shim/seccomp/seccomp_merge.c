@@ -1,0 +1,534 @@
+#include "config.h"
+
+#include "seccomp/seccomp_merge.h"
+#include "base/util.h"
+
+#include <string.h>
+
+#define SPEC_ALLOW "SECCOMP_FILTER_FLAG_SPEC_ALLOW"
+
+/* How one profile treats one syscall. */
+typedef enum
+{
+  K_ALLOW, /* every call gets through */
+  K_DENY,  /* no call gets through */
+  K_COND,  /* argument conditions decide; unmatched calls get the default */
+} kind;
+
+typedef struct view
+{
+  const hs_scmp_profile *p;
+  const hs_scmp_rule *rules;
+  size_t n;
+  kind k;
+  hs_scmp_rule uncond; /* K_ALLOW, K_DENY: the rule in effect (shallow; may be the default) */
+} view;
+
+static void
+_view (const hs_scmp_profile *p, const char *name, view *v)
+{
+  const hs_scmp_rule *allow = NULL, *deny = NULL;
+
+  memset (v, 0, sizeof *v);
+  v->p = p;
+  v->rules = hs_scmp_find (p, name, &v->n);
+  for (size_t i = 0; i < v->n; i++)
+    if (v->rules[i].nargs == 0 && hs_scmp_rule_allows (&v->rules[i]))
+      allow = allow ? allow : &v->rules[i];
+    else if (v->rules[i].nargs == 0)
+      deny = deny ? deny : &v->rules[i];
+
+  if (v->n == 0)
+    {
+      v->uncond.action = p->default_action;
+      v->uncond.has_errno = p->has_default_errno;
+      v->uncond.errno_ret = p->default_errno;
+      v->k = hs_scmp_default_allows (p) ? K_ALLOW : K_DENY;
+    }
+  else if (deny != NULL) /* an unconditional denial wins over everything */
+    v->uncond = *deny, v->k = K_DENY;
+  else if (allow != NULL)
+    v->uncond = *allow, v->k = K_ALLOW;
+  else
+    {
+      /* Conditions that only allow, over a default that allows: every call
+       * gets through (hardshim's profile in audit mode, for one). */
+      bool denies = false;
+      for (size_t i = 0; i < v->n; i++)
+        denies = denies || !hs_scmp_rule_allows (&v->rules[i]);
+      v->k = denies || !hs_scmp_default_allows (p) ? K_COND : K_ALLOW;
+      v->uncond.action = p->default_action;
+      v->uncond.has_errno = p->has_default_errno;
+      v->uncond.errno_ret = p->default_errno;
+    }
+  v->uncond.name = (char *) name;
+}
+
+static bool
+_allows_any (const view *v)
+{
+  if (v->k != K_COND)
+    return v->k == K_ALLOW;
+  for (size_t i = 0; i < v->n; i++)
+    if (hs_scmp_rule_allows (&v->rules[i]))
+      return true;
+  return hs_scmp_default_allows (v->p);
+}
+
+/* Where both profiles let a call through, the merged rule takes the
+ * engine's action when it narrows (LOG; NOTIFY, TRACE, errnoRet 0, which
+ * ask someone else or make the result up), else hardshim's: a rule of
+ * theirs may narrow what hardshim allows, never cover what it denies. */
+static void
+_take_engine_action (hs_scmp_rule *r, const hs_scmp_rule *engine)
+{
+  if (strcmp (engine->action, "SCMP_ACT_LOG") != 0 && !hs_scmp_rule_asks (engine))
+    return;
+  r->action = engine->action;
+  r->has_errno = engine->has_errno;
+  r->errno_ret = engine->errno_ret;
+}
+
+static bool
+_same_rule (const hs_scmp_rule *a, const hs_scmp_rule *b)
+{
+  return hs_scmp_same_action (a, b) && a->nargs == b->nargs
+         && memcmp (a->args, b->args, a->nargs * sizeof a->args[0]) == 0;
+}
+
+/* Add r for name unless an identical rule for name is there already (rules
+ * of the name being merged are the last ones). */
+static void
+_emit (hs_scmp_profile *ret, const char *name, const hs_scmp_rule *r)
+{
+  hs_scmp_rule copy = *r;
+
+  for (size_t i = ret->nrules; i-- > 0 && strcmp (ret->rules[i].name, name) == 0;)
+    if (_same_rule (&ret->rules[i], r))
+      return;
+  copy.name = (char *) name;
+  hs_scmp_add_rule (ret, &copy);
+}
+
+/* An unconditional rule, left out when the merged default does the same. */
+static void
+_emit_uncond (hs_scmp_profile *ret, const char *name, const hs_scmp_rule *r)
+{
+  if (strcmp (r->action, ret->default_action) == 0 && r->has_errno == ret->has_default_errno
+      && (!r->has_errno || r->errno_ret == ret->default_errno))
+    return;
+  _emit (ret, name, r);
+}
+
+/* Denials first, then what is allowed: the order _both_conditional writes,
+ * so that hardening a hardened spec again gives the same text.  Allowing
+ * rules take engine's action where _take_engine_action says (engine: the
+ * engine's rule for every call, or NULL). */
+static void
+_emit_all_as (hs_scmp_profile *ret, const char *name, const view *v, const hs_scmp_rule *engine)
+{
+  for (int allows = 0; allows < 2; allows++)
+    for (size_t i = 0; i < v->n; i++)
+      if (hs_scmp_rule_allows (&v->rules[i]) == (bool) allows)
+        {
+          hs_scmp_rule r = v->rules[i];
+          if (allows && engine != NULL)
+            _take_engine_action (&r, engine);
+          _emit (ret, name, &r);
+        }
+}
+
+static void
+_emit_all (hs_scmp_profile *ret, const char *name, const view *v)
+{
+  _emit_all_as (ret, name, v, NULL);
+}
+
+bool
+hs_scmp_arg_holds (const hs_scmp_arg *c, uint64_t x)
+{
+  switch (c->op)
+    {
+    case HS_SCMP_NE:
+      return x != c->value;
+    case HS_SCMP_LT:
+      return x < c->value;
+    case HS_SCMP_LE:
+      return x <= c->value;
+    case HS_SCMP_EQ:
+      return x == c->value;
+    case HS_SCMP_GE:
+      return x >= c->value;
+    case HS_SCMP_GT:
+      return x > c->value;
+    case HS_SCMP_MASKED_EQ:
+      return (x & c->value) == c->value_two;
+    }
+  return false;
+}
+
+int
+hs_scmp_arg_and (const hs_scmp_arg *a, const hs_scmp_arg *b, hs_scmp_arg *ret)
+{
+  if (a->op == b->op && a->value == b->value && (a->op != HS_SCMP_MASKED_EQ || a->value_two == b->value_two))
+    {
+      *ret = *a;
+      return 1;
+    }
+  if (a->op == HS_SCMP_EQ || b->op == HS_SCMP_EQ)
+    {
+      const hs_scmp_arg *eq = a->op == HS_SCMP_EQ ? a : b, *other = eq == a ? b : a;
+      if (!hs_scmp_arg_holds (other, eq->value))
+        return 0;
+      *ret = *eq;
+      return 1;
+    }
+  if (a->op == HS_SCMP_MASKED_EQ && b->op == HS_SCMP_MASKED_EQ)
+    {
+      uint64_t common = a->value & b->value;
+      if ((a->value_two & a->value) != a->value_two || (b->value_two & b->value) != b->value_two
+          || (a->value_two & common) != (b->value_two & common))
+        return 0;
+      *ret = *a;
+      ret->value = a->value | b->value;
+      ret->value_two = a->value_two | b->value_two;
+      return 1;
+    }
+  return -1;
+}
+
+/* Every call that matches cond also matches c (same index). */
+static bool
+_implies (const hs_scmp_arg *cond, const hs_scmp_arg *c)
+{
+  if (cond->op == c->op && cond->value == c->value && (cond->op != HS_SCMP_MASKED_EQ || cond->value_two == c->value_two))
+    return true;
+  if (cond->op == HS_SCMP_EQ)
+    return hs_scmp_arg_holds (c, cond->value);
+  if (cond->op == HS_SCMP_MASKED_EQ && c->op == HS_SCMP_MASKED_EQ)
+    return (c->value & ~cond->value) == 0 && (cond->value_two & c->value) == c->value_two;
+  return false;
+}
+
+/* Every call that matches narrow also matches wide. */
+static bool
+_covers (const hs_scmp_rule *wide, const hs_scmp_rule *narrow)
+{
+  for (size_t i = 0; i < wide->nargs; i++)
+    {
+      size_t j;
+      for (j = 0; j < narrow->nargs && narrow->args[j].index != wide->args[i].index; j++)
+        ;
+      if (j == narrow->nargs || !_implies (&narrow->args[j], &wide->args[i]))
+        return false;
+    }
+  return true;
+}
+
+/* The conditions of a and b together, in *ret (action left to the caller). */
+static int
+_rule_and (const hs_scmp_rule *a, const hs_scmp_rule *b, hs_scmp_rule *ret)
+{
+  *ret = *a;
+  for (size_t i = 0; i < b->nargs; i++)
+    {
+      size_t j;
+      for (j = 0; j < ret->nargs && ret->args[j].index != b->args[i].index; j++)
+        ;
+      if (j == ret->nargs)
+        {
+          ret->args[ret->nargs++] = b->args[i];
+          continue;
+        }
+      int r = hs_scmp_arg_and (&ret->args[j], &b->args[i], &ret->args[j]);
+      if (r <= 0)
+        return r;
+    }
+  return 1;
+}
+
+static void
+_add_name (hs_strv *s, const char *name)
+{
+  if (!hs_strv_contains (s, name))
+    hs_strv_add (s, xstrdup (name));
+}
+
+/* Whether one of the engine's NOTIFY, TRACE or errnoRet 0 rules is not in
+ * allow as it was (narrowed by hardshim's conditions, or gone). */
+static bool
+_asks_changed (const view *e, const hs_scmp_rule *allow, size_t nallow)
+{
+  for (size_t j = 0; j < e->n; j++)
+    {
+      bool same = false;
+      if (!hs_scmp_rule_asks (&e->rules[j]))
+        continue;
+      for (size_t a = 0; a < nallow && !same; a++)
+        same = _same_rule (&allow[a], &e->rules[j]);
+      if (!same)
+        return true;
+    }
+  return false;
+}
+
+/* Both profiles decide by arguments: allow the conjunctions, keep every
+ * denial, and give up the allowed cases a denial might overlap. */
+static void
+_both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const view *e, hs_scmp_diff *diff)
+{
+  _cleanup_free_ hs_scmp_rule *allow = NULL;
+  _cleanup_free_ const hs_scmp_rule **deny = NULL;
+  const hs_scmp_rule *deny_all = NULL;
+  size_t nallow = 0, ndeny = 0;
+  bool narrowed = false;
+  /* A side whose default allows lets through every case none of its
+   * denials matches: the other side's allowed cases are candidates as they
+   * are, and the overlap check below removes those a denial touches. */
+  bool h_open = hs_scmp_default_allows (h->p);
+  bool e_open = hs_scmp_default_allows (e->p);
+
+  for (size_t i = 0; i < h->n; i++)
+    for (size_t j = 0; j <= e->n; j++)
+      {
+        const hs_scmp_rule *hr = &h->rules[i], *er = j < e->n ? &e->rules[j] : NULL;
+        hs_scmp_rule both;
+        int r;
+
+        if (!hs_scmp_rule_allows (hr) || (er != NULL && !hs_scmp_rule_allows (er)) || (er == NULL && !e_open))
+          continue;
+        r = er != NULL ? _rule_and (hr, er, &both) : (both = *hr, 1);
+        if (r < 0)
+          narrowed = true;
+        if (r <= 0)
+          continue;
+        both.action = hr->action;
+        both.has_errno = hr->has_errno;
+        both.errno_ret = hr->errno_ret;
+        _take_engine_action (&both, er != NULL ? er : &e->uncond);
+        allow = xrealloc (allow, (nallow + 1) * sizeof *allow);
+        allow[nallow++] = both;
+      }
+  for (size_t j = 0; h_open && j < e->n; j++)
+    if (hs_scmp_rule_allows (&e->rules[j]))
+      {
+        allow = xrealloc (allow, (nallow + 1) * sizeof *allow);
+        allow[nallow++] = e->rules[j];
+      }
+
+  /* Denials of both; where one covers another only the wider is kept
+   * (libseccomp refuses two rules of different actions for one case). */
+  for (size_t pass = 0; pass < 2; pass++)
+    {
+      const view *v = pass == 0 ? h : e;
+      for (size_t i = 0; i < v->n; i++)
+        {
+          const hs_scmp_rule *d = &v->rules[i];
+          bool covered = false;
+          if (hs_scmp_rule_allows (d))
+            continue;
+          for (size_t k = 0; k < ndeny && !covered; k++)
+            covered = _covers (deny[k], d);
+          for (size_t k = ndeny; !covered && k-- > 0;)
+            if (_covers (d, deny[k]))
+              deny[k] = deny[--ndeny];
+          if (covered)
+            continue;
+          for (size_t k = 0; k < ndeny; k++)
+            {
+              hs_scmp_rule both;
+              if (!hs_scmp_same_action (d, deny[k]) && _rule_and (d, deny[k], &both) != 0)
+                deny_all = deny[k]; /* partial overlap, two actions: not writable */
+            }
+          deny = xrealloc (deny, (ndeny + 1) * sizeof *deny);
+          deny[ndeny++] = d;
+        }
+    }
+  /* An allowed case a denial may overlap is given up: which of two rules
+   * wins is up to libseccomp. */
+  for (size_t a = nallow; a-- > 0;)
+    for (size_t k = 0; k < ndeny; k++)
+      {
+        hs_scmp_rule both;
+        if (_rule_and (deny[k], &allow[a], &both) != 0)
+          {
+            narrowed = true;
+            allow[a] = allow[--nallow];
+            break;
+          }
+      }
+  if (deny_all != NULL)
+    {
+      hs_scmp_rule all = *deny_all;
+      all.nargs = 0;
+      narrowed = true;
+      nallow = 0;
+      _emit (ret, name, &all);
+    }
+  else
+    for (size_t k = 0; k < ndeny; k++)
+      _emit (ret, name, deny[k]);
+  for (size_t a = 0; a < nallow; a++)
+    _emit (ret, name, &allow[a]);
+
+  if (narrowed)
+    _add_name (&diff->narrowed, name);
+  if (nallow == 0 && _allows_any (e))
+    _add_name (&diff->removed, name);
+  else if (_asks_changed (e, allow, nallow))
+    _add_name (&diff->conditioned, name);
+  else
+    _add_name (&diff->kept, name);
+}
+
+static void
+_merge_one (hs_scmp_profile *ret, const char *name, const hs_scmp_profile *ours, const hs_scmp_profile *engine,
+            hs_scmp_diff *diff)
+{
+  view h, e;
+
+  _view (ours, name, &h);
+  _view (engine, name, &e);
+  if (h.k == K_DENY)
+    {
+      _emit_uncond (ret, name, &h.uncond);
+      if (_allows_any (&e))
+        _add_name (&diff->removed, name);
+    }
+  else if (e.k == K_DENY)
+    {
+      /* A call the engine denies by its default stays with the merged
+       * default (which denies too): an explicit rule would hide the syscall
+       * from the runtime's ENOSYS handling of syscalls newer than the profile. */
+      if (e.n > 0)
+        _emit_uncond (ret, name, &e.uncond);
+      _add_name (&diff->kept, name);
+    }
+  else if (h.k == K_ALLOW && e.k == K_ALLOW)
+    {
+      hs_scmp_rule r = h.uncond;
+      _take_engine_action (&r, &e.uncond);
+      _emit_uncond (ret, name, &r);
+      if (hs_scmp_rule_asks (&e.uncond))
+        _add_name (&diff->kept, name);
+    }
+  else if (h.k == K_ALLOW) /* the engine's conditions decide */
+    {
+      _emit_all (ret, name, &e);
+      _add_name (&diff->kept, name);
+      if (hs_scmp_default_allows (engine) && !hs_scmp_default_allows (ret))
+        _add_name (&diff->narrowed, name);
+    }
+  else if (e.k == K_ALLOW) /* hardshim's conditions decide */
+    {
+      _emit_all_as (ret, name, &h, &e.uncond);
+      _add_name (&diff->conditioned, name);
+    }
+  else
+    _both_conditional (ret, name, &h, &e, diff);
+}
+
+static bool
+_has_notify (const hs_scmp_profile *p)
+{
+  if (strcmp (p->default_action, "SCMP_ACT_NOTIFY") == 0)
+    return true;
+  for (size_t i = 0; i < p->nrules; i++)
+    if (strcmp (p->rules[i].action, "SCMP_ACT_NOTIFY") == 0)
+      return true;
+  return false;
+}
+
+/* The engine's listener settings go with its NOTIFY rules: kept while one
+ * is left (where hardshim allows the call), dropped with the last. */
+static void
+_listener (hs_scmp_profile *ret, const hs_scmp_profile *engine, hs_scmp_diff *diff)
+{
+  if (engine->extra == NULL)
+    return;
+  if (_has_notify (ret))
+    ret->extra = hs_json_copy (engine->extra);
+  else
+    diff->listener_dropped = true;
+}
+
+static const hs_scmp_profile _unconfined = { .default_action = (char *) "SCMP_ACT_ALLOW" };
+
+void
+hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_scmp_profile *ret, hs_scmp_diff *diff)
+{
+  const hs_scmp_profile *d;
+  size_t i = 0, j = 0;
+
+  if (engine == NULL)
+    engine = &_unconfined;
+  memset (ret, 0, sizeof *ret);
+  memset (diff, 0, sizeof *diff);
+
+  /* The stricter default: hardshim's when it denies (always, but in audit
+   * mode), else the engine's when that denies. */
+  d = !hs_scmp_default_allows (ours) || strcmp (engine->default_action, "SCMP_ACT_ALLOW") == 0 ? ours : engine;
+  ret->default_action = xstrdup (d->default_action);
+  ret->has_default_errno = d->has_default_errno;
+  ret->default_errno = d->default_errno;
+  for (size_t a = 0; a < ours->arches.n; a++)
+    hs_strv_add (&ret->arches, xstrdup (ours->arches.v[a]));
+  for (size_t pass = 0; pass < 2; pass++)
+    {
+      const hs_strv *f = pass == 0 ? &ours->flags : &engine->flags;
+      for (size_t k = 0; k < f->n; k++)
+        if (strcmp (f->v[k], SPEC_ALLOW) != 0 && !hs_strv_contains (&ret->flags, f->v[k]))
+          hs_strv_add (&ret->flags, xstrdup (f->v[k]));
+    }
+
+  /* Walk the names of both sorted rule lists once. */
+  while (i < ours->nrules || j < engine->nrules)
+    {
+      const char *name;
+      int c = i == ours->nrules     ? 1
+              : j == engine->nrules ? -1
+                                    : strcmp (ours->rules[i].name, engine->rules[j].name);
+      name = c <= 0 ? ours->rules[i].name : engine->rules[j].name;
+      _merge_one (ret, name, ours, engine, diff);
+      while (i < ours->nrules && strcmp (ours->rules[i].name, name) == 0)
+        i++;
+      while (j < engine->nrules && strcmp (engine->rules[j].name, name) == 0)
+        j++;
+    }
+  hs_scmp_sort (ret);
+  _listener (ret, engine, diff);
+}
+
+bool
+hs_scmp_allow_always (hs_scmp_profile *p, const char *name)
+{
+  hs_scmp_rule allow = { .name = (char *) name, .action = (char *) "SCMP_ACT_ALLOW" };
+  size_t n, kept = 0;
+  const hs_scmp_rule *r = hs_scmp_find (p, name, &n);
+
+  if (n == 1 && r->nargs == 0 && strcmp (r->action, allow.action) == 0)
+    return false;
+  if (n == 0 && strcmp (p->default_action, allow.action) == 0)
+    return false;
+  for (size_t i = 0; i < p->nrules; i++)
+    if (strcmp (p->rules[i].name, name) == 0)
+      {
+        free (p->rules[i].name);
+        free (p->rules[i].action);
+      }
+    else
+      p->rules[kept++] = p->rules[i];
+  p->nrules = kept;
+  hs_scmp_add_rule (p, &allow);
+  hs_scmp_sort (p);
+  return true;
+}
+
+void
+hs_scmp_diff_release (hs_scmp_diff *d)
+{
+  hs_strv_release (&d->removed);
+  hs_strv_release (&d->conditioned);
+  hs_strv_release (&d->kept);
+  hs_strv_release (&d->narrowed);
+}

@@ -1,0 +1,552 @@
+#include "config.h"
+
+#include "seccomp/seccomp_profile.h"
+#include "policy/capnames.h"
+#include "spec/file.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROFILE_MAX_BYTES (1024u * 1024u)
+
+static void _rule_release (hs_scmp_rule *r);
+
+static const char *const _actions[] = {
+  "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",  "SCMP_ACT_ERRNO",       "SCMP_ACT_TRACE",       "SCMP_ACT_TRAP",
+  "SCMP_ACT_KILL",  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_NOTIFY",
+};
+
+/* Indexed by hs_scmp_op. */
+static const char *const _ops[] = {
+  "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
+};
+
+static const struct
+{
+  uint32_t token;
+  const char *name;
+} _arches[] = {
+  { SCMP_ARCH_X86_64, "SCMP_ARCH_X86_64" },   { SCMP_ARCH_AARCH64, "SCMP_ARCH_AARCH64" },
+  { SCMP_ARCH_PPC64LE, "SCMP_ARCH_PPC64LE" }, { SCMP_ARCH_S390X, "SCMP_ARCH_S390X" },
+  { SCMP_ARCH_RISCV64, "SCMP_ARCH_RISCV64" },
+};
+
+const char *
+hs_scmp_native_arch (void)
+{
+  uint32_t native = seccomp_arch_native ();
+
+  for (size_t i = 0; i < HS_ARRAY_SIZE (_arches); i++)
+    if (_arches[i].token == native)
+      return _arches[i].name;
+  return NULL;
+}
+
+void
+hs_scmp_drop_foreign (hs_scmp_profile *p)
+{
+  size_t kept = 0;
+
+  for (size_t i = 0; i < p->nrules; i++)
+    {
+      int nr = seccomp_syscall_resolve_name_arch (SCMP_ARCH_NATIVE, p->rules[i].name);
+      if (nr < 0 && nr != __NR_SCMP_ERROR)
+        _rule_release (&p->rules[i]);
+      else
+        p->rules[kept++] = p->rules[i];
+    }
+  p->nrules = kept;
+}
+
+static bool
+_lets_through (const char *action, bool has_errno, uint32_t errno_ret)
+{
+  return strcmp (action, "SCMP_ACT_ALLOW") == 0 || strcmp (action, "SCMP_ACT_LOG") == 0
+         || strcmp (action, "SCMP_ACT_NOTIFY") == 0 || strcmp (action, "SCMP_ACT_TRACE") == 0
+         || (strcmp (action, "SCMP_ACT_ERRNO") == 0 && has_errno && errno_ret == 0);
+}
+
+bool
+hs_scmp_rule_allows (const hs_scmp_rule *r)
+{
+  return _lets_through (r->action, r->has_errno, r->errno_ret);
+}
+
+bool
+hs_scmp_default_allows (const hs_scmp_profile *p)
+{
+  return _lets_through (p->default_action, p->has_default_errno, p->default_errno);
+}
+
+bool
+hs_scmp_rule_asks (const hs_scmp_rule *r)
+{
+  return hs_scmp_rule_allows (r) && strcmp (r->action, "SCMP_ACT_ALLOW") != 0
+         && strcmp (r->action, "SCMP_ACT_LOG") != 0;
+}
+
+static int
+_lookup (const char *const *names, size_t n, const char *s)
+{
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (names[i], s) == 0)
+      return (int) i;
+  return -1;
+}
+
+static int
+_bad (const char *where, const char *what, hs_error *err)
+{
+  return hs_error_set (err, EINVAL, "%s: %s", where, what);
+}
+
+static int
+_keys (hs_json obj, const char *const *known, size_t n, const char *where, hs_error *err)
+{
+  for (size_t i = 0; i < obj->u.object.len; i++)
+    if (_lookup (known, n, obj->u.object.keys[i]) < 0)
+      return hs_error_set (err, EINVAL, "%s: unknown key `%s`", where, obj->u.object.keys[i]);
+  return 0;
+}
+
+static int
+_uint (hs_json v, uint64_t max, const char *where, const char *key, uint64_t *ret, hs_error *err)
+{
+  if (hs_json_get_uint (v, max, ret) < 0)
+    return hs_error_set (err, EINVAL, "%s: `%s` must be a whole number up to %llu", where, key,
+                         (unsigned long long) max);
+  return 0;
+}
+
+static int
+_strings (hs_json arr, const char *where, const char *key, hs_strv *ret, hs_error *err)
+{
+  if (!YAJL_IS_ARRAY (arr))
+    return hs_error_set (err, EINVAL, "%s: `%s` must be an array of strings", where, key);
+  for (size_t i = 0; i < arr->u.array.len; i++)
+    {
+      if (!YAJL_IS_STRING (arr->u.array.values[i]))
+        return hs_error_set (err, EINVAL, "%s: `%s` must be an array of strings", where, key);
+      hs_strv_add (ret, xstrdup (arr->u.array.values[i]->u.string));
+    }
+  return 0;
+}
+
+static int
+_action (hs_json v, const char *where, char **ret, hs_error *err)
+{
+  if (!YAJL_IS_STRING (v))
+    return _bad (where, "the action must be a string", err);
+  if (_lookup (_actions, HS_ARRAY_SIZE (_actions), v->u.string) < 0)
+    return hs_error_set (err, EINVAL, "%s: unknown action `%s`", where, v->u.string);
+  *ret = xstrdup (v->u.string);
+  return 0;
+}
+
+static int
+_arg (hs_json a, const char *where, hs_scmp_rule *rule, hs_error *err)
+{
+  static const char *const keys[] = { "index", "value", "valueTwo", "op" };
+  hs_json op = hs_json_get (a, "op");
+  hs_scmp_arg *arg = &rule->args[rule->nargs];
+  uint64_t index;
+  int k, r;
+
+  if (!YAJL_IS_OBJECT (a))
+    return _bad (where, "an argument condition must be an object", err);
+  r = _keys (a, keys, HS_ARRAY_SIZE (keys), where, err);
+  if (r == 0)
+    r = _uint (hs_json_get (a, "index"), HS_SCMP_MAX_ARGS - 1, where, "index", &index, err);
+  if (r == 0)
+    r = _uint (hs_json_get (a, "value"), UINT64_MAX, where, "value", &arg->value, err);
+  if (r == 0 && hs_json_get (a, "valueTwo") != NULL)
+    r = _uint (hs_json_get (a, "valueTwo"), UINT64_MAX, where, "valueTwo", &arg->value_two, err);
+  if (r < 0)
+    return r;
+  if (!YAJL_IS_STRING (op) || (k = _lookup (_ops, HS_ARRAY_SIZE (_ops), op->u.string)) < 0)
+    return hs_error_set (err, EINVAL, "%s: unknown operator `%s`", where, YAJL_IS_STRING (op) ? op->u.string : "");
+  arg->index = (uint32_t) index;
+  arg->op = (hs_scmp_op) k;
+  rule->nargs++;
+  return 0;
+}
+
+static int
+_caps (hs_json obj, const char *where, hs_strv *ret, hs_error *err)
+{
+  static const char *const keys[] = { "caps" };
+  hs_json caps = hs_json_get (obj, "caps");
+  int r;
+
+  if (!YAJL_IS_OBJECT (obj))
+    return _bad (where, "`includes` and `excludes` must be objects", err);
+  r = _keys (obj, keys, HS_ARRAY_SIZE (keys), where, err);
+  if (r < 0 || caps == NULL)
+    return r;
+  if (!YAJL_IS_ARRAY (caps))
+    return _bad (where, "`caps` must be an array of strings", err);
+  for (size_t i = 0; i < caps->u.array.len; i++)
+    {
+      char *name = NULL;
+      hs_json c = caps->u.array.values[i];
+      if (!YAJL_IS_STRING (c))
+        return _bad (where, "`caps` must be an array of strings", err);
+      r = hs_capname_normalize (c->u.string, &name, err);
+      if (r < 0)
+        {
+          hs_error_prefix (err, "%s", where);
+          return r;
+        }
+      hs_strv_add (ret, name);
+    }
+  return 0;
+}
+
+static void
+_rule_release (hs_scmp_rule *r)
+{
+  free (r->name);
+  free (r->action);
+  hs_strv_release (&r->caps_include);
+  hs_strv_release (&r->caps_exclude);
+}
+
+/* Whether two conditions of r compare the same argument. */
+static bool
+_compares_twice (const hs_scmp_rule *r)
+{
+  for (size_t i = 0; i < r->nargs; i++)
+    for (size_t j = i + 1; j < r->nargs; j++)
+      if (r->args[i].index == r->args[j].index)
+        return true;
+  return false;
+}
+
+/* Add rule for name: as it is, or, when it compares one argument twice, as
+ * runc 1.1 and crun 1.8 build it (measured with both): each condition a
+ * rule of its own, all of the same action (libseccomp refuses two
+ * comparisons of one argument in a rule).  The names split go to
+ * p->split. */
+static void
+_add_named (hs_scmp_profile *p, const hs_scmp_rule *rule, const char *name)
+{
+  bool split = _compares_twice (rule);
+
+  for (size_t k = 0; k < (split ? rule->nargs : 1); k++)
+    {
+      hs_scmp_rule *added = hs_scmp_add_rule (p, rule);
+      free (added->name);
+      added->name = xstrdup (name);
+      if (split)
+        {
+          added->args[0] = rule->args[k];
+          added->nargs = 1;
+        }
+      for (size_t c = 0; c < rule->caps_include.n; c++)
+        hs_strv_add (&added->caps_include, xstrdup (rule->caps_include.v[c]));
+      for (size_t c = 0; c < rule->caps_exclude.n; c++)
+        hs_strv_add (&added->caps_exclude, xstrdup (rule->caps_exclude.v[c]));
+    }
+  if (split && !hs_strv_contains (&p->split, name))
+    hs_strv_add (&p->split, xstrdup (name));
+}
+
+/* One entry of `syscalls`: parsed once, added once per name. */
+static int
+_entry (hs_scmp_profile *p, hs_json e, bool profile_file, const char *where, hs_error *err)
+{
+  static const char *const keys[] = { "names", "action", "errnoRet", "args", "comment", "includes", "excludes" };
+  size_t nkeys = profile_file ? HS_ARRAY_SIZE (keys) : 4;
+  hs_json names = hs_json_get (e, "names"), args = hs_json_get (e, "args"), v;
+  hs_scmp_rule rule = { 0 };
+  uint64_t n;
+  int r;
+
+  if (!YAJL_IS_OBJECT (e))
+    return _bad (where, "a syscalls entry must be an object", err);
+  r = _keys (e, keys, nkeys, where, err);
+  if (r == 0 && (!YAJL_IS_ARRAY (names) || names->u.array.len == 0))
+    r = _bad (where, "`names` must be a non-empty array of strings", err);
+  if (r == 0)
+    r = _action (hs_json_get (e, "action"), where, &rule.action, err);
+  if (r == 0 && (v = hs_json_get (e, "errnoRet")) != NULL && (r = _uint (v, UINT16_MAX, where, "errnoRet", &n, err)) == 0)
+    {
+      rule.has_errno = true;
+      rule.errno_ret = (uint32_t) n;
+    }
+  if (r == 0 && args != NULL && !YAJL_IS_ARRAY (args) && !YAJL_IS_NULL (args))
+    r = _bad (where, "`args` must be an array", err);
+  for (size_t i = 0; r == 0 && YAJL_IS_ARRAY (args) && i < args->u.array.len; i++)
+    if (rule.nargs == HS_SCMP_MAX_ARGS)
+      r = _bad (where, "more argument conditions than a syscall has arguments", err);
+    else
+      r = _arg (args->u.array.values[i], where, &rule, err);
+  if (r == 0 && (v = hs_json_get (e, "includes")) != NULL)
+    r = _caps (v, where, &rule.caps_include, err);
+  if (r == 0 && (v = hs_json_get (e, "excludes")) != NULL)
+    r = _caps (v, where, &rule.caps_exclude, err);
+  for (size_t i = 0; r == 0 && i < names->u.array.len; i++)
+    {
+      hs_json name = names->u.array.values[i];
+      if (!YAJL_IS_STRING (name) || name->u.string[0] == '\0')
+        r = _bad (where, "`names` must be a non-empty array of strings", err);
+      else
+        _add_named (p, &rule, name->u.string);
+    }
+  _rule_release (&rule);
+  return r;
+}
+
+static int
+_parse (hs_json obj, bool profile_file, const char *where, hs_scmp_profile *p, hs_error *err)
+{
+  static const char *const keys[] = { "defaultAction", "defaultErrnoRet", "architectures", "flags", "syscalls",
+                                      "listenerPath",  "listenerMetadata", "comment" };
+  size_t nkeys = HS_ARRAY_SIZE (keys) - (profile_file ? 0 : 1);
+  hs_json syscalls = hs_json_get (obj, "syscalls"), v;
+  uint64_t n;
+  int r;
+
+  if (!YAJL_IS_OBJECT (obj))
+    return _bad (where, "must be an object", err);
+  r = _keys (obj, keys, nkeys, where, err);
+  if (r == 0)
+    r = _action (hs_json_get (obj, "defaultAction"), where, &p->default_action, err);
+  if (r == 0 && (v = hs_json_get (obj, "defaultErrnoRet")) != NULL
+      && (r = _uint (v, UINT16_MAX, where, "defaultErrnoRet", &n, err)) == 0)
+    {
+      p->has_default_errno = true;
+      p->default_errno = (uint32_t) n;
+    }
+  if (r == 0 && (v = hs_json_get (obj, "architectures")) != NULL && !YAJL_IS_NULL (v))
+    r = _strings (v, where, "architectures", &p->arches, err);
+  if (r == 0 && (v = hs_json_get (obj, "flags")) != NULL && !YAJL_IS_NULL (v))
+    r = _strings (v, where, "flags", &p->flags, err);
+  if (r == 0 && syscalls != NULL && !YAJL_IS_ARRAY (syscalls) && !YAJL_IS_NULL (syscalls))
+    r = _bad (where, "`syscalls` must be an array", err);
+  for (size_t i = 0; r == 0 && YAJL_IS_ARRAY (syscalls) && i < syscalls->u.array.len; i++)
+    {
+      _cleanup_free_ char *at = xasprintf ("%s: syscalls[%zu]", where, i);
+      r = _entry (p, syscalls->u.array.values[i], profile_file, at, err);
+    }
+  for (size_t i = 0; r == 0 && i < 2; i++)
+    {
+      const char *key = i == 0 ? "listenerPath" : "listenerMetadata";
+      if ((v = hs_json_get (obj, key)) == NULL)
+        continue;
+      if (!YAJL_IS_STRING (v))
+        return hs_error_set (err, EINVAL, "%s: `%s` must be a string", where, key);
+      if (p->extra == NULL)
+        p->extra = hs_json_new_object ();
+      hs_json_object_set (p->extra, key, hs_json_copy (v));
+    }
+  if (r == 0)
+    hs_scmp_sort (p);
+  return r;
+}
+
+int
+hs_scmp_parse (hs_json obj, bool profile_file, const char *where, hs_scmp_profile *ret, hs_error *err)
+{
+  hs_scmp_profile p = { 0 };
+  int r = _parse (obj, profile_file, where, &p, err);
+
+  if (r < 0)
+    {
+      hs_scmp_release (&p);
+      return r;
+    }
+  *ret = p;
+  return 0;
+}
+
+int
+hs_scmp_load (const char *path, hs_scmp_profile *ret, hs_error *err)
+{
+  _cleanup_free_ char *text = NULL;
+  _cleanup_free_ char *shown = xasprintf ("seccomp profile `%s`", path);
+  _cleanup_json_ hs_json tree = NULL;
+  size_t len;
+  int r;
+
+  r = hs_file_read_trusted (path, shown, PROFILE_MAX_BYTES, &text, &len, err);
+  if (r == 0 && (r = hs_json_parse (text, len, &tree, err)) < 0)
+    hs_error_prefix (err, "%s", shown);
+  if (r == 0)
+    r = hs_scmp_parse (tree, true, shown, ret, err);
+  return r;
+}
+
+hs_scmp_rule *
+hs_scmp_add_rule (hs_scmp_profile *p, const hs_scmp_rule *r)
+{
+  hs_scmp_rule *n;
+
+  if (p->nrules == p->capacity)
+    {
+      p->capacity = p->capacity ? 2 * p->capacity : 64;
+      p->rules = xrealloc (p->rules, p->capacity * sizeof *p->rules);
+    }
+  n = &p->rules[p->nrules++];
+  *n = *r;
+  n->name = r->name ? xstrdup (r->name) : NULL;
+  n->action = xstrdup (r->action);
+  memset (&n->caps_include, 0, sizeof n->caps_include);
+  memset (&n->caps_exclude, 0, sizeof n->caps_exclude);
+  return n;
+}
+
+typedef struct
+{
+  hs_scmp_rule rule;
+  size_t seq;
+} _seq_rule;
+
+static int
+_by_name_then_seq (const void *a, const void *b)
+{
+  const _seq_rule *x = a, *y = b;
+  int c = strcmp (x->rule.name, y->rule.name);
+
+  return c != 0 ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void
+hs_scmp_sort (hs_scmp_profile *p)
+{
+  _cleanup_free_ _seq_rule *tmp = NULL;
+  bool sorted = true;
+
+  for (size_t i = 1; i < p->nrules && sorted; i++)
+    sorted = strcmp (p->rules[i - 1].name, p->rules[i].name) <= 0;
+  if (sorted)
+    return;
+  /* qsort is not stable: the original position breaks ties. */
+  tmp = xmalloc (p->nrules * sizeof *tmp);
+  for (size_t i = 0; i < p->nrules; i++)
+    tmp[i] = (_seq_rule){ .rule = p->rules[i], .seq = i };
+  qsort (tmp, p->nrules, sizeof *tmp, _by_name_then_seq);
+  for (size_t i = 0; i < p->nrules; i++)
+    p->rules[i] = tmp[i].rule;
+}
+
+const hs_scmp_rule *
+hs_scmp_find (const hs_scmp_profile *p, const char *name, size_t *ret_n)
+{
+  size_t lo = 0, hi = p->nrules, end;
+
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (strcmp (p->rules[mid].name, name) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (end = lo; end < p->nrules && strcmp (p->rules[end].name, name) == 0; end++)
+    ;
+  *ret_n = end - lo;
+  return end > lo ? &p->rules[lo] : NULL;
+}
+
+static hs_json
+_strv_json (const hs_strv *s)
+{
+  hs_json arr = hs_json_new_array ();
+
+  for (size_t i = 0; i < s->n; i++)
+    hs_json_array_append (arr, hs_json_new_string (s->v[i]));
+  return arr;
+}
+
+static hs_json
+_entry_json (const hs_scmp_rule *r)
+{
+  hs_json e = hs_json_new_object ();
+  hs_json names = hs_json_new_array ();
+
+  hs_json_array_append (names, hs_json_new_string (r->name));
+  hs_json_object_set (e, "names", names);
+  hs_json_object_set (e, "action", hs_json_new_string (r->action));
+  if (r->has_errno)
+    hs_json_object_set (e, "errnoRet", hs_json_new_uint (r->errno_ret));
+  if (r->nargs > 0)
+    {
+      hs_json args = hs_json_new_array ();
+      for (size_t i = 0; i < r->nargs; i++)
+        {
+          hs_json a = hs_json_new_object ();
+          hs_json_object_set (a, "index", hs_json_new_uint (r->args[i].index));
+          hs_json_object_set (a, "value", hs_json_new_uint (r->args[i].value));
+          hs_json_object_set (a, "valueTwo", hs_json_new_uint (r->args[i].value_two));
+          hs_json_object_set (a, "op", hs_json_new_string (_ops[r->args[i].op]));
+          hs_json_array_append (args, a);
+        }
+      hs_json_object_set (e, "args", args);
+    }
+  return e;
+}
+
+bool
+hs_scmp_same_action (const hs_scmp_rule *a, const hs_scmp_rule *b)
+{
+  return strcmp (a->action, b->action) == 0 && a->has_errno == b->has_errno
+         && (!a->has_errno || a->errno_ret == b->errno_ret);
+}
+
+hs_json
+hs_scmp_to_json (const hs_scmp_profile *p)
+{
+  hs_json obj = hs_json_new_object ();
+  hs_json syscalls = hs_json_new_array ();
+  _cleanup_free_ bool *done = xcalloc (p->nrules ? p->nrules : 1, sizeof (bool));
+
+  hs_json_object_set (obj, "defaultAction", hs_json_new_string (p->default_action));
+  if (p->has_default_errno)
+    hs_json_object_set (obj, "defaultErrnoRet", hs_json_new_uint (p->default_errno));
+  hs_json_object_set (obj, "architectures", _strv_json (&p->arches));
+  hs_json_object_set (obj, "flags", _strv_json (&p->flags));
+  for (size_t i = 0; p->extra != NULL && i < p->extra->u.object.len; i++)
+    hs_json_object_set (obj, p->extra->u.object.keys[i], hs_json_copy (p->extra->u.object.values[i]));
+
+  /* Unconditional rules of one action in one entry, in the order the
+   * actions first appear; then every conditional rule on its own. */
+  for (size_t i = 0; i < p->nrules; i++)
+    {
+      hs_json e, names;
+      if (done[i] || p->rules[i].nargs > 0)
+        continue;
+      e = _entry_json (&p->rules[i]);
+      names = hs_json_get (e, "names");
+      for (size_t j = i + 1; j < p->nrules; j++)
+        if (!done[j] && p->rules[j].nargs == 0 && hs_scmp_same_action (&p->rules[i], &p->rules[j]))
+          {
+            hs_json_array_append (names, hs_json_new_string (p->rules[j].name));
+            done[j] = true;
+          }
+      hs_json_array_append (syscalls, e);
+    }
+  for (size_t i = 0; i < p->nrules; i++)
+    if (p->rules[i].nargs > 0)
+      hs_json_array_append (syscalls, _entry_json (&p->rules[i]));
+  hs_json_object_set (obj, "syscalls", syscalls);
+  return obj;
+}
+
+void
+hs_scmp_release (hs_scmp_profile *p)
+{
+  free (p->default_action);
+  hs_strv_release (&p->arches);
+  hs_strv_release (&p->flags);
+  hs_strv_release (&p->split);
+  for (size_t i = 0; i < p->nrules; i++)
+    _rule_release (&p->rules[i]);
+  free (p->rules);
+  hs_json_free (p->extra);
+  memset (p, 0, sizeof *p);
+}

@@ -1,0 +1,141 @@
+#include "config.h"
+
+#include "spec/seal.h"
+#include "spec/file.h"
+#include "host/trust.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BLANK "0000000000000000000000000000000000000000000000000000000000000000"
+
+int
+hs_seal_compute (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN], char ret[65], hs_error *err)
+{
+  hs_json ann = hs_json_get (spec, "annotations");
+  _cleanup_json_ hs_json kept = NULL;
+  _cleanup_free_ char *text = NULL;
+  uint8_t mac[HS_SHA256_LEN];
+  size_t len;
+  int r;
+
+  if (!YAJL_IS_OBJECT (ann))
+    return hs_error_set (err, EINVAL, "/annotations is %s, expected an object", hs_json_type_name (ann));
+  kept = hs_json_copy (hs_json_get (ann, HS_SEAL_ANNOTATION));
+  hs_json_object_set (ann, HS_SEAL_ANNOTATION, hs_json_new_string (BLANK));
+  r = hs_json_generate (spec, true, &text, &len, err);
+  if (kept != NULL)
+    hs_json_object_set (ann, HS_SEAL_ANNOTATION, TAKE_PTR (kept));
+  else
+    hs_json_object_remove (ann, HS_SEAL_ANNOTATION);
+  if (r < 0)
+    return r;
+
+  const void *parts[] = { file_path, "", text };
+  size_t lens[] = { strlen (file_path), 1, len };
+  hs_hmac_sha256 (key, HS_SEAL_KEY_LEN, parts, lens, HS_ARRAY_SIZE (parts), mac);
+  for (size_t i = 0; i < sizeof mac; i++)
+    snprintf (ret + 2 * i, 3, "%02x", mac[i]);
+  return 0;
+}
+
+int
+hs_seal_sign (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN], hs_error *err)
+{
+  hs_json ann = hs_json_get (spec, "annotations");
+  char seal[65];
+  int r;
+
+  if (ann == NULL)
+    hs_json_object_set (spec, "annotations", ann = hs_json_new_object ());
+  r = hs_seal_compute (spec, file_path, key, seal, err);
+  if (r == 0)
+    hs_json_object_set (ann, HS_SEAL_ANNOTATION, hs_json_new_string (seal));
+  return r;
+}
+
+bool
+hs_seal_verify (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN])
+{
+  hs_json seal = hs_json_get (hs_json_get (spec, "annotations"), HS_SEAL_ANNOTATION);
+  hs_error err = { 0 };
+  char want[65], have[65];
+  unsigned diff = 0;
+
+  if (!YAJL_IS_STRING (seal) || strlen (seal->u.string) != 64)
+    return false;
+  memcpy (have, seal->u.string, sizeof have); /* computing replaces it for a while */
+  if (hs_seal_compute (spec, file_path, key, want, &err) < 0)
+    {
+      hs_error_release (&err);
+      return false;
+    }
+  for (size_t i = 0; i < 64; i++) /* in constant time */
+    diff |= (unsigned)(want[i] ^ have[i]);
+  return diff == 0;
+}
+
+/* A new key, made in a temporary file and linked into place unless another
+ * hardshim made one first: both then use that one. */
+static int
+_create_key (const char *path, hs_error *err)
+{
+  _cleanup_free_ char *dir = xstrdup (path);
+  _cleanup_close_ int dfd = -1, fd = -1;
+  uint8_t key[HS_SEAL_KEY_LEN];
+  char *slash = strrchr (dir, '/');
+  int r = 0;
+
+  *slash = '\0';
+  if (mkdir (dir, 0711) < 0 && errno != EEXIST)
+    return hs_error_sys (err, errno, "create `%s`", dir);
+  dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return hs_error_sys (err, errno, "open `%s`", dir);
+  fd = openat (dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return hs_error_sys (err, errno, "create the seal key in `%s`", dir);
+  if (getrandom (key, sizeof key, 0) != (ssize_t)sizeof key)
+    return hs_error_sys (err, errno, "getrandom for the seal key");
+  if ((r = hs_write_all (fd, key, sizeof key)) < 0 || fsync (fd) < 0)
+    return hs_error_sys (err, r < 0 ? -r : errno, "write the seal key `%s`", path);
+  _cleanup_free_ char *proc = xasprintf ("/proc/self/fd/%d", fd);
+  if (linkat (AT_FDCWD, proc, dfd, slash + 1, AT_SYMLINK_FOLLOW) < 0 && errno != EEXIST)
+    return hs_error_sys (err, errno, "put the seal key at `%s`", path);
+  return 0;
+}
+
+int
+hs_seal_key (const char *path, bool create, uint8_t ret[HS_SEAL_KEY_LEN], hs_error *err)
+{
+  _cleanup_free_ char *text = NULL, *shown = xasprintf ("seal key `%s`", path);
+  struct stat st;
+  size_t len;
+  int r;
+
+  r = hs_file_read_regular (AT_FDCWD, path, shown, true, HS_SEAL_KEY_LEN, &text, &len, &st, err);
+  if (r == -ENOENT && create)
+    {
+      hs_error_release (err);
+      r = _create_key (path, err);
+      if (r == 0)
+        r = hs_file_read_regular (AT_FDCWD, path, shown, true, HS_SEAL_KEY_LEN, &text, &len, &st, err);
+    }
+  if (r < 0)
+    return r;
+  if (st.st_uid != 0 || (st.st_mode & 077) != 0 || len != HS_SEAL_KEY_LEN)
+    return hs_error_set (err, EPERM,
+                         "seal key `%s` must be %d bytes, owned by root, mode 0600: whoever reads it "
+                         "can make specs hardshim trusts as its own (remove it to have a new one made)",
+                         path, HS_SEAL_KEY_LEN);
+  r = hs_trust_path (path, "the seal key", err);
+  if (r == 0)
+    memcpy (ret, text, HS_SEAL_KEY_LEN);
+  return r;
+}

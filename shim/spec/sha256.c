@@ -1,0 +1,131 @@
+#include "config.h"
+
+#include "spec/sha256.h"
+
+#include <string.h>
+
+static const uint32_t _k[64] = {
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static uint32_t
+_rotr (uint32_t x, unsigned n)
+{
+  return (x >> n) | (x << (32 - n));
+}
+
+static void
+_compress (uint32_t h[8], const uint8_t p[64])
+{
+  uint32_t w[64], v[8];
+
+  for (unsigned i = 0; i < 16; i++)
+    w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+  for (unsigned i = 16; i < 64; i++)
+    {
+      uint32_t s0 = _rotr (w[i - 15], 7) ^ _rotr (w[i - 15], 18) ^ (w[i - 15] >> 3);
+      uint32_t s1 = _rotr (w[i - 2], 17) ^ _rotr (w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+  memcpy (v, h, sizeof v);
+  for (unsigned i = 0; i < 64; i++)
+    {
+      uint32_t S1 = _rotr (v[4], 6) ^ _rotr (v[4], 11) ^ _rotr (v[4], 25);
+      uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
+      uint32_t t1 = v[7] + S1 + ch + _k[i] + w[i];
+      uint32_t S0 = _rotr (v[0], 2) ^ _rotr (v[0], 13) ^ _rotr (v[0], 22);
+      uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+      memmove (v + 1, v, 7 * sizeof v[0]);
+      v[4] += t1;
+      v[0] = t1 + S0 + maj;
+    }
+  for (unsigned i = 0; i < 8; i++)
+    h[i] += v[i];
+}
+
+void
+hs_sha256_init (hs_sha256 *s)
+{
+  static const uint32_t iv[8]
+      = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+
+  memset (s, 0, sizeof *s);
+  memcpy (s->h, iv, sizeof iv);
+}
+
+void
+hs_sha256_update (hs_sha256 *s, const void *data, size_t len)
+{
+  const uint8_t *p = data;
+
+  s->total += len;
+  while (len > 0)
+    {
+      size_t take = sizeof s->block - s->used < len ? sizeof s->block - s->used : len;
+      memcpy (s->block + s->used, p, take);
+      s->used += take;
+      p += take;
+      len -= take;
+      if (s->used == sizeof s->block)
+        {
+          _compress (s->h, s->block);
+          s->used = 0;
+        }
+    }
+}
+
+void
+hs_sha256_final (hs_sha256 *s, uint8_t ret[HS_SHA256_LEN])
+{
+  uint64_t bits = s->total * 8;
+  uint8_t pad = 0x80, zero = 0, len[8];
+
+  hs_sha256_update (s, &pad, 1);
+  while (s->used != 56)
+    hs_sha256_update (s, &zero, 1);
+  for (unsigned i = 0; i < 8; i++)
+    len[i] = (uint8_t)(bits >> (56 - 8 * i));
+  hs_sha256_update (s, len, sizeof len);
+  for (unsigned i = 0; i < 8; i++)
+    for (unsigned j = 0; j < 4; j++)
+      ret[4 * i + j] = (uint8_t)(s->h[i] >> (24 - 8 * j));
+}
+
+void
+hs_hmac_sha256 (const uint8_t *key, size_t key_len, const void *const *parts, const size_t *lens, size_t n,
+                uint8_t ret[HS_SHA256_LEN])
+{
+  uint8_t k[64] = { 0 }, pad[64], inner[HS_SHA256_LEN];
+  hs_sha256 s;
+
+  if (key_len > sizeof k)
+    {
+      hs_sha256_init (&s);
+      hs_sha256_update (&s, key, key_len);
+      hs_sha256_final (&s, k);
+    }
+  else
+    memcpy (k, key, key_len);
+
+  for (unsigned i = 0; i < sizeof pad; i++)
+    pad[i] = k[i] ^ 0x36;
+  hs_sha256_init (&s);
+  hs_sha256_update (&s, pad, sizeof pad);
+  for (size_t i = 0; i < n; i++)
+    hs_sha256_update (&s, parts[i], lens[i]);
+  hs_sha256_final (&s, inner);
+
+  for (unsigned i = 0; i < sizeof pad; i++)
+    pad[i] = k[i] ^ 0x5c;
+  hs_sha256_init (&s);
+  hs_sha256_update (&s, pad, sizeof pad);
+  hs_sha256_update (&s, inner, sizeof inner);
+  hs_sha256_final (&s, ret);
+}

@@ -1,0 +1,185 @@
+#include "config.h"
+
+#include "spec/spec.h"
+#include "spec/file.h"
+#include "spec/spec_keys.h"
+#include "base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+/* text, read from path: a JSON object whose keys runc and crun read alike. */
+static int
+_parse (const char *text, size_t len, const char *path, hs_json *ret, hs_error *err)
+{
+  _cleanup_json_ hs_json tree = NULL;
+  int r;
+
+  r = hs_json_parse (text, len, &tree, err);
+  if (r < 0)
+    {
+      hs_error_prefix (err, "`%s`", path);
+      return r;
+    }
+  if (!YAJL_IS_OBJECT (tree))
+    return hs_error_set (err, EINVAL, "`%s`: top level is %s, not an object", path, hs_json_type_name (tree));
+  r = hs_spec_keys_check (tree, path, err);
+  if (r < 0)
+    return r;
+  *ret = TAKE_PTR (tree);
+  return 0;
+}
+
+int
+hs_spec_load_fd (int fd, const char *path, hs_spec_file *ret, hs_error *err)
+{
+  _cleanup_free_ char *text = NULL, *shown = xasprintf ("`%s`", path);
+  _cleanup_json_ hs_json tree = NULL;
+  struct stat st;
+  size_t len;
+  int r;
+
+  r = hs_file_read_fd (fd, shown, HS_JSON_MAX_BYTES, &text, &len, &st, err);
+  if (r == 0)
+    r = _parse (text, len, path, &tree, err);
+  if (r < 0)
+    return r;
+  *ret = (hs_spec_file){ .path = xstrdup (path), .dirfd = -1, .st = st, .tree = TAKE_PTR (tree) };
+  return 0;
+}
+
+int
+hs_spec_load (const char *dir, const char *name, hs_spec_file *ret, hs_error *err)
+{
+  _cleanup_free_ char *path = NULL, *dirpath = NULL, *base = NULL, *text = NULL, *shown = NULL;
+  _cleanup_close_ int dirfd = -1;
+  _cleanup_json_ hs_json tree = NULL;
+  const char *slash;
+  struct stat st;
+  size_t len;
+  int r;
+
+  if (name[0] == '/')
+    path = xstrdup (name);
+  else
+    path = xasprintf ("%s/%s", dir, name);
+  slash = strrchr (path, '/');
+  dirpath = slash == path ? xstrdup ("/") : xstrndup (path, (size_t) (slash - path));
+  base = xstrdup (slash + 1);
+  if (base[0] == '\0')
+    return hs_error_set (err, EINVAL, "`%s`: not a file name", path);
+
+  dirfd = open (dirpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0)
+    return hs_error_sys (err, errno, "open directory `%s`", dirpath);
+  shown = xasprintf ("`%s`", path);
+  r = hs_file_read_regular (dirfd, base, shown, true, HS_JSON_MAX_BYTES, &text, &len, &st, err);
+  if (r < 0)
+    return r;
+  r = _parse (text, len, path, &tree, err);
+  if (r < 0)
+    return r;
+
+  ret->path = TAKE_PTR (path);
+  ret->name = TAKE_PTR (base);
+  ret->dirfd = TAKE_FD (dirfd);
+  ret->st = st;
+  ret->tree = TAKE_PTR (tree);
+  return 0;
+}
+
+/* Write text to a new file next to f and rename it over f. */
+static int
+_replace (hs_spec_file *f, const char *text, size_t len, hs_error *err)
+{
+  _cleanup_free_ char *tmp = NULL;
+  _cleanup_close_ int fd = -1;
+  unsigned int rnd = 0;
+  int r;
+
+  if (getrandom (&rnd, sizeof rnd, GRND_NONBLOCK) < 0)
+    rnd = (unsigned int) getpid ();
+  tmp = xasprintf (".%s.hardshim-%08x", f->name, rnd);
+  fd = openat (f->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return hs_error_sys (err, errno, "create a temporary file beside `%s`", f->path);
+
+  if (fchown (fd, f->st.st_uid, f->st.st_gid) < 0 && errno != EPERM)
+    r = hs_error_sys (err, errno, "chown the temporary file for `%s`", f->path);
+  else if (fchmod (fd, f->st.st_mode & 07777) < 0)
+    r = hs_error_sys (err, errno, "chmod the temporary file for `%s`", f->path);
+  else if ((r = hs_write_all (fd, text, len)) < 0)
+    r = hs_error_sys (err, -r, "write `%s`", f->path);
+  else if (fsync (fd) < 0)
+    r = hs_error_sys (err, errno, "fsync `%s`", f->path);
+  else if (renameat (f->dirfd, tmp, f->dirfd, f->name) < 0)
+    r = hs_error_sys (err, errno, "rename the new `%s` into place", f->path);
+  else
+    {
+      (void) fsync (f->dirfd);
+      return 0;
+    }
+  (void) unlinkat (f->dirfd, tmp, 0);
+  return r;
+}
+
+int
+hs_spec_save (hs_spec_file *f, hs_error *err)
+{
+  _cleanup_free_ char *text = NULL;
+  size_t len;
+  int r;
+
+  if (f->dirfd < 0)
+    return hs_error_set (err, EBADF, "`%s` is a descriptor, not a file hardshim can rewrite", f->path);
+  /* Indented, unless that would be more than hardshim reads back (an exec
+   * into the container reads its spec again). */
+  r = hs_json_generate (f->tree, true, &text, &len, err);
+  if (r == 0 && len > HS_JSON_MAX_BYTES)
+    {
+      free (TAKE_PTR (text));
+      r = hs_json_generate (f->tree, false, &text, &len, err);
+    }
+  if (r == 0 && len > HS_JSON_MAX_BYTES)
+    r = hs_error_set (err, EFBIG, "the hardened spec would be larger than %u bytes: refused", HS_JSON_MAX_BYTES);
+  if (r < 0)
+    {
+      hs_error_prefix (err, "`%s`", f->path);
+      return r;
+    }
+  return _replace (f, text, len, err);
+}
+
+bool
+hs_spec_mount_is_bind (hs_json m, bool *ret_recursive)
+{
+  hs_json type = hs_json_get (m, "type"), opts = hs_json_get (m, "options");
+
+  *ret_recursive = hs_json_array_has_string (opts, "rbind");
+  return *ret_recursive || hs_json_array_has_string (opts, "bind")
+         || (YAJL_IS_STRING (type) && strcmp (type->u.string, "bind") == 0);
+}
+
+char *
+hs_spec_real_path (const hs_spec_file *f)
+{
+  _cleanup_free_ char *dir = hs_fd_path (f->dirfd);
+
+  return xasprintf ("%s/%s", strcmp (dir, "/") == 0 ? "" : dir, f->name);
+}
+
+void
+hs_spec_release (hs_spec_file *f)
+{
+  free (f->path);
+  free (f->name);
+  hs_json_free (f->tree);
+  if (f->dirfd >= 0)
+    close (f->dirfd);
+  memset (f, 0, sizeof *f);
+  f->dirfd = -1;
+}
