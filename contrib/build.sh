@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Configure and build hardshim in the source tree (idempotent).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Set everything up, run one hardened busybox container through hardshim
 # and the real runc, and show what hardshim changed.  Run as root on Debian 12.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Install what hardshim needs to build, run and test on Debian 12 (as root).
 set -euo pipefail
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # subids.sh OWNER FIRST: give OWNER the 65536 subordinate uids and gids
 # FIRST..FIRST+65535 in /etc/subuid and /etc/subgid, which hardshim maps
 # container ids 0-65535 to (policy user.subid_owner, or a class's).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hardshim-landlock: deny writes beneath some paths with Landlock, then exec
  * a command (measure 6, "lsm", where AppArmor is absent).  hardshim

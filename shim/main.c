@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hardshim: a runc-compatible OCI runtime that hardens the spec and then
  * execs the real runtime.  This file is the flow of DESIGN.md §1. */
 #include "config.h"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The pure core (libhardshim_core.a: spec, policy, seccomp and the measures)
 # decides the spec; what touches the host runs after it, in libhardshim.a.
 # This makes "the measures make no syscalls" a test: no object of the core

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # Set everything up and run hardshim's whole test suite (unit tests with
 # cmocka, integration tests with bats against the real runc).  Run as root
 # on Debian 12.  Ends with one line "N passed, N failed, N skipped".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one error idiom: a function that can fail returns a negative errno
  * and fills an hs_error once; only main prints it. */
 #ifndef HS_ERROR_H

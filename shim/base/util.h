@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers shared by every file: cleanup attributes, ownership
  * hand-off and allocation that aborts on out-of-memory. */
 #ifndef HS_UTIL_H

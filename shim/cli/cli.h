@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Command line: classify an engine's runc-style argv without changing it.
  *
  * Global options are those of runc and crun, with their arity; options are

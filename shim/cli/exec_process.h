@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* exec without --process: the process `runc exec` would build from its
  * options, written where the runtime reads a --process file.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bind-mount sources pinned to the objects the probe opened (bind_pins.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bind-mount sources pinned: the runtime mounts exactly what hardshim judged.
  *
  * The probe (host_refs.h) opens every bind source of the spec once, and the

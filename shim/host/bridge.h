@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The rootfs bridge: the rootfs stays reachable from inside the
  * container's user namespace.
  *

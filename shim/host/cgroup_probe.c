@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The cgroup a spec names, and whose processes are in it (cgroup_probe.h). */
 #include "config.h"
 

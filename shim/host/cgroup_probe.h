@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The cgroup linux.cgroupsPath names, found as the runtime finds it, and
  * whether someone else's processes are in it (host_refs.h).
  *

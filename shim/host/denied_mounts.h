@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bind mounts and the denied paths (policy lsm.deny_write), checked on the
  * host once the measures have decided the spec (measures/lsm.c made every
  * mount at or beneath a denied path read-only).

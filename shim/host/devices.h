@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device nodes inside a user namespace.
  *
  * A runtime starting a container in a user namespace cannot mknod, so it

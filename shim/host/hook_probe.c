@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The spec's hooks, judged on the host (hook_probe.h). */
 #include "config.h"
 

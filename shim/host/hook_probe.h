@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The hooks a spec asks the runtime to run as host root (host_refs.h):
  * what each program is, whether only root can change it, and whether it is
  * an engine's own hook.

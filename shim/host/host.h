@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What this host's kernel offers, probed once per create (or exec) before
  * the measures run (measures make no syscalls; they read this). */
 #ifndef HS_HOST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The sensitive host paths and sockets, and bind sources judged against
  * them by identity (host_paths.h). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The host paths a bind source must not be, by identity (host_refs.h):
  * the table of sensitive paths, engine state roots and control sockets, and
  * the classification of resolved bind sources against it.

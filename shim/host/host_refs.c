@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* References to host resources a spec makes (host_refs.h): bind sources
  * resolved here and classified by host_paths.c, hooks by hook_probe.c, the
  * cgroup by cgroup_probe.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* References to host resources a spec makes, judged by what they are on the
  * host (DESIGN.md §0: identity by device and inode, never by spelling):
  * bind-mount sources, hook programs, the cgroup linux.cgroupsPath names.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bind mounts inside a user namespace keep their source's locked flags.
  *
  * A mount a user namespace's owner did not make has its nosuid, nodev and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Mount points created in the rootfs before the runtime starts.
  *
  * The runtime creates a missing mount point (podman's /etc/hostname, a

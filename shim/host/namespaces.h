@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Namespaces a spec joins by path (pods, docker --net=container:X).
  *
  * A namespace belongs to the user namespace it was made in.  A container

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hardshim's own files as what a spec points at.
  *
  * In the runtime's mount namespace hardshim's state directory holds the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Running a program to its end and reading what it prints: the AppArmor
  * parser, and the runtime's `state` for exec (container.h).  The child gets
  * /dev/null as stdin, its signal mask and SIGPIPE reset, and an absolute

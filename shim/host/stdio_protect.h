@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The caller's stdio devices, out of the runtime's reach.
  *
  * crun (until its "never chown devices" fix, PR #1847) fchown()s the stdio

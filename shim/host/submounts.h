@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Mounts below a bind source.  An rbind brings every mount below its
  * source along (docker and podman volumes are rbinds): a source that is
  * nothing sensitive itself may hold a bind of `/`, of an engine's socket

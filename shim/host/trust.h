@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Files hardshim acts on must be ones only root can change. */
 #ifndef HS_TRUST_H
 #define HS_TRUST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A child process parked in a user namespace, so that its parent can
  * write or read that namespace's id mapping through /proc/PID. */
 #ifndef HS_USERNS_CHILD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bind-mount volumes idmapped to the container's mapping (policy
  * `user.idmap_volumes`).
  *

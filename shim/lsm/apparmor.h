@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AppArmor, host side of the lsm measure: the container profile rendered
  * from profiles/apparmor/hardshim.profile.in, whether this host enforces
  * AppArmor, and loading the profile once so that every later container

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host side of the lsm measure (measures/lsm.c): what the measure needs to
  * know before it runs, and what must happen on the host after the spec is
  * decided.

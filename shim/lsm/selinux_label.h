@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SELinux container labels, as text (the lsm measure's): the process type
  * container_t and the file type container_file_t, at level s0 with an MCS
  * category pair that keeps containers apart. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "annotations": annotations the runtimes read as instructions.
  *
  * runc and crun act on a few annotations of the spec: crun on run.oci.*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "capabilities": every capability set is reduced to the policy's
  * allowlist (empty by default).
  *

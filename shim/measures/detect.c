@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "detect": refuse what no other measure can repair, unless the
  * container's class allows exactly it (detect.h).  This file: the entry,
  * the refusals, mount types, shared propagation and the cgroup. */

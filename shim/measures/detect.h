@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "detect", split by what it judges: what no other measure can
  * repair is refused (unless the container's class allows exactly it), and
  * resources are repaired.  It runs last, on the spec the other measures

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "detect": bind sources, judged by what the probe found them to
  * be on the host (host_refs.h), never by their spelling. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "detect": device nodes and the device rules.
  *
  * A container gets the nodes every runtime gives it (null, zero, full,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "detect": hooks, which run as host root: an engine's own
  * (host_refs.h) and the programs the class lists, by identity. */
 #include "config.h"

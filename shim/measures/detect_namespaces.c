@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "detect": host namespaces (judged by identity, host.h), the
  * sysctls of one shared with the host, and the cgroup namespace every
  * container gets. */

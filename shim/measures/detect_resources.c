@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "detect": resources an engine may leave unbounded, repaired to
  * the class's policy (policy.h hs_resources): a pids limit where none was
  * given or one above the policy's, oomScoreAdj no lower than the policy's minimum (a negative score

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Apply the measures, in order, to a spec or an exec process file. */
 #ifndef HS_HARDEN_H
 #define HS_HARDEN_H

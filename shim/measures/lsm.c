@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "lsm": writes beneath the policy's paths (default /etc and
  * /home) are denied by the kernel's mandatory access control, whatever the
  * engine mounted there read-write.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The interface every measure implements.
  *
  * A measure is a pure function of (spec, policy): it edits the spec tree in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "no_new_privileges": process.noNewPrivileges is always true, so
  * setuid binaries and file capabilities cannot raise privileges. */
 #include "config.h"

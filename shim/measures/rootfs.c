@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "rootfs": a read-only root filesystem, a fresh tmpfs where
  * programs expect to write (/tmp and /run by default), and the usual
  * masked and read-only paths of /proc and /sys. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "seccomp": the container gets the policy's default-deny profile
  * (profiles/seccomp/), intersected with the profile the engine asked for.
  *

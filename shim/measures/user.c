@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measure "user": the container's process never runs as root, and its
  * root is never host root.
  *

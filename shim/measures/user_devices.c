@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Part of measure "user": the device nodes of a container hardshim maps
  * into a user namespace become bind mounts of nodes hardshim creates
  * (devices.h), so they exist with the spec's owner and mode, whatever the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Part of measure "user": a container that joins namespaces by path
  * (pods, docker --net=container:X) whose user namespace is not the host's
  * joins that one when it is its class's, the namespaces it joins are the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Capability names as the OCI spec writes them ("CAP_NET_RAW"), checked
  * against libcap-ng's table. */
 #ifndef HS_CAPNAMES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The operator's policy: what hardshim enforces and how.
  *
  * Read from HARDSHIM_POLICY, else the configured default path; built-in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A class's "allow" (what the detect measure refuses otherwise) and
  * "resources" (what it repairs), as the policy writes them. */
 #include "config.h"

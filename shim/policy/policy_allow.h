@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Inside the policy parser: a class's "allow" and "resources"
  * (policy_allow.c), and the checks every part of the parser shares
  * (policy.c).  Not for other modules: they read hs_policy (policy.h). */

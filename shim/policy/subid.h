@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Subordinate id ranges: /etc/subuid and /etc/subgid ("owner:start:count"
  * per line), where the administrator gives hardshim the host ids its user
  * namespaces map to. */

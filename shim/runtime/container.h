@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The container an exec process joins, found the way runc finds it: the
  * runtime's own `state` names the bundle, and the bundle's config.json is
  * the spec hardshim wrote at create.  An exec process is clamped to that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Errors where the engine looks: the runtime's --log file, in runc's
  * format (logrus JSON or text), which containerd and podman read to tell
  * the user why a create failed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The deviation journal: one JSON object per line for every decision a
  * measure made, so that an operator can tell what hardshim did to a
  * container and why.  Records are collected in memory and appended in one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* restore's options that label the restored process: with --lsm-profile
  * TYPE:NAME (and --lsm-mount-context) CRIU applies the given AppArmor
  * profile or SELinux label instead of the checkpointed one.  They are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The real OCI runtime that hardshim hands over to with execv. */
 #ifndef HS_RUNTIME_H
 #define HS_RUNTIME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The intersection of hardshim's seccomp profile and the engine's: a call
  * gets through the merged profile only if it gets through both.
  *

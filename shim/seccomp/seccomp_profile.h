@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Seccomp profiles as hardshim reasons about them: the OCI `linux.seccomp`
  * object, one rule per syscall name, rules sorted by name.
  *

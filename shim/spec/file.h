@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading whole files: regular files only, with a size cap; the files
  * hardshim trusts only when only root can have written them. */
 #ifndef HS_FILE_H

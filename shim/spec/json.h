@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON trees: every yajl call of hardshim lives in json.c.
  *
  * Trees are yajl_tree values.  Parsing caps size and nesting depth, rejects

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The seal: how hardshim recognises a spec it wrote itself.
  *
  * A spec hardshim hardened holds values that only make sense as its own

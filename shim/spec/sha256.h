@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104): the seal (seal.h)
  * needs nothing more, so no crypto library is linked. */
 #ifndef HS_SHA256_H

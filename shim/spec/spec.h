@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading and writing the JSON files the runtime reads: the bundle's
  * config.json and exec's process file.  Reads refuse symlinks, non-regular
  * files and oversized files; writes are atomic (temp file in the same

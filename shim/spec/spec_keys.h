@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON keys as runc reads them.  runc decodes config.json and process files
  * with Go's encoding/json, which matches an object's keys to the spec's
  * field names without regard to case (`User` is `user`; `ſ` is `s` and

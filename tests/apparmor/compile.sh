@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Compile hardshim's AppArmor profile, rendered for several write-denied path
 # lists, with apparmor_parser -Q (everything but loading into the kernel), so
 # that a template or rendering change that AppArmor would reject fails

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Render hardshim's AppArmor profile template the way hardshim does, for
  * tests/apparmor/compile.sh:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* getppid.c: the cost of one cheap system call, for tests/bench/run.sh.
  *
  * getppid [COUNT [CHUNKS]]: call getppid COUNT times (default 5,000,000)

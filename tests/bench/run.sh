@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # run.sh [-n N] [-r R]: hardshim's overhead against plain runc, as ratios.
 #
 #  1. start latency: `hardshim run` vs `runc run` of /bin/true in a busybox

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A small CRI client (runtime.v1) for hardshim's tests: the calls the
 kubelet makes to run a pod, with the namespace options it sets.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The process of a pod's sandbox container in hardshim's CRI tests (the
  * pause image): it waits for signals, reaps the children it inherits as
  * the pod's pid 1 (shareProcessNamespace), and ends on SIGTERM or SIGINT.

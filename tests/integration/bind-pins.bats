@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Bind sources are pinned (shim/bind_pins.h; ATTACKS.md 3, check then use):
 # hardshim judges what each bind source is when it opens it, and the
 # runtime mounts that very object, cloned at /var/lib/hardshim/binds/N in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Many hardshim create at once share one journal: every record arrives,
 # whole, and the records of one create stay together.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # hardshim under the real containerd (1.6, no CRI plugin), driven with ctr:
 # a containerd of this file's own, images imported with `ctr image import`
 # (busybox; busybox whose image config asks for uid 70000; the Debian

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Pods through containerd's CRI plugin (containerd 1.6), as Kubernetes runs
 # them: a containerd of this file's own with the CRI plugin and two runtime
 # handlers, `runc` (plain runc) and `hardshim` (runtime_type

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # hardshim in front of crun instead of runc: crun installs the filter and
 # execs the container's process under it, with the rest of the hardening.
 

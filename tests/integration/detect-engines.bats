@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Issue 15 through the real engines: what no measure can repair (host
 # namespaces, --privileged, sensitive host paths and engine sockets as
 # volumes, block devices, hooks, someone else's cgroup) is refused by the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Measure detect on bundles through runc (the engines' rows are in
 # detect-engines.bats): what a spec asks for that no measure can repair is
 # refused with one line, unless the class allows exactly it, and then it

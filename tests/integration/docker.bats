@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # hardshim under the real dockerd (docker.io 20.10): a private dockerd and
 # containerd for this file, hardshim registered as two runtimes in
 # daemon.json (`hardshim`, in front of runc; `hardshim-crun`, a wrapper

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # What the engine files share: docker.bats (dockerd), containerd.bats
 # (containerd and ctr) and podman.bats (podman and conmon).  Load it after
 # helpers and the workloads:

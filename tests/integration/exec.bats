@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # exec through hardshim with runc and crun behind it, as a person or a
 # script types it: inline options (--cap, -u 0, -g 0, --no-new-privs=false,
 # --apparmor, --process-label, --cwd, --env) instead of a --process file.

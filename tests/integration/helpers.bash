@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Common setup for hardshim's integration tests (bats).
 #
 # Every test gets its own directory ($T), its own policy file (exported as

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # hardshim-landlock (hooks/landlock.c) for real, under plain runc and
 # without hardshim: the helper is bind-mounted read-only at
 # /dev/.hardshim/landlock and put in front of process.args, as hardshim

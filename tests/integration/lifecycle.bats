@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # create/start/state/kill/delete through hardshim behave as with runc, and
 # the pass-through subcommands are runc's own (global flags included).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Writes beneath /etc and /home denied (the lsm measure), seen from inside
 # containers started through hardshim with the real runc.  This machine has
 # no AppArmor and has Landlock, so the denial is the Landlock helper's: the

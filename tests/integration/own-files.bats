@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Nothing in a spec is an instruction to hardshim (DESIGN.md §0): a spec
 # that points at hardshim's own files (device directory, rootfs bridge,
 # state, journal, helper) is refused whatever its spelling; only a spec

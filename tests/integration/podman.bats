@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # hardshim under the real podman (4.3) and conmon: podman calls the runtime
 # through conmon for create and exec, and itself for start, kill, delete
 # and state.  A storage, libpod database, tmp dir and lock directory of this

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Containers that join other containers' namespaces by path (pods, docker
 # --net=container:X), with the real runc: each path is judged by what the
 # kernel says it is; a container joins the user namespace the namespaces

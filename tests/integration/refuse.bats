@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Fail closed: whatever hardshim cannot read, parse, harden or hand over is
 # refused with exit 1 and one `hardshim: ...` line, the bundle is left as it
 # was, and runc never creates the container.

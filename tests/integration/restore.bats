@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # restore: `restore --bundle` rewrites the spec as `create` does, whatever
 # config.json the engine wrote for it; checkpoint passes straight through;
 # and, where criu can run, a hardened container survives checkpoint and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # `hardshim run`: the container is hardened as seen from inside, the exit
 # status is the container's, hardshim is silent, the journal says what changed.
 

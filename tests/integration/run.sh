@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Integration tests against real runc and real containers (bats).  Run by
 # `make check`, which exports HS_SRCDIR and HS_BUILDDIR; by hand they default
 # to the repository this script is in.  Exit 77 (automake: skipped) when the

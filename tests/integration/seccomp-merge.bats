@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The engine's seccomp profile meets hardshim's: never looser than either.
 
 load helpers

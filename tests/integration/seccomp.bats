@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The seccomp profile seen from inside a container: tests/seccomp/probe tries
 # each primitive the profile denies (one line `NAME RESULT [cap-checked]`
 # each), first under hardshim, then under plain runc with Docker's default

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The caller's stdio devices stay the host's.  crun 1.8 fchown()s the stdio
 # fds that are not terminals to the container's user, from outside the user
 # namespace: the host's /dev/null given as stdin (conmon does) would become

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # The user namespace hardshim gives every container, with the real runc:
 # container ids 0-65535 map to the class's range from /etc/subuid and
 # /etc/subgid, the rootfs stays reachable when it sits under a directory

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
 # Real programs under hardshim's default policy: nginx, redis, python3's
 # http.server and postgresql, on a Debian bookworm rootfs built (once) by
 # tests/workloads/build-rootfs.sh.  Each server listens on 127.0.0.1 on an

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # make-bundle.sh DIR [ARGS...]
 #
 # Build a small OCI bundle in DIR for the integration tests: a busybox-static

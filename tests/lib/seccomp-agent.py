@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A seccomp listener that answers every notification with "continue".
 
     seccomp-agent.py SOCKET LOG

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * probe: try, one by one, each primitive hardshim's seccomp profile denies
  * and print what the kernel (or the seccomp filter in front of it) answered.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AppArmor, host side: rendering the profile template (tables of deny lists,
  * bad paths and templates), detection and "already loaded" against fake
  * sysfs trees, and ensure/load with a fake apparmor_parser (a shell script

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hs_cli_parse as a table of cases: real argv lines of docker, containerd
  * and podman (tests/data/specs/ARGV.txt), runc's and crun's option
  * spellings, and the refusals. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The detect measure (measures/detect*.c) through hs_harden: for each rule
  * the refused case (the whole message the engine shows, and its journal
  * record) and the near misses that must pass.

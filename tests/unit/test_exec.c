@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* exec without --process: exec's process options as the parser keeps them,
  * the runtime's command line without them (hs_cli_exec_argv), the process
  * runc would build from them (hs_exec_process_build), and the memory file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The host-refs probe (host_refs.h) on this host's real paths, hooks,
  * cgroups and namespaces.  Runs as root.  The whole program runs in a
  * private mount namespace of its own: the engines' state roots (/run,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The journal: record format, audit wording, atomic appends under
  * concurrency, and failures that leave no partial line. */
 #include "config.h"

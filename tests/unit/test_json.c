@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hs_json: parsing limits, round trips that lose nothing, and the tree
  * editing helpers.  Everything is freed: this runs under valgrind. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The lsm measure (measures/lsm.c) on fake hosts: AppArmor, Landlock,
  * neither, SELinux on and off; the policy's lsm keys; SELinux labels. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The measures on real specs (golden files) and on small targeted specs.
  *
  * Golden pairs: tests/data/specs/<name>.json, generated on this machine by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* hs_policy_parse as a table of cases, and hs_policy_load / hs_policy_path
  * with HARDSHIM_POLICY. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* restore's --lsm-profile and --lsm-mount-context: accepted only when they
  * name the hardened spec's own profile, label or mount label. */
 #include "config.h"

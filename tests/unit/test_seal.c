@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The seal (how hardshim knows its own output), its SHA-256, the check
  * that no spec points at hardshim's own files, and the root-only path
  * check. */

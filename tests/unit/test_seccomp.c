@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The seccomp measure and what it is built on.
  *
  * - Profile hygiene: every profile in profiles/seccomp/ names only syscalls

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading and atomically rewriting spec files. */
 #include "config.h"
 

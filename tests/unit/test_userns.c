@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* User namespaces, as tables of cases: hs_subid_pick on subid file texts,
  * the policy's classes with their ranges (hs_policy_parse and
  * hs_policy_load_subids on the fixtures in tests/data/subid), and the user

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared helpers of the unit tests (header-only: each test is one program). */
 #ifndef HS_TESTUTIL_H
 #define HS_TESTUTIL_H

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # build-rootfs.sh [DIR]
 #
 # Build (once) the Debian bookworm root filesystem the workload tests run

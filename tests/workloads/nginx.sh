@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # nginx (a master and two workers) serves a page from /tmp on 127.0.0.1:8080.
 mkdir -p /tmp/nginx/www
 echo "hello from nginx under hardshim" >/tmp/nginx/www/index.html

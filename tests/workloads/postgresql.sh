@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # postgresql 15: initdb in /tmp, started with pg_ctl, written to and queried
 # with psql, stopped.
 bin=/usr/lib/postgresql/15/bin

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # What every workload script starts with: workload_script (workloads.bash)
 # runs this text followed by the workload's own, as one `sh -c` script.
 #   proof PID: the hardening of this shell and of the server PID, as seen

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # python3's http.server on 127.0.0.1:8000, fetched with urllib: a file, a
 # directory listing and a missing page.
 mkdir -p /tmp/www/files

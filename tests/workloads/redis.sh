@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # redis-server on 127.0.0.1:6379, answering redis-cli and redis-benchmark.
 redis-server --bind 127.0.0.1 --port 6379 --dir /tmp --save "" --appendonly no \
 	--logfile /tmp/redis.log &

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The workloads, shared by workloads.bats (hardshim run on a runc bundle)
 # and docker.bats (docker run --runtime=hardshim): the Debian rootfs they
 # run on, the script a container of it runs, and what that script's output
