@@ -89,7 +89,7 @@ typedef struct
 
 /* The policy as tu_policy names it, and its default journal. */
 #define BY "is refused by policy test"
-#define JOURNAL_FILE "/var/log/hardshim/deviations.jsonl"
+#define JOURNAL_FILE HS_DEFAULT_JOURNAL /* the policy names none: the configured one */
 
 /* ---- specs --------------------------------------------------------------- */
 
