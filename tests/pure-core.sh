@@ -4,7 +4,8 @@
 # decides the spec; what touches the host runs after it, in libhardshim.a.
 # This makes "the measures make no syscalls" a test: no object of the core
 # may reference a call that mounts, makes device nodes, enters or makes
-# namespaces, or runs a program (nor the raw syscall() that would hide one).
+# namespaces, or runs a program (nor the raw syscall() that would hide one),
+# and every hardshim function it calls is its own or a pure helper's.
 set -eu
 
 lib="${HS_BUILDDIR:-.}/libhardshim_core.a"
@@ -44,5 +45,30 @@ for sym in $forbidden; do
 		rc=1
 	fi
 done
-[ $rc -eq 0 ] && echo "ok: $lib references none of: $(echo $forbidden)"
+
+# What the core calls of the rest must be pure too: only the base helpers
+# (util, error) and file reading (file), which call none of the above.
+rest="${HS_BUILDDIR:-.}/libhardshim.a"
+helpers="util.o error.o file.o"
+if [ -f "$rest" ]; then
+	defined=$("$NM" -A --defined-only "$lib" | awk '$(NF-1) ~ /^[TDBR]$/ { print $NF }' | sort -u)
+	for obj in $helpers; do
+		defined="$defined
+$("$NM" -A --defined-only "$rest" | awk -v o=":$obj:" 'index($1, o) && $(NF-1) ~ /^[TDBR]$/ { print $NF }')"
+		for sym in $forbidden; do
+			if "$NM" -A -u "$rest" | awk -v o=":$obj:" -v s="$sym" 'index($1, o) && $NF == s { f = 1 } END { exit !f }'; then
+				echo "not ok: the core's helper $obj references $sym"
+				rc=1
+			fi
+		done
+	done
+	for sym in $(printf '%s\n' "$undefined" | awk '$2 ~ /^hs_/ { print $2 }' | sort -u); do
+		if ! printf '%s\n' "$defined" | grep -qx "$sym"; then
+			where=$("$NM" -A --defined-only "$rest" | awk -v s="$sym" '$NF == s { sub(/:[^:]*$/, "", $1); print $1; exit }')
+			echo "not ok: the core calls $sym, defined outside it and its helpers ($where)"
+			rc=1
+		fi
+	done
+fi
+[ $rc -eq 0 ] && echo "ok: $lib (and the helpers it calls: $helpers) references none of: $(echo $forbidden)"
 exit $rc

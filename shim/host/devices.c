@@ -15,35 +15,6 @@
 
 #define PREFIX HS_DEVICES_DIR "/"
 
-char *
-hs_devnode_source (const hs_devnode *n)
-{
-  return xasprintf (PREFIX "%c-%u-%u-%04o-%u-%u", n->type, n->major, n->minor, (unsigned) (n->mode & 07777), n->uid,
-                    n->gid);
-}
-
-int
-hs_devnode_parse (const char *source, hs_devnode *ret)
-{
-  hs_devnode n = { 0 };
-  unsigned mode;
-  int end = -1;
-
-  if (strncmp (source, PREFIX, strlen (PREFIX)) != 0)
-    return -EINVAL;
-  if (sscanf (source + strlen (PREFIX), "%c-%u-%u-%o-%u-%u%n", &n.type, &n.major, &n.minor, &mode, &n.uid, &n.gid,
-              &end)
-          != 6
-      || end < 0 || source[strlen (PREFIX) + end] != '\0' || strchr ("cbp", n.type) == NULL || mode > 07777)
-    return -EINVAL;
-  n.mode = mode;
-  _cleanup_free_ char *again = hs_devnode_source (&n);
-  if (strcmp (again, source) != 0) /* one spelling only: no signs, spaces or leading zeros */
-    return -EINVAL;
-  *ret = n;
-  return 0;
-}
-
 /* The host id container id `id` maps to under maps (the spec's mappings). */
 static int
 _host_id (hs_json maps, const char *key, uint32_t id, uint32_t *ret, hs_error *err)

@@ -24,14 +24,6 @@ static const char *const _podman_dirs[] = { "/etc/containers/oci/hooks.d", "/usr
 #define _HOOK_FILE_MAX (64u * 1024u)
 #define _HOOK_FILES_MAX 1024
 
-int
-hs_hook_stage_rank (const char *stage)
-{
-  for (size_t i = 0; i < HS_ARRAY_SIZE (_stages); i++)
-    if (strcmp (stage, _stages[i]) == 0)
-      return (int)i;
-  return -1;
-}
 
 /* One hook a podman hook file names. */
 typedef struct _podman_hook

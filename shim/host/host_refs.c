@@ -26,11 +26,6 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-bool
-hs_id_ref_same (const hs_id_ref *a, const hs_id_ref *b)
-{
-  return a->exists && b->exists && a->dev == b->dev && a->ino == b->ino;
-}
 
 static void
 _id_of_fd (int fd, hs_id_ref *ret)
@@ -112,11 +107,6 @@ _resolve_source (int bundle_fd, const char *bundle, hs_bind_ref *b, bool *ret_vi
   b->fd = TAKE_FD (fd);
 }
 
-static int
-_compare_sources (const void *a, const void *b)
-{
-  return strcmp (((const hs_bind_ref *)a)->source, ((const hs_bind_ref *)b)->source);
-}
 
 /* Every bind source of the spec, once each, sorted (hs_host_bind_ref
  * searches them: a spec may have many mounts). */
@@ -137,7 +127,7 @@ _probe_binds (hs_json spec, const char *bundle, bool sealed, hs_host *host, hs_e
       if (hs_spec_mount_is_bind (m, &recursive) && YAJL_IS_STRING (source))
         host->binds[host->nbinds++].source = source->u.string; /* borrowed until copied below */
     }
-  qsort (host->binds, host->nbinds, sizeof *host->binds, _compare_sources);
+  qsort (host->binds, host->nbinds, sizeof *host->binds, hs_bind_ref_compare);
   for (size_t i = 0; i < host->nbinds; i++)
     if (k == 0 || strcmp (host->binds[i].source, host->binds[k - 1].source) != 0)
       host->binds[k++].source = host->binds[i].source;
@@ -203,43 +193,6 @@ hs_host_probe_refs (hs_json spec, const char *bundle, bool sealed, const hs_poli
     r = hs_cgroup_probe (spec, systemd_cgroup, host->container_id, &host->cgroup_foreign, &host->cgroup_foreign_procs,
                          err);
   return r;
-}
-
-const hs_bind_ref *
-hs_host_bind_ref (const hs_host *host, const char *source)
-{
-  hs_bind_ref key = { .source = (char *)source };
-
-  if (host->nbinds == 0)
-    return NULL;
-  return bsearch (&key, host->binds, host->nbinds, sizeof *host->binds, _compare_sources);
-}
-
-static int
-_compare_hooks (const void *a, const void *b)
-{
-  const hs_hook_ref *x = a, *y = b;
-  int sx = hs_hook_stage_rank (x->stage), sy = hs_hook_stage_rank (y->stage);
-
-  if (sx != sy)
-    return sx < sy ? -1 : 1;
-  return x->index < y->index ? -1 : x->index > y->index;
-}
-
-const hs_hook_ref *
-hs_host_hook_ref (const hs_host *host, const char *stage, size_t index)
-{
-  hs_hook_ref key = { .stage = stage, .index = index };
-  const hs_hook_ref *found = NULL;
-
-  if (hs_hook_stage_rank (stage) < 0)
-    return NULL;
-  if (host->nhooks > 0)
-    found = bsearch (&key, host->hooks, host->nhooks, sizeof *host->hooks, _compare_hooks);
-  for (size_t i = 0; found == NULL && i < host->nhooks; i++)
-    if (strcmp (host->hooks[i].stage, stage) == 0 && host->hooks[i].index == index)
-      found = &host->hooks[i];
-  return found;
 }
 
 void

@@ -101,6 +101,8 @@ int hs_host_probe_refs (hs_json spec, const char *bundle, bool sealed, const hs_
 const hs_bind_ref *hs_host_bind_ref (const hs_host *host, const char *source);
 /* The probe's record of hook STAGE[index], or NULL. */
 const hs_hook_ref *hs_host_hook_ref (const hs_host *host, const char *stage, size_t index);
+/* The order of bind records by source (qsort, bsearch). */
+int hs_bind_ref_compare (const void *a, const void *b);
 /* Whether a and b are the same object (both exist). */
 bool hs_id_ref_same (const hs_id_ref *a, const hs_id_ref *b);
 /* The identity of what path (absolute; symbolic links followed) is now. */

@@ -222,14 +222,6 @@ _probe_one (const char *type, const char *path, int host_userns, hs_host *host, 
   return 0;
 }
 
-const char *
-hs_namespaces_via (const hs_host *host, const char *type)
-{
-  for (size_t i = 0; i < host->n_joined; i++)
-    if (strcmp (host->joined[i].type, type) == 0)
-      return host->joined[i].via;
-  return NULL;
-}
 
 /* The path a namespace entry names: the spec's, or for hardshim's own
  * HS_NS_DIR/TYPE in a sealed spec, the one it kept in the annotation
