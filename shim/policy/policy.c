@@ -293,6 +293,14 @@ _check_idmap_volumes (const hs_policy *p, hs_error *err)
       return hs_error_set (err, EINVAL, "class `%s` sets `idmap_volumes` and `capabilities.allow` has `%s`: with it "
                            "a container could leave set-id files owned by host root on an idmapped volume",
                            first->name, _idmap_unsafe_caps[i]);
+  /* An idmapped volume shows its owners as the container's ids: a host
+   * path the class allows read-write (/etc, say) would be the container
+   * root's to rewrite. */
+  for (size_t i = 0; first != NULL && i < first->allow.nbinds; i++)
+    if (!first->allow.binds[i].readonly)
+      return hs_error_set (err, EINVAL, "class `%s` sets `idmap_volumes` and allows `%s` read-write: idmapped, "
+                           "host root's files there would be the container root's to change; allow it read-only",
+                           first->name, first->allow.binds[i].source);
   return 0;
 }
 
