@@ -70,5 +70,21 @@ $("$NM" -A --defined-only "$rest" | awk -v o=":$obj:" 'index($1, o) && $(NF-1) ~
 		fi
 	done
 fi
+
+# One way to read JSON: json.o is the only object that calls yajl (and
+# json.h keeps the tree type opaque, so no other file can read its structs).
+for a in "$lib" "$rest"; do
+	[ -f "$a" ] || continue
+	for where in $("$NM" -A -u "$a" | awk '$NF ~ /^yajl_/ { sub(/:[^:]*$/, "", $1); print $1 }' | sort -u); do
+		case "$where" in
+		*:json.o) ;;
+		*)
+			echo "not ok: $where calls yajl directly (read JSON through spec/json.h)"
+			rc=1
+			;;
+		esac
+	done
+done
+[ $rc -eq 0 ] && echo "ok: only json.o calls yajl"
 [ $rc -eq 0 ] && echo "ok: $lib (and the helpers it calls: $helpers) references none of: $(echo $forbidden)"
 exit $rc

@@ -28,7 +28,7 @@ _object (hs_json parent, const char *key)
 {
   hs_json v = hs_json_get (parent, key);
 
-  if (!YAJL_IS_OBJECT (v))
+  if (!hs_json_is_object (v))
     {
       v = hs_json_new_object ();
       hs_json_object_set (parent, key, v);
@@ -47,7 +47,7 @@ _array (hs_json parent, const char *key)
       v = hs_json_new_array ();
       hs_json_object_set (parent, key, v);
     }
-  return YAJL_IS_ARRAY (v) ? v : NULL;
+  return hs_json_is_array (v) ? v : NULL;
 }
 
 static int
@@ -131,7 +131,7 @@ hs_exec_process_build (hs_json container_process, const hs_cli *cli, int argc, c
   hs_json args;
   int r;
 
-  if (!YAJL_IS_OBJECT (container_process))
+  if (!hs_json_is_object (container_process))
     return hs_error_set (err, EINVAL, "the container's spec has no /process object to run `exec` from");
   if (cli->id_at <= 0 || cli->id_at + 1 >= argc)
     return hs_error_set (err, EINVAL, "exec: no command after the container id");

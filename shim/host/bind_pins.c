@@ -56,7 +56,7 @@ hs_bind_pins_kept_source (hs_json spec, const char *source)
     return NULL;
   key = xasprintf (HS_PIN_ANNOTATION "%lu", n);
   kept = hs_json_get (hs_json_get (spec, "annotations"), key);
-  return YAJL_IS_STRING (kept) && kept->u.string[0] != '\0' ? kept->u.string : NULL;
+  return hs_json_is_string (kept) && hs_json_string (kept)[0] != '\0' ? hs_json_string (kept) : NULL;
 }
 
 /* A mount of hardshim's own, which no spec author can redirect: the
@@ -69,7 +69,7 @@ _own (hs_json m, const char *source, const hs_bind_ref *ref, const hs_policy *po
   hs_json dst = hs_json_get (m, "destination");
   _cleanup_free_ char *clean = NULL;
 
-  if (YAJL_IS_STRING (dst) && strcmp (dst->u.string, HS_LANDLOCK_DEST) == 0
+  if (hs_json_is_string (dst) && strcmp (hs_json_string (dst), HS_LANDLOCK_DEST) == 0
       && strcmp (source, policy->landlock_helper) == 0)
     return true;
   if (source[0] != '/' || (ref != NULL && ref->via != NULL))
@@ -123,11 +123,11 @@ _first_free (hs_json mounts, const hs_host *host)
 {
   unsigned long next = 0, n;
 
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json src = hs_json_get (mounts->u.array.values[i], "source");
-      const hs_bind_ref *ref = YAJL_IS_STRING (src) ? hs_host_bind_ref (host, src->u.string) : NULL;
-      if (ref != NULL && ref->via != NULL && _pin_number (src->u.string, &n) && n >= next)
+      hs_json src = hs_json_get (hs_json_at (mounts, i), "source");
+      const hs_bind_ref *ref = hs_json_is_string (src) ? hs_host_bind_ref (host, hs_json_string (src)) : NULL;
+      if (ref != NULL && ref->via != NULL && _pin_number (hs_json_string (src), &n) && n >= next)
         next = n + 1;
     }
   return next;
@@ -137,7 +137,7 @@ int
 hs_bind_pins_clone (hs_json spec, const hs_host *host, const hs_policy *policy, hs_bind_pins *ret, hs_error *err)
 {
   hs_json mounts = hs_json_get (spec, "mounts");
-  size_t nmounts = YAJL_IS_ARRAY (mounts) ? mounts->u.array.len : 0;
+  size_t nmounts = hs_json_is_array (mounts) ? hs_json_array_len (mounts) : 0;
   _cleanup_free_ size_t *slot = xcalloc (host->nbinds + 1, sizeof *slot); /* [ref]: its pin */
   unsigned long next = _first_free (mounts, host);
   hs_bind_pins pins = { .v = xcalloc (nmounts + 1, sizeof *pins.v),
@@ -151,24 +151,24 @@ hs_bind_pins_clone (hs_json spec, const hs_host *host, const hs_policy *policy, 
     pins.of_mount[i] = SIZE_MAX;
   for (size_t i = 0; r == 0 && i < nmounts; i++)
     {
-      hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source");
+      hs_json m = hs_json_at (mounts, i), src = hs_json_get (m, "source");
       const hs_bind_ref *ref;
       unsigned long n;
       bool recursive;
       size_t k;
 
-      if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src))
+      if (!hs_spec_mount_is_bind (m, &recursive) || !hs_json_is_string (src))
         continue;
-      ref = hs_host_bind_ref (host, src->u.string);
-      if (_own (m, src->u.string, ref, policy))
+      ref = hs_host_bind_ref (host, hs_json_string (src));
+      if (_own (m, hs_json_string (src), ref, policy))
         continue;
-      r = _check_ref (i, src->u.string, ref, err);
+      r = _check_ref (i, hs_json_string (src), ref, err);
       if (r < 0)
         break;
       k = (size_t)(ref - host->binds);
       if (slot[k] == SIZE_MAX)
         {
-          if (ref->via == NULL || !_pin_number (src->u.string, &n))
+          if (ref->via == NULL || !_pin_number (hs_json_string (src), &n))
             n = next++;
           if (n >= _MAX_PINS)
             {
@@ -241,7 +241,7 @@ _mount_one (int dir, hs_bind_pin *pin, hs_error *err)
 static void
 _repoint (hs_json spec, size_t i, const hs_bind_pin *pin, hs_journal *journal)
 {
-  hs_json m = hs_json_get (spec, "mounts")->u.array.values[i], ann = hs_json_get (spec, "annotations");
+  hs_json m = hs_json_at (hs_json_get (spec, "mounts"), i), ann = hs_json_get (spec, "annotations");
   _cleanup_json_ hs_json before = hs_json_copy (hs_json_get (m, "source"));
   _cleanup_free_ char *key = xasprintf (HS_PIN_ANNOTATION "%lu", pin->n), *path = xasprintf ("/mounts/%zu/source", i);
   _cleanup_free_ char *note
@@ -249,11 +249,11 @@ _repoint (hs_json spec, size_t i, const hs_bind_pin *pin, hs_journal *journal)
                    "runtime mounts it: the path could name another by then",
                    pin->engine, pin->real);
 
-  if (!YAJL_IS_OBJECT (ann))
+  if (!hs_json_is_object (ann))
     hs_json_object_set (spec, "annotations", ann = hs_json_new_object ());
   hs_json_object_set (ann, key, hs_json_new_string (pin->engine));
   hs_json_object_set (m, "source", hs_json_new_string (pin->path));
-  hs_journal_record_note (journal, "user", path, strcmp (before->u.string, pin->path) == 0 ? "kept" : "changed", before,
+  hs_journal_record_note (journal, "user", path, strcmp (hs_json_string (before), pin->path) == 0 ? "kept" : "changed", before,
                           hs_json_get (m, "source"), note);
 }
 

@@ -60,9 +60,9 @@ _map_text (hs_json maps, const char *key, char **ret, hs_error *err)
 {
   _cleanup_free_ char *text = xstrdup ("");
 
-  for (size_t i = 0; YAJL_IS_ARRAY (maps) && i < maps->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (maps) && i < hs_json_array_len (maps); i++)
     {
-      hs_json m = maps->u.array.values[i];
+      hs_json m = hs_json_at (maps, i);
       uint64_t c, h, n;
       if (hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &c) < 0
           || hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &h) < 0
@@ -150,24 +150,24 @@ _source (hs_json spec, const char *bundle, bool sealed, char **ret, hs_error *er
   hs_json recorded = hs_json_get (hs_json_get (spec, "annotations"), HS_BRIDGE_ANNOTATION);
   _cleanup_free_ char *abs = NULL;
 
-  if (!YAJL_IS_STRING (path))
+  if (!hs_json_is_string (path))
     return hs_error_set (err, EINVAL, "/root/path is %s, expected a string", hs_json_type_name (path));
-  if (strcmp (path->u.string, HS_BRIDGE_DIR) == 0)
+  if (strcmp (hs_json_string (path), HS_BRIDGE_DIR) == 0)
     {
       if (!sealed)
         return hs_error_set (err, EPERM,
                              "/root/path is hardshim's rootfs bridge `%s` in a spec without hardshim's "
                              "valid seal: refused",
                              HS_BRIDGE_DIR);
-      if (!YAJL_IS_STRING (recorded) || recorded->u.string[0] != '/')
+      if (!hs_json_is_string (recorded) || hs_json_string (recorded)[0] != '/')
         return hs_error_set (err, EINVAL,
                              "/root/path is hardshim's rootfs bridge `%s`, but annotation `%s` does not "
                              "say which rootfs it bridges",
                              HS_BRIDGE_DIR, HS_BRIDGE_ANNOTATION);
-      abs = xstrdup (recorded->u.string);
+      abs = xstrdup (hs_json_string (recorded));
     }
   else
-    abs = path->u.string[0] == '/' ? xstrdup (path->u.string) : xasprintf ("%s/%s", bundle, path->u.string);
+    abs = hs_json_string (path)[0] == '/' ? xstrdup (hs_json_string (path)) : xasprintf ("%s/%s", bundle, hs_json_string (path));
   *ret = realpath (abs, NULL);
   if (*ret == NULL)
     return hs_error_sys (err, errno, "rootfs `%s`", abs);
@@ -223,9 +223,9 @@ _repoint (hs_json spec, const char *real, hs_journal *journal, const char *note)
   hs_json root = hs_json_get (spec, "root");
   hs_json ann = hs_json_get (spec, "annotations");
   _cleanup_json_ hs_json before = hs_json_copy (hs_json_get (root, "path"));
-  bool again = strcmp (before->u.string, HS_BRIDGE_DIR) == 0;
+  bool again = strcmp (hs_json_string (before), HS_BRIDGE_DIR) == 0;
 
-  if (!YAJL_IS_OBJECT (ann))
+  if (!hs_json_is_object (ann))
     hs_json_object_set (spec, "annotations", ann = hs_json_new_object ());
   hs_json_object_set (ann, HS_BRIDGE_ANNOTATION, hs_json_new_string (real));
   hs_json_object_set (root, "path", hs_json_new_string (HS_BRIDGE_DIR));

@@ -359,8 +359,8 @@ hs_cgroup_probe (hs_json spec, bool systemd, const char *id, char **ret_dir, siz
 
   *ret_dir = NULL;
   *ret_procs = 0;
-  if (YAJL_IS_STRING (path) && path->u.string[0] != '\0')
-    named = path->u.string;
+  if (hs_json_is_string (path) && hs_json_string (path)[0] != '\0')
+    named = hs_json_string (path);
   else if (id != NULL) /* none: the runtime names one after the container */
     named = dflt = systemd ? xasprintf ("system.slice:runc:%s", id) : xstrdup (id);
   else

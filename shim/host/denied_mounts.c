@@ -130,15 +130,15 @@ _read_only (hs_json opts)
 {
   bool ro = false, rro = false, rrw = false;
 
-  for (size_t i = 0; YAJL_IS_ARRAY (opts) && i < opts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (opts) && i < hs_json_array_len (opts); i++)
     {
-      hs_json o = opts->u.array.values[i];
-      if (!YAJL_IS_STRING (o))
+      hs_json o = hs_json_at (opts, i);
+      if (!hs_json_is_string (o))
         continue;
-      if (strcmp (o->u.string, "ro") == 0 || strcmp (o->u.string, "rw") == 0)
-        ro = o->u.string[1] == 'o';
-      rro = rro || strcmp (o->u.string, "rro") == 0;
-      rrw = rrw || strcmp (o->u.string, "rrw") == 0;
+      if (strcmp (hs_json_string (o), "ro") == 0 || strcmp (hs_json_string (o), "rw") == 0)
+        ro = hs_json_string (o)[1] == 'o';
+      rro = rro || strcmp (hs_json_string (o), "rro") == 0;
+      rrw = rrw || strcmp (hs_json_string (o), "rrw") == 0;
     }
   return (ro || rro) && !rrw;
 }
@@ -156,7 +156,7 @@ _recursive_ro (hs_json m, size_t i, int fd, const char *denied, bool audit, hs_j
   _cleanup_json_ hs_json before = hs_json_copy (opts), after = hs_json_copy (opts);
   _cleanup_free_ char *path = xasprintf ("/mounts/%zu/options", i);
   _cleanup_free_ char *note = xasprintf ("`%s` is beneath the denied path `%s`: its submounts read-only too",
-                                         dst->u.string, denied);
+                                         hs_json_string (dst), denied);
   hs_json_array_append (after, hs_json_new_string ("rro"));
   hs_journal_record_note (journal, "lsm", path, "changed", before, after, note);
   if (!audit)
@@ -288,7 +288,7 @@ _image_open (_image *img, hs_json spec, const char *bundle, const hs_policy *pol
 {
   hs_json path = hs_json_get (hs_json_get (spec, "root"), "path");
 
-  img->fd = YAJL_IS_STRING (path) ? _open_path (path->u.string, bundle) : -1;
+  img->fd = hs_json_is_string (path) ? _open_path (hs_json_string (path), bundle) : -1;
   if (img->fd < 0)
     return;
   img->real = hs_fd_path (img->fd);
@@ -313,7 +313,7 @@ _read_only_in_image (const _image *img, const hs_policy *policy, hs_json m, size
   _cleanup_free_ char *path = xasprintf ("/mounts/%zu/options", i);
   _cleanup_free_ char *note = xasprintf ("`%s` leads to `%s` in the image (a symbolic link), beneath the denied path "
                                          "`%s`: read-only, so that modes, owners, times and extended attributes cannot "
-                                         "change there either", hs_json_get (m, "destination")->u.string, landing, denied);
+                                         "change there either", hs_json_string (hs_json_get (m, "destination")), landing, denied);
   hs_journal_record_note (journal, "lsm", path, before ? "changed" : "added", before, hs_json_get (after, "options"),
                           note);
   if (policy->mode != HS_MODE_AUDIT)
@@ -330,28 +330,28 @@ _collect_mounts (_views *s, const _image *img, hs_json spec, const char *bundle,
   hs_json mounts = hs_json_get (spec, "mounts");
   bool audit = policy->mode == HS_MODE_AUDIT;
 
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source"), dst = hs_json_get (m, "destination");
+      hs_json m = hs_json_at (mounts, i), src = hs_json_get (m, "source"), dst = hs_json_get (m, "destination");
       _cleanup_free_ char *clean = NULL;
       _cleanup_close_ int fd = -1;
       const char *denied, *name;
       bool recursive, writable;
 
-      if (!YAJL_IS_STRING (dst))
+      if (!hs_json_is_string (dst))
         continue;
-      clean = hs_path_clean (dst->u.string);
+      clean = hs_path_clean (hs_json_string (dst));
       denied = hs_policy_denied_at (policy, clean);
       writable = !_read_only (hs_json_get (m, "options"));
       if (denied == NULL)
         denied = _read_only_in_image (img, policy, m, i, clean, journal);
-      if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || (denied == NULL && !writable))
+      if (!hs_spec_mount_is_bind (m, &recursive) || !hs_json_is_string (src) || (denied == NULL && !writable))
         continue;
-      if ((fd = _open_source (host, src->u.string, bundle, &name)) < 0)
+      if ((fd = _open_source (host, hs_json_string (src), bundle, &name)) < 0)
         continue; /* the runtime reports a missing source */
       if (denied != NULL)
         _recursive_ro (m, i, fd, denied, audit, journal);
-      _add (s, fd, i, dst->u.string, name, denied);
+      _add (s, fd, i, hs_json_string (dst), name, denied);
     }
 }
 
@@ -366,7 +366,7 @@ _collect_rootfs (_views *s, const _image *img, hs_json spec, const hs_policy *po
     {
       _cleanup_close_ int fd = _open_in_image (img, policy->deny_write.v[i], 0);
       if (fd >= 0)
-        _add (s, fd, ROOTFS, policy->deny_write.v[i], path->u.string, policy->deny_write.v[i]);
+        _add (s, fd, ROOTFS, policy->deny_write.v[i], hs_json_string (path), policy->deny_write.v[i]);
     }
 }
 

@@ -19,9 +19,9 @@
 static int
 _host_id (hs_json maps, const char *key, uint32_t id, uint32_t *ret, hs_error *err)
 {
-  for (size_t i = 0; YAJL_IS_ARRAY (maps) && i < maps->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (maps) && i < hs_json_array_len (maps); i++)
     {
-      hs_json m = maps->u.array.values[i];
+      hs_json m = hs_json_at (maps, i);
       uint64_t c, h, n;
       if (hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &c) == 0
           && hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &h) == 0
@@ -75,18 +75,18 @@ hs_devices_create (hs_json spec, hs_error *err)
   _cleanup_close_ int dir = -1;
   int r;
 
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json src = hs_json_get (mounts->u.array.values[i], "source");
+      hs_json src = hs_json_get (hs_json_at (mounts, i), "source");
       hs_devnode n;
-      if (!YAJL_IS_STRING (src) || strncmp (src->u.string, PREFIX, strlen (PREFIX)) != 0)
+      if (!hs_json_is_string (src) || strncmp (hs_json_string (src), PREFIX, strlen (PREFIX)) != 0)
         continue;
-      if (hs_devnode_parse (src->u.string, &n) < 0)
+      if (hs_devnode_parse (hs_json_string (src), &n) < 0)
         return hs_error_set (err, EINVAL, "/mounts/%zu: source `%s` is under hardshim's device directory but names "
-                             "no device node", i, src->u.string);
+                             "no device node", i, hs_json_string (src));
       if (dir < 0 && (r = _tmpfs (&dir, err)) < 0)
         return r;
-      r = _make (dir, src->u.string + strlen (PREFIX), &n, linux_, err);
+      r = _make (dir, hs_json_string (src) + strlen (PREFIX), &n, linux_, err);
       if (r < 0)
         return r;
     }

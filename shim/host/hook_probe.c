@@ -105,24 +105,24 @@ _podman_file (_engines *e, const char *file)
     }
   e->trees[e->ntrees++] = tree;
   hook = hs_json_get (tree, "hook");
-  if (YAJL_IS_STRING (hook)) /* version 0.1.0: "hook": PATH, "arguments": [...], "stage": [...] */
+  if (hs_json_is_string (hook)) /* version 0.1.0: "hook": PATH, "arguments": [...], "stage": [...] */
     path = hook, args = hs_json_get (tree, "arguments"), stages = hs_json_get (tree, "stage");
   else
     path = hs_json_get (hook, "path"), args = hs_json_get (hook, "args"), env = hs_json_get (hook, "env"),
     stages = hs_json_get (tree, "stages");
-  if (!YAJL_IS_STRING (path))
+  if (!hs_json_is_string (path))
     return;
   e->podman = xrealloc (e->podman, (e->npodman + 1) * sizeof *e->podman);
   _podman_hook *h = &e->podman[e->npodman++];
   h->file = xstrdup (file);
-  hs_id_ref_of (path->u.string, &h->id);
+  hs_id_ref_of (hs_json_string (path), &h->id);
   h->args = args;
   h->env = env;
   h->stages = stages;
   /* Other conditions (annotations, commands, bind mounts) podman judges
    * per container, the way its Go code matches them: a spec may not claim
    * such a hook for a container podman would not give it to. */
-  h->always = YAJL_IS_TRUE (hs_json_get (hs_json_get (tree, "when"), "always"));
+  h->always = hs_json_is_true (hs_json_get (hs_json_get (tree, "when"), "always"));
 }
 
 static void
@@ -162,7 +162,7 @@ _hex (const char *s, size_t len)
 static bool
 _empty (hs_json v)
 {
-  return v == NULL || (YAJL_IS_ARRAY (v) && v->u.array.len == 0);
+  return v == NULL || (hs_json_is_array (v) && hs_json_array_len (v) == 0);
 }
 
 /* Two string arrays (absent = empty) are equal. */
@@ -171,12 +171,12 @@ _same_strings (hs_json a, hs_json b)
 {
   if (_empty (a) || _empty (b))
     return _empty (a) && _empty (b);
-  if (!YAJL_IS_ARRAY (a) || !YAJL_IS_ARRAY (b) || a->u.array.len != b->u.array.len)
+  if (!hs_json_is_array (a) || !hs_json_is_array (b) || hs_json_array_len (a) != hs_json_array_len (b))
     return false;
-  for (size_t i = 0; i < a->u.array.len; i++)
+  for (size_t i = 0; i < hs_json_array_len (a); i++)
     {
-      hs_json x = a->u.array.values[i], y = b->u.array.values[i];
-      if (!YAJL_IS_STRING (x) || !YAJL_IS_STRING (y) || strcmp (x->u.string, y->u.string) != 0)
+      hs_json x = hs_json_at (a, i), y = hs_json_at (b, i);
+      if (!hs_json_is_string (x) || !hs_json_is_string (y) || strcmp (hs_json_string (x), hs_json_string (y)) != 0)
         return false;
     }
   return true;
@@ -197,19 +197,19 @@ _docker_hook (_engines *e, hs_json hook, const hs_hook_ref *h, const char *conta
     return false;
   for (size_t i = 0; i < HS_ARRAY_SIZE (_dockerd); i++)
     dockerd = dockerd || hs_id_ref_same (&h->id, &e->dockerd[i]);
-  if (!dockerd || !YAJL_IS_ARRAY (args) || args->u.array.len != 4)
+  if (!dockerd || !hs_json_is_array (args) || hs_json_array_len (args) != 4)
     return false;
   for (size_t i = 0; i < 4; i++)
-    if (!YAJL_IS_STRING (args->u.array.values[i]))
+    if (!hs_json_is_string (hs_json_at (args, i)))
       return false;
-  dir = args->u.array.values[1]->u.string;
-  if (strcmp (args->u.array.values[0]->u.string, "libnetwork-setkey") != 0 || strncmp (dir, "-exec-root=", 11) != 0
+  dir = hs_json_string (hs_json_at (args, 1));
+  if (strcmp (hs_json_string (hs_json_at (args, 0)), "libnetwork-setkey") != 0 || strncmp (dir, "-exec-root=", 11) != 0
       || dir[11] != '/')
     return false;
   /* the container id it hands dockerd is this container's: another's would
    * move that container's network into this one's namespace */
-  return _hex (args->u.array.values[2]->u.string, 64) && _hex (args->u.array.values[3]->u.string, 12)
-         && container_id != NULL && strcmp (args->u.array.values[2]->u.string, container_id) == 0
+  return _hex (hs_json_string (hs_json_at (args, 2)), 64) && _hex (hs_json_string (hs_json_at (args, 3)), 12)
+         && container_id != NULL && strcmp (hs_json_string (hs_json_at (args, 2)), container_id) == 0
          && _trusted_exec_root (dir + 11);
 }
 
@@ -265,19 +265,19 @@ hs_hook_probe (hs_json spec, hs_host *host, hs_error *err)
   for (size_t s = 0; s < HS_ARRAY_SIZE (_stages); s++)
     {
       hs_json list = hs_json_get (hooks, _stages[s]);
-      n += YAJL_IS_ARRAY (list) ? list->u.array.len : 0;
+      n += hs_json_is_array (list) ? hs_json_array_len (list) : 0;
     }
   host->hooks = xcalloc (n + 1, sizeof *host->hooks);
   for (size_t s = 0; s < HS_ARRAY_SIZE (_stages); s++)
     {
       hs_json list = hs_json_get (hooks, _stages[s]);
-      for (size_t i = 0; YAJL_IS_ARRAY (list) && i < list->u.array.len; i++)
+      for (size_t i = 0; hs_json_is_array (list) && i < hs_json_array_len (list); i++)
         {
-          hs_json hook = list->u.array.values[i], path = hs_json_get (hook, "path");
+          hs_json hook = hs_json_at (list, i), path = hs_json_get (hook, "path");
           hs_hook_ref *h = &host->hooks[host->nhooks++];
           h->stage = _stages[s];
           h->index = i;
-          h->path = xstrdup (YAJL_IS_STRING (path) ? path->u.string : "");
+          h->path = xstrdup (hs_json_is_string (path) ? hs_json_string (path) : "");
           _probe_one (&e, hook, h, host->container_id);
         }
     }

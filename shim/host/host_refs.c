@@ -116,16 +116,16 @@ _probe_binds (hs_json spec, const char *bundle, bool sealed, hs_host *host, hs_e
   hs_json mounts = hs_json_get (spec, "mounts");
   _cleanup_close_ int bundle_fd = -1;
   _cleanup_free_ bool *via_proc = NULL;
-  size_t n = YAJL_IS_ARRAY (mounts) ? mounts->u.array.len : 0, k = 0;
+  size_t n = hs_json_is_array (mounts) ? hs_json_array_len (mounts) : 0, k = 0;
   int r;
 
   host->binds = xcalloc (n + 1, sizeof *host->binds);
   for (size_t i = 0; i < n; i++)
     {
-      hs_json m = mounts->u.array.values[i], source = hs_json_get (m, "source");
+      hs_json m = hs_json_at (mounts, i), source = hs_json_get (m, "source");
       bool recursive;
-      if (hs_spec_mount_is_bind (m, &recursive) && YAJL_IS_STRING (source))
-        host->binds[host->nbinds++].source = source->u.string; /* borrowed until copied below */
+      if (hs_spec_mount_is_bind (m, &recursive) && hs_json_is_string (source))
+        host->binds[host->nbinds++].source = (char *) hs_json_string (source); /* borrowed until copied below */
     }
   qsort (host->binds, host->nbinds, sizeof *host->binds, hs_bind_ref_compare);
   for (size_t i = 0; i < host->nbinds; i++)

@@ -23,23 +23,23 @@ hs_locked_flags_add (hs_json spec, const char *bundle, hs_journal *journal)
 {
   hs_json mounts = hs_json_get (spec, "mounts");
 
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source"), opts = hs_json_get (m, "options");
+      hs_json m = hs_json_at (mounts, i), src = hs_json_get (m, "source"), opts = hs_json_get (m, "options");
       bool recursive;
       struct statvfs st;
 
-      if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || !YAJL_IS_ARRAY (opts))
+      if (!hs_spec_mount_is_bind (m, &recursive) || !hs_json_is_string (src) || !hs_json_is_array (opts))
         continue;
       _cleanup_free_ char *abs
-          = src->u.string[0] == '/' ? xstrdup (src->u.string) : xasprintf ("%s/%s", bundle, src->u.string);
+          = hs_json_string (src)[0] == '/' ? xstrdup (hs_json_string (src)) : xasprintf ("%s/%s", bundle, hs_json_string (src));
       if (statvfs (abs, &st) < 0)
         continue; /* the runtime reports a missing source */
       _cleanup_json_ hs_json before = hs_json_copy (opts);
       for (size_t k = 0; k < HS_ARRAY_SIZE (_locked); k++)
         if ((st.f_flag & _locked[k].flag) != 0 && !hs_json_array_has_string (opts, _locked[k].option))
           hs_json_array_append (opts, hs_json_new_string (_locked[k].option));
-      if (opts->u.array.len == before->u.array.len)
+      if (hs_json_array_len (opts) == hs_json_array_len (before))
         continue;
       _cleanup_free_ char *path = xasprintf ("/mounts/%zu/options", i);
       _cleanup_free_ char *note = xasprintf ("the mount of `%s` has these flags locked in a user namespace (the "

@@ -37,25 +37,25 @@ _kind (hs_json m, const char *bundle)
   _cleanup_free_ char *src = NULL;
   struct stat st;
 
-  if (YAJL_IS_STRING (type) && strcmp (type->u.string, "tmpfs") == 0)
+  if (hs_json_is_string (type) && strcmp (hs_json_string (type), "tmpfs") == 0)
     {
       mode_t mode = 01777;
-      for (size_t i = 0; YAJL_IS_ARRAY (options) && i < options->u.array.len; i++)
+      for (size_t i = 0; hs_json_is_array (options) && i < hs_json_array_len (options); i++)
         {
-          hs_json o = options->u.array.values[i];
+          hs_json o = hs_json_at (options, i);
           char *end;
-          if (YAJL_IS_STRING (o) && strncmp (o->u.string, "mode=", 5) == 0)
+          if (hs_json_is_string (o) && strncmp (hs_json_string (o), "mode=", 5) == 0)
             {
-              unsigned long v = strtoul (o->u.string + 5, &end, 8);
-              if (*end == '\0' && end != o->u.string + 5 && v <= 07777)
+              unsigned long v = strtoul (hs_json_string (o) + 5, &end, 8);
+              if (*end == '\0' && end != hs_json_string (o) + 5 && v <= 07777)
                 mode = (mode_t) v;
             }
         }
       return S_IFDIR | mode;
     }
-  if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (source))
+  if (!hs_spec_mount_is_bind (m, &recursive) || !hs_json_is_string (source))
     return S_IFDIR | 0755;
-  src = source->u.string[0] == '/' ? xstrdup (source->u.string) : xasprintf ("%s/%s", bundle, source->u.string);
+  src = hs_json_string (source)[0] == '/' ? xstrdup (hs_json_string (source)) : xasprintf ("%s/%s", bundle, hs_json_string (source));
   return stat (src, &st) == 0 && !S_ISDIR (st.st_mode) ? S_IFREG | 0644 : S_IFDIR | 0755;
 }
 
@@ -114,14 +114,14 @@ _cmp_dest (const void *a, const void *b)
 static _dest *
 _dests_sorted (hs_json mounts, size_t *ret_n)
 {
-  size_t len = YAJL_IS_ARRAY (mounts) ? mounts->u.array.len : 0, n = 0;
+  size_t len = hs_json_is_array (mounts) ? hs_json_array_len (mounts) : 0, n = 0;
   _dest *d = xcalloc (len + 1, sizeof *d);
 
   for (size_t i = 0; i < len; i++)
     {
-      hs_json dest = hs_json_get (mounts->u.array.values[i], "destination");
-      if (YAJL_IS_STRING (dest))
-        d[n++] = (_dest){ _relative (dest->u.string), i };
+      hs_json dest = hs_json_get (hs_json_at (mounts, i), "destination");
+      if (hs_json_is_string (dest))
+        d[n++] = (_dest){ _relative (hs_json_string (dest)), i };
     }
   qsort (d, n, sizeof *d, _cmp_dest);
   *ret_n = n;
@@ -253,13 +253,13 @@ hs_mountpoints_create (hs_json spec, const char *rootfs, const char *bundle, hs_
   if (rootfd < 0)
     return hs_error_sys (err, errno, "open the rootfs `%s`", rootfs);
   dests = _dests_sorted (mounts, &ndests);
-  for (size_t i = 0; r == 0 && YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; r == 0 && hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i];
+      hs_json m = hs_json_at (mounts, i);
       hs_json dest = hs_json_get (m, "destination");
-      if (!YAJL_IS_STRING (dest))
+      if (!hs_json_is_string (dest))
         continue; /* the runtime refuses it */
-      _cleanup_free_ char *rel = _relative (dest->u.string);
+      _cleanup_free_ char *rel = _relative (hs_json_string (dest));
       if (rel[0] == '\0' || _under_earlier (dests, ndests, i, rel))
         continue;
       char *made = NULL;

@@ -234,8 +234,8 @@ _path (hs_json spec, const char *type, const char *path, bool sealed)
 
   if (strcmp (path, HS_USERNS_PATH) == 0)
     return NULL;
-  if (strcmp (path, own) == 0 && sealed && YAJL_IS_STRING (kept))
-    return kept->u.string;
+  if (strcmp (path, own) == 0 && sealed && hs_json_is_string (kept))
+    return hs_json_string (kept);
   return path;
 }
 
@@ -249,21 +249,21 @@ hs_namespaces_probe (hs_json spec, bool sealed, hs_host *host, hs_error *err)
 
   if (host_userns < 0)
     return hs_error_sys (err, errno, "open `/proc/self/ns/user`");
-  for (size_t i = 0; YAJL_IS_ARRAY (namespaces) && i < namespaces->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (namespaces) && i < hs_json_array_len (namespaces); i++)
     {
-      hs_json ns = namespaces->u.array.values[i];
+      hs_json ns = hs_json_at (namespaces, i);
       hs_json type = hs_json_get (ns, "type"), path = hs_json_get (ns, "path");
       const char *p;
-      if (!YAJL_IS_STRING (type) || !YAJL_IS_STRING (path) || path->u.string[0] == '\0'
-          || (p = _path (spec, type->u.string, path->u.string, sealed)) == NULL)
+      if (!hs_json_is_string (type) || !hs_json_is_string (path) || hs_json_string (path)[0] == '\0'
+          || (p = _path (spec, hs_json_string (type), hs_json_string (path), sealed)) == NULL)
         continue;
-      r = _probe_one (type->u.string, p, host_userns, host, err);
+      r = _probe_one (hs_json_string (type), p, host_userns, host, err);
       if (r < 0)
         return r;
     }
   /* A network namespace hardshim entered for an earlier run of a sealed spec. */
-  if (sealed && YAJL_IS_STRING (entered) && !host->joins_netns
-      && (r = _probe_one ("network", entered->u.string, host_userns, host, err)) < 0)
+  if (sealed && hs_json_is_string (entered) && !host->joins_netns
+      && (r = _probe_one ("network", hs_json_string (entered), host_userns, host, err)) < 0)
     return r;
   if (host->joins_netns && host->joins_userns)
     {
@@ -280,12 +280,12 @@ hs_namespaces_exec_netns (hs_json container_spec, int pid, hs_error *err)
   _cleanup_free_ char *path = NULL;
   _cleanup_close_ int fd = -1;
 
-  if (!YAJL_IS_STRING (hs_json_get (hs_json_get (container_spec, "annotations"), HS_NS_ANNOTATION "network")))
+  if (!hs_json_is_string (hs_json_get (hs_json_get (container_spec, "annotations"), HS_NS_ANNOTATION "network")))
     return 0;
-  for (size_t i = 0; YAJL_IS_ARRAY (namespaces) && i < namespaces->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (namespaces) && i < hs_json_array_len (namespaces); i++)
     {
-      hs_json type = hs_json_get (namespaces->u.array.values[i], "type");
-      if (YAJL_IS_STRING (type) && strcmp (type->u.string, "network") == 0)
+      hs_json type = hs_json_get (hs_json_at (namespaces, i), "type");
+      if (hs_json_is_string (type) && strcmp (hs_json_string (type), "network") == 0)
         return 0;
     }
   if (pid <= 0)

@@ -82,8 +82,8 @@ _helper_mount (hs_json m, const hs_policy *policy)
 {
   hs_json src = hs_json_get (m, "source"), dst = hs_json_get (m, "destination");
 
-  return YAJL_IS_STRING (src) && YAJL_IS_STRING (dst) && strcmp (dst->u.string, HS_LANDLOCK_DEST) == 0
-         && strcmp (src->u.string, policy->landlock_helper) == 0;
+  return hs_json_is_string (src) && hs_json_is_string (dst) && strcmp (hs_json_string (dst), HS_LANDLOCK_DEST) == 0
+         && strcmp (hs_json_string (src), policy->landlock_helper) == 0;
 }
 
 /* A relative path with a `..` component: runc joins it to the bundle and
@@ -130,15 +130,15 @@ _judged_source (hs_json spec, hs_json m, bool sealed, const hs_policy *policy)
   hs_devnode node;
   bool recursive;
 
-  if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || _helper_mount (m, policy))
+  if (!hs_spec_mount_is_bind (m, &recursive) || !hs_json_is_string (src) || _helper_mount (m, policy))
     return NULL;
   if (!sealed)
-    return src->u.string;
-  if (hs_devnode_parse (src->u.string, &node) == 0 || strcmp (src->u.string, HS_SYSFS_DIR) == 0
-      || strcmp (src->u.string, HS_PROC_DIR) == 0 || strcmp (src->u.string, HS_MQUEUE_DIR) == 0)
+    return hs_json_string (src);
+  if (hs_devnode_parse (hs_json_string (src), &node) == 0 || strcmp (hs_json_string (src), HS_SYSFS_DIR) == 0
+      || strcmp (hs_json_string (src), HS_PROC_DIR) == 0 || strcmp (hs_json_string (src), HS_MQUEUE_DIR) == 0)
     return NULL;
-  kept = hs_bind_pins_kept_source (spec, src->u.string);
-  return kept != NULL ? kept : src->u.string;
+  kept = hs_bind_pins_kept_source (spec, hs_json_string (src));
+  return kept != NULL ? kept : hs_json_string (src);
 }
 
 int
@@ -147,9 +147,9 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
   hs_json mounts = hs_json_get (spec, "mounts"), root = hs_json_get (hs_json_get (spec, "root"), "path");
   const char *what, *src;
 
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      if ((src = _judged_source (spec, mounts->u.array.values[i], sealed, policy)) == NULL)
+      if ((src = _judged_source (spec, hs_json_at (mounts, i), sealed, policy)) == NULL)
         continue;
       if (_ambiguous (src))
         {
@@ -164,15 +164,15 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
           return _refuse (where, src, real, what, err);
         }
     }
-  if (YAJL_IS_STRING (root) && _ambiguous (root->u.string))
-    return _refuse_ambiguous ("/root/path", root->u.string, err);
-  if (YAJL_IS_STRING (root) && !(sealed && strcmp (root->u.string, HS_BRIDGE_DIR) == 0))
+  if (hs_json_is_string (root) && _ambiguous (hs_json_string (root)))
+    return _refuse_ambiguous ("/root/path", hs_json_string (root), err);
+  if (hs_json_is_string (root) && !(sealed && strcmp (hs_json_string (root), HS_BRIDGE_DIR) == 0))
     {
       _cleanup_free_ char *abs
-          = root->u.string[0] == '/' ? xstrdup (root->u.string) : xasprintf ("%s/%s", bundle, root->u.string);
+          = hs_json_string (root)[0] == '/' ? xstrdup (hs_json_string (root)) : xasprintf ("%s/%s", bundle, hs_json_string (root));
       _cleanup_free_ char *real = _resolve (abs);
       if ((what = _owns (real, policy, true)) != NULL)
-        return _refuse ("/root/path", root->u.string, real, what, err);
+        return _refuse ("/root/path", hs_json_string (root), real, what, err);
     }
   return 0;
 }
@@ -183,12 +183,12 @@ hs_own_dirs_check_refs (hs_json spec, bool sealed, const hs_policy *policy, cons
   hs_json mounts = hs_json_get (spec, "mounts");
   const char *what, *src;
 
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i];
+      hs_json m = hs_json_at (mounts, i);
       const hs_bind_ref *ref;
       if ((src = _judged_source (spec, m, sealed, policy)) == NULL
-          || (ref = hs_host_bind_ref (host, hs_json_get (m, "source")->u.string)) == NULL || ref->fd < 0)
+          || (ref = hs_host_bind_ref (host, hs_json_string (hs_json_get (m, "source")))) == NULL || ref->fd < 0)
         continue;
       _cleanup_free_ char *real = hs_fd_path (ref->fd);
       if ((what = _owns (real, policy, false)) != NULL)

@@ -57,9 +57,9 @@ hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, const hs_bind_pi
   hs_json mounts = hs_json_get (spec, "mounts");
   hs_strv seen = { 0 };
 
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source");
+      hs_json m = hs_json_at (mounts, i), src = hs_json_get (m, "source");
       _cleanup_free_ char *real = NULL, *covered = NULL, *note = NULL, *path = NULL;
       const hs_bind_pin *pin = hs_bind_pins_of_mount (pins, i);
       _cleanup_close_ int fd = -1;
@@ -68,12 +68,12 @@ hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, const hs_bind_pi
 
       hs_json dst = hs_json_get (m, "destination");
 
-      if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src) || src->u.string[0] != '/'
-          || (YAJL_IS_STRING (dst) && hs_path_within (dst->u.string, HS_LANDLOCK_DIR)))
+      if (!hs_spec_mount_is_bind (m, &recursive) || !hs_json_is_string (src) || hs_json_string (src)[0] != '/'
+          || (hs_json_is_string (dst) && hs_path_within (hs_json_string (dst), HS_LANDLOCK_DIR)))
         continue; /* hardshim's own Landlock helper is not a volume */
       /* A pinned source is hardshim's clone of what it judged (bind_pins.h),
        * in a directory only root can change: its path is safe to open. */
-      fd = open (pin != NULL ? pin->path : src->u.string, O_PATH | O_CLOEXEC);
+      fd = open (pin != NULL ? pin->path : hs_json_string (src), O_PATH | O_CLOEXEC);
       if (fd < 0)
         continue; /* the runtime reports a missing source */
       covered = hs_fd_path (fd);

@@ -47,7 +47,7 @@ _does (const char *key, hs_json value)
       const char *k = _instructions[i].key;
       if (_instructions[i].prefix ? strncmp (key, k, strlen (k)) != 0 : strcmp (key, k) != 0)
         continue;
-      if (strcmp (k, "org.criu.config") == 0 && YAJL_IS_STRING (value) && value->u.string[0] == '\0')
+      if (strcmp (k, "org.criu.config") == 0 && hs_json_is_string (value) && hs_json_string (value)[0] == '\0')
         return NULL; /* empty: no extra file at all */
       return _instructions[i].does;
     }
@@ -61,13 +61,13 @@ hs_measure_annotations (hs_measure_ctx *ctx, hs_error *err)
 
   if (ann == NULL)
     return 0;
-  if (!YAJL_IS_OBJECT (ann))
+  if (!hs_json_is_object (ann))
     return hs_measure_bad_type (ctx, false, "/annotations", ann, "an object", err);
-  for (size_t i = 0; i < ann->u.object.len; i++)
+  for (size_t i = 0; i < hs_json_object_len (ann); i++)
     {
-      const char *does = _does (ann->u.object.keys[i], ann->u.object.values[i]);
+      const char *does = _does (hs_json_key_at (ann, i), hs_json_value_at (ann, i));
       if (does != NULL)
-        return hs_error_set (err, EPERM, "`%s`: annotation `%s` %s: refused", ctx->file, ann->u.object.keys[i], does);
+        return hs_error_set (err, EPERM, "`%s`: annotation `%s` %s: refused", ctx->file, hs_json_key_at (ann, i), does);
     }
   return 0;
 }

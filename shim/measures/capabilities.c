@@ -24,11 +24,11 @@ _check_set (hs_measure_ctx *ctx, hs_json caps, const char *set, hs_error *err)
 
   if (arr == NULL)
     return 0;
-  if (!YAJL_IS_ARRAY (arr))
+  if (!hs_json_is_array (arr))
     return hs_measure_bad_type (ctx, true, path, arr, "an array", err);
-  for (size_t i = 0; i < arr->u.array.len; i++)
-    if (!YAJL_IS_STRING (arr->u.array.values[i]))
-      return hs_measure_bad_type (ctx, true, path, arr->u.array.values[i], "an array of strings", err);
+  for (size_t i = 0; i < hs_json_array_len (arr); i++)
+    if (!hs_json_is_string (hs_json_at (arr, i)))
+      return hs_measure_bad_type (ctx, true, path, hs_json_at (arr, i), "an array of strings", err);
   return 0;
 }
 
@@ -47,8 +47,8 @@ _reduce (hs_json caps, const char *set, const hs_strv *allow, const hs_strv *kee
   hs_json arr = hs_json_get (caps, set);
 
   if (arr != NULL)
-    for (size_t i = arr->u.array.len; i-- > 0;)
-      if (!hs_strv_contains (allow, arr->u.array.values[i]->u.string))
+    for (size_t i = hs_json_array_len (arr); i-- > 0;)
+      if (!hs_strv_contains (allow, hs_json_string (hs_json_at (arr, i))))
         hs_json_array_remove (arr, i);
   for (size_t k = 0; k < keep->n; k++)
     {
@@ -65,12 +65,12 @@ _reduce (hs_json caps, const char *set, const hs_strv *allow, const hs_strv *kee
 static bool
 _same_strings (hs_json a, hs_json b)
 {
-  size_t na = a ? a->u.array.len : 0, nb = b ? b->u.array.len : 0;
+  size_t na = a ? hs_json_array_len (a) : 0, nb = b ? hs_json_array_len (b) : 0;
 
   if (na != nb)
     return false;
   for (size_t i = 0; i < na; i++)
-    if (strcmp (a->u.array.values[i]->u.string, b->u.array.values[i]->u.string) != 0)
+    if (strcmp (hs_json_string (hs_json_at (a, i)), hs_json_string (hs_json_at (b, i))) != 0)
       return false;
   return true;
 }
@@ -84,7 +84,7 @@ hs_measure_capabilities (hs_measure_ctx *ctx, hs_error *err)
 
   if (caps == NULL)
     return 0; /* no capabilities object: the runtime grants none */
-  if (!YAJL_IS_OBJECT (caps))
+  if (!hs_json_is_object (caps))
     return hs_measure_bad_type (ctx, true, "/capabilities", caps, "an object", err);
   for (size_t s = 0; s < HS_ARRAY_SIZE (_sets); s++)
     if ((r = _check_set (ctx, caps, _sets[s], err)) < 0)
@@ -107,7 +107,7 @@ hs_measure_capabilities (hs_measure_ctx *ctx, hs_error *err)
       after = hs_json_get (caps, _sets[s]);
       if (_same_strings (before, after))
         continue;
-      bool grew = after != NULL && (before == NULL || after->u.array.len > before->u.array.len);
+      bool grew = after != NULL && (before == NULL || hs_json_array_len (after) > hs_json_array_len (before));
       hs_measure_record (ctx, true, path, before == NULL ? "added" : grew ? "changed" : "removed", before, after);
     }
   free (keep.v); /* the strings belong to the policy */

@@ -34,7 +34,7 @@ hs_detect_refuse (hs_detect *d, const char *path, hs_json request, const char *f
 static bool
 _shared (hs_json v)
 {
-  return YAJL_IS_STRING (v) && (strcmp (v->u.string, "shared") == 0 || strcmp (v->u.string, "rshared") == 0);
+  return hs_json_is_string (v) && (strcmp (hs_json_string (v), "shared") == 0 || strcmp (hs_json_string (v), "rshared") == 0);
 }
 
 /* Filesystems a runtime mounts for every container; a bind is judged by
@@ -51,14 +51,14 @@ _mount_type (hs_detect *d, size_t i, hs_json m)
 
   if (hs_spec_mount_is_bind (m, &recursive))
     return;
-  for (size_t k = 0; YAJL_IS_STRING (type) && k < HS_ARRAY_SIZE (_mount_types); k++)
-    if (strcmp (type->u.string, _mount_types[k]) == 0)
+  for (size_t k = 0; hs_json_is_string (type) && k < HS_ARRAY_SIZE (_mount_types); k++)
+    if (strcmp (hs_json_string (type), _mount_types[k]) == 0)
       return;
   path = xasprintf ("/mounts/%zu", i);
   hs_detect_refuse (d, path, m,
                     "a mount of type %s on %s (a filesystem the runtime would mount from host paths or devices) is "
                     "refused by policy %s; no class can allow it: mount it on the host and give it as a volume",
-                    YAJL_IS_STRING (type) ? type->u.string : "(none)", YAJL_IS_STRING (dest) ? dest->u.string : "?",
+                    hs_json_is_string (type) ? hs_json_string (type) : "(none)", hs_json_is_string (dest) ? hs_json_string (dest) : "?",
                     d->policy_name);
 }
 
@@ -72,20 +72,20 @@ _propagation (hs_detect *d, hs_json linux_, hs_json mounts)
     hs_detect_refuse (d, "/linux/rootfsPropagation", root,
                       "shared root propagation (rootfsPropagation \"%s\") is refused by policy %s; no class can allow "
                       "it: use rslave",
-                      root->u.string, d->policy_name);
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+                      hs_json_string (root), d->policy_name);
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i], opts = hs_json_get (m, "options"), dest = hs_json_get (m, "destination");
+      hs_json m = hs_json_at (mounts, i), opts = hs_json_get (m, "options"), dest = hs_json_get (m, "destination");
       _mount_type (d, i, m);
-      for (size_t k = 0; YAJL_IS_ARRAY (opts) && k < opts->u.array.len; k++)
-        if (_shared (opts->u.array.values[k]))
+      for (size_t k = 0; hs_json_is_array (opts) && k < hs_json_array_len (opts); k++)
+        if (_shared (hs_json_at (opts, k)))
           {
             _cleanup_free_ char *path = xasprintf ("/mounts/%zu/options/%zu", i, k);
             hs_detect_refuse (d, path, m,
                               "shared mount propagation on %s (docker -v SRC:DEST:shared, Kubernetes "
                               "mountPropagation: Bidirectional) is refused by policy %s; no class can allow it: use "
                               "rslave (Kubernetes HostToContainer)",
-                              YAJL_IS_STRING (dest) ? dest->u.string : "?", d->policy_name);
+                              hs_json_is_string (dest) ? hs_json_string (dest) : "?", d->policy_name);
             break;
           }
     }
@@ -99,7 +99,7 @@ _cgroup (hs_detect *d, hs_json linux_)
 
   if (host->cgroup_foreign == NULL)
     return;
-  if (!YAJL_IS_STRING (path) || path->u.string[0] == '\0')
+  if (!hs_json_is_string (path) || hs_json_string (path)[0] == '\0')
     {
       hs_detect_refuse (d, "/linux/cgroupsPath", path,
                         "the cgroup the runtime names after the container id %s (no linux.cgroupsPath) is the "
@@ -112,7 +112,7 @@ _cgroup (hs_detect *d, hs_json linux_)
                     "linux.cgroupsPath \"%s\" (docker --cgroup-parent, ctr run --cgroup) names the existing cgroup "
                     "%s, which holds %zu processes that are not this container's; it is refused by policy %s: give "
                     "the container a cgroup of its own",
-                    YAJL_IS_STRING (path) ? path->u.string : "?", host->cgroup_foreign, host->cgroup_foreign_procs,
+                    hs_json_is_string (path) ? hs_json_string (path) : "?", host->cgroup_foreign, host->cgroup_foreign_procs,
                     d->policy_name);
 }
 

@@ -37,15 +37,15 @@ _read_only (hs_json m)
   hs_json opts = hs_json_get (m, "options");
   bool ro = false, rro = false;
 
-  for (size_t k = 0; YAJL_IS_ARRAY (opts) && k < opts->u.array.len; k++)
+  for (size_t k = 0; hs_json_is_array (opts) && k < hs_json_array_len (opts); k++)
     {
-      hs_json o = opts->u.array.values[k];
-      if (!YAJL_IS_STRING (o))
+      hs_json o = hs_json_at (opts, k);
+      if (!hs_json_is_string (o))
         continue;
-      if (strcmp (o->u.string, "ro") == 0 || strcmp (o->u.string, "rw") == 0)
-        ro = o->u.string[1] == 'o';
-      else if (strcmp (o->u.string, "rro") == 0 || strcmp (o->u.string, "rrw") == 0)
-        rro = o->u.string[2] == 'o';
+      if (strcmp (hs_json_string (o), "ro") == 0 || strcmp (hs_json_string (o), "rw") == 0)
+        ro = hs_json_string (o)[1] == 'o';
+      else if (strcmp (hs_json_string (o), "rro") == 0 || strcmp (hs_json_string (o), "rrw") == 0)
+        rro = hs_json_string (o)[2] == 'o';
     }
   return ro || rro;
 }
@@ -123,11 +123,11 @@ _nodev (hs_detect *d, size_t i, hs_json m)
 
   if (opts == NULL)
     hs_json_object_set (m, "options", opts = hs_json_new_array ());
-  if (!YAJL_IS_ARRAY (opts) || (hs_json_array_has_string (opts, "nodev") && !hs_json_array_has_string (opts, "dev")))
+  if (!hs_json_is_array (opts) || (hs_json_array_has_string (opts, "nodev") && !hs_json_array_has_string (opts, "dev")))
     return;
   _cleanup_json_ hs_json before = hs_json_copy (opts);
-  for (size_t k = opts->u.array.len; k-- > 0;) /* "dev" after "nodev" would win */
-    if (YAJL_IS_STRING (opts->u.array.values[k]) && strcmp (opts->u.array.values[k]->u.string, "dev") == 0)
+  for (size_t k = hs_json_array_len (opts); k-- > 0;) /* "dev" after "nodev" would win */
+    if (hs_json_is_string (hs_json_at (opts, k)) && strcmp (hs_json_string (hs_json_at (opts, k)), "dev") == 0)
       hs_json_array_remove (opts, k);
   if (!hs_json_array_has_string (opts, "nodev"))
     hs_json_array_append (opts, hs_json_new_string ("nodev"));
@@ -139,19 +139,19 @@ _nodev (hs_detect *d, size_t i, hs_json m)
 void
 hs_detect_binds (hs_detect *d, hs_json mounts)
 {
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source");
+      hs_json m = hs_json_at (mounts, i), src = hs_json_get (m, "source");
       const hs_bind_ref *ref;
       hs_devnode node;
       bool recursive, want_ro = true;
 
-      if (!hs_spec_mount_is_bind (m, &recursive) || !YAJL_IS_STRING (src))
+      if (!hs_spec_mount_is_bind (m, &recursive) || !hs_json_is_string (src))
         continue;
       /* NULL: a mount a measure added (the Landlock helper, device nodes,
        * the pod's sysfs), whose source the probe did not see. */
-      ref = hs_host_bind_ref (d->ctx->host, src->u.string);
-      if (ref != NULL && ref->id.exists && ref->kind != HS_BIND_DEVICE && hs_devnode_parse (src->u.string, &node) < 0)
+      ref = hs_host_bind_ref (d->ctx->host, hs_json_string (src));
+      if (ref != NULL && ref->id.exists && ref->kind != HS_BIND_DEVICE && hs_devnode_parse (hs_json_string (src), &node) < 0)
         _nodev (d, i, m); /* not a node, nor one hardshim makes (a sealed spec's, devices.h) */
       if (ref == NULL || ref->kind == HS_BIND_PLAIN || ref->kind == HS_BIND_DEVICE)
         continue;
@@ -166,7 +166,7 @@ hs_detect_binds (hs_detect *d, hs_json mounts)
         {
           _cleanup_json_ hs_json before = hs_json_copy (m);
           _cleanup_free_ char *path = xasprintf ("/mounts/%zu/options", i);
-          _cleanup_free_ char *note = xasprintf ("class `%s` allows %s read-only", d->ctx->class->name, src->u.string);
+          _cleanup_free_ char *note = xasprintf ("class `%s` allows %s read-only", d->ctx->class->name, hs_json_string (src));
           hs_measure_read_only_mount (m);
           if (recursive && !hs_json_array_has_string (hs_json_get (m, "options"), "rro"))
             hs_json_array_append (hs_json_get (m, "options"), hs_json_new_string ("rro")); /* and its submounts */

@@ -96,7 +96,7 @@ _matches_number (hs_json v, uint32_t n)
 {
   int64_t x;
 
-  if (v == NULL || YAJL_IS_NULL (v))
+  if (v == NULL || hs_json_is_null (v))
     return true;
   if (hs_json_get_int (v, -1, UINT32_MAX, &x) < 0)
     return false; /* the runtime refuses it */
@@ -110,16 +110,16 @@ _engine_access (hs_json rules, const _node *n)
 {
   unsigned acc = 0;
 
-  for (size_t i = 0; YAJL_IS_ARRAY (rules) && i < rules->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (rules) && i < hs_json_array_len (rules); i++)
     {
-      hs_json r = rules->u.array.values[i], type = hs_json_get (r, "type"), access = hs_json_get (r, "access");
-      const char *t = YAJL_IS_STRING (type) ? type->u.string : "a";
-      unsigned bits = YAJL_IS_STRING (access) ? _access_bits (access->u.string) : ACC_R | ACC_W | ACC_M;
+      hs_json r = hs_json_at (rules, i), type = hs_json_get (r, "type"), access = hs_json_get (r, "access");
+      const char *t = hs_json_is_string (type) ? hs_json_string (type) : "a";
+      unsigned bits = hs_json_is_string (access) ? _access_bits (hs_json_string (access)) : ACC_R | ACC_W | ACC_M;
 
       if ((t[0] != 'a' && t[0] != n->type) || !_matches_number (hs_json_get (r, "major"), n->major)
           || !_matches_number (hs_json_get (r, "minor"), n->minor))
         continue;
-      if (YAJL_IS_TRUE (hs_json_get (r, "allow")))
+      if (hs_json_is_true (hs_json_get (r, "allow")))
         acc |= bits;
       else
         acc &= ~bits;
@@ -150,16 +150,16 @@ _privileged_parts (hs_json original)
   char *s;
 
   hs_strv_add (&parts, xstrdup ("every host device (a device rule allowing all of them)"));
-  if (YAJL_IS_ARRAY (devices) && devices->u.array.len > 0)
-    hs_strv_add (&parts, xasprintf ("%zu host device nodes", devices->u.array.len));
+  if (hs_json_is_array (devices) && hs_json_array_len (devices) > 0)
+    hs_strv_add (&parts, xasprintf ("%zu host device nodes", hs_json_array_len (devices)));
   if (hs_json_array_has_string (caps, "CAP_SYS_ADMIN"))
-    hs_strv_add (&parts, xasprintf ("%zu capabilities with CAP_SYS_ADMIN", caps->u.array.len));
+    hs_strv_add (&parts, xasprintf ("%zu capabilities with CAP_SYS_ADMIN", hs_json_array_len (caps)));
   if (hs_json_get (linux_, "seccomp") == NULL)
     hs_strv_add (&parts, xstrdup ("no seccomp filter"));
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i], type = hs_json_get (m, "type");
-      if (YAJL_IS_STRING (type) && strcmp (type->u.string, "sysfs") == 0
+      hs_json m = hs_json_at (mounts, i), type = hs_json_get (m, "type");
+      if (hs_json_is_string (type) && strcmp (hs_json_string (type), "sysfs") == 0
           && !hs_json_array_has_string (hs_json_get (m, "options"), "ro"))
         {
           hs_strv_add (&parts, xstrdup ("a writable /sys"));
@@ -215,19 +215,19 @@ _judge (_devices *s, const char *where, const char *shown, const _node *n)
 static void
 _listed (_devices *s, hs_json devices)
 {
-  for (size_t i = 0; YAJL_IS_ARRAY (devices) && i < devices->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (devices) && i < hs_json_array_len (devices); i++)
     {
-      hs_json dev = devices->u.array.values[i], type = hs_json_get (dev, "type"), path = hs_json_get (dev, "path");
+      hs_json dev = hs_json_at (devices, i), type = hs_json_get (dev, "type"), path = hs_json_get (dev, "path");
       uint64_t major = 0, minor = 0;
       _cleanup_free_ char *where = xasprintf ("/linux/devices/%zu", i);
       _node n;
 
-      if (!YAJL_IS_STRING (type) || strcmp (type->u.string, "p") == 0)
+      if (!hs_json_is_string (type) || strcmp (hs_json_string (type), "p") == 0)
         continue; /* a FIFO; the runtime refuses a bad type */
       hs_json_get_uint (hs_json_get (dev, "major"), UINT32_MAX, &major);
       hs_json_get_uint (hs_json_get (dev, "minor"), UINT32_MAX, &minor);
-      n = (_node){ .type = type->u.string[0] == 'b' ? 'b' : 'c', .major = (uint32_t)major, .minor = (uint32_t)minor };
-      _judge (s, where, YAJL_IS_STRING (path) ? path->u.string : "?", &n);
+      n = (_node){ .type = hs_json_string (type)[0] == 'b' ? 'b' : 'c', .major = (uint32_t)major, .minor = (uint32_t)minor };
+      _judge (s, where, hs_json_is_string (path) ? hs_json_string (path) : "?", &n);
     }
 }
 
@@ -235,20 +235,20 @@ _listed (_devices *s, hs_json devices)
 static void
 _mounted (_devices *s, hs_json mounts)
 {
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i], src = hs_json_get (m, "source"), dest = hs_json_get (m, "destination");
+      hs_json m = hs_json_at (mounts, i), src = hs_json_get (m, "source"), dest = hs_json_get (m, "destination");
       _cleanup_free_ char *where = xasprintf ("/mounts/%zu", i);
       const hs_bind_ref *ref;
       hs_devnode node;
 
-      if (!YAJL_IS_STRING (src))
+      if (!hs_json_is_string (src))
         continue;
-      if (hs_devnode_parse (src->u.string, &node) == 0 && node.type != 'p')
-        _judge (s, where, YAJL_IS_STRING (dest) ? dest->u.string : "?",
+      if (hs_devnode_parse (hs_json_string (src), &node) == 0 && node.type != 'p')
+        _judge (s, where, hs_json_is_string (dest) ? hs_json_string (dest) : "?",
                 &(_node){ .type = node.type, .major = node.major, .minor = node.minor });
-      else if ((ref = hs_host_bind_ref (s->d->ctx->host, src->u.string)) != NULL && ref->kind == HS_BIND_DEVICE)
-        _judge (s, where, src->u.string, &(_node){ .type = ref->devtype, .major = ref->major, .minor = ref->minor });
+      else if ((ref = hs_host_bind_ref (s->d->ctx->host, hs_json_string (src))) != NULL && ref->kind == HS_BIND_DEVICE)
+        _judge (s, where, hs_json_string (src), &(_node){ .type = ref->devtype, .major = ref->major, .minor = ref->minor });
     }
 }
 

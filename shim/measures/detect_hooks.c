@@ -36,9 +36,9 @@ _hook_env (hs_json hook)
 {
   hs_json env = hs_json_get (hook, "env");
 
-  if (YAJL_IS_ARRAY (env) && env->u.array.len > 0)
-    return YAJL_IS_STRING (env->u.array.values[0]) ? env->u.array.values[0]->u.string : "(not a string)";
-  if (env != NULL && !YAJL_IS_ARRAY (env))
+  if (hs_json_is_array (env) && hs_json_array_len (env) > 0)
+    return hs_json_is_string (hs_json_at (env, 0)) ? hs_json_string (hs_json_at (env, 0)) : "(not a string)";
+  if (env != NULL && !hs_json_is_array (env))
     return "(not an array)";
   return NULL;
 }
@@ -53,8 +53,8 @@ _own_path (hs_detect *d, hs_json hook, const hs_hook_ref *ref, const char *stage
   _cleanup_json_ hs_json before = NULL;
   _cleanup_free_ char *where = NULL;
 
-  if (ref->real == NULL || !YAJL_IS_STRING (path) || strcmp (path->u.string, ref->path) != 0
-      || strcmp (path->u.string, ref->real) == 0)
+  if (ref->real == NULL || !hs_json_is_string (path) || strcmp (hs_json_string (path), ref->path) != 0
+      || strcmp (hs_json_string (path), ref->real) == 0)
     return;
   before = hs_json_copy (path);
   hs_json_object_set (hook, "path", hs_json_new_string (ref->real));
@@ -68,19 +68,19 @@ _own_path (hs_detect *d, hs_json hook, const hs_hook_ref *ref, const char *stage
 void
 hs_detect_hooks (hs_detect *d, hs_json hooks)
 {
-  for (size_t s = 0; YAJL_IS_OBJECT (hooks) && s < HS_ARRAY_SIZE (_stages); s++)
+  for (size_t s = 0; hs_json_is_object (hooks) && s < HS_ARRAY_SIZE (_stages); s++)
     {
       hs_json list = hs_json_get (hooks, _stages[s]);
-      for (size_t i = 0; YAJL_IS_ARRAY (list) && i < list->u.array.len; i++)
+      for (size_t i = 0; hs_json_is_array (list) && i < hs_json_array_len (list); i++)
         {
-          hs_json hook = list->u.array.values[i];
+          hs_json hook = hs_json_at (list, i);
           const hs_hook_ref *ref = hs_host_hook_ref (d->ctx->host, _stages[s], i);
           /* the engine's: the lsm measure may have put its helper in front */
           hs_json orig = hs_json_get (hs_json_get (d->ctx->original, "hooks"), _stages[s]);
           const char *prog;
 
-          orig = YAJL_IS_ARRAY (orig) && i < orig->u.array.len ? hs_json_get (orig->u.array.values[i], "path") : NULL;
-          prog = YAJL_IS_STRING (orig) ? orig->u.string : "(no path)";
+          orig = hs_json_is_array (orig) && i < hs_json_array_len (orig) ? hs_json_get (hs_json_at (orig, i), "path") : NULL;
+          prog = hs_json_is_string (orig) ? hs_json_string (orig) : "(no path)";
           _cleanup_free_ char *path = xasprintf ("/hooks/%s/%zu", _stages[s], i);
 
           const char *env = _hook_env (hook);

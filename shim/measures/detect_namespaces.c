@@ -28,13 +28,13 @@ static const struct
 static hs_json
 _ns_entry (hs_json namespaces, const char *type, size_t *ret_index)
 {
-  for (size_t i = 0; YAJL_IS_ARRAY (namespaces) && i < namespaces->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (namespaces) && i < hs_json_array_len (namespaces); i++)
     {
-      hs_json t = hs_json_get (namespaces->u.array.values[i], "type");
-      if (YAJL_IS_STRING (t) && strcmp (t->u.string, type) == 0)
+      hs_json t = hs_json_get (hs_json_at (namespaces, i), "type");
+      if (hs_json_is_string (t) && strcmp (hs_json_string (t), type) == 0)
         {
           *ret_index = i;
-          return namespaces->u.array.values[i];
+          return hs_json_at (namespaces, i);
         }
     }
   return NULL;
@@ -49,7 +49,7 @@ _shares_host (const hs_host *host, hs_json entry, const char *type)
 {
   hs_json path = hs_json_get (entry, "path");
 
-  if (entry != NULL && (path == NULL || (YAJL_IS_STRING (path) && path->u.string[0] == '\0')))
+  if (entry != NULL && (path == NULL || (hs_json_is_string (path) && hs_json_string (path)[0] == '\0')))
     return false; /* a new one */
   for (size_t k = 0; k < host->n_joined; k++)
     if (strcmp (host->joined[k].type, type) == 0)
@@ -61,17 +61,17 @@ _shares_host (const hs_host *host, hs_json entry, const char *type)
 static bool
 _duplicate (hs_detect *d, hs_json namespaces)
 {
-  for (size_t i = 0; YAJL_IS_ARRAY (namespaces) && i < namespaces->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (namespaces) && i < hs_json_array_len (namespaces); i++)
     {
-      hs_json t = hs_json_get (namespaces->u.array.values[i], "type");
+      hs_json t = hs_json_get (hs_json_at (namespaces, i), "type");
       size_t first = i;
-      if (YAJL_IS_STRING (t) && _ns_entry (namespaces, t->u.string, &first) != NULL && first != i)
+      if (hs_json_is_string (t) && _ns_entry (namespaces, hs_json_string (t), &first) != NULL && first != i)
         {
           _cleanup_free_ char *path = xasprintf ("/linux/namespaces/%zu", i);
-          hs_detect_refuse (d, path, namespaces->u.array.values[i],
+          hs_detect_refuse (d, path, hs_json_at (namespaces, i),
                             "the %s namespace is given twice in linux.namespaces (runc refuses it, crun takes the "
                             "last); it is refused by policy %s",
-                            t->u.string, d->policy_name);
+                            hs_json_string (t), d->policy_name);
           return true;
         }
     }
@@ -94,15 +94,15 @@ _host_sysctls (hs_detect *d, hs_json linux_, const char *type)
 {
   hs_json sysctl = hs_json_get (linux_, "sysctl");
 
-  for (size_t i = 0; YAJL_IS_OBJECT (sysctl) && i < sysctl->u.object.len; i++)
+  for (size_t i = 0; hs_json_is_object (sysctl) && i < hs_json_object_len (sysctl); i++)
     for (size_t k = 0; k < HS_ARRAY_SIZE (_sysctl_ns); k++)
       {
-        const char *key = sysctl->u.object.keys[i];
+        const char *key = hs_json_key_at (sysctl, i);
         if (strcmp (_sysctl_ns[k].type, type) != 0
             || strncmp (key, _sysctl_ns[k].prefix, strlen (_sysctl_ns[k].prefix)) != 0)
           continue;
         _cleanup_free_ char *path = xasprintf ("/linux/sysctl/%s", key);
-        hs_detect_refuse (d, path, sysctl->u.object.values[i],
+        hs_detect_refuse (d, path, hs_json_value_at (sysctl, i),
                           "sysctl %s in the host's %s namespace would change the host's; it is refused by policy %s",
                           key, type, d->policy_name);
       }
@@ -148,7 +148,7 @@ hs_detect_cgroup_ns (hs_detect *d, hs_json linux_)
 
   hs_json have;
 
-  if (!YAJL_IS_ARRAY (namespaces))
+  if (!hs_json_is_array (namespaces))
     return;
   if ((have = _ns_entry (namespaces, "cgroup", &at)) != NULL)
     {

@@ -115,17 +115,17 @@ _rlimits (hs_detect *d, hs_error *err)
 
   if (list == NULL)
     return 0;
-  if (!YAJL_IS_ARRAY (list))
+  if (!hs_json_is_array (list))
     return hs_measure_bad_type (d->ctx, true, "/rlimits", list, "an array", err);
-  for (size_t i = 0; i < list->u.array.len; i++)
+  for (size_t i = 0; i < hs_json_array_len (list); i++)
     {
-      hs_json e = list->u.array.values[i], type = hs_json_get (e, "type");
+      hs_json e = hs_json_at (list, i), type = hs_json_get (e, "type");
       _cleanup_free_ char *path = xasprintf ("/rlimits/%zu", i);
       _cleanup_json_ hs_json before = hs_json_copy (e);
       const hs_rlimit_max *max;
       bool changed = false;
 
-      if (!YAJL_IS_STRING (type) || (max = _ceiling (&d->ctx->class->resources, type->u.string)) == NULL)
+      if (!hs_json_is_string (type) || (max = _ceiling (&d->ctx->class->resources, hs_json_string (type))) == NULL)
         continue;
       r = _clamp (d, e, "hard", path, max->max, &changed, err);
       if (r == 0)
@@ -143,10 +143,10 @@ _rlimits (hs_detect *d, hs_error *err)
 static bool
 _has_type (hs_json list, const char *type)
 {
-  for (size_t i = 0; YAJL_IS_ARRAY (list) && i < list->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (list) && i < hs_json_array_len (list); i++)
     {
-      hs_json t = hs_json_get (list->u.array.values[i], "type");
-      if (YAJL_IS_STRING (t) && strcmp (t->u.string, type) == 0)
+      hs_json t = hs_json_get (hs_json_at (list, i), "type");
+      if (hs_json_is_string (t) && strcmp (hs_json_string (t), type) == 0)
         return true;
     }
   return false;
@@ -180,7 +180,7 @@ _inherited_rlimits (hs_detect *d)
           e, "soft",
           hs_json_new_uint (h->inherited_rlimits[i].soft < max->max ? h->inherited_rlimits[i].soft : max->max));
       hs_json_array_append (list, e);
-      _cleanup_free_ char *path = xasprintf ("/rlimits/%zu", list->u.array.len - 1);
+      _cleanup_free_ char *path = xasprintf ("/rlimits/%zu", hs_json_array_len (list) - 1);
       hs_measure_record_note (d->ctx, true, path, "added", NULL, e,
                               "none given: the process would inherit the runtime's limit, above the policy's "
                               "resources.rlimits ceiling");

@@ -74,7 +74,7 @@ hs_measure_object (hs_measure_ctx *ctx, hs_json obj, const char *key, bool under
       v = hs_json_new_object ();
       hs_json_object_set (obj, key, v);
     }
-  if (!YAJL_IS_OBJECT (v))
+  if (!hs_json_is_object (v))
     return hs_measure_bad_type (ctx, under_process, path, v, "an object", err);
   *ret = v;
   return 0;
@@ -135,10 +135,10 @@ hs_harden (hs_json spec, hs_json container, const char *file, const hs_policy *p
   int r;
 
   ctx.plan = &plan;
-  if (!YAJL_IS_OBJECT (ctx.process))
+  if (!hs_json_is_object (ctx.process))
     return hs_error_set (err, EINVAL, "`%s`: /process is %s, expected an object", file,
                          hs_json_type_name (ctx.process));
-  if (process_file && !YAJL_IS_OBJECT (hs_json_get (container, "process")))
+  if (process_file && !hs_json_is_object (hs_json_get (container, "process")))
     return hs_error_set (err, EINVAL, "the spec of the container the exec joins has no /process object");
   /* An exec process belongs to its container's class. */
   r = hs_policy_select_class (policy, hs_json_get (process_file ? container : spec, "annotations"), file, &ctx.class,

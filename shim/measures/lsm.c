@@ -41,9 +41,9 @@ _apparmor (hs_measure_ctx *ctx, hs_error *err)
   hs_json v = hs_json_get (ctx->process, "apparmorProfile");
   _cleanup_json_ hs_json before = hs_json_copy (v);
 
-  if (v != NULL && !YAJL_IS_STRING (v))
+  if (v != NULL && !hs_json_is_string (v))
     return hs_measure_bad_type (ctx, true, "/apparmorProfile", v, "a string", err);
-  if (v != NULL && strcmp (v->u.string, ctx->host->apparmor_profile) == 0)
+  if (v != NULL && strcmp (hs_json_string (v), ctx->host->apparmor_profile) == 0)
     return 0;
   hs_json_object_set (ctx->process, "apparmorProfile", hs_json_new_string (ctx->host->apparmor_profile));
   hs_measure_record_note (ctx, true, "/apparmorProfile", v ? "changed" : "added", before,
@@ -75,10 +75,10 @@ _prefix (const hs_policy *p)
 static size_t
 _has_prefix (hs_json args)
 {
-  if (args->u.array.len == 0 || strcmp (args->u.array.values[0]->u.string, HS_LANDLOCK_DEST) != 0)
+  if (hs_json_array_len (args) == 0 || strcmp (hs_json_string (hs_json_at (args, 0)), HS_LANDLOCK_DEST) != 0)
     return 0;
-  for (size_t i = 1; i < args->u.array.len; i++)
-    if (strcmp (args->u.array.values[i]->u.string, "--") == 0)
+  for (size_t i = 1; i < hs_json_array_len (args); i++)
+    if (strcmp (hs_json_string (hs_json_at (args, i)), "--") == 0)
       return i + 1;
   return 0;
 }
@@ -90,19 +90,19 @@ _confine_argv (hs_measure_ctx *ctx, hs_json argv, const char *where, bool *ret_c
 {
   _cleanup_json_ hs_json want = _prefix (ctx->policy);
   size_t have = _has_prefix (argv);
-  bool same = have == want->u.array.len;
+  bool same = have == hs_json_array_len (want);
 
   *ret_changed = false;
-  if (same && have == argv->u.array.len)
+  if (same && have == hs_json_array_len (argv))
     return hs_error_set (err, EINVAL, "`%s`: %s holds hardshim's Landlock helper but no command", ctx->file, where);
   for (size_t i = 0; same && i < have; i++)
-    same = strcmp (argv->u.array.values[i]->u.string, want->u.array.values[i]->u.string) == 0;
+    same = strcmp (hs_json_string (hs_json_at (argv, i)), hs_json_string (hs_json_at (want, i))) == 0;
   if (same)
     return 0;
   for (size_t i = have; i-- > 0;) /* a prefix with other paths: ours replaces it */
     hs_json_array_remove (argv, i);
-  for (size_t i = want->u.array.len; i-- > 0;)
-    hs_json_array_insert (argv, 0, hs_json_copy (want->u.array.values[i]));
+  for (size_t i = hs_json_array_len (want); i-- > 0;)
+    hs_json_array_insert (argv, 0, hs_json_copy (hs_json_at (want, i)));
   *ret_changed = true;
   return 0;
 }
@@ -110,13 +110,13 @@ _confine_argv (hs_measure_ctx *ctx, hs_json argv, const char *where, bool *ret_c
 static int
 _strings (hs_measure_ctx *ctx, hs_json a, bool under_process, const char *path, hs_error *err)
 {
-  if (!YAJL_IS_ARRAY (a))
+  if (!hs_json_is_array (a))
     return hs_measure_bad_type (ctx, under_process, path, a, "an array", err);
-  for (size_t i = 0; i < a->u.array.len; i++)
-    if (!YAJL_IS_STRING (a->u.array.values[i]))
+  for (size_t i = 0; i < hs_json_array_len (a); i++)
+    if (!hs_json_is_string (hs_json_at (a, i)))
       {
         _cleanup_free_ char *elem = xasprintf ("%s[]", path);
-        return hs_measure_bad_type (ctx, under_process, elem, a->u.array.values[i], "a string", err);
+        return hs_measure_bad_type (ctx, under_process, elem, hs_json_at (a, i), "a string", err);
       }
   return 0;
 }
@@ -138,8 +138,8 @@ _container_has_helper (hs_measure_ctx *ctx, hs_error *err)
 {
   hs_json mounts = hs_json_get (ctx->container, "mounts");
 
-  if (YAJL_IS_ARRAY (mounts) && mounts->u.array.len > 0
-      && _is_helper_mount (mounts->u.array.values[mounts->u.array.len - 1], ctx->policy->landlock_helper))
+  if (hs_json_is_array (mounts) && hs_json_array_len (mounts) > 0
+      && _is_helper_mount (hs_json_at (mounts, hs_json_array_len (mounts) - 1), ctx->policy->landlock_helper))
     return 0;
   return hs_error_set (err, EPERM, "exec: the container has no Landlock helper at `" HS_LANDLOCK_DEST "` (it was not "
                        "started by hardshim in enforce mode): writes beneath its /etc and /home could not be denied");
@@ -154,7 +154,7 @@ _confine_args (hs_measure_ctx *ctx, hs_error *err)
   bool changed;
   int r;
 
-  if (args == NULL || (YAJL_IS_ARRAY (args) && args->u.array.len == 0))
+  if (args == NULL || (hs_json_is_array (args) && hs_json_array_len (args) == 0))
     return 0; /* nothing runs: the runtime refuses a process without a command */
   /* In audit mode no container has the helper: the exec's changes are what to report. */
   r = ctx->spec == NULL && ctx->policy->mode != HS_MODE_AUDIT ? _container_has_helper (ctx, err) : 0;
@@ -177,31 +177,31 @@ _confine_hooks (hs_measure_ctx *ctx, hs_error *err)
 {
   hs_json hooks = hs_json_get (hs_json_get (ctx->spec, "hooks"), "startContainer");
 
-  for (size_t i = 0; YAJL_IS_ARRAY (hooks) && i < hooks->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (hooks) && i < hs_json_array_len (hooks); i++)
     {
-      hs_json h = hooks->u.array.values[i], path = hs_json_get (h, "path"), args = hs_json_get (h, "args");
+      hs_json h = hs_json_at (hooks, i), path = hs_json_get (h, "path"), args = hs_json_get (h, "args");
       _cleanup_free_ char *where = xasprintf ("/hooks/startContainer/%zu", i), *note = NULL;
       _cleanup_json_ hs_json before = hs_json_copy (h), argv = NULL;
       bool changed;
       int r;
 
-      if (!YAJL_IS_STRING (path))
+      if (!hs_json_is_string (path))
         return hs_measure_bad_type (ctx, false, where, path, "a hook with a path", err);
       if (args != NULL && (r = _strings (ctx, args, false, where, err)) < 0)
         return r;
-      if (strcmp (path->u.string, HS_LANDLOCK_DEST) == 0 && args != NULL)
+      if (strcmp (hs_json_string (path), HS_LANDLOCK_DEST) == 0 && args != NULL)
         argv = hs_json_copy (args); /* confined before: args holds the whole command */
       else
         {
           argv = hs_json_new_array ();
           hs_json_array_append (argv, hs_json_copy (path));
-          for (size_t k = 1; args != NULL && k < args->u.array.len; k++)
-            hs_json_array_append (argv, hs_json_copy (args->u.array.values[k]));
+          for (size_t k = 1; args != NULL && k < hs_json_array_len (args); k++)
+            hs_json_array_append (argv, hs_json_copy (hs_json_at (args, k)));
         }
       r = _confine_argv (ctx, argv, where, &changed, err);
       if (r < 0)
         return r;
-      if (!changed && strcmp (path->u.string, HS_LANDLOCK_DEST) == 0)
+      if (!changed && strcmp (hs_json_string (path), HS_LANDLOCK_DEST) == 0)
         continue;
       hs_json_object_set (h, "path", hs_json_new_string (HS_LANDLOCK_DEST));
       hs_json_object_set (h, "args", TAKE_PTR (argv));
@@ -220,8 +220,8 @@ _is_helper_mount (hs_json m, const char *source)
   hs_json dst = hs_json_get (m, "destination"), src = hs_json_get (m, "source"), o = hs_json_get (m, "options");
   size_t n = HS_ARRAY_SIZE (_helper_opts) - 1;
 
-  if (!YAJL_IS_STRING (dst) || strcmp (dst->u.string, HS_LANDLOCK_DEST) != 0 || !YAJL_IS_STRING (src)
-      || strcmp (src->u.string, source) != 0 || !YAJL_IS_ARRAY (o) || o->u.array.len != n)
+  if (!hs_json_is_string (dst) || strcmp (hs_json_string (dst), HS_LANDLOCK_DEST) != 0 || !hs_json_is_string (src)
+      || strcmp (hs_json_string (src), source) != 0 || !hs_json_is_array (o) || hs_json_array_len (o) != n)
     return false;
   for (size_t i = 0; i < n; i++)
     if (!hs_json_array_has_string (o, _helper_opts[i]))
@@ -236,18 +236,18 @@ _is_helper_mount (hs_json m, const char *source)
 static int
 _check_dev (hs_measure_ctx *ctx, hs_json mounts, hs_error *err)
 {
-  for (size_t i = mounts->u.array.len; i-- > 0;)
+  for (size_t i = hs_json_array_len (mounts); i-- > 0;)
     {
-      hs_json m = mounts->u.array.values[i], dst = hs_json_get (m, "destination"), type = hs_json_get (m, "type");
-      if (!YAJL_IS_STRING (dst))
+      hs_json m = hs_json_at (mounts, i), dst = hs_json_get (m, "destination"), type = hs_json_get (m, "type");
+      if (!hs_json_is_string (dst))
         continue;
-      _cleanup_free_ char *clean = hs_path_clean (dst->u.string);
+      _cleanup_free_ char *clean = hs_path_clean (hs_json_string (dst));
       if (!hs_path_within ("/dev", clean))
         continue;
-      if (strcmp (clean, "/dev") == 0 && YAJL_IS_STRING (type) && strcmp (type->u.string, "tmpfs") == 0)
+      if (strcmp (clean, "/dev") == 0 && hs_json_is_string (type) && strcmp (hs_json_string (type), "tmpfs") == 0)
         return 0;
       return hs_error_set (err, EINVAL, "`%s`: /mounts/%zu at `%s` covers /dev, where hardshim mounts its Landlock "
-                           "helper: the last mount there must be the spec's /dev tmpfs", ctx->file, i, dst->u.string);
+                           "helper: the last mount there must be the spec's /dev tmpfs", ctx->file, i, hs_json_string (dst));
     }
   static const char *const opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k", NULL };
   hs_json dev = hs_measure_new_mount ("/dev", "tmpfs", "tmpfs", opts);
@@ -267,28 +267,28 @@ _mount_helper (hs_measure_ctx *ctx, hs_error *err)
 
   if (mounts == NULL)
     hs_json_object_set (ctx->spec, "mounts", mounts = hs_json_new_array ());
-  if (!YAJL_IS_ARRAY (mounts))
+  if (!hs_json_is_array (mounts))
     return hs_measure_bad_type (ctx, false, "/mounts", mounts, "an array", err);
-  n = mounts->u.array.len;
-  if (n > 0 && _is_helper_mount (mounts->u.array.values[n - 1], ctx->policy->landlock_helper))
+  n = hs_json_array_len (mounts);
+  if (n > 0 && _is_helper_mount (hs_json_at (mounts, n - 1), ctx->policy->landlock_helper))
     n--; /* ours, already last */
   for (size_t i = n; i-- > 0;)
     {
-      hs_json dst = hs_json_get (mounts->u.array.values[i], "destination");
-      _cleanup_free_ char *clean = YAJL_IS_STRING (dst) ? hs_path_clean (dst->u.string) : NULL;
+      hs_json dst = hs_json_get (hs_json_at (mounts, i), "destination");
+      _cleanup_free_ char *clean = hs_json_is_string (dst) ? hs_path_clean (hs_json_string (dst)) : NULL;
       if (clean != NULL && hs_path_within (clean, HS_LANDLOCK_DIR))
         {
-          hs_json_array_insert (removed, 0, hs_json_copy (mounts->u.array.values[i]));
+          hs_json_array_insert (removed, 0, hs_json_copy (hs_json_at (mounts, i)));
           hs_json_array_remove (mounts, i);
         }
     }
-  if (removed->u.array.len > 0)
+  if (hs_json_array_len (removed) > 0)
     hs_measure_record_note (ctx, false, "/mounts", "removed", removed, NULL,
                             "mounts at hardshim's Landlock helper directory `" HS_LANDLOCK_DIR "`");
   if ((r = _check_dev (ctx, mounts, err)) < 0)
     return r;
-  if (mounts->u.array.len > 0
-      && _is_helper_mount (mounts->u.array.values[mounts->u.array.len - 1], ctx->policy->landlock_helper))
+  if (hs_json_array_len (mounts) > 0
+      && _is_helper_mount (hs_json_at (mounts, hs_json_array_len (mounts) - 1), ctx->policy->landlock_helper))
     return 0;
 
   hs_json m = hs_measure_new_mount (HS_LANDLOCK_DEST, "bind", ctx->policy->landlock_helper, _helper_opts);
@@ -311,9 +311,9 @@ hs_measure_read_only_mount (hs_json m)
 
   if (o == NULL)
     hs_json_object_set (m, "options", o = hs_json_new_array ());
-  for (size_t k = o->u.array.len; k-- > 0;)
+  for (size_t k = hs_json_array_len (o); k-- > 0;)
     for (const char *const *w = _writable_opts; *w != NULL; w++)
-      if (YAJL_IS_STRING (o->u.array.values[k]) && strcmp (o->u.array.values[k]->u.string, *w) == 0)
+      if (hs_json_is_string (hs_json_at (o, k)) && strcmp (hs_json_string (hs_json_at (o, k)), *w) == 0)
         {
           hs_json_array_remove (o, k);
           changed = true;
@@ -338,10 +338,10 @@ _readonly_mounts (hs_measure_ctx *ctx, hs_error *err)
 {
   hs_json mounts = hs_json_get (ctx->spec, "mounts");
 
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i], dst = hs_json_get (m, "destination"), o = hs_json_get (m, "options");
-      _cleanup_free_ char *clean = YAJL_IS_STRING (dst) ? hs_path_clean (dst->u.string) : NULL, *path = NULL, *note = NULL;
+      hs_json m = hs_json_at (mounts, i), dst = hs_json_get (m, "destination"), o = hs_json_get (m, "options");
+      _cleanup_free_ char *clean = hs_json_is_string (dst) ? hs_path_clean (hs_json_string (dst)) : NULL, *path = NULL, *note = NULL;
       _cleanup_json_ hs_json before = NULL;
       const char *denied = clean != NULL ? hs_policy_denied_at (ctx->policy, clean) : NULL;
       int r;
@@ -355,7 +355,7 @@ _readonly_mounts (hs_measure_ctx *ctx, hs_error *err)
       if (!hs_measure_read_only_mount (m))
         continue;
       note = xasprintf ("`%s` is beneath the denied path `%s`: read-only, so that modes, owners, times and extended "
-                        "attributes cannot change there either", dst->u.string, denied);
+                        "attributes cannot change there either", hs_json_string (dst), denied);
       hs_measure_record_note (ctx, false, path, before != NULL ? "changed" : "added", before,
                               hs_json_get (m, "options"), note);
     }
@@ -373,14 +373,14 @@ _as_container (hs_measure_ctx *ctx, const char *key, hs_error *err)
   _cleanup_free_ char *path = xasprintf ("/%s", key);
   _cleanup_json_ hs_json before = hs_json_copy (v);
 
-  if (v != NULL && !YAJL_IS_STRING (v))
+  if (v != NULL && !hs_json_is_string (v))
     return hs_measure_bad_type (ctx, true, path, v, "a string", err);
-  if (want != NULL && !YAJL_IS_STRING (want))
+  if (want != NULL && !hs_json_is_string (want))
     return hs_error_set (err, EINVAL, "the container's /process%s is %s, expected a string", path,
                          hs_json_type_name (want));
   if (v == NULL && want == NULL)
     return 0;
-  if (v != NULL && want != NULL && strcmp (v->u.string, want->u.string) == 0)
+  if (v != NULL && want != NULL && strcmp (hs_json_string (v), hs_json_string (want)) == 0)
     return 0;
   if (want == NULL)
     {
@@ -406,19 +406,19 @@ _selinux (hs_measure_ctx *ctx, hs_error *err)
   if (ctx->spec == NULL) /* exec: the container's label, which hardshim gave it */
     {
       hs_json want = hs_json_get (hs_json_get (ctx->container, "process"), "selinuxLabel");
-      level = YAJL_IS_STRING (want) ? hs_selinux_container_level (want->u.string) : NULL;
+      level = hs_json_is_string (want) ? hs_selinux_container_level (hs_json_string (want)) : NULL;
       if (level == NULL)
         return hs_error_set (err, EPERM, "exec: the container's SELinux label `%s` is not the container type with a "
-                             "category pair: refused", YAJL_IS_STRING (want) ? want->u.string : "");
+                             "category pair: refused", hs_json_is_string (want) ? hs_json_string (want) : "");
       return _as_container (ctx, "selinuxLabel", err);
     }
-  if (v != NULL && !YAJL_IS_STRING (v))
+  if (v != NULL && !hs_json_is_string (v))
     return hs_measure_bad_type (ctx, true, "/selinuxLabel", v, "a string", err);
-  level = v ? hs_selinux_container_level (v->u.string) : NULL;
+  level = v ? hs_selinux_container_level (hs_json_string (v)) : NULL;
   if (level == NULL)
     level = hs_selinux_new_level (ctx->host->mcs_seed);
   label = hs_selinux_process_label (level);
-  if (v == NULL || strcmp (v->u.string, label) != 0)
+  if (v == NULL || strcmp (hs_json_string (v), label) != 0)
     {
       _cleanup_json_ hs_json before = hs_json_copy (v);
       hs_json_object_set (ctx->process, "selinuxLabel", hs_json_new_string (label));
@@ -432,7 +432,7 @@ _selinux (hs_measure_ctx *ctx, hs_error *err)
     return r;
   mount_label = hs_selinux_mount_label (level);
   v = hs_json_get (linux_, "mountLabel");
-  if (v == NULL || !YAJL_IS_STRING (v) || strcmp (v->u.string, mount_label) != 0)
+  if (v == NULL || !hs_json_is_string (v) || strcmp (hs_json_string (v), mount_label) != 0)
     {
       _cleanup_json_ hs_json before = hs_json_copy (v);
       hs_json_object_set (linux_, "mountLabel", hs_json_new_string (mount_label));

@@ -11,9 +11,9 @@ hs_measure_no_new_privileges (hs_measure_ctx *ctx, hs_error *err)
   hs_json v = hs_json_get (ctx->process, "noNewPrivileges");
   _cleanup_json_ hs_json before = NULL;
 
-  if (YAJL_IS_TRUE (v))
+  if (hs_json_is_true (v))
     return 0;
-  if (v != NULL && !YAJL_IS_FALSE (v))
+  if (v != NULL && !hs_json_is_false (v))
     return hs_measure_bad_type (ctx, true, "/noNewPrivileges", v, "a boolean", err);
   before = hs_json_copy (v);
   hs_json_object_set (ctx->process, "noNewPrivileges", hs_json_new_bool (true));

@@ -29,12 +29,12 @@ _readonly_root (hs_measure_ctx *ctx, hs_error *err)
   hs_json root = hs_json_get (ctx->spec, "root"), ro;
   _cleanup_json_ hs_json before = NULL;
 
-  if (!YAJL_IS_OBJECT (root))
+  if (!hs_json_is_object (root))
     return hs_measure_bad_type (ctx, false, "/root", root, "an object", err);
   ro = hs_json_get (root, "readonly");
-  if (YAJL_IS_TRUE (ro))
+  if (hs_json_is_true (ro))
     return 0;
-  if (ro != NULL && !YAJL_IS_FALSE (ro))
+  if (ro != NULL && !hs_json_is_false (ro))
     return hs_measure_bad_type (ctx, false, "/root/readonly", ro, "a boolean", err);
   before = hs_json_copy (ro);
   hs_json_object_set (root, "readonly", hs_json_new_bool (true));
@@ -62,10 +62,10 @@ _tmpfs_mount (const char *dest, hs_json owner)
   hs_json m = hs_measure_new_mount (dest, "tmpfs", "tmpfs", _tmpfs_options), opts = hs_json_get (m, "options");
   hs_json uid = hs_json_get (owner, "uid"), gid = hs_json_get (owner, "gid");
 
-  if (YAJL_IS_NUMBER (uid))
-    hs_json_array_append (opts, hs_json_new_string_printf ("uid=%s", uid->u.number.r));
-  if (YAJL_IS_NUMBER (gid))
-    hs_json_array_append (opts, hs_json_new_string_printf ("gid=%s", gid->u.number.r));
+  if (hs_json_is_number (uid))
+    hs_json_array_append (opts, hs_json_new_string_printf ("uid=%s", hs_json_number_text (uid)));
+  if (hs_json_is_number (gid))
+    hs_json_array_append (opts, hs_json_new_string_printf ("gid=%s", hs_json_number_text (gid)));
   return m;
 }
 
@@ -74,25 +74,25 @@ _tmpfs_mount (const char *dest, hs_json owner)
 static int
 _tmpfs (hs_measure_ctx *ctx, hs_json mounts, const char *dest, hs_error *err)
 {
-  size_t dlen = _dest_len (dest), at = mounts->u.array.len;
+  size_t dlen = _dest_len (dest), at = hs_json_array_len (mounts);
 
-  for (size_t i = 0; i < mounts->u.array.len; i++)
+  for (size_t i = 0; i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i];
+      hs_json m = hs_json_at (mounts, i);
       hs_json d = hs_json_get (m, "destination");
-      if (!YAJL_IS_OBJECT (m) || !YAJL_IS_STRING (d))
+      if (!hs_json_is_object (m) || !hs_json_is_string (d))
         return hs_measure_bad_type (ctx, false, "/mounts[]", m, "an object with a string destination", err);
-      size_t mlen = _dest_len (d->u.string);
-      if (mlen == dlen && strncmp (d->u.string, dest, dlen) == 0)
+      size_t mlen = _dest_len (hs_json_string (d));
+      if (mlen == dlen && strncmp (hs_json_string (d), dest, dlen) == 0)
         return 0;
-      if (at == mounts->u.array.len && mlen > dlen && strncmp (d->u.string, dest, dlen) == 0
-          && d->u.string[dlen] == '/')
+      if (at == hs_json_array_len (mounts) && mlen > dlen && strncmp (hs_json_string (d), dest, dlen) == 0
+          && hs_json_string (d)[dlen] == '/')
         at = i;
     }
 
   hs_json_array_insert (mounts, at, _tmpfs_mount (dest, hs_json_get (ctx->process, "user")));
   _cleanup_free_ char *path = xasprintf ("/mounts/%zu", at);
-  hs_measure_record (ctx, false, path, "added", NULL, mounts->u.array.values[at]);
+  hs_measure_record (ctx, false, path, "added", NULL, hs_json_at (mounts, at));
   return 0;
 }
 
@@ -110,7 +110,7 @@ _ensure_paths (hs_measure_ctx *ctx, hs_json linux_, const char *key, const char 
       arr = hs_json_new_array ();
       hs_json_object_set (linux_, key, arr);
     }
-  if (!YAJL_IS_ARRAY (arr))
+  if (!hs_json_is_array (arr))
     return hs_measure_bad_type (ctx, false, path, arr, "an array", err);
   for (size_t i = 0; i < n; i++)
     if (!hs_json_array_has_string (arr, names[i]))
@@ -132,13 +132,13 @@ _host_ns (hs_measure_ctx *ctx, const char *type)
   hs_json namespaces = hs_json_get (hs_json_get (ctx->spec, "linux"), "namespaces");
   const hs_host *h = ctx->host;
 
-  for (size_t i = 0; YAJL_IS_ARRAY (namespaces) && i < namespaces->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (namespaces) && i < hs_json_array_len (namespaces); i++)
     {
-      hs_json t = hs_json_get (namespaces->u.array.values[i], "type");
-      hs_json path = hs_json_get (namespaces->u.array.values[i], "path");
-      if (!YAJL_IS_STRING (t) || strcmp (t->u.string, type) != 0)
+      hs_json t = hs_json_get (hs_json_at (namespaces, i), "type");
+      hs_json path = hs_json_get (hs_json_at (namespaces, i), "path");
+      if (!hs_json_is_string (t) || strcmp (hs_json_string (t), type) != 0)
         continue;
-      if (!YAJL_IS_STRING (path) || path->u.string[0] == '\0')
+      if (!hs_json_is_string (path) || hs_json_string (path)[0] == '\0')
         return false;
       for (size_t k = 0; k < h->n_joined; k++)
         if (strcmp (h->joined[k].type, type) == 0)
@@ -159,20 +159,20 @@ _bind_instead (hs_measure_ctx *ctx, hs_json mounts, const char *fstype, const ch
 {
   bool needed = false;
 
-  for (size_t i = 0; i < mounts->u.array.len; i++)
+  for (size_t i = 0; i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i], type = hs_json_get (m, "type"), src = hs_json_get (m, "source");
-      if (YAJL_IS_STRING (src) && strcmp (src->u.string, source) == 0)
+      hs_json m = hs_json_at (mounts, i), type = hs_json_get (m, "type"), src = hs_json_get (m, "source");
+      if (hs_json_is_string (src) && strcmp (hs_json_string (src), source) == 0)
         needed = true;
-      if (!replace || !YAJL_IS_STRING (type) || strcmp (type->u.string, fstype) != 0)
+      if (!replace || !hs_json_is_string (type) || strcmp (hs_json_string (type), fstype) != 0)
         continue;
       _cleanup_json_ hs_json before = hs_json_copy (m);
       hs_json dst = hs_json_get (before, "destination"); /* m goes next */
       hs_json_array_remove (mounts, i);
       hs_json_array_insert (mounts, i,
-                            hs_measure_new_mount (YAJL_IS_STRING (dst) ? dst->u.string : "/", "bind", source, opts));
+                            hs_measure_new_mount (hs_json_is_string (dst) ? hs_json_string (dst) : "/", "bind", source, opts));
       _cleanup_free_ char *path = xasprintf ("/mounts/%zu", i);
-      hs_measure_record_note (ctx, false, path, "changed", before, mounts->u.array.values[i], note);
+      hs_measure_record_note (ctx, false, path, "changed", before, hs_json_at (mounts, i), note);
       needed = true;
     }
   return needed;
@@ -223,7 +223,7 @@ hs_measure_rootfs (hs_measure_ctx *ctx, hs_error *err)
       mounts = hs_json_new_array ();
       hs_json_object_set (ctx->spec, "mounts", mounts);
     }
-  if (!YAJL_IS_ARRAY (mounts))
+  if (!hs_json_is_array (mounts))
     return hs_measure_bad_type (ctx, false, "/mounts", mounts, "an array", err);
   for (size_t i = 0; i < ctx->policy->tmpfs.n; i++)
     if ((r = _tmpfs (ctx, mounts, ctx->policy->tmpfs.v[i], err)) < 0)

@@ -114,16 +114,6 @@ _check_flags (hs_measure_ctx *ctx, const hs_scmp_profile *engine, hs_error *err)
   return 0;
 }
 
-static hs_json
-_names (const hs_strv *s)
-{
-  hs_json arr = hs_json_new_array ();
-
-  for (size_t i = 0; i < s->n; i++)
-    hs_json_array_append (arr, hs_json_new_string (s->v[i]));
-  return arr;
-}
-
 static size_t
 _allowed_count (const hs_scmp_profile *p)
 {
@@ -149,7 +139,7 @@ _summary (const hs_scmp_profile *p, const char *source)
   hs_json_object_set (s, "defaultAction", hs_json_new_string (p->default_action));
   if (p->has_default_errno)
     hs_json_object_set (s, "defaultErrnoRet", hs_json_new_uint (p->default_errno));
-  hs_json_object_set (s, "architectures", _names (&p->arches));
+  hs_json_object_set (s, "architectures", hs_json_new_strv (&p->arches));
   hs_json_object_set (s, "allowedSyscalls", hs_json_new_uint (_allowed_count (p)));
   return s;
 }
@@ -162,7 +152,7 @@ _record_names (hs_measure_ctx *ctx, const char *action, const hs_strv *names, co
 
   if (names->n == 0)
     return;
-  before = _names (names);
+  before = hs_json_new_strv (names);
   after = hs_json_new_string (why);
   hs_measure_record (ctx, false, "/linux/seccomp/syscalls", action, before, after);
 }
@@ -217,14 +207,14 @@ _record (hs_measure_ctx *ctx, const hs_scmp_profile *engine, bool engine_had_fla
     return;
   if (!_same_strv (&engine->arches, &merged->arches))
     {
-      _cleanup_json_ hs_json b = _names (&engine->arches);
-      _cleanup_json_ hs_json a = _names (&merged->arches);
+      _cleanup_json_ hs_json b = hs_json_new_strv (&engine->arches);
+      _cleanup_json_ hs_json a = hs_json_new_strv (&merged->arches);
       hs_measure_record (ctx, false, "/linux/seccomp/architectures", "changed", b, a);
     }
   if (!engine_had_flags || !_same_strv (&engine->flags, &merged->flags))
     {
-      _cleanup_json_ hs_json b = engine_had_flags ? _names (&engine->flags) : NULL;
-      _cleanup_json_ hs_json a = _names (&merged->flags);
+      _cleanup_json_ hs_json b = engine_had_flags ? hs_json_new_strv (&engine->flags) : NULL;
+      _cleanup_json_ hs_json a = hs_json_new_strv (&merged->flags);
       hs_measure_record (ctx, false, "/linux/seccomp/flags", engine_had_flags ? "changed" : "added", b, a);
     }
   _record_names (ctx, "removed", &diff->removed, "denied: hardshim's profile does not allow them");
@@ -237,10 +227,10 @@ _record (hs_measure_ctx *ctx, const hs_scmp_profile *engine, bool engine_had_fla
   if (diff->listener_dropped)
     {
       hs_json e = engine->extra;
-      for (size_t i = 0; i < e->u.object.len; i++)
+      for (size_t i = 0; i < hs_json_object_len (e); i++)
         {
-          _cleanup_free_ char *path = xasprintf ("/linux/seccomp/%s", e->u.object.keys[i]);
-          hs_measure_record_note (ctx, false, path, "removed", e->u.object.values[i], NULL,
+          _cleanup_free_ char *path = xasprintf ("/linux/seccomp/%s", hs_json_key_at (e, i));
+          hs_measure_record_note (ctx, false, path, "removed", hs_json_value_at (e, i), NULL,
                                   "no NOTIFY rule is left: hardshim denies every call the engine sent to it");
         }
     }
@@ -265,7 +255,7 @@ hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
   if (r < 0)
     return r;
   given = hs_json_get (linux_, "seccomp");
-  if (given != NULL && !YAJL_IS_NULL (given))
+  if (given != NULL && !hs_json_is_null (given))
     {
       _cleanup_free_ char *where = xasprintf ("`%s`: /linux/seccomp", ctx->file);
       r = hs_scmp_parse (given, false, where, &engine, err);
@@ -273,7 +263,7 @@ hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
         return r;
       has_engine = true;
       hs_scmp_drop_foreign (&engine);
-      engine_had_flags = YAJL_IS_ARRAY (hs_json_get (given, "flags"));
+      engine_had_flags = hs_json_is_array (hs_json_get (given, "flags"));
     }
 
   r = _check_flags (ctx, has_engine ? &engine : NULL, err);

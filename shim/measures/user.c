@@ -71,19 +71,19 @@ _drop_root_group (hs_measure_ctx *ctx, hs_json user, hs_error *err)
 
   if (gids == NULL)
     return 0;
-  if (!YAJL_IS_ARRAY (gids))
+  if (!hs_json_is_array (gids))
     return hs_measure_bad_type (ctx, true, "/user/additionalGids", gids, "an array", err);
   before = hs_json_copy (gids);
-  for (size_t i = gids->u.array.len; i-- > 0;)
+  for (size_t i = hs_json_array_len (gids); i-- > 0;)
     {
       uint64_t gid;
-      if (hs_json_get_uint (gids->u.array.values[i], UINT32_MAX, &gid) < 0)
-        return hs_measure_bad_type (ctx, true, "/user/additionalGids[]", gids->u.array.values[i], "a 32-bit id",
+      if (hs_json_get_uint (hs_json_at (gids, i), UINT32_MAX, &gid) < 0)
+        return hs_measure_bad_type (ctx, true, "/user/additionalGids[]", hs_json_at (gids, i), "a 32-bit id",
                                     err);
       if (gid == 0)
         hs_json_array_remove (gids, i);
     }
-  if (gids->u.array.len != before->u.array.len)
+  if (hs_json_array_len (gids) != hs_json_array_len (before))
     hs_measure_record (ctx, true, "/user/additionalGids", "removed", before, gids);
   return 0;
 }
@@ -93,13 +93,13 @@ static int
 _find_userns (hs_measure_ctx *ctx, hs_json namespaces, hs_json *ret, hs_error *err)
 {
   *ret = NULL;
-  for (size_t i = 0; i < namespaces->u.array.len; i++)
+  for (size_t i = 0; i < hs_json_array_len (namespaces); i++)
     {
-      hs_json ns = namespaces->u.array.values[i];
+      hs_json ns = hs_json_at (namespaces, i);
       hs_json type = hs_json_get (ns, "type");
-      if (!YAJL_IS_STRING (type))
+      if (!hs_json_is_string (type))
         return hs_measure_bad_type (ctx, false, "/linux/namespaces[]/type", type, "a string", err);
-      if (strcmp (type->u.string, "user") == 0)
+      if (strcmp (hs_json_string (type), "user") == 0)
         *ret = ns;
     }
   return 0;
@@ -143,18 +143,18 @@ _read_map (hs_measure_ctx *ctx, hs_json linux_, const char *key, _idmap *ret, hs
   ret->n = 0;
   if (maps == NULL)
     return 0;
-  if (!YAJL_IS_ARRAY (maps))
+  if (!hs_json_is_array (maps))
     return hs_measure_bad_type (ctx, false, path, maps, "an array", err);
-  if (maps->u.array.len > HS_MAP_MAX_LINES)
+  if (hs_json_array_len (maps) > HS_MAP_MAX_LINES)
     return hs_error_set (err, EINVAL, "`%s`: %s has %zu entries, the kernel takes at most %d", ctx->file, path,
-                         maps->u.array.len, HS_MAP_MAX_LINES);
-  for (size_t i = 0; i < maps->u.array.len; i++)
+                         hs_json_array_len (maps), HS_MAP_MAX_LINES);
+  for (size_t i = 0; i < hs_json_array_len (maps); i++)
     {
-      hs_json m = maps->u.array.values[i];
+      hs_json m = hs_json_at (maps, i);
       _cleanup_free_ char *at = xasprintf ("%s/%zu", path, i);
       uint64_t c, h, n;
 
-      if (!YAJL_IS_OBJECT (m) || hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &c) < 0
+      if (!hs_json_is_object (m) || hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &c) < 0
           || hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &h) < 0
           || hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &n) < 0)
         return hs_measure_bad_type (ctx, false, at, m, "an id mapping {containerID, hostID, size} of 32-bit integers",
@@ -255,10 +255,10 @@ _check_mapped (hs_measure_ctx *ctx, uint64_t uid, uint64_t gid, const _idmap *ui
   if (!_map_has (uids, uid) || !_map_has (gids, gid))
     return hs_error_set (err, EINVAL, "`%s`: %s/user %llu:%llu is outside %s", ctx->file, ctx->process_path,
                          (unsigned long long) uid, (unsigned long long) gid, userns);
-  for (size_t i = 0; YAJL_IS_ARRAY (extra) && i < extra->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (extra) && i < hs_json_array_len (extra); i++)
     {
       uint64_t g = 0;
-      (void) hs_json_get_uint (extra->u.array.values[i], UINT32_MAX, &g); /* checked by _drop_root_group */
+      (void) hs_json_get_uint (hs_json_at (extra, i), UINT32_MAX, &g); /* checked by _drop_root_group */
       if (!_map_has (gids, g))
         return hs_error_set (err, EINVAL, "`%s`: %s/user/additionalGids has %llu, outside %s", ctx->file,
                              ctx->process_path, (unsigned long long) g, userns);
@@ -279,8 +279,8 @@ _unmapped (hs_measure_ctx *ctx, hs_json user, const _idmap *uids, const _idmap *
   for (size_t k = 0; k < 2; k++)
     if (hs_json_get_uint (hs_json_get (user, keys[k]), UINT32_MAX, &id) == 0 && id != 0 && !_map_has (maps[k], id))
       return xasprintf ("%s/user/%s %llu", ctx->process_path, keys[k], (unsigned long long) id);
-  for (size_t i = 0; YAJL_IS_ARRAY (extra) && i < extra->u.array.len; i++)
-    if (hs_json_get_uint (extra->u.array.values[i], UINT32_MAX, &id) == 0 && id != 0 && !_map_has (gids, id))
+  for (size_t i = 0; hs_json_is_array (extra) && i < hs_json_array_len (extra); i++)
+    if (hs_json_get_uint (hs_json_at (extra, i), UINT32_MAX, &id) == 0 && id != 0 && !_map_has (gids, id))
       return xasprintf ("%s/user/additionalGids %llu", ctx->process_path, (unsigned long long) id);
   return NULL;
 }
@@ -320,8 +320,8 @@ _fix_ping_range (hs_measure_ctx *ctx, hs_json linux_, hs_error *err)
 
   if (v == NULL)
     return 0;
-  if (!YAJL_IS_STRING (v) || strspn (v->u.string, "0123456789 ") != strlen (v->u.string)
-      || sscanf (v->u.string, "%llu %llu%n", &lo, &hi, &end) != 2 || v->u.string[end] != '\0')
+  if (!hs_json_is_string (v) || strspn (hs_json_string (v), "0123456789 ") != strlen (hs_json_string (v))
+      || sscanf (hs_json_string (v), "%llu %llu%n", &lo, &hi, &end) != 2 || hs_json_string (v)[end] != '\0')
     return hs_measure_bad_type (ctx, false, path, v, "a string `LO HI`", err);
   if (hi < HS_USERNS_SIZE)
     return 0;
@@ -399,7 +399,7 @@ _userns_decide (hs_measure_ctx *ctx, _userns_plan *p, hs_error *err)
   p->namespaces = hs_json_get (p->linux_, "namespaces");
   if (p->namespaces == NULL)
     hs_json_object_set (p->linux_, "namespaces", p->namespaces = hs_json_new_array ());
-  if (!YAJL_IS_ARRAY (p->namespaces))
+  if (!hs_json_is_array (p->namespaces))
     return hs_measure_bad_type (ctx, false, "/linux/namespaces", p->namespaces, "an array", err);
   r = _find_userns (ctx, p->namespaces, &p->ns, err);
   if (r < 0)
@@ -544,20 +544,20 @@ _refuse_mount_idmaps (hs_measure_ctx *ctx, hs_error *err)
   hs_json mounts = hs_json_get (ctx->spec, "mounts");
   const char *why = NULL;
 
-  for (size_t i = 0; YAJL_IS_ARRAY (mounts) && i < mounts->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
-      hs_json m = mounts->u.array.values[i], opts = hs_json_get (m, "options");
+      hs_json m = hs_json_at (mounts, i), opts = hs_json_get (m, "options");
       for (size_t k = 0; k < 2 && why == NULL; k++)
         {
           hs_json v = hs_json_get (m, keys[k]);
-          if (v != NULL && !YAJL_IS_NULL (v) && !(YAJL_IS_ARRAY (v) && v->u.array.len == 0))
+          if (v != NULL && !hs_json_is_null (v) && !(hs_json_is_array (v) && hs_json_array_len (v) == 0))
             why = keys[k];
         }
-      for (size_t k = 0; YAJL_IS_ARRAY (opts) && k < opts->u.array.len && why == NULL; k++)
+      for (size_t k = 0; hs_json_is_array (opts) && k < hs_json_array_len (opts) && why == NULL; k++)
         {
-          hs_json o = opts->u.array.values[k];
-          if (YAJL_IS_STRING (o) && _is_idmap_option (o->u.string))
-            why = o->u.string;
+          hs_json o = hs_json_at (opts, k);
+          if (hs_json_is_string (o) && _is_idmap_option (hs_json_string (o)))
+            why = hs_json_string (o);
         }
       if (why != NULL)
         return hs_error_set (err, EINVAL, "`%s`: /mounts/%zu has `%s`: an idmapped mount from the spec would give the "

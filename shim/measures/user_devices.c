@@ -39,13 +39,13 @@ static int
 _node (hs_measure_ctx *ctx, hs_json dev, size_t i, hs_devnode *node, const char **ret_path, hs_error *err)
 {
   hs_json path = hs_json_get (dev, "path"), type = hs_json_get (dev, "type");
-  bool fifo = YAJL_IS_STRING (type) && strcmp (type->u.string, "p") == 0;
+  bool fifo = hs_json_is_string (type) && strcmp (hs_json_string (type), "p") == 0;
   uint64_t major, minor, mode, uid, gid;
   int r;
 
-  if (!YAJL_IS_STRING (path) || path->u.string[0] != '/')
+  if (!hs_json_is_string (path) || hs_json_string (path)[0] != '/')
     return hs_error_set (err, EINVAL, "`%s`: /linux/devices/%zu/path must be an absolute path", ctx->file, i);
-  if (!YAJL_IS_STRING (type) || strlen (type->u.string) != 1 || strchr ("cbup", type->u.string[0]) == NULL)
+  if (!hs_json_is_string (type) || strlen (hs_json_string (type)) != 1 || strchr ("cbup", hs_json_string (type)[0]) == NULL)
     return hs_error_set (err, EINVAL, "`%s`: /linux/devices/%zu/type must be one of c, b, u, p", ctx->file, i);
   if (!fifo && (hs_json_get (dev, "major") == NULL || hs_json_get (dev, "minor") == NULL))
     return hs_error_set (err, EINVAL, "`%s`: /linux/devices/%zu needs major and minor", ctx->file, i);
@@ -56,9 +56,9 @@ _node (hs_measure_ctx *ctx, hs_json dev, size_t i, hs_devnode *node, const char 
     r = _field (ctx, dev, "fileMode", 0177777, 0666, i, &mode, err);
   /* podman writes the node's file type bits too (S_IFCHR | 0666): those of
    * the entry's own type only. */
-  if (r == 0 && (mode & S_IFMT) != 0 && (mode & S_IFMT) != _file_type (type->u.string[0]))
+  if (r == 0 && (mode & S_IFMT) != 0 && (mode & S_IFMT) != _file_type (hs_json_string (type)[0]))
     return hs_error_set (err, EINVAL, "`%s`: /linux/devices/%zu/fileMode has file type bits other than type `%s`'s",
-                         ctx->file, i, type->u.string);
+                         ctx->file, i, hs_json_string (type));
   mode &= 07777;
   if (r == 0)
     r = _field (ctx, dev, "uid", HS_USERNS_SIZE - 1, 0, i, &uid, err);
@@ -66,13 +66,13 @@ _node (hs_measure_ctx *ctx, hs_json dev, size_t i, hs_devnode *node, const char 
     r = _field (ctx, dev, "gid", HS_USERNS_SIZE - 1, 0, i, &gid, err);
   if (r < 0)
     return r;
-  *node = (hs_devnode){ .type = type->u.string[0] == 'u' ? 'c' : type->u.string[0],
+  *node = (hs_devnode){ .type = hs_json_string (type)[0] == 'u' ? 'c' : hs_json_string (type)[0],
                         .major = (uint32_t) major,
                         .minor = (uint32_t) minor,
                         .mode = (mode_t) mode,
                         .uid = (uint32_t) uid,
                         .gid = (uint32_t) gid };
-  *ret_path = path->u.string;
+  *ret_path = hs_json_string (path);
   return 0;
 }
 
@@ -117,37 +117,37 @@ hs_measure_user_devices (hs_measure_ctx *ctx, hs_json linux_, hs_error *err)
   _cleanup_json_ hs_json added = hs_json_new_array ();
   int r;
 
-  if (devices == NULL || (YAJL_IS_ARRAY (devices) && devices->u.array.len == 0))
+  if (devices == NULL || (hs_json_is_array (devices) && hs_json_array_len (devices) == 0))
     return 0;
-  if (!YAJL_IS_ARRAY (devices))
+  if (!hs_json_is_array (devices))
     return hs_measure_bad_type (ctx, false, "/linux/devices", devices, "an array", err);
   mounts = hs_json_get (ctx->spec, "mounts");
   if (mounts == NULL)
     hs_json_object_set (ctx->spec, "mounts", mounts = hs_json_new_array ());
-  if (!YAJL_IS_ARRAY (mounts))
+  if (!hs_json_is_array (mounts))
     return hs_measure_bad_type (ctx, false, "/mounts", mounts, "an array", err);
 
-  for (size_t i = 0; i < devices->u.array.len; i++)
+  for (size_t i = 0; i < hs_json_array_len (devices); i++)
     {
       hs_devnode node;
       const char *path = NULL;
       const char *own;
-      r = _node (ctx, devices->u.array.values[i], i, &node, &path, err);
+      r = _node (ctx, hs_json_at (devices, i), i, &node, &path, err);
       if (r < 0)
         return r;
       if ((own = _runtime_makes (path)) != NULL)
         {
           _cleanup_free_ char *where = xasprintf ("/linux/devices/%zu", i);
-          hs_measure_record_note (ctx, false, where, "removed", devices->u.array.values[i], NULL, own);
+          hs_measure_record_note (ctx, false, where, "removed", hs_json_at (devices, i), NULL, own);
           continue;
         }
       hs_json_array_append (added, _bind (path, &node));
     }
-  for (size_t i = 0; i < added->u.array.len; i++)
-    hs_json_array_append (mounts, hs_json_copy (added->u.array.values[i]));
+  for (size_t i = 0; i < hs_json_array_len (added); i++)
+    hs_json_array_append (mounts, hs_json_copy (hs_json_at (added, i)));
   hs_measure_record_note (ctx, false, "/linux/devices", "removed", devices, NULL,
                           "in a user namespace the runtime would bind-mount the host's node of the same path");
-  if (added->u.array.len > 0)
+  if (hs_json_array_len (added) > 0)
     hs_measure_record_note (ctx, false, "/mounts", "added", NULL, added,
                             "device nodes hardshim creates with the spec's owner and mode (private to the runtime)");
   hs_json_object_set (linux_, "devices", hs_json_new_array ());

@@ -20,10 +20,10 @@ _is_class_map (hs_json maps, const hs_idrange *r)
 {
   uint64_t c, h, n;
 
-  return YAJL_IS_ARRAY (maps) && maps->u.array.len == 1
-         && hs_json_get_uint (hs_json_get (maps->u.array.values[0], "containerID"), UINT32_MAX, &c) == 0
-         && hs_json_get_uint (hs_json_get (maps->u.array.values[0], "hostID"), UINT32_MAX, &h) == 0
-         && hs_json_get_uint (hs_json_get (maps->u.array.values[0], "size"), UINT32_MAX, &n) == 0 && c == 0
+  return hs_json_is_array (maps) && hs_json_array_len (maps) == 1
+         && hs_json_get_uint (hs_json_get (hs_json_at (maps, 0), "containerID"), UINT32_MAX, &c) == 0
+         && hs_json_get_uint (hs_json_get (hs_json_at (maps, 0), "hostID"), UINT32_MAX, &h) == 0
+         && hs_json_get_uint (hs_json_get (hs_json_at (maps, 0), "size"), UINT32_MAX, &n) == 0 && c == 0
          && h == r->start && n == r->size;
 }
 
@@ -37,7 +37,7 @@ hs_measure_user_join_check (hs_measure_ctx *ctx, hs_json user_ns, const hs_class
 {
   const hs_host *h = ctx->host;
   hs_json path = user_ns != NULL ? hs_json_get (user_ns, "path") : NULL;
-  bool placeholder = YAJL_IS_STRING (path) && strcmp (path->u.string, HS_USERNS_PATH) == 0;
+  bool placeholder = hs_json_is_string (path) && strcmp (hs_json_string (path), HS_USERNS_PATH) == 0;
 
   if (!h->joins_userns)
     {
@@ -48,7 +48,7 @@ hs_measure_user_join_check (hs_measure_ctx *ctx, hs_json user_ns, const hs_class
           return 0;
         }
       return hs_error_set (err, EPERM, "`%s`: /linux/namespaces joins the user namespace `%s`, the host's: refused",
-                           ctx->file, YAJL_IS_STRING (path) ? path->u.string : "?");
+                           ctx->file, hs_json_is_string (path) ? hs_json_string (path) : "?");
     }
   if (!_is_class_map (hs_json_get (h->join_maps, "uidMappings"), &class->uids)
       || !_is_class_map (hs_json_get (h->join_maps, "gidMappings"), &class->gids))
@@ -69,21 +69,21 @@ hs_measure_user_pin (hs_measure_ctx *ctx, hs_json namespaces)
 {
   hs_json ann = hs_json_get (ctx->spec, "annotations");
 
-  for (size_t i = 0; i < namespaces->u.array.len; i++)
+  for (size_t i = 0; i < hs_json_array_len (namespaces); i++)
     {
-      hs_json ns = namespaces->u.array.values[i], type = hs_json_get (ns, "type");
-      const char *via = YAJL_IS_STRING (type) && strcmp (type->u.string, "user") != 0
-                            ? hs_namespaces_via (ctx->host, type->u.string)
+      hs_json ns = hs_json_at (namespaces, i), type = hs_json_get (ns, "type");
+      const char *via = hs_json_is_string (type) && strcmp (hs_json_string (type), "user") != 0
+                            ? hs_namespaces_via (ctx->host, hs_json_string (type))
                             : NULL;
-      if (via == NULL || !YAJL_IS_STRING (hs_json_get (ns, "path")))
+      if (via == NULL || !hs_json_is_string (hs_json_get (ns, "path")))
         continue;
       _cleanup_json_ hs_json before = hs_json_copy (ns);
-      _cleanup_free_ char *key = xasprintf (HS_NS_ANNOTATION "%s", type->u.string);
+      _cleanup_free_ char *key = xasprintf (HS_NS_ANNOTATION "%s", hs_json_string (type));
       _cleanup_free_ char *note = xasprintf ("the %s namespace hardshim opened and checked at `%s`, bound where the "
                                              "runtime joins it (the path could name another by then)",
-                                             type->u.string, via);
-      hs_json_object_set (ns, "path", hs_json_new_string_printf (HS_NS_DIR "/%s", type->u.string));
-      if (!YAJL_IS_OBJECT (ann))
+                                             hs_json_string (type), via);
+      hs_json_object_set (ns, "path", hs_json_new_string_printf (HS_NS_DIR "/%s", hs_json_string (type)));
+      if (!hs_json_is_object (ann))
         hs_json_object_set (ctx->spec, "annotations", ann = hs_json_new_object ());
       hs_json_object_set (ann, key, hs_json_new_string (via));
       _cleanup_free_ char *path = xasprintf ("/linux/namespaces/%zu/path", i);
@@ -105,18 +105,18 @@ _inherit_netns (hs_measure_ctx *ctx, hs_json namespaces)
                                          "could not join a network namespace of another after it",
                                          ctx->host->netns_via);
 
-  for (size_t i = 0; i < namespaces->u.array.len; i++)
+  for (size_t i = 0; i < hs_json_array_len (namespaces); i++)
     {
-      hs_json type = hs_json_get (namespaces->u.array.values[i], "type");
-      if (YAJL_IS_STRING (type) && strcmp (type->u.string, "network") == 0)
+      hs_json type = hs_json_get (hs_json_at (namespaces, i), "type");
+      if (hs_json_is_string (type) && strcmp (hs_json_string (type), "network") == 0)
         {
-          _cleanup_json_ hs_json before = hs_json_copy (namespaces->u.array.values[i]);
+          _cleanup_json_ hs_json before = hs_json_copy (hs_json_at (namespaces, i));
           hs_json_array_remove (namespaces, i);
           hs_measure_record_note (ctx, false, "/linux/namespaces", "removed", before, NULL, note);
           break;
         }
     }
-  if (!YAJL_IS_OBJECT (ann))
+  if (!hs_json_is_object (ann))
     hs_json_object_set (ctx->spec, "annotations", ann = hs_json_new_object ());
   hs_json_object_set (ann, HS_NS_ANNOTATION "network", hs_json_new_string (ctx->host->netns_via));
   ctx->plan->enter_netns = true;

@@ -37,10 +37,10 @@ _annotation (hs_json ann, const char *key, const char *file, const char **ret, h
   *ret = NULL;
   if (v == NULL)
     return 0;
-  if (!YAJL_IS_STRING (v))
+  if (!hs_json_is_string (v))
     return hs_error_set (err, EINVAL, "`%s`: annotation `%s` is %s, expected a string", file, key,
                          hs_json_type_name (v));
-  *ret = v->u.string;
+  *ret = hs_json_string (v);
   return 0;
 }
 
@@ -123,7 +123,7 @@ hs_policy_select_class (const hs_policy *p, hs_json ann, const char *file, const
   bool matches;
   int r;
 
-  if (ann != NULL && !YAJL_IS_OBJECT (ann))
+  if (ann != NULL && !hs_json_is_object (ann))
     return hs_error_set (err, EINVAL, "`%s`: /annotations is %s, expected an object", file, hs_json_type_name (ann));
   for (size_t i = 1; i < p->nclasses; i++)
     {

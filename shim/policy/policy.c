@@ -55,9 +55,9 @@ _defaults (hs_policy *p, const char *path)
 int
 hs_policy_known_keys (hs_json obj, const char *where, const char *const *names, hs_error *err)
 {
-  for (size_t i = 0; i < obj->u.object.len; i++)
+  for (size_t i = 0; i < hs_json_object_len (obj); i++)
     {
-      const char *k = obj->u.object.keys[i];
+      const char *k = hs_json_key_at (obj, i);
       const char *const *n;
       for (n = names; *n != NULL; n++)
         if (strcmp (*n, k) == 0)
@@ -69,29 +69,23 @@ hs_policy_known_keys (hs_json obj, const char *where, const char *const *names, 
 }
 
 int
-hs_policy_want (hs_json v, yajl_type type, const char *where, hs_error *err)
+hs_policy_want (hs_json v, hs_json_type type, const char *where, hs_error *err)
 {
-  bool ok = v != NULL && (v->type == type || (type == yajl_t_true && v->type == yajl_t_false));
-  const char *expected = type == yajl_t_object ? "an object"
-                         : type == yajl_t_array ? "an array"
-                         : type == yajl_t_string ? "a string"
-                         : type == yajl_t_true   ? "a boolean"
-                                                 : "a number";
-  if (!ok)
-    return hs_error_set (err, EINVAL, "`%s` is %s, expected %s", where, hs_json_type_name (v), expected);
+  if (hs_json_type_of (v) != type)
+    return hs_error_set (err, EINVAL, "`%s` is %s, expected %s", where, hs_json_type_name (v), hs_json_kind_name (type));
   return 0;
 }
 
 static int
 _absolute_path (hs_json v, const char *where, char **ret, hs_error *err)
 {
-  int r = hs_policy_want (v, yajl_t_string, where, err);
+  int r = hs_policy_want (v, HS_JSON_STRING, where, err);
   if (r < 0)
     return r;
-  if (v->u.string[0] != '/')
-    return hs_error_set (err, EINVAL, "`%s` must be an absolute path, got `%s`", where, v->u.string);
+  if (hs_json_string (v)[0] != '/')
+    return hs_error_set (err, EINVAL, "`%s` must be an absolute path, got `%s`", where, hs_json_string (v));
   free (*ret);
-  *ret = xstrdup (v->u.string);
+  *ret = xstrdup (hs_json_string (v));
   return 0;
 }
 
@@ -117,13 +111,13 @@ _id (hs_json v, const char *where, uint32_t *ret, hs_error *err)
 static int
 _unavailable (hs_json v, const char *where, bool *ret, hs_error *err)
 {
-  int r = v == NULL ? 0 : hs_policy_want (v, yajl_t_string, where, err);
+  int r = v == NULL ? 0 : hs_policy_want (v, HS_JSON_STRING, where, err);
 
   if (r < 0 || v == NULL)
     return r;
-  if (strcmp (v->u.string, "refuse") != 0 && strcmp (v->u.string, "run_without") != 0)
-    return hs_error_set (err, EINVAL, "`%s` must be `refuse` or `run_without`, got `%s`", where, v->u.string);
-  *ret = strcmp (v->u.string, "run_without") == 0;
+  if (strcmp (hs_json_string (v), "refuse") != 0 && strcmp (hs_json_string (v), "run_without") != 0)
+    return hs_error_set (err, EINVAL, "`%s` must be `refuse` or `run_without`, got `%s`", where, hs_json_string (v));
+  *ret = strcmp (hs_json_string (v), "run_without") == 0;
   return 0;
 }
 
@@ -131,10 +125,10 @@ _unavailable (hs_json v, const char *where, bool *ret, hs_error *err)
 static int
 _flag (hs_json v, const char *where, bool *ret, hs_error *err)
 {
-  int r = v == NULL ? 0 : hs_policy_want (v, yajl_t_true, where, err);
+  int r = v == NULL ? 0 : hs_policy_want (v, HS_JSON_BOOL, where, err);
 
   if (r == 0 && v != NULL)
-    *ret = YAJL_IS_TRUE (v);
+    *ret = hs_json_is_true (v);
   return r;
 }
 
@@ -142,14 +136,14 @@ _flag (hs_json v, const char *where, bool *ret, hs_error *err)
 static int
 _owner (hs_json v, const char *where, char **ret, hs_error *err)
 {
-  int r = hs_policy_want (v, yajl_t_string, where, err);
+  int r = hs_policy_want (v, HS_JSON_STRING, where, err);
 
   if (r < 0)
     return r;
-  if (v->u.string[0] == '\0' || strpbrk (v->u.string, ":\n") != NULL)
-    return hs_error_set (err, EINVAL, "`%s` must be a user name, got `%s`", where, v->u.string);
+  if (hs_json_string (v)[0] == '\0' || strpbrk (hs_json_string (v), ":\n") != NULL)
+    return hs_error_set (err, EINVAL, "`%s` must be a user name, got `%s`", where, hs_json_string (v));
   free (*ret);
-  *ret = xstrdup (v->u.string);
+  *ret = xstrdup (hs_json_string (v));
   return 0;
 }
 
@@ -157,7 +151,7 @@ static int
 _parse_user (hs_json user, hs_policy *p, hs_error *err)
 {
   static const char *const keys[] = { "uid", "gid", "subid_owner", "userns_unavailable", "idmap_volumes", NULL };
-  int r = hs_policy_want (user, yajl_t_object, "user", err);
+  int r = hs_policy_want (user, HS_JSON_OBJECT, "user", err);
   hs_json v;
 
   if (r == 0)
@@ -187,7 +181,7 @@ _parse_match (hs_json match, const char *where, hs_class *c, hs_error *err)
   hs_json ann = hs_json_get (match, "annotation"), program = hs_json_get (match, "program"),
           image = hs_json_get (match, "image");
   const char *eq;
-  int r = hs_policy_want (match, yajl_t_object, where, err);
+  int r = hs_policy_want (match, HS_JSON_OBJECT, where, err);
 
   if (r == 0)
     r = hs_policy_known_keys (match, dot, keys, err);
@@ -199,25 +193,25 @@ _parse_match (hs_json match, const char *where, hs_class *c, hs_error *err)
                       "`%s` has only `image`: give `annotation` or `program` with it (a pod sandbox "
                       "passes the image condition, so an image alone would select every sandbox)",
                       where);
-  if (r == 0 && ann != NULL && (r = hs_policy_want (ann, yajl_t_string, w_ann, err)) == 0)
+  if (r == 0 && ann != NULL && (r = hs_policy_want (ann, HS_JSON_STRING, w_ann, err)) == 0)
     {
-      if ((eq = strchr (ann->u.string, '=')) == NULL || eq == ann->u.string)
-        return hs_error_set (err, EINVAL, "`%s` must be `KEY=VALUE`, got `%s`", w_ann, ann->u.string);
-      c->match_key = xstrndup (ann->u.string, (size_t) (eq - ann->u.string));
+      if ((eq = strchr (hs_json_string (ann), '=')) == NULL || eq == hs_json_string (ann))
+        return hs_error_set (err, EINVAL, "`%s` must be `KEY=VALUE`, got `%s`", w_ann, hs_json_string (ann));
+      c->match_key = xstrndup (hs_json_string (ann), (size_t) (eq - hs_json_string (ann)));
       c->match_value = xstrdup (eq + 1);
     }
-  if (r == 0 && program != NULL && (r = hs_policy_want (program, yajl_t_string, w_program, err)) == 0)
+  if (r == 0 && program != NULL && (r = hs_policy_want (program, HS_JSON_STRING, w_program, err)) == 0)
     {
-      const char *s = program->u.string;
+      const char *s = hs_json_string (program);
       if (s[0] == '\0' || strchr (s, '/') != NULL || strcmp (s, ".") == 0 || strcmp (s, "..") == 0)
         return hs_error_set (err, EINVAL, "`%s` must be a program's file name (no `/`), got `%s`", w_program, s);
       c->match_program = xstrdup (s);
     }
-  if (r == 0 && image != NULL && (r = hs_policy_want (image, yajl_t_string, w_image, err)) == 0)
+  if (r == 0 && image != NULL && (r = hs_policy_want (image, HS_JSON_STRING, w_image, err)) == 0)
     {
-      if (image->u.string[0] == '\0')
+      if (hs_json_string (image)[0] == '\0')
         return hs_error_set (err, EINVAL, "`%s` is empty: give an image name", w_image);
-      c->match_image = xstrdup (image->u.string);
+      c->match_image = xstrdup (hs_json_string (image));
     }
   return r;
 }
@@ -244,13 +238,13 @@ _parse_class (const char *name, hs_json v, const hs_resources *base, hs_class *c
   hs_policy_resources_copy (base, &c->resources);
   if (strcmp (name, "default") == 0 || name[0] == '\0')
     return hs_error_set (err, EINVAL, "`%s`: the class name `%s` is reserved", where, name);
-  r = hs_policy_want (v, yajl_t_object, where, err);
+  r = hs_policy_want (v, HS_JSON_OBJECT, where, err);
   if (r == 0)
     r = hs_policy_known_keys (v, p_class, keys, err);
   if (r == 0)
     r = _parse_match (hs_json_get (v, "match"), w_match, c, err);
   if (r == 0)
-    r = hs_policy_want (user = hs_json_get (v, "user"), yajl_t_object, w_user, err);
+    r = hs_policy_want (user = hs_json_get (v, "user"), HS_JSON_OBJECT, w_user, err);
   if (r == 0)
     r = hs_policy_known_keys (user, p_user, user_keys, err);
   if (r == 0)
@@ -331,14 +325,14 @@ _check_classes (const hs_policy *p, hs_error *err)
 static int
 _parse_classes (hs_json classes, hs_policy *p, hs_error *err)
 {
-  int r = hs_policy_want (classes, yajl_t_object, "classes", err);
+  int r = hs_policy_want (classes, HS_JSON_OBJECT, "classes", err);
 
-  for (size_t i = 0; r == 0 && i < classes->u.object.len; i++)
+  for (size_t i = 0; r == 0 && i < hs_json_object_len (classes); i++)
     {
       p->classes = xrealloc (p->classes, (p->nclasses + 1) * sizeof (hs_class));
       memset (&p->classes[p->nclasses], 0, sizeof (hs_class));
       p->nclasses++;
-      r = _parse_class (classes->u.object.keys[i], classes->u.object.values[i], &p->classes[0].resources,
+      r = _parse_class (hs_json_key_at (classes, i), hs_json_value_at (classes, i), &p->classes[0].resources,
                         &p->classes[p->nclasses - 1], err);
     }
   return r;
@@ -349,20 +343,20 @@ _parse_capabilities (hs_json caps, hs_policy *p, hs_error *err)
 {
   static const char *const keys[] = { "allow", NULL };
   hs_json allow;
-  int r = hs_policy_want (caps, yajl_t_object, "capabilities", err);
+  int r = hs_policy_want (caps, HS_JSON_OBJECT, "capabilities", err);
 
   if (r == 0)
     r = hs_policy_known_keys (caps, "capabilities.", keys, err);
   if (r < 0 || (allow = hs_json_get (caps, "allow")) == NULL)
     return r;
-  r = hs_policy_want (allow, yajl_t_array, "capabilities.allow", err);
-  for (size_t i = 0; r == 0 && i < allow->u.array.len; i++)
+  r = hs_policy_want (allow, HS_JSON_ARRAY, "capabilities.allow", err);
+  for (size_t i = 0; r == 0 && i < hs_json_array_len (allow); i++)
     {
-      hs_json e = allow->u.array.values[i];
+      hs_json e = hs_json_at (allow, i);
       char *name = NULL;
-      r = hs_policy_want (e, yajl_t_string, "capabilities.allow[]", err);
+      r = hs_policy_want (e, HS_JSON_STRING, "capabilities.allow[]", err);
       if (r == 0)
-        r = hs_capname_normalize (e->u.string, &name, err);
+        r = hs_capname_normalize (hs_json_string (e), &name, err);
       if (r == 0 && !hs_strv_contains (&p->cap_allow, name))
         hs_strv_add (&p->cap_allow, name);
       else
@@ -378,24 +372,24 @@ _parse_rootfs (hs_json rootfs, hs_policy *p, hs_error *err)
 {
   static const char *const keys[] = { "readonly", "tmpfs", NULL };
   hs_json ro, tmpfs;
-  int r = hs_policy_want (rootfs, yajl_t_object, "rootfs", err);
+  int r = hs_policy_want (rootfs, HS_JSON_OBJECT, "rootfs", err);
 
   if (r == 0)
     r = hs_policy_known_keys (rootfs, "rootfs.", keys, err);
   if (r == 0 && (ro = hs_json_get (rootfs, "readonly")) != NULL)
     {
-      r = hs_policy_want (ro, yajl_t_true, "rootfs.readonly", err);
-      p->readonly_rootfs = YAJL_IS_TRUE (ro);
+      r = hs_policy_want (ro, HS_JSON_BOOL, "rootfs.readonly", err);
+      p->readonly_rootfs = hs_json_is_true (ro);
     }
   if (r < 0 || (tmpfs = hs_json_get (rootfs, "tmpfs")) == NULL)
     return r;
-  r = hs_policy_want (tmpfs, yajl_t_array, "rootfs.tmpfs", err);
+  r = hs_policy_want (tmpfs, HS_JSON_ARRAY, "rootfs.tmpfs", err);
   if (r == 0)
     hs_strv_release (&p->tmpfs);
-  for (size_t i = 0; r == 0 && i < tmpfs->u.array.len; i++)
+  for (size_t i = 0; r == 0 && i < hs_json_array_len (tmpfs); i++)
     {
       char *dest = NULL;
-      r = _absolute_path (tmpfs->u.array.values[i], "rootfs.tmpfs[]", &dest, err);
+      r = _absolute_path (hs_json_at (tmpfs, i), "rootfs.tmpfs[]", &dest, err);
       if (r == 0)
         hs_strv_add (&p->tmpfs, dest);
     }
@@ -406,12 +400,12 @@ _parse_rootfs (hs_json rootfs, hs_policy *p, hs_error *err)
 static int
 _profile_path (hs_json v, const char *where, const char *dir, char **ret, hs_error *err)
 {
-  int r = hs_policy_want (v, yajl_t_string, where, err);
+  int r = hs_policy_want (v, HS_JSON_STRING, where, err);
   const char *s;
 
   if (r < 0)
     return r;
-  s = v->u.string;
+  s = hs_json_string (v);
   if (s[0] == '/')
     return _absolute_path (v, where, ret, err);
   if (s[0] == '\0' || s[0] == '.' || strspn (s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen (s))
@@ -427,7 +421,7 @@ _parse_seccomp (hs_json seccomp, hs_policy *p, hs_error *err)
 {
   static const char *const keys[] = { "profile", NULL };
   hs_json v;
-  int r = hs_policy_want (seccomp, yajl_t_object, "seccomp", err);
+  int r = hs_policy_want (seccomp, HS_JSON_OBJECT, "seccomp", err);
 
   if (r == 0)
     r = hs_policy_known_keys (seccomp, "seccomp.", keys, err);
@@ -483,8 +477,8 @@ hs_policy_check_deny_path (const char *path, hs_error *err)
 static int
 _deny_path (hs_json v, hs_strv *list, hs_error *err)
 {
-  int r = hs_policy_want (v, yajl_t_string, "lsm.deny_write[]", err);
-  const char *s = r == 0 ? v->u.string : NULL;
+  int r = hs_policy_want (v, HS_JSON_STRING, "lsm.deny_write[]", err);
+  const char *s = r == 0 ? hs_json_string (v) : NULL;
 
   if (r == 0)
     r = hs_policy_check_deny_path (s, err);
@@ -502,7 +496,7 @@ _parse_lsm (hs_json lsm, hs_policy *p, hs_error *err)
 {
   static const char *const keys[] = { "deny_write", "unavailable", "landlock_helper", NULL };
   hs_json v;
-  int r = hs_policy_want (lsm, yajl_t_object, "lsm", err);
+  int r = hs_policy_want (lsm, HS_JSON_OBJECT, "lsm", err);
 
   if (r == 0)
     r = hs_policy_known_keys (lsm, "lsm.", keys, err);
@@ -512,10 +506,10 @@ _parse_lsm (hs_json lsm, hs_policy *p, hs_error *err)
     r = _absolute_path (v, "lsm.landlock_helper", &p->landlock_helper, err);
   if (r < 0 || (v = hs_json_get (lsm, "deny_write")) == NULL)
     return r;
-  r = hs_policy_want (v, yajl_t_array, "lsm.deny_write", err);
+  r = hs_policy_want (v, HS_JSON_ARRAY, "lsm.deny_write", err);
   hs_strv_release (&p->deny_write);
-  for (size_t i = 0; r == 0 && i < v->u.array.len; i++)
-    r = _deny_path (v->u.array.values[i], &p->deny_write, err);
+  for (size_t i = 0; r == 0 && i < hs_json_array_len (v); i++)
+    r = _deny_path (hs_json_at (v, i), &p->deny_write, err);
   if (r == 0 && p->deny_write.n == 0)
     r = hs_error_set (err, EINVAL, "`lsm.deny_write` is empty: name at least one path");
   return r;
@@ -524,16 +518,16 @@ _parse_lsm (hs_json lsm, hs_policy *p, hs_error *err)
 static int
 _parse_mode (hs_json mode, hs_policy *p, hs_error *err)
 {
-  int r = hs_policy_want (mode, yajl_t_string, "mode", err);
+  int r = hs_policy_want (mode, HS_JSON_STRING, "mode", err);
 
   if (r < 0)
     return r;
-  if (strcmp (mode->u.string, "enforce") == 0)
+  if (strcmp (hs_json_string (mode), "enforce") == 0)
     p->mode = HS_MODE_ENFORCE;
-  else if (strcmp (mode->u.string, "audit") == 0)
+  else if (strcmp (hs_json_string (mode), "audit") == 0)
     p->mode = HS_MODE_AUDIT;
   else
-    return hs_error_set (err, EINVAL, "`mode` must be `enforce` or `audit`, got `%s`", mode->u.string);
+    return hs_error_set (err, EINVAL, "`mode` must be `enforce` or `audit`, got `%s`", hs_json_string (mode));
   return 0;
 }
 
@@ -557,7 +551,7 @@ hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret,
   free (p.source);
   p.source = xstrdup (path);
 
-  r = hs_policy_want (tree, yajl_t_object, "(top level)", err);
+  r = hs_policy_want (tree, HS_JSON_OBJECT, "(top level)", err);
   if (r == 0)
     r = hs_policy_known_keys (tree, "", keys, err);
   if (r == 0 && (v = hs_json_get (tree, "mode")) != NULL)

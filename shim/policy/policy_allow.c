@@ -103,13 +103,13 @@ hs_policy_allow_release (hs_allow *allow)
 static int
 _clean_path (hs_json v, const char *where, bool root_ok, hs_error *err)
 {
-  int r = hs_policy_want (v, yajl_t_string, where, err);
+  int r = hs_policy_want (v, HS_JSON_STRING, where, err);
   _cleanup_free_ char *clean = NULL;
   const char *s;
 
   if (r < 0)
     return r;
-  s = v->u.string;
+  s = hs_json_string (v);
   if (s[0] != '/')
     return hs_error_set (err, EINVAL, "`%s` must be an absolute path, got `%s`", where, s);
   if (strlen (s) >= PATH_MAX)
@@ -126,23 +126,23 @@ _clean_path (hs_json v, const char *where, bool root_ok, hs_error *err)
 static int
 _parse_namespaces (hs_json v, const char *where, unsigned *ret, hs_error *err)
 {
-  int r = hs_policy_want (v, yajl_t_array, where, err);
+  int r = hs_policy_want (v, HS_JSON_ARRAY, where, err);
 
-  for (size_t i = 0; r == 0 && i < v->u.array.len; i++)
+  for (size_t i = 0; r == 0 && i < hs_json_array_len (v); i++)
     {
       _cleanup_free_ char *w = xasprintf ("%s[%zu]", where, i);
-      hs_json e = v->u.array.values[i];
+      hs_json e = hs_json_at (v, i);
       size_t k;
 
-      r = hs_policy_want (e, yajl_t_string, w, err);
+      r = hs_policy_want (e, HS_JSON_STRING, w, err);
       if (r < 0)
         break;
       for (k = 0; k < HS_ARRAY_SIZE (_namespaces); k++)
-        if (strcmp (e->u.string, _namespaces[k].name) == 0)
+        if (strcmp (hs_json_string (e), _namespaces[k].name) == 0)
           break;
       if (k == HS_ARRAY_SIZE (_namespaces))
         return hs_error_set (err, EINVAL, "`%s` must be `pid`, `network`, `ipc`, `uts` or `mount`, got `%s`", w,
-                             e->u.string);
+                             hs_json_string (e));
       *ret |= _namespaces[k].bit;
     }
   return r;
@@ -157,18 +157,18 @@ _parse_bind (hs_json v, const char *where, hs_allow_bind *ret, hs_error *err)
   _cleanup_free_ char *w_source = xasprintf ("%s.source", where);
   _cleanup_free_ char *w_ro = xasprintf ("%s.readonly", where);
   hs_json source = hs_json_get (v, "source"), ro = hs_json_get (v, "readonly");
-  int r = hs_policy_want (v, yajl_t_object, where, err);
+  int r = hs_policy_want (v, HS_JSON_OBJECT, where, err);
 
   if (r == 0)
     r = hs_policy_known_keys (v, dot, keys, err);
   if (r == 0)
     r = _clean_path (source, w_source, true, err);
   if (r == 0 && ro != NULL)
-    r = hs_policy_want (ro, yajl_t_true, w_ro, err);
+    r = hs_policy_want (ro, HS_JSON_BOOL, w_ro, err);
   if (r < 0)
     return r;
-  ret->source = xstrdup (source->u.string);
-  ret->readonly = ro == NULL || YAJL_IS_TRUE (ro);
+  ret->source = xstrdup (hs_json_string (source));
+  ret->readonly = ro == NULL || hs_json_is_true (ro);
   return 0;
 }
 
@@ -177,12 +177,12 @@ static int
 _device_number (hs_json v, const char *where, uint32_t *ret, hs_error *err)
 {
   uint64_t n;
-  int r = hs_policy_want (v, yajl_t_number, where, err);
+  int r = hs_policy_want (v, HS_JSON_NUMBER, where, err);
 
   if (r < 0)
     return r;
   if (hs_json_get_uint (v, UINT32_MAX, &n) < 0)
-    return hs_error_set (err, EINVAL, "`%s` must be a whole number below 4294967296, got %s", where, v->u.number.r);
+    return hs_error_set (err, EINVAL, "`%s` must be a whole number below 4294967296, got %s", where, hs_json_number_text (v));
   *ret = (uint32_t)n;
   return 0;
 }
@@ -191,14 +191,14 @@ _device_number (hs_json v, const char *where, uint32_t *ret, hs_error *err)
 static int
 _device_access (hs_json v, const char *where, char ret[4], hs_error *err)
 {
-  int r = hs_policy_want (v, yajl_t_string, where, err);
+  int r = hs_policy_want (v, HS_JSON_STRING, where, err);
   const char *s;
   bool has[3] = { false, false, false };
   size_t n = 0;
 
   if (r < 0)
     return r;
-  s = v->u.string;
+  s = hs_json_string (v);
   for (const char *c = s; *c != '\0'; c++)
     {
       const char *at = strchr ("rwm", *c);
@@ -227,21 +227,21 @@ _parse_device (hs_json v, const char *where, hs_allow_device *ret, hs_error *err
   _cleanup_free_ char *w_access = xasprintf ("%s.access", where);
   hs_json type = hs_json_get (v, "type"), access = hs_json_get (v, "access");
   hs_allow_device d = { .access = "rwm" };
-  int r = hs_policy_want (v, yajl_t_object, where, err);
+  int r = hs_policy_want (v, HS_JSON_OBJECT, where, err);
 
   if (r == 0)
     r = hs_policy_known_keys (v, dot, keys, err);
   if (r == 0)
-    r = hs_policy_want (type, yajl_t_string, w_type, err);
+    r = hs_policy_want (type, HS_JSON_STRING, w_type, err);
   if (r == 0)
     {
       /* "u" (unbuffered) is a character device, as runc reads it. */
-      if (strcmp (type->u.string, "c") == 0 || strcmp (type->u.string, "u") == 0)
+      if (strcmp (hs_json_string (type), "c") == 0 || strcmp (hs_json_string (type), "u") == 0)
         d.type = 'c';
-      else if (strcmp (type->u.string, "b") == 0)
+      else if (strcmp (hs_json_string (type), "b") == 0)
         d.type = 'b';
       else
-        r = hs_error_set (err, EINVAL, "`%s` must be `c` (character) or `b` (block), got `%s`", w_type, type->u.string);
+        r = hs_error_set (err, EINVAL, "`%s` must be `c` (character) or `b` (block), got `%s`", w_type, hs_json_string (type));
     }
   if (r == 0)
     r = _device_number (hs_json_get (v, "major"), w_major, &d.major, err);
@@ -265,42 +265,42 @@ hs_policy_parse_allow (hs_json v, const char *where, hs_allow *ret, hs_error *er
   _cleanup_free_ char *w_hooks = xasprintf ("%s.hooks", where);
   hs_json binds = hs_json_get (v, "binds"), devices = hs_json_get (v, "devices"), hooks = hs_json_get (v, "hooks");
   hs_json ns = hs_json_get (v, "namespaces");
-  int r = hs_policy_want (v, yajl_t_object, where, err);
+  int r = hs_policy_want (v, HS_JSON_OBJECT, where, err);
 
   if (r == 0)
     r = hs_policy_known_keys (v, dot, keys, err);
   if (r == 0 && ns != NULL)
     r = _parse_namespaces (ns, w_ns, &ret->namespaces, err);
-  if (r == 0 && binds != NULL && (r = hs_policy_want (binds, yajl_t_array, w_binds, err)) == 0)
+  if (r == 0 && binds != NULL && (r = hs_policy_want (binds, HS_JSON_ARRAY, w_binds, err)) == 0)
     {
-      ret->binds = xcalloc (binds->u.array.len + 1, sizeof *ret->binds);
-      for (size_t i = 0; r == 0 && i < binds->u.array.len; i++)
+      ret->binds = xcalloc (hs_json_array_len (binds) + 1, sizeof *ret->binds);
+      for (size_t i = 0; r == 0 && i < hs_json_array_len (binds); i++)
         {
           _cleanup_free_ char *w = xasprintf ("%s[%zu]", w_binds, i);
-          r = _parse_bind (binds->u.array.values[i], w, &ret->binds[i], err);
+          r = _parse_bind (hs_json_at (binds, i), w, &ret->binds[i], err);
           if (r == 0)
             ret->nbinds++;
         }
     }
-  if (r == 0 && devices != NULL && (r = hs_policy_want (devices, yajl_t_array, w_devices, err)) == 0)
+  if (r == 0 && devices != NULL && (r = hs_policy_want (devices, HS_JSON_ARRAY, w_devices, err)) == 0)
     {
-      ret->devices = xcalloc (devices->u.array.len + 1, sizeof *ret->devices);
-      for (size_t i = 0; r == 0 && i < devices->u.array.len; i++)
+      ret->devices = xcalloc (hs_json_array_len (devices) + 1, sizeof *ret->devices);
+      for (size_t i = 0; r == 0 && i < hs_json_array_len (devices); i++)
         {
           _cleanup_free_ char *w = xasprintf ("%s[%zu]", w_devices, i);
-          r = _parse_device (devices->u.array.values[i], w, &ret->devices[i], err);
+          r = _parse_device (hs_json_at (devices, i), w, &ret->devices[i], err);
           if (r == 0)
             ret->ndevices++;
         }
     }
-  if (r == 0 && hooks != NULL && (r = hs_policy_want (hooks, yajl_t_array, w_hooks, err)) == 0)
-    for (size_t i = 0; r == 0 && i < hooks->u.array.len; i++)
+  if (r == 0 && hooks != NULL && (r = hs_policy_want (hooks, HS_JSON_ARRAY, w_hooks, err)) == 0)
+    for (size_t i = 0; r == 0 && i < hs_json_array_len (hooks); i++)
       {
         _cleanup_free_ char *w = xasprintf ("%s[%zu]", w_hooks, i);
-        hs_json e = hooks->u.array.values[i];
+        hs_json e = hs_json_at (hooks, i);
         r = _clean_path (e, w, false, err);
-        if (r == 0 && !hs_strv_contains (&ret->hooks, e->u.string))
-          hs_strv_add (&ret->hooks, xstrdup (e->u.string));
+        if (r == 0 && !hs_strv_contains (&ret->hooks, hs_json_string (e)))
+          hs_strv_add (&ret->hooks, xstrdup (hs_json_string (e)));
       }
   return r;
 }
@@ -312,11 +312,11 @@ _integer (hs_json v, const char *where, int64_t min, int64_t max, int64_t *ret, 
   const char *s;
   char *end;
   long long n;
-  int r = hs_policy_want (v, yajl_t_number, where, err);
+  int r = hs_policy_want (v, HS_JSON_NUMBER, where, err);
 
   if (r < 0)
     return r;
-  s = v->u.number.r;
+  s = hs_json_number_text (v);
   if (strspn (s + (s[0] == '-'), "0123456789") != strlen (s + (s[0] == '-')) || s[s[0] == '-'] == '\0')
     return hs_error_set (err, EINVAL, "`%s` must be an integer from %" PRId64 " to %" PRId64 ", got %s", where, min,
                          max, s);
@@ -332,13 +332,13 @@ _integer (hs_json v, const char *where, int64_t min, int64_t max, int64_t *ret, 
 static int
 _parse_rlimits (hs_json v, const char *where, hs_resources *res, hs_error *err)
 {
-  int r = hs_policy_want (v, yajl_t_object, where, err);
+  int r = hs_policy_want (v, HS_JSON_OBJECT, where, err);
 
-  for (size_t i = 0; r == 0 && i < v->u.object.len; i++)
+  for (size_t i = 0; r == 0 && i < hs_json_object_len (v); i++)
     {
-      const char *type = v->u.object.keys[i];
+      const char *type = hs_json_key_at (v, i);
       _cleanup_free_ char *w = xasprintf ("%s.%s", where, type);
-      hs_json e = v->u.object.values[i];
+      hs_json e = hs_json_value_at (v, i);
       uint64_t max;
       size_t k;
 
@@ -350,10 +350,10 @@ _parse_rlimits (hs_json v, const char *where, hs_resources *res, hs_error *err)
                              "unknown rlimit `%s` (names as the OCI spec writes them, such as "
                              "`RLIMIT_NOFILE`)",
                              w);
-      r = hs_policy_want (e, yajl_t_number, w, err);
+      r = hs_policy_want (e, HS_JSON_NUMBER, w, err);
       if (r == 0 && hs_json_get_uint (e, UINT64_MAX, &max) < 0)
         r = hs_error_set (err, EINVAL, "`%s` must be a whole number up to 18446744073709551615, got %s", w,
-                          e->u.number.r);
+                          hs_json_number_text (e));
       if (r == 0)
         _set_rlimit (res, type, max);
     }
@@ -370,16 +370,16 @@ hs_policy_parse_resources (hs_json v, const char *where, hs_resources *res, hs_e
   _cleanup_free_ char *w_rlimits = xasprintf ("%s.rlimits", where);
   hs_json pids = hs_json_get (v, "pids"), oom = hs_json_get (v, "oom_score_adj_min"),
           rlimits = hs_json_get (v, "rlimits");
-  int r = hs_policy_want (v, yajl_t_object, where, err);
+  int r = hs_policy_want (v, HS_JSON_OBJECT, where, err);
   uint64_t n;
 
   if (r == 0)
     r = hs_policy_known_keys (v, dot, keys, err);
-  if (r == 0 && pids != NULL && (r = hs_policy_want (pids, yajl_t_number, w_pids, err)) == 0)
+  if (r == 0 && pids != NULL && (r = hs_policy_want (pids, HS_JSON_NUMBER, w_pids, err)) == 0)
     {
       if (hs_json_get_uint (pids, INT64_MAX, &n) < 0)
         r = hs_error_set (err, EINVAL, "`%s` must be a whole number (0: add no limit), got %s", w_pids,
-                          pids->u.number.r);
+                          hs_json_number_text (pids));
       else
         res->pids = (int64_t)n;
     }

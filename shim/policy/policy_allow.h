@@ -12,8 +12,8 @@
 /* Every key of obj must be one of the NULL-terminated names; where is the
  * key path of obj with a trailing '.' ("classes.ci.allow."). */
 int hs_policy_known_keys (hs_json obj, const char *where, const char *const *names, hs_error *err);
-/* v must exist and be of type (yajl_t_true: either boolean). */
-int hs_policy_want (hs_json v, yajl_type type, const char *where, hs_error *err);
+/* v must exist and be of type (HS_JSON_BOOL: either boolean). */
+int hs_policy_want (hs_json v, hs_json_type type, const char *where, hs_error *err);
 
 /* Built-in resources: pids 4096, oom_score_adj_min 0, rlimit ceilings
  * RLIMIT_NOFILE 1048576, RLIMIT_MEMLOCK 67108864, RLIMIT_RTPRIO 0,

@@ -31,10 +31,10 @@ _bundle (const char *runtime, const char *id, const hs_spawn_output *o, char **r
       return r;
     }
   bundle = hs_json_get (state, "bundle");
-  if (!YAJL_IS_STRING (bundle) || bundle->u.string[0] != '/')
+  if (!hs_json_is_string (bundle) || hs_json_string (bundle)[0] != '/')
     return hs_error_set (err, EINVAL, "`%s state %s` names no absolute bundle", runtime, id);
   (void) hs_json_get_uint (hs_json_get (state, "pid"), INT32_MAX, &pid);
-  *ret = xstrdup (bundle->u.string);
+  *ret = xstrdup (hs_json_string (bundle));
   *ret_pid = (int) pid;
   return 0;
 }

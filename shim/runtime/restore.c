@@ -9,7 +9,7 @@
 static bool
 _same (hs_json v, const char *s)
 {
-  return YAJL_IS_STRING (v) && strcmp (v->u.string, s) == 0;
+  return hs_json_is_string (v) && strcmp (hs_json_string (v), s) == 0;
 }
 
 int

@@ -108,9 +108,9 @@ _bad (const char *where, const char *what, hs_error *err)
 static int
 _keys (hs_json obj, const char *const *known, size_t n, const char *where, hs_error *err)
 {
-  for (size_t i = 0; i < obj->u.object.len; i++)
-    if (_lookup (known, n, obj->u.object.keys[i]) < 0)
-      return hs_error_set (err, EINVAL, "%s: unknown key `%s`", where, obj->u.object.keys[i]);
+  for (size_t i = 0; i < hs_json_object_len (obj); i++)
+    if (_lookup (known, n, hs_json_key_at (obj, i)) < 0)
+      return hs_error_set (err, EINVAL, "%s: unknown key `%s`", where, hs_json_key_at (obj, i));
   return 0;
 }
 
@@ -126,13 +126,13 @@ _uint (hs_json v, uint64_t max, const char *where, const char *key, uint64_t *re
 static int
 _strings (hs_json arr, const char *where, const char *key, hs_strv *ret, hs_error *err)
 {
-  if (!YAJL_IS_ARRAY (arr))
+  if (!hs_json_is_array (arr))
     return hs_error_set (err, EINVAL, "%s: `%s` must be an array of strings", where, key);
-  for (size_t i = 0; i < arr->u.array.len; i++)
+  for (size_t i = 0; i < hs_json_array_len (arr); i++)
     {
-      if (!YAJL_IS_STRING (arr->u.array.values[i]))
+      if (!hs_json_is_string (hs_json_at (arr, i)))
         return hs_error_set (err, EINVAL, "%s: `%s` must be an array of strings", where, key);
-      hs_strv_add (ret, xstrdup (arr->u.array.values[i]->u.string));
+      hs_strv_add (ret, xstrdup (hs_json_string (hs_json_at (arr, i))));
     }
   return 0;
 }
@@ -140,11 +140,11 @@ _strings (hs_json arr, const char *where, const char *key, hs_strv *ret, hs_erro
 static int
 _action (hs_json v, const char *where, char **ret, hs_error *err)
 {
-  if (!YAJL_IS_STRING (v))
+  if (!hs_json_is_string (v))
     return _bad (where, "the action must be a string", err);
-  if (_lookup (_actions, HS_ARRAY_SIZE (_actions), v->u.string) < 0)
-    return hs_error_set (err, EINVAL, "%s: unknown action `%s`", where, v->u.string);
-  *ret = xstrdup (v->u.string);
+  if (_lookup (_actions, HS_ARRAY_SIZE (_actions), hs_json_string (v)) < 0)
+    return hs_error_set (err, EINVAL, "%s: unknown action `%s`", where, hs_json_string (v));
+  *ret = xstrdup (hs_json_string (v));
   return 0;
 }
 
@@ -157,7 +157,7 @@ _arg (hs_json a, const char *where, hs_scmp_rule *rule, hs_error *err)
   uint64_t index;
   int k, r;
 
-  if (!YAJL_IS_OBJECT (a))
+  if (!hs_json_is_object (a))
     return _bad (where, "an argument condition must be an object", err);
   r = _keys (a, keys, HS_ARRAY_SIZE (keys), where, err);
   if (r == 0)
@@ -168,8 +168,8 @@ _arg (hs_json a, const char *where, hs_scmp_rule *rule, hs_error *err)
     r = _uint (hs_json_get (a, "valueTwo"), UINT64_MAX, where, "valueTwo", &arg->value_two, err);
   if (r < 0)
     return r;
-  if (!YAJL_IS_STRING (op) || (k = _lookup (_ops, HS_ARRAY_SIZE (_ops), op->u.string)) < 0)
-    return hs_error_set (err, EINVAL, "%s: unknown operator `%s`", where, YAJL_IS_STRING (op) ? op->u.string : "");
+  if (!hs_json_is_string (op) || (k = _lookup (_ops, HS_ARRAY_SIZE (_ops), hs_json_string (op))) < 0)
+    return hs_error_set (err, EINVAL, "%s: unknown operator `%s`", where, hs_json_is_string (op) ? hs_json_string (op) : "");
   arg->index = (uint32_t) index;
   arg->op = (hs_scmp_op) k;
   rule->nargs++;
@@ -183,20 +183,20 @@ _caps (hs_json obj, const char *where, hs_strv *ret, hs_error *err)
   hs_json caps = hs_json_get (obj, "caps");
   int r;
 
-  if (!YAJL_IS_OBJECT (obj))
+  if (!hs_json_is_object (obj))
     return _bad (where, "`includes` and `excludes` must be objects", err);
   r = _keys (obj, keys, HS_ARRAY_SIZE (keys), where, err);
   if (r < 0 || caps == NULL)
     return r;
-  if (!YAJL_IS_ARRAY (caps))
+  if (!hs_json_is_array (caps))
     return _bad (where, "`caps` must be an array of strings", err);
-  for (size_t i = 0; i < caps->u.array.len; i++)
+  for (size_t i = 0; i < hs_json_array_len (caps); i++)
     {
       char *name = NULL;
-      hs_json c = caps->u.array.values[i];
-      if (!YAJL_IS_STRING (c))
+      hs_json c = hs_json_at (caps, i);
+      if (!hs_json_is_string (c))
         return _bad (where, "`caps` must be an array of strings", err);
-      r = hs_capname_normalize (c->u.string, &name, err);
+      r = hs_capname_normalize (hs_json_string (c), &name, err);
       if (r < 0)
         {
           hs_error_prefix (err, "%s", where);
@@ -267,10 +267,10 @@ _entry (hs_scmp_profile *p, hs_json e, bool profile_file, const char *where, hs_
   uint64_t n;
   int r;
 
-  if (!YAJL_IS_OBJECT (e))
+  if (!hs_json_is_object (e))
     return _bad (where, "a syscalls entry must be an object", err);
   r = _keys (e, keys, nkeys, where, err);
-  if (r == 0 && (!YAJL_IS_ARRAY (names) || names->u.array.len == 0))
+  if (r == 0 && (!hs_json_is_array (names) || hs_json_array_len (names) == 0))
     r = _bad (where, "`names` must be a non-empty array of strings", err);
   if (r == 0)
     r = _action (hs_json_get (e, "action"), where, &rule.action, err);
@@ -279,24 +279,24 @@ _entry (hs_scmp_profile *p, hs_json e, bool profile_file, const char *where, hs_
       rule.has_errno = true;
       rule.errno_ret = (uint32_t) n;
     }
-  if (r == 0 && args != NULL && !YAJL_IS_ARRAY (args) && !YAJL_IS_NULL (args))
+  if (r == 0 && args != NULL && !hs_json_is_array (args) && !hs_json_is_null (args))
     r = _bad (where, "`args` must be an array", err);
-  for (size_t i = 0; r == 0 && YAJL_IS_ARRAY (args) && i < args->u.array.len; i++)
+  for (size_t i = 0; r == 0 && hs_json_is_array (args) && i < hs_json_array_len (args); i++)
     if (rule.nargs == HS_SCMP_MAX_ARGS)
       r = _bad (where, "more argument conditions than a syscall has arguments", err);
     else
-      r = _arg (args->u.array.values[i], where, &rule, err);
+      r = _arg (hs_json_at (args, i), where, &rule, err);
   if (r == 0 && (v = hs_json_get (e, "includes")) != NULL)
     r = _caps (v, where, &rule.caps_include, err);
   if (r == 0 && (v = hs_json_get (e, "excludes")) != NULL)
     r = _caps (v, where, &rule.caps_exclude, err);
-  for (size_t i = 0; r == 0 && i < names->u.array.len; i++)
+  for (size_t i = 0; r == 0 && i < hs_json_array_len (names); i++)
     {
-      hs_json name = names->u.array.values[i];
-      if (!YAJL_IS_STRING (name) || name->u.string[0] == '\0')
+      hs_json name = hs_json_at (names, i);
+      if (!hs_json_is_string (name) || hs_json_string (name)[0] == '\0')
         r = _bad (where, "`names` must be a non-empty array of strings", err);
       else
-        _add_named (p, &rule, name->u.string);
+        _add_named (p, &rule, hs_json_string (name));
     }
   _rule_release (&rule);
   return r;
@@ -312,7 +312,7 @@ _parse (hs_json obj, bool profile_file, const char *where, hs_scmp_profile *p, h
   uint64_t n;
   int r;
 
-  if (!YAJL_IS_OBJECT (obj))
+  if (!hs_json_is_object (obj))
     return _bad (where, "must be an object", err);
   r = _keys (obj, keys, nkeys, where, err);
   if (r == 0)
@@ -323,23 +323,23 @@ _parse (hs_json obj, bool profile_file, const char *where, hs_scmp_profile *p, h
       p->has_default_errno = true;
       p->default_errno = (uint32_t) n;
     }
-  if (r == 0 && (v = hs_json_get (obj, "architectures")) != NULL && !YAJL_IS_NULL (v))
+  if (r == 0 && (v = hs_json_get (obj, "architectures")) != NULL && !hs_json_is_null (v))
     r = _strings (v, where, "architectures", &p->arches, err);
-  if (r == 0 && (v = hs_json_get (obj, "flags")) != NULL && !YAJL_IS_NULL (v))
+  if (r == 0 && (v = hs_json_get (obj, "flags")) != NULL && !hs_json_is_null (v))
     r = _strings (v, where, "flags", &p->flags, err);
-  if (r == 0 && syscalls != NULL && !YAJL_IS_ARRAY (syscalls) && !YAJL_IS_NULL (syscalls))
+  if (r == 0 && syscalls != NULL && !hs_json_is_array (syscalls) && !hs_json_is_null (syscalls))
     r = _bad (where, "`syscalls` must be an array", err);
-  for (size_t i = 0; r == 0 && YAJL_IS_ARRAY (syscalls) && i < syscalls->u.array.len; i++)
+  for (size_t i = 0; r == 0 && hs_json_is_array (syscalls) && i < hs_json_array_len (syscalls); i++)
     {
       _cleanup_free_ char *at = xasprintf ("%s: syscalls[%zu]", where, i);
-      r = _entry (p, syscalls->u.array.values[i], profile_file, at, err);
+      r = _entry (p, hs_json_at (syscalls, i), profile_file, at, err);
     }
   for (size_t i = 0; r == 0 && i < 2; i++)
     {
       const char *key = i == 0 ? "listenerPath" : "listenerMetadata";
       if ((v = hs_json_get (obj, key)) == NULL)
         continue;
-      if (!YAJL_IS_STRING (v))
+      if (!hs_json_is_string (v))
         return hs_error_set (err, EINVAL, "%s: `%s` must be a string", where, key);
       if (p->extra == NULL)
         p->extra = hs_json_new_object ();
@@ -455,16 +455,6 @@ hs_scmp_find (const hs_scmp_profile *p, const char *name, size_t *ret_n)
 }
 
 static hs_json
-_strv_json (const hs_strv *s)
-{
-  hs_json arr = hs_json_new_array ();
-
-  for (size_t i = 0; i < s->n; i++)
-    hs_json_array_append (arr, hs_json_new_string (s->v[i]));
-  return arr;
-}
-
-static hs_json
 _entry_json (const hs_scmp_rule *r)
 {
   hs_json e = hs_json_new_object ();
@@ -509,10 +499,10 @@ hs_scmp_to_json (const hs_scmp_profile *p)
   hs_json_object_set (obj, "defaultAction", hs_json_new_string (p->default_action));
   if (p->has_default_errno)
     hs_json_object_set (obj, "defaultErrnoRet", hs_json_new_uint (p->default_errno));
-  hs_json_object_set (obj, "architectures", _strv_json (&p->arches));
-  hs_json_object_set (obj, "flags", _strv_json (&p->flags));
-  for (size_t i = 0; p->extra != NULL && i < p->extra->u.object.len; i++)
-    hs_json_object_set (obj, p->extra->u.object.keys[i], hs_json_copy (p->extra->u.object.values[i]));
+  hs_json_object_set (obj, "architectures", hs_json_new_strv (&p->arches));
+  hs_json_object_set (obj, "flags", hs_json_new_strv (&p->flags));
+  for (size_t i = 0; p->extra != NULL && i < hs_json_object_len (p->extra); i++)
+    hs_json_object_set (obj, hs_json_key_at (p->extra, i), hs_json_copy (hs_json_value_at (p->extra, i)));
 
   /* Unconditional rules of one action in one entry, in the order the
    * actions first appear; then every conditional rule on its own. */

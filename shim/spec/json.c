@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
 
 void
 hs_json_free (hs_json v)
@@ -392,26 +393,155 @@ hs_json_get_uint (hs_json v, uint64_t max, uint64_t *ret)
 const char *
 hs_json_type_name (hs_json v)
 {
+  return hs_json_kind_name (hs_json_type_of (v));
+}
+
+const char *
+hs_json_kind_name (hs_json_type type)
+{
+  switch (type)
+    {
+    case HS_JSON_STRING:
+      return "a string";
+    case HS_JSON_NUMBER:
+      return "a number";
+    case HS_JSON_OBJECT:
+      return "an object";
+    case HS_JSON_ARRAY:
+      return "an array";
+    case HS_JSON_BOOL:
+      return "a boolean";
+    case HS_JSON_NULL:
+      return "null";
+    case HS_JSON_MISSING:
+      return "missing";
+    }
+  return "unknown";
+}
+
+hs_json_type
+hs_json_type_of (hs_json v)
+{
   if (v == NULL)
-    return "missing";
+    return HS_JSON_MISSING;
   switch (v->type)
     {
     case yajl_t_string:
-      return "a string";
+      return HS_JSON_STRING;
     case yajl_t_number:
-      return "a number";
+      return HS_JSON_NUMBER;
     case yajl_t_object:
-      return "an object";
+      return HS_JSON_OBJECT;
     case yajl_t_array:
-      return "an array";
+      return HS_JSON_ARRAY;
     case yajl_t_true:
     case yajl_t_false:
-      return "a boolean";
+      return HS_JSON_BOOL;
     case yajl_t_null:
-      return "null";
-    default:
-      return "unknown";
+    case yajl_t_any:
+      break;
     }
+  return HS_JSON_NULL;
+}
+
+bool
+hs_json_is_string (hs_json v)
+{
+  return YAJL_IS_STRING (v);
+}
+
+bool
+hs_json_is_number (hs_json v)
+{
+  return YAJL_IS_NUMBER (v);
+}
+
+bool
+hs_json_is_object (hs_json v)
+{
+  return YAJL_IS_OBJECT (v);
+}
+
+bool
+hs_json_is_array (hs_json v)
+{
+  return YAJL_IS_ARRAY (v);
+}
+
+bool
+hs_json_is_bool (hs_json v)
+{
+  return YAJL_IS_TRUE (v) || YAJL_IS_FALSE (v);
+}
+
+bool
+hs_json_is_true (hs_json v)
+{
+  return YAJL_IS_TRUE (v);
+}
+
+bool
+hs_json_is_false (hs_json v)
+{
+  return YAJL_IS_FALSE (v);
+}
+
+bool
+hs_json_is_null (hs_json v)
+{
+  return YAJL_IS_NULL (v);
+}
+
+const char *
+hs_json_string (hs_json v)
+{
+  return YAJL_IS_STRING (v) ? v->u.string : NULL;
+}
+
+const char *
+hs_json_number_text (hs_json v)
+{
+  return YAJL_IS_NUMBER (v) ? v->u.number.r : NULL;
+}
+
+size_t
+hs_json_array_len (hs_json arr)
+{
+  return YAJL_IS_ARRAY (arr) ? arr->u.array.len : 0;
+}
+
+size_t
+hs_json_object_len (hs_json obj)
+{
+  return YAJL_IS_OBJECT (obj) ? obj->u.object.len : 0;
+}
+
+hs_json
+hs_json_at (hs_json arr, size_t i)
+{
+  return i < hs_json_array_len (arr) ? arr->u.array.values[i] : NULL;
+}
+
+const char *
+hs_json_key_at (hs_json obj, size_t i)
+{
+  return i < hs_json_object_len (obj) ? obj->u.object.keys[i] : NULL;
+}
+
+hs_json
+hs_json_value_at (hs_json obj, size_t i)
+{
+  return i < hs_json_object_len (obj) ? obj->u.object.values[i] : NULL;
+}
+
+bool
+hs_json_member_at (hs_json obj, size_t i, const char **key, hs_json *value)
+{
+  if (i >= hs_json_object_len (obj))
+    return false;
+  *key = obj->u.object.keys[i];
+  *value = obj->u.object.values[i];
+  return true;
 }
 
 static hs_json
@@ -512,6 +642,16 @@ hs_json
 hs_json_new_array (void)
 {
   return _new (yajl_t_array);
+}
+
+hs_json
+hs_json_new_strv (const hs_strv *s)
+{
+  hs_json arr = hs_json_new_array ();
+
+  for (size_t i = 0; i < s->n; i++)
+    hs_json_array_append (arr, hs_json_new_string (s->v[i]));
+  return arr;
 }
 
 hs_json

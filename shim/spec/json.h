@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* JSON trees: every yajl call of hardshim lives in json.c.
+/* JSON trees: every yajl call of hardshim lives in json.c, and no other
+ * file sees yajl's structs: an hs_json is opaque, read through the
+ * accessors and the two iteration macros below.
  *
  * Trees are yajl_tree values.  Parsing caps size and nesting depth, rejects
  * duplicate object keys (the runtime and hardshim must never disagree about
@@ -16,12 +18,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <yajl/yajl_tree.h>
 
 #define HS_JSON_MAX_BYTES (8u * 1024u * 1024u)
 #define HS_JSON_MAX_DEPTH 64
 
-typedef yajl_val hs_json;
+struct yajl_val_s;
+typedef struct yajl_val_s *hs_json;
+
+/* The kinds of value; HS_JSON_MISSING is a NULL hs_json (no such key). */
+typedef enum hs_json_type
+{
+  HS_JSON_MISSING = 0,
+  HS_JSON_STRING,
+  HS_JSON_NUMBER,
+  HS_JSON_OBJECT,
+  HS_JSON_ARRAY,
+  HS_JSON_BOOL,
+  HS_JSON_NULL,
+} hs_json_type;
 
 void hs_json_free (hs_json v);
 void hs_json_freep (hs_json *v);
@@ -47,6 +61,44 @@ int hs_json_get_uint (hs_json v, uint64_t max, uint64_t *ret);
 int hs_json_get_int (hs_json v, int64_t min, int64_t max, int64_t *ret);
 /* A human-readable name of v's type, for error messages. */
 const char *hs_json_type_name (hs_json v);
+/* The same for a kind ("an object", "a boolean"). */
+const char *hs_json_kind_name (hs_json_type type);
+
+/* Reading a value.  Every accessor accepts NULL (a missing value) and a
+ * value of another kind than it reads: it then answers false, NULL or 0,
+ * so a hostile spec's wrong types read as absent, never as a crash. */
+hs_json_type hs_json_type_of (hs_json v);
+bool hs_json_is_string (hs_json v);
+bool hs_json_is_number (hs_json v);
+bool hs_json_is_object (hs_json v);
+bool hs_json_is_array (hs_json v);
+bool hs_json_is_bool (hs_json v);
+bool hs_json_is_true (hs_json v);
+bool hs_json_is_false (hs_json v);
+bool hs_json_is_null (hs_json v);
+/* The string, or NULL when v is no string. */
+const char *hs_json_string (hs_json v);
+/* A number's text as written (e.g. "-1", "1e3"), or NULL when v is none. */
+const char *hs_json_number_text (hs_json v);
+/* Elements of an array, members of an object; 0 for anything else. */
+size_t hs_json_array_len (hs_json arr);
+size_t hs_json_object_len (hs_json obj);
+/* Element i, or NULL when arr is no array or i is past its end. */
+hs_json hs_json_at (hs_json arr, size_t i);
+/* Member i's key and value, or NULL when obj is no object or i is past its end. */
+const char *hs_json_key_at (hs_json obj, size_t i);
+hs_json hs_json_value_at (hs_json obj, size_t i);
+/* Member i into *key and *value; false when there is none. */
+bool hs_json_member_at (hs_json obj, size_t i, const char **key, hs_json *value);
+
+/* for each element of arr (nothing when arr is no array):
+ *   hs_json e;  hs_json_foreach (arr, i, e) { ... }
+ * i is declared by the macro; elem must not be removed inside the loop. */
+#define hs_json_foreach(arr, i, elem) for (size_t i = 0; ((elem) = hs_json_at ((arr), i)) != NULL; i++)
+/* for each member of obj (nothing when obj is no object):
+ *   const char *k; hs_json v;  hs_json_foreach_member (obj, i, k, v) { ... } */
+#define hs_json_foreach_member(obj, i, key, value)                                                                    \
+  for (size_t i = 0; hs_json_member_at ((obj), i, &(key), &(value)); i++)
 
 hs_json hs_json_new_string (const char *s);
 hs_json hs_json_new_string_printf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
@@ -56,6 +108,8 @@ hs_json hs_json_new_int (int64_t n);
 hs_json hs_json_new_null (void);
 hs_json hs_json_new_object (void);
 hs_json hs_json_new_array (void);
+/* An array of the strings of s, in order. */
+hs_json hs_json_new_strv (const hs_strv *s);
 hs_json hs_json_copy (hs_json v);
 /* The first argument takes ownership of v. Setting replaces (and frees) the old value. */
 void hs_json_object_set (hs_json obj, const char *key, hs_json v);

@@ -26,7 +26,7 @@ hs_seal_compute (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_
   size_t len;
   int r;
 
-  if (!YAJL_IS_OBJECT (ann))
+  if (!hs_json_is_object (ann))
     return hs_error_set (err, EINVAL, "/annotations is %s, expected an object", hs_json_type_name (ann));
   kept = hs_json_copy (hs_json_get (ann, HS_SEAL_ANNOTATION));
   hs_json_object_set (ann, HS_SEAL_ANNOTATION, hs_json_new_string (BLANK));
@@ -69,9 +69,9 @@ hs_seal_verify (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_K
   char want[65], have[65];
   unsigned diff = 0;
 
-  if (!YAJL_IS_STRING (seal) || strlen (seal->u.string) != 64)
+  if (!hs_json_is_string (seal) || strlen (hs_json_string (seal)) != 64)
     return false;
-  memcpy (have, seal->u.string, sizeof have); /* computing replaces it for a while */
+  memcpy (have, hs_json_string (seal), sizeof have); /* computing replaces it for a while */
   if (hs_seal_compute (spec, file_path, key, want, &err) < 0)
     {
       hs_error_release (&err);

@@ -26,7 +26,7 @@ _parse (const char *text, size_t len, const char *path, hs_json *ret, hs_error *
       hs_error_prefix (err, "`%s`", path);
       return r;
     }
-  if (!YAJL_IS_OBJECT (tree))
+  if (!hs_json_is_object (tree))
     return hs_error_set (err, EINVAL, "`%s`: top level is %s, not an object", path, hs_json_type_name (tree));
   r = hs_spec_keys_check (tree, path, err);
   if (r < 0)
@@ -162,7 +162,7 @@ hs_spec_mount_is_bind (hs_json m, bool *ret_recursive)
 
   *ret_recursive = hs_json_array_has_string (opts, "rbind");
   return *ret_recursive || hs_json_array_has_string (opts, "bind")
-         || (YAJL_IS_STRING (type) && strcmp (type->u.string, "bind") == 0);
+         || (hs_json_is_string (type) && strcmp (hs_json_string (type), "bind") == 0);
 }
 
 char *

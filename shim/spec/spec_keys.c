@@ -136,25 +136,25 @@ _free_folded (char **folded, size_t n)
 static int
 _check_keys (hs_json v, const char *pointer, bool map, const char *file, hs_error *err)
 {
-  size_t n = v->u.object.len;
+  size_t n = hs_json_object_len (v);
   char **folded = xcalloc (n + 1, sizeof (char *));
   _cleanup_free_ size_t *next = NULL;
   const char *where = pointer[0] ? pointer : "/";
   int r = 0;
 
   for (size_t i = 0; i < n; i++)
-    folded[i] = _fold (v->u.object.keys[i]);
+    folded[i] = _fold (hs_json_key_at (v, i));
   next = _next_same (folded, n);
   for (size_t i = 0; r == 0 && i < n; i++)
     {
-      const char *key = v->u.object.keys[i];
+      const char *key = hs_json_key_at (v, i);
       const char *field = map ? NULL : _field_in_other_case (key, folded[i]);
       if (field != NULL)
         r = hs_error_set (err, EINVAL, "`%s`: key `%s` at %s: runc reads it as `%s` (Go matches JSON keys in any "
                           "case), hardshim does not: refused", file, key, where, field);
       else if (next[i] != SIZE_MAX)
         r = hs_error_set (err, EINVAL, "`%s`: keys `%s` and `%s` at %s are one key to runc: refused", file, key,
-                          v->u.object.keys[next[i]], where);
+                          hs_json_key_at (v, next[i]), where);
     }
   _free_folded (folded, n);
   return r;
@@ -165,14 +165,14 @@ _check_object (hs_json v, const char *pointer, bool map, const char *file, hs_er
 {
   int r = _check_keys (v, pointer, map, file, err);
 
-  for (size_t i = 0; r == 0 && i < v->u.object.len; i++)
+  for (size_t i = 0; r == 0 && i < hs_json_object_len (v); i++)
     {
-      hs_json value = v->u.object.values[i];
+      hs_json value = hs_json_value_at (v, i);
       _cleanup_free_ char *child = NULL;
-      if (!YAJL_IS_OBJECT (value) && !YAJL_IS_ARRAY (value))
+      if (!hs_json_is_object (value) && !hs_json_is_array (value))
         continue; /* no keys below */
-      child = xasprintf ("%s/%s", pointer, v->u.object.keys[i]);
-      r = _check (value, child, v->u.object.keys[i], file, err);
+      child = xasprintf ("%s/%s", pointer, hs_json_key_at (v, i));
+      r = _check (value, child, hs_json_key_at (v, i), file, err);
     }
   return r;
 }
@@ -180,14 +180,14 @@ _check_object (hs_json v, const char *pointer, bool map, const char *file, hs_er
 static int
 _check (hs_json v, const char *pointer, const char *parent_key, const char *file, hs_error *err)
 {
-  if (YAJL_IS_OBJECT (v))
+  if (hs_json_is_object (v))
     return _check_object (v, pointer, _is_map (parent_key), file, err);
-  for (size_t i = 0; YAJL_IS_ARRAY (v) && i < v->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (v) && i < hs_json_array_len (v); i++)
     {
-      hs_json value = v->u.array.values[i];
+      hs_json value = hs_json_at (v, i);
       _cleanup_free_ char *child = NULL;
       int r;
-      if (!YAJL_IS_OBJECT (value) && !YAJL_IS_ARRAY (value))
+      if (!hs_json_is_object (value) && !hs_json_is_array (value))
         continue; /* no keys below */
       child = xasprintf ("%s/%zu", pointer, i);
       r = _check (value, child, NULL, file, err);

@@ -830,10 +830,10 @@ _refusal_notes (const char *buf, hs_strv *ret)
       action = hs_json_get (rec, "action");
       would = hs_json_get (rec, "would");
       note = hs_json_get (rec, "note");
-      if (YAJL_IS_STRING (measure) && strcmp (measure->u.string, "detect") == 0
-          && ((YAJL_IS_STRING (action) && strcmp (action->u.string, "refused") == 0)
-              || (YAJL_IS_STRING (would) && strcmp (would->u.string, "refused") == 0)))
-        hs_strv_add (ret, xstrdup (YAJL_IS_STRING (note) ? note->u.string : "(no note)"));
+      if (hs_json_is_string (measure) && strcmp (hs_json_string (measure), "detect") == 0
+          && ((hs_json_is_string (action) && strcmp (hs_json_string (action), "refused") == 0)
+              || (hs_json_is_string (would) && strcmp (hs_json_string (would), "refused") == 0)))
+        hs_strv_add (ret, xstrdup (hs_json_is_string (note) ? hs_json_string (note) : "(no note)"));
       p += len + (nl != NULL);
     }
 }

@@ -33,18 +33,18 @@ test_record_fields (void **state)
   assert_int_equal (j.count, 1);
   assert_int_equal (j.buf[j.len - 1], '\n');
   assert_int_equal (hs_json_parse (j.buf, j.len, &rec, &err), 0);
-  assert_string_equal (hs_json_get (rec, "id")->u.string, "c1");
-  assert_string_equal (hs_json_get (rec, "bundle")->u.string, "/b");
-  assert_string_equal (hs_json_get (rec, "file")->u.string, "/b/config.json");
-  assert_string_equal (hs_json_get (rec, "command")->u.string, "create");
-  assert_string_equal (hs_json_get (rec, "measure")->u.string, "capabilities");
-  assert_string_equal (hs_json_get (rec, "path")->u.string, "/process/capabilities/bounding");
-  assert_string_equal (hs_json_get (rec, "action")->u.string, "removed");
-  assert_string_equal (hs_json_get (rec, "mode")->u.string, "enforce");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "id")), "c1");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "bundle")), "/b");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "file")), "/b/config.json");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "command")), "create");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "measure")), "capabilities");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "path")), "/process/capabilities/bounding");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "action")), "removed");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "mode")), "enforce");
   assert_null (hs_json_get (rec, "would"));
-  assert_int_equal (hs_json_get (rec, "before")->u.array.len, 1);
-  assert_int_equal (hs_json_get (rec, "after")->u.array.len, 0);
-  assert_int_equal (strlen (hs_json_get (rec, "time")->u.string), strlen ("2026-11-22T06:03:04.120Z"));
+  assert_int_equal (hs_json_array_len (hs_json_get (rec, "before")), 1);
+  assert_int_equal (hs_json_array_len (hs_json_get (rec, "after")), 0);
+  assert_int_equal (strlen (hs_json_string (hs_json_get (rec, "time"))), strlen ("2026-11-22T06:03:04.120Z"));
   hs_journal_release (&j);
 }
 
@@ -58,10 +58,10 @@ test_audit_wording (void **state)
   hs_journal_init (&j, "c1", NULL, "p.json", "exec", true);
   hs_journal_record (&j, "user", "/user/uid", "changed", NULL, NULL);
   assert_int_equal (hs_json_parse (j.buf, j.len, &rec, &err), 0);
-  assert_string_equal (hs_json_get (rec, "action")->u.string, "kept");
-  assert_string_equal (hs_json_get (rec, "would")->u.string, "changed");
-  assert_string_equal (hs_json_get (rec, "mode")->u.string, "audit");
-  assert_true (YAJL_IS_NULL (hs_json_get (rec, "before")));
+  assert_string_equal (hs_json_string (hs_json_get (rec, "action")), "kept");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "would")), "changed");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "mode")), "audit");
+  assert_true (hs_json_is_null (hs_json_get (rec, "before")));
   assert_null (hs_json_get (rec, "bundle"));
   hs_journal_release (&j);
 }
@@ -82,17 +82,17 @@ test_invalid_utf8_replaced (void **state)
   hs_journal_record_note (&j, "user", "/process/user\xe2\x82", "changed", before, after, "note \xf8");
   if (hs_json_parse (j.buf, j.len, &rec, &err) < 0)
     fail_msg ("not valid JSON: %s", err.msg);
-  assert_string_equal (hs_json_get (rec, "id")->u.string, "c1\n\xef\xbf\xbd");
-  assert_string_equal (hs_json_get (rec, "bundle")->u.string, "/b\xef\xbf\xbd");
-  assert_string_equal (hs_json_get (rec, "file")->u.string, "/b/\xef\xbf\xbd" "config.json");
-  assert_string_equal (hs_json_get (rec, "path")->u.string, "/process/user\xef\xbf\xbd\xef\xbf\xbd");
-  assert_string_equal (hs_json_get (rec, "note")->u.string, "note \xef\xbf\xbd");
-  assert_string_equal (hs_json_get (rec, "before")->u.string, "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b");
-  assert_string_equal (hs_json_get (hs_json_get (rec, "after"), "key\xef\xbf\xbd")->u.string,
+  assert_string_equal (hs_json_string (hs_json_get (rec, "id")), "c1\n\xef\xbf\xbd");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "bundle")), "/b\xef\xbf\xbd");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "file")), "/b/\xef\xbf\xbd" "config.json");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "path")), "/process/user\xef\xbf\xbd\xef\xbf\xbd");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "note")), "note \xef\xbf\xbd");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "before")), "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b");
+  assert_string_equal (hs_json_string (hs_json_get (hs_json_get (rec, "after"), "key\xef\xbf\xbd")),
                        "\xef\xbf\xbd\xef\xbf\xbd");
-  assert_string_equal (hs_json_get (hs_json_get (rec, "after"), "k")->u.array.values[0]->u.string, "ok");
+  assert_string_equal (hs_json_string (hs_json_at (hs_json_get (hs_json_get (rec, "after"), "k"), 0)), "ok");
   /* the caller's values are left as they were */
-  assert_string_equal (before->u.string, "a\xed\xa0\x80" "b");
+  assert_string_equal (hs_json_string (before), "a\xed\xa0\x80" "b");
   hs_journal_release (&j);
 }
 

@@ -281,7 +281,7 @@ test_max_bytes (void **state)
   text[HS_JSON_MAX_BYTES] = '\0';
   assert_int_equal (hs_json_parse (text, HS_JSON_MAX_BYTES, &v, &err), 0);
   assert_null (err.msg);
-  assert_int_equal (strlen (v->u.string), HS_JSON_MAX_BYTES - 2);
+  assert_int_equal (strlen (hs_json_string (v)), HS_JSON_MAX_BYTES - 2);
   hs_json_free (v);
   v = NULL;
 
@@ -343,7 +343,7 @@ test_get_uint (void **state)
       const uint_case *t = &_uint_cases[c];
       hs_json arr = _parse (t->json);
       uint64_t n = 424242;
-      int r = hs_json_get_uint (arr->u.array.values[0], t->max, &n);
+      int r = hs_json_get_uint (hs_json_at (arr, 0), t->max, &n);
 
       if (t->ok && (r != 0 || n != t->value))
         CASE_FAIL ("case `%s`: returned %d with %" PRIu64 ", expected %" PRIu64 "\n", t->name, r, n, t->value);
@@ -373,8 +373,8 @@ test_get (void **state)
   hs_json v = _parse ("{\"a\":1,\"b\":{\"c\":\"x\"},\"\":null}");
 
   assert_non_null (hs_json_get (v, "a"));
-  assert_string_equal (hs_json_get (hs_json_get (v, "b"), "c")->u.string, "x");
-  assert_true (YAJL_IS_NULL (hs_json_get (v, "")));
+  assert_string_equal (hs_json_string (hs_json_get (hs_json_get (v, "b"), "c")), "x");
+  assert_true (hs_json_is_null (hs_json_get (v, "")));
   assert_null (hs_json_get (v, "c"));
   assert_null (hs_json_get (hs_json_get (v, "a"), "a"));
   assert_null (hs_json_get (NULL, "a"));
@@ -414,12 +414,12 @@ test_object_set (void **state)
 
   /* Replacing keeps the key's place and frees the old value (valgrind). */
   hs_json_object_set (v, "a", hs_json_new_string ("x"));
-  assert_int_equal (v->u.object.len, 2);
+  assert_int_equal (hs_json_object_len (v), 2);
   _assert_generates (v, "{\"a\":\"x\",\"b\":2}");
 
   /* A new key goes at the end. */
   hs_json_object_set (v, "c", hs_json_new_bool (false));
-  assert_int_equal (v->u.object.len, 3);
+  assert_int_equal (hs_json_object_len (v), 3);
   _assert_generates (v, "{\"a\":\"x\",\"b\":2,\"c\":false}");
 
   hs_json_object_set (v, "b", hs_json_new_null ());
@@ -461,7 +461,7 @@ test_array_edit (void **state)
     {
       const array_case *t = &_array_cases[c];
       hs_json arr = _parse (t->input);
-      size_t len = arr->u.array.len;
+      size_t len = hs_json_array_len (arr);
       char *out;
 
       if (t->insert)
@@ -471,8 +471,8 @@ test_array_edit (void **state)
       out = _generate (arr);
       if (strcmp (out, t->output) != 0)
         CASE_FAIL ("case `%s`: got `%s`, expected `%s`\n", t->name, out, t->output);
-      if (arr->u.array.len != (t->insert ? len + 1 : len - 1))
-        CASE_FAIL ("case `%s`: length %zu\n", t->name, arr->u.array.len);
+      if (hs_json_array_len (arr) != (t->insert ? len + 1 : len - 1))
+        CASE_FAIL ("case `%s`: length %zu\n", t->name, hs_json_array_len (arr));
       free (out);
       hs_json_free (arr);
     }
@@ -511,10 +511,10 @@ test_copy (void **state)
   a = hs_json_get (v, "a");
   ca = hs_json_get (c, "a");
   assert_ptr_not_equal (a, ca);
-  assert_ptr_not_equal (a->u.array.values[0]->u.number.r, ca->u.array.values[0]->u.number.r);
-  assert_ptr_not_equal (hs_json_get (a->u.array.values[1], "b")->u.string,
-                        hs_json_get (ca->u.array.values[1], "b")->u.string);
-  assert_ptr_not_equal (v->u.object.keys[0], c->u.object.keys[0]);
+  assert_ptr_not_equal (hs_json_number_text (hs_json_at (a, 0)), hs_json_number_text (hs_json_at (ca, 0)));
+  assert_ptr_not_equal (hs_json_string (hs_json_get (hs_json_at (a, 1), "b")),
+                        hs_json_string (hs_json_get (hs_json_at (ca, 1), "b")));
+  assert_ptr_not_equal (hs_json_key_at (v, 0), hs_json_key_at (c, 0));
 
   /* Editing the original leaves the copy alone, and the other way round. */
   hs_json_array_remove (a, 1);
@@ -579,8 +579,8 @@ test_make_utf8 (void **state)
       /* what was written reads back with hardshim's strict UTF-8 check */
       if (hs_json_parse (text, len, &back, &err) < 0)
         fail_msg ("case %zu: `%s`: %s", c, text, err.msg);
-      assert_string_equal (back->u.object.keys[0], _utf8_cases[c].out);
-      assert_string_equal (back->u.object.values[0]->u.array.values[0]->u.string, _utf8_cases[c].out);
+      assert_string_equal (hs_json_key_at (back, 0), _utf8_cases[c].out);
+      assert_string_equal (hs_json_string (hs_json_at (hs_json_value_at (back, 0), 0)), _utf8_cases[c].out);
     }
 }
 

@@ -801,7 +801,7 @@ test_profile_required_denials (void **state)
     }
   /* flags is written, so a runtime's own default flags cannot apply */
   s = hs_json_get (hs_json_get (h.spec, "linux"), "seccomp");
-  if (!YAJL_IS_ARRAY (hs_json_get (s, "flags")))
+  if (!hs_json_is_array (hs_json_get (s, "flags")))
     CASE_FAIL ("the container's profile has no flags array\n");
   seccomp_text = _generate (s);
   if (strstr (seccomp_text, "SCMP_ACT_LOG") != NULL)
@@ -1865,17 +1865,17 @@ test_measure_added_profile (void **state)
   assert_int_equal (h.r, 0);
   assert_true (h.changed);
   s = hs_json_get (hs_json_get (h.spec, "linux"), "seccomp");
-  assert_true (YAJL_IS_OBJECT (s));
-  assert_string_equal (hs_json_get (s, "defaultAction")->u.string, "SCMP_ACT_ERRNO");
-  assert_string_equal (YAJL_GET_NUMBER (hs_json_get (s, "defaultErrnoRet")), "38");
+  assert_true (hs_json_is_object (s));
+  assert_string_equal (hs_json_string (hs_json_get (s, "defaultAction")), "SCMP_ACT_ERRNO");
+  assert_string_equal (hs_json_number_text (hs_json_get (s, "defaultErrnoRet")), "38");
   v = hs_json_get (s, "architectures");
-  assert_true (YAJL_IS_ARRAY (v));
-  assert_int_equal (v->u.array.len, 1);
-  assert_string_equal (v->u.array.values[0]->u.string, _native ());
+  assert_true (hs_json_is_array (v));
+  assert_int_equal (hs_json_array_len (v), 1);
+  assert_string_equal (hs_json_string (hs_json_at (v, 0)), _native ());
   v = hs_json_get (s, "flags");
-  assert_true (YAJL_IS_ARRAY (v));
-  assert_int_equal (v->u.array.len, 0);
-  assert_true (YAJL_IS_ARRAY (hs_json_get (s, "syscalls")));
+  assert_true (hs_json_is_array (v));
+  assert_int_equal (hs_json_array_len (v), 0);
+  assert_true (hs_json_is_array (hs_json_get (s, "syscalls")));
 
   /* one record for the seccomp measure, "added", from nothing */
   line = strstr (h.journal.buf, "\"measure\":\"seccomp\"");
@@ -1884,11 +1884,11 @@ test_measure_added_profile (void **state)
   while (line > h.journal.buf && line[-1] != '\n')
     line--;
   assert_int_equal (hs_json_parse (line, (size_t)(strchr (line, '\n') - line), &rec, &err), 0);
-  assert_string_equal (hs_json_get (rec, "measure")->u.string, "seccomp");
-  assert_string_equal (hs_json_get (rec, "path")->u.string, "/linux/seccomp");
-  assert_string_equal (hs_json_get (rec, "action")->u.string, "added");
-  assert_true (YAJL_IS_NULL (hs_json_get (rec, "before")));
-  assert_string_equal (hs_json_get (hs_json_get (rec, "after"), "defaultAction")->u.string, "SCMP_ACT_ERRNO");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "measure")), "seccomp");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "path")), "/linux/seccomp");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "action")), "added");
+  assert_true (hs_json_is_null (hs_json_get (rec, "before")));
+  assert_string_equal (hs_json_string (hs_json_get (hs_json_get (rec, "after"), "defaultAction")), "SCMP_ACT_ERRNO");
   _hardened_release (&h);
 }
 
@@ -1959,8 +1959,8 @@ test_measure_audit (void **state)
   assert_int_equal (h.r, 0);
   assert_true (h.changed);
   s = hs_json_get (hs_json_get (h.spec, "linux"), "seccomp");
-  assert_true (YAJL_IS_OBJECT (s));
-  assert_string_equal (hs_json_get (s, "defaultAction")->u.string, "SCMP_ACT_LOG");
+  assert_true (hs_json_is_object (s));
+  assert_string_equal (hs_json_string (hs_json_get (s, "defaultAction")), "SCMP_ACT_LOG");
   assert_null (hs_json_get (s, "defaultErrnoRet"));
   seccomp_text = _generate (s);
   if (strstr (seccomp_text, "SCMP_ACT_ERRNO") != NULL || strstr (seccomp_text, "errnoRet") != NULL)
@@ -1968,7 +1968,7 @@ test_measure_audit (void **state)
 
   /* everything but linux.seccomp is as it was */
   user = hs_json_get (hs_json_get (h.spec, "process"), "user");
-  assert_string_equal (YAJL_GET_NUMBER (hs_json_get (user, "uid")), "0");
+  assert_string_equal (hs_json_number_text (hs_json_get (user, "uid")), "0");
   hs_json_object_set (hs_json_get (original, "linux"), "seccomp", hs_json_copy (s));
   expected = _generate (original);
   out = _generate (h.spec);

@@ -354,13 +354,13 @@ test_many_keys (void **state)
           hs_spec_file again;
           if (r != 0)
             fail_msg ("refused: %s", err.msg);
-          assert_int_equal (hs_json_get (f.tree, "annotations")->u.object.len, n + 2);
+          assert_int_equal (hs_json_object_len (hs_json_get (f.tree, "annotations")), n + 2);
           /* written back, it can be read again (indented, it would exceed the cap) */
           assert_int_equal (hs_spec_save (&f, &err), 0);
           hs_spec_release (&f);
           if (_load (dir, "config.json", &again, &err) != 0)
             fail_msg ("written back, refused: %s", err.msg);
-          assert_int_equal (hs_json_get (again.tree, "annotations")->u.object.len, n + 2);
+          assert_int_equal (hs_json_object_len (hs_json_get (again.tree, "annotations")), n + 2);
           hs_spec_release (&again);
         }
       else

@@ -1478,13 +1478,13 @@ _joined_by_path (hs_json spec, hs_host *host)
   static const char *const types[] = { "pid", "ipc", "uts", "mount", "cgroup" };
   hs_json namespaces = hs_json_get (hs_json_get (spec, "linux"), "namespaces");
 
-  for (size_t i = 0; YAJL_IS_ARRAY (namespaces) && i < namespaces->u.array.len; i++)
+  for (size_t i = 0; hs_json_is_array (namespaces) && i < hs_json_array_len (namespaces); i++)
     {
-      hs_json ns = namespaces->u.array.values[i], type = hs_json_get (ns, "type"), path = hs_json_get (ns, "path");
-      for (size_t t = 0; YAJL_IS_STRING (path) && t < HS_ARRAY_SIZE (types); t++)
-        if (strcmp (type->u.string, types[t]) == 0)
+      hs_json ns = hs_json_at (namespaces, i), type = hs_json_get (ns, "type"), path = hs_json_get (ns, "path");
+      for (size_t t = 0; hs_json_is_string (path) && t < HS_ARRAY_SIZE (types); t++)
+        if (strcmp (hs_json_string (type), types[t]) == 0)
           host->joined[host->n_joined++]
-              = (typeof (host->joined[0])){ .type = types[t], .via = xstrdup (path->u.string), .is_host = false };
+              = (typeof (host->joined[0])){ .type = types[t], .via = xstrdup (hs_json_string (path)), .is_host = false };
     }
 }
 
@@ -1654,10 +1654,10 @@ test_mountpoints_below_earlier (void **state)
       hs_error err = { 0 };
 
       assert_int_equal (mkdir (rootfs, 0755), 0);
-      for (size_t i = 0; i < dests->u.array.len; i++)
+      for (size_t i = 0; i < hs_json_array_len (dests); i++)
         {
           hs_json m = hs_json_new_object ();
-          hs_json_object_set (m, "destination", hs_json_copy (dests->u.array.values[i]));
+          hs_json_object_set (m, "destination", hs_json_copy (hs_json_at (dests, i)));
           hs_json_object_set (m, "type", hs_json_new_string ("tmpfs"));
           hs_json_array_append (mounts, m);
         }
