@@ -173,9 +173,10 @@ _same_strings (hs_json a, hs_json b)
     return _empty (a) && _empty (b);
   if (!hs_json_is_array (a) || !hs_json_is_array (b) || hs_json_array_len (a) != hs_json_array_len (b))
     return false;
-  for (size_t i = 0; i < hs_json_array_len (a); i++)
+  hs_json x;
+  hs_json_foreach (a, i, x)
     {
-      hs_json x = hs_json_at (a, i), y = hs_json_at (b, i);
+      hs_json y = hs_json_at (b, i);
       if (!hs_json_is_string (x) || !hs_json_is_string (y) || strcmp (hs_json_string (x), hs_json_string (y)) != 0)
         return false;
     }

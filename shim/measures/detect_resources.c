@@ -117,9 +117,10 @@ _rlimits (hs_detect *d, hs_error *err)
     return 0;
   if (!hs_json_is_array (list))
     return hs_measure_bad_type (d->ctx, true, "/rlimits", list, "an array", err);
-  for (size_t i = 0; i < hs_json_array_len (list); i++)
+  hs_json e;
+  hs_json_foreach (list, i, e)
     {
-      hs_json e = hs_json_at (list, i), type = hs_json_get (e, "type");
+      hs_json type = hs_json_get (e, "type");
       _cleanup_free_ char *path = xasprintf ("/rlimits/%zu", i);
       _cleanup_json_ hs_json before = hs_json_copy (e);
       const hs_rlimit_max *max;

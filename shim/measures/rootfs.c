@@ -76,9 +76,9 @@ _tmpfs (hs_measure_ctx *ctx, hs_json mounts, const char *dest, hs_error *err)
 {
   size_t dlen = _dest_len (dest), at = hs_json_array_len (mounts);
 
-  for (size_t i = 0; i < hs_json_array_len (mounts); i++)
+  hs_json m;
+  hs_json_foreach (mounts, i, m)
     {
-      hs_json m = hs_json_at (mounts, i);
       hs_json d = hs_json_get (m, "destination");
       if (!hs_json_is_object (m) || !hs_json_is_string (d))
         return hs_measure_bad_type (ctx, false, "/mounts[]", m, "an object with a string destination", err);

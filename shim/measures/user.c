@@ -93,9 +93,9 @@ static int
 _find_userns (hs_measure_ctx *ctx, hs_json namespaces, hs_json *ret, hs_error *err)
 {
   *ret = NULL;
-  for (size_t i = 0; i < hs_json_array_len (namespaces); i++)
+  hs_json ns;
+  hs_json_foreach (namespaces, i, ns)
     {
-      hs_json ns = hs_json_at (namespaces, i);
       hs_json type = hs_json_get (ns, "type");
       if (!hs_json_is_string (type))
         return hs_measure_bad_type (ctx, false, "/linux/namespaces[]/type", type, "a string", err);
@@ -148,9 +148,9 @@ _read_map (hs_measure_ctx *ctx, hs_json linux_, const char *key, _idmap *ret, hs
   if (hs_json_array_len (maps) > HS_MAP_MAX_LINES)
     return hs_error_set (err, EINVAL, "`%s`: %s has %zu entries, the kernel takes at most %d", ctx->file, path,
                          hs_json_array_len (maps), HS_MAP_MAX_LINES);
-  for (size_t i = 0; i < hs_json_array_len (maps); i++)
+  hs_json m;
+  hs_json_foreach (maps, i, m)
     {
-      hs_json m = hs_json_at (maps, i);
       _cleanup_free_ char *at = xasprintf ("%s/%zu", path, i);
       uint64_t c, h, n;
 

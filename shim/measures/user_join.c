@@ -69,9 +69,10 @@ hs_measure_user_pin (hs_measure_ctx *ctx, hs_json namespaces)
 {
   hs_json ann = hs_json_get (ctx->spec, "annotations");
 
-  for (size_t i = 0; i < hs_json_array_len (namespaces); i++)
+  hs_json ns;
+  hs_json_foreach (namespaces, i, ns)
     {
-      hs_json ns = hs_json_at (namespaces, i), type = hs_json_get (ns, "type");
+      hs_json type = hs_json_get (ns, "type");
       const char *via = hs_json_is_string (type) && strcmp (hs_json_string (type), "user") != 0
                             ? hs_namespaces_via (ctx->host, hs_json_string (type))
                             : NULL;
