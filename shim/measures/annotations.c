@@ -63,11 +63,13 @@ hs_measure_annotations (hs_measure_ctx *ctx, hs_error *err)
     return 0;
   if (!hs_json_is_object (ann))
     return hs_measure_bad_type (ctx, false, "/annotations", ann, "an object", err);
-  for (size_t i = 0; i < hs_json_object_len (ann); i++)
+  const char *key;
+  hs_json value;
+  hs_json_foreach_member (ann, i, key, value)
     {
-      const char *does = _does (hs_json_key_at (ann, i), hs_json_value_at (ann, i));
+      const char *does = _does (key, value);
       if (does != NULL)
-        return hs_error_set (err, EPERM, "`%s`: annotation `%s` %s: refused", ctx->file, hs_json_key_at (ann, i), does);
+        return hs_error_set (err, EPERM, "`%s`: annotation `%s` %s: refused", ctx->file, key, does);
     }
   return 0;
 }

@@ -226,11 +226,12 @@ _record (hs_measure_ctx *ctx, const hs_scmp_profile *engine, bool engine_had_fla
                  "a rule comparing one argument twice is read as runc and crun read it: one rule per condition");
   if (diff->listener_dropped)
     {
-      hs_json e = engine->extra;
-      for (size_t i = 0; i < hs_json_object_len (e); i++)
+      const char *key;
+      hs_json value;
+      hs_json_foreach_member (engine->extra, i, key, value)
         {
-          _cleanup_free_ char *path = xasprintf ("/linux/seccomp/%s", hs_json_key_at (e, i));
-          hs_measure_record_note (ctx, false, path, "removed", hs_json_value_at (e, i), NULL,
+          _cleanup_free_ char *path = xasprintf ("/linux/seccomp/%s", key);
+          hs_measure_record_note (ctx, false, path, "removed", value, NULL,
                                   "no NOTIFY rule is left: hardshim denies every call the engine sent to it");
         }
     }
