@@ -177,13 +177,17 @@ _check_escape (const char *text, size_t len, size_t *i, hs_error *err)
 }
 
 /* Before yajl builds a tree: the nesting depth, so that neither yajl nor
- * our recursive walkers meet a hostile depth; no comments; no \u escape
+ * our recursive walkers meet a hostile depth; the number of elements and
+ * members (each an allocation of its own in the tree: 8 MiB of `[0,0,...`
+ * would be 4 million of them, over a gigabyte with the copies the journal
+ * makes); no comments; no \u escape
  * that yajl's tree cannot keep as it reads (_check_escape). */
 static int
 _check_text (const char *text, size_t len, hs_error *err)
 {
   bool in_string = false, escaped = false;
   int depth = 0;
+  size_t members = 0; /* an upper bound: every container and every comma */
 
   for (size_t i = 0; i < len; i++)
     {
@@ -214,6 +218,8 @@ _check_text (const char *text, size_t len, hs_error *err)
           if (++depth > HS_JSON_MAX_DEPTH)
             return hs_error_set (err, EINVAL, "nesting deeper than %d levels", HS_JSON_MAX_DEPTH);
         }
+      if ((c == '{' || c == '[' || c == ',') && ++members > HS_JSON_MAX_MEMBERS)
+        return hs_error_set (err, EFBIG, "more than %u array elements and object members", HS_JSON_MAX_MEMBERS);
       else if (c == '}' || c == ']')
         depth--;
     }
@@ -671,13 +677,21 @@ hs_json_copy (hs_json v)
       c->u.number = v->u.number;
       c->u.number.r = xstrdup (v->u.number.r);
       break;
-    case yajl_t_object:
+    case yajl_t_object: /* keys are unique already: no lookups, one allocation */
+      c->u.object.keys = xcalloc (v->u.object.len + 1, sizeof (char *));
+      c->u.object.values = xcalloc (v->u.object.len + 1, sizeof (hs_json));
       for (size_t i = 0; i < v->u.object.len; i++)
-        hs_json_object_set (c, v->u.object.keys[i], hs_json_copy (v->u.object.values[i]));
+        {
+          c->u.object.keys[i] = xstrdup (v->u.object.keys[i]);
+          c->u.object.values[i] = hs_json_copy (v->u.object.values[i]);
+        }
+      c->u.object.len = v->u.object.len;
       break;
     case yajl_t_array:
+      c->u.array.values = xcalloc (v->u.array.len + 1, sizeof (hs_json));
       for (size_t i = 0; i < v->u.array.len; i++)
-        hs_json_array_append (c, hs_json_copy (v->u.array.values[i]));
+        c->u.array.values[i] = hs_json_copy (v->u.array.values[i]);
+      c->u.array.len = v->u.array.len;
       break;
     default:
       break;
