@@ -11,6 +11,8 @@ packages=(
   runc crun busybox-static
   # test (apparmor: apparmor_parser compiles the generated profiles without a kernel)
   libcmocka-dev bats jq python3 valgrind apparmor
+  # journal rotation tests (logrotate), the hostile-size benchmark (GNU time)
+  logrotate time
   # the workload suite's Debian rootfs
   debootstrap wget
   # the engine integration tests (a private dockerd and containerd; podman with conmon)
