@@ -17,6 +17,7 @@
 
 #include "host/bind_pins.h"
 #include "host/cgroup_probe.h"
+#include "host/host.h"
 #include "host/host_refs.h"
 #include "host/namespaces.h"
 
@@ -905,6 +906,46 @@ test_class_refs (void **state)
   hs_host_release (&host);
 }
 
+/* Write v to /proc/self/oom_score_adj: 0, else -errno. */
+static int
+_set_oom (int v)
+{
+  _cleanup_close_ int fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  _cleanup_free_ char *text = xasprintf ("%d", v);
+
+  assert_true (fd >= 0);
+  return write (fd, text, strlen (text)) == (ssize_t)strlen (text) ? 0 : -errno;
+}
+
+/* The oom_score_adj hardshim inherits, read from /proc/self/oom_score_adj
+ * (the kernel's range, -1000 to 1000, at both ends).  In ascending order:
+ * without CAP_SYS_RESOURCE a process may not lower its own. */
+static void
+test_probe_inherited_oom (void **state)
+{
+  static const int values[] = { -1000, -1, 0, 1, 1000 };
+  size_t tried = 0;
+
+  for (size_t i = 0; i < HS_ARRAY_SIZE (values); i++)
+    {
+      hs_host host = { 0 };
+      int r = _set_oom (values[i]);
+      if (r == -EACCES)
+        {
+          print_message ("SKIP: oom_score_adj %d: this process may not lower its own (no CAP_SYS_RESOURCE)\n",
+                         values[i]);
+          continue;
+        }
+      assert_int_equal (r, 0);
+      hs_host_probe_process (&host);
+      assert_true (host.have_inherited);
+      assert_int_equal (host.inherited_oom_score_adj, values[i]);
+      hs_host_release (&host);
+      tried++;
+    }
+  assert_true (tried >= 2); /* 1000 and 1 can always be set */
+}
+
 int
 main (void)
 {
@@ -918,6 +959,7 @@ main (void)
     cmocka_unit_test_setup (test_joined_is_host, _reset),
     cmocka_unit_test_setup (test_class_refs, _reset),
     cmocka_unit_test_setup (test_binds_pinned, _reset),
+    cmocka_unit_test (test_probe_inherited_oom),
   };
 
   if (geteuid () != 0)
