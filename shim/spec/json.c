@@ -371,29 +371,27 @@ hs_json_get (hs_json obj, const char *key)
   return NULL;
 }
 
+/* The text of a number written as an optional '-' (when neg_ok) and
+ * digits only: "65534", not "65534.0" or "6.5534e4"; NULL otherwise. */
+static const char *
+_whole_number (hs_json v, bool neg_ok)
+{
+  const char *t = YAJL_IS_NUMBER (v) ? v->u.number.r : NULL;
+  size_t skip = t != NULL && neg_ok && t[0] == '-';
+
+  if (t == NULL || t[skip] == '\0' || strspn (t + skip, "0123456789") != strlen (t + skip))
+    return NULL;
+  return t;
+}
+
 int
 hs_json_get_uint (hs_json v, uint64_t max, uint64_t *ret)
 {
-  const char *p;
-  uint64_t n = 0;
+  const char *t = _whole_number (v, false);
 
-  if (!YAJL_IS_NUMBER (v))
+  if (t == NULL)
     return -EINVAL;
-  /* Decide on the text: "65534", not "65534.0" or "6.5534e4". */
-  p = v->u.number.r;
-  if (*p == '\0')
-    return -EINVAL;
-  for (; *p; p++)
-    {
-      if (*p < '0' || *p > '9')
-        return -EINVAL;
-      uint64_t d = (uint64_t) (*p - '0');
-      if (d > max || n > (max - d) / 10)
-        return -ERANGE;
-      n = n * 10 + (uint64_t) (*p - '0');
-    }
-  *ret = n;
-  return 0;
+  return hs_parse_decimal (t, strlen (t), max, ret) < 0 ? -ERANGE : 0;
 }
 
 const char *
@@ -606,24 +604,11 @@ hs_json_new_uint (uint64_t n)
 int
 hs_json_get_int (hs_json v, int64_t min, int64_t max, int64_t *ret)
 {
-  uint64_t n;
-  int r;
+  const char *t = _whole_number (v, true);
 
-  if (!YAJL_IS_NUMBER (v))
+  if (t == NULL)
     return -EINVAL;
-  if (v->u.number.r[0] == '-')
-    {
-      struct yajl_val_s abs = *v; /* the digits after the sign */
-      abs.u.number.r = v->u.number.r + 1;
-      r = hs_json_get_uint (&abs, min < 0 ? (uint64_t) (-(min + 1)) + 1 : 0, &n);
-      if (r == 0)
-        *ret = n == 0 ? 0 : -(int64_t) (n - 1) - 1;
-      return r;
-    }
-  r = hs_json_get_uint (v, max < 0 ? 0 : (uint64_t) max, &n);
-  if (r == 0)
-    *ret = (int64_t) n;
-  return r;
+  return hs_parse_int (t, strlen (t), min, max, ret) < 0 ? -ERANGE : 0;
 }
 
 hs_json
