@@ -220,6 +220,41 @@ test_failed_write_leaves_original (void **state)
   rmdir (dir);
 }
 
+/* A save removes the complete temporary files a killed hardshim left
+ * beside the file (.NAME.hardshim-XXXXXXXX), and nothing else. */
+static void
+test_save_removes_stale_temporaries (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+  _cleanup_free_ char *stale = xasprintf ("%s/.config.json.hardshim-0123abcd", dir);
+  _cleanup_free_ char *other = xasprintf ("%s/.other.json.hardshim-0123abcd", dir);
+  _cleanup_free_ char *longer = xasprintf ("%s/.config.json.hardshim-0123abcd0", dir);
+  _cleanup_free_ char *subdir = xasprintf ("%s/.config.json.hardshim-deadbeef", dir);
+  struct stat st;
+  hs_spec_file f;
+  hs_error err = { 0 };
+
+  tu_write (path, _good, 0644);
+  tu_write (stale, "{}", 0600);
+  tu_write (other, "{}", 0600);
+  tu_write (longer, "{}", 0600);
+  assert_int_equal (mkdir (subdir, 0700), 0);
+  assert_int_equal (_load (dir, "config.json", &f, &err), 0);
+  assert_int_equal (hs_spec_save (&f, &err), 0);
+  hs_spec_release (&f);
+  assert_true (lstat (stale, &st) < 0 && errno == ENOENT);
+  assert_int_equal (lstat (other, &st), 0);  /* another file's */
+  assert_int_equal (lstat (longer, &st), 0); /* not the pattern */
+  assert_int_equal (lstat (subdir, &st), 0); /* not a file */
+  assert_int_equal (_entries (dir), 4);      /* and no temporary file of this save */
+  unlink (other);
+  unlink (longer);
+  rmdir (subdir);
+  unlink (path);
+  rmdir (dir);
+}
+
 /* Keys Go's encoding/json (runc) matches in any case: refused when they
  * could mean one thing to hardshim and another to runc. */
 static const struct
@@ -418,6 +453,7 @@ main (void)
     cmocka_unit_test (test_symlink_fifo_directory_refused),
     cmocka_unit_test (test_oversized_refused),
     cmocka_unit_test (test_failed_write_leaves_original),
+    cmocka_unit_test (test_save_removes_stale_temporaries),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
