@@ -236,8 +236,8 @@ _record (hs_measure_ctx *ctx, const hs_scmp_profile *engine, bool engine_had_fla
     }
 }
 
-/* Audit mode: the spec gets the profile with every denial logged instead
- * (what the container would have met is in the journal, _record). */
+/* Audit mode: the spec gets hardshim's profile with its denials logged
+ * instead of enforced (the journal says what enforce would do: _record). */
 static int
 _apply_logged (hs_measure_ctx *ctx, hs_json bounding, hs_json linux_, const hs_scmp_profile *engine, hs_error *err)
 {
