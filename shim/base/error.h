@@ -4,6 +4,8 @@
 #ifndef HS_ERROR_H
 #define HS_ERROR_H
 
+#include "base/util.h"
+
 typedef struct hs_error
 {
   int code;  /* positive errno */
@@ -19,6 +21,8 @@ int hs_error_sys (hs_error *err, int errnum, const char *fmt, ...) __attribute__
 /* Put "<context>: " in front of the message already in err. */
 void hs_error_prefix (hs_error *err, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 
+/* Frees the message and leaves err empty (a zeroed or released err is a no-op). */
 void hs_error_release (hs_error *err);
+#define _cleanup_error_ _cleanup_ (hs_error_release)
 
 #endif

@@ -23,6 +23,14 @@
     (p) = NULL;                                                                                                        \
     _tp;                                                                                                               \
   })
+/* The same for a struct that owns something: s is left zeroed, which its
+ * release function takes as empty. */
+#define TAKE_STRUCT(s)                                                                                                 \
+  ({                                                                                                                   \
+    __typeof__ (s) _ts = (s);                                                                                          \
+    (s) = (__typeof__ (s)){ 0 };                                                                                       \
+    _ts;                                                                                                               \
+  })
 #define TAKE_FD(fd)                                                                                                    \
   ({                                                                                                                   \
     int _tfd = (fd);                                                                                                   \
@@ -90,6 +98,7 @@ bool hs_strv_contains (const hs_strv *s, const char *str);
 /* Append str, taking ownership. */
 void hs_strv_add (hs_strv *s, char *str);
 void hs_strv_release (hs_strv *s);
+#define _cleanup_strv_ _cleanup_ (hs_strv_release)
 /* The strings joined with sep between them (a new string). */
 char *hs_strv_join (const hs_strv *s, const char *sep);
 

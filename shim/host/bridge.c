@@ -173,7 +173,7 @@ _source (hs_json spec, const char *bundle, bool sealed, char **ret, hs_error *er
 static int
 _mountpoints (hs_json spec, const char *rootfs, const char *bundle, hs_journal *journal, hs_error *err)
 {
-  hs_strv made = { 0 };
+  _cleanup_strv_ hs_strv made = { 0 };
   int r = hs_mountpoints_create (spec, rootfs, bundle, &made, err);
 
   if (r == 0 && made.n > 0)
@@ -186,7 +186,6 @@ _mountpoints (hs_json spec, const char *rootfs, const char *bundle, hs_journal *
         hs_json_array_append (list, hs_json_new_string (made.v[i]));
       hs_journal_record_note (journal, "user", "/mounts", "added", NULL, list, note);
     }
-  hs_strv_release (&made);
   return r;
 }
 
@@ -226,8 +225,8 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_policy
 {
   _cleanup_free_ char *real = NULL, *note = NULL;
   _cleanup_close_ int tree = -1, userns = -1;
-  hs_bind_pins pins = { 0 };
-  hs_error userns_err = { 0 };
+  _cleanup_bind_pins_ hs_bind_pins pins = { 0 };
+  _cleanup_error_ hs_error userns_err = { 0 };
   int r;
 
   r = _source (spec, bundle, sealed, &real, err);
@@ -250,10 +249,7 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_policy
   if (r == 0)
     r = _mountpoints (spec, real, bundle, journal, err);
   if (r < 0)
-    {
-      hs_bind_pins_release (&pins);
-      return r;
-    }
+    return r;
   /* Without an idmap user namespace, mounts are plain binds (journaled). */
   (void)_userns_fd (spec, &userns, &userns_err);
   if (plan->idmap_volumes)
@@ -279,7 +275,5 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_policy
     }
   if (r == 0)
     _repoint (spec, real, journal, note);
-  hs_bind_pins_release (&pins);
-  hs_error_release (&userns_err);
   return r;
 }

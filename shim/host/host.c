@@ -126,6 +126,7 @@ hs_host_release (hs_host *host)
       close (host->joined[i].fd);
     }
   hs_host_refs_release (host);
+  *host = (hs_host){ 0 };
 }
 
 void

@@ -353,15 +353,12 @@ _parse (hs_json obj, bool profile_file, const char *where, hs_scmp_profile *p, h
 int
 hs_scmp_parse (hs_json obj, bool profile_file, const char *where, hs_scmp_profile *ret, hs_error *err)
 {
-  hs_scmp_profile p = { 0 };
+  _cleanup_scmp_profile_ hs_scmp_profile p = { 0 };
   int r = _parse (obj, profile_file, where, &p, err);
 
   if (r < 0)
-    {
-      hs_scmp_release (&p);
-      return r;
-    }
-  *ret = p;
+    return r;
+  *ret = TAKE_STRUCT (p);
   return 0;
 }
 

@@ -232,7 +232,7 @@ hs_spec_release (hs_spec_file *f)
   free (f->path);
   free (f->name);
   hs_json_free (f->tree);
-  if (f->dirfd >= 0)
+  if (f->name != NULL && f->dirfd >= 0) /* a zeroed f's fd 0 is not its own */
     close (f->dirfd);
   memset (f, 0, sizeof *f);
   f->dirfd = -1;

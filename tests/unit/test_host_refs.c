@@ -946,11 +946,67 @@ test_probe_inherited_oom (void **state)
   assert_true (tried >= 2); /* 1000 and 1 can always be set */
 }
 
+/* A release takes an empty value: zeroed (join_userns_fd 0 and the
+ * joined fds are not host's own then: fd 0 stays open), or released
+ * already (its fds are not closed twice). */
+static void
+test_release_empty (void **state)
+{
+  hs_host host = { 0 };
+  hs_bind_pins pins = { 0 };
+  int null = -1, ufd, fd, again[2];
+
+  if (fcntl (0, F_GETFD) < 0)
+    assert_int_equal (null = open ("/dev/null", O_RDONLY | O_CLOEXEC), 0);
+  hs_host_release (&host);
+  hs_host_release (&host);
+  assert_true (fcntl (0, F_GETFD) >= 0);
+
+  host.apparmor_why = xstrdup ("why");
+  host.joins_userns = true;
+  host.join_userns_fd = ufd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  host.join_userns_via = xstrdup ("/proc/1/ns/user");
+  host.n_joined = 1;
+  host.joined[0].via = xstrdup ("/proc/1/ns/net");
+  host.joined[0].fd = fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  host.binds = xcalloc (1, sizeof *host.binds);
+  host.nbinds = 1;
+  host.binds[0].fd = -1;
+  host.binds[0].source = xstrdup ("/a");
+  hs_host_release (&host);
+  assert_true (fcntl (ufd, F_GETFD) < 0 && fcntl (fd, F_GETFD) < 0);
+  assert_null (host.apparmor_why);
+  /* the numbers are taken again... */
+  again[0] = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  again[1] = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  assert_true ((again[0] == ufd && again[1] == fd) || (again[0] == fd && again[1] == ufd));
+  hs_host_release (&host);
+  /* ...and a second release leaves them alone */
+  assert_true (fcntl (ufd, F_GETFD) >= 0 && fcntl (fd, F_GETFD) >= 0);
+  close (again[0]);
+  close (again[1]);
+
+  hs_bind_pins_release (&pins);
+  hs_bind_pins_release (&pins);
+  pins.v = xcalloc (1, sizeof *pins.v);
+  pins.v[0] = (hs_bind_pin){ .path = xstrdup ("/p"), .tree = open ("/dev/null", O_RDONLY | O_CLOEXEC) };
+  pins.n = 1;
+  hs_bind_pins_release (&pins);
+  hs_bind_pins_release (&pins);
+  {
+    _cleanup_host_ hs_host h = { .apparmor_why = xstrdup ("why") };
+    _cleanup_bind_pins_ hs_bind_pins b = { 0 };
+  }
+  if (null >= 0)
+    close (null);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup (test_binds_real_paths, _reset),
+    cmocka_unit_test_setup (test_release_empty, _reset),
     cmocka_unit_test_setup (test_bind_device_numbers, _reset),
     cmocka_unit_test_setup (test_binds_state_roots_and_sockets, _reset),
     cmocka_unit_test_setup (test_hooks, _reset),

@@ -2152,11 +2152,43 @@ test_unknown_capability_location (void **state)
   assert_true (named);
 }
 
+/* A release takes an empty value: zeroed, or released already. */
+static void
+test_release_empty (void **state)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/profiles/seccomp/default.json", tu_srcdir ());
+  hs_scmp_profile p = { 0 }, merged = { 0 };
+  hs_scmp_diff diff = { 0 };
+  hs_error err = { 0 };
+
+  hs_scmp_release (&p);
+  hs_scmp_release (&p);
+  hs_scmp_diff_release (&diff);
+  hs_scmp_diff_release (&diff);
+  if (hs_scmp_load (path, &p, &err) < 0)
+    fail_msg ("%s: %s", path, err.msg);
+  hs_scmp_merge (&p, &p, &merged, &diff);
+  hs_scmp_release (&p);
+  hs_scmp_release (&p);
+  assert_int_equal (p.nrules, 0);
+  hs_scmp_release (&merged);
+  hs_scmp_release (&merged);
+  hs_scmp_diff_release (&diff);
+  hs_scmp_diff_release (&diff);
+  {
+    _cleanup_scmp_profile_ hs_scmp_profile q = { 0 }, m = { 0 };
+    _cleanup_scmp_diff_ hs_scmp_diff d = { 0 };
+    assert_int_equal (hs_scmp_load (path, &q, &err), 0);
+    hs_scmp_merge (&q, &q, &m, &d);
+  }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_profile_names_resolve),
+    cmocka_unit_test (test_release_empty),
     cmocka_unit_test (test_profile_compiles),
     cmocka_unit_test (test_profile_required_denials),
     cmocka_unit_test (test_golden_outputs_compile),

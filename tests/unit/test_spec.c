@@ -440,11 +440,69 @@ test_save_larger_than_cap_refused (void **state)
   rmdir (dir);
 }
 
+/* fd 0 stays open across fn: a zeroed hs_spec_file's dirfd is 0, and it
+ * is not the file's own. */
+static void
+_keeps_fd0 (void (*fn) (void))
+{
+  int null = -1;
+
+  if (fcntl (0, F_GETFD) < 0)
+    assert_int_equal (null = open ("/dev/null", O_RDONLY | O_CLOEXEC), 0);
+  fn ();
+  assert_true (fcntl (0, F_GETFD) >= 0);
+  if (null >= 0)
+    close (null);
+}
+
+static void
+_release_zeroed (void)
+{
+  hs_spec_file f = { 0 };
+
+  hs_spec_release (&f);
+  assert_int_equal (f.dirfd, -1);
+  hs_spec_release (&f);
+  {
+    _cleanup_spec_file_ hs_spec_file g = { 0 };
+  }
+}
+
+/* A release takes an empty value: zeroed, or released already. */
+static void
+test_release_empty (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+  _cleanup_error_ hs_error err = { 0 };
+  hs_spec_file f;
+
+  _keeps_fd0 (_release_zeroed);
+  tu_write (path, _good, 0600);
+  assert_int_equal (_load (dir, "config.json", &f, &err), 0);
+  assert_true (f.dirfd >= 0);
+  hs_spec_release (&f);
+  assert_null (f.tree);
+  assert_int_equal (f.dirfd, -1);
+  hs_spec_release (&f); /* neither a double free nor a second close */
+  {
+    _cleanup_spec_file_ hs_spec_file g = { .dirfd = -1 };
+    assert_int_equal (_load (dir, "config.json", &g, &err), 0);
+    f = TAKE_STRUCT (g); /* g is zeroed: its cleanup neither frees nor closes */
+  }
+  assert_non_null (f.tree);
+  assert_true (fcntl (f.dirfd, F_GETFD) >= 0);
+  hs_spec_release (&f);
+  unlink (path);
+  rmdir (dir);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_roundtrip_keeps_mode_and_owner),
+    cmocka_unit_test (test_release_empty),
     cmocka_unit_test (test_keys_in_another_case_refused),
     cmocka_unit_test (test_many_keys),
     cmocka_unit_test (test_save_larger_than_cap_refused),
