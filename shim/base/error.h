@@ -4,13 +4,13 @@
 #ifndef HS_ERROR_H
 #define HS_ERROR_H
 
-#include "base/util.h"
-
 typedef struct hs_error
 {
   int code;  /* positive errno */
   char *msg; /* NULL while no error has been set */
 } hs_error;
+
+#include "base/util.h" /* after the type: util.h declares functions that take it */
 
 /* Set err to the formatted message; returns -code. Keeps an earlier error. */
 int hs_error_set (hs_error *err, int code, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
