@@ -39,13 +39,19 @@
 static char *
 _printable (const char *s)
 {
+  static const char hex[] = "0123456789abcdef";
   char *out = xmalloc (strlen (s) * 4 + 1), *w = out;
 
   for (; *s != '\0'; s++)
     {
       unsigned char c = (unsigned char) *s;
       if (c < 0x20 || c == 0x7f)
-        w += sprintf (w, "\\x%02x", c);
+        {
+          *w++ = '\\';
+          *w++ = 'x';
+          *w++ = hex[c >> 4];
+          *w++ = hex[c & 0xf];
+        }
       else
         *w++ = (char) c;
     }
