@@ -13,6 +13,8 @@ packages=(
   libcmocka-dev bats jq python3 valgrind apparmor
   # journal rotation tests (logrotate), the hostile-size benchmark (GNU time)
   logrotate time
+  # fault tests: SIGKILL injected at each system call
+  strace
   # the workload suite's Debian rootfs
   debootstrap wget
   # the engine integration tests (a private dockerd and containerd; podman with conmon)
