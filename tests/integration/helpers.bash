@@ -172,6 +172,28 @@ journal_valid() {
 	echo "$lines"
 }
 
+# copies_of PROTO N: N copies of bundle $T/PROTO, at $T/c1 ... $T/cN.
+copies_of() {
+	local i
+	for i in $(seq "$2"); do
+		cp -a "$T/$1" "$T/c$i"
+	done
+}
+
+# reference_records PROTO [COMMAND]: the number of records one COMMAND
+# (default create) of bundle $T/PROTO writes, counted on a copy without a
+# container (the "runtime" is true(1)) and into a journal of its own.
+reference_records() {
+	local k
+	cp -a "$T/$1" "$T/ref"
+	JOURNAL=$T/ref.jsonl HARDSHIM_POLICY=$T/ref-policy.json write_policy '{}'
+	HARDSHIM_RUNTIME=/bin/true HARDSHIM_POLICY=$T/ref-policy.json "$HS" "${2:-create}" -b "$T/ref" "$(new_id ref)" ||
+		return 1
+	k=$(journal_valid "$T/ref.jsonl") || return 1
+	[ "$k" -ge 4 ] || { echo "only $k reference records" >&2; return 1; }
+	echo "$k"
+}
+
 # journal_query JQ-FILTER: run a filter over the array of all records.
 journal_query() {
 	jq -s -c "$1" "$JOURNAL"
