@@ -64,11 +64,11 @@ teardown() {
 
 # host_state: the host's mount table (without the fields that change for
 # other reasons: ids and the order of mounts made by other processes) and
-# the entries of /run and /var/lib/hardshim, for comparing before and after.
+# the entries of /run and hardshim's state directory, for comparing before and after.
 host_state() {
 	awk '{ print $5, $9, $10 }' /proc/self/mountinfo | sort
 	echo ---
-	find /run /var/lib/hardshim -xdev -maxdepth 3 2>/dev/null | grep -v -e '^/run/runc' -e '^/run/containerd' \
+	find /run "$HS_STATE_DIR" -xdev -maxdepth 3 2>/dev/null | grep -v -e '^/run/runc' -e '^/run/containerd' \
 		-e '^/run/docker' -e '^/run/user' -e '^/run/systemd' -e "$ID_PREFIX" | sort
 }
 

@@ -8,6 +8,13 @@
 
 : "${HS_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}"
 : "${HS_BUILDDIR:=$HS_SRCDIR}"
+# The paths this build compiled in, written by make (Makefile.am):
+# HS_STATE_DIR, hardshim's state directory (under localstatedir: any prefix).
+HS_CONFIGURED="$HS_BUILDDIR/tests/integration/configured.bash"
+if [ -r "$HS_CONFIGURED" ]; then
+	# shellcheck source=/dev/null
+	. "$HS_CONFIGURED"
+fi
 HS="$HS_BUILDDIR/hardshim"
 RUNC=/usr/bin/runc
 CRUN=/usr/bin/crun
@@ -18,6 +25,7 @@ TAB=$'\t'
 
 common_setup() {
 	[ -x "$HS" ] || { echo "hardshim not built: $HS" >&2; return 1; }
+	[ -n "${HS_STATE_DIR:-}" ] || { echo "not built: $HS_CONFIGURED (run make)" >&2; return 1; }
 	T=$(cd "$BATS_TEST_TMPDIR" && pwd -P)
 	JOURNAL=$T/deviations.jsonl
 	export HARDSHIM_POLICY=$T/policy.json
