@@ -47,17 +47,23 @@ make -j"$jobs" >make.out 2>&1 || {
 # HS_UNDER_VALGRIND) here; the other tests as they are (test_userns reads
 # HS_UNDER_VALGRIND too, to skip what valgrind cannot run).
 slow=tests/unit/test_spec
+# A test still running after HS_TEST_TIMEOUT seconds fails (timeout's 124).
+timeout="timeout ${HS_TEST_TIMEOUT:-900}"
 status=0
 # TESTS is expanded by make: the unit tests as Makefile.am lists them.
 # shellcheck disable=SC2016 # $(UNIT_TESTS) is make's, not the shell's
-make -j"$jobs" check TESTS="\$(filter-out $slow,\$(UNIT_TESTS)) tests/pure-core.sh" >check.out 2>&1 || status=1
-HS_UNDER_VALGRIND=1 make check TESTS="$slow" >check-slow.out 2>&1 || status=1
+make -j"$jobs" check LOG_COMPILER="$timeout" TESTS="\$(filter-out $slow,\$(UNIT_TESTS)) tests/pure-core.sh" \
+	>check.out 2>&1 || status=1
+HS_UNDER_VALGRIND=1 make check LOG_COMPILER="$timeout" TESTS="$slow" >check-slow.out 2>&1 || status=1
 cat check.out check-slow.out | grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS|XFAIL):'
 if [ $status -eq 0 ]; then
 	echo "ok: the unit tests and tests/pure-core.sh pass under ASan and UBSan ($out/build)"
 else
 	cat check.out check-slow.out
-	for log in tests/unit/*.log; do
+	for log in tests/unit/*.log tests/*.log; do
+		if grep -q '(exit status: 124)$' "$log"; then
+			echo "# ${log%.log}: still running after ${HS_TEST_TIMEOUT:-900} s: stopped"
+		fi
 		if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$log"; then
 			echo "# sanitizer report in $log:"
 			sed 's/^/#   /' "$log"
