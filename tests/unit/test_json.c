@@ -647,6 +647,7 @@ test_free_null (void **state)
 
 #define FFFD "\xef\xbf\xbd"
 
+/* clang-format off */
 static const struct
 {
   const char *in, *out;
@@ -661,6 +662,7 @@ static const struct
   { "\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD },                /* above U+10FFFF */
   { "\x80\x80\xc3\xa9", FFFD FFFD "\xc3\xa9" },              /* lone continuation bytes */
 };
+/* clang-format on */
 
 static void
 test_make_utf8 (void **state)

@@ -91,9 +91,11 @@ test_hmac_vectors (void **state)
 
 static const uint8_t _key[HS_SEAL_KEY_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
 
+/* clang-format off */
 #define SPEC "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"" HS_BRIDGE_DIR "\"},\"annotations\":{\"a\":\"1\"}," \
              "\"mounts\":[{\"destination\":\"/dev/x\",\"source\":\"" HS_DEVICES_DIR "/c-1-3-0666-0-0\"," \
              "\"options\":[\"bind\"]}],\"n\":1.50}"
+/* clang-format on */
 
 /* A sealed spec verifies after a round trip through its text; a copy
  * anywhere else, any edit, or another key does not. */
@@ -357,12 +359,14 @@ test_trust_path (void **state)
   assert_int_equal (chown (sub, 0, 0), 0);
   assert_int_equal (chmod (sub, 0755), 0);
   assert_int_equal (hs_trust_path (g, "the file", &err), 0);
+  /* clang-format off */
   static const uint8_t acl[] = { 2, 0, 0, 0,                               /* version 2 */
                                  1, 0, 7, 0, 0xff, 0xff, 0xff, 0xff,       /* user:: rwx */
                                  2, 0, 7, 0, 0xfe, 0xff, 0, 0,             /* user:65534: rwx */
                                  4, 0, 5, 0, 0xff, 0xff, 0xff, 0xff,       /* group:: r-x */
                                  0x10, 0, 7, 0, 0xff, 0xff, 0xff, 0xff,    /* mask:: rwx */
                                  0x20, 0, 5, 0, 0xff, 0xff, 0xff, 0xff };  /* other:: r-x */
+  /* clang-format on */
   if (setxattr (sub, "system.posix_acl_access", acl, sizeof acl, 0) < 0)
     print_message ("SKIP: POSIX ACLs on `%s`: %s\n", sub, strerror (errno));
   else
