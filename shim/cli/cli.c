@@ -57,12 +57,14 @@ static const _option _global_options[] = {
   { NULL, 0, T_NONE },
 };
 
+/* clang-format off */
 #define COMMON_CREATE_OPTIONS                                                                                          \
   { "bundle|b", 1, T_BUNDLE }, { "console-socket", 1, T_NONE }, { "pid-file", 1, T_NONE },                             \
       { "no-pivot", 0, T_NONE }, { "no-subreaper", 0, T_NONE }, { "help|h", 0, T_HELP }
 
 #define CREATE_OPTIONS                                                                                                 \
   COMMON_CREATE_OPTIONS, { "config|f", 1, T_CONFIG }, { "no-new-keyring", 0, T_NONE }, { "preserve-fds", 1, T_PRESERVE_FDS }
+/* clang-format on */
 
 static const _option _create_options[] = {
   CREATE_OPTIONS,

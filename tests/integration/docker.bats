@@ -455,7 +455,7 @@ assert_hardened() {
 	assert_line_exact "user=$(readlink "/proc/$pid/ns/user")" "$T/out"
 	# The joining container's journal says which user namespace it joined, and why.
 	journal_query 'map(select(.path == "/linux/namespaces" and .action == "changed"))' |
-		jq -e 'length == 1 and (.[0].after.path == "/var/lib/hardshim/ns/user") and (.[0].note | contains("/proc/"))'
+		jq -e --arg u "$HS_STATE_DIR/ns/user" 'length == 1 and (.[0].after.path == $u) and (.[0].note | contains("/proc/"))'
 }
 
 @test "docker: 32 parallel docker run --rm: every container's records whole and complete in the journal, host mounts unchanged after" {

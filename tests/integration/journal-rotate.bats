@@ -13,15 +13,8 @@ setup() {
 	common_setup
 	command -v logrotate >/dev/null || skip "logrotate is not installed (contrib/install-deps.sh installs it)"
 	bundle proto true >/dev/null
-	for i in $(seq "$M"); do
-		cp -a "$T/proto" "$T/c$i"
-	done
-	# Records one `run` writes for this spec, counted without a container.
-	cp -a "$T/proto" "$T/ref"
-	JOURNAL=$T/ref.jsonl HARDSHIM_POLICY=$T/ref-policy.json write_policy '{}'
-	HARDSHIM_RUNTIME=/bin/true HARDSHIM_POLICY=$T/ref-policy.json "$HS" run -b "$T/ref" "$(new_id ref)"
-	K=$(journal_valid "$T/ref.jsonl")
-	[ "$K" -ge 4 ]
+	copies_of proto "$M"
+	K=$(reference_records proto run)
 }
 
 teardown() {

@@ -126,6 +126,7 @@ static const cli_case _captured_cases[] = {
 
 /* ---- option spellings, defaults, pass-through, refusals ------------------ */
 
+/* clang-format off */
 static const cli_case _syntax_cases[] = {
   /* bundle */
   OK ("--bundle=DIR", ARGV ("create", "--bundle=/b", "id"), HS_CMD_CREATE, "create", "/b", "config.json", NULL, "id",
@@ -300,6 +301,7 @@ static const cli_case _syntax_cases[] = {
   FAIL ("global --log without its value", ARGV ("--log"), "needs a value", NULL, NULL),
   FAIL ("global --root without its value", ARGV ("--log-format", "json", "--root"), "needs a value", NULL, "json"),
 };
+/* clang-format on */
 
 static void
 _check_field (const char *case_name, const char *field, const char *expected, const char *actual)

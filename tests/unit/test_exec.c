@@ -71,6 +71,7 @@ _describe (const hs_exec_options *o)
                     o->process_label ? o->process_label : "-", o->tty, o->no_new_privs, env, caps, gids);
 }
 
+/* clang-format off */
 static const _argv_case _argv_cases[] = {
   { "every process option, in its spellings, dropped; the rest kept in order",
     ARGV ("--root", "/r", "--log", "/l.json", "exec", "--cap", "CAP_SYS_ADMIN", "-c", "CAP_NET_ADMIN", "-u", "0:0",
@@ -101,6 +102,7 @@ static const _argv_case _argv_cases[] = {
     ARGV ("exec", "c1", "ls", "--cap", "-u", "0"), "hardshim exec --process P c1", true,
     "cwd=- user=- apparmor=- label=- tty=-1 nnp=-1 env= caps= gids=" },
 };
+/* clang-format on */
 
 static void
 test_exec_options_and_runtime_argv (void **state)
@@ -126,10 +128,12 @@ test_exec_options_and_runtime_argv (void **state)
 
 /* ---- the process runc would build ----------------------------------------- */
 
+/* clang-format off */
 #define CONTAINER                                                                                                      \
   "{\"terminal\":true,\"user\":{\"uid\":65534,\"gid\":65534},\"args\":[\"/dev/.hardshim/landlock\",\"--\",\"sh\"],"   \
   "\"env\":[\"PATH=/bin\"],\"cwd\":\"/\",\"capabilities\":{\"bounding\":[],\"effective\":[],\"permitted\":[]},"      \
   "\"noNewPrivileges\":true,\"x-unknown\":1}"
+/* clang-format on */
 
 typedef struct
 {

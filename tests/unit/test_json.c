@@ -313,10 +313,17 @@ test_max_members (void **state)
       text[2 + 2 * i] = ',';
     }
   text[2 * HS_JSON_MAX_MEMBERS] = ']'; /* HS_JSON_MAX_MEMBERS elements */
-  assert_int_equal (hs_json_parse (text, 2 * HS_JSON_MAX_MEMBERS + 1, &v, &err), 0);
-  assert_int_equal (hs_json_array_len (v), HS_JSON_MAX_MEMBERS);
-  hs_json_free (v);
-  v = NULL;
+  /* yajl grows an array by one element per realloc: under valgrind (and
+   * ASan, tests/sanitize.sh) every one is a copy, a million of them hours. */
+  if (getenv ("HS_UNDER_VALGRIND") != NULL)
+    print_message ("SKIP: an array at the cap under a memory checker (a million reallocs, each a copy)\n");
+  else
+    {
+      assert_int_equal (hs_json_parse (text, 2 * HS_JSON_MAX_MEMBERS + 1, &v, &err), 0);
+      assert_int_equal (hs_json_array_len (v), HS_JSON_MAX_MEMBERS);
+      hs_json_free (v);
+      v = NULL;
+    }
 
   text[2 * HS_JSON_MAX_MEMBERS] = ',';
   text[2 * n] = ']'; /* one more */
@@ -640,6 +647,7 @@ test_free_null (void **state)
 
 #define FFFD "\xef\xbf\xbd"
 
+/* clang-format off */
 static const struct
 {
   const char *in, *out;
@@ -654,6 +662,7 @@ static const struct
   { "\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD },                /* above U+10FFFF */
   { "\x80\x80\xc3\xa9", FFFD FFFD "\xc3\xa9" },              /* lone continuation bytes */
 };
+/* clang-format on */
 
 static void
 test_make_utf8 (void **state)

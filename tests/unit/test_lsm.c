@@ -60,6 +60,7 @@ typedef struct
 #define BIND(d, opts) "{\"destination\":\"" d "\",\"type\":\"bind\",\"source\":\"/srv/v\",\"options\":[" opts "]}"
 #define J(path, action) "\"measure\":\"lsm\",\"path\":\"" path "\",\"action\":\"" action "\""
 
+/* clang-format off */
 static const _lsm_case _cases[] = {
   /* Landlock */
   { .name = "landlock: the helper goes in front of the command, its mount last",
@@ -377,6 +378,7 @@ static hs_hook_ref _hook_refs[] = {
 };
 static hs_id_ref _class_hook_ids[] = { { .exists = true, .dev = 1, .ino = 10 }, { .exists = true, .dev = 1, .ino = 11 } };
 static hs_id_ref *_class_hooks[] = { _class_hook_ids };
+/* clang-format on */
 
 static void
 _host (const _lsm_case *c, hs_host *h)

@@ -56,10 +56,12 @@ typedef struct policy_case
   }
 
 /* A class ci matched by program, with more keys; and one with only its match given. */
+/* clang-format off */
 #define CI(more)                                                                                                       \
   "{\"classes\":{\"ci\":{\"match\":{\"program\":\"hardshim-ci\"},\"user\":{\"subid_owner\":\"hardshim-ci\"}," more "}" \
                                                                                                                    "}" \
                                                                                                                    "}"
+/* clang-format on */
 #define CLASS_MATCH(m) "{\"classes\":{\"ci\":{\"match\":{" m "},\"user\":{\"subid_owner\":\"hardshim-ci\"}}}}"
 
 static const policy_case _cases[] = {

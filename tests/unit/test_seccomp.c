@@ -945,6 +945,7 @@ typedef struct
   const char *removed, *conditioned, *kept, *narrowed;
 } _merge_case;
 
+/* clang-format off */
 static const _merge_case _merge_cases[] = {
   { "no engine profile: hardshim's, less the rule the default makes redundant",
     OURS ("{'names':['read','write'],'action':'SCMP_ACT_ALLOW'},"
@@ -1219,6 +1220,7 @@ static const _merge_case _merge_cases[] = {
     "NOTIFY'},{'names':['read'],'action':'SCMP_ACT_ALLOW'}]}",
     "", "", "mknod", "" },
 };
+/* clang-format on */
 
 static void
 _check_list (const char *case_name, const char *list, const hs_strv *got, const char *want)
@@ -1637,6 +1639,7 @@ typedef struct
   "'SCMP_ARCH_X32'],'syscalls':[{'names':['read','write','ptrace','clone3','exit_group'],'action':'SCMP_ACT_"          \
   "ALLOW'},{'names':['socket'],'action':'SCMP_ACT_ALLOW'}]"
 
+/* clang-format off */
 static const _measure_case _measure_cases[] = {
   /* issue 13 #4 */
   { "the engine's NOTIFY of unshare: hardshim's denials stay, journaled as changed, the listener kept",
@@ -1785,6 +1788,7 @@ static const _measure_case _measure_cases[] = {
     { "'measure':'seccomp'" },
     NULL },
 };
+/* clang-format on */
 
 static void
 test_measure_cases (void **state)

@@ -208,6 +208,7 @@ typedef struct
     .name = n, .text = t, .error = { __VA_ARGS__ }                                                                     \
   }
 
+/* clang-format off */
 static const _class_case _class_cases[] = {
   LOADS ("no classes: the default class only", "{}", .nclasses = 1, .classes = { DEFAULT_CLASS }),
   LOADS ("empty classes", "{\"classes\":{}}", .nclasses = 1, .classes = { DEFAULT_CLASS }),
@@ -357,6 +358,7 @@ static const _class_case _class_cases[] = {
     .subuid = "overlap-subuid",
     .error = { "class `web`: ", "overlaps `hardshim-db:1100000:65536`" } },
 };
+/* clang-format on */
 
 static const char *
 _str (const char *s)
@@ -516,6 +518,7 @@ typedef struct
 #define DEV(t, major, minor) "{\"type\":\"" t "\",\"major\":" #major ",\"minor\":" #minor "}"
 #define ALLOW_DEVICES(...) "{\"allow\":{\"devices\":[" __VA_ARGS__ "]}}"
 #define DEVICES_SPEC(d) "{" ROOT_USER ",\"linux\":{" TU_LINUX_NS ",\"devices\":[" d "]}}"
+/* clang-format off */
 #define ENGINE_USERNS(u, g)                                                                                            \
   "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT                                                          \
   ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"uidMappings\":[" u "],\"gidMappings\":[" g    \
@@ -1296,6 +1299,7 @@ static const _userns_case _userns_cases[] = {
     .spec = "{" ROOT_USER "," TU_LINUX "}",
     .error = "`user.userns_unavailable`" },
 };
+/* clang-format on */
 
 static void
 _check_audit_untouched (const _userns_case *c, hs_json spec)
@@ -1437,6 +1441,7 @@ out:
 
 /* ---- namespaces joined by path (namespaces.h) ---------------------------- */
 
+/* clang-format off */
 #define CLASS_MAPS "{\"uidMappings\":[{\"containerID\":0,\"hostID\":1000000,\"size\":65536}]," \
                    "\"gidMappings\":[{\"containerID\":0,\"hostID\":2000000,\"size\":65536}]}"
 #define JOIN_SPEC(ns) "{\"process\":{\"user\":{\"uid\":0,\"gid\":0}},\"root\":{\"path\":\"rootfs\"}," \
@@ -1498,6 +1503,7 @@ static const _join_case _join_cases[] = {
     JOIN_SPEC (TU_NS_ENTRIES ",{\"type\":\"user\",\"path\":\"" HS_USERNS_PATH "\"}"), NULL, false, false,
     { "{\"type\":\"user\"}" }, { HS_USERNS_PATH }, false, false, false, NULL },
 };
+/* clang-format on */
 
 /* As the probe (namespaces.h) has them: the other namespaces the spec joins
  * by path, none of them the host's (the network one is the case's); via is
