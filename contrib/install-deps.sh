@@ -17,6 +17,8 @@ packages=(
   logrotate time
   # fault tests: SIGKILL injected at each system call
   strace
+  # the Debian package (debian/, tests/integration/package.bats)
+  debhelper dh-autoreconf dpkg-dev git
   # the workload suite's Debian rootfs
   debootstrap wget
   # the engine integration tests (a private dockerd and containerd; podman with conmon)
