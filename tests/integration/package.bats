@@ -1,12 +1,14 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
-# The Debian package built from this tree (debian/, dpkg-buildpackage),
-# installed on this machine: its files, its conffile policy, the
+# The Debian packages built from this tree (debian/, dpkg-buildpackage),
+# installed on this machine: hardshim's files, its conffile policy, the
 # subordinate range its postinst gives `hardshim`, and a hardened container
 # started through a dockerd of this file's own whose runtime is the
 # installed /usr/bin/hardshim with the installed policy (no
-# HARDSHIM_POLICY).  The package is purged again at the end unless it was
-# installed before.
+# HARDSHIM_POLICY); then hardshim-replace-runc, with which docker, podman
+# and ctr, given no runtime option (or `--runtime runc`), get hardshim, and
+# without which they get runc again.  The packages are removed again at the
+# end unless hardshim was installed before.
 
 load helpers
 load ../workloads/workloads
@@ -35,7 +37,8 @@ setup_file() {
 		return 1
 	}
 	DEB=$(ls "$ENGINE_DIR"/hardshim_*.deb)
-	export DEB
+	REPLACE_DEB=$(ls "$ENGINE_DIR"/hardshim-replace-runc_*.deb)
+	export DEB REPLACE_DEB
 	PKG_BEFORE=no
 	dpkg -s hardshim >/dev/null 2>&1 && PKG_BEFORE=yes
 	export PKG_BEFORE
@@ -62,6 +65,7 @@ teardown_file() {
 	stop_daemon dockerd
 	stop_daemon containerd
 	remove_cgroup docker
+	! dpkg -s hardshim-replace-runc >/dev/null 2>&1 || dpkg -r hardshim-replace-runc >/dev/null 2>&1 || true
 	[ "${PKG_BEFORE:-yes}" = yes ] || dpkg --purge hardshim >/dev/null 2>&1 || true
 	engine_teardown_file
 }
@@ -102,4 +106,62 @@ teardown() {
 	echo "$output" | awk '$1 == 0 { exit !($2 == ENVIRON["HOST_UID0"] && $3 == 65536) }'
 	jq -c --arg id "$(cat "$T/cid")" 'select(.id == $id and .command == "create")' /var/log/hardshim/deviations.jsonl |
 		grep -q '"measure":"seccomp"'
+}
+
+# probe ENGINE ARGS...: run the probe with ENGINE ARGS (a run command up to
+# the image); output in $T/out, status in $status.
+PROBE_SH='id -u; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status'
+probe() {
+	status=0
+	timeout -k 5 120 "$@" sh -c "$PROBE_SH" >"$T/out" 2>"$T/err" </dev/null || status=$?
+	cat "$T/out" "$T/err"
+}
+
+# hardened: the probe's output is a hardened container's.
+hardened() {
+	[ "$status" -eq 0 ] || return 1
+	printf '65534\nCapEff:\t0000000000000000\nNoNewPrivs:\t1\nSeccomp:\t2\n' | cmp - "$T/out"
+}
+
+@test "package hardshim-replace-runc: docker, podman and ctr with no runtime option (and docker --runtime runc) get hardshim; removed, runc is back" {
+	real_version=$(runc --version | head -n 1)
+	dpkg -i "$REPLACE_DEB"
+	dpkg-divert --list /usr/bin/runc | grep -q 'diversion of /usr/bin/runc to /usr/bin/runc.real by hardshim-replace-runc'
+	[ "$(/usr/bin/runc.real --version | head -n 1)" = "$real_version" ]
+	dpkg -S /usr/bin/runc | grep -q '^hardshim-replace-runc: '
+
+	probe docker run --rm --network=none hs-busybox
+	hardened
+	probe docker run --rm --network=none --runtime runc hs-busybox
+	hardened
+
+	# ctr: containerd's runc shim runs `runc` from PATH.
+	local rootfs ns=hs-pkg-${ENGINE_DIR##*.}
+	rootfs=$(busybox_rootfs)
+	CTD_NS=$ns
+	w=$(mktemp -d "$ENGINE_DIR/image.XXXXXX")
+	image_archive "$rootfs" "$w" localhost/hs-busybox:latest "" |
+		ctr --address "$CTD_SOCK" --namespace "$ns" image import - >/dev/null
+	probe ctr --address "$CTD_SOCK" --namespace "$ns" run --rm localhost/hs-busybox:latest "ctr-$ns"
+	hardened
+
+	# podman: its default runtime, runc, found at /usr/bin/runc.
+	export CONTAINERS_STORAGE_CONF=$ENGINE_DIR/storage.conf CONTAINERS_CONF=$ENGINE_DIR/containers.conf
+	podman_storage_conf
+	printf '[engine]\ntmp_dir = "%s"\nlock_type = "file"\nevents_logger = "file"\nvolume_path = "%s"\n' \
+		"$ENGINE_DIR/tmp" "$ENGINE_DIR/volumes" >"$CONTAINERS_CONF"
+	tar -C "$rootfs" -c . | podman import - localhost/hs-busybox >/dev/null
+	probe podman run --rm --network=none localhost/hs-busybox
+	podman rm --all --force --time 0 >/dev/null 2>&1 || true
+	hardened
+	podman info --format '{{.Host.OCIRuntime.Path}}' | grep -qx /usr/bin/runc
+
+	# Removed: the real runc is /usr/bin/runc again, and containers are plain.
+	dpkg -r hardshim-replace-runc
+	! dpkg-divert --list /usr/bin/runc | grep -q .
+	[ "$(runc --version | head -n 1)" = "$real_version" ]
+	[ ! -e /usr/bin/runc.real ]
+	probe docker run --rm --network=none hs-busybox
+	[ "$status" -eq 0 ]
+	[ "$(head -n 1 "$T/out")" = 0 ]
 }
