@@ -21,6 +21,10 @@ docker() {
 	"$DOCKER_CLI" "$@"
 }
 
+remove_containers() {
+	docker ps -aq 2>/dev/null | xargs -r "$DOCKER_CLI" rm -f >/dev/null 2>&1 || true
+}
+
 setup_file() {
 	engine_prepare package "dpkg-buildpackage (apt-get install dpkg-dev)" "dh (apt-get install debhelper)" \
 		"dockerd (apt-get install docker.io)" "containerd (apt-get install docker.io)" "git (apt-get install git)" || return 1
@@ -54,18 +58,18 @@ setup_file() {
 		--config-file "$ENGINE_DIR/daemon.json" --host "$DOCKER_HOST" --containerd "$CTD_SOCK" \
 		--pidfile "$ENGINE_DIR/dockerd.pidfile" --exec-root "$ENGINE_DIR/exec" --data-root "$ENGINE_DIR/data"
 	daemon_ready dockerd 60 docker info || return 1
-	local rootfs
-	rootfs=$(busybox_rootfs) || return 1
-	tar -C "$rootfs" -c . | docker import - hs-busybox >/dev/null || return 1
+	ROOTFS=$(busybox_rootfs) || return 1
+	export ROOTFS
+	tar -C "$ROOTFS" -c . | docker import - hs-busybox >/dev/null || return 1
 }
 
 teardown_file() {
 	[ -n "${ENGINE_DIR:-}" ] && [ -d "$ENGINE_DIR" ] || return 0
-	docker ps -aq 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1 || true
+	remove_containers
 	stop_daemon dockerd
 	stop_daemon containerd
 	remove_cgroup docker
-	! dpkg -s hardshim-replace-runc >/dev/null 2>&1 || dpkg -r hardshim-replace-runc >/dev/null 2>&1 || true
+	dpkg --purge hardshim-replace-runc >/dev/null 2>&1 || true
 	[ "${PKG_BEFORE:-yes}" = yes ] || dpkg --purge hardshim >/dev/null 2>&1 || true
 	engine_teardown_file
 }
@@ -126,9 +130,11 @@ hardened() {
 @test "package hardshim-replace-runc: docker, podman and ctr with no runtime option (and docker --runtime runc) get hardshim; removed, runc is back" {
 	real_version=$(runc --version | head -n 1)
 	dpkg -i "$REPLACE_DEB"
-	dpkg-divert --list /usr/bin/runc | grep -q 'diversion of /usr/bin/runc to /usr/bin/runc.real by hardshim-replace-runc'
-	[ "$(/usr/bin/runc.real --version | head -n 1)" = "$real_version" ]
-	dpkg -S /usr/bin/runc | grep -q '^hardshim-replace-runc: '
+	dpkg-divert --list /usr/sbin/runc | grep -q 'diversion of /usr/sbin/runc to /usr/sbin/runc.real by hardshim-replace-runc'
+	[ "$(/usr/sbin/runc.real --version | head -n 1)" = "$real_version" ]
+	dpkg-divert --list /usr/bin/crun | grep -q 'diversion of /usr/bin/crun to /usr/bin/crun.real by hardshim-replace-runc'
+	/usr/bin/crun.real --version | grep -q '^crun version'
+	dpkg -S /usr/sbin/runc | grep -q 'hardshim-replace-runc.*: /usr/sbin/runc$'
 
 	probe docker run --rm --network=none hs-busybox
 	hardened
@@ -136,31 +142,36 @@ hardened() {
 	hardened
 
 	# ctr: containerd's runc shim runs `runc` from PATH.
-	local rootfs ns=hs-pkg-${ENGINE_DIR##*.}
-	rootfs=$(busybox_rootfs)
-	CTD_NS=$ns
+	local ns=hs-pkg-${ENGINE_DIR##*.}
 	w=$(mktemp -d "$ENGINE_DIR/image.XXXXXX")
-	image_archive "$rootfs" "$w" localhost/hs-busybox:latest "" |
+	image_archive "$ROOTFS" "$w" localhost/hs-busybox:latest "" |
 		ctr --address "$CTD_SOCK" --namespace "$ns" image import - >/dev/null
 	probe ctr --address "$CTD_SOCK" --namespace "$ns" run --rm localhost/hs-busybox:latest "ctr-$ns"
 	hardened
 
-	# podman: its default runtime, runc, found at /usr/bin/runc.
+	# podman: its default runtime (crun on Debian), and runc.
 	export CONTAINERS_STORAGE_CONF=$ENGINE_DIR/storage.conf CONTAINERS_CONF=$ENGINE_DIR/containers.conf
 	podman_storage_conf
 	printf '[engine]\ntmp_dir = "%s"\nlock_type = "file"\nevents_logger = "file"\nvolume_path = "%s"\n' \
 		"$ENGINE_DIR/tmp" "$ENGINE_DIR/volumes" >"$CONTAINERS_CONF"
-	tar -C "$rootfs" -c . | podman import - localhost/hs-busybox >/dev/null
-	probe podman run --rm --network=none localhost/hs-busybox
-	podman rm --all --force --time 0 >/dev/null 2>&1 || true
+	tar -C "$ROOTFS" -c . | podman import - localhost/hs-busybox >/dev/null
+	# (--ulimit: root here has no CAP_SYS_RESOURCE to raise podman's default
+	# nofile, as in podman.bats; it is no runtime option)
+	podman info --format '{{.Host.OCIRuntime.Path}}' | grep -qx /usr/bin/crun
+	local lim=(--ulimit nofile=20000:20000 --ulimit nproc=20000:20000)
+	probe podman run --rm --network=none "${lim[@]}" localhost/hs-busybox
 	hardened
-	podman info --format '{{.Host.OCIRuntime.Path}}' | grep -qx /usr/bin/runc
+	probe podman --runtime runc run --rm --network=none "${lim[@]}" localhost/hs-busybox
+	hardened
+	podman rm --all --force --time 0 >/dev/null 2>&1 || true
 
-	# Removed: the real runc is /usr/bin/runc again, and containers are plain.
+	# Removed: the real runc is /usr/sbin/runc again, and containers are plain.
 	dpkg -r hardshim-replace-runc
-	! dpkg-divert --list /usr/bin/runc | grep -q .
+	! dpkg-divert --list /usr/sbin/runc | grep -q .
+	! dpkg-divert --list /usr/bin/crun | grep -q .
 	[ "$(runc --version | head -n 1)" = "$real_version" ]
-	[ ! -e /usr/bin/runc.real ]
+	[ ! -e /usr/sbin/runc.real ] && [ ! -e /usr/bin/crun.real ]
+	crun --version | grep -q '^crun version'
 	probe docker run --rm --network=none hs-busybox
 	[ "$status" -eq 0 ]
 	[ "$(head -n 1 "$T/out")" = 0 ]
