@@ -41,7 +41,7 @@ no_mount_of() {
 	[[ $output == *"ok    journal \`$JOURNAL\`"* ]]
 	[ "${lines[-1]}" = "${#lines[@]} checks: ok" ] || [ "${lines[-1]}" = "$((${#lines[@]} - 1)) checks: ok" ]
 	# every line but the summary is a check
-	! grep -vE '^(ok  |warn|FAIL)  |^[0-9]+ checks: ' <<<"$output"
+	[ -z "$(grep -vE '^(ok  |warn|FAIL)  |^[0-9]+ checks: ' <<<"$output")" ]
 	[ ! -e "$JOURNAL" ]
 }
 
