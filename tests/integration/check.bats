@@ -41,7 +41,8 @@ no_mount_of() {
 	[[ $output == *"ok    journal \`$JOURNAL\`"* ]]
 	[ "${lines[-1]}" = "${#lines[@]} checks: ok" ] || [ "${lines[-1]}" = "$((${#lines[@]} - 1)) checks: ok" ]
 	# every line but the summary is a check
-	[ -z "$(grep -vE '^(ok  |warn|FAIL)  |^[0-9]+ checks: ' <<<"$output")" ]
+	run grep -cvE '^(ok  |warn|FAIL)  |^[0-9]+ checks: ' <<<"$output"
+	[ "$output" = 0 ]
 	[ ! -e "$JOURNAL" ]
 }
 
