@@ -23,8 +23,10 @@ _value (hs_json v)
     return xstrdup ("?");
   if (len > _VALUE_MAX)
     {
-      char *cut = xasprintf ("%.*s… (%zu bytes)", _VALUE_MAX - 20, text, len);
-      return cut;
+      int cut = _VALUE_MAX - 20;
+      while (cut > 0 && ((unsigned char) text[cut] & 0xc0) == 0x80) /* not inside a UTF-8 sequence */
+        cut--;
+      return xasprintf ("%.*s… (%zu bytes)", cut, text, len);
     }
   return TAKE_PTR (text);
 }
