@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "host/bridge.h"
+#include "check/check.h"
 #include "cli/cli.h"
 #include "runtime/container.h"
 #include "host/denied_mounts.h"
@@ -33,37 +34,11 @@
 #include <string.h>
 #include <unistd.h>
 
-/* s with control characters written as \xNN: a message quotes the spec
- * (paths, hook programs), and a newline or a terminal escape in it must not
- * make a second line or rewrite the screen. */
-static char *
-_printable (const char *s)
-{
-  static const char hex[] = "0123456789abcdef";
-  char *out = xmalloc (strlen (s) * 4 + 1), *w = out;
-
-  for (; *s != '\0'; s++)
-    {
-      unsigned char c = (unsigned char) *s;
-      if (c < 0x20 || c == 0x7f)
-        {
-          *w++ = '\\';
-          *w++ = 'x';
-          *w++ = hex[c >> 4];
-          *w++ = hex[c & 0xf];
-        }
-      else
-        *w++ = (char) c;
-    }
-  *w = '\0';
-  return out;
-}
-
 static int
 _fail (const hs_cli *cli, const hs_error *err)
 {
   _cleanup_free_ char *msg = xasprintf ("hardshim: %s", err->msg ? err->msg : "unknown error");
-  _cleanup_free_ char *shown = _printable (msg);
+  _cleanup_free_ char *shown = hs_printable (msg);
 
   fprintf (stderr, "%s\n", shown);
   hs_engine_log_error (cli->log, cli->log_format, msg);
@@ -166,84 +141,118 @@ _save_sealed (hs_spec_file *f, hs_error *err)
   return hs_spec_save (f, err);
 }
 
-/* The bundle's spec at dir/wanted, hardened: refuse what points at
- * hardshim's own files, harden it, prepare the host side (the rootfs
- * bridge, the AppArmor profile), write it back sealed (enforce) and
- * journal what changed.  A refusal of the detect measure is journaled in
- * enforce mode too (_journal_refusals). */
-static int
-_harden_spec (const hs_cli *cli, const hs_policy *policy, const char *dir, const char *wanted, hs_error *err)
+/* What the measures decided for a bundle's spec (_decide_spec). */
+typedef struct _decision
 {
-  bool audit = policy->mode == HS_MODE_AUDIT, sealed = false;
-  _cleanup_host_ hs_host host = { .container_id = cli->id };
-  _cleanup_spec_file_ hs_spec_file f = { .dirfd = -1 };
-  _cleanup_journal_ hs_journal j = { 0 };
+  hs_host host;
+  hs_spec_file f;
+  hs_journal j;
   hs_plan plan;
+  bool sealed;
+  bool measures_refused; /* hs_harden refused it (the detect measure's refusals are in j) */
+} _decision;
+
+static void
+_decision_release (_decision *d)
+{
+  hs_host_release (&d->host);
+  hs_spec_release (&d->f);
+  hs_journal_release (&d->j);
+}
+#define _cleanup_decision_ _cleanup_ (_decision_release)
+
+/* The bundle's spec at dir/wanted, decided: refuse what points at
+ * hardshim's own files, harden it in memory, journal in memory.  It
+ * writes nothing and starts nothing (hardshim explain shows exactly
+ * this); id is the container's (the cgroup it names by default). */
+static int
+_decide_spec (const hs_cli *cli, const char *id, const hs_policy *policy, const char *dir, const char *wanted,
+              _decision *d, hs_error *err)
+{
+  bool audit = policy->mode == HS_MODE_AUDIT;
   int r;
 
-  hs_host_probe_userns (&host);
-  hs_host_probe_lsm (&host);
-  hs_host_probe_process (&host);
+  d->host.container_id = id;
+  hs_host_probe_userns (&d->host);
+  hs_host_probe_lsm (&d->host);
+  hs_host_probe_process (&d->host);
   if (cli->kind == HS_CMD_RESTORE)
-    hs_host_restore_view (&host);
-  r = hs_lsm_prepare (policy, &host, err);
+    hs_host_restore_view (&d->host);
+  r = hs_lsm_prepare (policy, &d->host, err);
   if (r < 0)
     return r;
-  r = hs_spec_load (dir, wanted, &f, err);
+  r = hs_spec_load (dir, wanted, &d->f, err);
   if (r < 0)
     return r;
-  r = _check_bundle_spec (&f, &sealed, err);
+  r = _check_bundle_spec (&d->f, &d->sealed, err);
   if (r < 0)
     return r;
-  r = hs_own_dirs_check (f.tree, dir, sealed, policy, err);
+  r = hs_own_dirs_check (d->f.tree, dir, d->sealed, policy, err);
   if (r < 0)
     return r;
-  r = hs_namespaces_probe (f.tree, sealed, &host, err);
+  r = hs_namespaces_probe (d->f.tree, d->sealed, &d->host, err);
   if (r < 0)
     return r;
-  r = hs_host_probe_refs (f.tree, dir, sealed, policy, cli->systemd_cgroup, &host, err);
+  r = hs_host_probe_refs (d->f.tree, dir, d->sealed, policy, cli->systemd_cgroup, &d->host, err);
   if (r < 0)
     return r;
-  r = hs_own_dirs_check_refs (f.tree, sealed, policy, &host, err);
+  r = hs_own_dirs_check_refs (d->f.tree, d->sealed, policy, &d->host, err);
   if (r < 0)
     return r;
 
-  hs_journal_init (&j, cli->id, dir, f.path, cli->command, audit);
-  r = hs_harden (f.tree, NULL, f.path, policy, &host, &j, &plan, err);
+  hs_journal_init (&d->j, id, dir, d->f.path, cli->command, audit);
+  r = hs_harden (d->f.tree, NULL, d->f.path, policy, &d->host, &d->j, &d->plan, err);
   if (r < 0)
     {
-      if (!audit)
-        _journal_refusals (&j, policy);
+      d->measures_refused = true;
       return r;
     }
   if (cli->kind == HS_CMD_RESTORE)
     {
-      r = hs_restore_check_lsm (cli, f.tree, err);
+      r = hs_restore_check_lsm (cli, d->f.tree, err);
       if (r < 0)
         return r;
     }
-  r = hs_denied_mounts_check (f.tree, f.path, dir, policy, &host, &j, err);
+  return hs_denied_mounts_check (d->f.tree, d->f.path, dir, policy, &d->host, &d->j, err);
+}
+
+/* The bundle's spec at dir/wanted, hardened (_decide_spec); then prepare
+ * the host side (the rootfs bridge, the AppArmor profile), write it back
+ * sealed (enforce) and journal what changed.  A refusal of the detect
+ * measure is journaled in enforce mode too (_journal_refusals). */
+static int
+_harden_spec (const hs_cli *cli, const hs_policy *policy, const char *dir, const char *wanted, hs_error *err)
+{
+  bool audit = policy->mode == HS_MODE_AUDIT;
+  _cleanup_decision_ _decision d = { .f = { .dirfd = -1 } };
+  int r;
+
+  r = _decide_spec (cli, cli->id, policy, dir, wanted, &d, err);
   if (r < 0)
-    return r;
-  if (plan.bridge_rootfs)
     {
-      r = hs_bridge_rootfs (f.tree, dir, sealed, policy, &host, &plan, &j, err);
+      if (d.measures_refused && !audit)
+        _journal_refusals (&d.j, policy);
+      return r;
+    }
+  if (d.plan.bridge_rootfs)
+    {
+      r = hs_bridge_rootfs (d.f.tree, dir, d.sealed, policy, &d.host, &d.plan, &d.j, err);
       if (r < 0)
         return r;
     }
   if (!audit)
     {
-      r = hs_lsm_load (&host, err);
+      r = hs_lsm_load (&d.host, err);
       if (r < 0)
         return r;
     }
-  if (plan.changed)
+  if (d.plan.changed)
     {
-      r = audit ? hs_spec_save (&f, err) : _save_sealed (&f, err); /* audit's spec is no hardened one */
+      r = audit ? hs_spec_save (&d.f, err) : _save_sealed (&d.f, err); /* audit's spec is no hardened one */
       if (r < 0)
         return r;
     }
-  return hs_journal_commit (&j, policy->journal, err);
+  return hs_journal_commit (&d.j, policy->journal, err);
 }
 
 /* create, run, restore: harden the bundle's spec (_harden_spec); in audit
@@ -380,6 +389,56 @@ _harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, i
   return r;
 }
 
+/* hardshim explain (check.h): what create would do to the bundle, from
+ * _decide_spec's journal, printed; nothing is written (no spec, no
+ * journal, no seal key), nothing mounted, loaded or started.  Its exit
+ * status: 0 when create would start the container, 1 when it would refuse
+ * it (the reason on the last line). */
+static int
+_explain (const hs_cli *cli, const char *program)
+{
+  _cleanup_policy_ hs_policy policy = { 0 };
+  _cleanup_decision_ _decision d = { .f = { .dirfd = -1 } };
+  _cleanup_error_ hs_error err = { 0 };
+  _cleanup_free_ char *dir = _absolute (cli->bundle), *cwd = _absolute (".");
+  _cleanup_free_ char *wanted = hs_cli_config_path (cli, dir, cwd), *shown = NULL;
+  const char *runtime;
+  size_t changes;
+  int r;
+
+  r = hs_policy_load (cli->policy != NULL ? cli->policy : hs_policy_path (), &policy, &err);
+  if (r == 0)
+    {
+      policy.program = program;
+      r = hs_policy_load_subids (&policy, HS_SUBUID_FILE, HS_SUBGID_FILE, &err);
+    }
+  if (r == 0)
+    r = hs_runtime_choose (&policy, &runtime, &err);
+  if (r == 0)
+    r = hs_runtime_check (runtime, &err);
+  if (r == 0)
+    r = _decide_spec (cli, cli->id != NULL ? cli->id : "explain", &policy, dir, wanted, &d, &err);
+
+  changes = hs_explain_print (&d.j, stdout);
+  if (r < 0)
+    {
+      shown = hs_printable (err.msg != NULL ? err.msg : "unknown error");
+      if (policy.mode == HS_MODE_AUDIT && d.j.count > 0)
+        printf ("audit mode: create would journal this refusal and start the spec unchanged: %s\n", shown);
+      else
+        printf ("refused: %s\n", shown);
+      return policy.mode == HS_MODE_AUDIT && d.j.count > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    }
+  if (d.plan.bridge_rootfs)
+    printf ("%-17s %-36s %s\n", "host", "/root/path",
+            "the rootfs would be made reachable from the user namespace (a bridge mount; not done by explain)");
+  if (d.host.apparmor_profile != NULL && policy.mode != HS_MODE_AUDIT)
+    printf ("%-17s %-36s %s\n", "host", "apparmor", "hardshim's profile would be loaded if it is not yet");
+  printf ("%zu change%s; would start (%s mode)\n", changes, changes == 1 ? "" : "s",
+          policy.mode == HS_MODE_AUDIT ? "audit" : "enforce");
+  return EXIT_SUCCESS;
+}
+
 /* Everything after the command line: returns only on failure, with err
  * set (hardshim execs the runtime). */
 static int
@@ -438,6 +497,12 @@ main (int argc, char **argv)
   _cleanup_error_ hs_error err = { 0 };
 
   if (hs_cli_parse (argc, argv, &cli, &err) == 0)
-    (void) _run (&cli, argc, argv, &err);
+    {
+      if (cli.kind == HS_CMD_DOCTOR)
+        return hs_doctor (cli.policy != NULL ? cli.policy : hs_policy_path (), stdout);
+      if (cli.kind == HS_CMD_EXPLAIN)
+        return _explain (&cli, hs_path_basename (argv[0]));
+      (void) _run (&cli, argc, argv, &err);
+    }
   return _fail (&cli, &err);
 }

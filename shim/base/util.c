@@ -290,3 +290,29 @@ hs_path_basename (const char *path)
   const char *slash = strrchr (path, '/');
   return slash != NULL ? slash + 1 : path;
 }
+
+/* s with control characters written as \xNN: a message quotes the spec
+ * (paths, hook programs), and a newline or a terminal escape in it must not
+ * make a second line or rewrite the screen. */
+char *
+hs_printable (const char *s)
+{
+  static const char hex[] = "0123456789abcdef";
+  char *out = xmalloc (strlen (s) * 4 + 1), *w = out;
+
+  for (; *s != '\0'; s++)
+    {
+      unsigned char c = (unsigned char) *s;
+      if (c < 0x20 || c == 0x7f)
+        {
+          *w++ = '\\';
+          *w++ = 'x';
+          *w++ = hex[c >> 4];
+          *w++ = hex[c & 0xf];
+        }
+      else
+        *w++ = (char) c;
+    }
+  *w = '\0';
+  return out;
+}

@@ -102,4 +102,8 @@ void hs_strv_release (hs_strv *s);
 /* The strings joined with sep between them (a new string). */
 char *hs_strv_join (const hs_strv *s, const char *sep);
 
+/* s with control characters written as \xNN, for a message or a report
+ * that quotes the spec (a new string). */
+char *hs_printable (const char *s);
+
 #endif

@@ -20,6 +20,7 @@ enum _target
   T_PRESERVE_FDS,
   T_LSM_PROFILE,
   T_LSM_MOUNT_CONTEXT,
+  T_POLICY,
   T_HELP,           /* --help/--version: the runtime prints, nothing is created */
   T_SYSTEMD_CGROUP, /* runc's --systemd-cgroup */
   T_CGROUP_MANAGER, /* crun's --cgroup-manager */
@@ -119,17 +120,34 @@ static const _option _exec_options[] = {
   { NULL, 0, T_NONE },
 };
 
+/* hardshim's own commands: no --help (it would pass through to the
+ * runtime, which has no such command); hardshim(8) documents them. */
+static const _option _doctor_options[] = {
+  { "policy", 1, T_POLICY },
+  { NULL, 0, T_NONE },
+};
+
+static const _option _explain_options[] = {
+  { "policy", 1, T_POLICY },
+  { "bundle|b", 1, T_BUNDLE },
+  { "config|f", 1, T_CONFIG },
+  { NULL, 0, T_NONE },
+};
+
 static const struct
 {
   const char *name;
   hs_command_kind kind;
   const _option *options;
   bool flags_after_args; /* runc (urfave/cli) moves later options forward */
+  bool own;              /* hardshim's own command: the runtime never sees it */
 } _commands[] = {
-  { "create", HS_CMD_CREATE, _create_options, true },
-  { "run", HS_CMD_RUN, _run_options, true },
-  { "restore", HS_CMD_RESTORE, _restore_options, true },
-  { "exec", HS_CMD_EXEC, _exec_options, false },
+  { "create", HS_CMD_CREATE, _create_options, true, false },
+  { "run", HS_CMD_RUN, _run_options, true, false },
+  { "restore", HS_CMD_RESTORE, _restore_options, true, false },
+  { "exec", HS_CMD_EXEC, _exec_options, false, false },
+  { "doctor", HS_CMD_DOCTOR, _doctor_options, true, true },
+  { "explain", HS_CMD_EXPLAIN, _explain_options, true, true },
 };
 
 static bool
@@ -226,6 +244,9 @@ _store (hs_cli *cli, enum _target target, const char *value, int on)
       break;
     case T_LSM_MOUNT_CONTEXT:
       cli->lsm_mount_context = value;
+      break;
+    case T_POLICY:
+      cli->policy = value;
       break;
     case T_SYSTEMD_CGROUP:
       cli->systemd_cgroup = on;
@@ -353,11 +374,13 @@ _check_id (const char *id, hs_error *err)
                        shown);
 }
 
+/* A runtime subcommand hardshim hardens (not one of its own: a container
+ * may be called "doctor"). */
 static bool
 _is_hardened_word (const char *arg)
 {
   for (size_t c = 0; c < HS_ARRAY_SIZE (_commands); c++)
-    if (strcmp (arg, _commands[c].name) == 0)
+    if (!_commands[c].own && strcmp (arg, _commands[c].name) == 0)
       return true;
   return false;
 }
@@ -467,9 +490,11 @@ hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err)
       int r = _parse_command (_commands[c].options, _commands[c].flags_after_args, argc, argv, i + 1, cli, err);
       if (r < 0)
         return r;
-      if (cli->kind != HS_CMD_PASS && cli->id == NULL)
+      if (cli->kind == HS_CMD_DOCTOR && cli->id != NULL)
+        return hs_error_set (err, EINVAL, "`doctor` takes no argument, got `%s`", cli->id);
+      if (cli->kind != HS_CMD_PASS && !hs_cli_is_check (cli) && cli->id == NULL)
         return hs_error_set (err, EINVAL, "`%s` without a container id: refused", cli->command);
-      if (cli->kind != HS_CMD_PASS)
+      if (cli->kind != HS_CMD_PASS && cli->id != NULL)
         r = _check_id (cli->id, err);
       if (r < 0)
         return r;
@@ -493,6 +518,12 @@ hs_cli_config_path (const hs_cli *cli, const char *bundle, const char *cwd)
   if (cli->config[0] == '/')
     return xstrdup (cli->config);
   return xasprintf ("%s/%s", cwd, cli->config);
+}
+
+bool
+hs_cli_is_check (const hs_cli *cli)
+{
+  return cli->kind == HS_CMD_DOCTOR || cli->kind == HS_CMD_EXPLAIN;
 }
 
 bool

@@ -21,6 +21,10 @@ typedef enum hs_command_kind
   HS_CMD_RUN,
   HS_CMD_RESTORE,
   HS_CMD_EXEC,
+  /* hardshim's own commands (hardshim(8) CHECKING A HOST AND A BUNDLE); no
+   * runc or crun subcommand has these names. */
+  HS_CMD_DOCTOR,  /* doctor [--policy FILE]: check the policy and the host */
+  HS_CMD_EXPLAIN, /* explain [--policy FILE] [-b DIR] [-f FILE] [ID]: what create would change */
 } hs_command_kind;
 
 /* exec's options that describe the process.  Without --process, runc
@@ -60,6 +64,7 @@ typedef struct hs_cli
   const char *preserve_fds;      /* --preserve-fds; NULL when not given */
   const char *lsm_profile;       /* restore --lsm-profile TYPE:NAME; NULL when not given */
   const char *lsm_mount_context; /* restore --lsm-mount-context; NULL when not given */
+  const char *policy;            /* doctor, explain: --policy FILE; NULL when not given */
   bool systemd_cgroup;           /* global --systemd-cgroup, or crun's --cgroup-manager=systemd */
   int command_at;                /* argv index of the subcommand (0: none) */
   int id_at;                     /* argv index of the container id (0: none) */
@@ -72,7 +77,8 @@ typedef struct hs_cli
  * subcommand it stops reading at the subcommand.  hs_cli_release frees
  * what exec's options needed.  The container id of a subcommand hardshim
  * hardens must be one runc accepts (letters, digits and `_+,-.`, not `.`
- * or `..`): it is refused before anything is read or written. */
+ * or `..`): it is refused before anything is read or written.  doctor
+ * takes no argument; explain's id is optional (NULL when not given). */
 int hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err);
 void hs_cli_release (hs_cli *cli);
 #define _cleanup_cli_ _cleanup_ (hs_cli_release)
@@ -89,6 +95,9 @@ char **hs_cli_exec_argv (const hs_cli *cli, int argc, char *const *argv, const c
  * an absolute path as it is, any other relative path (even
  * "./config.json") against the current directory cwd.  A new string. */
 char *hs_cli_config_path (const hs_cli *cli, const char *bundle, const char *cwd);
+
+/* True for doctor and explain: hardshim's own commands, which start nothing. */
+bool hs_cli_is_check (const hs_cli *cli);
 
 /* True for create, run and restore: the subcommands that read config.json. */
 bool hs_cli_reads_bundle (const hs_cli *cli);

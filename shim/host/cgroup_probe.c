@@ -392,3 +392,46 @@ hs_cgroup_probe (hs_json spec, bool systemd, const char *id, char **ret_dir, siz
       }
   return r;
 }
+
+int
+hs_cgroup_layout_probe (hs_cgroup_layout *ret, hs_error *err)
+{
+  _cleanup_probe_ _probe p = { 0 };
+  hs_cgroup_layout l = { 0 };
+  int r = _read_mounts (&p, err);
+
+  if (r < 0)
+    return r;
+  for (size_t i = 0; i < p.nmounts; i++)
+    {
+      if (!p.mounts[i].v2)
+        {
+          l.v1++;
+          continue;
+        }
+      if (l.v2_point != NULL)
+        continue;
+      _cleanup_free_ char *file = xasprintf ("%s/cgroup.controllers", p.mounts[i].point);
+      FILE *f = fopen (file, "re");
+      char line[4096] = "";
+      l.v2_point = xstrdup (p.mounts[i].point);
+      if (f != NULL)
+        {
+          if (fgets (line, sizeof line, f) == NULL)
+            line[0] = '\0';
+          fclose (f);
+        }
+      line[strcspn (line, "\n")] = '\0';
+      l.v2_controllers = xstrdup (line);
+    }
+  *ret = l;
+  return 0;
+}
+
+void
+hs_cgroup_layout_release (hs_cgroup_layout *l)
+{
+  free (l->v2_point);
+  free (l->v2_controllers);
+  *l = (hs_cgroup_layout){ 0 };
+}

@@ -41,6 +41,20 @@
  * in and below it.  -errno when the cgroup mounts cannot be read. */
 int hs_cgroup_probe (hs_json spec, bool systemd, const char *id, char **ret_dir, size_t *ret_procs, hs_error *err);
 
+/* The cgroup hierarchies mounted under /sys/fs/cgroup, for `hardshim
+ * doctor`: how many v1 ones, and the v2 one (its mount point and the
+ * controllers enabled in it, from its cgroup.controllers; NULL when there
+ * is none).  hs_cgroup_layout_release frees the strings. */
+typedef struct hs_cgroup_layout
+{
+  size_t v1;
+  char *v2_point;
+  char *v2_controllers;
+} hs_cgroup_layout;
+int hs_cgroup_layout_probe (hs_cgroup_layout *ret, hs_error *err);
+void hs_cgroup_layout_release (hs_cgroup_layout *l);
+#define _cleanup_cgroup_layout_ _cleanup_ (hs_cgroup_layout_release)
+
 /* The directory a systemd slice name stands for ("a-b.slice" is
  * "/a.slice/a-b.slice", "-.slice" is "/"), or NULL when it is no valid
  * slice name.  A new string. */

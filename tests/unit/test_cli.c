@@ -364,6 +364,68 @@ _run_cases (const cli_case *cases, size_t n)
   assert_int_equal (_failures, 0);
 }
 
+/* hardshim's own commands (check/check.h): doctor and explain.  Their
+ * names are no runc or crun subcommand; a container may still be called
+ * "doctor" or "explain", and an engine's line stays as it was. */
+/* clang-format off */
+static const cli_case _own_cases[] = {
+  OK ("doctor", ARGV ("doctor"), HS_CMD_DOCTOR, "doctor", ".", "config.json", NULL, NULL, NULL, NULL),
+  OK ("doctor --policy", ARGV ("doctor", "--policy", "/p.json"), HS_CMD_DOCTOR, "doctor", ".", "config.json", NULL,
+      NULL, NULL, NULL),
+  OK ("doctor --policy=", ARGV ("doctor", "--policy=/p.json"), HS_CMD_DOCTOR, "doctor", ".", "config.json", NULL,
+      NULL, NULL, NULL),
+  FAIL ("doctor with an argument", ARGV ("doctor", "x"), "takes no argument", NULL, NULL),
+  FAIL ("doctor with an unknown option", ARGV ("doctor", "--fix"), "unknown option `--fix`", NULL, NULL),
+  FAIL ("doctor --policy without its value", ARGV ("doctor", "--policy"), "needs a value", NULL, NULL),
+  OK ("explain without id", ARGV ("explain", "-b", "/b"), HS_CMD_EXPLAIN, "explain", "/b", "config.json", NULL, NULL,
+      NULL, NULL),
+  OK ("explain --bundle --policy id", ARGV ("explain", "--bundle", "/b", "--policy", "/p.json", "c1"),
+      HS_CMD_EXPLAIN, "explain", "/b", "config.json", NULL, "c1", NULL, NULL),
+  OK ("explain: options after the id", ARGV ("explain", "c1", "--bundle=/b"), HS_CMD_EXPLAIN, "explain", "/b",
+      "config.json", NULL, "c1", NULL, NULL),
+  OK ("explain -f", ARGV ("explain", "-f", "spec.json", "-b", "/b"), HS_CMD_EXPLAIN, "explain", "/b", "spec.json",
+      NULL, NULL, NULL, NULL),
+  OK ("explain in the current directory", ARGV ("explain"), HS_CMD_EXPLAIN, "explain", ".", "config.json", NULL,
+      NULL, NULL, NULL),
+  FAIL ("explain with an invalid id", ARGV ("explain", "-b", "/b", "a/b"), "container id `a/b`", NULL, NULL),
+  FAIL ("explain with two ids", ARGV ("explain", "a", "b"), "takes one container id", NULL, NULL),
+  FAIL ("explain with a create-only option", ARGV ("explain", "--pid-file", "/p", "-b", "/b"),
+        "unknown option `--pid-file`", NULL, NULL),
+  /* an engine's lines with containers named like the commands */
+  OK ("create a container called doctor", ARGV ("--root", "/r", "create", "--bundle", "/b", "doctor"), HS_CMD_CREATE,
+      "create", "/b", "config.json", NULL, "doctor", NULL, NULL),
+  PASS ("state of a container called explain", ARGV ("state", "explain"), "state", NULL, NULL),
+  PASS ("unknown global before a pass-through of `doctor`", ARGV ("--newflag", "x", "delete", "doctor"), "x", NULL,
+        NULL),
+};
+/* clang-format on */
+
+static void
+test_own_commands (void **state)
+{
+  const char *const *doctor = ARGV ("doctor", "--policy", "/p.json");
+  const char *const *explain = ARGV ("explain", "--policy=/q.json", "-b", "/b", "c1");
+  const char *const *create = ARGV ("create", "-b", "/b", "c1");
+  hs_cli cli;
+  hs_error err = { 0 };
+
+  _run_cases (_own_cases, sizeof _own_cases / sizeof _own_cases[0]);
+
+  assert_int_equal (hs_cli_parse (tu_argc (doctor), (char *const *) doctor, &cli, &err), 0);
+  assert_string_equal (cli.policy, "/p.json");
+  assert_true (hs_cli_is_check (&cli));
+  assert_false (hs_cli_reads_bundle (&cli));
+  hs_cli_release (&cli);
+  assert_int_equal (hs_cli_parse (tu_argc (explain), (char *const *) explain, &cli, &err), 0);
+  assert_string_equal (cli.policy, "/q.json");
+  assert_true (hs_cli_is_check (&cli));
+  hs_cli_release (&cli);
+  assert_int_equal (hs_cli_parse (tu_argc (create), (char *const *) create, &cli, &err), 0);
+  assert_null (cli.policy);
+  assert_false (hs_cli_is_check (&cli));
+  hs_cli_release (&cli);
+}
+
 static void
 test_captured_argv (void **state)
 {
@@ -534,13 +596,10 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_captured_argv),
-    cmocka_unit_test (test_option_syntax),
-    cmocka_unit_test (test_help_false_is_not_a_pass_through),
-    cmocka_unit_test (test_fields_point_into_argv),
-    cmocka_unit_test (test_config_path),
-    cmocka_unit_test (test_systemd_cgroup),
-    cmocka_unit_test (test_release_empty),
+    cmocka_unit_test (test_captured_argv),          cmocka_unit_test (test_option_syntax),
+    cmocka_unit_test (test_own_commands),           cmocka_unit_test (test_help_false_is_not_a_pass_through),
+    cmocka_unit_test (test_fields_point_into_argv), cmocka_unit_test (test_config_path),
+    cmocka_unit_test (test_systemd_cgroup),         cmocka_unit_test (test_release_empty),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
