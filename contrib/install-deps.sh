@@ -19,6 +19,8 @@ packages=(
   strace
   # the Debian package (debian/, tests/integration/package.bats)
   debhelper dh-autoreconf dpkg-dev git
+  # the Kubernetes manifests are parsed (kubernetes.bats)
+  python3-yaml
   # the workload suite's Debian rootfs
   debootstrap wget
   # the engine integration tests (a private dockerd and containerd; podman with conmon)

@@ -47,7 +47,7 @@ cri() {
 
 # cri_config: the CRI plugin's configuration (start_containerd).
 cri_config() {
-	local p='plugins."io.containerd.grpc.v1.cri"' name bin
+	local p='plugins."io.containerd.grpc.v1.cri"'
 	cat <<-EOF
 		[$p]
 		  sandbox_image = "$PAUSE"
@@ -61,17 +61,17 @@ cri_config() {
 		  [$p.containerd]
 		    default_runtime_name = "runc"
 	EOF
-	for name in runc hardshim; do
-		bin=$RUNC
-		[ "$name" = runc ] || bin=$WRAPPER
-		cat <<-EOF
-			    [$p.containerd.runtimes.$name]
-			      runtime_type = "io.containerd.runc.v2"
-			      [$p.containerd.runtimes.$name.options]
-			        BinaryName = "$bin"
-			        Root = "$ENGINE_DIR/runc"
-		EOF
-	done
+	cat <<-EOF
+		    [$p.containerd.runtimes.runc]
+		      runtime_type = "io.containerd.runc.v2"
+		      [$p.containerd.runtimes.runc.options]
+		        BinaryName = "$RUNC"
+		        Root = "$ENGINE_DIR/runc"
+	EOF
+	# The handler `hardshim` as contrib/kubernetes ships it, with this
+	# file's hardshim and runc root.
+	sed -n '/^\[plugins\./,$p' "$HS_SRCDIR/contrib/kubernetes/containerd-hardshim.toml" |
+		sed -e "s|BinaryName = \"/usr/bin/hardshim\"|BinaryName = \"$WRAPPER\"\n    Root = \"$ENGINE_DIR/runc\"|"
 }
 
 # cni_setup: the CNI bin and conf directories: the standard loopback
