@@ -245,6 +245,14 @@ _rule_and (const hs_scmp_rule *a, const hs_scmp_rule *b, hs_scmp_rule *ret)
       if (r <= 0)
         return r;
     }
+  /* by index: one conjunction is written one way, whichever side it came from */
+  for (size_t i = 1; i < ret->nargs; i++)
+    for (size_t j = i; j > 0 && ret->args[j - 1].index > ret->args[j].index; j--)
+      {
+        hs_scmp_arg t = ret->args[j];
+        ret->args[j] = ret->args[j - 1];
+        ret->args[j - 1] = t;
+      }
   return 1;
 }
 
@@ -332,7 +340,7 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
             covered = _covers (deny[k], d);
           for (size_t k = ndeny; !covered && k-- > 0;)
             if (_covers (d, deny[k]))
-              deny[k] = deny[--ndeny];
+              memmove (&deny[k], &deny[k + 1], (--ndeny - k) * sizeof *deny); /* in order: see _emit_all_as */
           if (covered)
             continue;
           for (size_t k = 0; k < ndeny; k++)
@@ -354,10 +362,20 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
         if (_rule_and (deny[k], &allow[a], &both) != 0)
           {
             narrowed = true;
-            allow[a] = allow[--nallow];
+            memmove (&allow[a], &allow[a + 1], (--nallow - a) * sizeof *allow); /* in order */
             break;
           }
       }
+  /* An allowed case another of the same action covers is left out: merging
+   * again (hardening a hardened spec) finds the same rules, not more. */
+  for (size_t a = nallow; a-- > 0;)
+    for (size_t b = 0; b < nallow; b++)
+      if (b != a && hs_scmp_same_action (&allow[a], &allow[b]) && _covers (&allow[b], &allow[a])
+          && (b < a || !_covers (&allow[a], &allow[b])))
+        {
+          memmove (&allow[a], &allow[a + 1], (--nallow - a) * sizeof *allow);
+          break;
+        }
   if (deny_all != NULL)
     {
       hs_scmp_rule all = *deny_all;

@@ -1210,6 +1210,26 @@ static const _merge_case _merge_cases[] = {
     "'SCMP_ACT_NOTIFY'}]}",
     MERGED ("{'names':['read'],'action':'SCMP_ACT_ALLOW'}"), "kexec_load", "", "", "" },
 
+  /* found by tests/fuzz (seccomp_merge, pipeline): hardening twice gave other text */
+  { "allowed cases a denial overlaps go, the others keep hardshim's order (merging again gives the same)",
+    OURS ("{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (1) "},"
+          "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (2) "},"
+          "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (10) "}"),
+    "{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['socket'],'action':'SCMP_ACT_ERRNO','args':" EQ0 (1) "}]}",
+    MERGED ("{'names':['socket'],'action':'SCMP_ACT_ERRNO','args':" EQ0 (1) "},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (2) "},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (10) "}"),
+    "", "", "socket", "socket" },
+  { "a conjunction another allowed case covers is left out (merging again finds no more)",
+    OURS ("{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (0) "},"
+          "{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':" EQ (1, 8) "}"),
+    ENGINE ("{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (0) "},"
+            "{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (8) "}"),
+    MERGED ("{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (0) "},"
+            "{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':8,'valueTwo':0,'op':'SCMP_"
+            "CMP_EQ'},{'index':1,'value':8,'valueTwo':0,'op':'SCMP_CMP_EQ'}]}"),
+    "", "", "personality", "" },
+
   { "the engine's listener settings and NOTIFY rule are kept",
     OURS ("{'names':['read','mknod'],'action':'SCMP_ACT_ALLOW'}"),
     "{'defaultAction':'SCMP_ACT_ERRNO','listenerPath':'/run/agent.sock','listenerMetadata':'m1','syscalls':[{'"
