@@ -121,28 +121,45 @@ _emit_uncond (hs_scmp_profile *ret, const char *name, const hs_scmp_rule *r)
   _emit (ret, name, r);
 }
 
-/* Denials first, then what is allowed: the order _both_conditional writes,
- * so that hardening a hardened spec again gives the same text.  Allowing
- * rules take engine's action where _take_engine_action says (engine: the
- * engine's rule for every call, or NULL). */
-static void
+static const hs_scmp_rule *_denials (const view *a, const view *b, const hs_scmp_rule ***ret, size_t *ret_n);
+
+/* Denials first (as _denials keeps them), then what is allowed: what
+ * _both_conditional writes, so that hardening a hardened spec again gives
+ * the same text; two denials of different actions that overlap deny every
+ * call, there too.  Allowing rules take engine's action where
+ * _take_engine_action says (engine: the engine's rule for every call, or
+ * NULL).  Whether every call is denied. */
+static bool
 _emit_all_as (hs_scmp_profile *ret, const char *name, const view *v, const hs_scmp_rule *engine)
 {
-  for (int allows = 0; allows < 2; allows++)
-    for (size_t i = 0; i < v->n; i++)
-      if (hs_scmp_rule_allows (&v->rules[i]) == (bool) allows)
-        {
-          hs_scmp_rule r = v->rules[i];
-          if (allows && engine != NULL)
-            _take_engine_action (&r, engine);
-          _emit (ret, name, &r);
-        }
+  _cleanup_free_ const hs_scmp_rule **deny = NULL;
+  size_t ndeny;
+  const hs_scmp_rule *deny_all = _denials (v, NULL, &deny, &ndeny);
+
+  if (deny_all != NULL)
+    {
+      hs_scmp_rule all = *deny_all;
+      all.nargs = 0;
+      _emit (ret, name, &all);
+      return true;
+    }
+  for (size_t k = 0; k < ndeny; k++)
+    _emit (ret, name, deny[k]);
+  for (size_t i = 0; i < v->n; i++)
+    if (hs_scmp_rule_allows (&v->rules[i]))
+      {
+        hs_scmp_rule r = v->rules[i];
+        if (engine != NULL)
+          _take_engine_action (&r, engine);
+        _emit (ret, name, &r);
+      }
+  return false;
 }
 
-static void
+static bool
 _emit_all (hs_scmp_profile *ret, const char *name, const view *v)
 {
-  _emit_all_as (ret, name, v, NULL);
+  return _emit_all_as (ret, name, v, NULL);
 }
 
 bool
@@ -281,6 +298,48 @@ _asks_changed (const view *e, const hs_scmp_rule *allow, size_t nallow)
   return false;
 }
 
+/* The denials of a and b (b may be NULL), in order; where one covers
+ * another only the wider is kept (libseccomp refuses two rules of
+ * different actions for one case).  Returns the denial to deny every call
+ * with when two of different actions overlap in part (not writable), else
+ * NULL. */
+static const hs_scmp_rule *
+_denials (const view *a, const view *b, const hs_scmp_rule ***ret, size_t *ret_n)
+{
+  const hs_scmp_rule **deny = NULL, *deny_all = NULL;
+  size_t ndeny = 0;
+
+  for (size_t pass = 0; pass < 2; pass++)
+    {
+      const view *v = pass == 0 ? a : b;
+      for (size_t i = 0; v != NULL && i < v->n; i++)
+        {
+          const hs_scmp_rule *d = &v->rules[i];
+          bool covered = false;
+          if (hs_scmp_rule_allows (d))
+            continue;
+          for (size_t k = 0; k < ndeny && !covered; k++)
+            covered = _covers (deny[k], d);
+          for (size_t k = ndeny; !covered && k-- > 0;)
+            if (_covers (d, deny[k]))
+              memmove (&deny[k], &deny[k + 1], (--ndeny - k) * sizeof *deny); /* in order: see _emit_all_as */
+          if (covered)
+            continue;
+          for (size_t k = 0; k < ndeny; k++)
+            {
+              hs_scmp_rule both;
+              if (!hs_scmp_same_action (d, deny[k]) && _rule_and (d, deny[k], &both) != 0)
+                deny_all = deny[k]; /* partial overlap, two actions: not writable */
+            }
+          deny = xrealloc (deny, (ndeny + 1) * sizeof *deny);
+          deny[ndeny++] = d;
+        }
+    }
+  *ret = deny;
+  *ret_n = ndeny;
+  return deny_all;
+}
+
 /* Both profiles decide by arguments: allow the conjunctions, keep every
  * denial, and give up the allowed cases a denial might overlap. */
 static void
@@ -325,34 +384,7 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
         allow[nallow++] = e->rules[j];
       }
 
-  /* Denials of both; where one covers another only the wider is kept
-   * (libseccomp refuses two rules of different actions for one case). */
-  for (size_t pass = 0; pass < 2; pass++)
-    {
-      const view *v = pass == 0 ? h : e;
-      for (size_t i = 0; i < v->n; i++)
-        {
-          const hs_scmp_rule *d = &v->rules[i];
-          bool covered = false;
-          if (hs_scmp_rule_allows (d))
-            continue;
-          for (size_t k = 0; k < ndeny && !covered; k++)
-            covered = _covers (deny[k], d);
-          for (size_t k = ndeny; !covered && k-- > 0;)
-            if (_covers (d, deny[k]))
-              memmove (&deny[k], &deny[k + 1], (--ndeny - k) * sizeof *deny); /* in order: see _emit_all_as */
-          if (covered)
-            continue;
-          for (size_t k = 0; k < ndeny; k++)
-            {
-              hs_scmp_rule both;
-              if (!hs_scmp_same_action (d, deny[k]) && _rule_and (d, deny[k], &both) != 0)
-                deny_all = deny[k]; /* partial overlap, two actions: not writable */
-            }
-          deny = xrealloc (deny, (ndeny + 1) * sizeof *deny);
-          deny[ndeny++] = d;
-        }
-    }
+  deny_all = _denials (h, e, &deny, &ndeny);
   /* An allowed case a denial may overlap is given up: which of two rules
    * wins is up to libseccomp. */
   for (size_t a = nallow; a-- > 0;)
@@ -433,14 +465,15 @@ _merge_one (hs_scmp_profile *ret, const char *name, const hs_scmp_profile *ours,
     }
   else if (h.k == K_ALLOW) /* the engine's conditions decide */
     {
-      _emit_all (ret, name, &e);
+      bool all = _emit_all (ret, name, &e);
       _add_name (&diff->kept, name);
-      if (hs_scmp_default_allows (engine) && !hs_scmp_default_allows (ret))
+      if (all || (hs_scmp_default_allows (engine) && !hs_scmp_default_allows (ret)))
         _add_name (&diff->narrowed, name);
     }
   else if (e.k == K_ALLOW) /* hardshim's conditions decide */
     {
-      _emit_all_as (ret, name, &h, &e.uncond);
+      if (_emit_all_as (ret, name, &h, &e.uncond))
+        _add_name (&diff->narrowed, name);
       _add_name (&diff->conditioned, name);
     }
   else

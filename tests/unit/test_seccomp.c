@@ -1230,6 +1230,14 @@ static const _merge_case _merge_cases[] = {
             "CMP_EQ'},{'index':1,'value':8,'valueTwo':0,'op':'SCMP_CMP_EQ'}]}"),
     "", "", "personality", "" },
 
+  { "two denials of different actions that overlap deny every call, with no engine profile as with one",
+    OURS ("{'names':['unshare'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':402653184,'valueTwo':0,"
+          "'op':'SCMP_CMP_MASKED_EQ'}]},"
+          "{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[" NEWUSER (268435456) "]},"
+          "{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':2,'args':[{'index':0,'value':134217728,"
+          "'valueTwo':134217728,'op':'SCMP_CMP_MASKED_EQ'}]}"),
+    NULL, MERGED ("{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1}"), "", "unshare", "", "unshare" },
+
   { "the engine's listener settings and NOTIFY rule are kept",
     OURS ("{'names':['read','mknod'],'action':'SCMP_ACT_ALLOW'}"),
     "{'defaultAction':'SCMP_ACT_ERRNO','listenerPath':'/run/agent.sock','listenerMetadata':'m1','syscalls':[{'"
