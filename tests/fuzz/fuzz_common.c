@@ -484,11 +484,12 @@ _check_resources (const char *what, hs_json process, const hs_class *class)
     const char *type = hs_json_string (hs_json_get (e, "type"));
     for (size_t k = 0; type != NULL && k < class->resources.nrlimits; k++)
       {
-        uint64_t hard, soft;
+        uint64_t hard = 0, soft = 0; /* absent: 0, as runc reads it */
+        hs_json h = hs_json_get (e, "hard"), sv = hs_json_get (e, "soft");
         if (strcmp (type, class->resources.rlimits[k].type) != 0)
           continue;
-        if (hs_json_get_uint (hs_json_get (e, "hard"), UINT64_MAX, &hard) < 0
-            || hs_json_get_uint (hs_json_get (e, "soft"), UINT64_MAX, &soft) < 0)
+        if ((h != NULL && hs_json_get_uint (h, UINT64_MAX, &hard) < 0)
+            || (sv != NULL && hs_json_get_uint (sv, UINT64_MAX, &soft) < 0))
           fz_fail ("%s: rlimit %s without whole numbers", what, type);
         if (hard > class->resources.rlimits[k].max || soft > class->resources.rlimits[k].max)
           fz_fail ("%s: rlimit %s above the class's ceiling", what, type);
@@ -708,7 +709,13 @@ fz_check_scmp_subset (const char *what, const hs_scmp_profile *merged, const hs_
     for (size_t i = 0; all[p] != NULL && i < all[p]->nrules; i++)
       {
         const char *name = all[p]->rules[i].name;
+        size_t n;
+        bool seen = false;
         if ((i > 0 && strcmp (all[p]->rules[i - 1].name, name) == 0) || _excepted (except, name))
+          continue;
+        for (size_t q = 0; q < p && !seen; q++) /* checked with an earlier profile's names */
+          seen = all[q] != NULL && hs_scmp_find (all[q], name, &n) != NULL;
+        if (seen)
           continue;
         _check_name (what, name, merged, a, b);
       }

@@ -17,6 +17,7 @@
 #include "measures/harden.h"
 #include "runtime/journal.h"
 #include "spec/spec.h"
+#include "spec/spec_keys.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -175,6 +176,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
               if (hs_json_parse ((const char *)json, json_len, &base, &err) < 0)
                 goto out;
               hs_json_object_set (container, "process", base);
+              /* the container's spec is loaded as a bundle's (container.h) */
+              if (hs_spec_keys_check (container, "config.json", &err) < 0)
+                goto out;
             }
           if (hs_exec_process_build (hs_json_get (container, "process"), &cli, argc, argv, &process, &err) < 0)
             goto out;
