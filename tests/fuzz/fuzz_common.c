@@ -574,6 +574,8 @@ typedef struct
 static void
 _cand_add (_candidates *c, uint32_t index, uint64_t x)
 {
+  if (c->n[index] >= 256)
+    return; /* enough to try; a profile may have thousands of conditions */
   for (size_t i = 0; i < c->n[index]; i++)
     if (c->v[index][i] == x)
       return;
@@ -643,24 +645,31 @@ _check_name (const char *what, const char *name, const hs_scmp_profile *merged, 
     size_t n;
     const hs_scmp_rule *rules = hs_scmp_find (merged, name, &n);
     for (size_t i = 0; i < n; i++)
-      for (size_t t = 0; t < 8; t++)
+      for (size_t t = 0; t < (n > 32 ? 2 : 8); t++)
         {
           uint64_t x[HS_SCMP_MAX_ARGS];
           for (size_t k = 0; k < HS_SCMP_MAX_ARGS; k++)
             {
+              /* a value the rule's own conditions on k hold for, else any */
               x[k] = c.v[k][_next (&state) % c.n[k]];
-              for (size_t j = 0; j < c.n[k]; j++)
+              for (size_t q = 0; q < rules[i].nargs; q++)
                 {
-                  uint64_t y = c.v[k][(j + _next (&state)) % c.n[k]];
-                  bool ok = true;
-                  for (size_t q = 0; q < rules[i].nargs; q++)
-                    if (rules[i].args[q].index == k && !hs_scmp_arg_holds (&rules[i].args[q], y))
-                      ok = false;
-                  if (ok)
+                  const hs_scmp_arg *a0 = &rules[i].args[q];
+                  uint64_t tries_k[] = { a0->value, a0->value - 1, a0->value + 1, a0->value_two,
+                                         a0->value_two | (~a0->value & _next (&state)) };
+                  bool found = false;
+                  if (a0->index != k)
+                    continue;
+                  for (size_t j = 0; j < HS_ARRAY_SIZE (tries_k) && !found; j++)
                     {
-                      x[k] = y;
-                      break;
+                      bool ok = true;
+                      for (size_t r = 0; r < rules[i].nargs; r++)
+                        if (rules[i].args[r].index == k && !hs_scmp_arg_holds (&rules[i].args[r], tries_k[j]))
+                          ok = false;
+                      if (ok)
+                        x[k] = tries_k[j], found = true;
                     }
+                  break;
                 }
             }
           if (_may_pass (merged, name, x) && !(_may_pass (a, name, x) && (b == NULL || _may_pass (b, name, x))))
