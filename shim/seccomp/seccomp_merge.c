@@ -122,38 +122,32 @@ _emit_uncond (hs_scmp_profile *ret, const char *name, const hs_scmp_rule *r)
 }
 
 static const hs_scmp_rule *_denials (const view *a, const view *b, const hs_scmp_rule ***ret, size_t *ret_n);
+static bool _emit_decided (hs_scmp_profile *ret, const char *name, hs_scmp_rule *allow, size_t *nallow,
+                           const hs_scmp_rule *const *deny, size_t ndeny, const hs_scmp_rule *deny_all);
 
-/* Denials first (as _denials keeps them), then what is allowed: what
- * _both_conditional writes, so that hardening a hardened spec again gives
- * the same text; two denials of different actions that overlap deny every
- * call, there too.  Allowing rules take engine's action where
+/* One side's rules, as _both_conditional writes both sides' (so that
+ * hardening a hardened spec again gives the same text): its denials, the
+ * allowed cases no denial overlaps, every call denied where two denials of
+ * different actions overlap.  Allowing rules take engine's action where
  * _take_engine_action says (engine: the engine's rule for every call, or
- * NULL).  Whether every call is denied. */
+ * NULL).  Whether anything the side allows is denied so. */
 static bool
 _emit_all_as (hs_scmp_profile *ret, const char *name, const view *v, const hs_scmp_rule *engine)
 {
   _cleanup_free_ const hs_scmp_rule **deny = NULL;
-  size_t ndeny;
+  _cleanup_free_ hs_scmp_rule *allow = xcalloc (v->n + 1, sizeof *allow);
+  size_t ndeny, nallow = 0;
   const hs_scmp_rule *deny_all = _denials (v, NULL, &deny, &ndeny);
 
-  if (deny_all != NULL)
-    {
-      hs_scmp_rule all = *deny_all;
-      all.nargs = 0;
-      _emit (ret, name, &all);
-      return true;
-    }
-  for (size_t k = 0; k < ndeny; k++)
-    _emit (ret, name, deny[k]);
   for (size_t i = 0; i < v->n; i++)
     if (hs_scmp_rule_allows (&v->rules[i]))
       {
-        hs_scmp_rule r = v->rules[i];
+        allow[nallow] = v->rules[i];
         if (engine != NULL)
-          _take_engine_action (&r, engine);
-        _emit (ret, name, &r);
+          _take_engine_action (&allow[nallow], engine);
+        nallow++;
       }
-  return false;
+  return _emit_decided (ret, name, allow, &nallow, deny, ndeny, deny_all);
 }
 
 static bool
@@ -340,6 +334,55 @@ _denials (const view *a, const view *b, const hs_scmp_rule ***ret, size_t *ret_n
   return deny_all;
 }
 
+/* Write the rules decided for name: the denials (or, deny_all, one denial
+ * of every call), then the allowed cases (allow, *nallow of them, which
+ * this shortens) but those a denial may overlap (which of two rules wins
+ * is up to libseccomp) and those another of the same action covers
+ * (merging again finds the same rules, not more).  Whether an allowed case
+ * went. */
+static bool
+_emit_decided (hs_scmp_profile *ret, const char *name, hs_scmp_rule *allow, size_t *nallow,
+               const hs_scmp_rule *const *deny, size_t ndeny, const hs_scmp_rule *deny_all)
+{
+  size_t n = *nallow;
+  bool narrowed = false;
+
+  for (size_t a = n; a-- > 0;)
+    for (size_t k = 0; k < ndeny; k++)
+      {
+        hs_scmp_rule both;
+        if (_rule_and (deny[k], &allow[a], &both) != 0)
+          {
+            narrowed = true;
+            memmove (&allow[a], &allow[a + 1], (--n - a) * sizeof *allow); /* in order */
+            break;
+          }
+      }
+  for (size_t a = n; a-- > 0;)
+    for (size_t b = 0; b < n; b++)
+      if (b != a && hs_scmp_same_action (&allow[a], &allow[b]) && _covers (&allow[b], &allow[a])
+          && (b < a || !_covers (&allow[a], &allow[b])))
+        {
+          memmove (&allow[a], &allow[a + 1], (--n - a) * sizeof *allow);
+          break;
+        }
+  if (deny_all != NULL)
+    {
+      hs_scmp_rule all = *deny_all;
+      all.nargs = 0;
+      narrowed = true;
+      n = 0;
+      _emit (ret, name, &all);
+    }
+  else
+    for (size_t k = 0; k < ndeny; k++)
+      _emit (ret, name, deny[k]);
+  for (size_t a = 0; a < n; a++)
+    _emit (ret, name, &allow[a]);
+  *nallow = n;
+  return narrowed;
+}
+
 /* Both profiles decide by arguments: allow the conjunctions, keep every
  * denial, and give up the allowed cases a denial might overlap. */
 static void
@@ -385,42 +428,8 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
       }
 
   deny_all = _denials (h, e, &deny, &ndeny);
-  /* An allowed case a denial may overlap is given up: which of two rules
-   * wins is up to libseccomp. */
-  for (size_t a = nallow; a-- > 0;)
-    for (size_t k = 0; k < ndeny; k++)
-      {
-        hs_scmp_rule both;
-        if (_rule_and (deny[k], &allow[a], &both) != 0)
-          {
-            narrowed = true;
-            memmove (&allow[a], &allow[a + 1], (--nallow - a) * sizeof *allow); /* in order */
-            break;
-          }
-      }
-  /* An allowed case another of the same action covers is left out: merging
-   * again (hardening a hardened spec) finds the same rules, not more. */
-  for (size_t a = nallow; a-- > 0;)
-    for (size_t b = 0; b < nallow; b++)
-      if (b != a && hs_scmp_same_action (&allow[a], &allow[b]) && _covers (&allow[b], &allow[a])
-          && (b < a || !_covers (&allow[a], &allow[b])))
-        {
-          memmove (&allow[a], &allow[a + 1], (--nallow - a) * sizeof *allow);
-          break;
-        }
-  if (deny_all != NULL)
-    {
-      hs_scmp_rule all = *deny_all;
-      all.nargs = 0;
-      narrowed = true;
-      nallow = 0;
-      _emit (ret, name, &all);
-    }
-  else
-    for (size_t k = 0; k < ndeny; k++)
-      _emit (ret, name, deny[k]);
-  for (size_t a = 0; a < nallow; a++)
-    _emit (ret, name, &allow[a]);
+  if (_emit_decided (ret, name, allow, &nallow, deny, ndeny, deny_all))
+    narrowed = true;
 
   if (narrowed)
     _add_name (&diff->narrowed, name);

@@ -1238,6 +1238,20 @@ static const _merge_case _merge_cases[] = {
           "'valueTwo':134217728,'op':'SCMP_CMP_MASKED_EQ'}]}"),
     NULL, MERGED ("{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1}"), "", "unshare", "", "unshare" },
 
+  { "with no engine profile as with one: an allowed case a denial overlaps goes, conditions by argument index",
+    OURS ("{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':1,'value':1,'op':'SCMP_CMP_EQ'},"
+          "{'index':0,'value':2,'op':'SCMP_CMP_EQ'}]},"
+          "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':" EQ0 (2) "},"
+          "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (1) "},"
+          "{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':[{'index':1,'value':8,'op':'SCMP_CMP_EQ'},"
+          "{'index':0,'value':0,'op':'SCMP_CMP_EQ'}]}"),
+    NULL,
+    MERGED ("{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':0,'valueTwo':0,'op':"
+            "'SCMP_CMP_EQ'},{'index':1,'value':8,'valueTwo':0,'op':'SCMP_CMP_EQ'}]},"
+            "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':" EQ0 (2) "},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (1) "}"),
+    "", "personality,socket", "", "socket" },
+
   { "the engine's listener settings and NOTIFY rule are kept",
     OURS ("{'names':['read','mknod'],'action':'SCMP_ACT_ALLOW'}"),
     "{'defaultAction':'SCMP_ACT_ERRNO','listenerPath':'/run/agent.sock','listenerMetadata':'m1','syscalls':[{'"
