@@ -77,7 +77,9 @@ for t in "${targets[@]}"; do
     continue
   fi
   log=$out/$t.log
-  if "$out/fuzz_$t" "$work" "$corpus" -max_total_time="$mode" -timeout=20 -rss_limit_mb=2048 \
+  dict=()
+  [ -f "$src/tests/fuzz/$t.dict" ] && dict=(-dict="$src/tests/fuzz/$t.dict")
+  if "$out/fuzz_$t" "$work" "$corpus" "${dict[@]}" -max_total_time="$mode" -timeout=20 -rss_limit_mb=2048 \
        -print_final_stats=1 -artifact_prefix="$src/tests/fuzz/crashes/$t-" > "$log" 2>&1; then
     status=ok
   else
