@@ -316,7 +316,7 @@ _denials (const view *a, const view *b, const hs_scmp_rule ***ret, size_t *ret_n
             covered = _covers (deny[k], d);
           for (size_t k = ndeny; !covered && k-- > 0;)
             if (_covers (d, deny[k]))
-              memmove (&deny[k], &deny[k + 1], (--ndeny - k) * sizeof *deny); /* in order: see _emit_all_as */
+              memmove (&deny[k], &deny[k + 1], (--ndeny - k) * sizeof *deny);
           if (covered)
             continue;
           for (size_t k = 0; k < ndeny; k++)
@@ -334,18 +334,64 @@ _denials (const view *a, const view *b, const hs_scmp_rule ***ret, size_t *ret_n
   return deny_all;
 }
 
+/* A total order of rules of one name: action, then conditions. */
+static int
+_rule_order (const void *x, const void *y)
+{
+  const hs_scmp_rule *a = x, *b = y;
+  int c = strcmp (a->action, b->action);
+
+  if (c != 0)
+    return c;
+  if (a->has_errno != b->has_errno)
+    return a->has_errno ? 1 : -1;
+  if (a->has_errno && a->errno_ret != b->errno_ret)
+    return a->errno_ret < b->errno_ret ? -1 : 1;
+  if (a->nargs != b->nargs)
+    return a->nargs < b->nargs ? -1 : 1;
+  for (size_t i = 0; i < a->nargs; i++)
+    {
+      const hs_scmp_arg *p = &a->args[i], *q = &b->args[i];
+      if (p->index != q->index)
+        return p->index < q->index ? -1 : 1;
+      if (p->op != q->op)
+        return p->op < q->op ? -1 : 1;
+      if (p->value != q->value)
+        return p->value < q->value ? -1 : 1;
+      if (p->value_two != q->value_two)
+        return p->value_two < q->value_two ? -1 : 1;
+    }
+  return 0;
+}
+
+static int
+_rule_ptr_order (const void *x, const void *y)
+{
+  return _rule_order (*(const hs_scmp_rule *const *) x, *(const hs_scmp_rule *const *) y);
+}
+
 /* Write the rules decided for name: the denials (or, deny_all, one denial
  * of every call), then the allowed cases (allow, *nallow of them, which
  * this shortens) but those a denial may overlap (which of two rules wins
  * is up to libseccomp) and those another of the same action covers
- * (merging again finds the same rules, not more).  Whether an allowed case
- * went. */
+ * (merging again finds the same rules, not more).  Each kind in the order
+ * of _rule_order, whatever order they were found in: hardening a hardened
+ * spec again gives the same text.  Whether an allowed case went. */
 static bool
 _emit_decided (hs_scmp_profile *ret, const char *name, hs_scmp_rule *allow, size_t *nallow,
-               const hs_scmp_rule *const *deny, size_t ndeny, const hs_scmp_rule *deny_all)
+               const hs_scmp_rule *const *deny_in, size_t ndeny, const hs_scmp_rule *deny_all)
 {
   size_t n = *nallow;
   bool narrowed = false;
+  _cleanup_free_ const hs_scmp_rule **deny = xcalloc (ndeny + 1, sizeof *deny);
+
+  if (ndeny > 1)
+    {
+      memcpy (deny, deny_in, ndeny * sizeof *deny);
+      qsort (deny, ndeny, sizeof *deny, _rule_ptr_order);
+    }
+  else if (ndeny == 1)
+    deny[0] = deny_in[0];
 
   for (size_t a = n; a-- > 0;)
     for (size_t k = 0; k < ndeny; k++)
@@ -366,6 +412,8 @@ _emit_decided (hs_scmp_profile *ret, const char *name, hs_scmp_rule *allow, size
           memmove (&allow[a], &allow[a + 1], (--n - a) * sizeof *allow);
           break;
         }
+  if (n > 1)
+    qsort (allow, n, sizeof *allow, _rule_order);
   if (deny_all != NULL)
     {
       hs_scmp_rule all = *deny_all;

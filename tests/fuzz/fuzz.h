@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "host/host.h"
 #include "policy/policy.h"
+#include "runtime/journal.h"
 #include "seccomp/seccomp_profile.h"
 #include "spec/json.h"
 
@@ -71,6 +72,10 @@ void fz_check_scmp_subset (const char *what, const hs_scmp_profile *merged, cons
  * the runtime (hs_cli_exec_argv) parses as the same exec of the same
  * container with the process file and none of exec's process options. */
 void fz_check_cli (const hs_cli *cli, int argc, char *const *argv);
+
+/* Every journal record is one line of a JSON object (valid UTF-8, escaped)
+ * naming its measure and action. */
+void fz_check_journal (const hs_journal *j);
 
 /* Serialise v (pretty) or fail. */
 char *fz_generate (hs_json v);

@@ -868,3 +868,24 @@ fz_check_cli (const hs_cli *cli, int argc, char *const *argv)
     hs_cli_release (&again);
   }
 }
+
+/* ---- the journal ---------------------------------------------------------------- */
+
+void
+fz_check_journal (const hs_journal *j)
+{
+  for (const char *p = j->buf; p != NULL && *p != '\0';)
+    {
+      const char *nl = strchr (p, '\n');
+      _cleanup_json_ hs_json rec = NULL;
+      hs_error err = { 0 };
+
+      if (nl == NULL)
+        fz_fail ("journal: a record without its newline: %s", p);
+      if (hs_json_parse (p, (size_t) (nl - p), &rec, &err) < 0 || !hs_json_is_object (rec))
+        fz_fail ("journal: a line is no JSON object (%s): %.*s", err.msg ? err.msg : "", (int) (nl - p), p);
+      if (!hs_json_is_string (hs_json_get (rec, "measure")) || !hs_json_is_string (hs_json_get (rec, "action")))
+        fz_fail ("journal: a record without measure or action: %.*s", (int) (nl - p), p);
+      p = nl + 1;
+    }
+}

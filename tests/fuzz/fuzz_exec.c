@@ -106,6 +106,7 @@ _harden (hs_json process, hs_json container, const hs_policy *p)
     fz_fail ("exec: the model host refuses the container");
   hs_journal_init (&j, "c1", NULL, "process.json", "exec", false);
   r = hs_harden (process, container, "process.json", p, &host, &j, &plan, &err);
+  fz_check_journal (&j);
   hs_journal_release (&j);
   if (r < 0)
     {

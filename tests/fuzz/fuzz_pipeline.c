@@ -564,6 +564,7 @@ _one (const char *text, size_t len, const hs_policy *p)
     }
   hs_journal_init (&j, "c1", "/bundle", "config.json", "create", false);
   r = hs_harden (spec, NULL, "config.json", p, &host, &j, &plan, &err);
+  fz_check_journal (&j);
   hs_journal_release (&j);
   if (getenv ("FZ_VERBOSE") != NULL) /* what the seeds exercise */
     fprintf (stderr, "policy %s: %s\n", p->classes[p->nclasses - 1].name, r < 0 ? err.msg : "hardened");

@@ -1252,6 +1252,22 @@ static const _merge_case _merge_cases[] = {
             "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (1) "}"),
     "", "personality,socket", "", "socket" },
 
+  { "allowed cases are written in one order however they were found (merging again gives the same)",
+    OURS ("{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':1,'value':15,'valueTwo':2,'op':'SCMP_CMP_"
+          "MASKED_EQ'}]},"
+          "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':10,'op':'SCMP_CMP_EQ'},{'index':1,"
+          "'value':15,'valueTwo':1,'op':'SCMP_CMP_MASKED_EQ'}]},"
+          "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':10,'op':'SCMP_CMP_EQ'},{'index':1,"
+          "'value':15,'valueTwo':2,'op':'SCMP_CMP_MASKED_EQ'}]},"
+          "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':" EQ0 (17) "}"),
+    NULL,
+    MERGED ("{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':" EQ0 (17) "},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':10,'valueTwo':0,'op':'SCMP_CMP_"
+            "EQ'},{'index':1,'value':15,'valueTwo':1,'op':'SCMP_CMP_MASKED_EQ'}]},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':10,'valueTwo':0,'op':'SCMP_CMP_"
+            "EQ'},{'index':1,'value':15,'valueTwo':2,'op':'SCMP_CMP_MASKED_EQ'}]}"),
+    "", "socket", "", "socket" },
+
   { "the engine's listener settings and NOTIFY rule are kept",
     OURS ("{'names':['read','mknod'],'action':'SCMP_ACT_ALLOW'}"),
     "{'defaultAction':'SCMP_ACT_ERRNO','listenerPath':'/run/agent.sock','listenerMetadata':'m1','syscalls':[{'"
@@ -1608,9 +1624,10 @@ test_parse_same_argument_twice (void **state)
   hs_scmp_drop_foreign (&p);
   hs_scmp_merge (&ours, &p, &merged, &diff);
   merged_text = _profile_text (&merged);
-  merged_want = _dq (MERGED ("{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (1, 448) "},"
+  /* (rules of one name in the merge's order: action, then conditions) */
+  merged_want = _dq (MERGED ("{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ0 (0) "},"
+                             "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (1, 448) "},"
                              "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (1, 493) "},"
-                             "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ0 (0) "},"
                              "{'names':['read'],'action':'SCMP_ACT_ERRNO','args':[{'index':0,'value':1,'valueTwo':0,"
                              "'op':'SCMP_CMP_EQ'},{'index':1,'value':2,'valueTwo':0,'op':'SCMP_CMP_EQ'}]}"));
   assert_string_equal (merged_text, merged_want);
