@@ -11,6 +11,12 @@ packages=(
   runc crun busybox-static
   # test (apparmor: apparmor_parser compiles the generated profiles without a kernel)
   libcmocka-dev bats jq python3 valgrind apparmor
+  # the format check (tests/check-format.sh: Debian 12's clang-format, version 14)
+  clang-format
+  # journal rotation tests (logrotate), the hostile-size benchmark (GNU time)
+  logrotate time
+  # fault tests: SIGKILL injected at each system call
+  strace
   # the workload suite's Debian rootfs
   debootstrap wget
   # the engine integration tests (a private dockerd and containerd; podman with conmon)

@@ -120,6 +120,39 @@ static void __attribute__ ((noreturn, format (printf, 2, 3))) die (int status, c
   exit (status);
 }
 
+/* DST (PATH_MAX bytes, A may be it) = A then B.  A path too long is
+ * refused, never cut: a shorter one would deny another path.  WHAT names
+ * it. */
+static void
+set_path (char dst[PATH_MAX], const char *a, const char *b, const char *what)
+{
+  size_t la = strlen (a), lb = strlen (b);
+
+  if (la >= PATH_MAX || lb >= PATH_MAX - la)
+    die (126, "`%s`: path too long", what);
+  memmove (dst, a, la);
+  memcpy (dst + la, b, lb + 1);
+}
+
+/* S, digits only, as a number without overflow: 0, else -1. */
+static int
+parse_decimal (const char *s, unsigned long long *ret)
+{
+  unsigned long long v = 0;
+
+  if (*s == '\0')
+    return -1;
+  for (; *s; s++)
+    {
+      unsigned d = (unsigned)(*s - '0');
+      if (d > 9 || v > (ULLONG_MAX - d) / 10)
+        return -1;
+      v = v * 10 + d;
+    }
+  *ret = v;
+  return 0;
+}
+
 /* Is P at or beneath D (both normalised absolute paths)? */
 static int
 beneath (const char *p, const char *d)
@@ -147,7 +180,9 @@ add_deny (const char *p)
   for (size_t i = 0; i < n_deny; i++)
     if (strcmp (deny[i], p) == 0)
       return;
-  strcpy (deny[n_deny++], p);
+  if (n_deny == sizeof deny / sizeof deny[0])
+    die (126, "more than %zu denied paths", sizeof deny / sizeof deny[0]);
+  set_path (deny[n_deny++], p, "", p);
 }
 
 /* ARG, absolute, without `.`, `..`, empty components or a trailing slash. */
@@ -193,7 +228,7 @@ resolve (const char *lex, char ret[PATH_MAX])
   struct stat st;
   size_t cut = strlen (lex);
 
-  strcpy (buf, lex);
+  set_path (buf, lex, "", lex);
   while (!realpath (buf, ret))
     {
       if ((errno != ENOENT && errno != ENOTDIR) || strcmp (buf, "/") == 0)
@@ -205,11 +240,7 @@ resolve (const char *lex, char ret[PATH_MAX])
     }
   if (lex[cut] == '\0')
     return;
-  if (strcmp (ret, "/") == 0)
-    ret[0] = '\0';
-  if (strlen (ret) + strlen (lex + cut) >= PATH_MAX)
-    die (126, "resolve `%s`: path too long", lex);
-  strcat (ret, lex + cut);
+  set_path (ret, strcmp (ret, "/") == 0 ? "" : ret, lex + cut, lex);
 }
 
 /* Undo mountinfo's octal escapes (\040 for a space...) in place. */
@@ -233,7 +264,7 @@ unescape (char *s)
 static void
 read_mountinfo (void)
 {
-  char *rest = mountinfo, *line, *f[6], *end;
+  char *rest = mountinfo, *line, *f[6];
   size_t len = 0;
   ssize_t r;
   int fd;
@@ -258,9 +289,7 @@ read_mountinfo (void)
           die (126, "`/proc/self/mountinfo`: malformed line");
       if (n_mounts == MAX_MOUNTS)
         die (126, "`/proc/self/mountinfo`: more than %d mounts", MAX_MOUNTS);
-      errno = 0;
-      mounts[n_mounts].id = strtoull (f[0], &end, 10);
-      if (errno || end == f[0] || *end)
+      if (parse_decimal (f[0], &mounts[n_mounts].id) < 0)
         die (126, "`/proc/self/mountinfo`: malformed mount id `%s`", f[0]);
       mounts[n_mounts].dev = f[2];
       mounts[n_mounts].root = unescape (f[3]);
@@ -294,10 +323,7 @@ locate (int fd, const char *path, const char **dev, char loc[PATH_MAX])
     die (126, "`%s` is not beneath its mount point `%s`", path, m->point);
   /* (the mount point / : PATH itself, "" for / ) */
   tail = strcmp (m->point, "/") == 0 ? path + (path[1] == '\0') : path + strlen (m->point);
-  if (strlen (m->root) + strlen (tail) >= PATH_MAX)
-    die (126, "`%s`: path too long", path);
-  strcpy (loc, strcmp (m->root, "/") == 0 && *tail ? "" : m->root);
-  strcat (loc, tail);
+  set_path (loc, strcmp (m->root, "/") == 0 && *tail ? "" : m->root, tail, path);
   *dev = m->dev;
   return m;
 }
@@ -310,6 +336,8 @@ forbid (const char *path, size_t len)
   char p[PATH_MAX];
   struct stat st;
 
+  if (len >= sizeof p)
+    die (126, "`%.*s`: path too long", (int)len, path);
   memcpy (p, path, len);
   p[len] = '\0';
   if (stat (p, &st) < 0)

@@ -39,13 +39,19 @@
 static char *
 _printable (const char *s)
 {
+  static const char hex[] = "0123456789abcdef";
   char *out = xmalloc (strlen (s) * 4 + 1), *w = out;
 
   for (; *s != '\0'; s++)
     {
       unsigned char c = (unsigned char) *s;
       if (c < 0x20 || c == 0x7f)
-        w += sprintf (w, "\\x%02x", c);
+        {
+          *w++ = '\\';
+          *w++ = 'x';
+          *w++ = hex[c >> 4];
+          *w++ = hex[c & 0xf];
+        }
       else
         *w++ = (char) c;
     }
@@ -54,15 +60,13 @@ _printable (const char *s)
 }
 
 static int
-_fail (hs_cli *cli, hs_error *err)
+_fail (const hs_cli *cli, const hs_error *err)
 {
   _cleanup_free_ char *msg = xasprintf ("hardshim: %s", err->msg ? err->msg : "unknown error");
   _cleanup_free_ char *shown = _printable (msg);
 
   fprintf (stderr, "%s\n", shown);
   hs_engine_log_error (cli->log, cli->log_format, msg);
-  hs_error_release (err);
-  hs_cli_release (cli);
   return EXIT_FAILURE;
 }
 
@@ -89,27 +93,18 @@ _absolute (const char *path)
 }
 
 /* In audit mode a spec hardshim cannot harden still starts, and the journal
- * says what would have been refused. */
+ * says what would have been refused: err's refusal is journaled and
+ * released; err is then the journal's own error, if any. */
 static int
 _audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *bundle, const char *file, hs_error *err)
 {
-  hs_journal j;
-  hs_error jerr = { 0 };
+  _cleanup_journal_ hs_journal j = { 0 };
   _cleanup_json_ hs_json reason = hs_json_new_string (err->msg);
-  int r;
 
   hs_journal_init (&j, cli->id, bundle, file, cli->command, true);
   hs_journal_record (&j, "hardshim", "", "refused", NULL, reason);
-  r = hs_journal_commit (&j, policy->journal, &jerr);
-  hs_journal_release (&j);
-  if (r < 0)
-    {
-      hs_error_release (err);
-      *err = jerr;
-      return r;
-    }
   hs_error_release (err);
-  return 0;
+  return hs_journal_commit (&j, policy->journal, err);
 }
 
 /* A container the detect measure refused leaves its refusals in the
@@ -118,12 +113,11 @@ _audit_refusal (const hs_cli *cli, const hs_policy *policy, const char *bundle, 
 static void
 _journal_refusals (hs_journal *j, const hs_policy *policy)
 {
-  hs_error jerr = { 0 };
+  _cleanup_error_ hs_error jerr = { 0 };
 
   hs_journal_only_refusals (j);
   if (j->count > 0 && hs_journal_commit (j, policy->journal, &jerr) < 0)
     fprintf (stderr, "hardshim: %s\n", jerr.msg);
-  hs_error_release (&jerr);
 }
 
 /* The bundle's spec as loaded: only root may be able to change it (the
@@ -149,9 +143,10 @@ _check_bundle_spec (const hs_spec_file *f, bool *ret_sealed, hs_error *err)
       *ret_sealed = false; /* no key yet: no spec is hardshim's */
       return 0;
     }
-  if (r == 0)
-    *ret_sealed = hs_seal_verify (f->tree, real, key);
-  return r;
+  if (r < 0)
+    return r;
+  *ret_sealed = hs_seal_verify (f->tree, real, key);
+  return 0;
 }
 
 /* Seal the hardened spec and write it back. */
@@ -163,71 +158,105 @@ _save_sealed (hs_spec_file *f, hs_error *err)
   int r;
 
   r = hs_seal_key (HS_SEAL_KEY, true, key, err);
-  if (r == 0)
-    r = hs_seal_sign (f->tree, real, key, err);
-  if (r == 0)
-    r = hs_spec_save (f, err);
-  return r;
+  if (r < 0)
+    return r;
+  r = hs_seal_sign (f->tree, real, key, err);
+  if (r < 0)
+    return r;
+  return hs_spec_save (f, err);
 }
 
-/* create, run, restore: load the bundle's spec, refuse what points at
+/* The bundle's spec at dir/wanted, hardened: refuse what points at
  * hardshim's own files, harden it, prepare the host side (the rootfs
  * bridge, the AppArmor profile), write it back sealed (enforce) and
- * journal what changed. */
+ * journal what changed.  A refusal of the detect measure is journaled in
+ * enforce mode too (_journal_refusals). */
 static int
-_harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
+_harden_spec (const hs_cli *cli, const hs_policy *policy, const char *dir, const char *wanted, hs_error *err)
 {
   bool audit = policy->mode == HS_MODE_AUDIT, sealed = false;
-  _cleanup_free_ char *dir = _absolute (cli->bundle), *cwd = _absolute (".");
-  _cleanup_free_ char *wanted = hs_cli_config_path (cli, dir, cwd);
-  hs_spec_file f = { .dirfd = -1 };
-  hs_journal j;
-  hs_host host = { 0 };
+  _cleanup_host_ hs_host host = { .container_id = cli->id };
+  _cleanup_spec_file_ hs_spec_file f = { .dirfd = -1 };
+  _cleanup_journal_ hs_journal j = { 0 };
   hs_plan plan;
   int r;
 
-  host.container_id = cli->id;
   hs_host_probe_userns (&host);
   hs_host_probe_lsm (&host);
   hs_host_probe_process (&host);
   if (cli->kind == HS_CMD_RESTORE)
     hs_host_restore_view (&host);
   r = hs_lsm_prepare (policy, &host, err);
-  if (r == 0)
-    r = hs_spec_load (dir, wanted, &f, err);
-  if (r == 0)
-    r = _check_bundle_spec (&f, &sealed, err);
-  if (r == 0)
-    r = hs_own_dirs_check (f.tree, dir, sealed, policy, err);
-  if (r == 0)
-    r = hs_namespaces_probe (f.tree, sealed, &host, err);
-  if (r == 0)
-    r = hs_host_probe_refs (f.tree, dir, sealed, policy, cli->systemd_cgroup, &host, err);
-  if (r == 0)
-    r = hs_own_dirs_check_refs (f.tree, sealed, policy, &host, err);
-  if (r == 0)
+  if (r < 0)
+    return r;
+  r = hs_spec_load (dir, wanted, &f, err);
+  if (r < 0)
+    return r;
+  r = _check_bundle_spec (&f, &sealed, err);
+  if (r < 0)
+    return r;
+  r = hs_own_dirs_check (f.tree, dir, sealed, policy, err);
+  if (r < 0)
+    return r;
+  r = hs_namespaces_probe (f.tree, sealed, &host, err);
+  if (r < 0)
+    return r;
+  r = hs_host_probe_refs (f.tree, dir, sealed, policy, cli->systemd_cgroup, &host, err);
+  if (r < 0)
+    return r;
+  r = hs_own_dirs_check_refs (f.tree, sealed, policy, &host, err);
+  if (r < 0)
+    return r;
+
+  hs_journal_init (&j, cli->id, dir, f.path, cli->command, audit);
+  r = hs_harden (f.tree, NULL, f.path, policy, &host, &j, &plan, err);
+  if (r < 0)
     {
-      hs_journal_init (&j, cli->id, dir, f.path, cli->command, audit);
-      r = hs_harden (f.tree, NULL, f.path, policy, &host, &j, &plan, err);
-      if (r < 0 && !audit)
+      if (!audit)
         _journal_refusals (&j, policy);
-      if (r == 0 && cli->kind == HS_CMD_RESTORE)
-        r = hs_restore_check_lsm (cli, f.tree, err);
-      if (r == 0)
-        r = hs_denied_mounts_check (f.tree, f.path, dir, policy, &host, &j, err);
-      if (r == 0 && plan.bridge_rootfs)
-        r = hs_bridge_rootfs (f.tree, dir, sealed, policy, &host, &plan, &j, err);
-      if (r == 0 && !audit)
-        r = hs_lsm_load (&host, err);
-      if (r == 0 && plan.changed)
-        r = audit ? hs_spec_save (&f, err) : _save_sealed (&f, err); /* audit's spec is no hardened one */
-      if (r == 0)
-        r = hs_journal_commit (&j, policy->journal, err);
-      hs_journal_release (&j);
+      return r;
     }
-  hs_spec_release (&f);
-  hs_host_release (&host);
-  if (r < 0 && audit)
+  if (cli->kind == HS_CMD_RESTORE)
+    {
+      r = hs_restore_check_lsm (cli, f.tree, err);
+      if (r < 0)
+        return r;
+    }
+  r = hs_denied_mounts_check (f.tree, f.path, dir, policy, &host, &j, err);
+  if (r < 0)
+    return r;
+  if (plan.bridge_rootfs)
+    {
+      r = hs_bridge_rootfs (f.tree, dir, sealed, policy, &host, &plan, &j, err);
+      if (r < 0)
+        return r;
+    }
+  if (!audit)
+    {
+      r = hs_lsm_load (&host, err);
+      if (r < 0)
+        return r;
+    }
+  if (plan.changed)
+    {
+      r = audit ? hs_spec_save (&f, err) : _save_sealed (&f, err); /* audit's spec is no hardened one */
+      if (r < 0)
+        return r;
+    }
+  return hs_journal_commit (&j, policy->journal, err);
+}
+
+/* create, run, restore: harden the bundle's spec (_harden_spec); in audit
+ * mode a refusal is journaled and the engine's spec runs. */
+static int
+_harden_bundle (const hs_cli *cli, const hs_policy *policy, hs_error *err)
+{
+  _cleanup_free_ char *dir = _absolute (cli->bundle), *cwd = _absolute (".");
+  _cleanup_free_ char *wanted = hs_cli_config_path (cli, dir, cwd);
+  int r;
+
+  r = _harden_spec (cli, policy, dir, wanted, err);
+  if (r < 0 && policy->mode == HS_MODE_AUDIT)
     return _audit_refusal (cli, policy, dir, wanted, err);
   return r;
 }
@@ -266,54 +295,84 @@ _exec_process (const hs_cli *cli, const hs_container *c, int argc, char **argv, 
  * runs), except for a process read from a descriptor: hardshim read it to
  * its end, so the runtime gets the same bytes from a memory file. */
 static int
-_harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, int argc, char **argv,
-              char ***ret_argv, char **ret_process_path, hs_error *err)
+_harden_process (const hs_cli *cli, const hs_policy *policy, const char *runtime, int argc, char **argv,
+                 char ***ret_argv, char **ret_process_path, hs_error *err)
 {
   bool audit = policy->mode == HS_MODE_AUDIT;
-  hs_container c = { .spec = { .dirfd = -1 } };
-  hs_spec_file f = { .dirfd = -1 };
+  _cleanup_host_ hs_host host = { 0 };
+  _cleanup_container_ hs_container c = { .spec = { .dirfd = -1 } };
+  _cleanup_spec_file_ hs_spec_file f = { .dirfd = -1 };
   _cleanup_json_ hs_json built = NULL;
   _cleanup_free_ char *shown = NULL;
-  hs_journal j;
-  hs_host host = { 0 };
+  _cleanup_journal_ hs_journal j = { 0 };
+  _cleanup_close_ int fd = -1;
+  hs_json process;
   hs_plan plan;
-  int fd = -1, r;
+  int r;
 
   hs_host_probe_lsm (&host);
   hs_host_probe_process (&host);
   r = hs_lsm_prepare (policy, &host, err);
-  if (r == 0)
-    r = hs_container_load (runtime, cli, argv, &c, err);
-  if (r == 0)
-    r = _exec_process (cli, &c, argc, argv, &f, &built, &shown, err);
-  if (r == 0)
+  if (r < 0)
+    return r;
+  r = hs_container_load (runtime, cli, argv, &c, err);
+  if (r < 0)
+    return r;
+  r = _exec_process (cli, &c, argc, argv, &f, &built, &shown, err);
+  if (r < 0)
+    return r;
+
+  process = built != NULL ? built : f.tree;
+  hs_journal_init (&j, cli->id, c.bundle, shown, cli->command, audit);
+  r = hs_harden (process, c.spec.tree, shown, policy, &host, &j, &plan, err);
+  if (r < 0)
     {
-      hs_json process = built != NULL ? built : f.tree;
-      hs_journal_init (&j, cli->id, c.bundle, shown, cli->command, audit);
-      r = hs_harden (process, c.spec.tree, shown, policy, &host, &j, &plan, err);
-      if (r < 0 && !audit)
+      if (!audit)
         _journal_refusals (&j, policy);
-      if (r == 0 && !audit)
-        r = hs_lsm_load (&host, err);
-      if (r == 0 && !audit && f.dirfd >= 0)
-        r = hs_spec_save (&f, err);
-      if (r == 0 && (!audit || (built == NULL && f.dirfd < 0)))
-        r = hs_exec_process_fd (process, cli, &fd, err);
-      if (r == 0)
-        r = hs_journal_commit (&j, policy->journal, err);
-      hs_journal_release (&j);
+      return r;
     }
-  if (r == 0)
-    r = hs_namespaces_exec_netns (c.spec.tree, c.pid, err);
-  if (r == 0 && fd >= 0)
+  if (!audit)
     {
-      *ret_process_path = xasprintf ("/proc/self/fd/%d", fd);
+      r = hs_lsm_load (&host, err);
+      if (r < 0)
+        return r;
+    }
+  if (!audit && f.dirfd >= 0)
+    {
+      r = hs_spec_save (&f, err);
+      if (r < 0)
+        return r;
+    }
+  if (!audit || (built == NULL && f.dirfd < 0))
+    {
+      r = hs_exec_process_fd (process, cli, &fd, err);
+      if (r < 0)
+        return r;
+    }
+  r = hs_journal_commit (&j, policy->journal, err);
+  if (r < 0)
+    return r;
+  r = hs_namespaces_exec_netns (c.spec.tree, c.pid, err);
+  if (r < 0)
+    return r;
+  if (fd >= 0) /* the runtime opens it: it stays open across the exec */
+    {
+      *ret_process_path = xasprintf ("/proc/self/fd/%d", TAKE_FD (fd));
       *ret_argv = hs_cli_exec_argv (cli, argc, argv, *ret_process_path);
     }
-  hs_spec_release (&f);
-  hs_container_release (&c);
-  hs_host_release (&host);
-  if (r < 0 && audit)
+  return 0;
+}
+
+/* exec (_harden_process); in audit mode a refusal is journaled and the
+ * engine's line runs. */
+static int
+_harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, int argc, char **argv, char ***ret_argv,
+              char **ret_process_path, hs_error *err)
+{
+  int r;
+
+  r = _harden_process (cli, policy, runtime, argc, argv, ret_argv, ret_process_path, err);
+  if (r < 0 && policy->mode == HS_MODE_AUDIT)
     {
       _cleanup_free_ char *wanted = cli->process ? _absolute (cli->process) : xstrdup ("exec options");
       return _audit_refusal (cli, policy, NULL, wanted, err);
@@ -321,50 +380,64 @@ _harden_exec (const hs_cli *cli, const hs_policy *policy, const char *runtime, i
   return r;
 }
 
-int
-main (int argc, char **argv)
+/* Everything after the command line: returns only on failure, with err
+ * set (hardshim execs the runtime). */
+static int
+_run (const hs_cli *cli, int argc, char **argv, hs_error *err)
 {
-  hs_cli cli;
-  hs_error err = { 0 };
-  hs_policy policy;
-  const char *runtime;
+  _cleanup_policy_ hs_policy policy = { 0 };
   _cleanup_free_ char **exec_argv = NULL;
   _cleanup_free_ char *process_path = NULL;
+  const char *runtime;
   int r;
 
-  r = hs_cli_parse (argc, argv, &cli, &err);
-  if (r < 0)
-    return _fail (&cli, &err);
-
-  if (_passes_through (&cli))
+  if (_passes_through (cli))
     {
       runtime = hs_runtime_default ();
-      if (hs_runtime_check (runtime, &err) == 0)
-        hs_runtime_exec (runtime, argv, &err);
-      return _fail (&cli, &err);
+      r = hs_runtime_check (runtime, err);
+      if (r < 0)
+        return r;
+      return hs_runtime_exec (runtime, argv, err);
     }
 
-  r = hs_policy_load (hs_policy_path (), &policy, &err);
+  r = hs_policy_load (hs_policy_path (), &policy, err);
   if (r < 0)
-    return _fail (&cli, &err);
+    return r;
   policy.program = hs_path_basename (argv[0]);
   /* The id ranges of the classes, for a bundle's user namespace (an exec
    * process joins the container's). */
-  if (hs_cli_reads_bundle (&cli))
-    r = hs_policy_load_subids (&policy, HS_SUBUID_FILE, HS_SUBGID_FILE, &err);
-  if (r == 0)
-    r = hs_runtime_choose (&policy, &runtime, &err);
-  if (r == 0)
-    r = hs_runtime_check (runtime, &err);
-  if (r == 0 && cli.kind == HS_CMD_EXEC)
-    r = _harden_exec (&cli, &policy, runtime, argc, argv, &exec_argv, &process_path, &err);
-  else if (r == 0)
-    r = _harden_bundle (&cli, &policy, &err);
+  if (hs_cli_reads_bundle (cli))
+    {
+      r = hs_policy_load_subids (&policy, HS_SUBUID_FILE, HS_SUBGID_FILE, err);
+      if (r < 0)
+        return r;
+    }
+  r = hs_runtime_choose (&policy, &runtime, err);
+  if (r < 0)
+    return r;
+  r = hs_runtime_check (runtime, err);
+  if (r < 0)
+    return r;
+  if (cli->kind == HS_CMD_EXEC)
+    r = _harden_exec (cli, &policy, runtime, argc, argv, &exec_argv, &process_path, err);
+  else
+    r = _harden_bundle (cli, &policy, err);
+  if (r < 0)
+    return r;
   /* Last: the runtime must not chown the caller's /dev/null (stdio_protect.h). */
-  if (r == 0)
-    r = hs_stdio_protect (&err);
-  if (r == 0)
-    hs_runtime_exec (runtime, exec_argv != NULL ? exec_argv : argv, &err);
-  hs_policy_release (&policy);
+  r = hs_stdio_protect (err);
+  if (r < 0)
+    return r;
+  return hs_runtime_exec (runtime, exec_argv != NULL ? exec_argv : argv, err);
+}
+
+int
+main (int argc, char **argv)
+{
+  _cleanup_cli_ hs_cli cli = { 0 };
+  _cleanup_error_ hs_error err = { 0 };
+
+  if (hs_cli_parse (argc, argv, &cli, &err) == 0)
+    (void)_run (&cli, argc, argv, &err);
   return _fail (&cli, &err);
 }

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -187,21 +188,71 @@ hs_strv_join (const hs_strv *s, const char *sep)
 }
 
 int
-hs_parse_decimal (const char *s, size_t len, uint64_t max, uint64_t *ret)
+hs_parse_uint (const char *s, size_t len, unsigned base, uint64_t max, uint64_t *ret)
 {
   uint64_t v = 0;
 
-  if (len == 0 || len > 20) /* more digits than any 64-bit number has */
+  if ((base != 8 && base != 10) || len == 0 || len > (base == 8 ? 22u : 20u)) /* more digits than 64 bits hold */
     return -EINVAL;
   for (size_t i = 0; i < len; i++)
     {
       unsigned d = (unsigned) (s[i] - '0');
-      if (d > 9 || v > (max - d) / 10)
+      if (d >= base || d > max || v > (max - d) / base)
         return -EINVAL;
-      v = v * 10 + d;
+      v = v * base + d;
     }
   *ret = v;
   return 0;
+}
+
+int
+hs_parse_decimal (const char *s, size_t len, uint64_t max, uint64_t *ret)
+{
+  return hs_parse_uint (s, len, 10, max, ret);
+}
+
+int
+hs_parse_int (const char *s, size_t len, int64_t min, int64_t max, int64_t *ret)
+{
+  bool neg = len > 0 && s[0] == '-';
+  uint64_t mag;
+  int64_t v;
+
+  /* The magnitude of INT64_MIN is INT64_MAX + 1. */
+  if (hs_parse_uint (s + neg, len - neg, 10, (uint64_t)INT64_MAX + neg, &mag) < 0)
+    return -EINVAL;
+  v = !neg ? (int64_t)mag : mag == 0 ? 0 : -(int64_t)(mag - 1) - 1;
+  if (v < min || v > max)
+    return -EINVAL;
+  *ret = v;
+  return 0;
+}
+
+int
+hs_mkdir_p (const char *dir, mode_t mode, const char *what, hs_mkdir_check check, hs_error *err)
+{
+  _cleanup_free_ char *path = xstrdup (dir);
+
+  if (path[0] == '\0')
+    return hs_error_set (err, ENOENT, "create %s ``: empty path", what);
+  for (char *p = path + 1;; p++)
+    {
+      bool last = *p == '\0';
+      if (*p != '/' && !last)
+        continue;
+      *p = '\0';
+      if (mkdir (path, mode) < 0 && errno != EEXIST)
+        return hs_error_sys (err, errno, "create %s `%s`", what, path);
+      if (check != NULL)
+        {
+          int r = check (path, err);
+          if (r < 0)
+            return r;
+        }
+      if (last)
+        return 0;
+      *p = '/';
+    }
 }
 
 char *
@@ -222,10 +273,14 @@ hs_path_clean (const char *dst)
           out[len] = '\0';
           continue;
         }
-      len += (size_t) sprintf (out + len, "/%s", c);
+      /* out holds at most dst's bytes and a leading '/' */
+      size_t n = strlen (c);
+      out[len++] = '/';
+      memcpy (out + len, c, n + 1);
+      len += n;
     }
   if (len == 0)
-    strcpy (out, "/");
+    memcpy (out, "/", 2);
   return out;
 }
 

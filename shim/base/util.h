@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/types.h>
+
+#include "base/error.h"
 
 #define _cleanup_(f) __attribute__ ((cleanup (f)))
 #define _cleanup_free_ _cleanup_ (hs_freep)
@@ -19,6 +22,14 @@
     __typeof__ (p) _tp = (p);                                                                                          \
     (p) = NULL;                                                                                                        \
     _tp;                                                                                                               \
+  })
+/* The same for a struct that owns something: s is left zeroed, which its
+ * release function takes as empty. */
+#define TAKE_STRUCT(s)                                                                                                 \
+  ({                                                                                                                   \
+    __typeof__ (s) _ts = (s);                                                                                          \
+    (s) = (__typeof__ (s)){ 0 };                                                                                       \
+    _ts;                                                                                                               \
   })
 #define TAKE_FD(fd)                                                                                                    \
   ({                                                                                                                   \
@@ -58,9 +69,23 @@ int hs_write_all (int fd, const void *buf, size_t len);
 /* "2026-11-22T06:03:04.120Z" (UTC, milliseconds) into buf of at least 32 bytes. */
 void hs_time_iso8601 (char *buf, size_t len);
 
-/* The len bytes at s are a decimal number of at most max, 1 to 20 digits
- * only (no sign, no space); 0 with *ret set, else -EINVAL. */
+/* The one number parser: the len bytes at s are a number in base (8 or
+ * 10) of at most max, digits only (no sign, space, prefix or anything
+ * after them), 1 to 20 decimal or 22 octal digits; 0 with *ret set, else
+ * -EINVAL (*ret untouched): empty, junk, too large. */
+int hs_parse_uint (const char *s, size_t len, unsigned base, uint64_t max, uint64_t *ret);
+/* hs_parse_uint in base 10. */
 int hs_parse_decimal (const char *s, size_t len, uint64_t max, uint64_t *ret);
+/* An optional '-' then hs_parse_uint's decimal digits ("-0" is 0; no '+'),
+ * in [min, max]; 0 with *ret set, else -EINVAL. */
+int hs_parse_int (const char *s, size_t len, int64_t min, int64_t max, int64_t *ret);
+
+/* mkdir -p dir: each directory on the way that is missing is made with
+ * mode (less the umask).  check, when not NULL, is called on each of them
+ * (made or found, "/" excepted) before the next one is made, and its error
+ * returned.  The error names the directory as "create <what> `path`". */
+typedef int (*hs_mkdir_check) (const char *path, hs_error *err);
+int hs_mkdir_p (const char *dir, mode_t mode, const char *what, hs_mkdir_check check, hs_error *err);
 
 /* A growable vector of owned strings; zero-initialised is empty. */
 typedef struct hs_strv
@@ -73,6 +98,7 @@ bool hs_strv_contains (const hs_strv *s, const char *str);
 /* Append str, taking ownership. */
 void hs_strv_add (hs_strv *s, char *str);
 void hs_strv_release (hs_strv *s);
+#define _cleanup_strv_ _cleanup_ (hs_strv_release)
 /* The strings joined with sep between them (a new string). */
 char *hs_strv_join (const hs_strv *s, const char *sep);
 

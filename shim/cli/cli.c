@@ -57,12 +57,14 @@ static const _option _global_options[] = {
   { NULL, 0, T_NONE },
 };
 
+/* clang-format off */
 #define COMMON_CREATE_OPTIONS                                                                                          \
   { "bundle|b", 1, T_BUNDLE }, { "console-socket", 1, T_NONE }, { "pid-file", 1, T_NONE },                             \
       { "no-pivot", 0, T_NONE }, { "no-subreaper", 0, T_NONE }, { "help|h", 0, T_HELP }
 
 #define CREATE_OPTIONS                                                                                                 \
   COMMON_CREATE_OPTIONS, { "config|f", 1, T_CONFIG }, { "no-new-keyring", 0, T_NONE }, { "preserve-fds", 1, T_PRESERVE_FDS }
+/* clang-format on */
 
 static const _option _create_options[] = {
   CREATE_OPTIONS,
@@ -326,7 +328,7 @@ static int
 _check_id (const char *id, hs_error *err)
 {
   _cleanup_free_ char *shown = NULL;
-  size_t len = 0;
+  size_t len = 0, size;
   bool ok = id[0] != '\0' && strcmp (id, ".") != 0 && strcmp (id, "..") != 0;
 
   for (const char *p = id; ok && *p != '\0'; p++)
@@ -334,9 +336,13 @@ _check_id (const char *id, hs_error *err)
   if (ok)
     return 0;
   /* The id as printable ASCII: it may hold newlines or invalid UTF-8. */
-  shown = xmalloc (4 * strlen (id) + 1);
+  size = 4 * strlen (id) + 1; /* 4 bytes for each byte at most, and the NUL */
+  shown = xmalloc (size);
   for (const unsigned char *p = (const unsigned char *) id; *p != '\0'; p++)
-    len += (size_t) sprintf (shown + len, *p >= 0x20 && *p < 0x7f && *p != '\\' ? "%c" : "\\x%02x", *p);
+    if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+      shown[len++] = (char)*p;
+    else
+      len += (size_t)snprintf (shown + len, size - len, "\\x%02x", *p);
   shown[len] = '\0';
   return hs_error_set (err, EINVAL,
                        "container id `%s`: runc accepts only letters, digits and `_+,-.`, and not `.` or `..`: "

@@ -75,6 +75,7 @@ typedef struct hs_cli
  * or `..`): it is refused before anything is read or written. */
 int hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err);
 void hs_cli_release (hs_cli *cli);
+#define _cleanup_cli_ _cleanup_ (hs_cli_release)
 
 /* exec's command line for the runtime: argv without exec's process
  * options (hardshim put them into the process it hardened).  With

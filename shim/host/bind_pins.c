@@ -140,9 +140,9 @@ hs_bind_pins_clone (hs_json spec, const hs_host *host, const hs_policy *policy, 
   size_t nmounts = hs_json_is_array (mounts) ? hs_json_array_len (mounts) : 0;
   _cleanup_free_ size_t *slot = xcalloc (host->nbinds + 1, sizeof *slot); /* [ref]: its pin */
   unsigned long next = _first_free (mounts, host);
-  hs_bind_pins pins = { .v = xcalloc (nmounts + 1, sizeof *pins.v),
-                        .of_mount = xcalloc (nmounts + 1, sizeof *pins.of_mount),
-                        .nmounts = nmounts };
+  _cleanup_bind_pins_ hs_bind_pins pins = { .v = xcalloc (nmounts + 1, sizeof *pins.v),
+                                            .of_mount = xcalloc (nmounts + 1, sizeof *pins.of_mount),
+                                            .nmounts = nmounts };
   int r = 0;
 
   for (size_t k = 0; k < host->nbinds; k++)
@@ -187,11 +187,8 @@ hs_bind_pins_clone (hs_json spec, const hs_host *host, const hs_policy *policy, 
       pins.of_mount[i] = slot[k];
     }
   if (r < 0)
-    {
-      hs_bind_pins_release (&pins);
-      return r;
-    }
-  *ret = pins;
+    return r;
+  *ret = TAKE_STRUCT (pins);
   return 0;
 }
 

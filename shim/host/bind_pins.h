@@ -84,5 +84,6 @@ int hs_bind_pins_mount (hs_json spec, hs_bind_pins *pins, hs_journal *journal, h
 const hs_bind_pin *hs_bind_pins_of_mount (const hs_bind_pins *pins, size_t i);
 
 void hs_bind_pins_release (hs_bind_pins *pins);
+#define _cleanup_bind_pins_ _cleanup_ (hs_bind_pins_release)
 
 #endif

@@ -24,34 +24,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* mkdir -p dir (0711: traversable, not listable), then check that every
- * directory on the way can be traversed by anyone: the container's mapped
- * root has no other right to it. */
+/* A directory on the way to the bridge: everyone may traverse it, since
+ * the container's mapped root has no other right to it. */
 static int
-_bridge_dir (const char *dir, hs_error *err)
+_check_traversable (const char *path, hs_error *err)
 {
-  _cleanup_free_ char *path = xstrdup (dir);
   struct stat st;
 
-  for (char *p = path + 1;; p++)
-    {
-      bool last = *p == '\0';
-      if (*p != '/' && !last)
-        continue;
-      *p = '\0';
-      if (mkdir (path, 0711) < 0 && errno != EEXIST)
-        return hs_error_sys (err, errno, "create the rootfs bridge directory `%s`", path);
-      if (stat (path, &st) < 0)
-        return hs_error_sys (err, errno, "stat `%s`", path);
-      if (!S_ISDIR (st.st_mode) || (st.st_mode & S_IXOTH) == 0)
-        return hs_error_set (err, EACCES,
-                             "`%s` must be a directory everyone may traverse (mode 0711 or 0755): "
-                             "the container's mapped root reaches the rootfs through it",
-                             path);
-      if (last)
-        return 0;
-      *p = '/';
-    }
+  if (stat (path, &st) < 0)
+    return hs_error_sys (err, errno, "stat `%s`", path);
+  if (!S_ISDIR (st.st_mode) || (st.st_mode & S_IXOTH) == 0)
+    return hs_error_set (err, EACCES,
+                         "`%s` must be a directory everyone may traverse (mode 0711 or 0755): "
+                         "the container's mapped root reaches the rootfs through it",
+                         path);
+  return 0;
 }
 
 /* "containerID hostID size" lines for /proc/PID/[ug]id_map. */
@@ -186,7 +173,7 @@ _source (hs_json spec, const char *bundle, bool sealed, char **ret, hs_error *er
 static int
 _mountpoints (hs_json spec, const char *rootfs, const char *bundle, hs_journal *journal, hs_error *err)
 {
-  hs_strv made = { 0 };
+  _cleanup_strv_ hs_strv made = { 0 };
   int r = hs_mountpoints_create (spec, rootfs, bundle, &made, err);
 
   if (r == 0 && made.n > 0)
@@ -199,7 +186,6 @@ _mountpoints (hs_json spec, const char *rootfs, const char *bundle, hs_journal *
         hs_json_array_append (list, hs_json_new_string (made.v[i]));
       hs_journal_record_note (journal, "user", "/mounts", "added", NULL, list, note);
     }
-  hs_strv_release (&made);
   return r;
 }
 
@@ -239,13 +225,14 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_policy
 {
   _cleanup_free_ char *real = NULL, *note = NULL;
   _cleanup_close_ int tree = -1, userns = -1;
-  hs_bind_pins pins = { 0 };
-  hs_error userns_err = { 0 };
+  _cleanup_bind_pins_ hs_bind_pins pins = { 0 };
+  _cleanup_error_ hs_error userns_err = { 0 };
   int r;
 
   r = _source (spec, bundle, sealed, &real, err);
   if (r == 0)
-    r = _bridge_dir (HS_BRIDGE_DIR, err);
+    r = hs_mkdir_p (HS_BRIDGE_DIR, 0711 /* traversable, not listable */, "the rootfs bridge directory",
+                    _check_traversable, err);
   /* Clones of the host's mounts are made before leaving its namespace. */
   if (r == 0)
     r = hs_bind_pins_clone (spec, host, policy, &pins, err);
@@ -262,10 +249,7 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_policy
   if (r == 0)
     r = _mountpoints (spec, real, bundle, journal, err);
   if (r < 0)
-    {
-      hs_bind_pins_release (&pins);
-      return r;
-    }
+    return r;
   /* Without an idmap user namespace, mounts are plain binds (journaled). */
   (void)_userns_fd (spec, &userns, &userns_err);
   if (plan->idmap_volumes)
@@ -291,7 +275,5 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_policy
     }
   if (r == 0)
     _repoint (spec, real, journal, note);
-  hs_bind_pins_release (&pins);
-  hs_error_release (&userns_err);
   return r;
 }

@@ -59,6 +59,7 @@ _probe_release (_probe *p)
   for (size_t i = 0; i < p->ncands; i++)
     free (p->cands[i].inner);
 }
+#define _cleanup_probe_ _cleanup_ (_probe_release)
 
 static void
 _add (_probe *p, bool relative, char *inner)
@@ -354,7 +355,7 @@ hs_cgroup_probe (hs_json spec, bool systemd, const char *id, char **ret_dir, siz
   hs_json path = hs_json_get (hs_json_get (spec, "linux"), "cgroupsPath");
   _cleanup_free_ char *dflt = NULL;
   const char *named;
-  _probe p = { 0 };
+  _cleanup_probe_ _probe p = { 0 };
   int r;
 
   *ret_dir = NULL;
@@ -389,6 +390,5 @@ hs_cgroup_probe (hs_json spec, bool systemd, const char *id, char **ret_dir, siz
         if (_foreign (&p, dir, ret_procs))
           *ret_dir = hs_path_clean (dir);
       }
-  _probe_release (&p);
   return r;
 }

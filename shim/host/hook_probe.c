@@ -55,16 +55,15 @@ _engines_release (_engines *e)
   for (size_t i = 0; i < e->ntrees; i++)
     hs_json_free (e->trees[i]);
 }
+#define _cleanup_engines_ _cleanup_ (_engines_release)
 
 /* No one but root can change path (its directories included). */
 static bool
 _trusted_path (const char *path)
 {
-  hs_error err = { 0 };
-  int r = hs_trust_path (path, "hook", &err);
+  _cleanup_error_ hs_error err = { 0 };
 
-  hs_error_release (&err);
-  return r == 0;
+  return hs_trust_path (path, "hook", &err) == 0;
 }
 
 /* docker's exec root: root's alone, not even a sticky directory others
@@ -81,11 +80,9 @@ _trusted_exec_root (const char *dir)
 static bool
 _trusted_program (const char *path)
 {
-  hs_error err = { 0 };
-  int r = hs_file_check_trusted (path, 0, "hook", NULL, &err);
+  _cleanup_error_ hs_error err = { 0 };
 
-  hs_error_release (&err);
-  return r == 0;
+  return hs_file_check_trusted (path, 0, "hook", NULL, &err) == 0;
 }
 
 /* One podman hook file: remember its hook's program, args and env. */
@@ -93,16 +90,13 @@ static void
 _podman_file (_engines *e, const char *file)
 {
   _cleanup_free_ char *text = NULL;
-  hs_error err = { 0 };
+  _cleanup_error_ hs_error err = { 0 };
   hs_json tree = NULL, hook, path, args, env = NULL, stages;
   size_t len;
 
   if (e->ntrees == _HOOK_FILES_MAX || hs_file_read_trusted (file, "hook file", _HOOK_FILE_MAX, &text, &len, &err) < 0
       || hs_json_parse (text, len, &tree, &err) < 0)
-    {
-      hs_error_release (&err);
-      return;
-    }
+    return;
   e->trees[e->ntrees++] = tree;
   hook = hs_json_get (tree, "hook");
   if (hs_json_is_string (hook)) /* version 0.1.0: "hook": PATH, "arguments": [...], "stage": [...] */
@@ -260,7 +254,7 @@ int
 hs_hook_probe (hs_json spec, hs_host *host, hs_error *err)
 {
   hs_json hooks = hs_json_get (spec, "hooks");
-  _engines e = { 0 };
+  _cleanup_engines_ _engines e = { 0 };
   size_t n = 0;
 
   for (size_t s = 0; s < HS_ARRAY_SIZE (_stages); s++)
@@ -282,7 +276,6 @@ hs_hook_probe (hs_json spec, hs_host *host, hs_error *err)
           _probe_one (&e, hook, h, host->container_id);
         }
     }
-  _engines_release (&e);
   (void)err;
   return 0;
 }

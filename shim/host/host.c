@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/landlock.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,31 +21,34 @@
 #include <selinux/selinux.h>
 #endif
 
-/* The number in a /proc/sys file, or -1. */
-static long
-_sysctl (const char *path)
+/* The number a /proc file holds ("15234\n", "-500\n"), in [min, max]:
+ * 0 with *ret set, else -errno. */
+static int
+_read_number (const char *path, int64_t min, int64_t max, int64_t *ret)
 {
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
   char buf[32];
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
   ssize_t n;
 
   if (fd < 0)
-    return -1;
-  n = read (fd, buf, sizeof buf - 1);
-  close (fd);
-  if (n <= 0)
-    return -1;
-  buf[n] = '\0';
-  return strtol (buf, NULL, 10);
+    return -errno;
+  n = read (fd, buf, sizeof buf);
+  if (n < 0)
+    return -errno;
+  if (n > 0 && buf[n - 1] == '\n')
+    n--;
+  return hs_parse_int (buf, (size_t)n, min, max, ret);
 }
 
 void
 hs_host_probe_userns (hs_host *host)
 {
+  int64_t max;
+
   host->userns = false;
   if (access ("/proc/self/ns/user", F_OK) < 0)
     host->userns_why = "the kernel has no user namespaces (no /proc/self/ns/user)";
-  else if (_sysctl ("/proc/sys/user/max_user_namespaces") == 0)
+  else if (_read_number ("/proc/sys/user/max_user_namespaces", 0, INT_MAX, &max) == 0 && max == 0)
     host->userns_why = "user namespaces are turned off (user.max_user_namespaces = 0)";
   else
     host->userns = true;
@@ -91,15 +95,10 @@ static const struct
 void
 hs_host_probe_process (hs_host *host)
 {
-  FILE *f = fopen ("/proc/self/oom_score_adj", "re");
-  long long oom;
-
-  host->have_inherited = f != NULL && fscanf (f, "%lld", &oom) == 1;
-  if (f != NULL)
-    fclose (f);
+  /* The kernel's range (OOM_SCORE_ADJ_MIN, OOM_SCORE_ADJ_MAX). */
+  host->have_inherited = _read_number ("/proc/self/oom_score_adj", -1000, 1000, &host->inherited_oom_score_adj) == 0;
   if (!host->have_inherited)
     return;
-  host->inherited_oom_score_adj = oom;
   for (size_t i = 0; i < HS_ARRAY_SIZE (_rlimits); i++)
     {
       struct rlimit rl;
@@ -127,6 +126,7 @@ hs_host_release (hs_host *host)
       close (host->joined[i].fd);
     }
   hs_host_refs_release (host);
+  *host = (hs_host){ 0 };
 }
 
 void

@@ -85,6 +85,8 @@ void hs_host_probe_lsm (hs_host *host);
 void hs_host_restore_view (hs_host *host);
 /* What a process inherits: oom_score_adj and rlimits (create and exec). */
 void hs_host_probe_process (hs_host *host);
+/* Frees what the probes put into host and leaves it zeroed. */
 void hs_host_release (hs_host *host);
+#define _cleanup_host_ _cleanup_ (hs_host_release)
 
 #endif

@@ -23,6 +23,26 @@ _open_in_root (int rootfd, const char *path, int flags)
   return (int) syscall (SYS_openat2, rootfd, path, &how, sizeof how);
 }
 
+/* A tmpfs's "mode=" value as the kernel reads it (kstrtouint in base 8,
+ * then the permission bits): an optional '+', octal digits (at most
+ * 32 bits), an optional newline; anything else leaves *mode (the kernel
+ * refuses the mount). */
+static void
+_tmpfs_mode (const char *s, mode_t *mode)
+{
+  size_t len;
+  uint64_t v;
+
+  s += s[0] == '+';
+  while (s[0] == '0' && s[1] != '\0' && s[1] != '\n') /* any number of leading zeros */
+    s++;
+  len = strlen (s);
+  if (len > 0 && s[len - 1] == '\n')
+    len--;
+  if (hs_parse_uint (s, len, 8, UINT32_MAX, &v) == 0)
+    *mode = (mode_t)v & 07777;
+}
+
 /* The mount point a mount of m needs: a file (S_IFREG) for a bind mount
  * of a non-directory, else a directory.  The runtime gives a tmpfs the
  * mode of a directory that exists, and the tmpfs's own ("mode=", else
@@ -43,13 +63,8 @@ _kind (hs_json m, const char *bundle)
       for (size_t i = 0; hs_json_is_array (options) && i < hs_json_array_len (options); i++)
         {
           hs_json o = hs_json_at (options, i);
-          char *end;
           if (hs_json_is_string (o) && strncmp (hs_json_string (o), "mode=", 5) == 0)
-            {
-              unsigned long v = strtoul (hs_json_string (o) + 5, &end, 8);
-              if (*end == '\0' && end != hs_json_string (o) + 5 && v <= 07777)
-                mode = (mode_t) v;
-            }
+            _tmpfs_mode (hs_json_string (o) + 5, &mode);
         }
       return S_IFDIR | mode;
     }

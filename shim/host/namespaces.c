@@ -35,26 +35,54 @@ _same (int a, int b)
   return fstat (a, &sa) == 0 && fstat (b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* "0 1000000 65536" lines of /proc/PID/FILE into [{containerID, hostID, size}]. */
+/* The next number of a map line at *s (after its spaces), a 32-bit id or
+ * count; *s moves past it. */
+static int
+_map_field (char **s, uint64_t *ret)
+{
+  size_t len;
+
+  *s += strspn (*s, " ");
+  len = strcspn (*s, " ");
+  *s += len;
+  return hs_parse_decimal (*s - len, len, UINT32_MAX, ret);
+}
+
+/* "         0    1000000      65536" lines of /proc/PID/FILE (the kernel
+ * writes at most 340) into [{containerID, hostID, size}]; any other line
+ * is an error, not the end of the map. */
 static int
 _parse_map (pid_t pid, const char *file, hs_json *ret, hs_error *err)
 {
   _cleanup_free_ char *path = xasprintf ("/proc/%d/%s", (int)pid, file);
   _cleanup_json_ hs_json maps = hs_json_new_array ();
-  unsigned long long c, h, n;
-  FILE *f = fopen (path, "re");
+  _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
+  char buf[340 * 34 + 2], *rest = buf, *line; /* 340 lines of 34 bytes, and one more to see the end */
+  size_t len = 0;
+  ssize_t n;
 
-  if (f == NULL)
+  if (fd < 0)
     return hs_error_sys (err, errno, "open `%s`", path);
-  while (fscanf (f, "%llu %llu %llu", &c, &h, &n) == 3)
+  while ((n = read (fd, buf + len, sizeof buf - 1 - len)) > 0)
+    len += (size_t)n;
+  if (n < 0)
+    return hs_error_sys (err, errno, "read `%s`", path);
+  if (len == sizeof buf - 1)
+    return hs_error_set (err, EFBIG, "`%s`: longer than the kernel writes", path);
+  buf[len] = '\0';
+  while ((line = strsep (&rest, "\n")) != NULL)
     {
+      uint64_t c, h, sz;
+      if (line[0] == '\0' && rest == NULL) /* after the last newline */
+        break;
+      if (_map_field (&line, &c) < 0 || _map_field (&line, &h) < 0 || _map_field (&line, &sz) < 0 || line[0] != '\0')
+        return hs_error_set (err, EINVAL, "`%s`: not an id mapping line", path);
       hs_json m = hs_json_new_object ();
       hs_json_object_set (m, "containerID", hs_json_new_uint (c));
       hs_json_object_set (m, "hostID", hs_json_new_uint (h));
-      hs_json_object_set (m, "size", hs_json_new_uint (n));
+      hs_json_object_set (m, "size", hs_json_new_uint (sz));
       hs_json_array_append (maps, m);
     }
-  fclose (f);
   *ret = TAKE_PTR (maps);
   return 0;
 }

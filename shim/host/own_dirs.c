@@ -22,7 +22,7 @@ static char *
 _resolve (const char *path)
 {
   _cleanup_free_ char *head = xstrdup (path);
-  hs_strv parts = { 0 };
+  _cleanup_strv_ hs_strv parts = { 0 };
   char *real;
 
   while ((real = realpath (head, NULL)) == NULL)
@@ -53,7 +53,6 @@ _resolve (const char *path)
       free (real);
       real = more;
     }
-  hs_strv_release (&parts);
   return real;
 }
 

@@ -113,7 +113,7 @@ void
 hs_spawn_output_release (hs_spawn_output *o)
 {
   free (o->out);
-  o->out = NULL;
+  *o = (hs_spawn_output){ 0 };
 }
 
 void

@@ -27,6 +27,7 @@ typedef struct hs_spawn_output
 int hs_spawn_capture (const char *path, char *const argv[], char *const envp[], bool merge_stderr, size_t cap,
                       hs_spawn_output *ret, hs_error *err);
 void hs_spawn_output_release (hs_spawn_output *o);
+#define _cleanup_spawn_output_ _cleanup_ (hs_spawn_output_release)
 
 /* "exit status N" or "killed by signal N", into buf. */
 void hs_spawn_describe (int status, char *buf, size_t len);

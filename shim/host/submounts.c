@@ -81,7 +81,7 @@ _judge (const char *point, hs_bind_ref *ret, hs_error *err)
 int
 hs_submounts_classify (hs_bind_ref *binds, size_t n, hs_error *err)
 {
-  hs_strv points = { 0 };
+  _cleanup_strv_ hs_strv points = { 0 };
   int r = 0;
 
   for (size_t i = 0; r == 0 && i < n; i++)
@@ -117,6 +117,5 @@ hs_submounts_classify (hs_bind_ref *binds, size_t n, hs_error *err)
           break;
         }
     }
-  hs_strv_release (&points);
   return r;
 }

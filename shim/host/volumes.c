@@ -55,7 +55,7 @@ void
 hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, const hs_bind_pins *pins, hs_journal *journal)
 {
   hs_json mounts = hs_json_get (spec, "mounts");
-  hs_strv seen = { 0 };
+  _cleanup_strv_ hs_strv seen = { 0 };
 
   for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
@@ -87,5 +87,4 @@ hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, const hs_bind_pi
       hs_journal_record_note (journal, "user", path, "kept", src, src, note);
       hs_strv_add (&seen, TAKE_PTR (covered));
     }
-  hs_strv_release (&seen);
 }

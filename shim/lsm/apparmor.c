@@ -257,26 +257,6 @@ hs_apparmor_load (const char *parser, const char *profile_file, hs_error *err)
 
 /* ---- once per profile ------------------------------------------------------ */
 
-/* mkdir -p dir; the directories created get mode 0700. */
-static int
-_make_dir (const char *dir, hs_error *err)
-{
-  _cleanup_free_ char *path = xstrdup (dir);
-
-  for (char *p = path + 1;; p++)
-    {
-      bool last = *p == '\0';
-      if (*p != '/' && !last)
-        continue;
-      *p = '\0';
-      if (mkdir (path, 0700) < 0 && errno != EEXIST)
-        return hs_error_sys (err, errno, "create the AppArmor state directory `%s`", path);
-      if (last)
-        return 0;
-      *p = '/';
-    }
-}
-
 /* Write text to <dir>/<name> through a temporary file beside it. */
 static int
 _write_atomic (const char *dir, const char *name, const char *text, hs_error *err)
@@ -332,7 +312,7 @@ hs_apparmor_ensure (const char *sysfs, const char *parser, const char *state_dir
       *ret_loaded_now = false;
       return 0;
     }
-  r = _make_dir (state_dir, err);
+  r = hs_mkdir_p (state_dir, 0700, "the AppArmor state directory", NULL, err);
   if (r == 0)
     r = _write_atomic (state_dir, name, text, err);
   if (r < 0)

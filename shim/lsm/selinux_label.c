@@ -4,7 +4,6 @@
 #include "lsm/selinux_label.h"
 #include "base/util.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define CATEGORIES 1024u
@@ -12,9 +11,8 @@
 char *
 hs_selinux_container_level (const char *label)
 {
-  unsigned a, b;
-  int end = -1;
-  const char *level;
+  uint64_t a, b;
+  const char *level, *comma;
 
   /* USER:ROLE:TYPE:LEVEL, the type the container's */
   level = strchr (label, ':');
@@ -22,10 +20,12 @@ hs_selinux_container_level (const char *label)
   if (level == NULL || strncmp (level + 1, "container_t:", strlen ("container_t:")) != 0)
     return NULL;
   level += 1 + strlen ("container_t:");
-  if (sscanf (level, "s0:c%u,c%u%n", &a, &b, &end) != 2 || end < 0 || level[end] != '\0' || a >= b
-      || b >= CATEGORIES)
+  /* s0:cA,cB with categories A < B */
+  if (strncmp (level, "s0:c", 4) != 0 || (comma = strchr (level + 4, ',')) == NULL || comma[1] != 'c'
+      || hs_parse_decimal (level + 4, (size_t)(comma - level - 4), CATEGORIES - 1, &a) < 0
+      || hs_parse_decimal (comma + 2, strlen (comma + 2), CATEGORIES - 1, &b) < 0 || a >= b)
     return NULL;
-  char *again = xasprintf ("s0:c%u,c%u", a, b);
+  char *again = xasprintf ("s0:c%u,c%u", (unsigned)a, (unsigned)b);
   if (strcmp (again, level) != 0) /* one spelling: no leading zeros or signs */
     {
       free (again);

@@ -146,8 +146,7 @@ _privileged_parts (hs_json original)
   hs_json linux_ = hs_json_get (original, "linux"), devices = hs_json_get (linux_, "devices");
   hs_json caps = hs_json_get (hs_json_get (hs_json_get (original, "process"), "capabilities"), "bounding");
   hs_json mounts = hs_json_get (original, "mounts");
-  hs_strv parts = { 0 };
-  char *s;
+  _cleanup_strv_ hs_strv parts = { 0 };
 
   hs_strv_add (&parts, xstrdup ("every host device (a device rule allowing all of them)"));
   if (hs_json_is_array (devices) && hs_json_array_len (devices) > 0)
@@ -166,9 +165,7 @@ _privileged_parts (hs_json original)
           break;
         }
     }
-  s = hs_strv_join (&parts, ", ");
-  hs_strv_release (&parts);
-  return s;
+  return hs_strv_join (&parts, ", ");
 }
 
 /* Collects the nodes the container is given, refusing the ones it may not have. */
@@ -296,15 +293,12 @@ _same_json (hs_json a, hs_json b)
 {
   _cleanup_free_ char *ta = NULL, *tb = NULL;
   size_t la = 0, lb = 0;
-  hs_error err = { 0 };
-  bool same;
+  _cleanup_error_ hs_error err = { 0 };
 
   if (a == NULL || b == NULL)
     return a == b;
-  same = hs_json_generate (a, false, &ta, &la, &err) == 0 && hs_json_generate (b, false, &tb, &lb, &err) == 0
+  return hs_json_generate (a, false, &ta, &la, &err) == 0 && hs_json_generate (b, false, &tb, &lb, &err) == 0
          && la == lb && memcmp (ta, tb, la) == 0;
-  hs_error_release (&err);
-  return same;
 }
 
 int

@@ -237,15 +237,37 @@ _record (hs_measure_ctx *ctx, const hs_scmp_profile *engine, bool engine_had_fla
     }
 }
 
+/* Audit mode: the spec gets hardshim's profile with its denials logged
+ * instead of enforced (the journal says what enforce would do: _record). */
+static int
+_apply_logged (hs_measure_ctx *ctx, hs_json bounding, hs_json linux_, const hs_scmp_profile *engine, hs_error *err)
+{
+  _cleanup_scmp_profile_ hs_scmp_profile logged = { 0 }, logged_merged = { 0 };
+  _cleanup_scmp_diff_ hs_scmp_diff unused = { 0 };
+  _cleanup_json_ hs_json before = engine != NULL ? _summary (engine, NULL) : NULL;
+  _cleanup_json_ hs_json after = NULL;
+  int r;
+
+  r = _resolve (ctx, bounding, true, &logged, err);
+  if (r < 0)
+    return r;
+  hs_scmp_merge (&logged, engine, &logged_merged, &unused);
+  _allow_landlock (ctx, &logged_merged, NULL);
+  hs_json_object_set (linux_, "seccomp", hs_scmp_to_json (&logged_merged));
+  after = _summary (&logged_merged, ctx->policy->seccomp_profile);
+  hs_measure_record_applied (ctx, false, "/linux/seccomp", engine != NULL ? "changed" : "added", before, after);
+  return 0;
+}
+
 int
 hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
 {
   bool audit = ctx->policy->mode == HS_MODE_AUDIT;
   hs_json caps = hs_json_get (ctx->process, "capabilities");
   hs_json bounding = hs_json_get (caps, "bounding");
-  hs_scmp_profile engine = { 0 }, ours = { 0 }, merged = { 0 };
-  hs_scmp_diff diff = { 0 };
-  hs_strv landlock = { 0 };
+  _cleanup_scmp_profile_ hs_scmp_profile engine = { 0 }, ours = { 0 }, merged = { 0 };
+  _cleanup_scmp_diff_ hs_scmp_diff diff = { 0 };
+  _cleanup_strv_ hs_strv landlock = { 0 };
   bool has_engine = false, engine_had_flags = false;
   hs_json linux_, given;
   int r;
@@ -268,42 +290,18 @@ hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
     }
 
   r = _check_flags (ctx, has_engine ? &engine : NULL, err);
-  if (r == 0)
-    r = _resolve (ctx, bounding, false, &ours, err);
-  if (r == 0)
-    {
-      hs_scmp_merge (&ours, has_engine ? &engine : NULL, &merged, &diff);
-      _allow_landlock (ctx, &merged, &landlock);
-      _record (ctx, has_engine ? &engine : NULL, engine_had_flags, &merged, &diff);
-      _record_names (ctx, "changed", &landlock,
-                     "allowed: hardshim's Landlock helper restricts itself with them (they only take rights away)");
-      if (!audit)
-        hs_json_object_set (linux_, "seccomp", hs_scmp_to_json (&merged));
-    }
-  if (r == 0 && audit)
-    {
-      hs_scmp_profile logged = { 0 }, logged_merged = { 0 };
-      hs_scmp_diff unused = { 0 };
-      _cleanup_json_ hs_json before = has_engine ? _summary (&engine, NULL) : NULL;
-      _cleanup_json_ hs_json after = NULL;
-
-      r = _resolve (ctx, bounding, true, &logged, err);
-      if (r == 0)
-        {
-          hs_scmp_merge (&logged, has_engine ? &engine : NULL, &logged_merged, &unused);
-          _allow_landlock (ctx, &logged_merged, NULL);
-          hs_json_object_set (linux_, "seccomp", hs_scmp_to_json (&logged_merged));
-          after = _summary (&logged_merged, ctx->policy->seccomp_profile);
-          hs_measure_record_applied (ctx, false, "/linux/seccomp", has_engine ? "changed" : "added", before, after);
-        }
-      hs_scmp_release (&logged);
-      hs_scmp_release (&logged_merged);
-      hs_scmp_diff_release (&unused);
-    }
-  hs_scmp_release (&engine);
-  hs_scmp_release (&ours);
-  hs_scmp_release (&merged);
-  hs_scmp_diff_release (&diff);
-  hs_strv_release (&landlock);
-  return r;
+  if (r < 0)
+    return r;
+  r = _resolve (ctx, bounding, false, &ours, err);
+  if (r < 0)
+    return r;
+  hs_scmp_merge (&ours, has_engine ? &engine : NULL, &merged, &diff);
+  _allow_landlock (ctx, &merged, &landlock);
+  _record (ctx, has_engine ? &engine : NULL, engine_had_flags, &merged, &diff);
+  _record_names (ctx, "changed", &landlock,
+                 "allowed: hardshim's Landlock helper restricts itself with them (they only take rights away)");
+  if (audit)
+    return _apply_logged (ctx, bounding, linux_, has_engine ? &engine : NULL, err);
+  hs_json_object_set (linux_, "seccomp", hs_scmp_to_json (&merged));
+  return 0;
 }

@@ -322,13 +322,16 @@ _fix_ping_range (hs_measure_ctx *ctx, hs_json linux_, hs_error *err)
   static const char key[] = "net.ipv4.ping_group_range";
   static const char path[] = "/linux/sysctl/net.ipv4.ping_group_range";
   hs_json v = hs_json_get (hs_json_get (linux_, "sysctl"), key);
-  unsigned long long lo, hi;
-  int end = 0;
+  const char *s, *gap;
+  uint64_t lo, hi;
 
   if (v == NULL)
     return 0;
-  if (!hs_json_is_string (v) || strspn (hs_json_string (v), "0123456789 ") != strlen (hs_json_string (v))
-      || sscanf (hs_json_string (v), "%llu %llu%n", &lo, &hi, &end) != 2 || hs_json_string (v)[end] != '\0')
+  /* Spaces before each gid; gids (gid_t) in decimal, nothing after them. */
+  s = hs_json_is_string (v) ? hs_json_string (v) + strspn (hs_json_string (v), " ") : NULL;
+  gap = s != NULL ? s + strcspn (s, " ") : NULL;
+  if (s == NULL || hs_parse_decimal (s, (size_t)(gap - s), UINT32_MAX, &lo) < 0 || *gap != ' '
+      || hs_parse_decimal (gap + strspn (gap, " "), strlen (gap + strspn (gap, " ")), UINT32_MAX, &hi) < 0)
     return hs_measure_bad_type (ctx, false, path, v, "a string `LO HI`", err);
   if (hi < HS_USERNS_SIZE)
     return 0;
@@ -336,7 +339,7 @@ _fix_ping_range (hs_measure_ctx *ctx, hs_json linux_, hs_error *err)
   /* No mapped gid in the range: nobody may ping, the kernel's "1 0". */
   hs_json_object_set (hs_json_get (linux_, "sysctl"), key,
                       lo >= HS_USERNS_SIZE ? hs_json_new_string ("1 0")
-                                           : hs_json_new_string_printf ("%llu %u", lo, HS_USERNS_SIZE - 1));
+                                           : hs_json_new_string_printf ("%u %u", (unsigned)lo, HS_USERNS_SIZE - 1));
   hs_measure_record_note (ctx, false, path, "changed", before, hs_json_get (hs_json_get (linux_, "sysctl"), key),
                           "gids above the user namespace's are not mapped (runc would fail with EINVAL)");
   return 0;

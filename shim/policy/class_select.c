@@ -102,8 +102,7 @@ _describe_match (const hs_class *c)
   _cleanup_free_ char *ann = c->match_key ? xasprintf ("annotation `%s=%s`", c->match_key, c->match_value) : NULL;
   _cleanup_free_ char *program = c->match_program ? xasprintf ("program `%s`", c->match_program) : NULL;
   _cleanup_free_ char *image = c->match_image ? xasprintf ("image `%s`", c->match_image) : NULL;
-  hs_strv parts = { 0 };
-  char *out;
+  _cleanup_strv_ hs_strv parts = { 0 };
 
   if (ann != NULL)
     hs_strv_add (&parts, TAKE_PTR (ann));
@@ -111,9 +110,7 @@ _describe_match (const hs_class *c)
     hs_strv_add (&parts, TAKE_PTR (program));
   if (image != NULL)
     hs_strv_add (&parts, TAKE_PTR (image));
-  out = hs_strv_join (&parts, ", ");
-  hs_strv_release (&parts);
-  return out;
+  return hs_strv_join (&parts, ", ");
 }
 
 int

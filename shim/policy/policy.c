@@ -537,7 +537,7 @@ hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret,
   static const char *const keys[] = { "mode",    "runtime", "journal", "user",      "capabilities", "rootfs",
                                       "seccomp", "lsm",     "allow",   "resources", "classes",      NULL };
   _cleanup_json_ hs_json tree = NULL;
-  hs_policy p;
+  _cleanup_policy_ hs_policy p = { 0 };
   hs_json v;
   int r;
 
@@ -584,10 +584,9 @@ hs_policy_parse (const char *text, size_t len, const char *path, hs_policy *ret,
   if (r < 0)
     {
       hs_error_prefix (err, "policy `%s`", path);
-      hs_policy_release (&p);
       return r;
     }
-  *ret = p;
+  *ret = TAKE_STRUCT (p);
   return 0;
 }
 

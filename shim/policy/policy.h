@@ -135,6 +135,7 @@ int hs_policy_load_profiles (hs_policy *p, hs_error *err);
  * a missing range and for ranges two classes (or other owners) share. */
 int hs_policy_load_subids (hs_policy *p, const char *subuid, const char *subgid, hs_error *err);
 void hs_policy_release (hs_policy *p);
+#define _cleanup_policy_ _cleanup_ (hs_policy_release)
 
 /* The class a container's annotations (an object or NULL) and p->program
  * select: the one class whose every match condition holds (annotation

@@ -310,22 +310,14 @@ static int
 _integer (hs_json v, const char *where, int64_t min, int64_t max, int64_t *ret, hs_error *err)
 {
   const char *s;
-  char *end;
-  long long n;
   int r = hs_policy_want (v, HS_JSON_NUMBER, where, err);
 
   if (r < 0)
     return r;
   s = hs_json_number_text (v);
-  if (strspn (s + (s[0] == '-'), "0123456789") != strlen (s + (s[0] == '-')) || s[s[0] == '-'] == '\0')
+  if (hs_parse_int (s, strlen (s), min, max, ret) < 0)
     return hs_error_set (err, EINVAL, "`%s` must be an integer from %" PRId64 " to %" PRId64 ", got %s", where, min,
                          max, s);
-  errno = 0;
-  n = strtoll (s, &end, 10);
-  if (errno != 0 || *end != '\0' || n < min || n > max)
-    return hs_error_set (err, EINVAL, "`%s` must be an integer from %" PRId64 " to %" PRId64 ", got %s", where, min,
-                         max, s);
-  *ret = n;
   return 0;
 }
 

@@ -21,7 +21,9 @@ int hs_policy_want (hs_json v, hs_json_type type, const char *where, hs_error *e
 void hs_policy_resources_defaults (hs_resources *ret);
 void hs_policy_resources_copy (const hs_resources *src, hs_resources *ret);
 void hs_policy_resources_release (hs_resources *res);
+#define _cleanup_resources_ _cleanup_ (hs_policy_resources_release)
 void hs_policy_allow_release (hs_allow *allow);
+#define _cleanup_allow_ _cleanup_ (hs_policy_allow_release)
 
 /* "allow" at key path where (an object) into *ret, which starts empty. */
 int hs_policy_parse_allow (hs_json v, const char *where, hs_allow *ret, hs_error *err);

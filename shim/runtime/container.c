@@ -44,9 +44,9 @@ hs_container_load (const char *runtime, const hs_cli *cli, char *const *argv, hs
 {
   _cleanup_free_ char **state_argv = xcalloc ((size_t) cli->command_at + 4, sizeof (char *));
   _cleanup_free_ char *bundle = NULL;
-  hs_spawn_output o = { 0 };
+  _cleanup_spawn_output_ hs_spawn_output o = { 0 };
   int pid = 0;
-  hs_spec_file spec = { .dirfd = -1 };
+  _cleanup_spec_file_ hs_spec_file spec = { .dirfd = -1 };
   int n = 0, r;
   char how[64];
 
@@ -67,7 +67,6 @@ hs_container_load (const char *runtime, const hs_cli *cli, char *const *argv, hs
     }
   if (r == 0)
     r = _bundle (runtime, cli->id, &o, &bundle, &pid, err);
-  hs_spawn_output_release (&o);
   if (r == 0)
     r = hs_spec_load (bundle, "config.json", &spec, err);
   if (r < 0)
@@ -77,7 +76,7 @@ hs_container_load (const char *runtime, const hs_cli *cli, char *const *argv, hs
     }
   ret->bundle = TAKE_PTR (bundle);
   ret->pid = pid;
-  ret->spec = spec;
+  ret->spec = TAKE_STRUCT (spec);
   return 0;
 }
 

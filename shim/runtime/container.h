@@ -23,5 +23,6 @@ typedef struct hs_container
  * and load the bundle's spec.  argv is the engine's command line. */
 int hs_container_load (const char *runtime, const hs_cli *cli, char *const *argv, hs_container *ret, hs_error *err);
 void hs_container_release (hs_container *c);
+#define _cleanup_container_ _cleanup_ (hs_container_release)
 
 #endif

@@ -114,7 +114,6 @@ hs_journal_record_applied (hs_journal *j, const char *measure, const char *path,
   _record (j, measure, path, action, before, after, true, NULL);
 }
 
-/* mkdir -p of the directories above file. */
 void
 hs_journal_release (hs_journal *j)
 {

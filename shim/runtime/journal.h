@@ -51,6 +51,7 @@ void hs_journal_record_applied (hs_journal *j, const char *measure, const char *
  * process keeps locked for HS_JOURNAL_LOCK_WAIT_MS. */
 int hs_journal_commit (hs_journal *j, const char *file, hs_error *err);
 void hs_journal_release (hs_journal *j);
+#define _cleanup_journal_ _cleanup_ (hs_journal_release)
 /* Keep only the records whose action is "refused": what a container that
  * does not start leaves in the journal (the detect measure's refusals are
  * journaled in enforce mode too). */

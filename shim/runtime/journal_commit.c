@@ -16,19 +16,17 @@
 #include <time.h>
 #include <unistd.h>
 
+/* mkdir -p of the directories above file. */
 static int
 _make_parents (const char *file, hs_error *err)
 {
-  _cleanup_free_ char *dir = xstrdup (file);
+  const char *slash = strrchr (file, '/');
+  _cleanup_free_ char *dir = NULL;
 
-  for (char *p = strchr (dir + 1, '/'); p != NULL; p = strchr (p + 1, '/'))
-    {
-      *p = '\0';
-      if (mkdir (dir, 0750) < 0 && errno != EEXIST)
-        return hs_error_sys (err, errno, "create journal directory `%s`", dir);
-      *p = '/';
-    }
-  return 0;
+  if (slash == NULL || slash == file)
+    return 0;
+  dir = xstrndup (file, (size_t)(slash - file));
+  return hs_mkdir_p (dir, 0750, "journal directory", NULL, err);
 }
 
 /* flock (LOCK_EX) on fd, waiting at most HS_JOURNAL_LOCK_WAIT_MS: a

@@ -37,6 +37,7 @@ typedef struct hs_scmp_diff
 void hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_scmp_profile *ret,
                     hs_scmp_diff *diff);
 void hs_scmp_diff_release (hs_scmp_diff *d);
+#define _cleanup_scmp_diff_ _cleanup_ (hs_scmp_diff_release)
 /* Let every call of name through (one unconditional ALLOW rule in place of
  * its rules); false when p did already. */
 bool hs_scmp_allow_always (hs_scmp_profile *p, const char *name);

@@ -16,10 +16,12 @@
 
 static void _rule_release (hs_scmp_rule *r);
 
+/* clang-format off */
 static const char *const _actions[] = {
   "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",  "SCMP_ACT_ERRNO",       "SCMP_ACT_TRACE",       "SCMP_ACT_TRAP",
   "SCMP_ACT_KILL",  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_NOTIFY",
 };
+/* clang-format on */
 
 /* Indexed by hs_scmp_op. */
 static const char *const _ops[] = {
@@ -314,8 +316,10 @@ _entry (hs_scmp_profile *p, hs_json e, bool profile_file, const char *where, hs_
 static int
 _parse (hs_json obj, bool profile_file, const char *where, hs_scmp_profile *p, hs_error *err)
 {
+  /* clang-format off */
   static const char *const keys[] = { "defaultAction", "defaultErrnoRet", "architectures", "flags", "syscalls",
                                       "listenerPath",  "listenerMetadata", "comment" };
+  /* clang-format on */
   size_t nkeys = HS_ARRAY_SIZE (keys) - (profile_file ? 0 : 1);
   hs_json syscalls = hs_json_get (obj, "syscalls"), v;
   uint64_t n;
@@ -362,15 +366,12 @@ _parse (hs_json obj, bool profile_file, const char *where, hs_scmp_profile *p, h
 int
 hs_scmp_parse (hs_json obj, bool profile_file, const char *where, hs_scmp_profile *ret, hs_error *err)
 {
-  hs_scmp_profile p = { 0 };
+  _cleanup_scmp_profile_ hs_scmp_profile p = { 0 };
   int r = _parse (obj, profile_file, where, &p, err);
 
   if (r < 0)
-    {
-      hs_scmp_release (&p);
-      return r;
-    }
-  *ret = p;
+    return r;
+  *ret = TAKE_STRUCT (p);
   return 0;
 }
 

@@ -77,6 +77,7 @@ int hs_scmp_load (const char *path, hs_scmp_profile *ret, hs_error *err);
 /* The OCI object: unconditional rules of one action share an entry. */
 hs_json hs_scmp_to_json (const hs_scmp_profile *p);
 void hs_scmp_release (hs_scmp_profile *p);
+#define _cleanup_scmp_profile_ _cleanup_ (hs_scmp_release)
 
 /* Rules for name: a pointer into p->rules and their count (0: the default applies). */
 const hs_scmp_rule *hs_scmp_find (const hs_scmp_profile *p, const char *name, size_t *ret_n);

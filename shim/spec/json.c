@@ -177,13 +177,17 @@ _check_escape (const char *text, size_t len, size_t *i, hs_error *err)
 }
 
 /* Before yajl builds a tree: the nesting depth, so that neither yajl nor
- * our recursive walkers meet a hostile depth; no comments; no \u escape
+ * our recursive walkers meet a hostile depth; the number of elements and
+ * members (each an allocation of its own in the tree: 8 MiB of `[0,0,...`
+ * would be 4 million of them, over a gigabyte with the copies the journal
+ * makes); no comments; no \u escape
  * that yajl's tree cannot keep as it reads (_check_escape). */
 static int
 _check_text (const char *text, size_t len, hs_error *err)
 {
   bool in_string = false, escaped = false;
   int depth = 0;
+  size_t members = 0; /* an upper bound: every container and every comma */
 
   for (size_t i = 0; i < len; i++)
     {
@@ -214,6 +218,8 @@ _check_text (const char *text, size_t len, hs_error *err)
           if (++depth > HS_JSON_MAX_DEPTH)
             return hs_error_set (err, EINVAL, "nesting deeper than %d levels", HS_JSON_MAX_DEPTH);
         }
+      if ((c == '{' || c == '[' || c == ',') && ++members > HS_JSON_MAX_MEMBERS)
+        return hs_error_set (err, EFBIG, "more than %u array elements and object members", HS_JSON_MAX_MEMBERS);
       else if (c == '}' || c == ']')
         depth--;
     }
@@ -366,29 +372,27 @@ hs_json_get (hs_json obj, const char *key)
   return NULL;
 }
 
+/* The text of a number written as an optional '-' (when neg_ok) and
+ * digits only: "65534", not "65534.0" or "6.5534e4"; NULL otherwise. */
+static const char *
+_whole_number (hs_json v, bool neg_ok)
+{
+  const char *t = YAJL_IS_NUMBER (v) ? v->u.number.r : NULL;
+  size_t skip = t != NULL && neg_ok && t[0] == '-';
+
+  if (t == NULL || t[skip] == '\0' || strspn (t + skip, "0123456789") != strlen (t + skip))
+    return NULL;
+  return t;
+}
+
 int
 hs_json_get_uint (hs_json v, uint64_t max, uint64_t *ret)
 {
-  const char *p;
-  uint64_t n = 0;
+  const char *t = _whole_number (v, false);
 
-  if (!YAJL_IS_NUMBER (v))
+  if (t == NULL)
     return -EINVAL;
-  /* Decide on the text: "65534", not "65534.0" or "6.5534e4". */
-  p = v->u.number.r;
-  if (*p == '\0')
-    return -EINVAL;
-  for (; *p; p++)
-    {
-      if (*p < '0' || *p > '9')
-        return -EINVAL;
-      uint64_t d = (uint64_t) (*p - '0');
-      if (d > max || n > (max - d) / 10)
-        return -ERANGE;
-      n = n * 10 + (uint64_t) (*p - '0');
-    }
-  *ret = n;
-  return 0;
+  return hs_parse_decimal (t, strlen (t), max, ret) < 0 ? -ERANGE : 0;
 }
 
 const char *
@@ -601,24 +605,11 @@ hs_json_new_uint (uint64_t n)
 int
 hs_json_get_int (hs_json v, int64_t min, int64_t max, int64_t *ret)
 {
-  uint64_t n;
-  int r;
+  const char *t = _whole_number (v, true);
 
-  if (!YAJL_IS_NUMBER (v))
+  if (t == NULL)
     return -EINVAL;
-  if (v->u.number.r[0] == '-')
-    {
-      struct yajl_val_s abs = *v; /* the digits after the sign */
-      abs.u.number.r = v->u.number.r + 1;
-      r = hs_json_get_uint (&abs, min < 0 ? (uint64_t) (-(min + 1)) + 1 : 0, &n);
-      if (r == 0)
-        *ret = n == 0 ? 0 : -(int64_t) (n - 1) - 1;
-      return r;
-    }
-  r = hs_json_get_uint (v, max < 0 ? 0 : (uint64_t) max, &n);
-  if (r == 0)
-    *ret = (int64_t) n;
-  return r;
+  return hs_parse_int (t, strlen (t), min, max, ret) < 0 ? -ERANGE : 0;
 }
 
 hs_json
@@ -672,13 +663,21 @@ hs_json_copy (hs_json v)
       c->u.number = v->u.number;
       c->u.number.r = xstrdup (v->u.number.r);
       break;
-    case yajl_t_object:
+    case yajl_t_object: /* keys are unique already: no lookups, one allocation */
+      c->u.object.keys = xcalloc (v->u.object.len + 1, sizeof (char *));
+      c->u.object.values = xcalloc (v->u.object.len + 1, sizeof (hs_json));
       for (size_t i = 0; i < v->u.object.len; i++)
-        hs_json_object_set (c, v->u.object.keys[i], hs_json_copy (v->u.object.values[i]));
+        {
+          c->u.object.keys[i] = xstrdup (v->u.object.keys[i]);
+          c->u.object.values[i] = hs_json_copy (v->u.object.values[i]);
+        }
+      c->u.object.len = v->u.object.len;
       break;
     case yajl_t_array:
+      c->u.array.values = xcalloc (v->u.array.len + 1, sizeof (hs_json));
       for (size_t i = 0; i < v->u.array.len; i++)
-        hs_json_array_append (c, hs_json_copy (v->u.array.values[i]));
+        c->u.array.values[i] = hs_json_copy (v->u.array.values[i]);
+      c->u.array.len = v->u.array.len;
       break;
     default:
       break;

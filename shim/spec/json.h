@@ -21,6 +21,9 @@
 
 #define HS_JSON_MAX_BYTES (8u * 1024u * 1024u)
 #define HS_JSON_MAX_DEPTH 64
+/* Elements and members in all: a docker spec has about a thousand; 8 MiB
+ * of annotations are 700,000 (tests/unit/test_spec.c, test_many_keys). */
+#define HS_JSON_MAX_MEMBERS (1024u * 1024u)
 
 struct yajl_val_s;
 typedef struct yajl_val_s *hs_json;

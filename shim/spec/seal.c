@@ -65,7 +65,7 @@ bool
 hs_seal_verify (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN])
 {
   hs_json seal = hs_json_get (hs_json_get (spec, "annotations"), HS_SEAL_ANNOTATION);
-  hs_error err = { 0 };
+  _cleanup_error_ hs_error err = { 0 };
   char want[65], have[65];
   unsigned diff = 0;
 
@@ -73,10 +73,7 @@ hs_seal_verify (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_K
     return false;
   memcpy (have, hs_json_string (seal), sizeof have); /* computing replaces it for a while */
   if (hs_seal_compute (spec, file_path, key, want, &err) < 0)
-    {
-      hs_error_release (&err);
-      return false;
-    }
+    return false;
   for (size_t i = 0; i < 64; i++) /* in constant time */
     diff |= (unsigned)(want[i] ^ have[i]);
   return diff == 0;

@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <dirent.h>
+#include <stdbool.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -93,19 +95,64 @@ hs_spec_load (const char *dir, const char *name, hs_spec_file *ret, hs_error *er
   return 0;
 }
 
-/* Write text to a new file next to f and rename it over f. */
+#define _TMP_TAG ".hardshim-" /* .NAME.hardshim-XXXXXXXX: a temporary file beside NAME */
+
+/* Remove the temporary files of f that a hardshim killed between linking
+ * and renaming one left (complete copies, never read): a bundle's file is
+ * rewritten by one hardshim at a time, so any there is stale.  Best effort:
+ * one that stays is harmless. */
+static void
+_remove_stale (const hs_spec_file *f)
+{
+  _cleanup_free_ char *prefix = xasprintf (".%s" _TMP_TAG, f->name);
+  size_t plen = strlen (prefix);
+  int dfd = openat (f->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = dfd >= 0 ? fdopendir (dfd) : NULL;
+  struct dirent *e;
+
+  if (d == NULL)
+    {
+      if (dfd >= 0)
+        close (dfd);
+      return;
+    }
+  while ((e = readdir (d)) != NULL)
+    if (strncmp (e->d_name, prefix, plen) == 0 && strlen (e->d_name) == plen + 8
+        && strspn (e->d_name + plen, "0123456789abcdef") == 8)
+      (void) unlinkat (f->dirfd, e->d_name, 0); /* a file (not a directory): unlinkat never follows a link */
+  closedir (d);
+}
+
+/* The new file's descriptor, not yet in the directory (O_TMPFILE), so that
+ * a hardshim killed while writing leaves nothing behind; where the
+ * filesystem has no O_TMPFILE, a new file named tmp. *ret_named says which. */
+static int
+_open_new (hs_spec_file *f, const char *tmp, bool *ret_named)
+{
+  int fd = openat (f->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+
+  *ret_named = fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR);
+  if (*ret_named)
+    fd = openat (f->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  return fd;
+}
+
+/* Write text to a new file next to f and rename it over f: f is the old
+ * file or the new one, whole, whenever hardshim stops. */
 static int
 _replace (hs_spec_file *f, const char *text, size_t len, hs_error *err)
 {
   _cleanup_free_ char *tmp = NULL;
   _cleanup_close_ int fd = -1;
   unsigned int rnd = 0;
+  bool named = false;
   int r;
 
+  _remove_stale (f);
   if (getrandom (&rnd, sizeof rnd, GRND_NONBLOCK) < 0)
     rnd = (unsigned int) getpid ();
-  tmp = xasprintf (".%s.hardshim-%08x", f->name, rnd);
-  fd = openat (f->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  tmp = xasprintf (".%s" _TMP_TAG "%08x", f->name, rnd);
+  fd = _open_new (f, tmp, &named);
   if (fd < 0)
     return hs_error_sys (err, errno, "create a temporary file beside `%s`", f->path);
 
@@ -117,14 +164,20 @@ _replace (hs_spec_file *f, const char *text, size_t len, hs_error *err)
     r = hs_error_sys (err, -r, "write `%s`", f->path);
   else if (fsync (fd) < 0)
     r = hs_error_sys (err, errno, "fsync `%s`", f->path);
-  else if (renameat (f->dirfd, tmp, f->dirfd, f->name) < 0)
-    r = hs_error_sys (err, errno, "rename the new `%s` into place", f->path);
+  else if (!named && linkat (fd, "", f->dirfd, tmp, AT_EMPTY_PATH) < 0)
+    r = hs_error_sys (err, errno, "link the new `%s` beside it", f->path);
   else
     {
-      (void) fsync (f->dirfd);
-      return 0;
+      named = true; /* tmp has a name from here */
+      if (renameat (f->dirfd, tmp, f->dirfd, f->name) == 0)
+        {
+          (void) fsync (f->dirfd);
+          return 0;
+        }
+      r = hs_error_sys (err, errno, "rename the new `%s` into place", f->path);
     }
-  (void) unlinkat (f->dirfd, tmp, 0);
+  if (named)
+    (void) unlinkat (f->dirfd, tmp, 0);
   return r;
 }
 
@@ -179,7 +232,7 @@ hs_spec_release (hs_spec_file *f)
   free (f->path);
   free (f->name);
   hs_json_free (f->tree);
-  if (f->dirfd >= 0)
+  if (f->name != NULL && f->dirfd >= 0) /* a zeroed f's fd 0 is not its own */
     close (f->dirfd);
   memset (f, 0, sizeof *f);
   f->dirfd = -1;

@@ -26,7 +26,10 @@ int hs_spec_load (const char *dir, const char *name, hs_spec_file *ret, hs_error
  * cannot be saved. */
 int hs_spec_load_fd (int fd, const char *path, hs_spec_file *ret, hs_error *err);
 int hs_spec_save (hs_spec_file *f, hs_error *err);
+/* Frees f and leaves it empty (dirfd -1).  A zeroed f is empty too: dirfd
+ * is f's own only with a name (hs_spec_load), so fd 0 is never closed. */
 void hs_spec_release (hs_spec_file *f);
+#define _cleanup_spec_file_ _cleanup_ (hs_spec_release)
 
 /* Mount m is a bind mount (type "bind", or option bind or rbind), as the
  * runtime reads it; *ret_recursive for rbind. */

@@ -9,6 +9,7 @@
 
 /* The field names of the OCI runtime spec's Go structs (specs-go, 1.2),
  * sorted in lower case for bsearch. */
+/* clang-format off */
 static const char *const _fields[] = {
   "access", "action", "additionalGids", "allow", "ambient", "annotations", "apparmorProfile", "architectures",
   "args", "blockIO", "bounding", "burst", "capabilities", "cgroupsPath", "checkBeforeUpdate", "class", "classID",
@@ -29,6 +30,7 @@ static const char *const _fields[] = {
   "timeOffsets", "timeout", "type", "uid", "uidMappings", "umask", "unified", "useHierarchy", "user", "username",
   "value", "valueTwo", "vm", "weight", "weightDevice", "width", "windows", "zos",
 };
+/* clang-format on */
 
 /* Objects whose keys are map keys, which Go matches exactly. */
 static const char *const _maps[] = { "annotations", "netDevices", "rdma", "sysctl", "timeOffsets", "unified" };

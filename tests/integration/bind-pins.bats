@@ -10,7 +10,7 @@
 
 load helpers
 
-PINS=/var/lib/hardshim/binds
+PINS=$HS_STATE_DIR/binds
 NL=$'\n'
 
 setup() {
@@ -80,7 +80,7 @@ add_bind() {
 	b=$(bundle b sh -c 'cat /key /f 2>&1; exit 0')
 	add_bind "$b" "$T/key" /key bind ro
 	add_bind "$b" "$T/file" /f bind rw
-	swap_runtime "$T/swap" "mv '$T/key' '$T/key.judged' && ln -s /var/lib/hardshim/seal.key '$T/key'
+	swap_runtime "$T/swap" "mv '$T/key' '$T/key.judged' && ln -s '$HS_STATE_DIR/seal.key' '$T/key'
 		mv '$T/file' '$T/file.judged' && ln -s /etc/passwd '$T/file'"
 	HARDSHIM_RUNTIME=$T/swap hs_out run -b "$b" "$(new_id c)"
 	cat "$T/out" "$T/err" >&2
@@ -213,8 +213,8 @@ add_bind() {
 	hs_out run -b "$b" "$(new_id first)"
 	cat "$T/err" >&2
 	[ "$status" -eq 0 ]
-	jq -e '[.mounts[] | select(.destination == "/data" or .destination == "/etc/app") | .source]
-		| all(.[]; startswith("/var/lib/hardshim/binds/"))' "$b/config.json"
+	jq -e --arg p "$PINS/" '[.mounts[] | select(.destination == "/data" or .destination == "/etc/app") | .source]
+		| all(.[]; startswith($p))' "$b/config.json"
 	# /etc/app's source now lies within the writable /data's.
 	rmdir "$T/vb" && ln -s "$T/va/sub" "$T/vb"
 	hs_out run -b "$b" "$(new_id again)"

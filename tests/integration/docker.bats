@@ -455,5 +455,40 @@ assert_hardened() {
 	assert_line_exact "user=$(readlink "/proc/$pid/ns/user")" "$T/out"
 	# The joining container's journal says which user namespace it joined, and why.
 	journal_query 'map(select(.path == "/linux/namespaces" and .action == "changed"))' |
-		jq -e 'length == 1 and (.[0].after.path == "/var/lib/hardshim/ns/user") and (.[0].note | contains("/proc/"))'
+		jq -e --arg u "$HS_STATE_DIR/ns/user" 'length == 1 and (.[0].after.path == $u) and (.[0].note | contains("/proc/"))'
+}
+
+@test "docker: 32 parallel docker run --rm: every container's records whole and complete in the journal, host mounts unchanged after" {
+	n=32
+	awk '{ print $5, $9, $10 }' /proc/self/mountinfo | sort >"$T/mounts.before"
+	start=$(cat "$JOURNAL" 2>/dev/null | wc -l)
+	for i in $(seq "$n"); do
+		(
+			rc=0
+			timeout -k 5 300 "$DOCKER_CLI" run --rm --runtime=hardshim --network=none --cidfile "$T/cid$i" \
+				hs-busybox sh -c 'id -u; grep ^CapEff: /proc/self/status' >"$T/out$i" 2>"$T/err$i" </dev/null || rc=$?
+			echo "$rc" >"$T/rc$i"
+		) &
+	done
+	wait
+	for i in $(seq "$n"); do
+		[ "$(cat "$T/rc$i")" = 0 ] || { cat "$T/err$i"; false; }
+		printf '65534\nCapEff:\t0000000000000000\n' | cmp - "$T/out$i"
+	done
+	# Only whole JSON lines; each container has its create records, once, together.
+	tail -n +"$((start + 1))" "$JOURNAL" >"$T/new.jsonl"
+	journal_valid "$T/new.jsonl"
+	for i in $(seq "$n"); do
+		id=$(cat "$T/cid$i")
+		jq -s -e --arg id "$id" '[.[] | select(.id == $id and .command == "create")] as $r
+			| ($r | length) >= 4 and ($r | map(.measure) | index("detect") != null)' "$T/new.jsonl"
+	done
+	# The same spec gives every container the same number of records.
+	jq -s -e '[.[] | select(.command == "create")] | group_by(.id) | map(length) | unique | length == 1' "$T/new.jsonl"
+	jq -s -e --argjson n "$n" '
+		[.[] | select(.command == "create") | .id] as $ids
+		| [range(0; $ids | length) | select(. == 0 or $ids[.] != $ids[. - 1]) | $ids[.]]
+		| length == $n and (unique | length) == $n' "$T/new.jsonl"
+	awk '{ print $5, $9, $10 }' /proc/self/mountinfo | sort >"$T/mounts.after"
+	diff "$T/mounts.before" "$T/mounts.after"
 }

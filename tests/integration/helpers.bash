@@ -8,6 +8,13 @@
 
 : "${HS_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}"
 : "${HS_BUILDDIR:=$HS_SRCDIR}"
+# The paths this build compiled in, written by make (Makefile.am):
+# HS_STATE_DIR, hardshim's state directory (under localstatedir: any prefix).
+HS_CONFIGURED="$HS_BUILDDIR/tests/integration/configured.bash"
+if [ -r "$HS_CONFIGURED" ]; then
+	# shellcheck source=/dev/null
+	. "$HS_CONFIGURED"
+fi
 HS="$HS_BUILDDIR/hardshim"
 RUNC=/usr/bin/runc
 CRUN=/usr/bin/crun
@@ -18,6 +25,7 @@ TAB=$'\t'
 
 common_setup() {
 	[ -x "$HS" ] || { echo "hardshim not built: $HS" >&2; return 1; }
+	[ -n "${HS_STATE_DIR:-}" ] || { echo "not built: $HS_CONFIGURED (run make)" >&2; return 1; }
 	T=$(cd "$BATS_TEST_TMPDIR" && pwd -P)
 	JOURNAL=$T/deviations.jsonl
 	export HARDSHIM_POLICY=$T/policy.json
@@ -170,6 +178,28 @@ journal_valid() {
 	}
 	[ "$lines" -eq "$objects" ] || { echo "journal: $lines lines, $objects objects" >&2; return 1; }
 	echo "$lines"
+}
+
+# copies_of PROTO N: N copies of bundle $T/PROTO, at $T/c1 ... $T/cN.
+copies_of() {
+	local i
+	for i in $(seq "$2"); do
+		cp -a "$T/$1" "$T/c$i"
+	done
+}
+
+# reference_records PROTO [COMMAND]: the number of records one COMMAND
+# (default create) of bundle $T/PROTO writes, counted on a copy without a
+# container (the "runtime" is true(1)) and into a journal of its own.
+reference_records() {
+	local k
+	cp -a "$T/$1" "$T/ref"
+	JOURNAL=$T/ref.jsonl HARDSHIM_POLICY=$T/ref-policy.json write_policy '{}'
+	HARDSHIM_RUNTIME=/bin/true HARDSHIM_POLICY=$T/ref-policy.json "$HS" "${2:-create}" -b "$T/ref" "$(new_id ref)" ||
+		return 1
+	k=$(journal_valid "$T/ref.jsonl") || return 1
+	[ "$k" -ge 4 ] || { echo "only $k reference records" >&2; return 1; }
+	echo "$k"
 }
 
 # journal_query JQ-FILTER: run a filter over the array of all records.

@@ -418,6 +418,34 @@ EOF
 	[ "$output" = "hardshim-landlock: --deny \`\`: not an absolute path" ]
 }
 
+@test "landlock helper: a denied path too long as given (125) or as resolved (126) is refused, never cut" {
+	local long deep tail
+	long=/$(printf 'a%.0s' $(seq 4100))
+	run "$LL_HELPER" --deny "$long" -- /bin/echo command-ran
+	[ "$status" -eq 125 ]
+	[ "$output" = "hardshim-landlock: --deny \`$long\`: path too long" ]
+	# $T/L is a symbolic link to a directory 3800 bytes deep: the path as
+	# given is short, as resolved (the missing tail kept) PATH_MAX bytes.
+	# Cut, it would deny another path.
+	deep=$T/deep
+	while [ "${#deep}" -lt 3800 ]; do deep=$deep/$(printf 'c%.0s' $(seq 200)); done
+	mkdir -p "$deep"
+	ln -s "$deep" "$T/L"
+	# (a short first component: realpath meets the missing one before its
+	# own length limit)
+	tail=b/$(printf 'b%.0s' $(seq $(( 4096 - ${#deep} - 5 ))))
+	run "$LL_HELPER" --deny "$T/L/$tail/x" -- /bin/echo command-ran
+	echo "$output"
+	[ "$status" -eq 126 ]
+	[ "$output" = "hardshim-landlock: \`$T/L/$tail/x\`: path too long" ]
+	# One byte shorter (PATH_MAX - 1): the command runs.
+	tail=b/$(printf 'b%.0s' $(seq $(( 4095 - ${#deep} - 5 ))))
+	run "$LL_HELPER" --deny "$T/L/$tail/x" -- /bin/echo command-ran
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = command-ran ]
+}
+
 # Landlock rules belong to inodes: an entry that is the same inode as /, an
 # ancestor of a denied path or a denied mount, or lies inside a denied area
 # of its filesystem, would carry its write rights there.  The helper refuses.

@@ -45,16 +45,16 @@ with_mount() {
 
 @test "own files: a mount source naming a device node in hardshim's device directory is refused (host console, null)" {
 	for node in c-5-1-0666-0-0 c-1-3-0666-0-0; do
-		with_mount "/var/lib/hardshim/devices/$node"
+		with_mount "$HS_STATE_DIR/devices/$node"
 		hs_out run -b "$b" "$id"
 		assert_refused_with "/mounts/"
 		assert_contains "$(cat "$T/err")" "hardshim's state directory"
 	done
-	[ -z "$(ls -A /var/lib/hardshim/devices)" ]
+	[ -z "$(ls -A "$HS_STATE_DIR/devices")" ]
 }
 
 @test "own files: root.path at the rootfs bridge with io.hardshim.rootfs=/ is refused, the host's / never becomes the rootfs" {
-	patch_config "$b" '.root.path = "/var/lib/hardshim/rootfs" | .annotations["io.hardshim.rootfs"] = "/"
+	patch_config "$b" --arg r "$HS_STATE_DIR/rootfs" '.root.path = $r | .annotations["io.hardshim.rootfs"] = "/"
 		| .process.args = ["sh", "-c", "ls /boot /home >/dev/null 2>&1 && echo wrote"]'
 	cp "$b/config.json" "$T/orig.json"
 	hs_out run -b "$b" "$id"
@@ -62,18 +62,19 @@ with_mount() {
 }
 
 @test "own files: binding the rootfs bridge, the state directory or a directory above it is refused, however spelled" {
-	ln -s /var/lib/hardshim/rootfs "$T/link"
-	ln -s /var/lib "$T/varlib"
+	local above=${HS_STATE_DIR%/*} # /var/lib
+	ln -s "$HS_STATE_DIR/rootfs" "$T/link"
+	ln -s "$above" "$T/varlib"
 	mkdir -p "$T/d"
-	for src in /var/lib/hardshim/rootfs/var /var/lib/hardshim "$T/link/var" "$T/d/../link" \
-		/var/lib/hardshim/seal.key /var/log/../lib/./hardshim/rootfs; do
+	for src in "$HS_STATE_DIR/rootfs/var" "$HS_STATE_DIR" "$T/link/var" "$T/d/../link" \
+		"$HS_STATE_DIR/seal.key" "$above/../${above##*/}/./${HS_STATE_DIR##*/}/rootfs"; do
 		with_mount "$src" /data
 		hs_out run -b "$b" "$id"
 		assert_refused_with "hardshim's state directory"
 	done
 	# A directory above it is the detect measure's: refused in the engine's
 	# words (a class may allow exactly it), the refusal journaled.
-	for src in /var/lib "$T/varlib" /; do
+	for src in "$above" "$T/varlib" /; do
 		with_mount "$src" /data
 		hs_out run -b "$b" "$id"
 		cat "$T/err" >&2
@@ -116,7 +117,7 @@ with_mount() {
 	[ "$status" -eq 0 ]
 	grep -qx wrote "$T/out"
 	jq -e '.annotations["io.hardshim.seal"] | test("^[0-9a-f]{64}$")' "$b/config.json"
-	jq -e '.root.path == "/var/lib/hardshim/rootfs"' "$b/config.json"
+	jq -e --arg r "$HS_STATE_DIR/rootfs" '.root.path == $r' "$b/config.json"
 	cp "$b/config.json" "$T/sealed.json"
 
 	# Again in the same bundle: the seal verifies, the spec stays byte for byte.

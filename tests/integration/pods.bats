@@ -64,11 +64,11 @@ echo "id-u=$(id -u)"; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status;
 	assert_line_exact "NoNewPrivs:${TAB}1" "$T/out"
 	assert_line_exact "Seccomp:${TAB}2" "$T/out"
 	journal_query 'map(select(.id | endswith("-b")) | select(.path == "/linux/namespaces" and .action == "changed"))' |
-		jq -e --arg p "/proc/$PID/ns/" 'length == 1 and .[0].after.path == "/var/lib/hardshim/ns/user"
+		jq -e --arg p "/proc/$PID/ns/" --arg u "$HS_STATE_DIR/ns/user" 'length == 1 and .[0].after.path == $u
 			and (.[0].note | contains($p))'
 	# The runtime joins what hardshim checked, pinned; the engine's paths are kept.
-	jq -e --arg p "/proc/$PID/ns" '(.linux.namespaces | map(select(.path != null)) | map(.path) | sort)
-		== ["/var/lib/hardshim/ns/ipc", "/var/lib/hardshim/ns/network", "/var/lib/hardshim/ns/user", "/var/lib/hardshim/ns/uts"]
+	jq -e --arg p "/proc/$PID/ns" --arg s "$HS_STATE_DIR/ns/" '(.linux.namespaces | map(select(.path != null)) | map(.path) | sort)
+		== [$s + "ipc", $s + "network", $s + "user", $s + "uts"]
 		and .annotations["io.hardshim.ns.ipc"] == ($p + "/ipc") and .annotations["io.hardshim.ns.network"] == ($p + "/net")' \
 		"$b/config.json"
 	# The sealed spec starts again, in the same namespaces.
@@ -79,7 +79,7 @@ echo "id-u=$(id -u)"; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status;
 	patch_config "$b" --arg r "$b/rootfs" 'del(.annotations["io.hardshim.seal"]) | .root.path = $r'
 	hs_out run -b "$b" "$(new_id b3)"
 	[ "$status" -eq 1 ]
-	assert_contains "$(cat "$T/err")" "/var/lib/hardshim/ns/"
+	assert_contains "$(cat "$T/err")" "$HS_STATE_DIR/ns/"
 	runc_gone "$(new_id b3)"
 }
 
@@ -134,9 +134,9 @@ echo "id-u=$(id -u)"; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status;
 	grep -qx 'hsveth0 hsveth1 lo ' "$T/out"
 	grep -q ' /sys sysfs ro,' "$T/out"
 	journal_query 'map(select(.path | test("^/mounts/[0-9]+$")) | select(.before.type == "sysfs"))' |
-		jq -e 'length == 1 and .[0].action == "changed" and .[0].after.source == "/var/lib/hardshim/sys"'
+		jq -e --arg s "$HS_STATE_DIR/sys" 'length == 1 and .[0].action == "changed" and .[0].after.source == $s'
 	# A spec that names hardshim's sysfs directory itself is refused.
-	patch_config "$b" '.mounts += [{destination: "/mnt", type: "bind", source: "/var/lib/hardshim/sys", options: ["rbind"]}]
+	patch_config "$b" --arg s "$HS_STATE_DIR/sys" '.mounts += [{destination: "/mnt", type: "bind", source: $s, options: ["rbind"]}]
 		| del(.annotations["io.hardshim.seal"])'
 	hs_out run -b "$b" "$(new_id s2)"
 	[ "$status" -eq 1 ]

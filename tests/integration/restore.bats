@@ -173,7 +173,7 @@ journal_of() {
 	cat "$T/out" "$T/err" >&2
 	[ "$status" -eq 0 ] || { cat "$IMG/restore.log" >&2; false; }
 	[ ! -s "$T/err" ]
-	jq -e '.process.user.uid == 65534 and .root.path == "/var/lib/hardshim/rootfs"' "$b/config.json"
+	jq -e --arg r "$HS_STATE_DIR/rootfs" '.process.user.uid == 65534 and .root.path == $r' "$b/config.json"
 	jq -s -e --arg id "$id" 'any(.[]; .id == $id and .command == "restore")' "$JOURNAL"
 
 	[ "$(state_status "$id" "$R")" = running ]
@@ -285,9 +285,9 @@ journal_of() {
 	jq -e '.process.args == ["/dev/.hardshim/landlock", "--deny", "/etc", "--deny", "/home", "--", "sleep", "60"]' "$b/config.json"
 	tail -n +"$((n0 + 1))" "$JOURNAL" >"$T/restore.jsonl"
 	[ -s "$T/restore.jsonl" ]
-	jq -s -e --arg id "$id" 'all(.[]; .id == $id and .command == "restore")
+	jq -s -e --arg id "$id" --arg r "$HS_STATE_DIR/rootfs" 'all(.[]; .id == $id and .command == "restore")
 		and all(.[]; .action == "kept" or .action == "unavailable")
-		and any(.[]; .path == "/root/path" and .after == "/var/lib/hardshim/rootfs")' "$T/restore.jsonl"
+		and any(.[]; .path == "/root/path" and .after == $r)' "$T/restore.jsonl"
 	runc_gone "$id" "$R"
 }
 
@@ -316,7 +316,7 @@ journal_of() {
 	# root.path (what runc hands criu as its root) is the bundle's rootfs,
 	# idmapped, in the runtime's mount namespace only.
 	r=$(jq -r .root.path "$b/config.json")
-	[ "$r" = /var/lib/hardshim/rootfs ]
+	[ "$r" = "$HS_STATE_DIR/rootfs" ]
 	[ "$(wc -l <"$T/bridge")" -eq 1 ]
 	grep -qE "^[0-9]+ [0-9]+ [0-9]+:[0-9]+ $b/rootfs $r [^ ]*idmapped" "$T/bridge"
 	[ "$(cat "$T/owner")" = "$(host_id 0):$(host_gid 0) $r/bin/busybox" ]

@@ -403,7 +403,7 @@ open_bundle() {
 	journal_query 'map(select(.path == "/mounts" and .action == "added" and (.note | contains("device nodes"))))[0]' |
 		jq -e '.after[0].destination == "/dev/hs-test-null" and (.after[0].source | endswith("/c-1-3-0666-0-0"))'
 	[ ! -e /dev/hs-test-null ]
-	[ -z "$(ls -A /var/lib/hardshim/devices)" ]
+	[ -z "$(ls -A "$HS_STATE_DIR/devices")" ]
 	# The spec hardshim wrote starts again.
 	hs_out run -b "$b" "$(new_id again)"
 	[ "$status" -eq 0 ]

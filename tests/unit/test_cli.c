@@ -126,6 +126,7 @@ static const cli_case _captured_cases[] = {
 
 /* ---- option spellings, defaults, pass-through, refusals ------------------ */
 
+/* clang-format off */
 static const cli_case _syntax_cases[] = {
   /* bundle */
   OK ("--bundle=DIR", ARGV ("create", "--bundle=/b", "id"), HS_CMD_CREATE, "create", "/b", "config.json", NULL, "id",
@@ -300,6 +301,7 @@ static const cli_case _syntax_cases[] = {
   FAIL ("global --log without its value", ARGV ("--log"), "needs a value", NULL, NULL),
   FAIL ("global --root without its value", ARGV ("--log-format", "json", "--root"), "needs a value", NULL, "json"),
 };
+/* clang-format on */
 
 static void
 _check_field (const char *case_name, const char *field, const char *expected, const char *actual)
@@ -506,6 +508,28 @@ test_systemd_cgroup (void **state)
   assert_int_equal (_failures, 0);
 }
 
+/* A release takes an empty value: zeroed, or released already. */
+static void
+test_release_empty (void **state)
+{
+  char *argv[] = { "hardshim", "exec", "-e", "A=1", "--cap", "CAP_KILL", "-g", "5", "id", "true", NULL };
+  hs_cli cli = { 0 };
+  hs_error err = { 0 };
+
+  hs_cli_release (&cli);
+  hs_cli_release (&cli);
+  assert_int_equal (hs_cli_parse (10, argv, &cli, &err), 0);
+  assert_int_equal (cli.exec.env.n, 1);
+  hs_cli_release (&cli);
+  assert_int_equal (cli.exec.env.n, 0);
+  assert_null (cli.exec_arg);
+  hs_cli_release (&cli);
+  {
+    _cleanup_cli_ hs_cli c = { 0 };
+    assert_int_equal (hs_cli_parse (10, argv, &c, &err), 0);
+  }
+}
+
 int
 main (void)
 {
@@ -516,6 +540,7 @@ main (void)
     cmocka_unit_test (test_fields_point_into_argv),
     cmocka_unit_test (test_config_path),
     cmocka_unit_test (test_systemd_cgroup),
+    cmocka_unit_test (test_release_empty),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -174,6 +174,7 @@ typedef struct
 #define CI ",'annotations':{'io.example/ci':'yes'}"
 #define RUN_WITHOUT_USERNS "'user':{'userns_unavailable':'run_without'}"
 
+/* clang-format off */
 static const _case _cases[] = {
   /* ---- host namespaces ---- */
   { .name = "runc's namespaces: nothing refused, a cgroup namespace added",
@@ -711,6 +712,7 @@ static const _case _cases[] = {
     .journal = { J ("/oomScoreAdj", "changed"), J ("/rlimits/0", "changed") },
     .unjournal = { "'action':'refused'" } },
 };
+/* clang-format on */
 
 /* ---- the harness --------------------------------------------------------- */
 

@@ -15,6 +15,8 @@
 
 #include "cli/cli.h"
 #include "cli/exec_process.h"
+#include "host/spawn.h"
+#include "runtime/container.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -69,6 +71,7 @@ _describe (const hs_exec_options *o)
                     o->process_label ? o->process_label : "-", o->tty, o->no_new_privs, env, caps, gids);
 }
 
+/* clang-format off */
 static const _argv_case _argv_cases[] = {
   { "every process option, in its spellings, dropped; the rest kept in order",
     ARGV ("--root", "/r", "--log", "/l.json", "exec", "--cap", "CAP_SYS_ADMIN", "-c", "CAP_NET_ADMIN", "-u", "0:0",
@@ -99,6 +102,7 @@ static const _argv_case _argv_cases[] = {
     ARGV ("exec", "c1", "ls", "--cap", "-u", "0"), "hardshim exec --process P c1", true,
     "cwd=- user=- apparmor=- label=- tty=-1 nnp=-1 env= caps= gids=" },
 };
+/* clang-format on */
 
 static void
 test_exec_options_and_runtime_argv (void **state)
@@ -124,10 +128,12 @@ test_exec_options_and_runtime_argv (void **state)
 
 /* ---- the process runc would build ----------------------------------------- */
 
+/* clang-format off */
 #define CONTAINER                                                                                                      \
   "{\"terminal\":true,\"user\":{\"uid\":65534,\"gid\":65534},\"args\":[\"/dev/.hardshim/landlock\",\"--\",\"sh\"],"   \
   "\"env\":[\"PATH=/bin\"],\"cwd\":\"/\",\"capabilities\":{\"bounding\":[],\"effective\":[],\"permitted\":[]},"      \
   "\"noNewPrivileges\":true,\"x-unknown\":1}"
+/* clang-format on */
 
 typedef struct
 {
@@ -350,11 +356,60 @@ test_named_fd (void **state)
   close (own);
 }
 
+/* A release takes an empty value: zeroed (its spec's dirfd 0 is not its
+ * own: fd 0 stays open), or released already. */
+static void
+test_release_empty (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+  char *argv[] = { (char *)"/bin/echo", (char *)"hi", NULL };
+  hs_container c = { 0 };
+  hs_spawn_output o = { 0 };
+  hs_error err = { 0 };
+  int null = -1;
+
+  if (fcntl (0, F_GETFD) < 0)
+    assert_int_equal (null = open ("/dev/null", O_RDONLY | O_CLOEXEC), 0);
+  hs_container_release (&c);
+  hs_container_release (&c);
+  assert_true (fcntl (0, F_GETFD) >= 0);
+  tu_write (path, "{\"ociVersion\":\"1.0.2\"}", 0600);
+  c.bundle = xstrdup (dir);
+  c.spec.dirfd = -1;
+  assert_int_equal (hs_spec_load (dir, "config.json", &c.spec, &err), 0);
+  hs_container_release (&c);
+  assert_null (c.bundle);
+  assert_int_equal (c.spec.dirfd, -1);
+  hs_container_release (&c);
+
+  hs_spawn_output_release (&o);
+  hs_spawn_output_release (&o);
+  assert_int_equal (hs_spawn_capture (argv[0], argv, NULL, false, 64, &o, &err), 0);
+  assert_string_equal (o.out, "hi\n");
+  hs_spawn_output_release (&o);
+  assert_null (o.out);
+  assert_int_equal (o.len, 0);
+  hs_spawn_output_release (&o);
+  {
+    _cleanup_container_ hs_container d = { .bundle = xstrdup (dir) };
+    _cleanup_spawn_output_ hs_spawn_output p = { 0 };
+    assert_int_equal (hs_spec_load (dir, "config.json", &d.spec, &err), 0);
+    assert_int_equal (hs_spawn_capture (argv[0], argv, NULL, false, 64, &p, &err), 0);
+  }
+  assert_true (fcntl (0, F_GETFD) >= 0);
+  if (null >= 0)
+    close (null);
+  unlink (path);
+  rmdir (dir);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_exec_options_and_runtime_argv),
+    cmocka_unit_test (test_release_empty),
     cmocka_unit_test (test_build),
     cmocka_unit_test (test_build_leaves_the_container_alone),
     cmocka_unit_test (test_process_fd),

@@ -17,6 +17,7 @@
 
 #include "host/bind_pins.h"
 #include "host/cgroup_probe.h"
+#include "host/host.h"
 #include "host/host_refs.h"
 #include "host/namespaces.h"
 
@@ -239,7 +240,6 @@ test_binds_real_paths (void **state)
     SENS (root_link, "/"),             /* a symbolic link is followed */
     SENS ("root-link", "/"),           /* relative: from the bundle */
     SENS (proc_link, "/"),
-    RW ("/usr", "/usr"),
     RW ("/usr/lib", "/usr/lib"),
     RW ("/usr/bin", "/usr/bin"),
     { "/dev/null", HS_BIND_DEVICE, "/dev/null", false, NULL, 0 },
@@ -269,13 +269,23 @@ test_binds_real_paths (void **state)
       close (fd);
     _check_binds (dir, init, 1);
   }
-  if (_exists ("/usr/local/bin"))
-    {
-      const bind_case local[] = { RW_ABOVE ("/usr/local", "/usr/local/bin") };
-      _check_binds (dir, local, 1);
-    }
+  /* /usr and /usr/local hold the state directory of a build with the
+   * default prefix (/usr/local/var/lib/hardshim): then they are hardshim's
+   * own to refuse (own_dirs), not detect's to judge. */
+  if (strncmp (HS_STATE_DIR, "/usr/", 5) == 0)
+    print_message ("SKIP: /usr and /usr/local hold this build's state directory " HS_STATE_DIR "\n");
   else
-    print_message ("SKIP: no /usr/local/bin here: /usr/local holds nothing sensitive\n");
+    {
+      const bind_case usr[] = { RW ("/usr", "/usr") };
+      _check_binds (dir, usr, 1);
+      if (_exists ("/usr/local/bin"))
+        {
+          const bind_case local[] = { RW_ABOVE ("/usr/local", "/usr/local/bin") };
+          _check_binds (dir, local, 1);
+        }
+      else
+        print_message ("SKIP: no /usr/local/bin here: /usr/local holds nothing sensitive\n");
+    }
   if (stat ("/dev/loop0", &st) == 0 && S_ISBLK (st.st_mode))
     {
       const bind_case loop[] = { { "/dev/loop0", HS_BIND_DEVICE, "/dev/loop0", false, NULL, 0 } };
@@ -905,11 +915,107 @@ test_class_refs (void **state)
   hs_host_release (&host);
 }
 
+/* Write v to /proc/self/oom_score_adj: 0, else -errno. */
+static int
+_set_oom (int v)
+{
+  _cleanup_close_ int fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  _cleanup_free_ char *text = xasprintf ("%d", v);
+
+  assert_true (fd >= 0);
+  return write (fd, text, strlen (text)) == (ssize_t)strlen (text) ? 0 : -errno;
+}
+
+/* The oom_score_adj hardshim inherits, read from /proc/self/oom_score_adj
+ * (the kernel's range, -1000 to 1000, at both ends).  In ascending order:
+ * without CAP_SYS_RESOURCE a process may not lower its own. */
+static void
+test_probe_inherited_oom (void **state)
+{
+  static const int values[] = { -1000, -1, 0, 1, 1000 };
+  size_t tried = 0;
+
+  for (size_t i = 0; i < HS_ARRAY_SIZE (values); i++)
+    {
+      hs_host host = { 0 };
+      int r = _set_oom (values[i]);
+      if (r == -EACCES)
+        {
+          print_message ("SKIP: oom_score_adj %d: this process may not lower its own (no CAP_SYS_RESOURCE)\n",
+                         values[i]);
+          continue;
+        }
+      assert_int_equal (r, 0);
+      hs_host_probe_process (&host);
+      assert_true (host.have_inherited);
+      assert_int_equal (host.inherited_oom_score_adj, values[i]);
+      hs_host_release (&host);
+      tried++;
+    }
+  assert_true (tried >= 2); /* 1000 and 1 can always be set */
+}
+
+/* A release takes an empty value: zeroed (join_userns_fd 0 and the
+ * joined fds are not host's own then: fd 0 stays open), or released
+ * already (its fds are not closed twice). */
+static void
+test_release_empty (void **state)
+{
+  hs_host host = { 0 };
+  hs_bind_pins pins = { 0 };
+  int null = -1, ufd, fd, again[2];
+
+  if (fcntl (0, F_GETFD) < 0)
+    assert_int_equal (null = open ("/dev/null", O_RDONLY | O_CLOEXEC), 0);
+  hs_host_release (&host);
+  hs_host_release (&host);
+  assert_true (fcntl (0, F_GETFD) >= 0);
+
+  host.apparmor_why = xstrdup ("why");
+  host.joins_userns = true;
+  host.join_userns_fd = ufd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  host.join_userns_via = xstrdup ("/proc/1/ns/user");
+  host.n_joined = 1;
+  host.joined[0].via = xstrdup ("/proc/1/ns/net");
+  host.joined[0].fd = fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  host.binds = xcalloc (1, sizeof *host.binds);
+  host.nbinds = 1;
+  host.binds[0].fd = -1;
+  host.binds[0].source = xstrdup ("/a");
+  hs_host_release (&host);
+  assert_true (fcntl (ufd, F_GETFD) < 0 && fcntl (fd, F_GETFD) < 0);
+  assert_null (host.apparmor_why);
+  /* the numbers are taken again... */
+  again[0] = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  again[1] = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  assert_true ((again[0] == ufd && again[1] == fd) || (again[0] == fd && again[1] == ufd));
+  hs_host_release (&host);
+  /* ...and a second release leaves them alone */
+  assert_true (fcntl (ufd, F_GETFD) >= 0 && fcntl (fd, F_GETFD) >= 0);
+  close (again[0]);
+  close (again[1]);
+
+  hs_bind_pins_release (&pins);
+  hs_bind_pins_release (&pins);
+  pins.v = xcalloc (1, sizeof *pins.v);
+  pins.v[0] = (hs_bind_pin){ .path = xstrdup ("/p"), .tree = open ("/dev/null", O_RDONLY | O_CLOEXEC) };
+  pins.n = 1;
+  hs_bind_pins_release (&pins);
+  hs_bind_pins_release (&pins);
+  {
+    _cleanup_host_ hs_host h = { .apparmor_why = xstrdup ("why") };
+    _cleanup_bind_pins_ hs_bind_pins b = { 0 };
+  }
+  if (null >= 0)
+    close (null);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup (test_binds_real_paths, _reset),
+    cmocka_unit_test_setup (test_release_empty, _reset),
     cmocka_unit_test_setup (test_bind_device_numbers, _reset),
     cmocka_unit_test_setup (test_binds_state_roots_and_sockets, _reset),
     cmocka_unit_test_setup (test_hooks, _reset),
@@ -918,6 +1024,7 @@ main (void)
     cmocka_unit_test_setup (test_joined_is_host, _reset),
     cmocka_unit_test_setup (test_class_refs, _reset),
     cmocka_unit_test_setup (test_binds_pinned, _reset),
+    cmocka_unit_test (test_probe_inherited_oom),
   };
 
   if (geteuid () != 0)

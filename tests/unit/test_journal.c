@@ -245,11 +245,33 @@ test_commit_never_hangs (void **state)
   rmdir (dir);
 }
 
+/* A release takes an empty value: zeroed, or released already. */
+static void
+test_release_empty (void **state)
+{
+  hs_journal j = { 0 };
+
+  hs_journal_release (&j);
+  hs_journal_release (&j);
+  hs_journal_init (&j, "c1", "/b", "/b/config.json", "create", false);
+  hs_journal_record (&j, "m", "/p", "refused", NULL, NULL);
+  hs_journal_release (&j);
+  assert_null (j.buf);
+  assert_int_equal (j.count, 0);
+  hs_journal_release (&j);
+  {
+    _cleanup_journal_ hs_journal k = { 0 };
+    hs_journal_init (&k, "c1", NULL, "/b/config.json", "create", false);
+    hs_journal_record (&k, "m", "/p", "changed", NULL, NULL);
+  }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_record_fields),
+    cmocka_unit_test (test_release_empty),
     cmocka_unit_test (test_audit_wording),
     cmocka_unit_test (test_invalid_utf8_replaced),
     cmocka_unit_test (test_concurrent_commits_whole_lines),

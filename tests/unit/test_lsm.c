@@ -60,6 +60,7 @@ typedef struct
 #define BIND(d, opts) "{\"destination\":\"" d "\",\"type\":\"bind\",\"source\":\"/srv/v\",\"options\":[" opts "]}"
 #define J(path, action) "\"measure\":\"lsm\",\"path\":\"" path "\",\"action\":\"" action "\""
 
+/* clang-format off */
 static const _lsm_case _cases[] = {
   /* Landlock */
   { .name = "landlock: the helper goes in front of the command, its mount last",
@@ -377,6 +378,7 @@ static hs_hook_ref _hook_refs[] = {
 };
 static hs_id_ref _class_hook_ids[] = { { .exists = true, .dev = 1, .ino = 10 }, { .exists = true, .dev = 1, .ino = 11 } };
 static hs_id_ref *_class_hooks[] = { _class_hook_ids };
+/* clang-format on */
 
 static void
 _host (const _lsm_case *c, hs_host *h)
@@ -568,6 +570,21 @@ test_selinux_labels (void **state)
     { "system_u:system_r:container_t:s0:c01,c2", NULL },
     { "system_u:system_r:container_t:s0", NULL },
     { "system_u:system_r:container_t:s0:c1,c2 ", NULL },
+    /* categories below 1024: no wrap-around of larger numbers; no sign, space or empty number */
+    { "system_u:system_r:container_t:s0:c1022,c1023", "s0:c1022,c1023" },
+    { "system_u:system_r:container_t:s0:c1,c4294967298", NULL },
+    { "system_u:system_r:container_t:s0:c1,c18446744073709551618", NULL },
+    { "system_u:system_r:container_t:s0:c4294967296,c2", NULL },
+    { "system_u:system_r:container_t:s0:c+1,c2", NULL },
+    { "system_u:system_r:container_t:s0:c-1,c2", NULL },
+    { "system_u:system_r:container_t:s0:c 1,c2", NULL },
+    { "system_u:system_r:container_t:s0:c1 ,c2", NULL },
+    { "system_u:system_r:container_t:s0:c1,c 2", NULL },
+    { "system_u:system_r:container_t:s0:c,c2", NULL },
+    { "system_u:system_r:container_t:s0:c1,c", NULL },
+    { "system_u:system_r:container_t:s0:c1,2", NULL },
+    { "system_u:system_r:container_t:s0:c1,c2,c3", NULL },
+    { "system_u:system_r:container_t:s0:c1", NULL },
     { "system_u:system_r:spc_t:s0:c1,c2", NULL },
     { "system_u:system_r:container_tx:s0:c1,c2", NULL },
     { "container_t", NULL },

@@ -197,6 +197,7 @@ typedef struct
 #define TMPFS_MOUNT(d) "{\"destination\":\"" d "\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}"
 #define MINIMAL_ROOT "\"root\":{\"path\":\"rootfs\"},\"mounts\":[]," TU_LINUX
 
+/* clang-format off */
 static const _case _cases[] = {
   { "root user becomes policy user", "{}", false,
     "{\"process\":{\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[0,10]}}," MINIMAL_ROOT "}",
@@ -321,6 +322,7 @@ static const _case _cases[] = {
     "\"mounts\":[],\"annotations\":{\"a\":\"b\"},\"zz\":1e3," TU_LINUX "}",
     { "\"x-future\":[1.50,{\"k\":null}]", "\"annotations\":{\"a\":\"b\"}", "\"zz\":1e3" }, { NULL }, NULL },
 };
+/* clang-format on */
 
 static void
 test_cases (void **state)

@@ -12,6 +12,7 @@
 #include "testutil.h"
 
 #include "policy/policy.h"
+#include "policy/policy_allow.h"
 #include "seccomp/seccomp_profile.h"
 #include "base/util.h"
 
@@ -55,10 +56,12 @@ typedef struct policy_case
   }
 
 /* A class ci matched by program, with more keys; and one with only its match given. */
+/* clang-format off */
 #define CI(more)                                                                                                       \
   "{\"classes\":{\"ci\":{\"match\":{\"program\":\"hardshim-ci\"},\"user\":{\"subid_owner\":\"hardshim-ci\"}," more "}" \
                                                                                                                    "}" \
                                                                                                                    "}"
+/* clang-format on */
 #define CLASS_MATCH(m) "{\"classes\":{\"ci\":{\"match\":{" m "},\"user\":{\"subid_owner\":\"hardshim-ci\"}}}}"
 
 static const policy_case _cases[] = {
@@ -233,6 +236,11 @@ static const policy_case _cases[] = {
   BAD ("oom_score_adj_min above 1000", "{\"resources\":{\"oom_score_adj_min\":1001}}", "got 1001"),
   BAD ("oom_score_adj_min huge", "{\"resources\":{\"oom_score_adj_min\":-99999999999999999999999}}",
        "`resources.oom_score_adj_min` must be an integer"),
+  BAD ("oom_score_adj_min above int64", "{\"resources\":{\"oom_score_adj_min\":9223372036854775808}}",
+       "got 9223372036854775808"),
+  BAD ("oom_score_adj_min 2^64 + 1000 (no wrap-around)", "{\"resources\":{\"oom_score_adj_min\":18446744073709552616}}",
+       "got 18446744073709552616"),
+  BAD ("oom_score_adj_min in exponent form", "{\"resources\":{\"oom_score_adj_min\":-1e3}}", "got -1e3"),
   BAD ("oom_score_adj_min a fraction", "{\"resources\":{\"oom_score_adj_min\":-0.5}}", "got -0.5"),
   BAD ("oom_score_adj_min a string", "{\"resources\":{\"oom_score_adj_min\":\"-500\"}}",
        "`resources.oom_score_adj_min` is a string"),
@@ -435,6 +443,53 @@ test_strv_contains (void **state)
   hs_policy_release (&p);
   assert_null (p.source);
   assert_int_equal (p.tmpfs.n, 0);
+}
+
+/* A release takes an empty value: zeroed, or released already (hs_policy,
+ * hs_allow, hs_resources and the base ones they hold, hs_strv and hs_error). */
+static void
+test_release_empty (void **state)
+{
+  const char *text = "{\"capabilities\":{\"allow\":[\"kill\"]}}";
+  hs_policy p = { 0 };
+  hs_allow a = { 0 };
+  hs_resources res = { 0 };
+  hs_strv s = { 0 };
+  hs_error err = { 0 };
+
+  hs_policy_release (&p);
+  hs_policy_release (&p);
+  assert_int_equal (hs_policy_parse (text, strlen (text), "t", &p, &err), 0);
+  hs_policy_release (&p);
+  hs_policy_release (&p);
+  hs_policy_allow_release (&a);
+  hs_strv_add (&a.hooks, xstrdup ("/x"));
+  hs_policy_allow_release (&a);
+  hs_policy_allow_release (&a);
+  hs_policy_resources_release (&res);
+  hs_policy_resources_defaults (&res);
+  hs_policy_resources_release (&res);
+  hs_policy_resources_release (&res);
+  hs_strv_release (&s);
+  hs_strv_add (&s, xstrdup ("a"));
+  hs_strv_release (&s);
+  hs_strv_release (&s);
+  hs_error_release (&err);
+  hs_error_set (&err, EINVAL, "x");
+  hs_error_release (&err);
+  hs_error_release (&err);
+  {
+    _cleanup_policy_ hs_policy q = { 0 };
+    _cleanup_allow_ hs_allow b = { 0 };
+    _cleanup_resources_ hs_resources r = { 0 };
+    _cleanup_strv_ hs_strv t = { 0 };
+    _cleanup_error_ hs_error e = { 0 };
+    assert_int_equal (hs_policy_parse (text, strlen (text), "t", &q, &e), 0);
+    hs_strv_add (&b.hooks, xstrdup ("/x"));
+    hs_policy_resources_defaults (&r);
+    hs_strv_add (&t, xstrdup ("a"));
+    hs_error_set (&e, EINVAL, "x");
+  }
 }
 
 /* ---- allow and resources, as each class ends up ---------------------------- */
@@ -1164,6 +1219,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_parse_table),
     cmocka_unit_test (test_strv_contains),
+    cmocka_unit_test (test_release_empty),
     cmocka_unit_test (test_grant_table),
     cmocka_unit_test (test_select_table),
     cmocka_unit_test (test_parsed_path),

@@ -19,9 +19,11 @@
 
 #define ARGV(...) ((const char *const[]){ "hardshim", "restore", __VA_ARGS__, "-b", "/b", "c1", NULL })
 
+/* clang-format off */
 #define SPEC                                                                                                           \
   "{\"process\":{\"apparmorProfile\":\"hardshim-1\",\"selinuxLabel\":\"system_u:system_r:container_t:s0:c1,c2\"},"    \
   "\"linux\":{\"mountLabel\":\"system_u:object_r:container_file_t:s0:c1,c2\"}}"
+/* clang-format on */
 
 typedef struct
 {

@@ -91,9 +91,11 @@ test_hmac_vectors (void **state)
 
 static const uint8_t _key[HS_SEAL_KEY_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
 
+/* clang-format off */
 #define SPEC "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"" HS_BRIDGE_DIR "\"},\"annotations\":{\"a\":\"1\"}," \
              "\"mounts\":[{\"destination\":\"/dev/x\",\"source\":\"" HS_DEVICES_DIR "/c-1-3-0666-0-0\"," \
              "\"options\":[\"bind\"]}],\"n\":1.50}"
+/* clang-format on */
 
 /* A sealed spec verifies after a round trip through its text; a copy
  * anywhere else, any edit, or another key does not. */
@@ -154,33 +156,33 @@ test_own_dirs (void **state)
     bool sealed;
     const char *error;   /* NULL: accepted */
   } cases[] = {
-    { NULL, "/tmp", false, NULL },
-    { "/tmp", "/tmp", false, NULL },
-    { HS_DEVICES_DIR "/c-5-1-0666-0-0", "/tmp", false, "is or holds hardshim's state directory" },
-    { HS_DEVICES_DIR "/c-5-1-0666-0-0", "/tmp", true, NULL },
-    { HS_DEVICES_DIR "/../devices/c-5-1-0666-0-0", "/tmp", true, "hardshim's state directory" },
-    { HS_BRIDGE_DIR "/var", "/tmp", false, "hardshim's state directory" },
-    { HS_BRIDGE_DIR "/var", "/tmp", true, "hardshim's state directory" },
-    { "/nonexistent/../" HS_BRIDGE_DIR, "/tmp", false, "hardshim's state directory" },
-    { HS_STATE_DIR "/seal.key", "/tmp", false, "hardshim's state directory" },
+    { NULL, "/dev/shm", false, NULL },
+    { "/dev/shm", "/dev/shm", false, NULL },
+    { HS_DEVICES_DIR "/c-5-1-0666-0-0", "/dev/shm", false, "is or holds hardshim's state directory" },
+    { HS_DEVICES_DIR "/c-5-1-0666-0-0", "/dev/shm", true, NULL },
+    { HS_DEVICES_DIR "/../devices/c-5-1-0666-0-0", "/dev/shm", true, "hardshim's state directory" },
+    { HS_BRIDGE_DIR "/var", "/dev/shm", false, "hardshim's state directory" },
+    { HS_BRIDGE_DIR "/var", "/dev/shm", true, "hardshim's state directory" },
+    { "/nonexistent/../" HS_BRIDGE_DIR, "/dev/shm", false, "hardshim's state directory" },
+    { HS_STATE_DIR "/seal.key", "/dev/shm", false, "hardshim's state directory" },
     /* above it: the detect measure's to judge (test_detect.c, own-files.bats) */
-    { "/var/lib", "/tmp", false, NULL },
-    { "/", "/tmp", false, NULL },
-    { "/var/lib/hardshimx", "/tmp", false, NULL },
-    { "/var/log/hardshim/deviations.jsonl", "/tmp", false, "hardshim's journal" },
-    { "/var/log/hardshim/../hardshim/deviations.jsonl", "/tmp", false, "hardshim's journal" },
-    { "/var/log", "/tmp", false, NULL }, /* the journal is root's 0600: a view of it is no write */
-    { HS_HELPER_DIR, "/tmp", false, "Landlock helper" },
-    { HS_LANDLOCK_HELPER, "/tmp", false, "Landlock helper" },
+    { "/var/lib", "/dev/shm", false, NULL },
+    { "/", "/dev/shm", false, NULL },
+    { "/var/lib/hardshimx", "/dev/shm", false, NULL },
+    { "/var/log/hardshim/deviations.jsonl", "/dev/shm", false, "hardshim's journal" },
+    { "/var/log/hardshim/../hardshim/deviations.jsonl", "/dev/shm", false, "hardshim's journal" },
+    { "/var/log", "/dev/shm", false, NULL }, /* the journal is root's 0600: a view of it is no write */
+    { HS_HELPER_DIR, "/dev/shm", false, "Landlock helper" },
+    { HS_LANDLOCK_HELPER, "/dev/shm", false, "Landlock helper" },
     { NULL, HS_BRIDGE_DIR, false, "/root/path" },
     { NULL, HS_BRIDGE_DIR, true, NULL },
     { NULL, HS_BRIDGE_DIR "/x", true, "/root/path" },
     { NULL, "/", false, "/root/path" },
     { NULL, "../../../../../../../../" HS_STATE_DIR, false, "is relative and has a `..`" },
-    { "../../x/l/../../var/lib/hardshim", "/tmp", false, "is relative and has a `..`" },
-    { "a/..b/c..", "/tmp", false, NULL },
-    { "..", "/tmp", false, "is relative and has a `..`" },
-    { "/tmp/../tmp", "/tmp", false, NULL },
+    { "../../x/l/../../var/lib/hardshim", "/dev/shm", false, "is relative and has a `..`" },
+    { "a/..b/c..", "/dev/shm", false, NULL },
+    { "..", "/dev/shm", false, "is relative and has a `..`" },
+    { "/dev/shm/../shm", "/dev/shm", false, NULL },
   };
   hs_policy policy;
   (void) state;
@@ -215,7 +217,7 @@ test_own_dirs (void **state)
 static void
 test_own_dirs_helper_mount (void **state)
 {
-  _cleanup_json_ hs_json spec = tu_parse ("{\"root\":{\"path\":\"/tmp\"}," TU_CONTAINER_MOUNTS "}");
+  _cleanup_json_ hs_json spec = tu_parse ("{\"root\":{\"path\":\"/dev/shm\"}," TU_CONTAINER_MOUNTS "}");
   hs_policy policy;
   hs_error err = { 0 };
   (void) state;
@@ -255,7 +257,7 @@ test_own_dirs_pins (void **state)
   tu_policy ("{\"journal\":\"/var/log/hardshim/deviations.jsonl\"}", &policy);
   for (size_t i = 0; i < HS_ARRAY_SIZE (cases); i++)
     {
-      _cleanup_json_ hs_json spec = tu_parse ("{\"root\":{\"path\":\"/tmp\"},\"annotations\":{}}");
+      _cleanup_json_ hs_json spec = tu_parse ("{\"root\":{\"path\":\"/dev/shm\"},\"annotations\":{}}");
       static const char *const opts[] = { "rbind", NULL };
       hs_json mounts = hs_json_new_array ();
       hs_error err = { 0 };
@@ -284,7 +286,7 @@ test_own_dirs_refs (void **state)
 {
   _cleanup_free_ char *dir = tu_mkdtemp (), *journal = xasprintf ("%s/journal.jsonl", dir);
   _cleanup_free_ char *text = xasprintf ("{\"journal\":\"%s\"}", journal);
-  _cleanup_json_ hs_json spec = tu_parse ("{\"root\":{\"path\":\"/tmp\"},\"mounts\":[{\"destination\":\"/x\","
+  _cleanup_json_ hs_json spec = tu_parse ("{\"root\":{\"path\":\"/dev/shm\"},\"mounts\":[{\"destination\":\"/x\","
                                           "\"type\":\"bind\",\"source\":\"/srv/innocent\",\"options\":[\"rbind\"]}]}");
   hs_bind_ref ref = { .source = (char *) "/srv/innocent", .fd = -1 };
   hs_host host = { .binds = &ref, .nbinds = 1 };
@@ -357,12 +359,14 @@ test_trust_path (void **state)
   assert_int_equal (chown (sub, 0, 0), 0);
   assert_int_equal (chmod (sub, 0755), 0);
   assert_int_equal (hs_trust_path (g, "the file", &err), 0);
+  /* clang-format off */
   static const uint8_t acl[] = { 2, 0, 0, 0,                               /* version 2 */
                                  1, 0, 7, 0, 0xff, 0xff, 0xff, 0xff,       /* user:: rwx */
                                  2, 0, 7, 0, 0xfe, 0xff, 0, 0,             /* user:65534: rwx */
                                  4, 0, 5, 0, 0xff, 0xff, 0xff, 0xff,       /* group:: r-x */
                                  0x10, 0, 7, 0, 0xff, 0xff, 0xff, 0xff,    /* mask:: rwx */
                                  0x20, 0, 5, 0, 0xff, 0xff, 0xff, 0xff };  /* other:: r-x */
+  /* clang-format on */
   if (setxattr (sub, "system.posix_acl_access", acl, sizeof acl, 0) < 0)
     print_message ("SKIP: POSIX ACLs on `%s`: %s\n", sub, strerror (errno));
   else

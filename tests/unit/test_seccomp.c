@@ -945,6 +945,7 @@ typedef struct
   const char *removed, *conditioned, *kept, *narrowed;
 } _merge_case;
 
+/* clang-format off */
 static const _merge_case _merge_cases[] = {
   { "no engine profile: hardshim's, less the rule the default makes redundant",
     OURS ("{'names':['read','write'],'action':'SCMP_ACT_ALLOW'},"
@@ -1277,6 +1278,7 @@ static const _merge_case _merge_cases[] = {
     "NOTIFY'},{'names':['read'],'action':'SCMP_ACT_ALLOW'}]}",
     "", "", "mknod", "" },
 };
+/* clang-format on */
 
 static void
 _check_list (const char *case_name, const char *list, const hs_strv *got, const char *want)
@@ -1696,6 +1698,7 @@ typedef struct
   "'SCMP_ARCH_X32'],'syscalls':[{'names':['read','write','ptrace','clone3','exit_group'],'action':'SCMP_ACT_"          \
   "ALLOW'},{'names':['socket'],'action':'SCMP_ACT_ALLOW'}]"
 
+/* clang-format off */
 static const _measure_case _measure_cases[] = {
   /* issue 13 #4 */
   { "the engine's NOTIFY of unshare: hardshim's denials stay, journaled as changed, the listener kept",
@@ -1844,6 +1847,7 @@ static const _measure_case _measure_cases[] = {
     { "'measure':'seccomp'" },
     NULL },
 };
+/* clang-format on */
 
 static void
 test_measure_cases (void **state)
@@ -2211,11 +2215,43 @@ test_unknown_capability_location (void **state)
   assert_true (named);
 }
 
+/* A release takes an empty value: zeroed, or released already. */
+static void
+test_release_empty (void **state)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/profiles/seccomp/default.json", tu_srcdir ());
+  hs_scmp_profile p = { 0 }, merged = { 0 };
+  hs_scmp_diff diff = { 0 };
+  hs_error err = { 0 };
+
+  hs_scmp_release (&p);
+  hs_scmp_release (&p);
+  hs_scmp_diff_release (&diff);
+  hs_scmp_diff_release (&diff);
+  if (hs_scmp_load (path, &p, &err) < 0)
+    fail_msg ("%s: %s", path, err.msg);
+  hs_scmp_merge (&p, &p, &merged, &diff);
+  hs_scmp_release (&p);
+  hs_scmp_release (&p);
+  assert_int_equal (p.nrules, 0);
+  hs_scmp_release (&merged);
+  hs_scmp_release (&merged);
+  hs_scmp_diff_release (&diff);
+  hs_scmp_diff_release (&diff);
+  {
+    _cleanup_scmp_profile_ hs_scmp_profile q = { 0 }, m = { 0 };
+    _cleanup_scmp_diff_ hs_scmp_diff d = { 0 };
+    assert_int_equal (hs_scmp_load (path, &q, &err), 0);
+    hs_scmp_merge (&q, &q, &m, &d);
+  }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_profile_names_resolve),
+    cmocka_unit_test (test_release_empty),
     cmocka_unit_test (test_profile_compiles),
     cmocka_unit_test (test_profile_required_denials),
     cmocka_unit_test (test_golden_outputs_compile),

@@ -220,6 +220,41 @@ test_failed_write_leaves_original (void **state)
   rmdir (dir);
 }
 
+/* A save removes the complete temporary files a killed hardshim left
+ * beside the file (.NAME.hardshim-XXXXXXXX), and nothing else. */
+static void
+test_save_removes_stale_temporaries (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+  _cleanup_free_ char *stale = xasprintf ("%s/.config.json.hardshim-0123abcd", dir);
+  _cleanup_free_ char *other = xasprintf ("%s/.other.json.hardshim-0123abcd", dir);
+  _cleanup_free_ char *longer = xasprintf ("%s/.config.json.hardshim-0123abcd0", dir);
+  _cleanup_free_ char *subdir = xasprintf ("%s/.config.json.hardshim-deadbeef", dir);
+  struct stat st;
+  hs_spec_file f;
+  hs_error err = { 0 };
+
+  tu_write (path, _good, 0644);
+  tu_write (stale, "{}", 0600);
+  tu_write (other, "{}", 0600);
+  tu_write (longer, "{}", 0600);
+  assert_int_equal (mkdir (subdir, 0700), 0);
+  assert_int_equal (_load (dir, "config.json", &f, &err), 0);
+  assert_int_equal (hs_spec_save (&f, &err), 0);
+  hs_spec_release (&f);
+  assert_true (lstat (stale, &st) < 0 && errno == ENOENT);
+  assert_int_equal (lstat (other, &st), 0);  /* another file's */
+  assert_int_equal (lstat (longer, &st), 0); /* not the pattern */
+  assert_int_equal (lstat (subdir, &st), 0); /* not a file */
+  assert_int_equal (_entries (dir), 4);      /* and no temporary file of this save */
+  unlink (other);
+  unlink (longer);
+  rmdir (subdir);
+  unlink (path);
+  rmdir (dir);
+}
+
 /* Keys Go's encoding/json (runc) matches in any case: refused when they
  * could mean one thing to hardshim and another to runc. */
 static const struct
@@ -405,11 +440,69 @@ test_save_larger_than_cap_refused (void **state)
   rmdir (dir);
 }
 
+/* fd 0 stays open across fn: a zeroed hs_spec_file's dirfd is 0, and it
+ * is not the file's own. */
+static void
+_keeps_fd0 (void (*fn) (void))
+{
+  int null = -1;
+
+  if (fcntl (0, F_GETFD) < 0)
+    assert_int_equal (null = open ("/dev/null", O_RDONLY | O_CLOEXEC), 0);
+  fn ();
+  assert_true (fcntl (0, F_GETFD) >= 0);
+  if (null >= 0)
+    close (null);
+}
+
+static void
+_release_zeroed (void)
+{
+  hs_spec_file f = { 0 };
+
+  hs_spec_release (&f);
+  assert_int_equal (f.dirfd, -1);
+  hs_spec_release (&f);
+  {
+    _cleanup_spec_file_ hs_spec_file g = { 0 };
+  }
+}
+
+/* A release takes an empty value: zeroed, or released already. */
+static void
+test_release_empty (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+  _cleanup_error_ hs_error err = { 0 };
+  hs_spec_file f;
+
+  _keeps_fd0 (_release_zeroed);
+  tu_write (path, _good, 0600);
+  assert_int_equal (_load (dir, "config.json", &f, &err), 0);
+  assert_true (f.dirfd >= 0);
+  hs_spec_release (&f);
+  assert_null (f.tree);
+  assert_int_equal (f.dirfd, -1);
+  hs_spec_release (&f); /* neither a double free nor a second close */
+  {
+    _cleanup_spec_file_ hs_spec_file g = { .dirfd = -1 };
+    assert_int_equal (_load (dir, "config.json", &g, &err), 0);
+    f = TAKE_STRUCT (g); /* g is zeroed: its cleanup neither frees nor closes */
+  }
+  assert_non_null (f.tree);
+  assert_true (fcntl (f.dirfd, F_GETFD) >= 0);
+  hs_spec_release (&f);
+  unlink (path);
+  rmdir (dir);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_roundtrip_keeps_mode_and_owner),
+    cmocka_unit_test (test_release_empty),
     cmocka_unit_test (test_keys_in_another_case_refused),
     cmocka_unit_test (test_many_keys),
     cmocka_unit_test (test_save_larger_than_cap_refused),
@@ -418,6 +511,7 @@ main (void)
     cmocka_unit_test (test_symlink_fifo_directory_refused),
     cmocka_unit_test (test_oversized_refused),
     cmocka_unit_test (test_failed_write_leaves_original),
+    cmocka_unit_test (test_save_removes_stale_temporaries),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

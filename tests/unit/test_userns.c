@@ -208,6 +208,7 @@ typedef struct
     .name = n, .text = t, .error = { __VA_ARGS__ }                                                                     \
   }
 
+/* clang-format off */
 static const _class_case _class_cases[] = {
   LOADS ("no classes: the default class only", "{}", .nclasses = 1, .classes = { DEFAULT_CLASS }),
   LOADS ("empty classes", "{\"classes\":{}}", .nclasses = 1, .classes = { DEFAULT_CLASS }),
@@ -357,6 +358,7 @@ static const _class_case _class_cases[] = {
     .subuid = "overlap-subuid",
     .error = { "class `web`: ", "overlaps `hardshim-db:1100000:65536`" } },
 };
+/* clang-format on */
 
 static const char *
 _str (const char *s)
@@ -516,6 +518,7 @@ typedef struct
 #define DEV(t, major, minor) "{\"type\":\"" t "\",\"major\":" #major ",\"minor\":" #minor "}"
 #define ALLOW_DEVICES(...) "{\"allow\":{\"devices\":[" __VA_ARGS__ "]}}"
 #define DEVICES_SPEC(d) "{" ROOT_USER ",\"linux\":{" TU_LINUX_NS ",\"devices\":[" d "]}}"
+/* clang-format off */
 #define ENGINE_USERNS(u, g)                                                                                            \
   "{\"process\":{\"user\":{\"uid\":1000,\"gid\":1000}}," ROOT                                                          \
   ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"uidMappings\":[" u "],\"gidMappings\":[" g    \
@@ -1065,6 +1068,36 @@ static const _userns_case _userns_cases[] = {
   { .name = "ping_group_range with trailing garbage", .policy = "{}", .spec = PING_SPEC ("\"0 10x\""), .error = PING },
   { .name = "ping_group_range empty", .policy = "{}", .spec = PING_SPEC ("\"\""), .error = PING },
   { .name = "ping_group_range a number", .policy = "{}", .spec = PING_SPEC ("0"), .error = PING " is a number" },
+  /* gids are 32 bits: the largest clamped, one more refused (no wrap-around) */
+  { .name = "ping_group_range up to the largest gid",
+    .policy = "{}",
+    .spec = PING_SPEC ("\"0 4294967295\""),
+    .bridge = true,
+    .expect = { "\"" PING "\":\"0 65535\"" } },
+  { .name = "ping_group_range above the largest gid",
+    .policy = "{}",
+    .spec = PING_SPEC ("\"0 4294967296\""),
+    .error = PING },
+  { .name = "ping_group_range low above the largest gid",
+    .policy = "{}",
+    .spec = PING_SPEC ("\"4294967296 4294967297\""),
+    .error = PING },
+  { .name = "ping_group_range 2^64 + 1 (no wrap-around)",
+    .policy = "{}",
+    .spec = PING_SPEC ("\"0 18446744073709551617\""),
+    .error = PING },
+  /* spaces before each gid, as before; no signs, no other spaces */
+  { .name = "ping_group_range with leading and doubled spaces",
+    .policy = "{}",
+    .spec = PING_SPEC ("\" 1  2\""),
+    .bridge = true,
+    .expect = { "\"" PING "\":\" 1  2\"" },
+    .unjournal = { J_PING } },
+  { .name = "ping_group_range +1", .policy = "{}", .spec = PING_SPEC ("\"+1 2\""), .error = PING },
+  { .name = "ping_group_range -1", .policy = "{}", .spec = PING_SPEC ("\"0 -1\""), .error = PING },
+  { .name = "ping_group_range trailing space", .policy = "{}", .spec = PING_SPEC ("\"1 2 \""), .error = PING },
+  { .name = "ping_group_range a tab", .policy = "{}", .spec = PING_SPEC ("\"1\\t2\""), .error = PING },
+  { .name = "ping_group_range no space", .policy = "{}", .spec = PING_SPEC ("\"12\""), .error = PING },
 
   /* exec: a process file has no namespaces */
   { .name = "exec process file: no user namespace logic",
@@ -1266,6 +1299,7 @@ static const _userns_case _userns_cases[] = {
     .spec = "{" ROOT_USER "," TU_LINUX "}",
     .error = "`user.userns_unavailable`" },
 };
+/* clang-format on */
 
 static void
 _check_audit_untouched (const _userns_case *c, hs_json spec)
@@ -1407,6 +1441,7 @@ out:
 
 /* ---- namespaces joined by path (namespaces.h) ---------------------------- */
 
+/* clang-format off */
 #define CLASS_MAPS "{\"uidMappings\":[{\"containerID\":0,\"hostID\":1000000,\"size\":65536}]," \
                    "\"gidMappings\":[{\"containerID\":0,\"hostID\":2000000,\"size\":65536}]}"
 #define JOIN_SPEC(ns) "{\"process\":{\"user\":{\"uid\":0,\"gid\":0}},\"root\":{\"path\":\"rootfs\"}," \
@@ -1468,6 +1503,7 @@ static const _join_case _join_cases[] = {
     JOIN_SPEC (TU_NS_ENTRIES ",{\"type\":\"user\",\"path\":\"" HS_USERNS_PATH "\"}"), NULL, false, false,
     { "{\"type\":\"user\"}" }, { HS_USERNS_PATH }, false, false, false, NULL },
 };
+/* clang-format on */
 
 /* As the probe (namespaces.h) has them: the other namespaces the spec joins
  * by path, none of them the host's (the network one is the case's); via is
@@ -1622,11 +1658,37 @@ static void
 test_devnode_names (void **state)
 {
   static const char *const bad[] = {
-    "/tmp/c-1-3-0666-0-0",       HS_DEVICES_DIR "/x-1-3-0666-0-0",  HS_DEVICES_DIR "/c-1-3-0666-0",
-    HS_DEVICES_DIR "/c-1-3-0666-0-0x", HS_DEVICES_DIR "/c-01-3-0666-0-0", HS_DEVICES_DIR "/c- 1-3-0666-0-0",
-    HS_DEVICES_DIR "/c--1-3-0666-0-0", HS_DEVICES_DIR "/c-1-3-10000-0-0", HS_DEVICES_DIR "/c-1-3-666-0-0",
+    "/tmp/c-1-3-0666-0-0",
+    HS_DEVICES_DIR "/x-1-3-0666-0-0",
+    HS_DEVICES_DIR "/c-1-3-0666-0",
+    HS_DEVICES_DIR "/c-1-3-0666-0-0x",
+    HS_DEVICES_DIR "/c-01-3-0666-0-0",
+    HS_DEVICES_DIR "/c- 1-3-0666-0-0",
+    HS_DEVICES_DIR "/c--1-3-0666-0-0",
+    HS_DEVICES_DIR "/c-1-3-10000-0-0",
+    HS_DEVICES_DIR "/c-1-3-666-0-0",
     HS_DEVICES_DIR "/../c-1-3-0666-0-0",
+    /* 32-bit numbers, no wrap-around; 4 octal digits; no sign, space or empty field */
+    HS_DEVICES_DIR "/c-4294967296-3-0666-0-0",
+    HS_DEVICES_DIR "/c-1-3-0666-0-4294967296",
+    HS_DEVICES_DIR "/c-1-3-0666-18446744073709551616-0",
+    HS_DEVICES_DIR "/c-1-3-0668-0-0",
+    HS_DEVICES_DIR "/c-+1-3-0666-0-0",
+    HS_DEVICES_DIR "/c-1 -3-0666-0-0",
+    HS_DEVICES_DIR "/c-1-3-0666-0-0 ",
+    HS_DEVICES_DIR "/c-1-3-+666-0-0",
+    HS_DEVICES_DIR "/c-1-3-0666-0-",
+    HS_DEVICES_DIR "/c-1-3-0666-0-0-",
+    HS_DEVICES_DIR "/c-1-3-0666--0",
+    HS_DEVICES_DIR "/c-1-3-0666-0-0-0",
+    HS_DEVICES_DIR "/c",
+    HS_DEVICES_DIR "/",
+    HS_DEVICES_DIR "/c1-3-0666-0-0",
+    HS_DEVICES_DIR "/cc-1-3-0666-0-0",
   };
+  hs_devnode top
+      = { .type = 'p', .major = UINT32_MAX, .minor = UINT32_MAX, .mode = 07777, .uid = UINT32_MAX, .gid = UINT32_MAX };
+  _cleanup_free_ char *top_src = hs_devnode_source (&top);
   hs_devnode n = { .type = 'b', .major = 8, .minor = 16, .mode = 0640, .uid = 0, .gid = 6 }, back;
   _cleanup_free_ char *src = hs_devnode_source (&n);
 
@@ -1637,6 +1699,11 @@ test_devnode_names (void **state)
   for (size_t i = 0; i < HS_ARRAY_SIZE (bad); i++)
     if (hs_devnode_parse (bad[i], &back) != -EINVAL)
       fail_msg ("`%s` parsed", bad[i]);
+  /* the largest numbers parse back */
+  assert_string_equal (top_src, HS_DEVICES_DIR "/p-4294967295-4294967295-7777-4294967295-4294967295");
+  assert_int_equal (hs_devnode_parse (top_src, &back), 0);
+  assert_true (back.type == 'p' && back.major == UINT32_MAX && back.minor == UINT32_MAX && back.mode == 07777
+               && back.uid == UINT32_MAX && back.gid == UINT32_MAX);
 }
 
 /* Mount points: made for each destination that no earlier mount covers
@@ -1698,6 +1765,73 @@ test_mountpoints_below_earlier (void **state)
     }
 }
 
+/* The directory made for a tmpfs gets its "mode=" as the kernel reads it
+ * (an optional '+', octal, 32 bits, then the permission bits; the last
+ * one counts), else 1777. */
+static void
+test_mountpoints_tmpfs_mode (void **state)
+{
+  static const struct
+  {
+    const char *options; /* JSON array */
+    mode_t mode;
+  } cases[] = {
+    { "[]", 01777 },
+    { "[\"mode=755\"]", 0755 },
+    { "[\"nosuid\",\"mode=0700\",\"size=64k\"]", 0700 },
+    { "[\"mode=7777\"]", 07777 },
+    { "[\"mode=+750\"]", 0750 },
+    { "[\"mode=755\\n\"]", 0755 },
+    { "[\"mode=10755\"]", 0755 },
+    { "[\"mode=37777777777\"]", 07777 }, /* 2^32 - 1 */
+    { "[\"mode=40000000000\"]", 01777 }, /* 2^32: the kernel refuses it */
+    { "[\"mode=00000000000000000000000000750\"]", 0750 },
+    { "[\"mode=700\",\"mode=750\"]", 0750 },
+    { "[\"mode=\"]", 01777 },
+    { "[\"mode= 755\"]", 01777 },
+    { "[\"mode=755 \"]", 01777 },
+    { "[\"mode=-755\"]", 01777 },
+    { "[\"mode=++755\"]", 01777 },
+    { "[\"mode=0x1ff\"]", 01777 },
+    { "[\"mode=8\"]", 01777 },
+    { "[\"mode=755\\n\\n\"]", 01777 },
+  };
+
+  if (getenv ("HS_UNDER_VALGRIND") != NULL)
+    {
+      print_message ("SKIP: valgrind 3.19 does not know openat2, which mount-point creation uses\n");
+      skip ();
+    }
+  _failures = 0;
+  for (size_t c = 0; c < HS_ARRAY_SIZE (cases); c++)
+    {
+      _cleanup_free_ char *dir = tu_mkdtemp ();
+      _cleanup_free_ char *rootfs = xasprintf ("%s/rootfs", dir);
+      _cleanup_free_ char *m = xasprintf ("%s/m", rootfs);
+      _cleanup_free_ char *text = xasprintf ("{\"mounts\":[{\"destination\":\"/m\",\"type\":\"tmpfs\","
+                                             "\"source\":\"tmpfs\",\"options\":%s}]}",
+                                             cases[c].options);
+      _cleanup_json_ hs_json spec = tu_parse (text);
+      hs_strv made = { 0 };
+      hs_error err = { 0 };
+      struct stat st;
+
+      assert_int_equal (mkdir (rootfs, 0755), 0);
+      if (hs_mountpoints_create (spec, rootfs, dir, &made, &err) < 0)
+        fail_msg ("%s: %s", cases[c].options, err.msg);
+      hs_strv_release (&made);
+      assert_int_equal (stat (m, &st), 0);
+      if ((st.st_mode & 07777) != cases[c].mode)
+        CASE_FAIL ("%s: mode %04o, expected %04o\n", cases[c].options, (unsigned)(st.st_mode & 07777),
+                   (unsigned)cases[c].mode);
+      {
+        _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
+        assert_int_equal (system (cmd), 0);
+      }
+    }
+  assert_int_equal (_failures, 0);
+}
+
 int
 main (void)
 {
@@ -1709,6 +1843,7 @@ main (void)
     cmocka_unit_test (test_userns_map_lines),
     cmocka_unit_test (test_devnode_names),
     cmocka_unit_test (test_mountpoints_below_earlier),
+    cmocka_unit_test (test_mountpoints_tmpfs_mode),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

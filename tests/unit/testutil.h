@@ -142,6 +142,7 @@ tu_policy (const char *text, hs_policy *ret)
 
 /* The host the measures see in unit tests unless a test says otherwise:
  * this build machine's (user namespaces, Landlock, no AppArmor, SELinux off). */
+/* clang-format off */
 #define TU_HOST { .userns = true, .landlock_abi = 7, .apparmor_why = (char *) "no AppArmor in this kernel" }
 
 /* The container an exec process joins, for tests that do not look at it:
@@ -158,6 +159,7 @@ tu_policy (const char *text, hs_policy *ret)
  * "linux":{TU_LINUX_NS, ...} or TU_LINUX alone; TU_NS_ENTRIES in a list of
  * one's own. */
 #define TU_NS_ENTRIES "{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"mount\"}"
+/* clang-format on */
 #define TU_NAMESPACES "[" TU_NS_ENTRIES "]"
 #define TU_LINUX_NS "\"namespaces\":" TU_NAMESPACES
 #define TU_LINUX "\"linux\":{" TU_LINUX_NS "}"
