@@ -144,7 +144,7 @@ parse_decimal (const char *s, unsigned long long *ret)
     return -1;
   for (; *s; s++)
     {
-      unsigned d = (unsigned)(*s - '0');
+      unsigned d = (unsigned) (*s - '0');
       if (d > 9 || v > (ULLONG_MAX - d) / 10)
         return -1;
       v = v * 10 + d;
@@ -203,11 +203,11 @@ normalise (const char *arg, char ret[PATH_MAX])
         break;
       if ((e - s == 1 && s[0] == '.') || (e - s == 2 && s[0] == '.' && s[1] == '.'))
         die (125, "--deny `%s`: `.` and `..` are not allowed", arg);
-      if (len + 1 + (size_t)(e - s) >= PATH_MAX)
+      if (len + 1 + (size_t) (e - s) >= PATH_MAX)
         die (125, "--deny `%s`: path too long", arg);
       ret[len++] = '/';
-      memcpy (ret + len, s, (size_t)(e - s));
-      len += (size_t)(e - s);
+      memcpy (ret + len, s, (size_t) (e - s));
+      len += (size_t) (e - s);
     }
   if (len == 0)
     ret[len++] = '/';
@@ -235,7 +235,7 @@ resolve (const char *lex, char ret[PATH_MAX])
         die (126, "resolve `%s`: %s", buf, strerror (errno));
       if (lstat (buf, &st) == 0)
         die (126, "resolve `%s`: `%s` is a dangling symlink", lex, buf);
-      cut = (size_t)(strrchr (buf, '/') - buf);
+      cut = (size_t) (strrchr (buf, '/') - buf);
       buf[cut == 0 ? 1 : cut] = '\0';
     }
   if (lex[cut] == '\0')
@@ -252,7 +252,7 @@ unescape (char *s)
   while (*r)
     if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7')
       {
-        *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+        *w++ = (char) ((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
         r += 4;
       }
     else
@@ -273,7 +273,7 @@ read_mountinfo (void)
   if (fd < 0)
     die (126, "open `/proc/self/mountinfo`: %s", strerror (errno));
   while ((r = read (fd, mountinfo + len, sizeof mountinfo - 1 - len)) > 0)
-    len += (size_t)r;
+    len += (size_t) r;
   if (r < 0)
     die (126, "read `/proc/self/mountinfo`: %s", strerror (errno));
   if (len == sizeof mountinfo - 1)
@@ -318,7 +318,7 @@ locate (int fd, const char *path, const char **dev, char loc[PATH_MAX])
     if (mounts[i].id == stx.stx_mnt_id)
       m = &mounts[i];
   if (!m)
-    die (126, "`%s`: mount %llu is not in /proc/self/mountinfo", path, (unsigned long long)stx.stx_mnt_id);
+    die (126, "`%s`: mount %llu is not in /proc/self/mountinfo", path, (unsigned long long) stx.stx_mnt_id);
   if (!beneath (path, m->point))
     die (126, "`%s` is not beneath its mount point `%s`", path, m->point);
   /* (the mount point / : PATH itself, "" for / ) */
@@ -337,7 +337,7 @@ forbid (const char *path, size_t len)
   struct stat st;
 
   if (len >= sizeof p)
-    die (126, "`%.*s`: path too long", (int)len, path);
+    die (126, "`%.*s`: path too long", (int) len, path);
   memcpy (p, path, len);
   p[len] = '\0';
   if (stat (p, &st) < 0)
@@ -367,7 +367,7 @@ collect_forbidden (void)
   for (size_t k = 0; k < n_deny; k++)
     {
       for (const char *s = strchr (deny[k] + 1, '/'); s; s = strchr (s + 1, '/'))
-        forbid (deny[k], (size_t)(s - deny[k]));
+        forbid (deny[k], (size_t) (s - deny[k]));
       forbid (deny[k], strlen (deny[k]));
       if (!realpath (deny[k], real))
         {
@@ -418,7 +418,7 @@ check_inode (const struct stat *st, const char *path)
 {
   for (size_t i = 0; i < n_forbidden; i++)
     if (forbidden[i].dev == st->st_dev && forbidden[i].ino == st->st_ino)
-      die (126, "`%s` is the same file as `%.*s`: refusing to allow writes beneath it", path, (int)forbidden[i].len,
+      die (126, "`%s` is the same file as `%.*s`: refusing to allow writes beneath it", path, (int) forbidden[i].len,
            forbidden[i].path);
 }
 
@@ -486,7 +486,7 @@ grant_entries (int ruleset, const char *dir, __u64 handled, __u64 file_rights)
       if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
         continue;
       n = snprintf (child, sizeof child, "%s/%s", strcmp (dir, "/") == 0 ? "" : dir, de->d_name);
-      if (n < 0 || (size_t)n >= sizeof child)
+      if (n < 0 || (size_t) n >= sizeof child)
         die (126, "`%s/%s`: path too long", strcmp (dir, "/") == 0 ? "" : dir, de->d_name);
       if (near_denied (child, n_deny, 1))
         continue;
@@ -532,8 +532,8 @@ static void __attribute__ ((noreturn)) exec_command (char **argv)
 
           /* An empty entry is the current directory, as for execvp. */
           e = s + strcspn (s, ":");
-          n = snprintf (file, sizeof file, "%.*s%s%s", (int)(e - s), s, e == s ? "" : "/", argv[0]);
-          if (n > 0 && (size_t)n < sizeof file)
+          n = snprintf (file, sizeof file, "%.*s%s%s", (int) (e - s), s, e == s ? "" : "/", argv[0]);
+          if (n > 0 && (size_t) n < sizeof file)
             {
               execve (file, argv, environ);
               if (errno == EACCES)
@@ -611,7 +611,7 @@ main (int argc, char **argv)
     }
 
   collect_forbidden ();
-  ruleset = (int)syscall (SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+  ruleset = (int) syscall (SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
   if (ruleset < 0)
     die (126, "landlock_create_ruleset: %s", strerror (errno));
   /* Every strict ancestor of a denied path, unless at or beneath one, once:
@@ -625,7 +625,7 @@ main (int argc, char **argv)
         continue;
       for (s = deny[k]; s; s = strchr (s + 1, '/'))
         {
-          size_t len = s == deny[k] ? 1 : (size_t)(s - deny[k]);
+          size_t len = s == deny[k] ? 1 : (size_t) (s - deny[k]);
 
           memcpy (anc, deny[k], len);
           anc[len] = '\0';

@@ -438,6 +438,6 @@ main (int argc, char **argv)
   _cleanup_error_ hs_error err = { 0 };
 
   if (hs_cli_parse (argc, argv, &cli, &err) == 0)
-    (void)_run (&cli, argc, argv, &err);
+    (void) _run (&cli, argc, argv, &err);
   return _fail (&cli, &err);
 }

@@ -219,9 +219,9 @@ hs_parse_int (const char *s, size_t len, int64_t min, int64_t max, int64_t *ret)
   int64_t v;
 
   /* The magnitude of INT64_MIN is INT64_MAX + 1. */
-  if (hs_parse_uint (s + neg, len - neg, 10, (uint64_t)INT64_MAX + neg, &mag) < 0)
+  if (hs_parse_uint (s + neg, len - neg, 10, (uint64_t) INT64_MAX + neg, &mag) < 0)
     return -EINVAL;
-  v = !neg ? (int64_t)mag : mag == 0 ? 0 : -(int64_t)(mag - 1) - 1;
+  v = !neg ? (int64_t) mag : mag == 0 ? 0 : -(int64_t) (mag - 1) - 1;
   if (v < min || v > max)
     return -EINVAL;
   *ret = v;

@@ -175,10 +175,14 @@ _check_spelling (const char *arg, hs_error *err)
   if (arg[1] == '-' || (len == 1 && arg[2] == '\0'))
     return 0;
   if (len == 1)
-    return hs_error_set (err, EINVAL, "option `%s`: crun reads its value as `%s`, runc as `%s`: write `-%c %s`: "
-                         "refused", arg, arg + 2, arg + 3, arg[1], arg + 3);
-  return hs_error_set (err, EINVAL, "option `%s`: crun reads it as one-letter options, runc as `-%s`: write "
-                       "`-%s`: refused", arg, arg, arg);
+    return hs_error_set (err, EINVAL,
+                         "option `%s`: crun reads its value as `%s`, runc as `%s`: write `-%c %s`: "
+                         "refused",
+                         arg, arg + 2, arg + 3, arg[1], arg + 3);
+  return hs_error_set (err, EINVAL,
+                       "option `%s`: crun reads it as one-letter options, runc as `-%s`: write "
+                       "`-%s`: refused",
+                       arg, arg, arg);
 }
 
 static bool
@@ -280,8 +284,7 @@ _parse_bool (const char *v)
 
 /* Consume the option at argv[*i] (and its value); -EINVAL when unknown. */
 static int
-_take_option (const _option *table, int argc, char *const *argv, int *i, hs_cli *cli, bool *ret_help,
-              hs_error *err)
+_take_option (const _option *table, int argc, char *const *argv, int *i, hs_cli *cli, bool *ret_help, hs_error *err)
 {
   const char *arg = argv[*i], *value = NULL;
   const _option *o = _lookup (table, arg, &value);
@@ -340,13 +343,14 @@ _check_id (const char *id, hs_error *err)
   shown = xmalloc (size);
   for (const unsigned char *p = (const unsigned char *) id; *p != '\0'; p++)
     if (*p >= 0x20 && *p < 0x7f && *p != '\\')
-      shown[len++] = (char)*p;
+      shown[len++] = (char) *p;
     else
-      len += (size_t)snprintf (shown + len, size - len, "\\x%02x", *p);
+      len += (size_t) snprintf (shown + len, size - len, "\\x%02x", *p);
   shown[len] = '\0';
   return hs_error_set (err, EINVAL,
                        "container id `%s`: runc accepts only letters, digits and `_+,-.`, and not `.` or `..`: "
-                       "refused", shown);
+                       "refused",
+                       shown);
 }
 
 static bool
@@ -395,7 +399,10 @@ _parse_command (const _option *table, bool flags_after_args, int argc, char *con
         return r;
       r = _take_option (table, argc, argv, &i, cli, &help, err);
       if (r == -ENOENT)
-        return hs_error_set (err, EINVAL, "unknown option `%s` for `%s`: refused, hardshim must know every option of a command it hardens", arg, cli->command);
+        return hs_error_set (
+            err, EINVAL,
+            "unknown option `%s` for `%s`: refused, hardshim must know every option of a command it hardens", arg,
+            cli->command);
       if (r < 0)
         return r;
     }
@@ -439,7 +446,9 @@ hs_cli_parse (int argc, char *const *argv, hs_cli *cli, hs_error *err)
   if (unknown_global != NULL)
     for (int j = i; j < argc; j++)
       if (_is_hardened_word (argv[j]))
-        return hs_error_set (err, EINVAL, "unknown global option `%s`: refused, hardshim cannot tell whether it takes a value", unknown_global);
+        return hs_error_set (err, EINVAL,
+                             "unknown global option `%s`: refused, hardshim cannot tell whether it takes a value",
+                             unknown_global);
   if (misspelled_global != NULL && !help && i < argc && _is_hardened_word (argv[i]))
     return _check_spelling (misspelled_global, err);
 

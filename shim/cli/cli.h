@@ -50,21 +50,21 @@ typedef enum hs_exec_arg
 typedef struct hs_cli
 {
   hs_command_kind kind;
-  const char *command;    /* the subcommand word, NULL if none */
-  const char *bundle;     /* -b/--bundle; "." when not given or empty */
-  const char *config;     /* crun -f/--config; "config.json" when not given (hs_cli_config_path) */
-  const char *process;    /* exec -p/--process; NULL when not given */
-  const char *id;         /* container id, as runc accepts it (hs_cli_parse); NULL when missing */
-  const char *log;        /* global --log */
-  const char *log_format; /* global --log-format */
-  const char *preserve_fds; /* --preserve-fds; NULL when not given */
-  const char *lsm_profile;  /* restore --lsm-profile TYPE:NAME; NULL when not given */
+  const char *command;           /* the subcommand word, NULL if none */
+  const char *bundle;            /* -b/--bundle; "." when not given or empty */
+  const char *config;            /* crun -f/--config; "config.json" when not given (hs_cli_config_path) */
+  const char *process;           /* exec -p/--process; NULL when not given */
+  const char *id;                /* container id, as runc accepts it (hs_cli_parse); NULL when missing */
+  const char *log;               /* global --log */
+  const char *log_format;        /* global --log-format */
+  const char *preserve_fds;      /* --preserve-fds; NULL when not given */
+  const char *lsm_profile;       /* restore --lsm-profile TYPE:NAME; NULL when not given */
   const char *lsm_mount_context; /* restore --lsm-mount-context; NULL when not given */
-  bool systemd_cgroup;    /* global --systemd-cgroup, or crun's --cgroup-manager=systemd */
-  int command_at;         /* argv index of the subcommand (0: none) */
-  int id_at;              /* argv index of the container id (0: none) */
-  hs_exec_options exec;   /* exec only */
-  unsigned char *exec_arg; /* exec only: what argv[i] is (hs_exec_arg) */
+  bool systemd_cgroup;           /* global --systemd-cgroup, or crun's --cgroup-manager=systemd */
+  int command_at;                /* argv index of the subcommand (0: none) */
+  int id_at;                     /* argv index of the container id (0: none) */
+  hs_exec_options exec;          /* exec only */
+  unsigned char *exec_arg;       /* exec only: what argv[i] is (hs_exec_arg) */
 } hs_cli;
 
 /* Fills cli with pointers into argv (also on failure, as far as it got, so

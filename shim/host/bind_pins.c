@@ -37,7 +37,7 @@ _pin_number (const char *source, unsigned long *ret)
     {
       if (*p < '0' || *p > '9')
         return false;
-      n = n * 10 + (unsigned long)(*p - '0');
+      n = n * 10 + (unsigned long) (*p - '0');
       if (n >= _MAX_PINS)
         return false;
     }
@@ -165,7 +165,7 @@ hs_bind_pins_clone (hs_json spec, const hs_host *host, const hs_policy *policy, 
       r = _check_ref (i, hs_json_string (src), ref, err);
       if (r < 0)
         break;
-      k = (size_t)(ref - host->binds);
+      k = (size_t) (ref - host->binds);
       if (slot[k] == SIZE_MAX)
         {
           if (ref->via == NULL || !_pin_number (hs_json_string (src), &n))
@@ -250,8 +250,8 @@ _repoint (hs_json spec, size_t i, const hs_bind_pin *pin, hs_journal *journal)
     hs_json_object_set (spec, "annotations", ann = hs_json_new_object ());
   hs_json_object_set (ann, key, hs_json_new_string (pin->engine));
   hs_json_object_set (m, "source", hs_json_new_string (pin->path));
-  hs_journal_record_note (journal, "user", path, strcmp (hs_json_string (before), pin->path) == 0 ? "kept" : "changed", before,
-                          hs_json_get (m, "source"), note);
+  hs_journal_record_note (journal, "user", path, strcmp (hs_json_string (before), pin->path) == 0 ? "kept" : "changed",
+                          before, hs_json_get (m, "source"), note);
 }
 
 int

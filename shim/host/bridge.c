@@ -55,8 +55,8 @@ _map_text (hs_json maps, const char *key, char **ret, hs_error *err)
           || hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &h) < 0
           || hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &n) < 0)
         return hs_error_set (err, EINVAL, "/linux/%s: not an id mapping", key);
-      char *more
-          = xasprintf ("%s%llu %llu %llu\n", text, (unsigned long long)c, (unsigned long long)h, (unsigned long long)n);
+      char *more = xasprintf ("%s%llu %llu %llu\n", text, (unsigned long long) c, (unsigned long long) h,
+                              (unsigned long long) n);
       free (text);
       text = more;
     }
@@ -69,10 +69,10 @@ _map_text (hs_json maps, const char *key, char **ret, hs_error *err)
 static int
 _write_map (pid_t pid, const char *file, const char *text, hs_error *err)
 {
-  _cleanup_free_ char *path = xasprintf ("/proc/%d/%s", (int)pid, file);
+  _cleanup_free_ char *path = xasprintf ("/proc/%d/%s", (int) pid, file);
   _cleanup_close_ int fd = open (path, O_WRONLY | O_CLOEXEC);
 
-  if (fd < 0 || write (fd, text, strlen (text)) != (ssize_t)strlen (text))
+  if (fd < 0 || write (fd, text, strlen (text)) != (ssize_t) strlen (text))
     return hs_error_sys (err, errno, "write `%s`", path);
   return 0;
 }
@@ -100,7 +100,7 @@ _userns_fd (hs_json spec, int *ret, hs_error *err)
     r = _write_map (child.pid, "gid_map", gids, err);
   if (r == 0)
     {
-      ns = xasprintf ("/proc/%d/ns/user", (int)child.pid);
+      ns = xasprintf ("/proc/%d/ns/user", (int) child.pid);
       *ret = open (ns, O_RDONLY | O_CLOEXEC);
       if (*ret < 0)
         r = hs_error_sys (err, errno, "open `%s`", ns);
@@ -113,7 +113,7 @@ _userns_fd (hs_json spec, int *ret, hs_error *err)
 static char *
 _idmap (int tree, int userns, const char *userns_why, const char *rootfs, const char *bundle)
 {
-  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns };
 
   if (userns < 0)
     return xasprintf ("plain bind mount of `%s`: %s", rootfs, userns_why);
@@ -154,7 +154,8 @@ _source (hs_json spec, const char *bundle, bool sealed, char **ret, hs_error *er
       abs = xstrdup (hs_json_string (recorded));
     }
   else
-    abs = hs_json_string (path)[0] == '/' ? xstrdup (hs_json_string (path)) : xasprintf ("%s/%s", bundle, hs_json_string (path));
+    abs = hs_json_string (path)[0] == '/' ? xstrdup (hs_json_string (path))
+                                          : xasprintf ("%s/%s", bundle, hs_json_string (path));
   *ret = realpath (abs, NULL);
   if (*ret == NULL)
     return hs_error_sys (err, errno, "rootfs `%s`", abs);
@@ -251,7 +252,7 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_policy
   if (r < 0)
     return r;
   /* Without an idmap user namespace, mounts are plain binds (journaled). */
-  (void)_userns_fd (spec, &userns, &userns_err);
+  (void) _userns_fd (spec, &userns, &userns_err);
   if (plan->idmap_volumes)
     hs_volumes_idmap (spec, userns, real, &pins, journal);
   r = hs_devices_create (spec, err);

@@ -82,7 +82,7 @@ _unescape (char *s)
   for (; *s != '\0'; s++)
     if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7')
       {
-        *o++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
+        *o++ = (char) (((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
         s += 3;
       }
     else
@@ -244,7 +244,7 @@ _systemd_candidates (_probe *p, const char *path)
       _add_unit (p, "", unit);
       return;
     }
-  slice = xstrndup (path, (size_t)(c1 - path));
+  slice = xstrndup (path, (size_t) (c1 - path));
   /* crun: what follows the slice, its first `:` made `-`, as a scope */
   crun_unit = xasprintf ("%s.scope", c1 + 1);
   if ((colon = strchr (crun_unit, ':')) != NULL)
@@ -253,7 +253,7 @@ _systemd_candidates (_probe *p, const char *path)
   /* runc: exactly slice:prefix:name */
   if (c2 == NULL || strchr (c2 + 1, ':') != NULL)
     return;
-  prefix = xstrndup (c1 + 1, (size_t)(c2 - c1 - 1));
+  prefix = xstrndup (c1 + 1, (size_t) (c2 - c1 - 1));
   unit = _ends_with (c2 + 1, ".slice") ? xstrdup (c2 + 1)
          : prefix[0] == '\0'           ? xasprintf ("%s.scope", c2 + 1)
                                        : xasprintf ("%s-%s.scope", prefix, c2 + 1);

@@ -155,8 +155,8 @@ _recursive_ro (hs_json m, size_t i, int fd, const char *denied, bool audit, hs_j
     return;
   _cleanup_json_ hs_json before = hs_json_copy (opts), after = hs_json_copy (opts);
   _cleanup_free_ char *path = xasprintf ("/mounts/%zu/options", i);
-  _cleanup_free_ char *note = xasprintf ("`%s` is beneath the denied path `%s`: its submounts read-only too",
-                                         hs_json_string (dst), denied);
+  _cleanup_free_ char *note
+      = xasprintf ("`%s` is beneath the denied path `%s`: its submounts read-only too", hs_json_string (dst), denied);
   hs_json_array_append (after, hs_json_new_string ("rro"));
   hs_journal_record_note (journal, "lsm", path, "changed", before, after, note);
   if (!audit)
@@ -208,8 +208,8 @@ _image_release (_image *img)
 static int
 _open_in_image (const _image *img, const char *path, int flags)
 {
-  struct open_how how = { .flags = (uint64_t) (flags | O_PATH | O_CLOEXEC),
-                          .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  struct open_how how
+      = { .flags = (uint64_t) (flags | O_PATH | O_CLOEXEC), .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 
   return (int) syscall (SYS_openat2, img->fd, path, &how, sizeof how);
 }
@@ -313,7 +313,8 @@ _read_only_in_image (const _image *img, const hs_policy *policy, hs_json m, size
   _cleanup_free_ char *path = xasprintf ("/mounts/%zu/options", i);
   _cleanup_free_ char *note = xasprintf ("`%s` leads to `%s` in the image (a symbolic link), beneath the denied path "
                                          "`%s`: read-only, so that modes, owners, times and extended attributes cannot "
-                                         "change there either", hs_json_string (hs_json_get (m, "destination")), landing, denied);
+                                         "change there either",
+                                         hs_json_string (hs_json_get (m, "destination")), landing, denied);
   hs_journal_record_note (journal, "lsm", path, before ? "changed" : "added", before, hs_json_get (after, "options"),
                           note);
   if (policy->mode != HS_MODE_AUDIT)
@@ -401,7 +402,8 @@ _refuse (const char *file, const _view *w, const _view *d, const char *relation,
 {
   _cleanup_free_ char *wn = _name (w), *dn = _name (d);
 
-  return hs_error_set (err, EPERM, "`%s`: %s is writable and %s %s, beneath the denied path `%s`: what lies there "
+  return hs_error_set (err, EPERM,
+                       "`%s`: %s is writable and %s %s, beneath the denied path `%s`: what lies there "
                        "could be changed through `%s`. Mount the one at `%s` read-only, or not both",
                        file, wn, relation, dn, d->denied, w->dst, w->dst);
 }

@@ -82,8 +82,10 @@ hs_devices_create (hs_json spec, hs_error *err)
       if (!hs_json_is_string (src) || strncmp (hs_json_string (src), PREFIX, strlen (PREFIX)) != 0)
         continue;
       if (hs_devnode_parse (hs_json_string (src), &n) < 0)
-        return hs_error_set (err, EINVAL, "/mounts/%zu: source `%s` is under hardshim's device directory but names "
-                             "no device node", i, hs_json_string (src));
+        return hs_error_set (err, EINVAL,
+                             "/mounts/%zu: source `%s` is under hardshim's device directory but names "
+                             "no device node",
+                             i, hs_json_string (src));
       if (dir < 0 && (r = _tmpfs (&dir, err)) < 0)
         return r;
       r = _make (dir, hs_json_string (src) + strlen (PREFIX), &n, linux_, err);

@@ -29,7 +29,7 @@ typedef struct hs_devnode
 {
   char type; /* 'c', 'b' or 'p' ('u' is written as 'c') */
   uint32_t major, minor;
-  mode_t mode; /* permission bits */
+  mode_t mode;       /* permission bits */
   uint32_t uid, gid; /* container ids */
 } hs_devnode;
 

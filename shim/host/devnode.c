@@ -14,7 +14,7 @@
 char *
 hs_devnode_source (const hs_devnode *n)
 {
-  return xasprintf (PREFIX "%c-%u-%u-%04o-%u-%u", n->type, n->major, n->minor, (unsigned)(n->mode & 07777), n->uid,
+  return xasprintf (PREFIX "%c-%u-%u-%04o-%u-%u", n->type, n->major, n->minor, (unsigned) (n->mode & 07777), n->uid,
                     n->gid);
 }
 
@@ -47,8 +47,8 @@ hs_devnode_parse (const char *source, hs_devnode *ret)
       || _field (&s, 10, UINT32_MAX, &gid) < 0 || s[-1] == '-' || s[0] != '\0')
     return -EINVAL;
   n.type = source[strlen (PREFIX)];
-  n.major = (uint32_t)major, n.minor = (uint32_t)minor, n.mode = (mode_t)mode;
-  n.uid = (uint32_t)uid, n.gid = (uint32_t)gid;
+  n.major = (uint32_t) major, n.minor = (uint32_t) minor, n.mode = (mode_t) mode;
+  n.uid = (uint32_t) uid, n.gid = (uint32_t) gid;
   _cleanup_free_ char *again = hs_devnode_source (&n);
   if (strcmp (again, source) != 0) /* one spelling only: no leading zeros, 4 digits of mode */
     return -EINVAL;

@@ -24,7 +24,6 @@ static const char *const _podman_dirs[] = { "/etc/containers/oci/hooks.d", "/usr
 #define _HOOK_FILE_MAX (64u * 1024u)
 #define _HOOK_FILES_MAX 1024
 
-
 /* One hook a podman hook file names. */
 typedef struct _podman_hook
 {
@@ -276,6 +275,6 @@ hs_hook_probe (hs_json spec, hs_host *host, hs_error *err)
           _probe_one (&e, hook, h, host->container_id);
         }
     }
-  (void)err;
+  (void) err;
   return 0;
 }

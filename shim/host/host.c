@@ -37,7 +37,7 @@ _read_number (const char *path, int64_t min, int64_t max, int64_t *ret)
     return -errno;
   if (n > 0 && buf[n - 1] == '\n')
     n--;
-  return hs_parse_int (buf, (size_t)n, min, max, ret);
+  return hs_parse_int (buf, (size_t) n, min, max, ret);
 }
 
 void
@@ -59,7 +59,7 @@ _landlock (hs_host *host)
 {
   long abi = syscall (SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
 
-  host->landlock_abi = abi > 0 ? (int)abi : 0;
+  host->landlock_abi = abi > 0 ? (int) abi : 0;
   host->landlock_why = abi > 0               ? NULL
                        : errno == EOPNOTSUPP ? "Landlock is built in but turned off (lsm= boot parameter)"
                                              : "the kernel has no Landlock";

@@ -24,8 +24,8 @@ typedef struct hs_host
   int landlock_abi;       /* Landlock ABI version; 0: none */
   const char *landlock_why;
   const char *landlock_lost; /* restore: why the restored processes run without Landlock */
-  bool selinux;      /* SELinux is enabled */
-  uint32_t mcs_seed; /* random bits for a new SELinux MCS category pair */
+  bool selinux;              /* SELinux is enabled */
+  uint32_t mcs_seed;         /* random bits for a new SELinux MCS category pair */
 
   /* Namespaces the spec joins by path (namespaces.h). */
   size_t n_joined;
@@ -34,16 +34,16 @@ typedef struct hs_host
     const char *type; /* the spec's: "ipc", "network", ... (static) */
     char *via;        /* the path that names it (the spec's, or a sealed spec's annotation) */
     int fd;
-    bool is_host;     /* it is the host's namespace of its type (by identity): PID 1's,
-                         hardshim's own or the kernel's initial one */
-  } joined[8];              /* every namespace joined by path, but a user one */
-  bool joins_userns;        /* some belong to a user namespace not the host's: */
-  int join_userns_fd;       /* that one */
-  char *join_userns_via;    /* the spec's path that led to it */
-  hs_json join_maps;        /* its mapping as the kernel shows it: {uidMappings, gidMappings} */
-  bool joins_netns;         /* a network namespace is joined: */
-  int netns_fd;             /* that one (in joined[]) */
-  const char *netns_via;    /* the path that names it (in joined[]) */
+    bool is_host;            /* it is the host's namespace of its type (by identity): PID 1's,
+                                hardshim's own or the kernel's initial one */
+  } joined[8];               /* every namespace joined by path, but a user one */
+  bool joins_userns;         /* some belong to a user namespace not the host's: */
+  int join_userns_fd;        /* that one */
+  char *join_userns_via;     /* the spec's path that led to it */
+  hs_json join_maps;         /* its mapping as the kernel shows it: {uidMappings, gidMappings} */
+  bool joins_netns;          /* a network namespace is joined: */
+  int netns_fd;              /* that one (in joined[]) */
+  const char *netns_via;     /* the path that names it (in joined[]) */
   bool netns_in_host_userns; /* it belongs to the host's user namespace */
   bool netns_in_join_userns; /* it belongs to join_userns_fd */
 
@@ -69,8 +69,8 @@ typedef struct hs_host
   struct hs_id_ref **class_binds; /* [class][allow.binds index]: identity of each class's allowed source */
   struct hs_id_ref **class_hooks; /* [class][allow.hooks index] */
   size_t nclasses;
-  char *cgroup_foreign;           /* linux.cgroupsPath names an existing cgroup holding processes: its
-                                     directory, with how many, for the message; NULL when not */
+  char *cgroup_foreign; /* linux.cgroupsPath names an existing cgroup holding processes: its
+                           directory, with how many, for the message; NULL when not */
   size_t cgroup_foreign_procs;
 } hs_host;
 

@@ -19,7 +19,7 @@ hs_hook_stage_rank (const char *stage)
 {
   for (size_t i = 0; i < HS_ARRAY_SIZE (_stages); i++)
     if (strcmp (stage, _stages[i]) == 0)
-      return (int)i;
+      return (int) i;
   return -1;
 }
 
@@ -32,13 +32,13 @@ hs_id_ref_same (const hs_id_ref *a, const hs_id_ref *b)
 int
 hs_bind_ref_compare (const void *a, const void *b)
 {
-  return strcmp (((const hs_bind_ref *)a)->source, ((const hs_bind_ref *)b)->source);
+  return strcmp (((const hs_bind_ref *) a)->source, ((const hs_bind_ref *) b)->source);
 }
 
 const hs_bind_ref *
 hs_host_bind_ref (const hs_host *host, const char *source)
 {
-  hs_bind_ref key = { .source = (char *)source };
+  hs_bind_ref key = { .source = (char *) source };
 
   if (host->nbinds == 0)
     return NULL;

@@ -26,7 +26,6 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-
 static void
 _id_of_fd (int fd, hs_id_ref *ret)
 {
@@ -61,7 +60,7 @@ static bool
 _via_magic_link (int dirfd, const char *source, const char *bundle)
 {
   struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
-  int fd = (int)syscall (SYS_openat2, dirfd, source, &how, sizeof how);
+  int fd = (int) syscall (SYS_openat2, dirfd, source, &how, sizeof how);
   _cleanup_free_ char *spelled = NULL, *clean = NULL;
 
   if (fd >= 0)
@@ -106,7 +105,6 @@ _resolve_source (int bundle_fd, const char *bundle, hs_bind_ref *b, bool *ret_vi
   *ret_via_proc = (fstatfs (fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC) || _via_magic_link (dirfd, path, bundle);
   b->fd = TAKE_FD (fd);
 }
-
 
 /* Every bind source of the spec, once each, sorted (hs_host_bind_ref
  * searches them: a spec may have many mounts). */
@@ -211,7 +209,7 @@ hs_host_refs_release (hs_host *host)
     {
       free (host->hooks[i].path);
       free (host->hooks[i].real);
-      free ((char *)host->hooks[i].engine);
+      free ((char *) host->hooks[i].engine);
     }
   free (host->hooks);
   for (size_t c = 0; c < host->nclasses; c++)

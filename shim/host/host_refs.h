@@ -55,12 +55,12 @@ typedef enum hs_bind_kind
 
 typedef struct hs_bind_ref
 {
-  char *source;      /* the spec's mounts[].source, as written (the key detect looks up) */
-  char *via;         /* the path resolved instead, or NULL: for hardshim's pin HS_PIN_DIR/N in a sealed spec,
-                        the engine's source it kept (bind_pins.h) */
-  int fd;            /* O_PATH descriptor of what it resolved to (-1: none): the object judged, which the
-                        rootfs bridge hands the runtime (bind_pins.h) */
-  hs_id_ref id;      /* what it resolves to */
+  char *source; /* the spec's mounts[].source, as written (the key detect looks up) */
+  char *via;    /* the path resolved instead, or NULL: for hardshim's pin HS_PIN_DIR/N in a sealed spec,
+                   the engine's source it kept (bind_pins.h) */
+  int fd;       /* O_PATH descriptor of what it resolved to (-1: none): the object judged, which the
+                   rootfs bridge hands the runtime (bind_pins.h) */
+  hs_id_ref id; /* what it resolves to */
   hs_bind_kind kind;
   char *what;        /* not PLAIN: the sensitive path or socket it is or holds, e.g. "/var/run/docker.sock" */
   const char *owner; /* SOCKET: whose, e.g. "Docker API" (static); else NULL */
@@ -71,13 +71,13 @@ typedef struct hs_bind_ref
 
 typedef struct hs_hook_ref
 {
-  const char *stage; /* "prestart", "createRuntime", ... (static) */
-  size_t index;      /* in /hooks/STAGE */
-  char *path;        /* the spec's hooks[].path */
-  char *real;        /* the program's own path (links and `..` resolved), for the runtime; NULL when none
-                        or for docker's hook (/proc/PID/exe names dockerd's running program) */
-  hs_id_ref id;      /* the program it names */
-  bool trusted;      /* it and every directory above its real path belong to root, writable by no one else */
+  const char *stage;  /* "prestart", "createRuntime", ... (static) */
+  size_t index;       /* in /hooks/STAGE */
+  char *path;         /* the spec's hooks[].path */
+  char *real;         /* the program's own path (links and `..` resolved), for the runtime; NULL when none
+                         or for docker's hook (/proc/PID/exe names dockerd's running program) */
+  hs_id_ref id;       /* the program it names */
+  bool trusted;       /* it and every directory above its real path belong to root, writable by no one else */
   const char *engine; /* an engine's own hook recognised (e.g. "docker's network hook", "podman's hook
                          from /etc/containers/oci/hooks.d/x.json"), else NULL; the probe's are allocated */
 } hs_hook_ref;

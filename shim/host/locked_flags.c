@@ -31,8 +31,8 @@ hs_locked_flags_add (hs_json spec, const char *bundle, hs_journal *journal)
 
       if (!hs_spec_mount_is_bind (m, &recursive) || !hs_json_is_string (src) || !hs_json_is_array (opts))
         continue;
-      _cleanup_free_ char *abs
-          = hs_json_string (src)[0] == '/' ? xstrdup (hs_json_string (src)) : xasprintf ("%s/%s", bundle, hs_json_string (src));
+      _cleanup_free_ char *abs = hs_json_string (src)[0] == '/' ? xstrdup (hs_json_string (src))
+                                                                : xasprintf ("%s/%s", bundle, hs_json_string (src));
       if (statvfs (abs, &st) < 0)
         continue; /* the runtime reports a missing source */
       _cleanup_json_ hs_json before = hs_json_copy (opts);

@@ -40,7 +40,7 @@ _tmpfs_mode (const char *s, mode_t *mode)
   if (len > 0 && s[len - 1] == '\n')
     len--;
   if (hs_parse_uint (s, len, 8, UINT32_MAX, &v) == 0)
-    *mode = (mode_t)v & 07777;
+    *mode = (mode_t) v & 07777;
 }
 
 /* The mount point a mount of m needs: a file (S_IFREG) for a bind mount
@@ -70,7 +70,8 @@ _kind (hs_json m, const char *bundle)
     }
   if (!hs_spec_mount_is_bind (m, &recursive) || !hs_json_is_string (source))
     return S_IFDIR | 0755;
-  src = hs_json_string (source)[0] == '/' ? xstrdup (hs_json_string (source)) : xasprintf ("%s/%s", bundle, hs_json_string (source));
+  src = hs_json_string (source)[0] == '/' ? xstrdup (hs_json_string (source))
+                                          : xasprintf ("%s/%s", bundle, hs_json_string (source));
   return stat (src, &st) == 0 && !S_ISDIR (st.st_mode) ? S_IFREG | 0644 : S_IFDIR | 0755;
 }
 
@@ -220,8 +221,8 @@ _create (int rootfd, char **pathp, mode_t kind, char **ret_made, hs_error *err)
           if (len <= 0 || ++links > 40)
             return 0;
           target[len] = '\0';
-          _cleanup_free_ char *joined = xasprintf ("%s/%s%s", target[0] == '/' ? "" : parent_path, target,
-                                                   path + start + n);
+          _cleanup_free_ char *joined
+              = xasprintf ("%s/%s%s", target[0] == '/' ? "" : parent_path, target, path + start + n);
           free (path);
           path = *pathp = _relative (joined);
           done = 0;
@@ -231,7 +232,8 @@ _create (int rootfd, char **pathp, mode_t kind, char **ret_made, hs_error *err)
         return 0;
       if (fd < 0)
         {
-          _cleanup_close_ int parent = done == 0 ? fcntl (rootfd, F_DUPFD_CLOEXEC, 0) : _open_in_root (rootfd, parent_path, O_PATH | O_DIRECTORY);
+          _cleanup_close_ int parent = done == 0 ? fcntl (rootfd, F_DUPFD_CLOEXEC, 0)
+                                                 : _open_in_root (rootfd, parent_path, O_PATH | O_DIRECTORY);
           const char *name = path + start;
           int r;
           if (parent < 0)

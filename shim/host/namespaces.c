@@ -54,7 +54,7 @@ _map_field (char **s, uint64_t *ret)
 static int
 _parse_map (pid_t pid, const char *file, hs_json *ret, hs_error *err)
 {
-  _cleanup_free_ char *path = xasprintf ("/proc/%d/%s", (int)pid, file);
+  _cleanup_free_ char *path = xasprintf ("/proc/%d/%s", (int) pid, file);
   _cleanup_json_ hs_json maps = hs_json_new_array ();
   _cleanup_close_ int fd = open (path, O_RDONLY | O_CLOEXEC);
   char buf[340 * 34 + 2], *rest = buf, *line; /* 340 lines of 34 bytes, and one more to see the end */
@@ -64,7 +64,7 @@ _parse_map (pid_t pid, const char *file, hs_json *ret, hs_error *err)
   if (fd < 0)
     return hs_error_sys (err, errno, "open `%s`", path);
   while ((n = read (fd, buf + len, sizeof buf - 1 - len)) > 0)
-    len += (size_t)n;
+    len += (size_t) n;
   if (n < 0)
     return hs_error_sys (err, errno, "read `%s`", path);
   if (len == sizeof buf - 1)
@@ -249,7 +249,6 @@ _probe_one (const char *type, const char *path, int host_userns, hs_host *host, 
   host->join_userns_via = xstrdup (path);
   return 0;
 }
-
 
 /* The path a namespace entry names: the spec's, or for hardshim's own
  * HS_NS_DIR/TYPE in a sealed spec, the one it kept in the annotation

@@ -167,8 +167,8 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
     return _refuse_ambiguous ("/root/path", hs_json_string (root), err);
   if (hs_json_is_string (root) && !(sealed && strcmp (hs_json_string (root), HS_BRIDGE_DIR) == 0))
     {
-      _cleanup_free_ char *abs
-          = hs_json_string (root)[0] == '/' ? xstrdup (hs_json_string (root)) : xasprintf ("%s/%s", bundle, hs_json_string (root));
+      _cleanup_free_ char *abs = hs_json_string (root)[0] == '/' ? xstrdup (hs_json_string (root))
+                                                                 : xasprintf ("%s/%s", bundle, hs_json_string (root));
       _cleanup_free_ char *real = _resolve (abs);
       if ((what = _owns (real, policy, true)) != NULL)
         return _refuse ("/root/path", hs_json_string (root), real, what, err);

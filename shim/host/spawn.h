@@ -13,8 +13,8 @@
 
 typedef struct hs_spawn_output
 {
-  int status;     /* as from waitpid */
-  char *out;      /* the first cap bytes of what it printed, NUL-terminated */
+  int status; /* as from waitpid */
+  char *out;  /* the first cap bytes of what it printed, NUL-terminated */
   size_t len;
   bool truncated; /* it printed more than cap bytes (the rest was read and dropped) */
 } hs_spawn_output;

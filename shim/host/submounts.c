@@ -27,7 +27,7 @@ _unescape (char *s)
     {
       if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7')
         {
-          *w = (char)(((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
+          *w = (char) (((r[1] - '0') << 6) | ((r[2] - '0') << 3) | (r[3] - '0'));
           r += 4;
         }
       else
@@ -70,7 +70,7 @@ _judge (const char *point, hs_bind_ref *ret, hs_error *err)
   bool via_proc;
 
   memset (ret, 0, sizeof *ret);
-  ret->source = (char *)point;
+  ret->source = (char *) point;
   if (fd < 0 || fstat (fd, &st) < 0)
     return 0; /* gone, or not ours to see: the runtime will not see it either */
   ret->id = (hs_id_ref){ .exists = true, .dev = st.st_dev, .ino = st.st_ino };

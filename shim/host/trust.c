@@ -58,11 +58,11 @@ _check (const char *real, const char *query, const struct stat *st, const char *
   if (!_owner_ok (st))
     return hs_error_set (err, EPERM,
                          "%s: `%s` is owned by uid %u (mode %04o): hardshim acts only on what root alone can change",
-                         what, real, (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777));
+                         what, real, (unsigned) st->st_uid, (unsigned) (st->st_mode & 07777));
   return hs_error_set (err, EPERM,
                        "%s: `%s` is writable by others (mode %04o): hardshim acts only on what root "
                        "alone can change",
-                       what, real, (unsigned)(st->st_mode & 07777));
+                       what, real, (unsigned) (st->st_mode & 07777));
 }
 
 /* The directories path names on its way, as spelled (each followed where it
@@ -79,7 +79,7 @@ _check_spelled (const char *path, const char *what, hs_error *err)
       int r;
       if (*p != '/' || (p > path && p[-1] == '/'))
         continue;
-      dir = p == path ? xstrdup ("/") : xstrndup (path, (size_t)(p - path));
+      dir = p == path ? xstrdup ("/") : xstrndup (path, (size_t) (p - path));
       if (stat (dir, &st) < 0)
         return hs_error_sys (err, errno, "%s `%s`", what, dir);
       r = _check (dir, dir, &st, what, err);

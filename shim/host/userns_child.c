@@ -34,7 +34,7 @@ hs_userns_child_start (int userns, const char *what, hs_userns_child *ret, hs_er
       close (done[1]);
       if ((userns < 0 ? unshare (CLONE_NEWUSER) : setns (userns, CLONE_NEWUSER)) < 0 || write (ready[1], "u", 1) != 1)
         _exit (1);
-      (void)!read (done[0], &c, 1); /* until the parent closes its end */
+      (void) !read (done[0], &c, 1); /* until the parent closes its end */
       _exit (0);
     }
   close (ready[1]);

@@ -81,8 +81,9 @@ hs_volumes_idmap (hs_json spec, int userns, const char *rootfs, const hs_bind_pi
       why = _left_alone (real, covered, rootfs, &seen);
       if (why == NULL)
         continue;
-      note = why[0] != '\0' ? xstrdup (why) : userns < 0 ? xstrdup ("plain bind mount: no user namespace to map with")
-                                                          : _cover (fd, real, recursive, userns);
+      note = why[0] != '\0' ? xstrdup (why)
+             : userns < 0   ? xstrdup ("plain bind mount: no user namespace to map with")
+                            : _cover (fd, real, recursive, userns);
       path = xasprintf ("/mounts/%zu/source", i);
       hs_journal_record_note (journal, "user", path, "kept", src, src, note);
       hs_strv_add (&seen, TAKE_PTR (covered));

@@ -22,10 +22,10 @@ hs_selinux_container_level (const char *label)
   level += 1 + strlen ("container_t:");
   /* s0:cA,cB with categories A < B */
   if (strncmp (level, "s0:c", 4) != 0 || (comma = strchr (level + 4, ',')) == NULL || comma[1] != 'c'
-      || hs_parse_decimal (level + 4, (size_t)(comma - level - 4), CATEGORIES - 1, &a) < 0
+      || hs_parse_decimal (level + 4, (size_t) (comma - level - 4), CATEGORIES - 1, &a) < 0
       || hs_parse_decimal (comma + 2, strlen (comma + 2), CATEGORIES - 1, &b) < 0 || a >= b)
     return NULL;
-  char *again = xasprintf ("s0:c%u,c%u", (unsigned)a, (unsigned)b);
+  char *again = xasprintf ("s0:c%u,c%u", (unsigned) a, (unsigned) b);
   if (strcmp (again, level) != 0) /* one spelling: no leading zeros or signs */
     {
       free (again);

@@ -34,7 +34,8 @@ hs_detect_refuse (hs_detect *d, const char *path, hs_json request, const char *f
 static bool
 _shared (hs_json v)
 {
-  return hs_json_is_string (v) && (strcmp (hs_json_string (v), "shared") == 0 || strcmp (hs_json_string (v), "rshared") == 0);
+  return hs_json_is_string (v)
+         && (strcmp (hs_json_string (v), "shared") == 0 || strcmp (hs_json_string (v), "rshared") == 0);
 }
 
 /* Filesystems a runtime mounts for every container; a bind is judged by
@@ -58,8 +59,8 @@ _mount_type (hs_detect *d, size_t i, hs_json m)
   hs_detect_refuse (d, path, m,
                     "a mount of type %s on %s (a filesystem the runtime would mount from host paths or devices) is "
                     "refused by policy %s; no class can allow it: mount it on the host and give it as a volume",
-                    hs_json_is_string (type) ? hs_json_string (type) : "(none)", hs_json_is_string (dest) ? hs_json_string (dest) : "?",
-                    d->policy_name);
+                    hs_json_is_string (type) ? hs_json_string (type) : "(none)",
+                    hs_json_is_string (dest) ? hs_json_string (dest) : "?", d->policy_name);
 }
 
 /* Shared propagation lets mounts made inside reach the host. */
@@ -112,8 +113,8 @@ _cgroup (hs_detect *d, hs_json linux_)
                     "linux.cgroupsPath \"%s\" (docker --cgroup-parent, ctr run --cgroup) names the existing cgroup "
                     "%s, which holds %zu processes that are not this container's; it is refused by policy %s: give "
                     "the container a cgroup of its own",
-                    hs_json_is_string (path) ? hs_json_string (path) : "?", host->cgroup_foreign, host->cgroup_foreign_procs,
-                    d->policy_name);
+                    hs_json_is_string (path) ? hs_json_string (path) : "?", host->cgroup_foreign,
+                    host->cgroup_foreign_procs, d->policy_name);
 }
 
 static char *
@@ -151,7 +152,7 @@ hs_measure_detect (hs_measure_ctx *ctx, hs_error *err)
 {
   hs_detect d = {
     .ctx = ctx,
-    .class_index = (size_t)(ctx->class - ctx->policy->classes),
+    .class_index = (size_t) (ctx->class - ctx->policy->classes),
     .policy_name = _policy_name (ctx->policy),
   };
   int r = 0;

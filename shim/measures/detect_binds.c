@@ -151,7 +151,8 @@ hs_detect_binds (hs_detect *d, hs_json mounts)
       /* NULL: a mount a measure added (the Landlock helper, device nodes,
        * the pod's sysfs), whose source the probe did not see. */
       ref = hs_host_bind_ref (d->ctx->host, hs_json_string (src));
-      if (ref != NULL && ref->id.exists && ref->kind != HS_BIND_DEVICE && hs_devnode_parse (hs_json_string (src), &node) < 0)
+      if (ref != NULL && ref->id.exists && ref->kind != HS_BIND_DEVICE
+          && hs_devnode_parse (hs_json_string (src), &node) < 0)
         _nodev (d, i, m); /* not a node, nor one hardshim makes (a sealed spec's, devices.h) */
       if (ref == NULL || ref->kind == HS_BIND_PLAIN || ref->kind == HS_BIND_DEVICE)
         continue;
@@ -166,7 +167,8 @@ hs_detect_binds (hs_detect *d, hs_json mounts)
         {
           _cleanup_json_ hs_json before = hs_json_copy (m);
           _cleanup_free_ char *path = xasprintf ("/mounts/%zu/options", i);
-          _cleanup_free_ char *note = xasprintf ("class `%s` allows %s read-only", d->ctx->class->name, hs_json_string (src));
+          _cleanup_free_ char *note
+              = xasprintf ("class `%s` allows %s read-only", d->ctx->class->name, hs_json_string (src));
           hs_measure_read_only_mount (m);
           if (recursive && !hs_json_array_has_string (hs_json_get (m, "options"), "rro"))
             hs_json_array_append (hs_json_get (m, "options"), hs_json_new_string ("rro")); /* and its submounts */

@@ -100,7 +100,7 @@ _matches_number (hs_json v, uint32_t n)
     return true;
   if (hs_json_get_int (v, -1, UINT32_MAX, &x) < 0)
     return false; /* the runtime refuses it */
-  return x == -1 || (uint32_t)x == n;
+  return x == -1 || (uint32_t) x == n;
 }
 
 /* The access the engine's device rules (evaluated in order, from none, as
@@ -223,7 +223,9 @@ _listed (_devices *s, hs_json devices)
         continue; /* a FIFO; the runtime refuses a bad type */
       hs_json_get_uint (hs_json_get (dev, "major"), UINT32_MAX, &major);
       hs_json_get_uint (hs_json_get (dev, "minor"), UINT32_MAX, &minor);
-      n = (_node){ .type = hs_json_string (type)[0] == 'b' ? 'b' : 'c', .major = (uint32_t)major, .minor = (uint32_t)minor };
+      n = (_node){ .type = hs_json_string (type)[0] == 'b' ? 'b' : 'c',
+                   .major = (uint32_t) major,
+                   .minor = (uint32_t) minor };
       _judge (s, where, hs_json_is_string (path) ? hs_json_string (path) : "?", &n);
     }
 }
@@ -245,7 +247,8 @@ _mounted (_devices *s, hs_json mounts)
         _judge (s, where, hs_json_is_string (dest) ? hs_json_string (dest) : "?",
                 &(_node){ .type = node.type, .major = node.major, .minor = node.minor });
       else if ((ref = hs_host_bind_ref (s->d->ctx->host, hs_json_string (src))) != NULL && ref->kind == HS_BIND_DEVICE)
-        _judge (s, where, hs_json_string (src), &(_node){ .type = ref->devtype, .major = ref->major, .minor = ref->minor });
+        _judge (s, where, hs_json_string (src),
+                &(_node){ .type = ref->devtype, .major = ref->major, .minor = ref->minor });
     }
 }
 

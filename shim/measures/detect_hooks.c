@@ -79,7 +79,8 @@ hs_detect_hooks (hs_detect *d, hs_json hooks)
           hs_json orig = hs_json_get (hs_json_get (d->ctx->original, "hooks"), _stages[s]);
           const char *prog;
 
-          orig = hs_json_is_array (orig) && i < hs_json_array_len (orig) ? hs_json_get (hs_json_at (orig, i), "path") : NULL;
+          orig = hs_json_is_array (orig) && i < hs_json_array_len (orig) ? hs_json_get (hs_json_at (orig, i), "path")
+                                                                         : NULL;
           prog = hs_json_is_string (orig) ? hs_json_string (orig) : "(no path)";
           _cleanup_free_ char *path = xasprintf ("/hooks/%s/%zu", _stages[s], i);
 
@@ -95,7 +96,7 @@ hs_detect_hooks (hs_detect *d, hs_json hooks)
                 "hook %s[%zu] %s is refused by policy %s: the class lists it, but the spec sets `%.*s` in "
                 "its environment (a hook a class lists runs with none: any variable could make it run "
                 "other code as root)",
-                _stages[s], i, prog, d->policy_name, (int)strcspn (env, "="), env);
+                _stages[s], i, prog, d->policy_name, (int) strcspn (env, "="), env);
           else if (_class_lists_hook (d, ref))
             hs_detect_refuse (d, path, hook,
                               "hook %s[%zu] %s is refused by policy %s: the class lists it, but it or a directory "

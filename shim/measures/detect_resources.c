@@ -53,7 +53,7 @@ _oom_score_adj (hs_detect *d, hs_error *err)
       /* none given: the process would keep the runtime's (a shim's is often -998) */
       _cleanup_free_ char *note = xasprintf ("none given: the process would inherit the runtime's %lld, below the "
                                              "policy's resources.oom_score_adj_min",
-                                             (long long)d->ctx->host->inherited_oom_score_adj);
+                                             (long long) d->ctx->host->inherited_oom_score_adj);
       hs_json_object_set (d->ctx->process, "oomScoreAdj", hs_json_new_int (min));
       hs_measure_record_note (d->ctx, true, "/oomScoreAdj", "added", NULL, hs_json_get (d->ctx->process, "oomScoreAdj"),
                               note);

@@ -12,7 +12,7 @@ static const struct
 {
   const char *name;
   hs_measure_fn apply;
-  bool process_level;      /* also applies to an exec process file */
+  bool process_level;        /* also applies to an exec process file */
   const char *audit_applies; /* key under /linux the measure writes in audit mode too */
 } _measures[] = {
   { "annotations", hs_measure_annotations, false, NULL },
@@ -160,8 +160,8 @@ hs_harden (hs_json spec, hs_json container, const char *file, const hs_policy *p
         }
     }
   if (audit) /* the user namespace and what goes with it were only journaled */
-    plan.bridge_rootfs = plan.idmap_volumes = plan.join_userns = plan.sysfs_netns = plan.proc_host = plan.mqueue_host = plan.enter_netns
-        = plan.pin_namespaces = false;
+    plan.bridge_rootfs = plan.idmap_volumes = plan.join_userns = plan.sysfs_netns = plan.proc_host = plan.mqueue_host
+        = plan.enter_netns = plan.pin_namespaces = false;
   *ret = plan;
   return 0;
 }

@@ -12,18 +12,18 @@
 /* What the measures decided beyond the spec itself. */
 typedef struct hs_plan
 {
-  bool changed;       /* spec must be written back (always in enforce mode; in audit
-                         mode only when a measure applies something anyway) */
-  bool bridge_rootfs; /* hardshim gave the container a user namespace: the rootfs
-                         must be made reachable from inside it (bridge.h) */
-  bool idmap_volumes; /* ...and its bind-mount volumes idmapped (the class's policy) */
-  bool join_userns;   /* the container joins the user namespace that owns namespaces it joins
-                         (namespaces.h): bound at HS_USERNS_PATH */
-  bool sysfs_netns;   /* its /sys is a sysfs mounted in the network namespace it joins (or the host's) */
-  bool proc_host;     /* its /proc is a proc hardshim mounts in the host's PID namespace */
-  bool mqueue_host;   /* its mqueue is one hardshim mounts in the host's IPC namespace */
-  bool enter_netns;   /* the runtime starts in that network namespace, which the container
-                         inherits (namespaces.h) */
+  bool changed;        /* spec must be written back (always in enforce mode; in audit
+                          mode only when a measure applies something anyway) */
+  bool bridge_rootfs;  /* hardshim gave the container a user namespace: the rootfs
+                          must be made reachable from inside it (bridge.h) */
+  bool idmap_volumes;  /* ...and its bind-mount volumes idmapped (the class's policy) */
+  bool join_userns;    /* the container joins the user namespace that owns namespaces it joins
+                          (namespaces.h): bound at HS_USERNS_PATH */
+  bool sysfs_netns;    /* its /sys is a sysfs mounted in the network namespace it joins (or the host's) */
+  bool proc_host;      /* its /proc is a proc hardshim mounts in the host's PID namespace */
+  bool mqueue_host;    /* its mqueue is one hardshim mounts in the host's IPC namespace */
+  bool enter_netns;    /* the runtime starts in that network namespace, which the container
+                          inherits (namespaces.h) */
   bool pin_namespaces; /* the namespaces it joins by path are bound at HS_NS_DIR/TYPE */
 } hs_plan;
 

@@ -141,7 +141,8 @@ _container_has_helper (hs_measure_ctx *ctx, hs_error *err)
   if (hs_json_is_array (mounts) && hs_json_array_len (mounts) > 0
       && _is_helper_mount (hs_json_at (mounts, hs_json_array_len (mounts) - 1), ctx->policy->landlock_helper))
     return 0;
-  return hs_error_set (err, EPERM, "exec: the container has no Landlock helper at `" HS_LANDLOCK_DEST "` (it was not "
+  return hs_error_set (err, EPERM,
+                       "exec: the container has no Landlock helper at `" HS_LANDLOCK_DEST "` (it was not "
                        "started by hardshim in enforce mode): writes beneath its /etc and /home could not be denied");
 }
 
@@ -246,8 +247,10 @@ _check_dev (hs_measure_ctx *ctx, hs_json mounts, hs_error *err)
         continue;
       if (strcmp (clean, "/dev") == 0 && hs_json_is_string (type) && strcmp (hs_json_string (type), "tmpfs") == 0)
         return 0;
-      return hs_error_set (err, EINVAL, "`%s`: /mounts/%zu at `%s` covers /dev, where hardshim mounts its Landlock "
-                           "helper: the last mount there must be the spec's /dev tmpfs", ctx->file, i, hs_json_string (dst));
+      return hs_error_set (err, EINVAL,
+                           "`%s`: /mounts/%zu at `%s` covers /dev, where hardshim mounts its Landlock "
+                           "helper: the last mount there must be the spec's /dev tmpfs",
+                           ctx->file, i, hs_json_string (dst));
     }
   static const char *const opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k", NULL };
   hs_json dev = hs_measure_new_mount ("/dev", "tmpfs", "tmpfs", opts);
@@ -341,7 +344,8 @@ _readonly_mounts (hs_measure_ctx *ctx, hs_error *err)
   for (size_t i = 0; hs_json_is_array (mounts) && i < hs_json_array_len (mounts); i++)
     {
       hs_json m = hs_json_at (mounts, i), dst = hs_json_get (m, "destination"), o = hs_json_get (m, "options");
-      _cleanup_free_ char *clean = hs_json_is_string (dst) ? hs_path_clean (hs_json_string (dst)) : NULL, *path = NULL, *note = NULL;
+      _cleanup_free_ char *clean = hs_json_is_string (dst) ? hs_path_clean (hs_json_string (dst)) : NULL, *path = NULL,
+                          *note = NULL;
       _cleanup_json_ hs_json before = NULL;
       const char *denied = clean != NULL ? hs_policy_denied_at (ctx->policy, clean) : NULL;
       int r;
@@ -355,7 +359,8 @@ _readonly_mounts (hs_measure_ctx *ctx, hs_error *err)
       if (!hs_measure_read_only_mount (m))
         continue;
       note = xasprintf ("`%s` is beneath the denied path `%s`: read-only, so that modes, owners, times and extended "
-                        "attributes cannot change there either", hs_json_string (dst), denied);
+                        "attributes cannot change there either",
+                        hs_json_string (dst), denied);
       hs_measure_record_note (ctx, false, path, before != NULL ? "changed" : "added", before,
                               hs_json_get (m, "options"), note);
     }
@@ -408,8 +413,10 @@ _selinux (hs_measure_ctx *ctx, hs_error *err)
       hs_json want = hs_json_get (hs_json_get (ctx->container, "process"), "selinuxLabel");
       level = hs_json_is_string (want) ? hs_selinux_container_level (hs_json_string (want)) : NULL;
       if (level == NULL)
-        return hs_error_set (err, EPERM, "exec: the container's SELinux label `%s` is not the container type with a "
-                             "category pair: refused", hs_json_is_string (want) ? hs_json_string (want) : "");
+        return hs_error_set (err, EPERM,
+                             "exec: the container's SELinux label `%s` is not the container type with a "
+                             "category pair: refused",
+                             hs_json_is_string (want) ? hs_json_string (want) : "");
       return _as_container (ctx, "selinuxLabel", err);
     }
   if (v != NULL && !hs_json_is_string (v))
@@ -451,8 +458,10 @@ _unavailable (hs_measure_ctx *ctx, const char *why, hs_error *err)
   _cleanup_free_ char *paths = hs_strv_join (&ctx->policy->deny_write, ", ");
 
   if (!ctx->policy->lsm_fallback)
-    return hs_error_set (err, EOPNOTSUPP, "refusing to start: writes beneath %s cannot be denied here: %s (policy "
-                         "`lsm.unavailable` is `refuse`)", paths, why);
+    return hs_error_set (err, EOPNOTSUPP,
+                         "refusing to start: writes beneath %s cannot be denied here: %s (policy "
+                         "`lsm.unavailable` is `refuse`)",
+                         paths, why);
   hs_measure_record_note (ctx, true, "", "unavailable", NULL, NULL, why);
   return 0;
 }
@@ -487,8 +496,8 @@ hs_measure_lsm (hs_measure_ctx *ctx, hs_error *err)
     }
   else
     {
-      _cleanup_free_ char *why = xasprintf ("no AppArmor (%s) and no Landlock (%s)", ctx->host->apparmor_why,
-                                            ctx->host->landlock_why);
+      _cleanup_free_ char *why
+          = xasprintf ("no AppArmor (%s) and no Landlock (%s)", ctx->host->apparmor_why, ctx->host->landlock_why);
       r = _unavailable (ctx, why, err);
     }
   if (r < 0)

@@ -23,9 +23,9 @@ typedef struct hs_measure_ctx
   hs_json container;        /* exec: the spec of the container it joins (its bundle's); else NULL */
   hs_json original;         /* the spec or process as the engine wrote it, before any measure (read only) */
   const hs_policy *policy;
-  const hs_class *class;    /* the container's class (hs_policy_select_class) */
-  const hs_host *host; /* what the kernel offers */
-  hs_plan *plan;       /* host-side work the measures ask for */
+  const hs_class *class; /* the container's class (hs_policy_select_class) */
+  const hs_host *host;   /* what the kernel offers */
+  hs_plan *plan;         /* host-side work the measures ask for */
   hs_journal *journal;
   const char *measure; /* set by hs_harden for the measure running */
   const char *file;    /* spec file path, for error messages */

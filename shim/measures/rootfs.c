@@ -169,8 +169,8 @@ _bind_instead (hs_measure_ctx *ctx, hs_json mounts, const char *fstype, const ch
       _cleanup_json_ hs_json before = hs_json_copy (m);
       hs_json dst = hs_json_get (before, "destination"); /* m goes next */
       hs_json_array_remove (mounts, i);
-      hs_json_array_insert (mounts, i,
-                            hs_measure_new_mount (hs_json_is_string (dst) ? hs_json_string (dst) : "/", "bind", source, opts));
+      hs_json_array_insert (
+          mounts, i, hs_measure_new_mount (hs_json_is_string (dst) ? hs_json_string (dst) : "/", "bind", source, opts));
       _cleanup_free_ char *path = xasprintf ("/mounts/%zu", i);
       hs_measure_record_note (ctx, false, path, "changed", before, hs_json_at (mounts, i), note);
       needed = true;

@@ -78,8 +78,7 @@ _drop_root_group (hs_measure_ctx *ctx, hs_json user, hs_error *err)
     {
       uint64_t gid;
       if (hs_json_get_uint (hs_json_at (gids, i), UINT32_MAX, &gid) < 0)
-        return hs_measure_bad_type (ctx, true, "/user/additionalGids[]", hs_json_at (gids, i), "a 32-bit id",
-                                    err);
+        return hs_measure_bad_type (ctx, true, "/user/additionalGids[]", hs_json_at (gids, i), "a 32-bit id", err);
       if (gid == 0)
         hs_json_array_remove (gids, i);
     }
@@ -330,7 +329,7 @@ _fix_ping_range (hs_measure_ctx *ctx, hs_json linux_, hs_error *err)
   /* Spaces before each gid; gids (gid_t) in decimal, nothing after them. */
   s = hs_json_is_string (v) ? hs_json_string (v) + strspn (hs_json_string (v), " ") : NULL;
   gap = s != NULL ? s + strcspn (s, " ") : NULL;
-  if (s == NULL || hs_parse_decimal (s, (size_t)(gap - s), UINT32_MAX, &lo) < 0 || *gap != ' '
+  if (s == NULL || hs_parse_decimal (s, (size_t) (gap - s), UINT32_MAX, &lo) < 0 || *gap != ' '
       || hs_parse_decimal (gap + strspn (gap, " "), strlen (gap + strspn (gap, " ")), UINT32_MAX, &hi) < 0)
     return hs_measure_bad_type (ctx, false, path, v, "a string `LO HI`", err);
   if (hi < HS_USERNS_SIZE)
@@ -339,7 +338,7 @@ _fix_ping_range (hs_measure_ctx *ctx, hs_json linux_, hs_error *err)
   /* No mapped gid in the range: nobody may ping, the kernel's "1 0". */
   hs_json_object_set (hs_json_get (linux_, "sysctl"), key,
                       lo >= HS_USERNS_SIZE ? hs_json_new_string ("1 0")
-                                           : hs_json_new_string_printf ("%u %u", (unsigned)lo, HS_USERNS_SIZE - 1));
+                                           : hs_json_new_string_printf ("%u %u", (unsigned) lo, HS_USERNS_SIZE - 1));
   hs_measure_record_note (ctx, false, path, "changed", before, hs_json_get (hs_json_get (linux_, "sysctl"), key),
                           "gids above the user namespace's are not mapped (runc would fail with EINVAL)");
   return 0;
@@ -381,8 +380,8 @@ _replace_why (const _userns_plan *p)
   for (size_t k = 0; k < 2; k++)
     if (maps[k]->n == 0)
       return xasprintf ("/linux/%s is %s: uid and gid mappings stay or are replaced together (with one missing, "
-                        "crun maps host id 0 for the other)", keys[k],
-                        hs_json_get (p->linux_, keys[k]) ? "empty" : "missing");
+                        "crun maps host id 0 for the other)",
+                        keys[k], hs_json_get (p->linux_, keys[k]) ? "empty" : "missing");
   for (size_t k = 0; k < 2; k++)
     {
       size_t i = _map_outside (maps[k], ranges[k]);
@@ -475,7 +474,8 @@ _keep_userns (hs_measure_ctx *ctx, _userns_plan *p, uint64_t uid, uint64_t gid, 
                              (unsigned long long) c->gids.start + c->gids.size - 1);
   int r = _check_mapped (ctx, uid, gid, &p->uids, &p->gids,
                          "the user namespace of /linux/uidMappings and gidMappings (map it, or leave both out for the "
-                         "class's mapping)", err);
+                         "class's mapping)",
+                         err);
 
   if (r < 0)
     return r;
@@ -496,8 +496,10 @@ _class_userns (hs_measure_ctx *ctx, _userns_plan *p, uint64_t uid, uint64_t gid,
   if (!ctx->host->userns)
     {
       if (!ctx->policy->userns_fallback)
-        return hs_error_set (err, EOPNOTSUPP, "refusing to start without a user namespace: %s (policy "
-                             "`user.userns_unavailable` is `refuse`)", ctx->host->userns_why);
+        return hs_error_set (err, EOPNOTSUPP,
+                             "refusing to start without a user namespace: %s (policy "
+                             "`user.userns_unavailable` is `refuse`)",
+                             ctx->host->userns_why);
       hs_measure_record_note (ctx, false, "/linux/namespaces", "unavailable", NULL, NULL, ctx->host->userns_why);
       return 0;
     }
@@ -570,9 +572,11 @@ _refuse_mount_idmaps (hs_measure_ctx *ctx, hs_error *err)
             why = hs_json_string (o);
         }
       if (why != NULL)
-        return hs_error_set (err, EINVAL, "`%s`: /mounts/%zu has `%s`: an idmapped mount from the spec would give the "
+        return hs_error_set (err, EINVAL,
+                             "`%s`: /mounts/%zu has `%s`: an idmapped mount from the spec would give the "
                              "container files of any host id; leave it out (the policy's `user.idmap_volumes` idmaps "
-                             "volumes to the class's mapping)", ctx->file, i, why);
+                             "volumes to the class's mapping)",
+                             ctx->file, i, why);
     }
   return 0;
 }
@@ -600,8 +604,7 @@ _user_create (hs_measure_ctx *ctx, hs_json user, hs_error *err)
         }
     }
   if (r == 0)
-    r = _user_ids (ctx, user, p.keep ? &p.uids : &none, p.keep ? &p.gids : &none, p.keep ? &p : NULL, &uid, &gid,
-                   err);
+    r = _user_ids (ctx, user, p.keep ? &p.uids : &none, p.keep ? &p.gids : &none, p.keep ? &p : NULL, &uid, &gid, err);
   if (r == 0)
     r = _drop_root_group (ctx, user, err);
   if (r < 0)

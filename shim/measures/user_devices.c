@@ -45,7 +45,8 @@ _node (hs_measure_ctx *ctx, hs_json dev, size_t i, hs_devnode *node, const char 
 
   if (!hs_json_is_string (path) || hs_json_string (path)[0] != '/')
     return hs_error_set (err, EINVAL, "`%s`: /linux/devices/%zu/path must be an absolute path", ctx->file, i);
-  if (!hs_json_is_string (type) || strlen (hs_json_string (type)) != 1 || strchr ("cbup", hs_json_string (type)[0]) == NULL)
+  if (!hs_json_is_string (type) || strlen (hs_json_string (type)) != 1
+      || strchr ("cbup", hs_json_string (type)[0]) == NULL)
     return hs_error_set (err, EINVAL, "`%s`: /linux/devices/%zu/type must be one of c, b, u, p", ctx->file, i);
   if (!fifo && (hs_json_get (dev, "major") == NULL || hs_json_get (dev, "minor") == NULL))
     return hs_error_set (err, EINVAL, "`%s`: /linux/devices/%zu needs major and minor", ctx->file, i);

@@ -72,7 +72,8 @@ int
 hs_policy_want (hs_json v, hs_json_type type, const char *where, hs_error *err)
 {
   if (hs_json_type_of (v) != type)
-    return hs_error_set (err, EINVAL, "`%s` is %s, expected %s", where, hs_json_type_name (v), hs_json_kind_name (type));
+    return hs_error_set (err, EINVAL, "`%s` is %s, expected %s", where, hs_json_type_name (v),
+                         hs_json_kind_name (type));
   return 0;
 }
 
@@ -277,14 +278,16 @@ _check_idmap_volumes (const hs_policy *p, hs_error *err)
       if (!p->classes[i].idmap_volumes)
         continue;
       if (first != NULL)
-        return hs_error_set (err, EINVAL, "classes `%s` and `%s` both set `idmap_volumes`: files on their volumes "
+        return hs_error_set (err, EINVAL,
+                             "classes `%s` and `%s` both set `idmap_volumes`: files on their volumes "
                              "would have the same owners, so each could read the other's; one class at most",
                              first->name, p->classes[i].name);
       first = &p->classes[i];
     }
   for (size_t i = 0; first != NULL && i < HS_ARRAY_SIZE (_idmap_unsafe_caps); i++)
     if (hs_strv_contains (&p->cap_allow, _idmap_unsafe_caps[i]))
-      return hs_error_set (err, EINVAL, "class `%s` sets `idmap_volumes` and `capabilities.allow` has `%s`: with it "
+      return hs_error_set (err, EINVAL,
+                           "class `%s` sets `idmap_volumes` and `capabilities.allow` has `%s`: with it "
                            "a container could leave set-id files owned by host root on an idmapped volume",
                            first->name, _idmap_unsafe_caps[i]);
   /* An idmapped volume shows its owners as the container's ids: a host
@@ -292,7 +295,8 @@ _check_idmap_volumes (const hs_policy *p, hs_error *err)
    * root's to rewrite. */
   for (size_t i = 0; first != NULL && i < first->allow.nbinds; i++)
     if (!first->allow.binds[i].readonly)
-      return hs_error_set (err, EINVAL, "class `%s` sets `idmap_volumes` and allows `%s` read-write: idmapped, "
+      return hs_error_set (err, EINVAL,
+                           "class `%s` sets `idmap_volumes` and allows `%s` read-write: idmapped, "
                            "host root's files there would be the container root's to change; allow it read-only",
                            first->name, first->allow.binds[i].source);
   return 0;
@@ -313,8 +317,10 @@ _check_classes (const hs_policy *p, hs_error *err)
       {
         const hs_class *a = &p->classes[k], *b = &p->classes[i];
         if (strcmp (a->subid_owner, b->subid_owner) == 0)
-          return hs_error_set (err, EINVAL, "classes `%s` and `%s` both use the ids of `%s`: each class needs its own "
-                               "subid owner", a->name, b->name, a->subid_owner);
+          return hs_error_set (err, EINVAL,
+                               "classes `%s` and `%s` both use the ids of `%s`: each class needs its own "
+                               "subid owner",
+                               a->name, b->name, a->subid_owner);
         if (_same (a->match_key, b->match_key) && _same (a->match_value, b->match_value)
             && _same (a->match_program, b->match_program) && _same (a->match_image, b->match_image))
           return hs_error_set (err, EINVAL, "classes `%s` and `%s` have the same match", a->name, b->name);
@@ -408,8 +414,10 @@ _profile_path (hs_json v, const char *where, const char *dir, char **ret, hs_err
   s = hs_json_string (v);
   if (s[0] == '/')
     return _absolute_path (v, where, ret, err);
-  if (s[0] == '\0' || s[0] == '.' || strspn (s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen (s))
-    return hs_error_set (err, EINVAL, "`%s` must be a profile name (letters, digits, `.`, `_`, `-`) or an absolute path, got `%s`",
+  if (s[0] == '\0' || s[0] == '.'
+      || strspn (s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen (s))
+    return hs_error_set (err, EINVAL,
+                         "`%s` must be a profile name (letters, digits, `.`, `_`, `-`) or an absolute path, got `%s`",
                          where, s);
   free (*ret);
   *ret = xasprintf ("%s/%s.json", dir, s);
@@ -468,8 +476,8 @@ hs_policy_check_deny_path (const char *path, hs_error *err)
   if (path[1] == '\0')
     return hs_error_set (err, EINVAL, "write-denied path `/`: would deny every write in the container");
   if (!_components_ok (path))
-    return hs_error_set (err, EINVAL,
-                         "write-denied path `%s`: `.`, `..`, `//` and a trailing `/` are not allowed", path);
+    return hs_error_set (err, EINVAL, "write-denied path `%s`: `.`, `..`, `//` and a trailing `/` are not allowed",
+                         path);
   return 0;
 }
 

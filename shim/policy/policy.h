@@ -76,7 +76,7 @@ typedef struct hs_rlimit_max
  * a class's own "resources" overriding it (rlimits one by one). */
 typedef struct hs_resources
 {
-  int64_t pids;            /* pids limit where the engine gave none; 0: none added */
+  int64_t pids;              /* pids limit where the engine gave none; 0: none added */
   int64_t oom_score_adj_min; /* process.oomScoreAdj below it is raised to it (default 0) */
   hs_rlimit_max *rlimits;
   size_t nrlimits;
@@ -85,9 +85,9 @@ typedef struct hs_resources
 /* A container class: its own user namespace id ranges. */
 typedef struct hs_class
 {
-  char *name;        /* "default" for the policy's own */
-  char *match_key;   /* annotation that selects the class; NULL for default or none */
-  char *match_value; /* ...and its value */
+  char *name;          /* "default" for the policy's own */
+  char *match_key;     /* annotation that selects the class; NULL for default or none */
+  char *match_value;   /* ...and its value */
   char *match_program; /* basename hardshim must be invoked as (argv[0]); NULL: any */
   char *match_image;   /* image name an app container's CRI annotation must give; NULL: any */
   hs_allow allow;
@@ -100,10 +100,10 @@ typedef struct hs_class
 
 typedef struct hs_policy
 {
-  char *source; /* file it came from, or "built-in defaults" */
-  char *path;   /* the file read, or for built-in defaults the one that would have been
-                 * (hs_policy_path ()): what a refusal names ("refused by policy PATH") */
-  bool builtin; /* no policy file: built-in defaults */
+  char *source;        /* file it came from, or "built-in defaults" */
+  char *path;          /* the file read, or for built-in defaults the one that would have been
+                        * (hs_policy_path ()): what a refusal names ("refused by policy PATH") */
+  bool builtin;        /* no policy file: built-in defaults */
   const char *program; /* basename hardshim was invoked as (set by main; not owned), for match.program */
   hs_mode mode;
   char *runtime; /* NULL: HARDSHIM_RUNTIME or the configured default */
@@ -115,10 +115,10 @@ typedef struct hs_policy
   size_t nclasses;
   hs_strv cap_allow; /* normalised "CAP_*" names */
   bool readonly_rootfs;
-  hs_strv tmpfs; /* absolute destinations */
-  hs_strv deny_write;    /* lsm.deny_write: absolute, normal paths */
-  bool lsm_fallback;     /* lsm.unavailable = "run_without" */
-  char *landlock_helper; /* lsm.landlock_helper: the helper program on the host */
+  hs_strv tmpfs;                   /* absolute destinations */
+  hs_strv deny_write;              /* lsm.deny_write: absolute, normal paths */
+  bool lsm_fallback;               /* lsm.unavailable = "run_without" */
+  char *landlock_helper;           /* lsm.landlock_helper: the helper program on the host */
   char *seccomp_profile;           /* absolute path of the profile file */
   struct hs_scmp_profile *seccomp; /* that profile, read by hs_policy_load_profiles */
 } hs_policy;

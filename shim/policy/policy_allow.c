@@ -182,8 +182,9 @@ _device_number (hs_json v, const char *where, uint32_t *ret, hs_error *err)
   if (r < 0)
     return r;
   if (hs_json_get_uint (v, UINT32_MAX, &n) < 0)
-    return hs_error_set (err, EINVAL, "`%s` must be a whole number below 4294967296, got %s", where, hs_json_number_text (v));
-  *ret = (uint32_t)n;
+    return hs_error_set (err, EINVAL, "`%s` must be a whole number below 4294967296, got %s", where,
+                         hs_json_number_text (v));
+  *ret = (uint32_t) n;
   return 0;
 }
 
@@ -241,7 +242,8 @@ _parse_device (hs_json v, const char *where, hs_allow_device *ret, hs_error *err
       else if (strcmp (hs_json_string (type), "b") == 0)
         d.type = 'b';
       else
-        r = hs_error_set (err, EINVAL, "`%s` must be `c` (character) or `b` (block), got `%s`", w_type, hs_json_string (type));
+        r = hs_error_set (err, EINVAL, "`%s` must be `c` (character) or `b` (block), got `%s`", w_type,
+                          hs_json_string (type));
     }
   if (r == 0)
     r = _device_number (hs_json_get (v, "major"), w_major, &d.major, err);
@@ -373,7 +375,7 @@ hs_policy_parse_resources (hs_json v, const char *where, hs_resources *res, hs_e
         r = hs_error_set (err, EINVAL, "`%s` must be a whole number (0: add no limit), got %s", w_pids,
                           hs_json_number_text (pids));
       else
-        res->pids = (int64_t)n;
+        res->pids = (int64_t) n;
     }
   if (r == 0 && oom != NULL)
     r = _integer (oom, w_oom, OOM_SCORE_ADJ_MIN, OOM_SCORE_ADJ_MAX, &res->oom_score_adj_min, err);

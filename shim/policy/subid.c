@@ -98,8 +98,9 @@ _no_overlap (const _entry *e, void *data, hs_error *err)
 
   if (_is_owner (e, p->owner) || e->start >= end || e->start + e->count <= p->range.start)
     return 0;
-  return hs_error_set (err, EINVAL, "`%s`: the range %u-%llu of `%s` overlaps `%.*s:%llu:%llu`: containers would share ids",
-                       p->file, p->range.start, (unsigned long long) end - 1, p->owner, (int) e->owner_len, e->owner,
+  return hs_error_set (err, EINVAL,
+                       "`%s`: the range %u-%llu of `%s` overlaps `%.*s:%llu:%llu`: containers would share ids", p->file,
+                       p->range.start, (unsigned long long) end - 1, p->owner, (int) e->owner_len, e->owner,
                        (unsigned long long) e->start, (unsigned long long) e->count);
 }
 
@@ -112,7 +113,8 @@ hs_subid_pick (const char *text, const char *file, const char *owner, uint32_t s
   if (r < 0)
     return r;
   if (!p.found)
-    return hs_error_set (err, ENOENT, "`%s` has no range of %u ids for `%s` (add one, e.g. `usermod --add-subuids "
+    return hs_error_set (err, ENOENT,
+                         "`%s` has no range of %u ids for `%s` (add one, e.g. `usermod --add-subuids "
                          "1000000-%u --add-subgids 1000000-%u %s`)",
                          file, size, owner, 1000000 + size - 1, 1000000 + size - 1, owner);
   if (p.range.start == 0)

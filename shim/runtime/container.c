@@ -62,8 +62,8 @@ hs_container_load (const char *runtime, const hs_cli *cli, char *const *argv, hs
   if (!WIFEXITED (o.status) || WEXITSTATUS (o.status) != 0)
     {
       hs_spawn_describe (o.status, how, sizeof how);
-      r = hs_error_set (err, ESRCH, "`%s state %s` failed (%s): cannot find the container's bundle", runtime,
-                        cli->id, how);
+      r = hs_error_set (err, ESRCH, "`%s state %s` failed (%s): cannot find the container's bundle", runtime, cli->id,
+                        how);
     }
   if (r == 0)
     r = _bundle (runtime, cli->id, &o, &bundle, &pid, err);

@@ -37,8 +37,8 @@ void hs_journal_init (hs_journal *j, const char *id, const char *bundle, const c
 void hs_journal_record (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
                         hs_json after);
 /* The same with a "note": why, in words, for the operator. */
-void hs_journal_record_note (hs_journal *j, const char *measure, const char *path, const char *action,
-                             hs_json before, hs_json after, const char *note);
+void hs_journal_record_note (hs_journal *j, const char *measure, const char *path, const char *action, hs_json before,
+                             hs_json after, const char *note);
 /* The same for a change that is made in audit mode too: its action is kept. */
 void hs_journal_record_applied (hs_journal *j, const char *measure, const char *path, const char *action,
                                 hs_json before, hs_json after);

@@ -25,7 +25,7 @@ _make_parents (const char *file, hs_error *err)
 
   if (slash == NULL || slash == file)
     return 0;
-  dir = xstrndup (file, (size_t)(slash - file));
+  dir = xstrndup (file, (size_t) (slash - file));
   return hs_mkdir_p (dir, 0750, "journal directory", NULL, err);
 }
 
@@ -87,7 +87,7 @@ hs_journal_commit (hs_journal *j, const char *file, hs_error *err)
   if (r < 0)
     {
       /* Take back a partial append so that the file stays whole lines. */
-      (void)!ftruncate (fd, st.st_size);
+      (void) !ftruncate (fd, st.st_size);
       return hs_error_sys (err, -r, "append to journal `%s`", file);
     }
   return 0;

@@ -213,7 +213,8 @@ hs_scmp_arg_and (const hs_scmp_arg *a, const hs_scmp_arg *b, hs_scmp_arg *ret)
 static bool
 _implies (const hs_scmp_arg *cond, const hs_scmp_arg *c)
 {
-  if (cond->op == c->op && cond->value == c->value && (cond->op != HS_SCMP_MASKED_EQ || cond->value_two == c->value_two))
+  if (cond->op == c->op && cond->value == c->value
+      && (cond->op != HS_SCMP_MASKED_EQ || cond->value_two == c->value_two))
     return true;
   if (cond->op == HS_SCMP_EQ)
     return hs_scmp_arg_holds (c, cond->value);
@@ -594,9 +595,7 @@ hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_sc
   while (i < ours->nrules || j < engine->nrules)
     {
       const char *name;
-      int c = i == ours->nrules     ? 1
-              : j == engine->nrules ? -1
-                                    : strcmp (ours->rules[i].name, engine->rules[j].name);
+      int c = i == ours->nrules ? 1 : j == engine->nrules ? -1 : strcmp (ours->rules[i].name, engine->rules[j].name);
       name = c <= 0 ? ours->rules[i].name : engine->rules[j].name;
       _merge_one (ret, name, ours, engine, diff);
       while (i < ours->nrules && strcmp (ours->rules[i].name, name) == 0)

@@ -171,7 +171,8 @@ _arg (hs_json a, const char *where, hs_scmp_rule *rule, hs_error *err)
   if (r < 0)
     return r;
   if (!hs_json_is_string (op) || (k = _lookup (_ops, HS_ARRAY_SIZE (_ops), hs_json_string (op))) < 0)
-    return hs_error_set (err, EINVAL, "%s: unknown operator `%s`", where, hs_json_is_string (op) ? hs_json_string (op) : "");
+    return hs_error_set (err, EINVAL, "%s: unknown operator `%s`", where,
+                         hs_json_is_string (op) ? hs_json_string (op) : "");
   arg->index = (uint32_t) index;
   arg->op = (hs_scmp_op) k;
   rule->nargs++;
@@ -285,7 +286,8 @@ _entry (hs_scmp_profile *p, hs_json e, bool profile_file, const char *where, hs_
     r = _bad (where, "`names` must be a non-empty array of strings", err);
   if (r == 0)
     r = _action (hs_json_get (e, "action"), where, &rule.action, err);
-  if (r == 0 && (v = hs_json_get (e, "errnoRet")) != NULL && (r = _uint (v, UINT16_MAX, where, "errnoRet", &n, err)) == 0)
+  if (r == 0 && (v = hs_json_get (e, "errnoRet")) != NULL
+      && (r = _uint (v, UINT16_MAX, where, "errnoRet", &n, err)) == 0)
     {
       rule.has_errno = true;
       rule.errno_ret = (uint32_t) n;

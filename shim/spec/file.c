@@ -28,8 +28,8 @@ _wait_readable (int fd, const struct timespec *deadline, const char *shown, hs_e
       clock_gettime (CLOCK_MONOTONIC, &now);
       ms = (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
       if (ms <= 0)
-        return hs_error_set (err, ETIMEDOUT, "%s: the pipe did not end within %ld s: refused",
-                             shown, (long) HS_FILE_PIPE_TIMEOUT_MS / 1000);
+        return hs_error_set (err, ETIMEDOUT, "%s: the pipe did not end within %ld s: refused", shown,
+                             (long) HS_FILE_PIPE_TIMEOUT_MS / 1000);
       n = poll (&p, 1, (int) ms);
     }
   while (n == 0 || (n < 0 && errno == EINTR));
@@ -106,8 +106,7 @@ hs_file_read_regular (int dirfd, const char *name, const char *shown, bool nofol
 }
 
 int
-hs_file_read_fd (int fd, const char *shown, size_t max, char **ret, size_t *ret_len, struct stat *ret_st,
-                 hs_error *err)
+hs_file_read_fd (int fd, const char *shown, size_t max, char **ret, size_t *ret_len, struct stat *ret_st, hs_error *err)
 {
   struct stat st;
   int r;

@@ -28,8 +28,7 @@ int hs_file_read_regular (int dirfd, const char *name, const char *shown, bool n
  * NULL: path resolved. */
 int hs_file_check_trusted (const char *path, mode_t need, const char *shown, char **ret_real, hs_error *err);
 /* hs_file_check_trusted, then hs_file_read_regular of the file it checked. */
-int hs_file_read_trusted (const char *path, const char *shown, size_t max, char **ret, size_t *ret_len,
-                          hs_error *err);
+int hs_file_read_trusted (const char *path, const char *shown, size_t max, char **ret, size_t *ret_len, hs_error *err);
 
 /* How long hs_file_read_fd waits for a pipe's writer to finish. */
 #define HS_FILE_PIPE_TIMEOUT_MS 30000

@@ -100,7 +100,7 @@ bool hs_json_member_at (hs_json obj, size_t i, const char **key, hs_json *value)
 #define hs_json_foreach(arr, i, elem) for (size_t i = 0; ((elem) = hs_json_at ((arr), i)) != NULL; i++)
 /* for each member of obj (nothing when obj is no object):
  *   const char *k; hs_json v;  hs_json_foreach_member (obj, i, k, v) { ... } */
-#define hs_json_foreach_member(obj, i, key, value)                                                                    \
+#define hs_json_foreach_member(obj, i, key, value)                                                                     \
   for (size_t i = 0; hs_json_member_at ((obj), i, &(key), &(value)); i++)
 
 hs_json hs_json_new_string (const char *s);

@@ -75,7 +75,7 @@ hs_seal_verify (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_K
   if (hs_seal_compute (spec, file_path, key, want, &err) < 0)
     return false;
   for (size_t i = 0; i < 64; i++) /* in constant time */
-    diff |= (unsigned)(want[i] ^ have[i]);
+    diff |= (unsigned) (want[i] ^ have[i]);
   return diff == 0;
 }
 
@@ -99,7 +99,7 @@ _create_key (const char *path, hs_error *err)
   fd = openat (dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0)
     return hs_error_sys (err, errno, "create the seal key in `%s`", dir);
-  if (getrandom (key, sizeof key, 0) != (ssize_t)sizeof key)
+  if (getrandom (key, sizeof key, 0) != (ssize_t) sizeof key)
     return hs_error_sys (err, errno, "getrandom for the seal key");
   if ((r = hs_write_all (fd, key, sizeof key)) < 0 || fsync (fd) < 0)
     return hs_error_sys (err, r < 0 ? -r : errno, "write the seal key `%s`", path);

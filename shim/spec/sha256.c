@@ -28,7 +28,7 @@ _compress (uint32_t h[8], const uint8_t p[64])
   uint32_t w[64], v[8];
 
   for (unsigned i = 0; i < 16; i++)
-    w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+    w[i] = (uint32_t) p[4 * i] << 24 | (uint32_t) p[4 * i + 1] << 16 | (uint32_t) p[4 * i + 2] << 8 | p[4 * i + 3];
   for (unsigned i = 16; i < 64; i++)
     {
       uint32_t s0 = _rotr (w[i - 15], 7) ^ _rotr (w[i - 15], 18) ^ (w[i - 15] >> 3);
@@ -92,11 +92,11 @@ hs_sha256_final (hs_sha256 *s, uint8_t ret[HS_SHA256_LEN])
   while (s->used != 56)
     hs_sha256_update (s, &zero, 1);
   for (unsigned i = 0; i < 8; i++)
-    len[i] = (uint8_t)(bits >> (56 - 8 * i));
+    len[i] = (uint8_t) (bits >> (56 - 8 * i));
   hs_sha256_update (s, len, sizeof len);
   for (unsigned i = 0; i < 8; i++)
     for (unsigned j = 0; j < 4; j++)
-      ret[4 * i + j] = (uint8_t)(s->h[i] >> (24 - 8 * j));
+      ret[4 * i + j] = (uint8_t) (s->h[i] >> (24 - 8 * j));
 }
 
 void

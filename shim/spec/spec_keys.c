@@ -152,8 +152,10 @@ _check_keys (hs_json v, const char *pointer, bool map, const char *file, hs_erro
       const char *key = hs_json_key_at (v, i);
       const char *field = map ? NULL : _field_in_other_case (key, folded[i]);
       if (field != NULL)
-        r = hs_error_set (err, EINVAL, "`%s`: key `%s` at %s: runc reads it as `%s` (Go matches JSON keys in any "
-                          "case), hardshim does not: refused", file, key, where, field);
+        r = hs_error_set (err, EINVAL,
+                          "`%s`: key `%s` at %s: runc reads it as `%s` (Go matches JSON keys in any "
+                          "case), hardshim does not: refused",
+                          file, key, where, field);
       else if (next[i] != SIZE_MAX)
         r = hs_error_set (err, EINVAL, "`%s`: keys `%s` and `%s` at %s are one key to runc: refused", file, key,
                           hs_json_key_at (v, next[i]), where);

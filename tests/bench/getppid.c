@@ -106,7 +106,6 @@ main (int argc, char **argv)
       fprintf (stderr, "getppid: a getppid call failed\n");
       return 1;
     }
-  printf ("%.2f %.2f\n", (end - start) / (double) count,
-          fastest / (double) per_chunk);
+  printf ("%.2f %.2f\n", (end - start) / (double) count, fastest / (double) per_chunk);
   return 0;
 }

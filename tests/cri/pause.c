@@ -8,27 +8,30 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void quit(int sig)
+static void
+quit (int sig)
 {
-	(void)sig;
-	_exit(0);
+  (void) sig;
+  _exit (0);
 }
 
-static void reap(int sig)
+static void
+reap (int sig)
 {
-	(void)sig;
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
+  (void) sig;
+  while (waitpid (-1, NULL, WNOHANG) > 0)
+    ;
 }
 
-int main(void)
+int
+main (void)
 {
-	struct sigaction end = { .sa_handler = quit };
-	struct sigaction child = { .sa_handler = reap, .sa_flags = SA_NOCLDSTOP };
+  struct sigaction end = { .sa_handler = quit };
+  struct sigaction child = { .sa_handler = reap, .sa_flags = SA_NOCLDSTOP };
 
-	if (sigaction(SIGTERM, &end, NULL) < 0 || sigaction(SIGINT, &end, NULL) < 0 ||
-	    sigaction(SIGCHLD, &child, NULL) < 0)
-		return EXIT_FAILURE;
-	for (;;)
-		pause();
+  if (sigaction (SIGTERM, &end, NULL) < 0 || sigaction (SIGINT, &end, NULL) < 0
+      || sigaction (SIGCHLD, &child, NULL) < 0)
+    return EXIT_FAILURE;
+  for (;;)
+    pause ();
 }

@@ -154,8 +154,8 @@ _identity (const char *path)
         .exists = !_bind_table[i].missing, .error = _bind_table[i].missing ? ENOENT : 0, .dev = 1, .ino = i + 1
       };
   for (const char *p = path; *p; p++)
-    h = (h ^ (unsigned char)*p) * 1099511628211ull;
-  return (hs_id_ref){ .exists = true, .dev = 2, .ino = (ino_t)(h | 1) };
+    h = (h ^ (unsigned char) *p) * 1099511628211ull;
+  return (hs_id_ref){ .exists = true, .dev = 2, .ino = (ino_t) (h | 1) };
 }
 
 static void
@@ -205,48 +205,48 @@ _ns_model (hs_json spec, const hs_policy *policy, hs_host *h)
   hs_json namespaces = hs_json_get (hs_json_get (spec, "linux"), "namespaces"), ns;
 
   hs_json_foreach (namespaces, i, ns)
-  {
-    const char *type = hs_json_string (hs_json_get (ns, "type")), *path = hs_json_string (hs_json_get (ns, "path"));
-    const char *known = NULL;
-    bool pod;
+    {
+      const char *type = hs_json_string (hs_json_get (ns, "type")), *path = hs_json_string (hs_json_get (ns, "path"));
+      const char *known = NULL;
+      bool pod;
 
-    if (type == NULL || path == NULL || path[0] == '\0')
-      continue;
-    if (strcmp (type, "user") == 0)
-      continue; /* owned by the host's: the user measure refuses a path */
-    for (size_t k = 0; k < HS_ARRAY_SIZE (types); k++)
-      if (strcmp (types[k], type) == 0)
-        known = types[k];
-    if (known == NULL || hs_namespaces_via (h, known) != NULL || h->n_joined == HS_ARRAY_SIZE (h->joined))
-      return false;
-    pod = strncmp (path, "/run/pod/", 9) == 0;
-    h->joined[h->n_joined].type = known;
-    h->joined[h->n_joined].via = xstrdup (path);
-    h->joined[h->n_joined].fd = -1;
-    h->joined[h->n_joined].is_host = strncmp (path, "/proc/1/", 8) == 0 || strncmp (path, "/proc/self/", 11) == 0;
-    if (strcmp (known, "network") == 0)
-      {
-        h->joins_netns = true;
-        h->netns_fd = -1;
-        h->netns_via = h->joined[h->n_joined].via;
-        h->netns_in_host_userns = !pod;
-        h->netns_in_join_userns = pod;
-      }
-    h->n_joined++;
-    if (pod && !h->joins_userns)
-      {
-        const hs_class *c = &policy->classes[0];
-        _cleanup_free_ char *maps = xasprintf ("{\"uidMappings\":[{\"containerID\":0,\"hostID\":%u,\"size\":%u}],"
-                                               "\"gidMappings\":[{\"containerID\":0,\"hostID\":%u,\"size\":%u}]}",
-                                               c->uids.start, c->uids.size, c->gids.start, c->gids.size);
-        hs_error err = { 0 };
-        if (hs_json_parse (maps, strlen (maps), &h->join_maps, &err) < 0)
-          fz_fail ("model maps: %s", err.msg);
-        h->joins_userns = true;
-        h->join_userns_fd = -1;
-        h->join_userns_via = xstrdup (path);
-      }
-  }
+      if (type == NULL || path == NULL || path[0] == '\0')
+        continue;
+      if (strcmp (type, "user") == 0)
+        continue; /* owned by the host's: the user measure refuses a path */
+      for (size_t k = 0; k < HS_ARRAY_SIZE (types); k++)
+        if (strcmp (types[k], type) == 0)
+          known = types[k];
+      if (known == NULL || hs_namespaces_via (h, known) != NULL || h->n_joined == HS_ARRAY_SIZE (h->joined))
+        return false;
+      pod = strncmp (path, "/run/pod/", 9) == 0;
+      h->joined[h->n_joined].type = known;
+      h->joined[h->n_joined].via = xstrdup (path);
+      h->joined[h->n_joined].fd = -1;
+      h->joined[h->n_joined].is_host = strncmp (path, "/proc/1/", 8) == 0 || strncmp (path, "/proc/self/", 11) == 0;
+      if (strcmp (known, "network") == 0)
+        {
+          h->joins_netns = true;
+          h->netns_fd = -1;
+          h->netns_via = h->joined[h->n_joined].via;
+          h->netns_in_host_userns = !pod;
+          h->netns_in_join_userns = pod;
+        }
+      h->n_joined++;
+      if (pod && !h->joins_userns)
+        {
+          const hs_class *c = &policy->classes[0];
+          _cleanup_free_ char *maps = xasprintf ("{\"uidMappings\":[{\"containerID\":0,\"hostID\":%u,\"size\":%u}],"
+                                                 "\"gidMappings\":[{\"containerID\":0,\"hostID\":%u,\"size\":%u}]}",
+                                                 c->uids.start, c->uids.size, c->gids.start, c->gids.size);
+          hs_error err = { 0 };
+          if (hs_json_parse (maps, strlen (maps), &h->join_maps, &err) < 0)
+            fz_fail ("model maps: %s", err.msg);
+          h->joins_userns = true;
+          h->join_userns_fd = -1;
+          h->join_userns_via = xstrdup (path);
+        }
+    }
   if (!h->joins_userns)
     h->netns_in_join_userns = false;
   return true;
@@ -277,12 +277,12 @@ fz_host_model (hs_json spec, const hs_policy *policy, hs_host *ret)
     return false;
 
   hs_json_foreach (mounts, i, m)
-  {
-    bool recursive;
-    const char *src = hs_json_string (hs_json_get (m, "source"));
-    if (src != NULL && hs_spec_mount_is_bind (m, &recursive))
-      _model_bind (h, src);
-  }
+    {
+      bool recursive;
+      const char *src = hs_json_string (hs_json_get (m, "source"));
+      if (src != NULL && hs_spec_mount_is_bind (m, &recursive))
+        _model_bind (h, src);
+    }
   if (h->nbinds > 0)
     qsort (h->binds, h->nbinds, sizeof *h->binds, hs_bind_ref_compare);
 
@@ -290,20 +290,20 @@ fz_host_model (hs_json spec, const hs_policy *policy, hs_host *ret)
     {
       hs_json list = hs_json_get (hooks, _stages[s]), hook;
       hs_json_foreach (list, i, hook)
-      {
-        const char *path = hs_json_string (hs_json_get (hook, "path"));
-        if (path == NULL)
-          continue;
-        h->hooks = xrealloc (h->hooks, (h->nhooks + 1) * sizeof *h->hooks);
-        h->hooks[h->nhooks++] = (hs_hook_ref){
-          .stage = _stages[s],
-          .index = i,
-          .path = xstrdup (path),
-          .id = _identity (path),
-          .trusted = strncmp (path, "/usr/", 5) == 0,
-          .engine = _engine_hook (path) ? xstrdup ("docker's network hook") : NULL,
-        };
-      }
+        {
+          const char *path = hs_json_string (hs_json_get (hook, "path"));
+          if (path == NULL)
+            continue;
+          h->hooks = xrealloc (h->hooks, (h->nhooks + 1) * sizeof *h->hooks);
+          h->hooks[h->nhooks++] = (hs_hook_ref){
+            .stage = _stages[s],
+            .index = i,
+            .path = xstrdup (path),
+            .id = _identity (path),
+            .trusted = strncmp (path, "/usr/", 5) == 0,
+            .engine = _engine_hook (path) ? xstrdup ("docker's network hook") : NULL,
+          };
+        }
     }
   if (h->nhooks > 0)
     qsort (h->hooks, h->nhooks, sizeof *h->hooks, _hook_order);
@@ -344,7 +344,7 @@ fz_host_release (hs_host *h)
   for (size_t i = 0; i < h->nhooks; i++)
     {
       free (h->hooks[i].path);
-      free ((char *)h->hooks[i].engine);
+      free ((char *) h->hooks[i].engine);
     }
   for (size_t k = 0; k < h->nclasses; k++)
     {
@@ -371,7 +371,7 @@ _id_of (const char *what, const char *key, hs_json v)
 
   if (hs_json_get_uint (v, UINT32_MAX, &n) < 0)
     fz_fail ("%s: %s is %s, not a 32-bit id", what, key, hs_json_type_name (v));
-  return (uint32_t)n;
+  return (uint32_t) n;
 }
 
 /* Whether the mappings (an array of {containerID, hostID, size}) map container id id. */
@@ -381,12 +381,12 @@ _maps (hs_json maps, uint32_t id)
   hs_json m;
 
   hs_json_foreach (maps, i, m)
-  {
-    uint64_t c, n;
-    if (hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &c) == 0
-        && hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &n) == 0 && id >= c && id - c < n)
-      return true;
-  }
+    {
+      uint64_t c, n;
+      if (hs_json_get_uint (hs_json_get (m, "containerID"), UINT32_MAX, &c) == 0
+          && hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &n) == 0 && id >= c && id - c < n)
+        return true;
+    }
   return false;
 }
 
@@ -409,13 +409,13 @@ _check_user (const char *what, hs_json process, hs_json maps_linux)
   if (extra != NULL && !hs_json_is_array (extra))
     fz_fail ("%s: additionalGids is %s", what, hs_json_type_name (extra));
   hs_json_foreach (extra, i, g)
-  {
-    uint32_t id = _id_of (what, "additionalGids[]", g);
-    if (id == 0)
-      fz_fail ("%s: additionalGids has 0", what);
-    if (mapped && !_maps (gmaps, id))
-      fz_fail ("%s: additionalGids has %u, not mapped", what, id);
-  }
+    {
+      uint32_t id = _id_of (what, "additionalGids[]", g);
+      if (id == 0)
+        fz_fail ("%s: additionalGids has 0", what);
+      if (mapped && !_maps (gmaps, id))
+        fz_fail ("%s: additionalGids has %u, not mapped", what, id);
+    }
 }
 
 static void
@@ -431,8 +431,8 @@ _check_caps (const char *what, hs_json process, const hs_policy *policy)
       hs_json set = hs_json_get (caps, sets[s]), c;
       if (set != NULL && !hs_json_is_array (set))
         fz_fail ("%s: capabilities.%s is %s", what, sets[s], hs_json_type_name (set));
-      hs_json_foreach (set, i,
-                       c) if (!hs_json_is_string (c) || !hs_strv_contains (&policy->cap_allow, hs_json_string (c)))
+      hs_json_foreach (set, i, c)
+        if (!hs_json_is_string (c) || !hs_strv_contains (&policy->cap_allow, hs_json_string (c)))
           fz_fail ("%s: capabilities.%s has %s, which the policy does not allow", what, sets[s],
                    hs_json_is_string (c) ? hs_json_string (c) : hs_json_type_name (c));
     }
@@ -478,31 +478,31 @@ _check_resources (const char *what, hs_json process, const hs_class *class)
   if (hs_json_get_int (oom, -1000, 1000, &n) < 0)
     fz_fail ("%s: oomScoreAdj is %s", what, hs_json_type_name (oom));
   if (n < class->resources.oom_score_adj_min)
-    fz_fail ("%s: oomScoreAdj %lld is below the class's minimum", what, (long long)n);
+    fz_fail ("%s: oomScoreAdj %lld is below the class's minimum", what, (long long) n);
   hs_json_foreach (rlimits, i, e)
-  {
-    const char *type = hs_json_string (hs_json_get (e, "type"));
-    for (size_t k = 0; type != NULL && k < class->resources.nrlimits; k++)
-      {
-        uint64_t hard = 0, soft = 0; /* absent: 0, as runc reads it */
-        hs_json h = hs_json_get (e, "hard"), sv = hs_json_get (e, "soft");
-        if (strcmp (type, class->resources.rlimits[k].type) != 0)
-          continue;
-        if ((h != NULL && hs_json_get_uint (h, UINT64_MAX, &hard) < 0)
-            || (sv != NULL && hs_json_get_uint (sv, UINT64_MAX, &soft) < 0))
-          fz_fail ("%s: rlimit %s without whole numbers", what, type);
-        if (hard > class->resources.rlimits[k].max || soft > class->resources.rlimits[k].max)
-          fz_fail ("%s: rlimit %s above the class's ceiling", what, type);
-      }
-  }
+    {
+      const char *type = hs_json_string (hs_json_get (e, "type"));
+      for (size_t k = 0; type != NULL && k < class->resources.nrlimits; k++)
+        {
+          uint64_t hard = 0, soft = 0; /* absent: 0, as runc reads it */
+          hs_json h = hs_json_get (e, "hard"), sv = hs_json_get (e, "soft");
+          if (strcmp (type, class->resources.rlimits[k].type) != 0)
+            continue;
+          if ((h != NULL && hs_json_get_uint (h, UINT64_MAX, &hard) < 0)
+              || (sv != NULL && hs_json_get_uint (sv, UINT64_MAX, &soft) < 0))
+            fz_fail ("%s: rlimit %s without whole numbers", what, type);
+          if (hard > class->resources.rlimits[k].max || soft > class->resources.rlimits[k].max)
+            fz_fail ("%s: rlimit %s above the class's ceiling", what, type);
+        }
+    }
   /* a ceiling the process does not set: the model's inherited limits are above them */
   for (size_t k = 0; k < class->resources.nrlimits; k++)
     {
       bool found = false;
-      hs_json_foreach (rlimits, i, e) found
-          = found
-            || (hs_json_is_string (hs_json_get (e, "type"))
-                && strcmp (hs_json_string (hs_json_get (e, "type")), class->resources.rlimits[k].type) == 0);
+      hs_json_foreach (rlimits, i, e)
+        found = found
+                || (hs_json_is_string (hs_json_get (e, "type"))
+                    && strcmp (hs_json_string (hs_json_get (e, "type")), class->resources.rlimits[k].type) == 0);
       bool inherited_above = (strcmp (class->resources.rlimits[k].type, "RLIMIT_NOFILE") == 0
                               && class->resources.rlimits[k].max < 1048576)
                              || (strcmp (class->resources.rlimits[k].type, "RLIMIT_RTPRIO") == 0
@@ -631,12 +631,12 @@ _check_name (const char *what, const char *name, const hs_scmp_profile *merged, 
   for (size_t k = 0; k < HS_SCMP_MAX_ARGS; k++)
     {
       conditional = conditional || c.n[k] > 0;
-      _cand_add (&c, (uint32_t)k, 0);
-      _cand_add (&c, (uint32_t)k, UINT64_MAX);
-      _cand_add (&c, (uint32_t)k, 0xffffffffull);
+      _cand_add (&c, (uint32_t) k, 0);
+      _cand_add (&c, (uint32_t) k, UINT64_MAX);
+      _cand_add (&c, (uint32_t) k, 0xffffffffull);
     }
   for (const char *p = name; *p; p++)
-    state = (state ^ (unsigned char)*p) * 1099511628211ull;
+    state = (state ^ (unsigned char) *p) * 1099511628211ull;
   state |= 1;
   tries = conditional ? 64 : 1;
 
@@ -674,8 +674,8 @@ _check_name (const char *what, const char *name, const hs_scmp_profile *merged, 
             }
           if (_may_pass (merged, name, x) && !(_may_pass (a, name, x) && (b == NULL || _may_pass (b, name, x))))
             fz_fail ("%s lets %s(%llx, %llx, %llx, %llx, %llx, %llx) through, which %s denies", what, name,
-                     (unsigned long long)x[0], (unsigned long long)x[1], (unsigned long long)x[2],
-                     (unsigned long long)x[3], (unsigned long long)x[4], (unsigned long long)x[5],
+                     (unsigned long long) x[0], (unsigned long long) x[1], (unsigned long long) x[2],
+                     (unsigned long long) x[3], (unsigned long long) x[4], (unsigned long long) x[5],
                      !_may_pass (a, name, x) ? "the first profile" : "the second profile");
         }
   }
@@ -686,8 +686,8 @@ _check_name (const char *what, const char *name, const hs_scmp_profile *merged, 
         x[k] = t == 0 ? 0 : c.v[k][_next (&state) % c.n[k]];
       if (_may_pass (merged, name, x) && !(_may_pass (a, name, x) && (b == NULL || _may_pass (b, name, x))))
         fz_fail ("%s lets %s(%llx, %llx, %llx, %llx, %llx, %llx) through, which %s denies", what, name,
-                 (unsigned long long)x[0], (unsigned long long)x[1], (unsigned long long)x[2], (unsigned long long)x[3],
-                 (unsigned long long)x[4], (unsigned long long)x[5],
+                 (unsigned long long) x[0], (unsigned long long) x[1], (unsigned long long) x[2],
+                 (unsigned long long) x[3], (unsigned long long) x[4], (unsigned long long) x[5],
                  !_may_pass (a, name, x) ? "the first profile" : "the second profile");
     }
   for (size_t k = 0; k < HS_SCMP_MAX_ARGS; k++)
@@ -792,7 +792,7 @@ fz_argv (const uint8_t *data, size_t size, const char *prog, int *ret_argc)
       {
         if (i == size && at == size && argc > 0 && size > 0)
           break; /* a trailing NUL ends the last argument */
-        argv[argc++] = xstrndup ((const char *)data + at, i - at);
+        argv[argc++] = xstrndup ((const char *) data + at, i - at);
         at = i + 1;
       }
   argv[argc] = NULL;

@@ -42,13 +42,13 @@ _fixed_container (void)
   f = fopen (path, "rb");
   if (f == NULL || fseek (f, 0, SEEK_END) < 0 || (n = ftell (f)) < 0 || fseek (f, 0, SEEK_SET) < 0)
     fz_fail ("cannot read %s", path);
-  text = xcalloc (1, (size_t)n + 1);
-  if (fread (text, 1, (size_t)n, f) != (size_t)n)
+  text = xcalloc (1, (size_t) n + 1);
+  if (fread (text, 1, (size_t) n, f) != (size_t) n)
     fz_fail ("cannot read %s", path);
   fclose (f);
   for (char *at; (at = strstr (text, "@LANDLOCK_HELPER@")) != NULL;)
     {
-      char *joined = xasprintf ("%.*s%s%s", (int)(at - text), text, fz_policy (0)->landlock_helper, at + 17);
+      char *joined = xasprintf ("%.*s%s%s", (int) (at - text), text, fz_policy (0)->landlock_helper, at + 17);
       free (text);
       text = joined;
     }
@@ -166,7 +166,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       const hs_policy *p = fz_policy (i);
       if (cli.process != NULL)
         {
-          if (json == NULL || (process = _load ((const char *)json, json_len)) == NULL)
+          if (json == NULL || (process = _load ((const char *) json, json_len)) == NULL)
             goto out;
         }
       else
@@ -174,7 +174,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
           if (json != NULL && json_len > 0)
             {
               hs_json base = NULL;
-              if (hs_json_parse ((const char *)json, json_len, &base, &err) < 0)
+              if (hs_json_parse ((const char *) json, json_len, &base, &err) < 0)
                 goto out;
               hs_json_object_set (container, "process", base);
               /* the container's spec is loaded as a bundle's (container.h) */

@@ -51,17 +51,17 @@ _find_ns (hs_json namespaces, const char *type)
   hs_json ns, found = NULL;
 
   hs_json_foreach (namespaces, i, ns)
-  {
-    const char *t = hs_json_string (hs_json_get (ns, "type"));
-    if (t == NULL)
-      fz_fail ("a namespace without a string type");
-    if (strcmp (t, type) == 0)
-      {
-        if (found != NULL)
-          fz_fail ("namespace %s given twice", type);
-        found = ns;
-      }
-  }
+    {
+      const char *t = hs_json_string (hs_json_get (ns, "type"));
+      if (t == NULL)
+        fz_fail ("a namespace without a string type");
+      if (strcmp (t, type) == 0)
+        {
+          if (found != NULL)
+            fz_fail ("namespace %s given twice", type);
+          found = ns;
+        }
+    }
   return found;
 }
 
@@ -144,15 +144,15 @@ _check_maps (hs_json linux_, const hs_class *c)
       if (!hs_json_is_array (maps) || hs_json_array_len (maps) == 0)
         fz_fail ("no %s", keys[k]);
       hs_json_foreach (maps, i, m)
-      {
-        uint64_t host, size;
-        if (hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &host) < 0
-            || hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &size) < 0)
-          fz_fail ("%s[%zu] is no mapping", keys[k], i);
-        if (host < ranges[k]->start || host + size > (uint64_t)ranges[k]->start + ranges[k]->size)
-          fz_fail ("%s[%zu] maps host ids %llu+%llu outside class %s's", keys[k], i, (unsigned long long)host,
-                   (unsigned long long)size, c->name);
-      }
+        {
+          uint64_t host, size;
+          if (hs_json_get_uint (hs_json_get (m, "hostID"), UINT32_MAX, &host) < 0
+              || hs_json_get_uint (hs_json_get (m, "size"), UINT32_MAX, &size) < 0)
+            fz_fail ("%s[%zu] is no mapping", keys[k], i);
+          if (host < ranges[k]->start || host + size > (uint64_t) ranges[k]->start + ranges[k]->size)
+            fz_fail ("%s[%zu] maps host ids %llu+%llu outside class %s's", keys[k], i, (unsigned long long) host,
+                     (unsigned long long) size, c->name);
+        }
     }
 }
 
@@ -170,15 +170,15 @@ _read_only (hs_json m)
   bool ro = false, rro = false;
 
   hs_json_foreach (opts, k, o)
-  {
-    const char *s = hs_json_string (o);
-    if (s == NULL)
-      continue;
-    if (strcmp (s, "ro") == 0 || strcmp (s, "rw") == 0)
-      ro = s[1] == 'o';
-    else if (strcmp (s, "rro") == 0 || strcmp (s, "rrw") == 0)
-      rro = s[2] == 'o';
-  }
+    {
+      const char *s = hs_json_string (o);
+      if (s == NULL)
+        continue;
+      if (strcmp (s, "ro") == 0 || strcmp (s, "rw") == 0)
+        ro = s[1] == 'o';
+      else if (strcmp (s, "rro") == 0 || strcmp (s, "rrw") == 0)
+        rro = s[2] == 'o';
+    }
   return ro || rro;
 }
 
@@ -221,7 +221,7 @@ _number_matches (hs_json v, uint32_t n)
     return true;
   if (hs_json_get_int (v, -1, UINT32_MAX, &x) < 0)
     fz_fail ("a device rule's number is %s", hs_json_type_name (v));
-  return x == -1 || (uint32_t)x == n;
+  return x == -1 || (uint32_t) x == n;
 }
 
 /* The access the device rules give n, evaluated as runc does on cgroup v1. */
@@ -232,23 +232,23 @@ _rules_access (hs_json rules, const _node *n)
   hs_json r;
 
   hs_json_foreach (rules, i, r)
-  {
-    const char *t = hs_json_string (hs_json_get (r, "type")), *a = hs_json_string (hs_json_get (r, "access"));
-    unsigned bits = 0;
-    if (t == NULL)
-      t = "a";
-    if (a == NULL)
-      a = "rwm";
-    for (const char *p = a; *p; p++)
-      bits |= *p == 'r' ? 1 : *p == 'w' ? 2 : *p == 'm' ? 4 : 0;
-    if ((t[0] != 'a' && t[0] != n->type) || !_number_matches (hs_json_get (r, "major"), n->major)
-        || !_number_matches (hs_json_get (r, "minor"), n->minor))
-      continue;
-    if (hs_json_is_true (hs_json_get (r, "allow")))
-      acc |= bits;
-    else
-      acc &= ~bits;
-  }
+    {
+      const char *t = hs_json_string (hs_json_get (r, "type")), *a = hs_json_string (hs_json_get (r, "access"));
+      unsigned bits = 0;
+      if (t == NULL)
+        t = "a";
+      if (a == NULL)
+        a = "rwm";
+      for (const char *p = a; *p; p++)
+        bits |= *p == 'r' ? 1 : *p == 'w' ? 2 : *p == 'm' ? 4 : 0;
+      if ((t[0] != 'a' && t[0] != n->type) || !_number_matches (hs_json_get (r, "major"), n->major)
+          || !_number_matches (hs_json_get (r, "minor"), n->minor))
+        continue;
+      if (hs_json_is_true (hs_json_get (r, "allow")))
+        acc |= bits;
+      else
+        acc &= ~bits;
+    }
   return acc;
 }
 
@@ -263,14 +263,15 @@ _check_devices (hs_json linux_, hs_json mounts, const hs_class *c)
 
   if (!hs_json_is_array (rules) || hs_json_array_len (rules) == 0)
     fz_fail ("no device rules");
-  hs_json_foreach (rules, i, r) if (hs_json_is_true (hs_json_get (r, "allow")))
-  {
-    const char *t = hs_json_string (hs_json_get (r, "type"));
-    int64_t major;
-    if (t == NULL || (strcmp (t, "c") != 0 && strcmp (t, "b") != 0)
-        || hs_json_get_int (hs_json_get (r, "major"), 0, UINT32_MAX, &major) < 0)
-      fz_fail ("device rule %zu allows more than one device type or major number", i);
-  }
+  hs_json_foreach (rules, i, r)
+    if (hs_json_is_true (hs_json_get (r, "allow")))
+      {
+        const char *t = hs_json_string (hs_json_get (r, "type"));
+        int64_t major;
+        if (t == NULL || (strcmp (t, "c") != 0 && strcmp (t, "b") != 0)
+            || hs_json_get_int (hs_json_get (r, "major"), 0, UINT32_MAX, &major) < 0)
+          fz_fail ("device rule %zu allows more than one device type or major number", i);
+      }
   for (size_t i = 0; i < HS_ARRAY_SIZE (probe); i++)
     {
       unsigned have = _rules_access (rules, &probe[i]), may = _may_access (c, &probe[i]);
@@ -279,31 +280,31 @@ _check_devices (hs_json linux_, hs_json mounts, const hs_class *c)
                  probe[i].minor, have, may);
     }
   hs_json_foreach (devices, i, d)
-  {
-    const char *t = hs_json_string (hs_json_get (d, "type"));
-    uint64_t major = 0, minor = 0;
-    if (t == NULL || strcmp (t, "p") == 0)
-      continue;
-    hs_json_get_uint (hs_json_get (d, "major"), UINT32_MAX, &major);
-    hs_json_get_uint (hs_json_get (d, "minor"), UINT32_MAX, &minor);
-    _node n = { t[0] == 'b' ? 'b' : 'c', (uint32_t)major, (uint32_t)minor };
-    if (_may_access (c, &n) == 0)
-      fz_fail ("linux.devices[%zu] is %c %u:%u, which the class does not allow", i, n.type, n.major, n.minor);
-  }
+    {
+      const char *t = hs_json_string (hs_json_get (d, "type"));
+      uint64_t major = 0, minor = 0;
+      if (t == NULL || strcmp (t, "p") == 0)
+        continue;
+      hs_json_get_uint (hs_json_get (d, "major"), UINT32_MAX, &major);
+      hs_json_get_uint (hs_json_get (d, "minor"), UINT32_MAX, &minor);
+      _node n = { t[0] == 'b' ? 'b' : 'c', (uint32_t) major, (uint32_t) minor };
+      if (_may_access (c, &n) == 0)
+        fz_fail ("linux.devices[%zu] is %c %u:%u, which the class does not allow", i, n.type, n.major, n.minor);
+    }
   hs_json_foreach (mounts, i, m)
-  {
-    hs_devnode node;
-    const char *src = hs_json_string (hs_json_get (m, "source"));
-    if (src != NULL && hs_devnode_parse (src, &node) == 0 && node.type != 'p'
-        && _may_access (c, &(_node){ node.type, node.major, node.minor }) == 0)
-      fz_fail ("mounts[%zu] is the device node %c %u:%u", i, node.type, node.major, node.minor);
-  }
+    {
+      hs_devnode node;
+      const char *src = hs_json_string (hs_json_get (m, "source"));
+      if (src != NULL && hs_devnode_parse (src, &node) == 0 && node.type != 'p'
+          && _may_access (c, &(_node){ node.type, node.major, node.minor }) == 0)
+        fz_fail ("mounts[%zu] is the device node %c %u:%u", i, node.type, node.major, node.minor);
+    }
 }
 
 static bool
 _class_allows_bind (const hs_host *h, const hs_policy *p, const hs_class *c, const hs_bind_ref *ref, bool *ret_ro)
 {
-  size_t k = (size_t)(c - p->classes);
+  size_t k = (size_t) (c - p->classes);
 
   for (size_t j = 0; j < c->allow.nbinds; j++)
     if (hs_id_ref_same (&h->class_binds[k][j], &ref->id))
@@ -342,97 +343,98 @@ _check_mounts (hs_json spec, const hs_policy *p, const hs_host *h, const hs_clas
     {
       bool found = false;
       hs_json_foreach (mounts, k, m)
-      {
-        const char *d = hs_json_string (hs_json_get (m, "destination"));
-        _cleanup_free_ char *clean = d != NULL ? hs_path_clean (d) : NULL;
-        found = found || (clean != NULL && strcmp (clean, p->tmpfs.v[i]) == 0);
-      }
+        {
+          const char *d = hs_json_string (hs_json_get (m, "destination"));
+          _cleanup_free_ char *clean = d != NULL ? hs_path_clean (d) : NULL;
+          found = found || (clean != NULL && strcmp (clean, p->tmpfs.v[i]) == 0);
+        }
       if (!found)
         fz_fail ("nothing is mounted at %s", p->tmpfs.v[i]);
     }
   hs_json_foreach (mounts, i, m)
-  {
-    const char *dest = hs_json_string (hs_json_get (m, "destination"));
-    const char *type = hs_json_string (hs_json_get (m, "type"));
-    const char *src = hs_json_string (hs_json_get (m, "source"));
-    hs_json opts = hs_json_get (m, "options"), o;
-    _cleanup_free_ char *clean = NULL;
-    bool recursive, bind = hs_spec_mount_is_bind (m, &recursive);
-
-    if (dest == NULL)
-      fz_fail ("mounts[%zu] has no string destination", i);
-    clean = hs_path_clean (dest);
-    if (i + 1 < n && hs_path_within (clean, HS_LANDLOCK_DIR))
-      fz_fail ("mounts[%zu] at %s is at the Landlock helper's directory", i, dest);
-    /* the last mount at /dev or above, but the helper's, is the spec's /dev tmpfs */
-    if (!dev_checked && i + 1 < n)
-      {
-        for (size_t k = n - 1; k-- > 0;)
-          {
-            const char *kd = hs_json_string (hs_json_get (hs_json_at (mounts, k), "destination"));
-            _cleanup_free_ char *kc = kd != NULL ? hs_path_clean (kd) : NULL;
-            const char *kt = hs_json_string (hs_json_get (hs_json_at (mounts, k), "type"));
-            if (kc == NULL || !hs_path_within ("/dev", kc))
-              continue;
-            if (strcmp (kc, "/dev") != 0 || kt == NULL || strcmp (kt, "tmpfs") != 0)
-              fz_fail ("mounts[%zu] at %s covers /dev, where the Landlock helper goes", k, kc);
-            break;
-          }
-        dev_checked = true;
-      }
-    if (!bind)
-      {
-        bool known = false;
-        for (size_t k = 0; type != NULL && k < HS_ARRAY_SIZE (_mount_types); k++)
-          known = known || strcmp (type, _mount_types[k]) == 0;
-        if (!known)
-          fz_fail ("mounts[%zu] is a mount of type %s", i, type ? type : "(none)");
-      }
-    if (opts != NULL && !hs_json_is_array (opts))
-      fz_fail ("mounts[%zu].options is %s", i, hs_json_type_name (opts));
-    hs_json_foreach (opts, k, o)
     {
-      const char *s = hs_json_string (o);
-      if (s != NULL && (strcmp (s, "shared") == 0 || strcmp (s, "rshared") == 0))
-        fz_fail ("mounts[%zu] has shared propagation", i);
-      if (s != NULL && (strncasecmp (s, "idmap", 5) == 0 || strncasecmp (s, "ridmap", 6) == 0))
-        fz_fail ("mounts[%zu] is idmapped (%s)", i, s);
+      const char *dest = hs_json_string (hs_json_get (m, "destination"));
+      const char *type = hs_json_string (hs_json_get (m, "type"));
+      const char *src = hs_json_string (hs_json_get (m, "source"));
+      hs_json opts = hs_json_get (m, "options"), o;
+      _cleanup_free_ char *clean = NULL;
+      bool recursive, bind = hs_spec_mount_is_bind (m, &recursive);
+
+      if (dest == NULL)
+        fz_fail ("mounts[%zu] has no string destination", i);
+      clean = hs_path_clean (dest);
+      if (i + 1 < n && hs_path_within (clean, HS_LANDLOCK_DIR))
+        fz_fail ("mounts[%zu] at %s is at the Landlock helper's directory", i, dest);
+      /* the last mount at /dev or above, but the helper's, is the spec's /dev tmpfs */
+      if (!dev_checked && i + 1 < n)
+        {
+          for (size_t k = n - 1; k-- > 0;)
+            {
+              const char *kd = hs_json_string (hs_json_get (hs_json_at (mounts, k), "destination"));
+              _cleanup_free_ char *kc = kd != NULL ? hs_path_clean (kd) : NULL;
+              const char *kt = hs_json_string (hs_json_get (hs_json_at (mounts, k), "type"));
+              if (kc == NULL || !hs_path_within ("/dev", kc))
+                continue;
+              if (strcmp (kc, "/dev") != 0 || kt == NULL || strcmp (kt, "tmpfs") != 0)
+                fz_fail ("mounts[%zu] at %s covers /dev, where the Landlock helper goes", k, kc);
+              break;
+            }
+          dev_checked = true;
+        }
+      if (!bind)
+        {
+          bool known = false;
+          for (size_t k = 0; type != NULL && k < HS_ARRAY_SIZE (_mount_types); k++)
+            known = known || strcmp (type, _mount_types[k]) == 0;
+          if (!known)
+            fz_fail ("mounts[%zu] is a mount of type %s", i, type ? type : "(none)");
+        }
+      if (opts != NULL && !hs_json_is_array (opts))
+        fz_fail ("mounts[%zu].options is %s", i, hs_json_type_name (opts));
+      hs_json_foreach (opts, k, o)
+        {
+          const char *s = hs_json_string (o);
+          if (s != NULL && (strcmp (s, "shared") == 0 || strcmp (s, "rshared") == 0))
+            fz_fail ("mounts[%zu] has shared propagation", i);
+          if (s != NULL && (strncasecmp (s, "idmap", 5) == 0 || strncasecmp (s, "ridmap", 6) == 0))
+            fz_fail ("mounts[%zu] is idmapped (%s)", i, s);
+        }
+      if (hs_json_array_len (hs_json_get (m, "uidMappings")) > 0
+          || hs_json_array_len (hs_json_get (m, "gidMappings")) > 0
+          || (hs_json_get (m, "uidMappings") != NULL && !hs_json_is_null (hs_json_get (m, "uidMappings"))
+              && !hs_json_is_array (hs_json_get (m, "uidMappings"))))
+        fz_fail ("mounts[%zu] has its own id mappings", i);
+      if (hs_policy_denied_at (p, clean) != NULL && (!_has (opts, "ro") || _has (opts, "rw") || _has (opts, "rrw")))
+        fz_fail ("mounts[%zu] at %s, beneath a denied path, is not read-only", i, dest);
+      if (bind && src != NULL)
+        {
+          const hs_bind_ref *ref = hs_host_bind_ref (h, src);
+          bool want_ro = true, allowed = ref != NULL && _class_allows_bind (h, p, c, ref, &want_ro);
+          hs_devnode node;
+          if (ref == NULL)
+            continue;
+          if ((ref->kind == HS_BIND_SENSITIVE || ref->kind == HS_BIND_SOCKET) && !allowed)
+            fz_fail ("mounts[%zu] binds the host's %s", i, src);
+          if (ref->kind == HS_BIND_SENSITIVE_RW && !allowed && !_read_only (m))
+            fz_fail ("mounts[%zu] binds the host's %s read-write", i, src);
+          if (allowed && want_ro && ref->kind != HS_BIND_PLAIN && ref->kind != HS_BIND_DEVICE && !_read_only (m))
+            fz_fail ("mounts[%zu] binds %s read-write; the class allows it read-only", i, src);
+          if (ref->kind == HS_BIND_DEVICE && _may_access (c, &(_node){ ref->devtype, ref->major, ref->minor }) == 0)
+            fz_fail ("mounts[%zu] binds the device %s", i, src);
+          if (ref->id.exists && ref->kind != HS_BIND_DEVICE && hs_devnode_parse (src, &node) < 0
+              && (!_has (opts, "nodev") || _has (opts, "dev")))
+            fz_fail ("mounts[%zu], the volume %s, is not nodev", i, src);
+        }
+      /* mounts the container cannot make in a user namespace of its own */
+      if (own_userns && type != NULL && strcmp (type, "sysfs") == 0
+          && (_shares_host (h, namespaces, "network")
+              || (h->joins_netns && !(h->joins_userns && h->netns_in_join_userns))))
+        fz_fail ("mounts[%zu] mounts sysfs for a network namespace of another user namespace", i);
+      if (own_userns && type != NULL && strcmp (type, "proc") == 0 && _shares_host (h, namespaces, "pid"))
+        fz_fail ("mounts[%zu] mounts proc for the host's PID namespace", i);
+      if (own_userns && type != NULL && strcmp (type, "mqueue") == 0 && _shares_host (h, namespaces, "ipc"))
+        fz_fail ("mounts[%zu] mounts mqueue for the host's IPC namespace", i);
     }
-    if (hs_json_array_len (hs_json_get (m, "uidMappings")) > 0 || hs_json_array_len (hs_json_get (m, "gidMappings")) > 0
-        || (hs_json_get (m, "uidMappings") != NULL && !hs_json_is_null (hs_json_get (m, "uidMappings"))
-            && !hs_json_is_array (hs_json_get (m, "uidMappings"))))
-      fz_fail ("mounts[%zu] has its own id mappings", i);
-    if (hs_policy_denied_at (p, clean) != NULL && (!_has (opts, "ro") || _has (opts, "rw") || _has (opts, "rrw")))
-      fz_fail ("mounts[%zu] at %s, beneath a denied path, is not read-only", i, dest);
-    if (bind && src != NULL)
-      {
-        const hs_bind_ref *ref = hs_host_bind_ref (h, src);
-        bool want_ro = true, allowed = ref != NULL && _class_allows_bind (h, p, c, ref, &want_ro);
-        hs_devnode node;
-        if (ref == NULL)
-          continue;
-        if ((ref->kind == HS_BIND_SENSITIVE || ref->kind == HS_BIND_SOCKET) && !allowed)
-          fz_fail ("mounts[%zu] binds the host's %s", i, src);
-        if (ref->kind == HS_BIND_SENSITIVE_RW && !allowed && !_read_only (m))
-          fz_fail ("mounts[%zu] binds the host's %s read-write", i, src);
-        if (allowed && want_ro && ref->kind != HS_BIND_PLAIN && ref->kind != HS_BIND_DEVICE && !_read_only (m))
-          fz_fail ("mounts[%zu] binds %s read-write; the class allows it read-only", i, src);
-        if (ref->kind == HS_BIND_DEVICE && _may_access (c, &(_node){ ref->devtype, ref->major, ref->minor }) == 0)
-          fz_fail ("mounts[%zu] binds the device %s", i, src);
-        if (ref->id.exists && ref->kind != HS_BIND_DEVICE && hs_devnode_parse (src, &node) < 0
-            && (!_has (opts, "nodev") || _has (opts, "dev")))
-          fz_fail ("mounts[%zu], the volume %s, is not nodev", i, src);
-      }
-    /* mounts the container cannot make in a user namespace of its own */
-    if (own_userns && type != NULL && strcmp (type, "sysfs") == 0
-        && (_shares_host (h, namespaces, "network")
-            || (h->joins_netns && !(h->joins_userns && h->netns_in_join_userns))))
-      fz_fail ("mounts[%zu] mounts sysfs for a network namespace of another user namespace", i);
-    if (own_userns && type != NULL && strcmp (type, "proc") == 0 && _shares_host (h, namespaces, "pid"))
-      fz_fail ("mounts[%zu] mounts proc for the host's PID namespace", i);
-    if (own_userns && type != NULL && strcmp (type, "mqueue") == 0 && _shares_host (h, namespaces, "ipc"))
-      fz_fail ("mounts[%zu] mounts mqueue for the host's IPC namespace", i);
-  }
 }
 
 static void
@@ -441,29 +443,29 @@ _check_hooks (hs_json spec, const hs_policy *p, const hs_host *h, const hs_class
   static const char *const stages[]
       = { "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop" };
   hs_json hooks = hs_json_get (spec, "hooks");
-  size_t k = (size_t)(c - p->classes);
+  size_t k = (size_t) (c - p->classes);
 
   for (size_t s = 0; s < HS_ARRAY_SIZE (stages); s++)
     {
       hs_json list = hs_json_get (hooks, stages[s]), hook;
       hs_json_foreach (list, i, hook)
-      {
-        const hs_hook_ref *ref = hs_host_hook_ref (h, stages[s], i);
-        bool listed = false;
-        for (size_t j = 0; ref != NULL && j < c->allow.hooks.n; j++)
-          listed = listed || hs_id_ref_same (&h->class_hooks[k][j], &ref->id);
-        if (ref == NULL || !(ref->engine != NULL || (listed && ref->trusted)))
-          fz_fail ("hook %s[%zu] runs, neither an engine's nor one the class lists", stages[s], i);
-        if (ref->engine == NULL && hs_json_array_len (hs_json_get (hook, "env")) > 0)
-          fz_fail ("hook %s[%zu], one the class lists, has an environment", stages[s], i);
-        if (strcmp (stages[s], "startContainer") == 0)
-          {
-            const char *path = hs_json_string (hs_json_get (hook, "path"));
-            if (path == NULL || strcmp (path, HS_LANDLOCK_DEST) != 0)
-              fz_fail ("startContainer hook %zu is not behind the Landlock helper", i);
-            fz_check_landlock_argv ("a startContainer hook's args", hs_json_get (hook, "args"), p);
-          }
-      }
+        {
+          const hs_hook_ref *ref = hs_host_hook_ref (h, stages[s], i);
+          bool listed = false;
+          for (size_t j = 0; ref != NULL && j < c->allow.hooks.n; j++)
+            listed = listed || hs_id_ref_same (&h->class_hooks[k][j], &ref->id);
+          if (ref == NULL || !(ref->engine != NULL || (listed && ref->trusted)))
+            fz_fail ("hook %s[%zu] runs, neither an engine's nor one the class lists", stages[s], i);
+          if (ref->engine == NULL && hs_json_array_len (hs_json_get (hook, "env")) > 0)
+            fz_fail ("hook %s[%zu], one the class lists, has an environment", stages[s], i);
+          if (strcmp (stages[s], "startContainer") == 0)
+            {
+              const char *path = hs_json_string (hs_json_get (hook, "path"));
+              if (path == NULL || strcmp (path, HS_LANDLOCK_DEST) != 0)
+                fz_fail ("startContainer hook %zu is not behind the Landlock helper", i);
+              fz_check_landlock_argv ("a startContainer hook's args", hs_json_get (hook, "args"), p);
+            }
+        }
     }
 }
 
@@ -475,13 +477,13 @@ _check_annotations (hs_json spec)
   const char *key;
 
   hs_json_foreach_member (ann, i, key, v)
-  {
-    for (size_t k = 0; k < HS_ARRAY_SIZE (prefixes); k++)
-      if (strncmp (key, prefixes[k], strlen (prefixes[k])) == 0)
+    {
+      for (size_t k = 0; k < HS_ARRAY_SIZE (prefixes); k++)
+        if (strncmp (key, prefixes[k], strlen (prefixes[k])) == 0)
+          fz_fail ("annotation %s", key);
+      if (strcmp (key, "org.criu.config") == 0 && !(hs_json_is_string (v) && hs_json_string (v)[0] == '\0'))
         fz_fail ("annotation %s", key);
-    if (strcmp (key, "org.criu.config") == 0 && !(hs_json_is_string (v) && hs_json_string (v)[0] == '\0'))
-      fz_fail ("annotation %s", key);
-  }
+    }
 }
 
 static void
@@ -517,7 +519,7 @@ _check_spec (hs_json out, hs_json in, const hs_policy *p, const hs_host *h, cons
       && (hs_json_get_int (hs_json_get (hs_json_get (hs_json_get (linux_, "resources"), "pids"), "limit"), 1,
                            c->resources.pids, &pids)
           < 0))
-    fz_fail ("no pids limit within the class's %lld", (long long)c->resources.pids);
+    fz_fail ("no pids limit within the class's %lld", (long long) c->resources.pids);
   for (size_t i = 0; i < HS_ARRAY_SIZE (masked); i++)
     if (!_has (hs_json_get (linux_, "maskedPaths"), masked[i]))
       fz_fail ("%s is not masked", masked[i]);
@@ -619,6 +621,6 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   for (size_t i = 0; i < FZ_NPOLICIES; i++)
-    _one ((const char *)data, size, fz_policy (i));
+    _one ((const char *) data, size, fz_policy (i));
   return 0;
 }

@@ -20,7 +20,7 @@ _check (const hs_policy *p)
   if (p->nclasses == 0 || strcmp (p->classes[0].name, "default") != 0 || p->classes[0].match_key != NULL)
     fz_fail ("policy: the first class is not the default one");
   if (p->mode != HS_MODE_ENFORCE && p->mode != HS_MODE_AUDIT)
-    fz_fail ("policy: mode %d", (int)p->mode);
+    fz_fail ("policy: mode %d", (int) p->mode);
   for (size_t i = 0; i < p->cap_allow.n; i++)
     if (strncmp (p->cap_allow.v[i], "CAP_", 4) != 0)
       fz_fail ("policy: capability `%s`", p->cap_allow.v[i]);
@@ -54,7 +54,7 @@ _check (const hs_policy *p)
         if (c->allow.hooks.v[j][0] != '/')
           fz_fail ("policy: class %s: hook `%s`", c->name, c->allow.hooks.v[j]);
       if (c->resources.oom_score_adj_min < -1000 || c->resources.oom_score_adj_min > 1000)
-        fz_fail ("policy: class %s: oom_score_adj_min %lld", c->name, (long long)c->resources.oom_score_adj_min);
+        fz_fail ("policy: class %s: oom_score_adj_min %lld", c->name, (long long) c->resources.oom_score_adj_min);
     }
 }
 
@@ -70,7 +70,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       subuid = xasprintf ("%s/tests/data/subid/classes-subuid", fz_srcdir ());
       subgid = xasprintf ("%s/tests/data/subid/classes-subgid", fz_srcdir ());
     }
-  if (hs_policy_parse ((const char *)data, size, "policy.json", &p, &err) < 0)
+  if (hs_policy_parse ((const char *) data, size, "policy.json", &p, &err) < 0)
     {
       if (err.msg == NULL)
         fz_fail ("policy: refused without a message");

@@ -21,7 +21,7 @@ _parse (const uint8_t *data, size_t size, const char *where, hs_scmp_profile *re
   _cleanup_json_ hs_json v = NULL;
   hs_error err = { 0 };
 
-  if (hs_json_parse ((const char *)data, size, &v, &err) < 0 || hs_scmp_parse (v, false, where, ret, &err) < 0)
+  if (hs_json_parse ((const char *) data, size, &v, &err) < 0 || hs_scmp_parse (v, false, where, ret, &err) < 0)
     {
       hs_error_release (&err);
       return false;
@@ -55,7 +55,7 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   const uint8_t *nul = memchr (data, '\0', size);
-  size_t a_len = nul ? (size_t)(nul - data) : size;
+  size_t a_len = nul ? (size_t) (nul - data) : size;
   hs_scmp_profile ours = { 0 }, engine = { 0 }, merged = { 0 }, back = { 0 }, twice = { 0 };
   hs_scmp_diff diff = { 0 }, diff2 = { 0 };
   bool has_engine = nul != NULL;

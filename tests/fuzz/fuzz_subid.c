@@ -21,10 +21,10 @@ _line (const char *p, size_t len, const char **owner, size_t *owner_len, uint64_
   const char *from[2];
   size_t n[2];
 
-  if (c1 == NULL || c1 == p || (c2 = memchr (c1 + 1, ':', len - (size_t)(c1 + 1 - p))) == NULL)
+  if (c1 == NULL || c1 == p || (c2 = memchr (c1 + 1, ':', len - (size_t) (c1 + 1 - p))) == NULL)
     return false;
-  from[0] = c1 + 1, n[0] = (size_t)(c2 - c1 - 1);
-  from[1] = c2 + 1, n[1] = len - (size_t)(c2 + 1 - p);
+  from[0] = c1 + 1, n[0] = (size_t) (c2 - c1 - 1);
+  from[1] = c2 + 1, n[1] = len - (size_t) (c2 + 1 - p);
   for (size_t k = 0; k < 2; k++)
     {
       if (n[k] == 0 || n[k] > 20)
@@ -34,14 +34,14 @@ _line (const char *p, size_t len, const char **owner, size_t *owner_len, uint64_
         {
           if (from[k][i] < '0' || from[k][i] > '9')
             return false;
-          if (*out[k] > (UINT32_MAX - (uint64_t)(from[k][i] - '0')) / 10)
+          if (*out[k] > (UINT32_MAX - (uint64_t) (from[k][i] - '0')) / 10)
             return false;
-          *out[k] = *out[k] * 10 + (uint64_t)(from[k][i] - '0');
+          *out[k] = *out[k] * 10 + (uint64_t) (from[k][i] - '0');
         }
     }
   *owner = p;
-  *owner_len = (size_t)(c1 - p);
-  return *count > 0 && *start + *count <= (uint64_t)UINT32_MAX + 1;
+  *owner_len = (size_t) (c1 - p);
+  return *count > 0 && *start + *count <= (uint64_t) UINT32_MAX + 1;
 }
 
 static void
@@ -58,27 +58,27 @@ _pick (const char *text, const char *owner, uint32_t size)
       hs_error_release (&err);
       return;
     }
-  if (r.size != size || r.start == 0 || (uint64_t)r.start + r.size > (uint64_t)UINT32_MAX + 1)
+  if (r.size != size || r.start == 0 || (uint64_t) r.start + r.size > (uint64_t) UINT32_MAX + 1)
     fz_fail ("subid: picked %u+%u for %s", r.start, r.size, owner);
   for (const char *p = text; *p != '\0';)
     {
       const char *nl = strchr (p, '\n'), *o;
-      size_t len = nl ? (size_t)(nl - p) : strlen (p), olen;
+      size_t len = nl ? (size_t) (nl - p) : strlen (p), olen;
       uint64_t start, count;
       if (len > 0 && p[0] != '#')
         {
           if (!_line (p, len, &o, &olen, &start, &count))
-            fz_fail ("subid: picked a range from a file with the malformed line `%.*s`", (int)len, p);
+            fz_fail ("subid: picked a range from a file with the malformed line `%.*s`", (int) len, p);
           bool mine = olen == strlen (owner) && memcmp (o, owner, olen) == 0;
           if (mine && count >= size && first)
             {
               if (start != r.start)
                 fz_fail ("subid: picked %u, the first range of %s starts at %llu", r.start, owner,
-                         (unsigned long long)start);
+                         (unsigned long long) start);
               first = false;
             }
-          if (!mine && start < (uint64_t)r.start + r.size && r.start < start + count)
-            fz_fail ("subid: picked %u+%u for %s, which `%.*s` overlaps", r.start, r.size, owner, (int)len, p);
+          if (!mine && start < (uint64_t) r.start + r.size && r.start < start + count)
+            fz_fail ("subid: picked %u+%u for %s, which `%.*s` overlaps", r.start, r.size, owner, (int) len, p);
         }
       p += len + (nl != NULL);
     }
@@ -89,7 +89,7 @@ _pick (const char *text, const char *owner, uint32_t size)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  _cleanup_free_ char *text = xstrndup ((const char *)data, size);
+  _cleanup_free_ char *text = xstrndup ((const char *) data, size);
 
   _pick (text, "hardshim", HS_USERNS_SIZE);
   _pick (text, "alice", 1);

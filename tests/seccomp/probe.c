@@ -273,10 +273,10 @@ try_clone (unsigned long ns)
   return syscall (__NR_clone, ns | CLONE_SIGHAND | SIGCHLD, 0UL, NULL, NULL, 0UL);
 }
 
-#define NS_PROBES(flag, lower)                                         \
-  static long p_unshare_##lower (void);                                \
-  static long p_unshare_##lower (void) { return try_unshare (flag); } \
-  static long p_clone_##lower (void);                                  \
+#define NS_PROBES(flag, lower)                                                                                         \
+  static long p_unshare_##lower (void);                                                                                \
+  static long p_unshare_##lower (void) { return try_unshare (flag); }                                                  \
+  static long p_clone_##lower (void);                                                                                  \
   static long p_clone_##lower (void) { return try_clone (flag); }
 
 NS_PROBES (CLONE_NEWNS, newns)
@@ -663,10 +663,7 @@ p_int80_getpid (void)
 {
 #if defined(__x86_64__)
   long ret;
-  __asm__ volatile ("int $0x80"
-                    : "=a" (ret)
-                    : "a" (20L)
-                    : "memory", "cc", "r8", "r9", "r10", "r11");
+  __asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L) : "memory", "cc", "r8", "r9", "r10", "r11");
   if (ret < 0 && ret > -4096)
     {
       errno = (int) -ret;
@@ -732,8 +729,14 @@ p_iopl (void)
 
 /* ---- the list --------------------------------------------------------- */
 
-#define P(name) { #name, p_##name, 0 }
-#define PCAP(name) { #name, p_##name, 1 }
+#define P(name)                                                                                                        \
+  {                                                                                                                    \
+#name, p_##name, 0                                                                                                 \
+  }
+#define PCAP(name)                                                                                                     \
+  {                                                                                                                    \
+#name, p_##name, 1                                                                                                 \
+  }
 
 static const struct probe probes[] = {
   P (getpid),
@@ -834,24 +837,26 @@ struct errname
   const char *name;
 };
 
-#define E(x) { x, #x }
+#define E(x)                                                                                                           \
+  {                                                                                                                    \
+    x, #x                                                                                                              \
+  }
 static const struct errname errnames[] = {
-  E (EPERM), E (ENOENT), E (ESRCH), E (EINTR), E (EIO), E (ENXIO),
-  E (E2BIG), E (ENOEXEC), E (EBADF), E (ECHILD), E (EAGAIN), E (ENOMEM),
-  E (EACCES), E (EFAULT), E (ENOTBLK), E (EBUSY), E (EEXIST), E (EXDEV),
-  E (ENODEV), E (ENOTDIR), E (EISDIR), E (EINVAL), E (ENFILE), E (EMFILE),
-  E (ENOTTY), E (ETXTBSY), E (EFBIG), E (ENOSPC), E (ESPIPE), E (EROFS),
-  E (EMLINK), E (EPIPE), E (EDOM), E (ERANGE), E (EDEADLK),
-  E (ENAMETOOLONG), E (ENOLCK), E (ENOSYS), E (ENOTEMPTY), E (ELOOP),
-  E (ENOMSG), E (EIDRM), E (ENODATA), E (ENOKEY), E (EKEYREJECTED),
-  E (ENOTSOCK), E (EPROTOTYPE), E (ENOPROTOOPT), E (EPROTONOSUPPORT),
-  E (ESOCKTNOSUPPORT), E (EOPNOTSUPP), E (EPFNOSUPPORT), E (EAFNOSUPPORT),
-  E (EADDRINUSE), E (EADDRNOTAVAIL), E (ENETDOWN), E (ENETUNREACH),
-  E (ECONNREFUSED), E (ETIMEDOUT), E (EALREADY), E (EINPROGRESS),
-  E (EOVERFLOW), E (EBADMSG), E (EUSERS), E (EDQUOT), E (ESTALE),
-  E (ECANCELED), E (EOWNERDEAD), E (ENOTRECOVERABLE), E (ERFKILL),
-  E (EHWPOISON), E (EKEYEXPIRED), E (EKEYREVOKED), E (ENOMEDIUM),
-  E (EMEDIUMTYPE),
+  E (EPERM),        E (ENOENT),       E (ESRCH),        E (EINTR),           E (EIO),
+  E (ENXIO),        E (E2BIG),        E (ENOEXEC),      E (EBADF),           E (ECHILD),
+  E (EAGAIN),       E (ENOMEM),       E (EACCES),       E (EFAULT),          E (ENOTBLK),
+  E (EBUSY),        E (EEXIST),       E (EXDEV),        E (ENODEV),          E (ENOTDIR),
+  E (EISDIR),       E (EINVAL),       E (ENFILE),       E (EMFILE),          E (ENOTTY),
+  E (ETXTBSY),      E (EFBIG),        E (ENOSPC),       E (ESPIPE),          E (EROFS),
+  E (EMLINK),       E (EPIPE),        E (EDOM),         E (ERANGE),          E (EDEADLK),
+  E (ENAMETOOLONG), E (ENOLCK),       E (ENOSYS),       E (ENOTEMPTY),       E (ELOOP),
+  E (ENOMSG),       E (EIDRM),        E (ENODATA),      E (ENOKEY),          E (EKEYREJECTED),
+  E (ENOTSOCK),     E (EPROTOTYPE),   E (ENOPROTOOPT),  E (EPROTONOSUPPORT), E (ESOCKTNOSUPPORT),
+  E (EOPNOTSUPP),   E (EPFNOSUPPORT), E (EAFNOSUPPORT), E (EADDRINUSE),      E (EADDRNOTAVAIL),
+  E (ENETDOWN),     E (ENETUNREACH),  E (ECONNREFUSED), E (ETIMEDOUT),       E (EALREADY),
+  E (EINPROGRESS),  E (EOVERFLOW),    E (EBADMSG),      E (EUSERS),          E (EDQUOT),
+  E (ESTALE),       E (ECANCELED),    E (EOWNERDEAD),   E (ENOTRECOVERABLE), E (ERFKILL),
+  E (EHWPOISON),    E (EKEYEXPIRED),  E (EKEYREVOKED),  E (ENOMEDIUM),       E (EMEDIUMTYPE),
 };
 #undef E
 
@@ -946,7 +951,8 @@ main (int argc, char **argv)
 
   if (argc > 1)
     {
-      fprintf (stderr, "usage: %s\n"
+      fprintf (stderr,
+               "usage: %s\n"
                "Tries each primitive hardshim's seccomp profile denies, each in a\n"
                "child process, and prints `NAME RESULT [cap-checked]` per line.\n",
                argv[0]);

@@ -328,11 +328,11 @@ _run_cases (const cli_case *cases, size_t n)
       int r;
 
       memset (&cli, 0xa5, sizeof cli);
-      r = hs_cli_parse (tu_argc (t->argv), (char *const *)t->argv, &cli, &err);
+      r = hs_cli_parse (tu_argc (t->argv), (char *const *) t->argv, &cli, &err);
       if (t->error != NULL)
         {
           if (r >= 0)
-            CASE_FAIL ("case `%s`: parsed (kind %d), expected an error with `%s`\n", t->name, (int)cli.kind, t->error);
+            CASE_FAIL ("case `%s`: parsed (kind %d), expected an error with `%s`\n", t->name, (int) cli.kind, t->error);
           if (err.msg == NULL || strstr (err.msg, t->error) == NULL)
             CASE_FAIL ("case `%s`: error `%s` does not mention `%s`\n", t->name, err.msg ? err.msg : "(null)",
                        t->error);
@@ -346,10 +346,10 @@ _run_cases (const cli_case *cases, size_t n)
           if (err.msg != NULL)
             CASE_FAIL ("case `%s`: succeeded but set an error: %s\n", t->name, err.msg);
           if (cli.kind != t->kind)
-            CASE_FAIL ("case `%s`: kind %d, expected %d\n", t->name, (int)cli.kind, (int)t->kind);
+            CASE_FAIL ("case `%s`: kind %d, expected %d\n", t->name, (int) cli.kind, (int) t->kind);
           if (hs_cli_reads_bundle (&cli)
               != (t->kind == HS_CMD_CREATE || t->kind == HS_CMD_RUN || t->kind == HS_CMD_RESTORE))
-            CASE_FAIL ("case `%s`: hs_cli_reads_bundle is wrong for kind %d\n", t->name, (int)t->kind);
+            CASE_FAIL ("case `%s`: hs_cli_reads_bundle is wrong for kind %d\n", t->name, (int) t->kind);
         }
       _check_field (t->name, "command", t->command, cli.command);
       _check_field (t->name, "bundle", t->bundle, cli.bundle);
@@ -407,11 +407,11 @@ test_help_false_is_not_a_pass_through (void **state)
       const help_false_case *t = &_help_false_cases[c];
       hs_cli cli;
       hs_error err = { 0 };
-      int r = hs_cli_parse (tu_argc (t->argv), (char *const *)t->argv, &cli, &err);
+      int r = hs_cli_parse (tu_argc (t->argv), (char *const *) t->argv, &cli, &err);
 
       if (r == 0 && (cli.kind != t->kind || cli.bundle == NULL || strcmp (cli.bundle, t->bundle) != 0))
         CASE_FAIL ("case `%s`: accepted as kind %d with bundle `%s`: expected kind %d with bundle `%s`, or a refusal\n",
-                   t->name, (int)cli.kind, cli.bundle ? cli.bundle : "(null)", (int)t->kind, t->bundle);
+                   t->name, (int) cli.kind, cli.bundle ? cli.bundle : "(null)", (int) t->kind, t->bundle);
       hs_cli_release (&cli);
       hs_error_release (&err);
     }
@@ -447,7 +447,7 @@ test_config_path (void **state)
       hs_error err = { 0 };
       _cleanup_free_ char *path = NULL;
 
-      assert_int_equal (hs_cli_parse (tu_argc (cases[c].argv), (char *const *)cases[c].argv, &cli, &err), 0);
+      assert_int_equal (hs_cli_parse (tu_argc (cases[c].argv), (char *const *) cases[c].argv, &cli, &err), 0);
       path = hs_cli_config_path (&cli, cli.bundle, "/cwd");
       assert_string_equal (path, cases[c].want);
       hs_cli_release (&cli);

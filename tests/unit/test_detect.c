@@ -742,7 +742,7 @@ _host (const _case *c, const hs_policy *p, hs_host *h)
 {
   static const char *const via[] = { "/proc/7/ns/a", "/proc/7/ns/b", "/proc/7/ns/c" };
 
-  *h = (hs_host)TU_HOST;
+  *h = (hs_host) TU_HOST;
   if (c->no_userns)
     {
       h->userns = false;
@@ -756,11 +756,11 @@ _host (const _case *c, const hs_policy *p, hs_host *h)
   for (size_t i = 0; i < HS_ARRAY_SIZE (c->binds) && c->binds[i].source != NULL; i++)
     {
       const _bind *b = &c->binds[i];
-      h->binds[h->nbinds++] = (hs_bind_ref){ .source = (char *)b->source,
+      h->binds[h->nbinds++] = (hs_bind_ref){ .source = (char *) b->source,
                                              .id = b->ino != 0 ? (hs_id_ref){ .exists = true, .dev = 1, .ino = b->ino }
                                                                : _identity (c, b->source),
                                              .kind = b->kind,
-                                             .what = (char *)b->what,
+                                             .what = (char *) b->what,
                                              .owner = b->owner,
                                              .above = b->above,
                                              .devtype = b->devtype,
@@ -773,7 +773,7 @@ _host (const _case *c, const hs_policy *p, hs_host *h)
       const _hook *k = &c->hooks[i];
       h->hooks[h->nhooks++] = (hs_hook_ref){ .stage = k->stage,
                                              .index = k->index,
-                                             .path = (char *)k->path,
+                                             .path = (char *) k->path,
                                              .id = k->ino != 0 ? (hs_id_ref){ .exists = true, .dev = 1, .ino = k->ino }
                                                                : _identity (c, k->path),
                                              .trusted = k->trusted,
@@ -793,7 +793,7 @@ _host (const _case *c, const hs_policy *p, hs_host *h)
       for (size_t j = 0; j < a->hooks.n; j++)
         h->class_hooks[k][j] = _identity (c, a->hooks.v[j]);
     }
-  h->cgroup_foreign = (char *)c->cgroup_foreign;
+  h->cgroup_foreign = (char *) c->cgroup_foreign;
   h->cgroup_foreign_procs = c->cgroup_procs;
 }
 
@@ -821,7 +821,7 @@ _refusal_notes (const char *buf, hs_strv *ret)
   for (const char *p = buf; p != NULL && *p != '\0';)
     {
       const char *nl = strchr (p, '\n');
-      size_t len = nl != NULL ? (size_t)(nl - p) : strlen (p);
+      size_t len = nl != NULL ? (size_t) (nl - p) : strlen (p);
       _cleanup_json_ hs_json rec = NULL;
       hs_error err = { 0 };
       hs_json measure, action, would, note;
@@ -851,7 +851,7 @@ _check_refusals (const _case *c, const char *buf)
   if (c->error != NULL)
     {
       const char *more = strstr (c->error, " (and ");
-      hs_strv_add (&want, more != NULL ? xstrndup (c->error, (size_t)(more - c->error)) : xstrdup (c->error));
+      hs_strv_add (&want, more != NULL ? xstrndup (c->error, (size_t) (more - c->error)) : xstrdup (c->error));
     }
   for (size_t i = 0; i < HS_ARRAY_SIZE (c->notes) && c->notes[i] != NULL; i++)
     hs_strv_add (&want, xstrdup (c->notes[i]));
@@ -921,7 +921,7 @@ _check_again (const _case *c, hs_json spec, hs_json container, const hs_policy *
           for (const char *p = j.buf; (p = strstr (p, "\"measure\":\"detect\"")) != NULL; p++)
             {
               const char *eol = strchr (p, '\n');
-              _cleanup_free_ char *line = xstrndup (p, eol != NULL ? (size_t)(eol - p) : strlen (p));
+              _cleanup_free_ char *line = xstrndup (p, eol != NULL ? (size_t) (eol - p) : strlen (p));
               if (strstr (line, "\"action\":\"changed\"") != NULL || strstr (line, "\"action\":\"added\"") != NULL)
                 CASE_FAIL ("case `%s`: the second pass journaled a change: %s\n", c->name, line);
             }
@@ -982,7 +982,7 @@ out:
 static void
 test_detect_table (void **state)
 {
-  (void)state;
+  (void) state;
   _failures = 0;
   for (size_t i = 0; i < HS_ARRAY_SIZE (_cases); i++)
     _check_case (&_cases[i]);

@@ -55,9 +55,9 @@ typedef struct
 {
   const char *name;
   const char *const *argv;
-  const char *runtime_argv;  /* hs_cli_exec_argv with process path "P" (NULL: with no path) */
+  const char *runtime_argv; /* hs_cli_exec_argv with process path "P" (NULL: with no path) */
   bool with_path;
-  const char *options;       /* _describe of cli.exec */
+  const char *options; /* _describe of cli.exec */
 } _argv_case;
 
 static char *
@@ -66,9 +66,9 @@ _describe (const hs_exec_options *o)
   _cleanup_free_ char *env = hs_strv_join (&o->env, ","), *caps = hs_strv_join (&o->caps, ",");
   _cleanup_free_ char *gids = hs_strv_join (&o->gids, ",");
 
-  return xasprintf ("cwd=%s user=%s apparmor=%s label=%s tty=%d nnp=%d env=%s caps=%s gids=%s",
-                    o->cwd ? o->cwd : "-", o->user ? o->user : "-", o->apparmor ? o->apparmor : "-",
-                    o->process_label ? o->process_label : "-", o->tty, o->no_new_privs, env, caps, gids);
+  return xasprintf ("cwd=%s user=%s apparmor=%s label=%s tty=%d nnp=%d env=%s caps=%s gids=%s", o->cwd ? o->cwd : "-",
+                    o->user ? o->user : "-", o->apparmor ? o->apparmor : "-", o->process_label ? o->process_label : "-",
+                    o->tty, o->no_new_privs, env, caps, gids);
 }
 
 /* clang-format off */
@@ -363,7 +363,7 @@ test_release_empty (void **state)
 {
   _cleanup_free_ char *dir = tu_mkdtemp ();
   _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
-  char *argv[] = { (char *)"/bin/echo", (char *)"hi", NULL };
+  char *argv[] = { (char *) "/bin/echo", (char *) "hi", NULL };
   hs_container c = { 0 };
   hs_spawn_output o = { 0 };
   hs_error err = { 0 };

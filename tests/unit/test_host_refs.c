@@ -73,7 +73,7 @@ _socket_at (const char *path)
 
   assert_true (strlen (path) < sizeof a.sun_path);
   strcpy (a.sun_path, path);
-  if (fd < 0 || bind (fd, (struct sockaddr *)&a, sizeof a) < 0)
+  if (fd < 0 || bind (fd, (struct sockaddr *) &a, sizeof a) < 0)
     fail_msg ("socket at %s: %s", path, strerror (errno));
   close (fd);
 }
@@ -262,7 +262,7 @@ test_binds_real_paths (void **state)
     /* PID 1's root: / where hardshim may look at PID 1 (ptrace access). */
     int fd = open ("/proc/1/root", O_PATH | O_CLOEXEC);
     const bind_case init[]
-        = { fd >= 0 ? (bind_case)SENS ("/proc/1/root", "/") : (bind_case)MISSING ("/proc/1/root", errno) };
+        = { fd >= 0 ? (bind_case) SENS ("/proc/1/root", "/") : (bind_case) MISSING ("/proc/1/root", errno) };
     if (fd < 0)
       print_message ("note: /proc/1/root: %s here\n", strerror (errno));
     else
@@ -482,7 +482,7 @@ _dockerd_process (bool *ret_spawned)
   if (pid == 0)
     {
       ptrace (PTRACE_TRACEME, 0, NULL, NULL);
-      execl (want[0].exists ? "/usr/sbin/dockerd" : "/usr/bin/dockerd", "dockerd", "--version", (char *)NULL);
+      execl (want[0].exists ? "/usr/sbin/dockerd" : "/usr/bin/dockerd", "dockerd", "--version", (char *) NULL);
       _exit (127);
     }
   if (pid < 0 || waitpid (pid, &status, 0) != pid || !WIFSTOPPED (status))
@@ -534,9 +534,9 @@ test_hooks (void **state)
   if (dockerd <= 0)
     print_message ("SKIP: docker's network hook: no dockerd binary here, or it cannot be started traced\n");
   else
-    print_message ("docker's network hook: /proc/%d/exe (%s)\n", (int)dockerd,
+    print_message ("docker's network hook: /proc/%d/exe (%s)\n", (int) dockerd,
                    spawned ? "dockerd stopped right after exec" : "a running dockerd");
-  docker = xasprintf ("/proc/%d/exe", dockerd > 0 ? (int)dockerd : 1);
+  docker = xasprintf ("/proc/%d/exe", dockerd > 0 ? (int) dockerd : 1);
 #define D "%1$s"
   text = xasprintf (
       "{\"prestart\": ["
@@ -651,10 +651,10 @@ _sleeper_in (const char *dir)
       pause ();
       _exit (0);
     }
-  pid_text = xasprintf ("%d\n", (int)pid);
+  pid_text = xasprintf ("%d\n", (int) pid);
   int fd = open (procs, O_WRONLY | O_CLOEXEC);
   if (fd < 0 || write (fd, pid_text, strlen (pid_text)) < 0)
-    fail_msg ("move %d into %s: %s", (int)pid, dir, strerror (errno));
+    fail_msg ("move %d into %s: %s", (int) pid, dir, strerror (errno));
   close (fd);
   return pid;
 }
@@ -690,20 +690,20 @@ static void
 test_cgroups (void **state)
 {
   const char *base = _exists ("/sys/fs/cgroup/pids/cgroup.procs") ? "/sys/fs/cgroup/pids" : "/sys/fs/cgroup";
-  _cleanup_free_ char *name = xasprintf ("hardshim-unit-%d", (int)getpid ());
+  _cleanup_free_ char *name = xasprintf ("hardshim-unit-%d", (int) getpid ());
   _cleanup_free_ char *cg = xasprintf ("%s/%s", base, name), *sub = xasprintf ("%s/sub", cg);
   _cleanup_free_ char *empty = xasprintf ("%s/empty", cg);
-  _cleanup_free_ char *slice = xasprintf ("%s/hsunit%d.slice", base, (int)getpid ());
+  _cleanup_free_ char *slice = xasprintf ("%s/hsunit%d.slice", base, (int) getpid ());
   _cleanup_free_ char *scope = xasprintf ("%s/p-n.scope", slice);
   _cleanup_free_ char *abs = xasprintf ("/%s", name), *abs_sub = xasprintf ("/%s/sub", name);
   _cleanup_free_ char *abs_empty = xasprintf ("/%s/empty", name), *abs_new = xasprintf ("/%s-new/c", name);
   _cleanup_free_ char *climb = xasprintf ("/../../%s", name), *rel_up = xasprintf ("a/../../%s/sub", name);
   _cleanup_free_ char *raw = xasprintf ("/../%s/%s", strrchr (base, '/') + 1, name);
-  _cleanup_free_ char *sd = xasprintf ("hsunit%d.slice:p:n", (int)getpid ());
-  _cleanup_free_ char *sd_other = xasprintf ("hsunit%d.slice:p:m", (int)getpid ());
-  _cleanup_free_ char *sd_slice = xasprintf ("-.slice:p:hsunit%d.slice", (int)getpid ());
-  _cleanup_free_ char *sd_sub = xasprintf ("hsunit%d-sub.slice:p:n", (int)getpid ());
-  _cleanup_free_ char *sd_crun = xasprintf ("hsunit%d.slice:p-n", (int)getpid ());
+  _cleanup_free_ char *sd = xasprintf ("hsunit%d.slice:p:n", (int) getpid ());
+  _cleanup_free_ char *sd_other = xasprintf ("hsunit%d.slice:p:m", (int) getpid ());
+  _cleanup_free_ char *sd_slice = xasprintf ("-.slice:p:hsunit%d.slice", (int) getpid ());
+  _cleanup_free_ char *sd_sub = xasprintf ("hsunit%d-sub.slice:p:n", (int) getpid ());
+  _cleanup_free_ char *sd_crun = xasprintf ("hsunit%d.slice:p-n", (int) getpid ());
   pid_t a, b;
 
   if (mkdir (cg, 0755) < 0 || mkdir (sub, 0755) < 0 || mkdir (empty, 0755) < 0 || mkdir (slice, 0755) < 0
@@ -812,7 +812,7 @@ test_joined_is_host (void **state)
   close (ready[1]);
   assert_int_equal (read (ready[0], &c, 1), 1);
   close (ready[0]);
-  snprintf (child_pid, sizeof child_pid, "%d", (int)child);
+  snprintf (child_pid, sizeof child_pid, "%d", (int) child);
   /* PID 1's namespaces where hardshim may look at PID 1 (ptrace access);
    * else another process's in the host's network namespace. */
   init_fd = open ("/proc/1/ns/net", O_RDONLY | O_CLOEXEC);
@@ -823,7 +823,7 @@ test_joined_is_host (void **state)
   text = xasprintf ("{\"linux\": {\"namespaces\": [{\"type\": \"network\", \"path\": \"/proc/%s/ns/net\"}, "
                     "{\"type\": \"uts\", \"path\": \"/proc/self/ns/uts\"}, "
                     "{\"type\": \"ipc\", \"path\": \"/proc/%d/ns/ipc\"}, {\"type\": \"pid\"}]}}",
-                    init_fd >= 0 ? "1" : child_pid, (int)child);
+                    init_fd >= 0 ? "1" : child_pid, (int) child);
   spec = tu_parse (text);
   assert_int_equal (hs_namespaces_probe (spec, false, &host, &err), 0);
   assert_int_equal (host.n_joined, 3);
@@ -892,11 +892,11 @@ static void
 test_class_refs (void **state)
 {
   hs_allow_bind binds[]
-      = { { (char *)"/etc", true }, { (char *)"/nonexistent-hardshim-unit", false }, { (char *)"relative", true } };
-  char *hooks[] = { (char *)"/bin/true" };
+      = { { (char *) "/etc", true }, { (char *) "/nonexistent-hardshim-unit", false }, { (char *) "relative", true } };
+  char *hooks[] = { (char *) "/bin/true" };
   hs_class classes[2]
-      = { { .name = (char *)"default" },
-          { .name = (char *)"ci", .allow = { .binds = binds, .nbinds = 3, .hooks = { .v = hooks, .n = 1 } } } };
+      = { { .name = (char *) "default" },
+          { .name = (char *) "ci", .allow = { .binds = binds, .nbinds = 3, .hooks = { .v = hooks, .n = 1 } } } };
   hs_policy policy = { .classes = classes, .nclasses = 2 };
   const char *sources[] = { "/etc/../etc" };
   _cleanup_json_ hs_json spec = _spec_binds (sources, 1);
@@ -923,7 +923,7 @@ _set_oom (int v)
   _cleanup_free_ char *text = xasprintf ("%d", v);
 
   assert_true (fd >= 0);
-  return write (fd, text, strlen (text)) == (ssize_t)strlen (text) ? 0 : -errno;
+  return write (fd, text, strlen (text)) == (ssize_t) strlen (text) ? 0 : -errno;
 }
 
 /* The oom_score_adj hardshim inherits, read from /proc/self/oom_score_adj

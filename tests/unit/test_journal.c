@@ -71,28 +71,35 @@ test_audit_wording (void **state)
 static void
 test_invalid_utf8_replaced (void **state)
 {
-  _cleanup_json_ hs_json before = hs_json_new_string ("a\xed\xa0\x80" "b");
+  _cleanup_json_ hs_json before = hs_json_new_string ("a\xed\xa0\x80"
+                                                      "b");
   _cleanup_json_ hs_json after = tu_parse ("{\"k\":[\"ok\"]}");
   _cleanup_json_ hs_json rec = NULL;
   hs_journal j;
   hs_error err = { 0 };
 
   hs_json_object_set (after, "key\xff", hs_json_new_string ("\xc0\xaf"));
-  hs_journal_init (&j, "c1\n\xff", "/b\xc3", "/b/\x80" "config.json", "create", false);
+  hs_journal_init (&j, "c1\n\xff", "/b\xc3",
+                   "/b/\x80"
+                   "config.json",
+                   "create", false);
   hs_journal_record_note (&j, "user", "/process/user\xe2\x82", "changed", before, after, "note \xf8");
   if (hs_json_parse (j.buf, j.len, &rec, &err) < 0)
     fail_msg ("not valid JSON: %s", err.msg);
   assert_string_equal (hs_json_string (hs_json_get (rec, "id")), "c1\n\xef\xbf\xbd");
   assert_string_equal (hs_json_string (hs_json_get (rec, "bundle")), "/b\xef\xbf\xbd");
-  assert_string_equal (hs_json_string (hs_json_get (rec, "file")), "/b/\xef\xbf\xbd" "config.json");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "file")), "/b/\xef\xbf\xbd"
+                                                                   "config.json");
   assert_string_equal (hs_json_string (hs_json_get (rec, "path")), "/process/user\xef\xbf\xbd\xef\xbf\xbd");
   assert_string_equal (hs_json_string (hs_json_get (rec, "note")), "note \xef\xbf\xbd");
-  assert_string_equal (hs_json_string (hs_json_get (rec, "before")), "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b");
+  assert_string_equal (hs_json_string (hs_json_get (rec, "before")), "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                                                                     "b");
   assert_string_equal (hs_json_string (hs_json_get (hs_json_get (rec, "after"), "key\xef\xbf\xbd")),
                        "\xef\xbf\xbd\xef\xbf\xbd");
   assert_string_equal (hs_json_string (hs_json_at (hs_json_get (hs_json_get (rec, "after"), "k"), 0)), "ok");
   /* the caller's values are left as they were */
-  assert_string_equal (hs_json_string (before), "a\xed\xa0\x80" "b");
+  assert_string_equal (hs_json_string (before), "a\xed\xa0\x80"
+                                                "b");
   hs_journal_release (&j);
 }
 

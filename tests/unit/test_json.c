@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static hs_json
 _parse (const char *text)
 {
@@ -59,14 +58,14 @@ _assert_generates (hs_json v, const char *expected)
 static char *
 _nested (int depth, bool objects)
 {
-  size_t cap = (size_t)depth * 6 + 16, len = 0;
+  size_t cap = (size_t) depth * 6 + 16, len = 0;
   char *s = xmalloc (cap);
 
   for (int i = 0; i < depth; i++)
-    len += (size_t)snprintf (s + len, cap - len, "%s", objects ? "{\"a\":" : "[");
-  len += (size_t)snprintf (s + len, cap - len, "1");
+    len += (size_t) snprintf (s + len, cap - len, "%s", objects ? "{\"a\":" : "[");
+  len += (size_t) snprintf (s + len, cap - len, "1");
   for (int i = 0; i < depth; i++)
-    len += (size_t)snprintf (s + len, cap - len, "%s", objects ? "}" : "]");
+    len += (size_t) snprintf (s + len, cap - len, "%s", objects ? "}" : "]");
   return s;
 }
 

@@ -33,7 +33,7 @@ typedef struct
   bool selinux;
   uint32_t seed;
   bool process_file;
-  bool restore; /* hs_host_restore_view applied */
+  bool restore;          /* hs_host_restore_view applied */
   bool class_hooks;      /* the probe found startContainer[0] and [1] to be the class's allow.hooks[0] and [1] */
   const char *container; /* process_file: the spec of the container it joins (NULL: TU_CONTAINER) */
   const char *spec;
@@ -412,8 +412,7 @@ static void
 _check_case (const _lsm_case *c)
 {
   _cleanup_json_ hs_json spec = tu_parse (c->spec);
-  _cleanup_json_ hs_json container
-      = c->process_file ? tu_parse (c->container ? c->container : TU_CONTAINER) : NULL;
+  _cleanup_json_ hs_json container = c->process_file ? tu_parse (c->container ? c->container : TU_CONTAINER) : NULL;
   _cleanup_free_ char *out = NULL, *again = NULL;
   hs_policy policy;
   hs_host host;

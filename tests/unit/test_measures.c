@@ -186,7 +186,7 @@ typedef struct
   bool process_file;
   const char *spec;
   /* NULL: hardening must fail with a message containing error */
-  const char *expect[8]; /* JSON snippets the hardened spec must contain */
+  const char *expect[8];  /* JSON snippets the hardened spec must contain */
   const char *journal[6]; /* snippets the journal must contain */
   const char *error;
 } _case;

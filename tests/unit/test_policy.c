@@ -25,7 +25,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #define STRV(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define NO_STRINGS ((const char *const[]){ NULL })
 
@@ -384,11 +383,11 @@ _check_case (const policy_case *t)
   if (p.source == NULL || strcmp (p.source, "test.json") != 0)
     CASE_FAIL ("case `%s`: source `%s`\n", t->name, p.source ? p.source : "(null)");
   if (p.mode != t->mode)
-    CASE_FAIL ("case `%s`: mode %d, expected %d\n", t->name, (int)p.mode, (int)t->mode);
+    CASE_FAIL ("case `%s`: mode %d, expected %d\n", t->name, (int) p.mode, (int) t->mode);
   if (p.uid != uid || p.gid != gid)
     CASE_FAIL ("case `%s`: uid/gid %u/%u, expected %u/%u\n", t->name, p.uid, p.gid, uid, gid);
   if (p.readonly_rootfs != !t->writable)
-    CASE_FAIL ("case `%s`: readonly_rootfs %d\n", t->name, (int)p.readonly_rootfs);
+    CASE_FAIL ("case `%s`: readonly_rootfs %d\n", t->name, (int) p.readonly_rootfs);
   {
     const char *want = t->seccomp ? t->seccomp : HS_SECCOMP_DIR "/default.json";
     if (p.seccomp_profile == NULL || strcmp (p.seccomp_profile, want) != 0 || p.seccomp != NULL)
@@ -963,7 +962,7 @@ _temp_policy (const char *text)
   size_t len = strlen (text);
 
   assert_true (fd >= 0);
-  assert_int_equal (write (fd, text, len), (ssize_t)len);
+  assert_int_equal (write (fd, text, len), (ssize_t) len);
   assert_int_equal (close (fd), 0);
   return path;
 }

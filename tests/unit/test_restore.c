@@ -29,7 +29,7 @@ typedef struct
 {
   const char *name;
   const char *const *argv;
-  const char *spec; /* NULL: SPEC */
+  const char *spec;  /* NULL: SPEC */
   const char *error; /* NULL: accepted */
 } _case;
 

@@ -151,10 +151,10 @@ test_own_dirs (void **state)
 {
   static const struct
   {
-    const char *source;  /* a bind mount's source, or NULL */
-    const char *root;    /* root.path */
+    const char *source; /* a bind mount's source, or NULL */
+    const char *root;   /* root.path */
     bool sealed;
-    const char *error;   /* NULL: accepted */
+    const char *error; /* NULL: accepted */
   } cases[] = {
     { NULL, "/dev/shm", false, NULL },
     { "/dev/shm", "/dev/shm", false, NULL },
@@ -414,11 +414,11 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_sha256_vectors),     cmocka_unit_test (test_hmac_vectors),
-    cmocka_unit_test (test_seal_sign_verify),   cmocka_unit_test (test_seal_forged),
-    cmocka_unit_test (test_own_dirs),           cmocka_unit_test (test_own_dirs_helper_mount),
-    cmocka_unit_test (test_own_dirs_pins),      cmocka_unit_test (test_own_dirs_refs),
-    cmocka_unit_test (test_trust_path),         cmocka_unit_test (test_seal_key),
+    cmocka_unit_test (test_sha256_vectors),   cmocka_unit_test (test_hmac_vectors),
+    cmocka_unit_test (test_seal_sign_verify), cmocka_unit_test (test_seal_forged),
+    cmocka_unit_test (test_own_dirs),         cmocka_unit_test (test_own_dirs_helper_mount),
+    cmocka_unit_test (test_own_dirs_pins),    cmocka_unit_test (test_own_dirs_refs),
+    cmocka_unit_test (test_trust_path),       cmocka_unit_test (test_seal_key),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

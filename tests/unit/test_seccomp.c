@@ -121,7 +121,7 @@ _supports_errno (const char *action)
 static uint32_t
 _scmp_action (const char *action, bool has_errno, uint32_t errno_ret)
 {
-  uint16_t e = (uint16_t)(has_errno ? errno_ret : EPERM); /* runc and crun: EPERM when errnoRet is absent */
+  uint16_t e = (uint16_t) (has_errno ? errno_ret : EPERM); /* runc and crun: EPERM when errnoRet is absent */
 
   if (strcmp (action, "SCMP_ACT_ALLOW") == 0)
     return SCMP_ACT_ALLOW;
@@ -207,7 +207,7 @@ _compile (const hs_scmp_profile *p, const char *what)
       if (strncmp (a, "SCMP_ARCH_", 10) == 0)
         a += 10;
       for (size_t k = 0; a[k] && k < sizeof lower - 1; k++)
-        lower[k] = (char)tolower ((unsigned char)a[k]);
+        lower[k] = (char) tolower ((unsigned char) a[k]);
       token = seccomp_arch_resolve_name (lower);
       if (token == 0)
         {
@@ -251,7 +251,7 @@ _compile (const hs_scmp_profile *p, const char *what)
           cmp[k].datum_a = rule->args[k].value;
           cmp[k].datum_b = rule->args[k].op == HS_SCMP_MASKED_EQ ? rule->args[k].value_two : 0;
         }
-      r = seccomp_rule_add_array (ctx, act, nr, (unsigned)rule->nargs, cmp);
+      r = seccomp_rule_add_array (ctx, act, nr, (unsigned) rule->nargs, cmp);
       if (r != 0)
         {
           print_error ("%s: seccomp_rule_add_array for rule %zu (%s %s%s, %zu conditions): %s\n", what, i, rule->name,
@@ -450,8 +450,8 @@ _sound_one (const uint64_t *args, void *data)
     return true;
   c->problems++;
   print_error ("%s: %s: %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx): hardshim %s, engine %s, merged %s\n", c->what,
-               why, c->name, (unsigned long long)args[0], (unsigned long long)args[1], (unsigned long long)args[2],
-               (unsigned long long)args[3], (unsigned long long)args[4], (unsigned long long)args[5],
+               why, c->name, (unsigned long long) args[0], (unsigned long long) args[1], (unsigned long long) args[2],
+               (unsigned long long) args[3], (unsigned long long) args[4], (unsigned long long) args[5],
                c->ours == NULL ? "-"
                : o.may_allow   ? (o.may_deny ? "either" : "allows")
                                : "denies",
@@ -904,9 +904,9 @@ test_arg_and (void **state)
                && (got.index != c->result.index || got.op != c->result.op || got.value != c->result.value
                    || (got.op == HS_SCMP_MASKED_EQ && got.value_two != c->result.value_two)))
         CASE_FAIL ("arg_and `%s`: got index %u op %d value %#llx/%#llx, expected index %u op %d value %#llx/%#llx\n",
-                   c->name, got.index, (int)got.op, (unsigned long long)got.value, (unsigned long long)got.value_two,
-                   c->result.index, (int)c->result.op, (unsigned long long)c->result.value,
-                   (unsigned long long)c->result.value_two);
+                   c->name, got.index, (int) got.op, (unsigned long long) got.value, (unsigned long long) got.value_two,
+                   c->result.index, (int) c->result.op, (unsigned long long) c->result.value,
+                   (unsigned long long) c->result.value_two);
       /* the conjunction does not depend on the order */
       {
         hs_scmp_arg swapped = { 0 };
@@ -1627,11 +1627,15 @@ test_parse_same_argument_twice (void **state)
   hs_scmp_merge (&ours, &p, &merged, &diff);
   merged_text = _profile_text (&merged);
   /* (rules of one name in the merge's order: action, then conditions) */
-  merged_want = _dq (MERGED ("{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ0 (0) "},"
-                             "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (1, 448) "},"
-                             "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (1, 493) "},"
-                             "{'names':['read'],'action':'SCMP_ACT_ERRNO','args':[{'index':0,'value':1,'valueTwo':0,"
-                             "'op':'SCMP_CMP_EQ'},{'index':1,'value':2,'valueTwo':0,'op':'SCMP_CMP_EQ'}]}"));
+  merged_want = _dq (MERGED ("{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ0 (
+      0) "},"
+         "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (
+             1, 448) "},"
+                     "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (
+                         1,
+                         493) "},"
+                              "{'names':['read'],'action':'SCMP_ACT_ERRNO','args':[{'index':0,'value':1,'valueTwo':0,"
+                              "'op':'SCMP_CMP_EQ'},{'index':1,'value':2,'valueTwo':0,'op':'SCMP_CMP_EQ'}]}"));
   assert_string_equal (merged_text, merged_want);
   assert_int_equal (_check_sound (&ours, &p, &merged, false, "same argument twice"), 0);
   assert_int_equal (_compile (&merged, "same argument twice"), 0);
@@ -1946,7 +1950,7 @@ test_measure_added_profile (void **state)
   assert_null (strstr (line + 1, "\"measure\":\"seccomp\""));
   while (line > h.journal.buf && line[-1] != '\n')
     line--;
-  assert_int_equal (hs_json_parse (line, (size_t)(strchr (line, '\n') - line), &rec, &err), 0);
+  assert_int_equal (hs_json_parse (line, (size_t) (strchr (line, '\n') - line), &rec, &err), 0);
   assert_string_equal (hs_json_string (hs_json_get (rec, "measure")), "seccomp");
   assert_string_equal (hs_json_string (hs_json_get (rec, "path")), "/linux/seccomp");
   assert_string_equal (hs_json_string (hs_json_get (rec, "action")), "added");

@@ -333,7 +333,7 @@ _many_keys (size_t n, const char *first, const char *last)
   char *text = xmalloc (cap);
   static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
 
-  len += (size_t)snprintf (text + len, cap - len, "{\"ociVersion\":\"1.0.2\",\"annotations\":{\"%s\":\"\"", first);
+  len += (size_t) snprintf (text + len, cap - len, "{\"ociVersion\":\"1.0.2\",\"annotations\":{\"%s\":\"\"", first);
   for (size_t i = 0; i < n; i++)
     {
       char key[16];
@@ -341,10 +341,10 @@ _many_keys (size_t n, const char *first, const char *last)
       key[k] = '\0';
       for (size_t v = i; k == sizeof key - 1 || v > 0; v /= 36)
         key[--k] = digits[v % 36];
-      len += (size_t)snprintf (text + len, cap - len, ",\"k%s\":\"\"", key + k);
+      len += (size_t) snprintf (text + len, cap - len, ",\"k%s\":\"\"", key + k);
       assert_true (len < cap);
     }
-  len += (size_t)snprintf (text + len, cap - len, ",\"%s\":\"\"}}", last);
+  len += (size_t) snprintf (text + len, cap - len, ",\"%s\":\"\"}}", last);
   assert_true (len < cap);
   return text;
 }
@@ -383,7 +383,7 @@ test_many_keys (void **state)
       r = _load (dir, "config.json", &f, &err);
       clock_gettime (CLOCK_MONOTONIC, &t1);
       print_message ("%zu bytes, %zu keys: %.3f s\n", strlen (text), n,
-                     (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+                     (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9);
       if (cases[c].error == NULL)
         {
           hs_spec_file again;

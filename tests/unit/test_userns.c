@@ -412,11 +412,11 @@ _check_class_case (const _class_case *t)
       return;
     }
   if (p.userns_fallback != t->fallback)
-    CASE_FAIL ("case `%s`: userns_fallback %d\n", t->name, (int)p.userns_fallback);
+    CASE_FAIL ("case `%s`: userns_fallback %d\n", t->name, (int) p.userns_fallback);
   for (size_t i = 0; i < p.nclasses; i++)
     if (p.classes[i].idmap_volumes != (t->idmap != NULL && strcmp (t->idmap, p.classes[i].name) == 0))
       CASE_FAIL ("case `%s`: class `%s` has idmap_volumes %d\n", t->name, p.classes[i].name,
-                 (int)p.classes[i].idmap_volumes);
+                 (int) p.classes[i].idmap_volumes);
   if (p.nclasses != t->nclasses)
     CASE_FAIL ("case `%s`: %zu classes, expected %zu\n", t->name, p.nclasses, t->nclasses);
   for (size_t i = 0; i < p.nclasses && i < t->nclasses; i++)
@@ -479,7 +479,7 @@ typedef struct
   const char *policy;
   bool no_userns; /* the host has no user namespaces (reason: NO_USERNS_WHY) */
   bool process_file;
-  const char *container;    /* process_file: the spec of the container it joins (NULL: TU_CONTAINER) */
+  const char *container; /* process_file: the spec of the container it joins (NULL: TU_CONTAINER) */
   const char *spec;
   const char *error;        /* NULL: must succeed; else a substring of the message */
   bool bridge;              /* plan.bridge_rootfs */
@@ -1334,7 +1334,7 @@ _change_line (const char *buf, bool audit)
   for (const char *p = buf; *p != '\0';)
     {
       const char *nl = strchr (p, '\n');
-      size_t len = nl ? (size_t)(nl - p) : strlen (p);
+      size_t len = nl ? (size_t) (nl - p) : strlen (p);
       _cleanup_free_ char *line = xstrndup (p, len);
 
       for (size_t i = 0; i < HS_ARRAY_SIZE (actions); i++)
@@ -1356,8 +1356,7 @@ _check_idempotent (const _userns_case *c, hs_json spec, const hs_policy *policy,
   hs_plan plan = { 0 };
   hs_error err = { 0 };
 
-  _cleanup_json_ hs_json container
-      = c->process_file ? tu_parse (c->container ? c->container : TU_CONTAINER) : NULL;
+  _cleanup_json_ hs_json container = c->process_file ? tu_parse (c->container ? c->container : TU_CONTAINER) : NULL;
 
   hs_journal_init (&j, "c1", NULL, "config.json", "create", policy->mode == HS_MODE_AUDIT);
   if (hs_harden (spec, container, "config.json", policy, host, &j, &plan, &err) < 0)
@@ -1369,11 +1368,11 @@ _check_idempotent (const _userns_case *c, hs_json spec, const hs_policy *policy,
         CASE_FAIL ("case `%s`: the second pass changed the spec:\n%s\nto\n%s\n", c->name, out, again);
       change = _change_line (j.buf ? j.buf : "", policy->mode == HS_MODE_AUDIT);
       if (change != NULL)
-        CASE_FAIL ("case `%s`: the second pass journaled a change:\n%.*s\n", c->name, (int)strcspn (change, "\n"),
+        CASE_FAIL ("case `%s`: the second pass journaled a change:\n%.*s\n", c->name, (int) strcspn (change, "\n"),
                    change);
       if (plan.bridge_rootfs != first->bridge_rootfs)
         CASE_FAIL ("case `%s`: the second pass has plan.bridge_rootfs %d, the first %d\n", c->name,
-                   (int)plan.bridge_rootfs, (int)first->bridge_rootfs);
+                   (int) plan.bridge_rootfs, (int) first->bridge_rootfs);
     }
   hs_error_release (&err);
   hs_journal_release (&j);
@@ -1383,8 +1382,7 @@ static void
 _check_userns_case (const _userns_case *c)
 {
   _cleanup_json_ hs_json spec = tu_parse (c->spec);
-  _cleanup_json_ hs_json container
-      = c->process_file ? tu_parse (c->container ? c->container : TU_CONTAINER) : NULL;
+  _cleanup_json_ hs_json container = c->process_file ? tu_parse (c->container ? c->container : TU_CONTAINER) : NULL;
   _cleanup_free_ char *out = NULL;
   hs_host host = TU_HOST;
   host.userns = !c->no_userns;
@@ -1415,7 +1413,7 @@ _check_userns_case (const _userns_case *c)
       goto out;
     }
   if (plan.bridge_rootfs != c->bridge)
-    CASE_FAIL ("case `%s`: plan.bridge_rootfs %d, expected %d\n", c->name, (int)plan.bridge_rootfs, (int)c->bridge);
+    CASE_FAIL ("case `%s`: plan.bridge_rootfs %d, expected %d\n", c->name, (int) plan.bridge_rootfs, (int) c->bridge);
   assert_int_equal (hs_json_generate (spec, false, &out, NULL, &err), 0);
   for (size_t i = 0; i < HS_ARRAY_SIZE (c->expect) && c->expect[i] != NULL; i++)
     if (strstr (out, c->expect[i]) == NULL)
@@ -1519,8 +1517,9 @@ _joined_by_path (hs_json spec, hs_host *host)
       hs_json ns = hs_json_at (namespaces, i), type = hs_json_get (ns, "type"), path = hs_json_get (ns, "path");
       for (size_t t = 0; hs_json_is_string (path) && t < HS_ARRAY_SIZE (types); t++)
         if (strcmp (hs_json_string (type), types[t]) == 0)
-          host->joined[host->n_joined++]
-              = (typeof (host->joined[0])){ .type = types[t], .via = xstrdup (hs_json_string (path)), .is_host = false };
+          host->joined[host->n_joined++] = (typeof (host->joined[0])){ .type = types[t],
+                                                                       .via = xstrdup (hs_json_string (path)),
+                                                                       .is_host = false };
     }
 }
 
@@ -1547,7 +1546,8 @@ test_join_table (void **state)
       host.joins_netns = c->netns;
       host.netns_via = "/proc/7/ns/net";
       if (c->netns)
-        host.joined[host.n_joined++] = (typeof (host.joined[0])){ .type = "network", .via = xstrdup ("/proc/7/ns/net") };
+        host.joined[host.n_joined++]
+            = (typeof (host.joined[0])){ .type = "network", .via = xstrdup ("/proc/7/ns/net") };
       _joined_by_path (spec, &host);
       host.netns_in_join_userns = c->netns_in_join;
       tu_policy ("{}", &policy);
@@ -1620,13 +1620,15 @@ _many_lines (size_t n)
 
   for (size_t i = 0; i < n; i++)
     {
-      char *nu = xasprintf ("%s%s" MAP (%zu, %zu, 1), u, i ? "," : "", i, 1000000 + i);
-      char *ng = xasprintf ("%s%s" MAP (%zu, %zu, 1), g, i ? "," : "", i, 2000000 + i);
+      char *nu = xasprintf ("%s%s" MAP (% zu, % zu, 1), u, i ? "," : "", i, 1000000 + i);
+      char *ng = xasprintf ("%s%s" MAP (% zu, % zu, 1), g, i ? "," : "", i, 2000000 + i);
       free (u), free (g);
       u = nu, g = ng;
     }
-  return xasprintf ("{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES ",{\"type\":\"user\"}],\"uidMappings\":[%s],"
-                    "\"gidMappings\":[%s]}}", u, g);
+  return xasprintf ("{" ROOT_USER ",\"linux\":{\"namespaces\":[" TU_NS_ENTRIES
+                    ",{\"type\":\"user\"}],\"uidMappings\":[%s],"
+                    "\"gidMappings\":[%s]}}",
+                    u, g);
 }
 
 static void
@@ -1822,8 +1824,8 @@ test_mountpoints_tmpfs_mode (void **state)
       hs_strv_release (&made);
       assert_int_equal (stat (m, &st), 0);
       if ((st.st_mode & 07777) != cases[c].mode)
-        CASE_FAIL ("%s: mode %04o, expected %04o\n", cases[c].options, (unsigned)(st.st_mode & 07777),
-                   (unsigned)cases[c].mode);
+        CASE_FAIL ("%s: mode %04o, expected %04o\n", cases[c].options, (unsigned) (st.st_mode & 07777),
+                   (unsigned) cases[c].mode);
       {
         _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
         assert_int_equal (system (cmd), 0);
@@ -1839,7 +1841,8 @@ main (void)
     cmocka_unit_test (test_subid_pick_table),
     cmocka_unit_test (test_policy_classes_table),
     cmocka_unit_test (test_policy_subids_missing_file),
-    cmocka_unit_test (test_userns_table), cmocka_unit_test (test_join_table),
+    cmocka_unit_test (test_userns_table),
+    cmocka_unit_test (test_join_table),
     cmocka_unit_test (test_userns_map_lines),
     cmocka_unit_test (test_devnode_names),
     cmocka_unit_test (test_mountpoints_below_earlier),

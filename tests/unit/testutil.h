@@ -181,8 +181,8 @@ tu_harden_on (hs_json spec, bool process_file, const char *file, const hs_policy
 
 /* The same on TU_HOST. */
 static inline int
-tu_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, hs_journal *j,
-           bool *ret_changed, hs_error *err)
+tu_harden (hs_json spec, bool process_file, const char *file, const hs_policy *policy, hs_journal *j, bool *ret_changed,
+           hs_error *err)
 {
   hs_host host = TU_HOST;
 
