@@ -153,6 +153,9 @@ hs_exec_process_build (hs_json container_process, const hs_cli *cli, int argc, c
     r = _user (p, o, err);
   if (r < 0)
     return r;
+  /* The command line's bytes need not be UTF-8; the runtime (Go) reads what
+   * is not as U+FFFD, and so the process is hardened and written the same. */
+  hs_json_make_utf8 (p);
   *ret = TAKE_PTR (p);
   return 0;
 }

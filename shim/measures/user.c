@@ -233,12 +233,19 @@ _mapping (const hs_idrange *range)
   return maps;
 }
 
+/* replaced: the spec's mappings are replaced (journaled even where one is the
+ * class's already); else the class's mapping already there (a hardened spec
+ * again) is no change. */
 static void
-_set_mapping (hs_measure_ctx *ctx, hs_json linux_, const char *key, const hs_idrange *range, const char *note)
+_set_mapping (hs_measure_ctx *ctx, hs_json linux_, const char *key, const hs_idrange *range, const char *note,
+              bool replaced)
 {
   _cleanup_free_ char *path = xasprintf ("/linux/%s", key);
   _cleanup_json_ hs_json before = hs_json_copy (hs_json_get (linux_, key));
+  _idmap have;
 
+  if (!replaced && _read_map (ctx, linux_, key, &have, NULL) == 0 && _map_is (&have, range))
+    return;
   hs_json_object_set (linux_, key, _mapping (range));
   hs_measure_record_note (ctx, false, path, before ? "changed" : "added", before, hs_json_get (linux_, key), note);
 }
@@ -516,8 +523,8 @@ _class_userns (hs_measure_ctx *ctx, _userns_plan *p, uint64_t uid, uint64_t gid,
                                                 class->match_key, class->match_value, class->subid_owner)
                                    : xasprintf ("class `%s`: the ids of `%s`", class->name, class->subid_owner);
   _cleanup_free_ char *note = p->why ? xasprintf ("%s; the spec's replaced: %s", owner, p->why) : xstrdup (owner);
-  _set_mapping (ctx, p->linux_, "uidMappings", &class->uids, note);
-  _set_mapping (ctx, p->linux_, "gidMappings", &class->gids, note);
+  _set_mapping (ctx, p->linux_, "uidMappings", &class->uids, note, p->why != NULL);
+  _set_mapping (ctx, p->linux_, "gidMappings", &class->gids, note, p->why != NULL);
   ctx->plan->bridge_rootfs = true;
   ctx->plan->idmap_volumes = class->idmap_volumes;
   hs_measure_user_pin (ctx, p->namespaces);

@@ -80,17 +80,22 @@ hs_measure_user_pin (hs_measure_ctx *ctx, hs_json namespaces)
         continue;
       _cleanup_json_ hs_json before = hs_json_copy (ns);
       _cleanup_free_ char *key = xasprintf (HS_NS_ANNOTATION "%s", hs_json_string (type));
+      _cleanup_free_ char *pin = xasprintf (HS_NS_DIR "/%s", hs_json_string (type));
+      ctx->plan->pin_namespaces = true;
+      /* pinned already (a hardened spec again): nothing changes */
+      if (strcmp (hs_json_string (hs_json_get (ns, "path")), pin) == 0 && hs_json_is_string (hs_json_get (ann, key))
+          && strcmp (hs_json_string (hs_json_get (ann, key)), via) == 0)
+        continue;
       _cleanup_free_ char *note = xasprintf ("the %s namespace hardshim opened and checked at `%s`, bound where the "
                                              "runtime joins it (the path could name another by then)",
                                              hs_json_string (type), via);
-      hs_json_object_set (ns, "path", hs_json_new_string_printf (HS_NS_DIR "/%s", hs_json_string (type)));
+      hs_json_object_set (ns, "path", hs_json_new_string (pin));
       if (!hs_json_is_object (ann))
         hs_json_object_set (ctx->spec, "annotations", ann = hs_json_new_object ());
       hs_json_object_set (ann, key, hs_json_new_string (via));
       _cleanup_free_ char *path = xasprintf ("/linux/namespaces/%zu/path", i);
       hs_measure_record_note (ctx, false, path, "changed", hs_json_get (before, "path"), hs_json_get (ns, "path"),
                               note);
-      ctx->plan->pin_namespaces = true;
     }
 }
 
@@ -133,8 +138,13 @@ hs_measure_user_join (hs_measure_ctx *ctx, hs_json namespaces, hs_json user_ns, 
                                          "kernel shows it), as the namespaces it joins require",
                                          ctx->host->join_userns_via, class->name);
 
-  hs_json_object_set (user_ns, "path", hs_json_new_string (HS_USERNS_PATH));
-  hs_measure_record_note (ctx, false, "/linux/namespaces", "changed", before, user_ns, note);
+  hs_json path = hs_json_get (user_ns, "path");
+
+  if (!hs_json_is_string (path) || strcmp (hs_json_string (path), HS_USERNS_PATH) != 0)
+    {
+      hs_json_object_set (user_ns, "path", hs_json_new_string (HS_USERNS_PATH));
+      hs_measure_record_note (ctx, false, "/linux/namespaces", "changed", before, user_ns, note);
+    }
   ctx->plan->join_userns = true;
   if (ctx->host->joins_netns && !ctx->host->netns_in_join_userns)
     _inherit_netns (ctx, namespaces);

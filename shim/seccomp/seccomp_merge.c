@@ -121,28 +121,39 @@ _emit_uncond (hs_scmp_profile *ret, const char *name, const hs_scmp_rule *r)
   _emit (ret, name, r);
 }
 
-/* Denials first, then what is allowed: the order _both_conditional writes,
- * so that hardening a hardened spec again gives the same text.  Allowing
- * rules take engine's action where _take_engine_action says (engine: the
- * engine's rule for every call, or NULL). */
-static void
+static const hs_scmp_rule *_denials (const view *a, const view *b, const hs_scmp_rule ***ret, size_t *ret_n);
+static bool _emit_decided (hs_scmp_profile *ret, const char *name, hs_scmp_rule *allow, size_t *nallow,
+                           const hs_scmp_rule *const *deny, size_t ndeny, const hs_scmp_rule *deny_all);
+
+/* One side's rules, as _both_conditional writes both sides' (so that
+ * hardening a hardened spec again gives the same text): its denials, the
+ * allowed cases no denial overlaps, every call denied where two denials of
+ * different actions overlap.  Allowing rules take engine's action where
+ * _take_engine_action says (engine: the engine's rule for every call, or
+ * NULL).  Whether anything the side allows is denied so. */
+static bool
 _emit_all_as (hs_scmp_profile *ret, const char *name, const view *v, const hs_scmp_rule *engine)
 {
-  for (int allows = 0; allows < 2; allows++)
-    for (size_t i = 0; i < v->n; i++)
-      if (hs_scmp_rule_allows (&v->rules[i]) == (bool) allows)
-        {
-          hs_scmp_rule r = v->rules[i];
-          if (allows && engine != NULL)
-            _take_engine_action (&r, engine);
-          _emit (ret, name, &r);
-        }
+  _cleanup_free_ const hs_scmp_rule **deny = NULL;
+  _cleanup_free_ hs_scmp_rule *allow = xcalloc (v->n + 1, sizeof *allow);
+  size_t ndeny, nallow = 0;
+  const hs_scmp_rule *deny_all = _denials (v, NULL, &deny, &ndeny);
+
+  for (size_t i = 0; i < v->n; i++)
+    if (hs_scmp_rule_allows (&v->rules[i]))
+      {
+        allow[nallow] = v->rules[i];
+        if (engine != NULL)
+          _take_engine_action (&allow[nallow], engine);
+        nallow++;
+      }
+  return _emit_decided (ret, name, allow, &nallow, deny, ndeny, deny_all);
 }
 
-static void
+static bool
 _emit_all (hs_scmp_profile *ret, const char *name, const view *v)
 {
-  _emit_all_as (ret, name, v, NULL);
+  return _emit_all_as (ret, name, v, NULL);
 }
 
 bool
@@ -246,6 +257,14 @@ _rule_and (const hs_scmp_rule *a, const hs_scmp_rule *b, hs_scmp_rule *ret)
       if (r <= 0)
         return r;
     }
+  /* by index: one conjunction is written one way, whichever side it came from */
+  for (size_t i = 1; i < ret->nargs; i++)
+    for (size_t j = i; j > 0 && ret->args[j - 1].index > ret->args[j].index; j--)
+      {
+        hs_scmp_arg t = ret->args[j];
+        ret->args[j] = ret->args[j - 1];
+        ret->args[j - 1] = t;
+      }
   return 1;
 }
 
@@ -272,6 +291,145 @@ _asks_changed (const view *e, const hs_scmp_rule *allow, size_t nallow)
         return true;
     }
   return false;
+}
+
+/* The denials of a and b (b may be NULL), in order; where one covers
+ * another only the wider is kept (libseccomp refuses two rules of
+ * different actions for one case).  Returns the denial to deny every call
+ * with when two of different actions overlap in part (not writable), else
+ * NULL. */
+static const hs_scmp_rule *
+_denials (const view *a, const view *b, const hs_scmp_rule ***ret, size_t *ret_n)
+{
+  const hs_scmp_rule **deny = NULL, *deny_all = NULL;
+  size_t ndeny = 0;
+
+  for (size_t pass = 0; pass < 2; pass++)
+    {
+      const view *v = pass == 0 ? a : b;
+      for (size_t i = 0; v != NULL && i < v->n; i++)
+        {
+          const hs_scmp_rule *d = &v->rules[i];
+          bool covered = false;
+          if (hs_scmp_rule_allows (d))
+            continue;
+          for (size_t k = 0; k < ndeny && !covered; k++)
+            covered = _covers (deny[k], d);
+          for (size_t k = ndeny; !covered && k-- > 0;)
+            if (_covers (d, deny[k]))
+              memmove (&deny[k], &deny[k + 1], (--ndeny - k) * sizeof *deny);
+          if (covered)
+            continue;
+          for (size_t k = 0; k < ndeny; k++)
+            {
+              hs_scmp_rule both;
+              if (!hs_scmp_same_action (d, deny[k]) && _rule_and (d, deny[k], &both) != 0)
+                deny_all = deny[k]; /* partial overlap, two actions: not writable */
+            }
+          deny = xrealloc (deny, (ndeny + 1) * sizeof *deny);
+          deny[ndeny++] = d;
+        }
+    }
+  *ret = deny;
+  *ret_n = ndeny;
+  return deny_all;
+}
+
+/* A total order of rules of one name: action, then conditions. */
+static int
+_rule_order (const void *x, const void *y)
+{
+  const hs_scmp_rule *a = x, *b = y;
+  int c = strcmp (a->action, b->action);
+
+  if (c != 0)
+    return c;
+  if (a->has_errno != b->has_errno)
+    return a->has_errno ? 1 : -1;
+  if (a->has_errno && a->errno_ret != b->errno_ret)
+    return a->errno_ret < b->errno_ret ? -1 : 1;
+  if (a->nargs != b->nargs)
+    return a->nargs < b->nargs ? -1 : 1;
+  for (size_t i = 0; i < a->nargs; i++)
+    {
+      const hs_scmp_arg *p = &a->args[i], *q = &b->args[i];
+      if (p->index != q->index)
+        return p->index < q->index ? -1 : 1;
+      if (p->op != q->op)
+        return p->op < q->op ? -1 : 1;
+      if (p->value != q->value)
+        return p->value < q->value ? -1 : 1;
+      if (p->value_two != q->value_two)
+        return p->value_two < q->value_two ? -1 : 1;
+    }
+  return 0;
+}
+
+static int
+_rule_ptr_order (const void *x, const void *y)
+{
+  return _rule_order (*(const hs_scmp_rule *const *) x, *(const hs_scmp_rule *const *) y);
+}
+
+/* Write the rules decided for name: the denials (or, deny_all, one denial
+ * of every call), then the allowed cases (allow, *nallow of them, which
+ * this shortens) but those a denial may overlap (which of two rules wins
+ * is up to libseccomp) and those another of the same action covers
+ * (merging again finds the same rules, not more).  Each kind in the order
+ * of _rule_order, whatever order they were found in: hardening a hardened
+ * spec again gives the same text.  Whether an allowed case went. */
+static bool
+_emit_decided (hs_scmp_profile *ret, const char *name, hs_scmp_rule *allow, size_t *nallow,
+               const hs_scmp_rule *const *deny_in, size_t ndeny, const hs_scmp_rule *deny_all)
+{
+  size_t n = *nallow;
+  bool narrowed = false;
+  _cleanup_free_ const hs_scmp_rule **deny = xcalloc (ndeny + 1, sizeof *deny);
+
+  if (ndeny > 1)
+    {
+      memcpy (deny, deny_in, ndeny * sizeof *deny);
+      qsort (deny, ndeny, sizeof *deny, _rule_ptr_order);
+    }
+  else if (ndeny == 1)
+    deny[0] = deny_in[0];
+
+  for (size_t a = n; a-- > 0;)
+    for (size_t k = 0; k < ndeny; k++)
+      {
+        hs_scmp_rule both;
+        if (_rule_and (deny[k], &allow[a], &both) != 0)
+          {
+            narrowed = true;
+            memmove (&allow[a], &allow[a + 1], (--n - a) * sizeof *allow); /* in order */
+            break;
+          }
+      }
+  for (size_t a = n; a-- > 0;)
+    for (size_t b = 0; b < n; b++)
+      if (b != a && hs_scmp_same_action (&allow[a], &allow[b]) && _covers (&allow[b], &allow[a])
+          && (b < a || !_covers (&allow[a], &allow[b])))
+        {
+          memmove (&allow[a], &allow[a + 1], (--n - a) * sizeof *allow);
+          break;
+        }
+  if (n > 1)
+    qsort (allow, n, sizeof *allow, _rule_order);
+  if (deny_all != NULL)
+    {
+      hs_scmp_rule all = *deny_all;
+      all.nargs = 0;
+      narrowed = true;
+      n = 0;
+      _emit (ret, name, &all);
+    }
+  else
+    for (size_t k = 0; k < ndeny; k++)
+      _emit (ret, name, deny[k]);
+  for (size_t a = 0; a < n; a++)
+    _emit (ret, name, &allow[a]);
+  *nallow = n;
+  return narrowed;
 }
 
 /* Both profiles decide by arguments: allow the conjunctions, keep every
@@ -318,60 +476,9 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
         allow[nallow++] = e->rules[j];
       }
 
-  /* Denials of both; where one covers another only the wider is kept
-   * (libseccomp refuses two rules of different actions for one case). */
-  for (size_t pass = 0; pass < 2; pass++)
-    {
-      const view *v = pass == 0 ? h : e;
-      for (size_t i = 0; i < v->n; i++)
-        {
-          const hs_scmp_rule *d = &v->rules[i];
-          bool covered = false;
-          if (hs_scmp_rule_allows (d))
-            continue;
-          for (size_t k = 0; k < ndeny && !covered; k++)
-            covered = _covers (deny[k], d);
-          for (size_t k = ndeny; !covered && k-- > 0;)
-            if (_covers (d, deny[k]))
-              deny[k] = deny[--ndeny];
-          if (covered)
-            continue;
-          for (size_t k = 0; k < ndeny; k++)
-            {
-              hs_scmp_rule both;
-              if (!hs_scmp_same_action (d, deny[k]) && _rule_and (d, deny[k], &both) != 0)
-                deny_all = deny[k]; /* partial overlap, two actions: not writable */
-            }
-          deny = xrealloc (deny, (ndeny + 1) * sizeof *deny);
-          deny[ndeny++] = d;
-        }
-    }
-  /* An allowed case a denial may overlap is given up: which of two rules
-   * wins is up to libseccomp. */
-  for (size_t a = nallow; a-- > 0;)
-    for (size_t k = 0; k < ndeny; k++)
-      {
-        hs_scmp_rule both;
-        if (_rule_and (deny[k], &allow[a], &both) != 0)
-          {
-            narrowed = true;
-            allow[a] = allow[--nallow];
-            break;
-          }
-      }
-  if (deny_all != NULL)
-    {
-      hs_scmp_rule all = *deny_all;
-      all.nargs = 0;
-      narrowed = true;
-      nallow = 0;
-      _emit (ret, name, &all);
-    }
-  else
-    for (size_t k = 0; k < ndeny; k++)
-      _emit (ret, name, deny[k]);
-  for (size_t a = 0; a < nallow; a++)
-    _emit (ret, name, &allow[a]);
+  deny_all = _denials (h, e, &deny, &ndeny);
+  if (_emit_decided (ret, name, allow, &nallow, deny, ndeny, deny_all))
+    narrowed = true;
 
   if (narrowed)
     _add_name (&diff->narrowed, name);
@@ -416,14 +523,15 @@ _merge_one (hs_scmp_profile *ret, const char *name, const hs_scmp_profile *ours,
     }
   else if (h.k == K_ALLOW) /* the engine's conditions decide */
     {
-      _emit_all (ret, name, &e);
+      bool all = _emit_all (ret, name, &e);
       _add_name (&diff->kept, name);
-      if (hs_scmp_default_allows (engine) && !hs_scmp_default_allows (ret))
+      if (all || (hs_scmp_default_allows (engine) && !hs_scmp_default_allows (ret)))
         _add_name (&diff->narrowed, name);
     }
   else if (e.k == K_ALLOW) /* hardshim's conditions decide */
     {
-      _emit_all_as (ret, name, &h, &e.uncond);
+      if (_emit_all_as (ret, name, &h, &e.uncond))
+        _add_name (&diff->narrowed, name);
       _add_name (&diff->conditioned, name);
     }
   else

@@ -250,6 +250,15 @@ _add_named (hs_scmp_profile *p, const hs_scmp_rule *rule, const char *name)
           added->args[0] = rule->args[k];
           added->nargs = 1;
         }
+      /* conditions by argument index: one rule is written one way (the
+       * merge writes its conjunctions so, seccomp_merge.h) */
+      for (size_t i = 1; i < added->nargs; i++)
+        for (size_t j = i; j > 0 && added->args[j - 1].index > added->args[j].index; j--)
+          {
+            hs_scmp_arg t = added->args[j];
+            added->args[j] = added->args[j - 1];
+            added->args[j - 1] = t;
+          }
       for (size_t c = 0; c < rule->caps_include.n; c++)
         hs_strv_add (&added->caps_include, xstrdup (rule->caps_include.v[c]));
       for (size_t c = 0; c < rule->caps_exclude.n; c++)

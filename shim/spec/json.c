@@ -346,6 +346,7 @@ hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_error 
     return hs_error_set (err, ENOMEM, "cannot allocate a JSON generator");
   yajl_gen_config (g, yajl_gen_beautify, pretty ? 1 : 0);
   yajl_gen_config (g, yajl_gen_indent_string, "\t");
+  yajl_gen_config (g, yajl_gen_validate_utf8, 1); /* no text the runtime would read otherwise */
   s = _gen (g, v);
   if (s != yajl_gen_status_ok)
     {

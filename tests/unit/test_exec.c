@@ -173,6 +173,12 @@ static const _build_case _build_cases[] = {
     "--additional-gids `-1` is not a group id" },
   { "no command refused", ARGV ("exec", "c1"), NULL, NULL, "no command after the container id" },
   { "a container without a process refused", ARGV ("exec", "c1", "sh"), "[]", NULL, "has no /process object" },
+  /* found by tests/fuzz (exec): the bytes were written as they are, a process file no parser reads alike */
+  { "invalid UTF-8 on the command line reads as the runtime reads it: U+FFFD",
+    ARGV ("exec", "--cwd", "/t\xff", "-e", "A=\xc3", "c1", "sh", "-c", "x\x80y"), "{}",
+    "{\"args\":[\"sh\",\"-c\",\"x\xef\xbf\xbdy\"],\"cwd\":\"/t\xef\xbf\xbd\",\"terminal\":false,"
+    "\"env\":[\"A=\xef\xbf\xbd\"],\"user\":{}}",
+    NULL },
   { "env that is not an array refused", ARGV ("exec", "-e", "A=1", "c1", "sh"), "{\"env\":\"A=0\"}", NULL,
     "/process/env is not an array" },
 };

@@ -687,6 +687,23 @@ test_make_utf8 (void **state)
     }
 }
 
+/* A string that is not UTF-8 is not written (the runtime would read
+ * something else): found by tests/fuzz (exec), where one was. */
+static void
+test_generate_refuses_invalid_utf8 (void **state)
+{
+  _cleanup_json_ hs_json arr = hs_json_new_array ();
+  _cleanup_free_ char *text = NULL;
+  hs_error err = { 0 };
+
+  hs_json_array_append (arr, hs_json_new_string ("ok"));
+  hs_json_array_append (arr, hs_json_new_string ("x\xffy"));
+  assert_int_equal (hs_json_generate (arr, false, &text, NULL, &err), -EINVAL);
+  assert_null (text);
+  assert_non_null (strstr (err.msg, "cannot serialise"));
+  hs_error_release (&err);
+}
+
 int
 main (void)
 {
@@ -706,6 +723,7 @@ main (void)
     cmocka_unit_test (test_array_append_and_has_string),
     cmocka_unit_test (test_copy),
     cmocka_unit_test (test_free_null),
+    cmocka_unit_test (test_generate_refuses_invalid_utf8),
     cmocka_unit_test (test_make_utf8),
   };
 

@@ -1211,6 +1211,64 @@ static const _merge_case _merge_cases[] = {
     "'SCMP_ACT_NOTIFY'}]}",
     MERGED ("{'names':['read'],'action':'SCMP_ACT_ALLOW'}"), "kexec_load", "", "", "" },
 
+  /* found by tests/fuzz (seccomp_merge, pipeline): hardening twice gave other text */
+  { "allowed cases a denial overlaps go, the others keep hardshim's order (merging again gives the same)",
+    OURS ("{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (1) "},"
+          "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (2) "},"
+          "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (10) "}"),
+    "{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['socket'],'action':'SCMP_ACT_ERRNO','args':" EQ0 (1) "}]}",
+    MERGED ("{'names':['socket'],'action':'SCMP_ACT_ERRNO','args':" EQ0 (1) "},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (2) "},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (10) "}"),
+    "", "", "socket", "socket" },
+  { "a conjunction another allowed case covers is left out (merging again finds no more)",
+    OURS ("{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (0) "},"
+          "{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':" EQ (1, 8) "}"),
+    ENGINE ("{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (0) "},"
+            "{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (8) "}"),
+    MERGED ("{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (0) "},"
+            "{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':8,'valueTwo':0,'op':'SCMP_"
+            "CMP_EQ'},{'index':1,'value':8,'valueTwo':0,'op':'SCMP_CMP_EQ'}]}"),
+    "", "", "personality", "" },
+
+  { "two denials of different actions that overlap deny every call, with no engine profile as with one",
+    OURS ("{'names':['unshare'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':402653184,'valueTwo':0,"
+          "'op':'SCMP_CMP_MASKED_EQ'}]},"
+          "{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':[" NEWUSER (268435456) "]},"
+          "{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':2,'args':[{'index':0,'value':134217728,"
+          "'valueTwo':134217728,'op':'SCMP_CMP_MASKED_EQ'}]}"),
+    NULL, MERGED ("{'names':['unshare'],'action':'SCMP_ACT_ERRNO','errnoRet':1}"), "", "unshare", "", "unshare" },
+
+  { "with no engine profile as with one: an allowed case a denial overlaps goes, conditions by argument index",
+    OURS ("{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':1,'value':1,'op':'SCMP_CMP_EQ'},"
+          "{'index':0,'value':2,'op':'SCMP_CMP_EQ'}]},"
+          "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':" EQ0 (2) "},"
+          "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (1) "},"
+          "{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':[{'index':1,'value':8,'op':'SCMP_CMP_EQ'},"
+          "{'index':0,'value':0,'op':'SCMP_CMP_EQ'}]}"),
+    NULL,
+    MERGED ("{'names':['personality'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':0,'valueTwo':0,'op':"
+            "'SCMP_CMP_EQ'},{'index':1,'value':8,'valueTwo':0,'op':'SCMP_CMP_EQ'}]},"
+            "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':" EQ0 (2) "},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':" EQ0 (1) "}"),
+    "", "personality,socket", "", "socket" },
+
+  { "allowed cases are written in one order however they were found (merging again gives the same)",
+    OURS ("{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':1,'value':15,'valueTwo':2,'op':'SCMP_CMP_"
+          "MASKED_EQ'}]},"
+          "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':10,'op':'SCMP_CMP_EQ'},{'index':1,"
+          "'value':15,'valueTwo':1,'op':'SCMP_CMP_MASKED_EQ'}]},"
+          "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':10,'op':'SCMP_CMP_EQ'},{'index':1,"
+          "'value':15,'valueTwo':2,'op':'SCMP_CMP_MASKED_EQ'}]},"
+          "{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':" EQ0 (17) "}"),
+    NULL,
+    MERGED ("{'names':['socket'],'action':'SCMP_ACT_ERRNO','errnoRet':1,'args':" EQ0 (17) "},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':10,'valueTwo':0,'op':'SCMP_CMP_"
+            "EQ'},{'index':1,'value':15,'valueTwo':1,'op':'SCMP_CMP_MASKED_EQ'}]},"
+            "{'names':['socket'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,'value':10,'valueTwo':0,'op':'SCMP_CMP_"
+            "EQ'},{'index':1,'value':15,'valueTwo':2,'op':'SCMP_CMP_MASKED_EQ'}]}"),
+    "", "socket", "", "socket" },
+
   { "the engine's listener settings and NOTIFY rule are kept",
     OURS ("{'names':['read','mknod'],'action':'SCMP_ACT_ALLOW'}"),
     "{'defaultAction':'SCMP_ACT_ERRNO','listenerPath':'/run/agent.sock','listenerMetadata':'m1','syscalls':[{'"
@@ -1568,13 +1626,14 @@ test_parse_same_argument_twice (void **state)
   hs_scmp_drop_foreign (&p);
   hs_scmp_merge (&ours, &p, &merged, &diff);
   merged_text = _profile_text (&merged);
-  merged_want = _dq (MERGED ("{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (
-      1, 448) "},"
-              "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (
-                  1,
-                  493) "},"
-                       "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ0 (
-                           0) "},"
+  /* (rules of one name in the merge's order: action, then conditions) */
+  merged_want = _dq (MERGED ("{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ0 (
+      0) "},"
+         "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (
+             1, 448) "},"
+                     "{'names':['chmod'],'action':'SCMP_ACT_ERRNO','errnoRet':13,'args':" EQ (
+                         1,
+                         493) "},"
                               "{'names':['read'],'action':'SCMP_ACT_ERRNO','args':[{'index':0,'value':1,'valueTwo':0,"
                               "'op':'SCMP_CMP_EQ'},{'index':1,'value':2,'valueTwo':0,'op':'SCMP_CMP_EQ'}]}"));
   assert_string_equal (merged_text, merged_want);

@@ -1569,6 +1569,29 @@ test_join_table (void **state)
           if (plan.join_userns != c->join || plan.enter_netns != c->enter || plan.sysfs_netns != c->sysfs)
             CASE_FAIL ("case `%s`: plan join %d enter %d sysfs %d\n", c->name, plan.join_userns, plan.enter_netns,
                        plan.sysfs_netns);
+          /* Hardening it again (found by tests/fuzz): the same spec, and no
+           * change journaled (the pins, the join, the class's mapping). */
+          {
+            _cleanup_free_ char *again = NULL;
+            hs_journal j2;
+            hs_plan plan2 = { 0 };
+            hs_journal_init (&j2, "c1", NULL, "config.json", "create", false);
+            if (hs_harden (spec, NULL, "config.json", &policy, &host, &j2, &plan2, &err) < 0)
+              CASE_FAIL ("case `%s`: the second pass failed: %s\n", c->name, err.msg);
+            else
+              {
+                assert_int_equal (hs_json_generate (spec, false, &again, NULL, &err), 0);
+                if (strcmp (out, again) != 0)
+                  CASE_FAIL ("case `%s`: the second pass changed the spec:\n%s\n%s\n", c->name, out, again);
+                if (j2.buf != NULL
+                    && (strstr (j2.buf, "\"action\":\"changed\"") || strstr (j2.buf, "\"action\":\"added\"")
+                        || strstr (j2.buf, "\"action\":\"removed\"")))
+                  CASE_FAIL ("case `%s`: the second pass journaled a change:\n%s\n", c->name, j2.buf);
+                if (plan2.join_userns != c->join)
+                  CASE_FAIL ("case `%s`: the second pass does not join\n", c->name);
+              }
+            hs_journal_release (&j2);
+          }
         }
       for (size_t i = 0; i < host.n_joined; i++)
         free (host.joined[i].via);
