@@ -13,6 +13,8 @@ packages=(
   libcmocka-dev bats jq python3 valgrind apparmor
   # the format check (tests/check-format.sh: Debian 12's clang-format, version 14)
   clang-format
+  # fuzzing (tests/fuzz/run.sh: clang's libFuzzer with ASan and UBSan)
+  clang libclang-rt-14-dev
   # journal rotation tests (logrotate), the hostile-size benchmark (GNU time)
   logrotate time
   # fault tests: SIGKILL injected at each system call

@@ -21,7 +21,7 @@ make check-valgrind || status=1
 # out of tree, passes make check and installs and uninstalls cleanly; the
 # integration suite is a SKIP there, it ran above), the tarball holds exactly
 # the sources, the unit tests pass under ASan and UBSan, the C sources are
-# in the style of .clang-format.
+# in the style of .clang-format; and the fuzzers run.
 hygiene_pass=0 hygiene_fail=0
 # hygiene NAME COMMAND...: run it, its output in tests/NAME.out (shown on failure).
 hygiene() {
@@ -42,6 +42,9 @@ hygiene distcheck make distcheck DISTCHECK_CONFIGURE_FLAGS="${HS_CONFIGURE_FLAGS
 hygiene dist-contents tests/check-dist.sh "hardshim-$version.tar.gz"
 hygiene sanitize tests/sanitize.sh
 hygiene format tests/check-format.sh
+# Fuzzing: each libFuzzer target for a minute under ASan and UBSan (the
+# corpus in the tree was replayed by make check).
+hygiene fuzz tests/fuzz/run.sh "${HS_FUZZ_SECONDS:-60}"
 
 # Count individual test cases: cmocka's "[ OK ]"/"[ FAILED ]" lines and bats' TAP lines.
 pass=$(grep -hE '^\[       OK \]|^ok [0-9]+' tests/unit/*.log tests/integration/*.log 2>/dev/null | grep -vc '# skip')
