@@ -820,6 +820,13 @@ fz_check_cli (const hs_cli *cli, int argc, char *const *argv)
     fz_fail ("cli: the id is not argv[%d]", cli->id_at);
   if (cli->kind == HS_CMD_PASS)
     return;
+  if (cli->kind == HS_CMD_DOCTOR || cli->kind == HS_CMD_EXPLAIN)
+    {
+      /* hardshim's own commands start nothing, and explain's id is optional */
+      if (cli->kind == HS_CMD_EXPLAIN && (cli->bundle == NULL || cli->config == NULL))
+        fz_fail ("cli: explain without a bundle or config");
+      return;
+    }
   if (cli->bundle == NULL || cli->config == NULL)
     fz_fail ("cli: no bundle or config");
   if (cli->id == NULL || cli->config[0] == '\0' || cli->id_at <= cli->command_at)
