@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <stdbool.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* text, read from path: a JSON object whose keys runc and crun read alike. */
@@ -117,10 +118,32 @@ _remove_stale (const hs_spec_file *f)
       return;
     }
   while ((e = readdir (d)) != NULL)
-    if (strncmp (e->d_name, prefix, plen) == 0 && strlen (e->d_name) == plen + 8
-        && strspn (e->d_name + plen, "0123456789abcdef") == 8)
-      (void) unlinkat (f->dirfd, e->d_name, 0); /* a file (not a directory): unlinkat never follows a link */
+    {
+      struct stat st;
+      /* Only hardshim's own: a regular file of this user (an exec's process
+       * file may be in a directory others share, such as /tmp). */
+      if (strncmp (e->d_name, prefix, plen) == 0 && strlen (e->d_name) == plen + 8
+          && strspn (e->d_name + plen, "0123456789abcdef") == 8
+          && fstatat (f->dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG (st.st_mode)
+          && st.st_uid == geteuid ())
+        (void) unlinkat (f->dirfd, e->d_name, 0);
+    }
   closedir (d);
+}
+
+/* Give the O_TMPFILE fd the name tmp in f's directory: AT_EMPTY_PATH needs
+ * CAP_DAC_READ_SEARCH before Linux 6.10; /proc/self/fd/N does not. */
+static int
+_link_new (hs_spec_file *f, int fd, const char *tmp)
+{
+  char proc[64];
+
+  if (linkat (fd, "", f->dirfd, tmp, AT_EMPTY_PATH) == 0)
+    return 0;
+  if (errno != ENOENT && errno != EPERM)
+    return -errno;
+  snprintf (proc, sizeof proc, "/proc/self/fd/%d", fd);
+  return linkat (AT_FDCWD, proc, f->dirfd, tmp, AT_SYMLINK_FOLLOW) == 0 ? 0 : -errno;
 }
 
 /* The new file's descriptor, not yet in the directory (O_TMPFILE), so that
@@ -164,8 +187,8 @@ _replace (hs_spec_file *f, const char *text, size_t len, hs_error *err)
     r = hs_error_sys (err, -r, "write `%s`", f->path);
   else if (fsync (fd) < 0)
     r = hs_error_sys (err, errno, "fsync `%s`", f->path);
-  else if (!named && linkat (fd, "", f->dirfd, tmp, AT_EMPTY_PATH) < 0)
-    r = hs_error_sys (err, errno, "link the new `%s` beside it", f->path);
+  else if (!named && (r = _link_new (f, fd, tmp)) < 0)
+    r = hs_error_sys (err, -r, "link the new `%s` beside it", f->path);
   else
     {
       named = true; /* tmp has a name from here */

@@ -231,6 +231,7 @@ test_save_removes_stale_temporaries (void **state)
   _cleanup_free_ char *other = xasprintf ("%s/.other.json.hardshim-0123abcd", dir);
   _cleanup_free_ char *longer = xasprintf ("%s/.config.json.hardshim-0123abcd0", dir);
   _cleanup_free_ char *subdir = xasprintf ("%s/.config.json.hardshim-deadbeef", dir);
+  _cleanup_free_ char *foreign = xasprintf ("%s/.config.json.hardshim-feedface", dir);
   struct stat st;
   hs_spec_file f;
   hs_error err = { 0 };
@@ -240,14 +241,20 @@ test_save_removes_stale_temporaries (void **state)
   tu_write (other, "{}", 0600);
   tu_write (longer, "{}", 0600);
   assert_int_equal (mkdir (subdir, 0700), 0);
+  tu_write (foreign, "{}", 0600); /* another user's: left alone */
+  bool chowned = chown (foreign, geteuid () + 1, (gid_t) -1) == 0;
+  if (!chowned)
+    print_message ("SKIP: cannot give a file to another user here: the foreign case is not checked\n");
   assert_int_equal (_load (dir, "config.json", &f, &err), 0);
   assert_int_equal (hs_spec_save (&f, &err), 0);
   hs_spec_release (&f);
   assert_true (lstat (stale, &st) < 0 && errno == ENOENT);
-  assert_int_equal (lstat (other, &st), 0);  /* another file's */
-  assert_int_equal (lstat (longer, &st), 0); /* not the pattern */
-  assert_int_equal (lstat (subdir, &st), 0); /* not a file */
-  assert_int_equal (_entries (dir), 4);      /* and no temporary file of this save */
+  assert_int_equal (lstat (other, &st), 0);            /* another file's */
+  assert_int_equal (lstat (longer, &st), 0);           /* not the pattern */
+  assert_int_equal (lstat (subdir, &st), 0);           /* not a file */
+  assert_true (!chowned || lstat (foreign, &st) == 0); /* not this user's */
+  assert_int_equal (_entries (dir), chowned ? 5 : 4);  /* and no temporary file of this save */
+  unlink (foreign);
   unlink (other);
   unlink (longer);
   rmdir (subdir);
