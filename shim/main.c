@@ -58,7 +58,7 @@ static char *
 _absolute (const char *path)
 {
   char cwd[PATH_MAX];
-  char *real = realpath (path, NULL);
+  char *real = hs_real_path (path);
 
   if (real != NULL)
     return real;
@@ -95,14 +95,20 @@ _journal_refusals (hs_journal *j, const hs_policy *policy)
     fprintf (stderr, "hardshim: %s\n", jerr.msg);
 }
 
+/* The seal key, read once for the check and the seal. */
+typedef struct _seal_key
+{
+  uint8_t key[HS_SEAL_KEY_LEN];
+  bool loaded;
+} _seal_key;
+
 /* The bundle's spec as loaded: only root may be able to change it (the
  * runtime reads it again by path), and it is hardshim's own output only
  * with a valid seal (seal.h). */
 static int
-_check_bundle_spec (const hs_spec_file *f, bool *ret_sealed, hs_error *err)
+_check_bundle_spec (const hs_spec_file *f, bool *ret_sealed, _seal_key *ret_key, hs_error *err)
 {
   _cleanup_free_ char *real = hs_spec_real_path (f);
-  uint8_t key[HS_SEAL_KEY_LEN];
   int r;
 
   r = hs_trust_path (real, "the bundle's spec", err);
@@ -111,7 +117,7 @@ _check_bundle_spec (const hs_spec_file *f, bool *ret_sealed, hs_error *err)
       hs_error_prefix (err, "the runtime reads `%s` again after hardshim hardened it", f->path);
       return r;
     }
-  r = hs_seal_key (HS_SEAL_KEY, false, key, err);
+  r = hs_seal_key (HS_SEAL_KEY, false, ret_key->key, err);
   if (r == -ENOENT)
     {
       hs_error_release (err);
@@ -120,22 +126,27 @@ _check_bundle_spec (const hs_spec_file *f, bool *ret_sealed, hs_error *err)
     }
   if (r < 0)
     return r;
-  *ret_sealed = hs_seal_verify (f->tree, real, key);
+  ret_key->loaded = true;
+  *ret_sealed = hs_seal_verify (f->tree, real, ret_key->key);
   return 0;
 }
 
-/* Seal the hardened spec and write it back. */
+/* Seal the hardened spec with key (made now if there was none) and write
+ * it back. */
 static int
-_save_sealed (hs_spec_file *f, hs_error *err)
+_save_sealed (hs_spec_file *f, _seal_key *key, hs_error *err)
 {
   _cleanup_free_ char *real = hs_spec_real_path (f);
-  uint8_t key[HS_SEAL_KEY_LEN];
   int r;
 
-  r = hs_seal_key (HS_SEAL_KEY, true, key, err);
-  if (r < 0)
-    return r;
-  r = hs_seal_sign (f->tree, real, key, err);
+  if (!key->loaded)
+    {
+      r = hs_seal_key (HS_SEAL_KEY, true, key->key, err);
+      if (r < 0)
+        return r;
+      key->loaded = true;
+    }
+  r = hs_seal_sign (f->tree, real, key->key, err);
   if (r < 0)
     return r;
   return hs_spec_save (f, err);
@@ -148,6 +159,7 @@ typedef struct _decision
   hs_spec_file f;
   hs_journal j;
   hs_plan plan;
+  _seal_key key; /* read once, for the check and the seal */
   bool sealed;
   bool measures_refused; /* hs_harden refused it (the detect measure's refusals are in j) */
 } _decision;
@@ -158,6 +170,7 @@ _decision_release (_decision *d)
   hs_host_release (&d->host);
   hs_spec_release (&d->f);
   hs_journal_release (&d->j);
+  explicit_bzero (&d->key, sizeof d->key);
 }
 #define _cleanup_decision_ _cleanup_ (_decision_release)
 
@@ -184,7 +197,7 @@ _decide_spec (const hs_cli *cli, const char *id, const hs_policy *policy, const 
   r = hs_spec_load (dir, wanted, &d->f, err);
   if (r < 0)
     return r;
-  r = _check_bundle_spec (&d->f, &d->sealed, err);
+  r = _check_bundle_spec (&d->f, &d->sealed, &d->key, err);
   if (r < 0)
     return r;
   r = hs_own_dirs_check (d->f.tree, dir, d->sealed, policy, err);
@@ -248,7 +261,7 @@ _harden_spec (const hs_cli *cli, const hs_policy *policy, const char *dir, const
     }
   if (d.plan.changed)
     {
-      r = audit ? hs_spec_save (&d.f, err) : _save_sealed (&d.f, err); /* audit's spec is no hardened one */
+      r = audit ? hs_spec_save (&d.f, err) : _save_sealed (&d.f, &d.key, err); /* audit's spec is no hardened one */
       if (r < 0)
         return r;
     }

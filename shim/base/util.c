@@ -4,9 +4,11 @@
 #include "base/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -145,6 +147,27 @@ hs_fd_path (int fd)
   snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
   n = readlink (link, buf, sizeof buf);
   return n < 0 || n == sizeof buf ? xstrdup ("?") : xstrndup (buf, (size_t) n);
+}
+
+char *
+hs_real_path (const char *path)
+{
+  _cleanup_close_ int fd = open (path, O_PATH | O_CLOEXEC);
+  char link[32], buf[PATH_MAX];
+  ssize_t n;
+
+  if (fd < 0)
+    return NULL;
+  snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
+  n = readlink (link, buf, sizeof buf);
+  /* No /proc, a name outside this root ("(unreachable)...") or one cut
+   * short: what glibc finds component by component. */
+  if (n <= 0 || (size_t) n == sizeof buf || buf[0] != '/')
+    return realpath (path, NULL);
+  buf[n] = '\0';
+  if (n > 10 && strcmp (buf + n - 10, " (deleted)") == 0)
+    return realpath (path, NULL); /* removed meanwhile: its error, ENOENT */
+  return xstrdup (buf);
 }
 
 bool

@@ -53,6 +53,11 @@ char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 /* The path fd is open on (from /proc/self/fd), or "?" when it cannot be read. */
 char *hs_fd_path (int fd);
 
+/* What realpath (3) gives for path (symbolic links resolved, absolute),
+ * with fewer system calls: the name the kernel has for path opened
+ * O_PATH.  NULL with errno when path does not resolve. */
+char *hs_real_path (const char *path);
+
 /* A mount destination as the runtime reads it: relative to the rootfs,
  * with `.`, `..` and repeated slashes resolved lexically ("etc//a/../b/"
  * is "/etc/b"). */

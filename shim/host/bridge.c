@@ -156,7 +156,7 @@ _source (hs_json spec, const char *bundle, bool sealed, char **ret, hs_error *er
   else
     abs = hs_json_string (path)[0] == '/' ? xstrdup (hs_json_string (path))
                                           : xasprintf ("%s/%s", bundle, hs_json_string (path));
-  *ret = realpath (abs, NULL);
+  *ret = hs_real_path (abs);
   if (*ret == NULL)
     return hs_error_sys (err, errno, "rootfs `%s`", abs);
   /* hardshim makes mount points in it as root and maps the container's ids

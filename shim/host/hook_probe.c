@@ -232,7 +232,7 @@ _probe_one (_engines *e, hs_json hook, hs_hook_ref *h, const char *container_id)
    * hook runs, and a link on the way in a directory others can write (a
    * sticky /tmp) could point elsewhere by then; the detect measure gives
    * the runtime this one. */
-  h->real = realpath (h->path, NULL);
+  h->real = hs_real_path (h->path);
   /* an engine's hook is root's program: one others may replace is no engine's */
   h->trusted = h->real != NULL && _trusted_program (h->real);
   if (!h->trusted)

@@ -25,7 +25,7 @@ _resolve (const char *path)
   _cleanup_strv_ hs_strv parts = { 0 };
   char *real;
 
-  while ((real = realpath (head, NULL)) == NULL)
+  while ((real = hs_real_path (head)) == NULL)
     {
       char *slash = strrchr (head, '/');
       if (slash == NULL || slash == head)

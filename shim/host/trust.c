@@ -92,13 +92,21 @@ _check_spelled (const char *path, const char *what, hs_error *err)
 int
 hs_trust_path (const char *path, const char *what, hs_error *err)
 {
-  _cleanup_free_ char *real = realpath (path, NULL);
+  _cleanup_free_ char *real = hs_real_path (path);
+
+  if (real == NULL)
+    return hs_error_sys (err, errno, "%s `%s`", what, path);
+  return hs_trust_real_path (path, real, what, err);
+}
+
+int
+hs_trust_real_path (const char *path, const char *resolved, const char *what, hs_error *err)
+{
+  _cleanup_free_ char *real = xstrdup (resolved);
   _cleanup_close_ int dir = -1;
   struct stat st;
   int r;
 
-  if (real == NULL)
-    return hs_error_sys (err, errno, "%s `%s`", what, path);
   if (strcmp (path, real) != 0)
     {
       r = _check_spelled (path, what, err);

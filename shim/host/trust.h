@@ -23,4 +23,7 @@ bool hs_trust_stat (const struct stat *st);
  * "the bundle"; -EPERM naming the entry with its owner or mode. */
 int hs_trust_path (const char *path, const char *what, hs_error *err);
 
+/* hs_trust_path for a path already resolved: real is hs_real_path (path). */
+int hs_trust_real_path (const char *path, const char *real, const char *what, hs_error *err);
+
 #endif

@@ -139,7 +139,7 @@ _check_file (const struct stat *st, mode_t need, const char *shown, hs_error *er
 int
 hs_file_check_trusted (const char *path, mode_t need, const char *shown, char **ret_real, hs_error *err)
 {
-  _cleanup_free_ char *real = realpath (path, NULL);
+  _cleanup_free_ char *real = hs_real_path (path);
   struct stat st;
   int r;
 
@@ -147,7 +147,7 @@ hs_file_check_trusted (const char *path, mode_t need, const char *shown, char **
     return hs_error_sys (err, errno, "%s", shown);
   r = _check_file (&st, need, shown, err);
   if (r == 0)
-    r = hs_trust_path (path, shown, err);
+    r = hs_trust_real_path (path, real, shown, err);
   if (r == 0 && ret_real != NULL)
     *ret_real = TAKE_PTR (real);
   return r;
