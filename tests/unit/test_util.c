@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The base helpers (util.h): the one number parser and mkdir -p. */
+/* The base helpers (util.h): the one number parser, mkdir -p, paths. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include "testutil.h"
 
 #include <inttypes.h>
+#include <limits.h>
 
 /* ---- hs_parse_uint, hs_parse_decimal --------------------------------- */
 
@@ -234,14 +235,69 @@ test_path_clean (void **state)
   assert_int_equal (_failures, 0);
 }
 
+/* ---- hs_real_path: what realpath (3) gives --------------------------- */
+
+static void
+test_real_path (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *real_dir = realpath (dir, NULL);
+  _cleanup_free_ char *sub = xasprintf ("%s/sub", dir), *file = xasprintf ("%s/sub/f", dir);
+  _cleanup_free_ char *link = xasprintf ("%s/l", dir), *dangling = xasprintf ("%s/d", dir);
+  _cleanup_free_ char *loop = xasprintf ("%s/loop", dir), *fifo = xasprintf ("%s/fifo", dir);
+  char cwd[PATH_MAX];
+  const char *paths[8];
+  size_t n = 0;
+
+  assert_non_null (real_dir);
+  assert_int_equal (mkdir (sub, 0755), 0);
+  assert_int_equal (close (open (file, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)), 0);
+  assert_int_equal (symlink ("sub/../sub//f", link), 0);
+  assert_int_equal (symlink ("nothing", dangling), 0);
+  assert_int_equal (symlink ("loop", loop), 0);
+  assert_int_equal (mkfifo (fifo, 0600), 0); /* O_PATH: opening it does not block */
+  assert_non_null (getcwd (cwd, sizeof cwd));
+  assert_int_equal (chdir (sub), 0);
+  paths[n++] = link;
+  paths[n++] = sub;
+  paths[n++] = fifo;
+  paths[n++] = "f";
+  paths[n++] = "../sub/./f/";
+  paths[n++] = dangling;
+  paths[n++] = loop;
+  paths[n++] = "/";
+  _failures = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      char *want, *got;
+      int want_errno, got_errno;
+      errno = 0;
+      want = realpath (paths[i], NULL);
+      want_errno = errno;
+      errno = 0;
+      got = hs_real_path (paths[i]);
+      got_errno = errno;
+      if ((want == NULL) != (got == NULL) || (want != NULL && strcmp (want, got) != 0)
+          || (want == NULL && want_errno != got_errno))
+        CASE_FAIL ("`%s`: `%s` (errno %d), realpath `%s` (errno %d)\n", paths[i], got ? got : "(null)", got_errno,
+                   want ? want : "(null)", want_errno);
+      free (want);
+      free (got);
+    }
+  assert_int_equal (chdir (cwd), 0);
+  assert_int_equal (_failures, 0);
+  {
+    _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
+    assert_int_equal (system (cmd), 0);
+  }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_parse_uint),
-    cmocka_unit_test (test_parse_int),
-    cmocka_unit_test (test_mkdir_p),
-    cmocka_unit_test (test_path_clean),
+    cmocka_unit_test (test_parse_uint), cmocka_unit_test (test_parse_int), cmocka_unit_test (test_mkdir_p),
+    cmocka_unit_test (test_path_clean), cmocka_unit_test (test_real_path),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
