@@ -11,7 +11,8 @@
 typedef struct hs_userns_child
 {
   pid_t pid;
-  int done; /* closing it lets the child exit */
+  int done;    /* closing it lets the child exit */
+  void *stack; /* the stack of a child sharing hardshim's memory */
 } hs_userns_child;
 
 /* Start a child in a new user namespace (userns < 0) or in the one userns
