@@ -334,7 +334,7 @@ start_dockerd() {
 	# machine) it would use that one, whose environment - not ours - the
 	# runtime inherits, and share its `moby` namespace with the system's
 	# dockerd.
-	start_containerd || return 1
+	start_containerd "" || return 1 # without the CRI plugin
 	start_daemon dockerd dockerd --iptables=false --bridge=none \
 		--config-file "$ENGINE_DIR/daemon.json" --host "$DOCKER_HOST" \
 		--containerd "$CTD_SOCK" \
