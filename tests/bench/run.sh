@@ -158,6 +158,32 @@ EOF
 gcc -O2 -Wall -Wextra -Werror -o "$tmp/timer" "$tmp/timer.c"
 gcc -O2 -static -Wall -Wextra -Werror -o "$tmp/getppid" "$here/getppid.c"
 
+# warm_up ONCE SIDE-A SIDE-B: WARMUP runs of each side, not counted
+# (`ONCE SIDE OUTFILE` is one timed run).
+warm_up() {
+	local i
+	for ((i = 0; i < WARMUP; i++)); do
+		"$1" "$2" "$tmp/warm"
+		"$1" "$3" "$tmp/warm"
+	done
+}
+# pairs ONCE SIDE-A FILE-A SIDE-B FILE-B: N pairs of timed runs, each
+# side's times in its (emptied) file; A first in even pairs, B in odd ones.
+pairs() {
+	local i
+	: >"$3"
+	: >"$5"
+	for ((i = 0; i < N; i++)); do
+		if ((i % 2 == 0)); then
+			"$1" "$2" "$3"
+			"$1" "$4" "$5"
+		else
+			"$1" "$4" "$5"
+			"$1" "$2" "$3"
+		fi
+	done
+}
+
 # --- the bundle and the two specs --------------------------------------------
 export HARDSHIM_POLICY=$tmp/policy.json HARDSHIM_RUNTIME=$RUNC
 jq -n --arg j "$tmp/journal.jsonl" --arg p "$PROFILE" \
@@ -231,34 +257,11 @@ start_once() { # SIDE OUTFILE
 }
 
 began=$(date +%s)
-for ((i = 0; i < WARMUP; i++)); do
-	start_once runc "$tmp/warm"
-	start_once hardshim "$tmp/warm"
-done
-: >"$tmp/start.runc"
-: >"$tmp/start.hardshim"
-for ((i = 0; i < N; i++)); do
-	if ((i % 2 == 0)); then
-		start_once runc "$tmp/start.runc"
-		start_once hardshim "$tmp/start.hardshim"
-	else
-		start_once hardshim "$tmp/start.hardshim"
-		start_once runc "$tmp/start.runc"
-	fi
-done
+warm_up start_once runc hardshim
+pairs start_once runc "$tmp/start.runc" hardshim "$tmp/start.hardshim"
 # hardshim's own time: what it adds to a start, without runc's noise.
-: >"$tmp/alone.hardshim"
-: >"$tmp/alone.true"
 start_once hardshim-alone "$tmp/warm"
-for ((i = 0; i < N; i++)); do
-	if ((i % 2 == 0)); then
-		start_once true-alone "$tmp/alone.true"
-		start_once hardshim-alone "$tmp/alone.hardshim"
-	else
-		start_once hardshim-alone "$tmp/alone.hardshim"
-		start_once true-alone "$tmp/alone.true"
-	fi
-done
+pairs start_once true-alone "$tmp/alone.true" hardshim-alone "$tmp/alone.hardshim"
 # hardshim writes the same spec every time: the runc side started it.
 cp "$tmp/orig.json" "$b/config.json"
 "$HARDSHIM" run --bundle "$b" "$ID" >/dev/null
@@ -279,17 +282,7 @@ state_once() { # SIDE OUTFILE
 }
 state_once runc "$tmp/warm"
 state_once hardshim "$tmp/warm"
-: >"$tmp/state.runc"
-: >"$tmp/state.hardshim"
-for ((i = 0; i < N; i++)); do
-	if ((i % 2 == 0)); then
-		state_once runc "$tmp/state.runc"
-		state_once hardshim "$tmp/state.hardshim"
-	else
-		state_once hardshim "$tmp/state.hardshim"
-		state_once runc "$tmp/state.runc"
-	fi
-done
+pairs state_once runc "$tmp/state.runc" hardshim "$tmp/state.hardshim"
 "$RUNC" delete --force "$ID-s" >/dev/null 2>&1 || true
 
 # --- 1c. hardshim in front of crun vs plain runc --------------------------------
@@ -318,21 +311,8 @@ if [ -z "$crun_why" ] && ! crun_once hardshim-crun "$tmp/warm" 2>"$tmp/err"; the
 	crun_why="hardshim in front of crun failed: $(head -c 200 "$tmp/err")"
 fi
 if [ -z "$crun_why" ]; then
-	for ((i = 0; i < WARMUP; i++)); do
-		crun_once runc-plain "$tmp/warm"
-		crun_once hardshim-crun "$tmp/warm"
-	done
-	: >"$tmp/crun.runc"
-	: >"$tmp/crun.hardshim"
-	for ((i = 0; i < N; i++)); do
-		if ((i % 2 == 0)); then
-			crun_once runc-plain "$tmp/crun.runc"
-			crun_once hardshim-crun "$tmp/crun.hardshim"
-		else
-			crun_once hardshim-crun "$tmp/crun.hardshim"
-			crun_once runc-plain "$tmp/crun.runc"
-		fi
-	done
+	warm_up crun_once runc-plain hardshim-crun
+	pairs crun_once runc-plain "$tmp/crun.runc" hardshim-crun "$tmp/crun.hardshim"
 	crun_note="$("$CRUN" --version | head -n 1)"
 else
 	crun_note="not measured: $crun_why"
@@ -396,21 +376,8 @@ if [ -z "$docker_why" ] && ! docker_once hardshim "$tmp/warm" 2>"$tmp/err"; then
 	docker_why="docker run --runtime=hardshim failed: $(head -c 200 "$tmp/err")"
 fi
 if [ -z "$docker_why" ]; then
-	for ((i = 0; i < WARMUP; i++)); do
-		docker_once runc "$tmp/warm"
-		docker_once hardshim "$tmp/warm"
-	done
-	: >"$tmp/docker.runc"
-	: >"$tmp/docker.hardshim"
-	for ((i = 0; i < N; i++)); do
-		if ((i % 2 == 0)); then
-			docker_once runc "$tmp/docker.runc"
-			docker_once hardshim "$tmp/docker.hardshim"
-		else
-			docker_once hardshim "$tmp/docker.hardshim"
-			docker_once runc "$tmp/docker.runc"
-		fi
-	done
+	warm_up docker_once runc hardshim
+	pairs docker_once runc "$tmp/docker.runc" hardshim "$tmp/docker.hardshim"
 	# Each hardshim side went through hardshim: one create journaled per
 	# container of our dockerd (containerd's bundles are under $ENGINE_DIR).
 	journaled=$(jq -s --arg d "$ENGINE_DIR/" \
