@@ -13,7 +13,10 @@
 #     (the bundle's own spec), N pairs, wall and CPU time.  The 1 MiB spec
 #     rewrite: hardshim (runtime /bin/true) on a spec padded to 1 MiB, wall
 #     time and peak RSS.  docker: `docker run --runtime=hardshim` vs
-#     `docker run`, under a dockerd of its own (or a row that says why not).
+#     `docker run` (runc, Docker's default profile) of /bin/true in the
+#     bundle's rootfs imported as an image, N pairs, under a dockerd of its
+#     own (start_dockerd of tests/integration/engines.bash, as docker.bats
+#     starts one; or a row that says why not).
 #  2. syscall cost: ns per getppid(2) in a container with the hardened spec
 #     (hardshim's seccomp profile) vs the same spec with Docker's default
 #     profile (that of the docker-generated spec tests/data/specs/docker.json),
@@ -29,6 +32,9 @@
 #             that says so).  crun refuses this host's hybrid cgroup layout
 #             unless hugetlb is on v1: the script mounts it there, as
 #             tests/integration/crun.bats does, and leaves it
+#   DOCKER_CLI  docker's client, for the docker row (default /usr/bin/docker,
+#             that of the docker.io package; absent, or no dockerd,
+#             containerd or containerd-shim-runc-v2: a row that says so)
 #   BUSYBOX   passed to tests/lib/make-bundle.sh
 #   TMPDIR    where the bundle and the work files go (default /tmp); its
 #             filesystem matters: hardshim fsyncs the config.json it writes
@@ -46,6 +52,12 @@ R=16        # syscall-cost rounds (4 runs each; 8 rounds rotate the order fully)
 WARMUP=3    # warm-up runs per side, not counted
 CALLS=2000000  # getppid calls per container run...
 CHUNKS=50      # ...timed in this many chunks (see getppid.c)
+# The private dockerd of the docker row: start_dockerd, stop_dockerd,
+# docker_import, engine_teardown_file (and DOCKER_CLI's default).
+docker_cli=${DOCKER_CLI:-}
+# shellcheck source=SCRIPTDIR/../integration/engines.bash
+. "$src/tests/integration/engines.bash"
+DOCKER_CLI=${docker_cli:-$DOCKER_CLI}
 
 usage() {
 	echo "usage: $0 [-n PAIRS] [-r ROUNDS]" >&2
@@ -79,8 +91,13 @@ tmp=$(mktemp -d -t hsbench.XXXXXX)
 tmp=$(cd "$tmp" && pwd -P)
 chmod 0711 "$tmp" # the container's mapped root must reach the bundle for plain runc
 ID=hsbench$$
+ENGINE_DIR="" # the docker row's dockerd: everything it writes (1e)
 cleanup() {
 	local id
+	if [ -n "$ENGINE_DIR" ]; then
+		stop_dockerd || true
+		engine_teardown_file || true
+	fi
 	for id in "$ID" "$ID-p" "$ID-s"; do
 		"$RUNC" kill "$id" KILL >/dev/null 2>&1 || true
 		"$RUNC" delete --force "$id" >/dev/null 2>&1 || true
@@ -140,6 +157,32 @@ main (int argc, char **argv)
 EOF
 gcc -O2 -Wall -Wextra -Werror -o "$tmp/timer" "$tmp/timer.c"
 gcc -O2 -static -Wall -Wextra -Werror -o "$tmp/getppid" "$here/getppid.c"
+
+# warm_up ONCE SIDE-A SIDE-B: WARMUP runs of each side, not counted
+# (`ONCE SIDE OUTFILE` is one timed run).
+warm_up() {
+	local i
+	for ((i = 0; i < WARMUP; i++)); do
+		"$1" "$2" "$tmp/warm"
+		"$1" "$3" "$tmp/warm"
+	done
+}
+# pairs ONCE SIDE-A FILE-A SIDE-B FILE-B: N pairs of timed runs, each
+# side's times in its (emptied) file; A first in even pairs, B in odd ones.
+pairs() {
+	local i
+	: >"$3"
+	: >"$5"
+	for ((i = 0; i < N; i++)); do
+		if ((i % 2 == 0)); then
+			"$1" "$2" "$3"
+			"$1" "$4" "$5"
+		else
+			"$1" "$4" "$5"
+			"$1" "$2" "$3"
+		fi
+	done
+}
 
 # --- the bundle and the two specs --------------------------------------------
 export HARDSHIM_POLICY=$tmp/policy.json HARDSHIM_RUNTIME=$RUNC
@@ -214,34 +257,11 @@ start_once() { # SIDE OUTFILE
 }
 
 began=$(date +%s)
-for ((i = 0; i < WARMUP; i++)); do
-	start_once runc "$tmp/warm"
-	start_once hardshim "$tmp/warm"
-done
-: >"$tmp/start.runc"
-: >"$tmp/start.hardshim"
-for ((i = 0; i < N; i++)); do
-	if ((i % 2 == 0)); then
-		start_once runc "$tmp/start.runc"
-		start_once hardshim "$tmp/start.hardshim"
-	else
-		start_once hardshim "$tmp/start.hardshim"
-		start_once runc "$tmp/start.runc"
-	fi
-done
+warm_up start_once runc hardshim
+pairs start_once runc "$tmp/start.runc" hardshim "$tmp/start.hardshim"
 # hardshim's own time: what it adds to a start, without runc's noise.
-: >"$tmp/alone.hardshim"
-: >"$tmp/alone.true"
 start_once hardshim-alone "$tmp/warm"
-for ((i = 0; i < N; i++)); do
-	if ((i % 2 == 0)); then
-		start_once true-alone "$tmp/alone.true"
-		start_once hardshim-alone "$tmp/alone.hardshim"
-	else
-		start_once hardshim-alone "$tmp/alone.hardshim"
-		start_once true-alone "$tmp/alone.true"
-	fi
-done
+pairs start_once true-alone "$tmp/alone.true" hardshim-alone "$tmp/alone.hardshim"
 # hardshim writes the same spec every time: the runc side started it.
 cp "$tmp/orig.json" "$b/config.json"
 "$HARDSHIM" run --bundle "$b" "$ID" >/dev/null
@@ -262,17 +282,7 @@ state_once() { # SIDE OUTFILE
 }
 state_once runc "$tmp/warm"
 state_once hardshim "$tmp/warm"
-: >"$tmp/state.runc"
-: >"$tmp/state.hardshim"
-for ((i = 0; i < N; i++)); do
-	if ((i % 2 == 0)); then
-		state_once runc "$tmp/state.runc"
-		state_once hardshim "$tmp/state.hardshim"
-	else
-		state_once hardshim "$tmp/state.hardshim"
-		state_once runc "$tmp/state.runc"
-	fi
-done
+pairs state_once runc "$tmp/state.runc" hardshim "$tmp/state.hardshim"
 "$RUNC" delete --force "$ID-s" >/dev/null 2>&1 || true
 
 # --- 1c. hardshim in front of crun vs plain runc --------------------------------
@@ -301,21 +311,8 @@ if [ -z "$crun_why" ] && ! crun_once hardshim-crun "$tmp/warm" 2>"$tmp/err"; the
 	crun_why="hardshim in front of crun failed: $(head -c 200 "$tmp/err")"
 fi
 if [ -z "$crun_why" ]; then
-	for ((i = 0; i < WARMUP; i++)); do
-		crun_once runc-plain "$tmp/warm"
-		crun_once hardshim-crun "$tmp/warm"
-	done
-	: >"$tmp/crun.runc"
-	: >"$tmp/crun.hardshim"
-	for ((i = 0; i < N; i++)); do
-		if ((i % 2 == 0)); then
-			crun_once runc-plain "$tmp/crun.runc"
-			crun_once hardshim-crun "$tmp/crun.hardshim"
-		else
-			crun_once hardshim-crun "$tmp/crun.hardshim"
-			crun_once runc-plain "$tmp/crun.runc"
-		fi
-	done
+	warm_up crun_once runc-plain hardshim-crun
+	pairs crun_once runc-plain "$tmp/crun.runc" hardshim-crun "$tmp/crun.hardshim"
 	crun_note="$("$CRUN" --version | head -n 1)"
 else
 	crun_note="not measured: $crun_why"
@@ -350,7 +347,51 @@ for ((i = 0; i < M; i++)); do
 done
 
 # --- 1e. docker run --runtime=hardshim vs docker run ---------------------------
-docker_why="not measured: needs a private dockerd (as tests/integration/docker.bats starts one); not in this script yet"
+# A dockerd of its own, as tests/integration/docker.bats starts one
+# (start_dockerd: its own containerd, data-root, exec-root and socket, all
+# in $tmp/docker), with hardshim registered as the runtime `hardshim`; the
+# policy above (HARDSHIM_POLICY) and HARDSHIM_RUNTIME reach it through
+# containerd and the shim.  The image is the bundle's rootfs (docker_import,
+# no registry).  N pairs of `docker run --rm --network=none IMAGE /bin/true`,
+# with --runtime=hardshim or with dockerd's default runc (and Docker's
+# default seccomp profile), the order alternating; the client's wall time.
+docker_why=
+for tool in dockerd containerd containerd-shim-runc-v2 ctr "$DOCKER_CLI"; do
+	command -v "$tool" >/dev/null 2>&1 || { docker_why="no $tool (apt-get install docker.io)"; break; }
+done
+if [ -z "$docker_why" ]; then
+	ENGINE_DIR=$tmp/docker
+	mkdir -m 0700 "$ENGINE_DIR"
+	start_dockerd "$(jq -n --arg hs "$HARDSHIM" '{hardshim: {path: $hs}}')" 2>"$tmp/err" &&
+		docker_import "$b/rootfs" hsbench-busybox 2>"$tmp/err" ||
+		docker_why="the private dockerd did not start: $(head -c 200 "$tmp/err")"
+fi
+docker_once() { # SIDE OUTFILE
+	case $1 in
+	hardshim) "$tmp/timer" "$DOCKER_CLI" run --rm --network=none --runtime=hardshim hsbench-busybox /bin/true >>"$2" ;;
+	runc) "$tmp/timer" "$DOCKER_CLI" run --rm --network=none hsbench-busybox /bin/true >>"$2" ;;
+	esac
+}
+if [ -z "$docker_why" ] && ! docker_once hardshim "$tmp/warm" 2>"$tmp/err"; then
+	docker_why="docker run --runtime=hardshim failed: $(head -c 200 "$tmp/err")"
+fi
+if [ -z "$docker_why" ]; then
+	warm_up docker_once runc hardshim
+	pairs docker_once runc "$tmp/docker.runc" hardshim "$tmp/docker.hardshim"
+	# Each hardshim side went through hardshim: one create journaled per
+	# container of our dockerd (containerd's bundles are under $ENGINE_DIR).
+	journaled=$(jq -s --arg d "$ENGINE_DIR/" \
+		'[.[] | select(.command == "create" and (.bundle // "" | startswith($d))) | .id] | unique | length' \
+		"$tmp/journal.jsonl")
+	[ "$journaled" -eq $((N + WARMUP + 1)) ] ||
+		die "hardshim journaled $journaled docker containers, not $((N + WARMUP + 1)): the docker row did not measure hardshim"
+	dockerd_note="$("$DOCKER_CLI" info --format 'dockerd {{.ServerVersion}}, containerd {{.ContainerdCommit.ID}}, {{.Driver}}, default runtime {{.DefaultRuntime}}')"
+	stop_dockerd
+	engine_teardown_file || die "the docker row's dockerd left something behind"
+	ENGINE_DIR=""
+else
+	dockerd_note="not measured: $docker_why"
+fi
 
 # --- 2. syscall cost ----------------------------------------------------------
 syscall_once() { # SIDE OUTFILE
@@ -413,25 +454,32 @@ read -r s_a s_b s_ma s_mb s_ca s_cb s_q _ < <(compare "$tmp/start.runc" "$tmp/st
 read -r t_a t_b t_ma t_mb t_ca t_cb _ < <(compare "$tmp/alone.true" "$tmp/alone.hardshim")
 read -r st_a st_b st_ma st_mb st_ca st_cb st_q _ < <(compare "$tmp/state.runc" "$tmp/state.hardshim")
 read -r d_a d_b _ _ d_fa d_fb d_q _ < <(compare "$tmp/sys.docker" "$tmp/sys.profile")
-read -r g_a g_b g_ma g_mb g_ca g_cb _ g_ra g_rb < <(compare "$tmp/big.orig" "$tmp/big.1mib")
+read -r g_a g_b _ _ g_ca g_cb _ g_ra g_rb < <(compare "$tmp/big.orig" "$tmp/big.1mib")
 if [ -z "$crun_why" ]; then
 	read -r c_a c_b c_ma c_mb c_ca c_cb c_q _ < <(compare "$tmp/crun.runc" "$tmp/crun.hardshim")
+fi
+if [ -z "$docker_why" ]; then
+	read -r k_a k_b k_ma k_mb _ _ k_q _ < <(compare "$tmp/docker.runc" "$tmp/docker.hardshim")
+	docker_row=$(awk -v a="$k_a" -v b="$k_b" -v q="$k_q" 'BEGIN { printf "%.3f [%.3f]", b / a, q }')
+else
+	docker_row=$dockerd_note
 fi
 
 echo "hardshim benchmark, $(date -u +%Y-%m-%dT%H:%MZ), ${took}s"
 echo "  hardshim  $HARDSHIM ($(file -b "$HARDSHIM" | grep -o 'dynamically linked\|static-pie linked\|statically linked' | head -n 1))"
 echo "  runc      $RUNC ($("$RUNC" --version | head -n 1))"
 echo "  crun      $CRUN ($crun_note)"
+echo "  docker    $DOCKER_CLI ($dockerd_note)"
 echo "  kernel    $(uname -srm), $(nproc) CPUs, load average $(cut -d ' ' -f 1-3 /proc/loadavg) at the end"
 echo "  bundle    $b ($(stat -f -c %T "$b"))"
 echo "  seccomp   hardshim: $seccomp_note"
 echo "            docker:   $docker_note"
-echo "  runs      start, own time, state, crun: $N pairs (+$WARMUP warm-up); 1 MiB spec: $M pairs; getppid: $R rounds of ${#sides[@]} runs (${sides[*]}) of $CALLS calls"
+echo "  runs      start, own time, state, crun, docker: $N pairs (+$WARMUP warm-up); 1 MiB spec: $M pairs; getppid: $R rounds of ${#sides[@]} runs (${sides[*]}) of $CALLS calls"
 echo
 echo "issue 18's table (medians; in brackets: median of the pair ratios)"
 awk -v da="$d_a" -v db="$d_b" -v dfa="$d_fa" -v dfb="$d_fb" -v dq="$d_q" \
 	-v ta="$t_a" -v tb="$t_b" -v sa="$s_a" -v sb="$s_b" -v sq="$s_q" \
-	-v sta="$st_a" -v stb="$st_b" -v stq="$st_q" -v gb="$g_b" -v grb="$g_rb" -v dock="$docker_why" 'BEGIN {
+	-v sta="$st_a" -v stb="$st_b" -v stq="$st_q" -v gb="$g_b" -v grb="$g_rb" -v dock="$docker_row" 'BEGIN {
 	printf "  %-34s %-44s %s\n", "figure", "measured", "goal"
 	printf "  %-34s %-44s %s\n", "syscall: hardshim vs docker profile",
 		sprintf("%.3f [%.3f]; fastest chunk %.3f", db / da, dq, dfb / dfa), "<= 1.02"
@@ -491,7 +539,14 @@ row "wall, median" "$(ms "$g_a")" "$(ms "$g_b")"
 row "CPU time (median)" "$(ms "$g_ca")" "$(ms "$g_cb")"
 row "peak RSS (MiB, largest)" "$(awk -v v="$g_ra" 'BEGIN { print v / 1024 }')" "$(awk -v v="$g_rb" 'BEGIN { print v / 1024 }')"
 echo
-echo "docker: $docker_why"
+if [ -z "$docker_why" ]; then
+	printf '%-28s %9s %9s %7s  %s\n' "docker run (ms)" runc hardshim ratio "goal <= 1.02 (median)"
+	row median "$(ms "$k_a")" "$(ms "$k_b")"
+	row mean "$(ms "$k_ma")" "$(ms "$k_mb")"
+	qrow "median of $N pair ratios" "$k_q"
+else
+	echo "docker: $dockerd_note"
+fi
 # getppid_table SIDE-A SIDE-B NOTE
 getppid_table() {
 	local a b ma mb fa fb q

@@ -16,41 +16,12 @@ load helpers
 load ../workloads/workloads
 load engines
 
-# The client of the docker.io package, which matches its dockerd (another
-# docker may come first on PATH).
-DOCKER_CLI=/usr/bin/docker
-[ -x "$DOCKER_CLI" ] || DOCKER_CLI=$(command -v docker || echo docker)
-
-docker() {
-	"$DOCKER_CLI" "$@"
-}
-
-# runc's root for this daemon's containers: dockerd 20.10 gives the shim
-# `root: <exec-root>/runtime-runc` (whatever the runtime's name, see the
-# bundle's options.json) and the shim adds the namespace.
-runc_root() {
-	echo "$ENGINE_DIR/exec/runtime-runc/moby"
-}
-
-# Containers runc still knows in this daemon's root.
-runc_containers() {
-	"$RUNC" --root "$(runc_root)" list -q 2>/dev/null || true
-}
-
 remove_containers() {
-	local -a ids
-	local id
-	mapfile -t ids < <(docker ps -aq 2>/dev/null)
-	[ "${#ids[@]}" -eq 0 ] || docker rm -f "${ids[@]}" >/dev/null 2>&1 || true
-	# Whatever docker could not remove, runc kills and deletes.
-	for id in $(runc_containers); do
-		"$RUNC" --root "$(runc_root)" kill "$id" KILL >/dev/null 2>&1 || true
-		"$RUNC" --root "$(runc_root)" delete --force "$id" >/dev/null 2>&1 || true
-	done
+	remove_docker_containers
 }
 
 import_debian() {
-	tar -C "$WORKLOAD_ROOTFS" -c . | docker import - hs-debian >/dev/null
+	docker_import "$WORKLOAD_ROOTFS" hs-debian
 }
 
 setup_file() {
@@ -58,49 +29,25 @@ setup_file() {
 		"containerd-shim-runc-v2 (apt-get install docker.io)" "ctr (apt-get install docker.io)" \
 		"$DOCKER_CLI (apt-get install docker.io)" || return 1
 	can_run || return 0
-	export DOCKER_HOST=unix://$ENGINE_DIR/docker.sock
 
 	# Two runtimes: hardshim itself, which reads its policy from
 	# HARDSHIM_POLICY, inherited from containerd through the shim; and
 	# hardshim-crun, the wrapper that also sets HARDSHIM_RUNTIME (crun).
-	jq -n --arg hs "$HS" --arg crun "$WRAPPER_CRUN" \
-		'{runtimes: {hardshim: {path: $hs}, "hardshim-crun": {path: $crun}}}' >"$ENGINE_DIR/daemon.json"
-
-	# A containerd of our own: dockerd only starts one itself when
-	# /run/containerd/containerd.sock does not exist; on a machine where
-	# the system's containerd runs (apt-get install docker.io on a systemd
-	# machine) it would use that one, whose environment - not ours - the
-	# runtime inherits, and share its `moby` namespace with the system's
-	# dockerd.
-	start_containerd || return 1
-	start_daemon dockerd dockerd --iptables=false --bridge=none \
-		--config-file "$ENGINE_DIR/daemon.json" --host "$DOCKER_HOST" \
-		--containerd "$CTD_SOCK" \
-		--pidfile "$ENGINE_DIR/dockerd.pidfile" --exec-root "$ENGINE_DIR/exec" \
-		--data-root "$ENGINE_DIR/data"
-	daemon_ready dockerd 60 docker info || return 1
-	docker info --format '{{json .Runtimes}}' |
-		jq -e --arg hs "$HS" --arg crun "$WRAPPER_CRUN" '.hardshim.path == $hs and .["hardshim-crun"].path == $crun' >/dev/null || {
-		echo "dockerd did not register the hardshim runtimes:" >&2
-		docker info >&2
-		return 1
-	}
+	start_dockerd "$(jq -n --arg hs "$HS" --arg crun "$WRAPPER_CRUN" \
+		'{hardshim: {path: $hs}, "hardshim-crun": {path: $crun}}')" || return 1
 
 	# Images: busybox, and (in the background) the Debian workload
 	# rootfs (about 530 MB, 15 s).
 	local rootfs
 	rootfs=$(busybox_rootfs) || return 1
-	tar -C "$rootfs" -c . | docker import - hs-busybox >/dev/null || return 1
+	docker_import "$rootfs" hs-busybox || return 1
 	debian_image_start import_debian
 }
 
 teardown_file() {
 	[ -n "${ENGINE_DIR:-}" ] && [ -d "$ENGINE_DIR" ] || return 0
 	debian_image_stop
-	remove_containers
-	stop_daemon dockerd
-	stop_daemon containerd
-	remove_cgroup docker
+	stop_dockerd
 	engine_teardown_file
 }
 

@@ -296,6 +296,90 @@ start_containerd() {
 	daemon_ready containerd 30 ctr --address "$CTD_SOCK" version
 }
 
+# The client of the docker.io package, which matches its dockerd (another
+# docker may come first on PATH).
+DOCKER_CLI=/usr/bin/docker
+[ -x "$DOCKER_CLI" ] || DOCKER_CLI=$(command -v docker || echo docker)
+
+docker() {
+	"$DOCKER_CLI" "$@"
+}
+
+# runc's root for the containers of our dockerd (start_dockerd): dockerd
+# 20.10 gives the shim `root: <exec-root>/runtime-runc` (whatever the
+# runtime's name, see the bundle's options.json) and the shim adds the
+# namespace.
+runc_root() {
+	echo "$ENGINE_DIR/exec/runtime-runc/moby"
+}
+
+# Containers runc still knows in our dockerd's root.
+runc_containers() {
+	"$RUNC" --root "$(runc_root)" list -q 2>/dev/null || true
+}
+
+# start_dockerd RUNTIMES: a dockerd of our own (its data-root, exec-root,
+# socket, pidfile, daemon.json and log in $ENGINE_DIR; no iptables, no
+# bridge), on a containerd of our own (start_containerd).  RUNTIMES (JSON)
+# is daemon.json's `runtimes`, e.g. {"hardshim": {"path": "/…/hardshim"}};
+# the runtimes inherit this shell's environment (HARDSHIM_POLICY…) through
+# containerd and the shim.  Exports DOCKER_HOST; fails, with dockerd's log,
+# when it does not come up with RUNTIMES registered.
+start_dockerd() {
+	export DOCKER_HOST=unix://$ENGINE_DIR/docker.sock
+	jq -n --argjson r "$1" '{runtimes: $r}' >"$ENGINE_DIR/daemon.json" || return 1
+	# A containerd of our own: dockerd only starts one itself when
+	# /run/containerd/containerd.sock does not exist; on a machine where
+	# the system's containerd runs (apt-get install docker.io on a systemd
+	# machine) it would use that one, whose environment - not ours - the
+	# runtime inherits, and share its `moby` namespace with the system's
+	# dockerd.
+	start_containerd "" || return 1 # without the CRI plugin
+	start_daemon dockerd dockerd --iptables=false --bridge=none \
+		--config-file "$ENGINE_DIR/daemon.json" --host "$DOCKER_HOST" \
+		--containerd "$CTD_SOCK" \
+		--pidfile "$ENGINE_DIR/dockerd.pidfile" --exec-root "$ENGINE_DIR/exec" \
+		--data-root "$ENGINE_DIR/data"
+	daemon_ready dockerd 60 docker info || return 1
+	docker info --format '{{json .Runtimes}}' |
+		jq -e --argjson r "$1" '. as $have | $r | to_entries | all(.value.path == $have[.key].path)' >/dev/null || {
+		echo "dockerd did not register the runtimes $1:" >&2
+		docker info >&2
+		return 1
+	}
+}
+
+# docker_import ROOTFS NAME: an image NAME of our dockerd whose only layer
+# is the tar of ROOTFS (no registry).
+docker_import() {
+	tar -C "$1" -c . | docker import - "$2" >/dev/null
+}
+
+# remove_docker_containers: every container of our dockerd removed;
+# whatever docker could not remove, runc kills and deletes.  Nothing
+# unless DOCKER_HOST is our dockerd's (start_dockerd): never the system's.
+remove_docker_containers() {
+	local -a ids
+	local id
+	[ "${DOCKER_HOST:-}" = "unix://$ENGINE_DIR/docker.sock" ] || return 0
+	mapfile -t ids < <(docker ps -aq 2>/dev/null)
+	[ "${#ids[@]}" -eq 0 ] || docker rm -f "${ids[@]}" >/dev/null 2>&1 || true
+	for id in $(runc_containers); do
+		"$RUNC" --root "$(runc_root)" kill "$id" KILL >/dev/null 2>&1 || true
+		"$RUNC" --root "$(runc_root)" delete --force "$id" >/dev/null 2>&1 || true
+	done
+}
+
+# stop_dockerd: after start_dockerd (or a part of it), its containers
+# removed, dockerd and containerd stopped, docker's cgroup removed if
+# empty.  engine_teardown_file then removes the rest.
+stop_dockerd() {
+	remove_docker_containers
+	stop_daemon dockerd
+	stop_daemon containerd
+	remove_cgroup docker
+}
+
 # Processes whose command line names $ENGINE_DIR: the daemons, shims,
 # conmons and imports of this file.
 our_processes() {
