@@ -128,5 +128,7 @@ refused_app() {
 
 @test "cri, hardshim-replace-runc, handler runc: a hostPath of /usr/sbin read-write fails StartContainer with hardshim's reason in the CRI error" {
 	replace_runc
-	refused_app runc 'TBD' "$BUSYBOX" --mount /usr/sbin:/host-sbin -- true
+	refused_app runc \
+		'hardshim: host path /usr/sbin read-write as a volume (docker -v /usr/sbin:..., Kubernetes hostPath) is refused by policy /etc/hardshim/policy.json; mount it read-only, or allow it for a class with "allow": {"binds": [{"source": "/usr/sbin", "readonly": false}]}' \
+		"$BUSYBOX" --mount /usr/sbin:/host-sbin -- true
 }
