@@ -176,7 +176,8 @@ _check_userns (_report *rep, const hs_policy *policy, const hs_host *host)
  * first id of the range its --install would give an owner. */
 #define HS_SUBIDS_HELPER HS_HELPER_DIR "/hardshim-subids"
 
-/* What `hardshim-subids --free` answers; -errno when it cannot say. */
+/* What `hardshim-subids --free` answers; -errno when it cannot say (not
+ * installed, not root's, no number). */
 static int
 _free_first (uint32_t *ret)
 {
@@ -185,8 +186,12 @@ _free_first (uint32_t *ret)
   char *const argv[] = { (char *) HS_SUBIDS_HELPER, (char *) "--free", NULL };
   char *const envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *) "LC_ALL=C", NULL };
   uint64_t v;
-  int r = hs_spawn_capture (HS_SUBIDS_HELPER, argv, envp, true, 64, &o, &err);
+  int r;
 
+  /* Run as root: only if root's, as the Landlock helper must be. */
+  r = hs_file_check_trusted (HS_SUBIDS_HELPER, S_IXUSR, "subids helper `" HS_SUBIDS_HELPER "`", NULL, &err);
+  if (r == 0)
+    r = hs_spawn_capture (HS_SUBIDS_HELPER, argv, envp, true, 64, &o, &err);
   if (r < 0)
     return r;
   if (!WIFEXITED (o.status) || WEXITSTATUS (o.status) != 0 || o.truncated)

@@ -141,7 +141,7 @@ in_etc() {
 	grep -q '^hs-test-found:' "$T/etc/passwd"
 }
 
-@test "subids --free prints the range --install picks; hardshim doctor's fix for an owner without a range suggests it (the installed helper's answer)" {
+@test "subids --free prints the range --install picks; hardshim doctor's fix for an owner without a range suggests it (the installed helper's answer, if root's)" {
 	[ -x "$HS" ] || skip "hardshim not built: $HS"
 	[ -x "$HS_BUILDDIR/contrib/hardshim-subids" ] || skip "no $HS_BUILDDIR/contrib/hardshim-subids (make)"
 	printf 'alice:100000:65536\nbob:1000000:131072\n' >"$T/etc/subuid"
@@ -151,12 +151,20 @@ in_etc() {
 	# build tree's, on a tmpfs over the helper directory of this namespace.
 	helper_dir=$(make -s -C "$HS_BUILDDIR" -f Makefile -f <(printf 'hs-print-dir:\n\t@echo $(hshelperdir)\n') hs-print-dir)
 	[ -n "$helper_dir" ]
-	jq -n '{mode: "enforce", user: {subid_owner: "hs-test-doctor"}}' >"$T/policy.json"
+	jq -n --arg p "$SECCOMP_PROFILE" --arg l "$LANDLOCK_HELPER" \
+		'{mode: "enforce", user: {subid_owner: "hs-test-doctor"}, seccomp: {profile: $p}, lsm: {landlock_helper: $l}}' >"$T/policy.json"
 	run in_etc "mount -t tmpfs tmpfs '${helper_dir%/*}' && mkdir '$helper_dir' &&
 		cp '$HS_BUILDDIR/contrib/hardshim-subids' '$helper_dir/' && exec '$HS' doctor --policy '$T/policy.json'"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	grep -qx "FAIL  subordinate ids: .*\`hs-test-doctor\`.*; fix: run $helper_dir/hardshim-subids hs-test-doctor 1179648 (ids 1179648-1245183, the free range hardshim-subids --install picks)" <<<"$output"
+	# A helper anyone may change is not run: the fix is the generic one.
+	run in_etc "mount -t tmpfs tmpfs '${helper_dir%/*}' && mkdir '$helper_dir' &&
+		cp '$HS_BUILDDIR/contrib/hardshim-subids' '$helper_dir/' && chmod o+w '$helper_dir/hardshim-subids' &&
+		exec '$HS' doctor --policy '$T/policy.json'"
+	echo "$output"
+	grep -qx "FAIL  subordinate ids: .*; fix: run contrib/subids.sh hs-test-doctor 1000000 (any free range of 65536 ids)" <<<"$output"
+
 	in_etc "'$SUBIDS' --install hs-test-doctor '$T/record'"
 	grep -qx 'hs-test-doctor:1179648:65536' "$T/etc/subuid"
 }
