@@ -61,26 +61,17 @@ replace_runc() {
 	dpkg-divert --list /usr/sbin/runc | grep -q 'to /usr/sbin/runc.real by hardshim-replace-runc'
 }
 
-# hardened_pod HANDLER: a pod of HANDLER whose app container runs
-# engines.bash's INSIDE at its start and again through ExecSync: the
-# class's uid_map (the sandbox's too, from the host), uid 65534, no
-# capabilities, NoNewPrivs, seccomp, writes beneath /etc and /home denied
-# (volumes the container's user owns: only hardshim stops them); the app
+# hardened_pod HANDLER: a pod of HANDLER whose app container is hardened
+# at its start and through ExecSync (hardened_app: the class's uid_map, the
+# sandbox's too, uid 65534, no capabilities, NoNewPrivs, seccomp, writes
+# beneath /etc and /home denied where only hardshim stops them); the app
 # in the sandbox's network, IPC and UTS namespaces (the inodes of
 # /proc/PID/ns of both processes, from the host, and from inside); the
 # creates of both and the exec in the installed journal; then removed.
 hardened_pod() {
-	make_volumes
 	run_pod "pod-$1" "$1"
 	cri pod-status "$POD" | jq -e --arg h "$1" '.state == "READY" and .handler == $h' >/dev/null
-	echo "0 $HOST_UID0 $USERNS_SIZE" | diff - <(awk '{ print $1, $2, $3 }' "/proc/$(sandbox_pid)/uid_map")
-	start_app app "$BUSYBOX" --mount "$T/etc-vol:/etc/vol" --mount "$T/home-u:/home/u" \
-		--mount "$T/data:/data" -- sh -c "$INSIDE; echo init-done; exec sleep 3600"
-	wait_for 10 grep -q init-done "$ENGINE_DIR/logs/pod-$1/app.log"
-	app_log app >"$T/init"
-	assert_inside "$T/init"
-	cri exec "$APP" -- sh -c "$INSIDE" >"$T/exec"
-	assert_inside "$T/exec"
+	hardened_app
 	[ "$(readlink "/proc/$(app_pid "$APP")/ns/net")" = "$(readlink "/proc/$(sandbox_pid)/ns/net")" ]
 	assert_pod_namespaces
 	assert_journaled "$POD" "$(bundle_of "$POD")"
@@ -89,36 +80,12 @@ hardened_pod() {
 	remove_pod
 }
 
-# refused_app HANDLER REASON CREATE-ARGS...: in a pod of HANDLER, an app
-# container (create_app CREATE-ARGS) fails StartContainer with REASON,
-# hardshim's, in the CRI error and in ContainerStatus (what `kubectl
-# describe pod` shows); the pod still runs; nothing is left.
-refused_app() {
-	local handler=$1 reason=$2
-	shift 2
-	run_pod "refused-$handler" "$handler"
-	create_app app "$@"
-	status=0
-	cri start "$APP" 2>"$T/err" || status=$?
-	[ "$status" -eq 2 ]
-	reason=${reason//@BUNDLE@/$(bundle_of "$APP")}
-	diff - "$T/err" <<-EOF
-		cri.py: StartContainer: UNKNOWN: failed to create containerd task: failed to create shim task: OCI runtime create failed: $reason: unknown
-	EOF
-	cri status "$APP" | jq -e --arg r "$reason" '.state == "EXITED" and .reason == "StartError" and (.message | contains($r))' >/dev/null
-	cri pod-status "$POD" | jq -e '.state == "READY"' >/dev/null
-	not test -e "$(bundle_of "$APP")"
-	remove_pod
-}
-
 @test "cri, installed package, handler hardshim (BinaryName /usr/bin/hardshim, the installed policy): a hardened pod whose app shares the sandbox's network namespace; journaled in the installed journal" {
 	hardened_pod hardshim
 }
 
 @test "cri, installed package, handler hardshim: an image whose user hardshim refuses (uid 70000) fails StartContainer with hardshim's reason in the CRI error" {
-	refused_app hardshim \
-		'hardshim: `@BUNDLE@/config.json`: /process/user 70000:70000 is outside the user namespace (ids 0-65535)' \
-		"$BUSYBOX_U70000" -- id
+	refused_app hardshim "$U70000_REFUSED" "$BUSYBOX_U70000" -- id
 }
 
 @test "cri, hardshim-replace-runc, the plain handler runc (no BinaryName): a hardened pod whose app shares the sandbox's network namespace; journaled in the installed journal" {

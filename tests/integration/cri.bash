@@ -33,6 +33,8 @@ PYTHON=/usr/bin/python3
 CRI_DIR=$HS_SRCDIR/tests/cri
 # The CRI plugin keeps its images and containers in this namespace.
 CTD_NS=k8s.io
+# hardshim's refusal of $BUSYBOX_U70000 (refused_app).
+U70000_REFUSED='hardshim: `@BUNDLE@/config.json`: /process/user 70000:70000 is outside the user namespace (ids 0-65535)'
 
 # our_ctr ARGS...: ctr on this file's containerd, in the CRI's namespace.
 our_ctr() {
@@ -225,6 +227,23 @@ assert_pod_namespaces() {
 	echo lo | diff - "$T/links"
 }
 
+# hardened_app: in pod $POD (run_pod), whose sandbox's pause the host
+# sees in the class's user namespace, an app container `app` ($APP) with
+# volumes at /etc/vol, /home/u and /data (make_volumes) that runs
+# engines.bash's INSIDE at its start, then sleeps; INSIDE's output from its
+# init and from an ExecSync shows the hardening (assert_inside).
+hardened_app() {
+	echo "0 $HOST_UID0 $USERNS_SIZE" | diff - <(awk '{ print $1, $2, $3 }' "/proc/$(sandbox_pid)/uid_map")
+	make_volumes
+	start_app app "$BUSYBOX" --mount "$T/etc-vol:/etc/vol" --mount "$T/home-u:/home/u" \
+		--mount "$T/data:/data" -- sh -c "$INSIDE; echo init-done; exec sleep 3600"
+	wait_for 10 grep -q init-done "$ENGINE_DIR/logs/${POD_OPTS[1]}/app.log"
+	app_log app >"$T/init"
+	assert_inside "$T/init"
+	cri exec "$APP" -- sh -c "$INSIDE" >"$T/exec"
+	assert_inside "$T/exec"
+}
+
 # remove_pod: StopContainer, RemoveContainer of $APP (if set), then
 # StopPodSandbox and RemovePodSandbox of $POD; then CRI, containerd and
 # runc hold nothing, and the pod's network namespace, bundles and cgroups
@@ -239,6 +258,30 @@ remove_pod() {
 	[ -z "$(cri_left)" ] || { cri_left >&2; return 1; }
 	[ ! -e "$(bundle_of "$POD")" ]
 	[ -z "${APP:-}" ] || [ ! -e "$(bundle_of "$APP")" ]
+}
+
+# refused_app HANDLER REASON CREATE-ARGS...: in a pod of HANDLER, an app
+# container (create_app CREATE-ARGS) fails StartContainer with REASON,
+# hardshim's (@BUNDLE@ stands for the app's bundle), in the CRI error
+# (containerd's shim reads it from the runtime's log.json) and in
+# ContainerStatus (what `kubectl describe pod` shows, a kubelet's pod
+# event); the pod still runs; nothing is left.
+refused_app() {
+	local handler=$1 reason=$2
+	shift 2
+	run_pod "refused-$handler" "$handler"
+	create_app app "$@"
+	status=0
+	cri start "$APP" 2>"$T/err" || status=$?
+	[ "$status" -eq 2 ]
+	reason=${reason//@BUNDLE@/$(bundle_of "$APP")}
+	diff - "$T/err" <<-EOF
+		cri.py: StartContainer: UNKNOWN: failed to create containerd task: failed to create shim task: OCI runtime create failed: $reason: unknown
+	EOF
+	cri status "$APP" | jq -e --arg r "$reason" '.state == "EXITED" and .reason == "StartError" and (.message | contains($r))' >/dev/null
+	cri pod-status "$POD" | jq -e '.state == "READY"' >/dev/null
+	not test -e "$(bundle_of "$APP")"
+	remove_pod
 }
 
 # cri_start CONFIG: what setup_file does after engine_prepare (and

@@ -93,18 +93,8 @@ teardown() {
 }
 
 @test "cri, hardshim handler (issue 14): a pod starts; inside its app container the init and ExecSync are hardened as under docker run: uid_map of the class range, uid 65534, no capabilities, NoNewPrivs, seccomp, writes beneath /etc and /home denied; the teardown leaves nothing" {
-	make_volumes
 	run_pod hardened hardshim
-	# The sandbox's pause, seen from the host: in the class's user namespace.
-	spid=$(sandbox_pid)
-	echo "0 $HOST_UID0 $USERNS_SIZE" | diff - <(awk '{ print $1, $2, $3 }' "/proc/$spid/uid_map")
-	start_app app "$BUSYBOX" --mount "$T/etc-vol:/etc/vol" --mount "$T/home-u:/home/u" \
-		--mount "$T/data:/data" -- sh -c "$INSIDE; echo init-done; exec sleep 3600"
-	wait_for 10 grep -q init-done "$ENGINE_DIR/logs/hardened/app.log"
-	app_log app >"$T/init"
-	assert_inside "$T/init"
-	cri exec "$APP" -- sh -c "$INSIDE" >"$T/exec"
-	assert_inside "$T/exec"
+	hardened_app
 	# A read-only root.
 	status=0
 	cri exec "$APP" -- touch /probe >"$T/ro" 2>&1 || status=$?
@@ -137,20 +127,5 @@ teardown() {
 }
 
 @test "cri, hardshim handler (issue 14): an image whose user hardshim refuses (uid 70000, outside the user namespace) fails StartContainer with hardshim's reason, which ContainerStatus keeps; the pod still runs; nothing is left" {
-	run_pod refused hardshim
-	create_app app "$BUSYBOX_U70000" -- id
-	status=0
-	cri start "$APP" 2>"$T/err" || status=$?
-	[ "$status" -eq 2 ]
-	# What the kubelet gets (containerd's shim reads hardshim's error from
-	# the runtime's log.json); its ContainerStatus (kubectl describe)
-	# keeps it.
-	reason="hardshim: \`$(bundle_of "$APP")/config.json\`: /process/user 70000:70000 is outside the user namespace (ids 0-65535)"
-	diff - "$T/err" <<-EOF
-		cri.py: StartContainer: UNKNOWN: failed to create containerd task: failed to create shim task: OCI runtime create failed: $reason: unknown
-	EOF
-	cri status "$APP" | jq -e --arg r "$reason" '.state == "EXITED" and .reason == "StartError" and (.message | contains($r))'
-	cri pod-status "$POD" | jq -e '.state == "READY"'
-	not test -e "$(bundle_of "$APP")"
-	remove_pod
+	refused_app hardshim "$U70000_REFUSED" "$BUSYBOX_U70000" -- id
 }
