@@ -6,7 +6,10 @@
 # subids.sh --install OWNER RECORD: the same where OWNER has no range yet,
 # with FIRST the lowest multiple of 65536 from 1000000 on that overlaps no
 # range of either file; what it added (the range, and the user if it made
-# one) is written to RECORD.  `make install` runs it.
+# one) is written to RECORD, step by step, so that a failure half-way
+# leaves a record of what was added.  `make install` runs it.
+# subids.sh --free: print FIRST as --install would pick it now (hardshim
+# doctor suggests it).
 # subids.sh --uninstall RECORD: take back what RECORD says was added, and
 # remove RECORD.  `make uninstall` runs it.
 #
@@ -20,7 +23,7 @@ etc=/etc
 size=65536
 
 usage() {
-	echo "usage: $0 OWNER FIRST | --install OWNER RECORD | --uninstall RECORD" >&2
+	echo "usage: $0 OWNER FIRST | --install OWNER RECORD | --uninstall RECORD | --free" >&2
 	exit 2
 }
 
@@ -48,9 +51,11 @@ free_first() {
 		}' "$etc/subuid" "$etc/subgid"
 }
 
-# add OWNER FIRST: the range into both files (what is there is kept).
+# add OWNER FIRST [RECORD]: the range into both files (what is there is
+# kept); with RECORD, each file's range is recorded (record) as soon as
+# usermod added it.
 add() {
-	local owner=$1 first=$2 last=$(($2 + size - 1)) f
+	local owner=$1 first=$2 record=${3:-} last=$(($2 + size - 1)) f
 	for f in "$etc/subuid" "$etc/subgid"; do
 		has_range "$owner" "$f" && continue
 		if ! awk -F: -v o="$owner" -v a="$first" -v b="$last" \
@@ -59,12 +64,25 @@ add() {
 			return 1
 		fi
 		case $f in
-		*/subuid) usermod --add-subuids "$first-$last" "$owner" ;;
-		*/subgid) usermod --add-subgids "$first-$last" "$owner" ;;
+		*/subuid) usermod --add-subuids "$first-$last" "$owner" || return 1; added_subuid=yes ;;
+		*/subgid) usermod --add-subgids "$first-$last" "$owner" || return 1; added_subgid=yes ;;
 		esac
+		[ -z "$record" ] || record "$record"
 	done
 }
 
+# record FILE: what --install added so far (owner, range, whether it made
+# the user, which files got the range).
+record() {
+	printf 'owner=%s\nfirst=%s\nsize=%s\nmade_user=%s\nsubuid=%s\nsubgid=%s\n' \
+		"$owner" "$first" "$size" "$made_user" "$added_subuid" "$added_subgid" >"$1"
+}
+
+if [ "${1:-}" = --free ]; then
+	[ $# -eq 1 ] || usage
+	free_first
+	exit 0
+fi
 [ $# -ge 2 ] || usage
 touch "$etc/subuid" "$etc/subgid"
 exec 9>>/run/hardshim-subids.lock # not subuid itself: usermod renames a new one over it
@@ -77,15 +95,24 @@ case $1 in
 	if has_range "$owner" "$etc/subuid" && has_range "$owner" "$etc/subgid"; then
 		exit 0 # nothing added: nothing to take back
 	fi
-	if ! id "$owner" >/dev/null 2>&1; then
-		useradd --system --no-create-home --home-dir /nonexistent \
-			--shell /usr/sbin/nologin "$owner"
+	# A record left by an earlier --install for this owner (its ranges
+	# since removed by hand): the user it made is still its to remove.
+	if [ -f "$record" ] && [ "$(sed -n 's/^owner=//p' "$record")" = "$owner" ] &&
+		grep -qx 'made_user=yes' "$record"; then
 		made_user=yes
 	fi
-	first=$(free_first)
-	add "$owner" "$first"
+	first=$(free_first) added_subuid=no added_subgid=no
 	mkdir -p "$(dirname "$record")"
-	printf 'owner=%s\nfirst=%s\nsize=%s\nmade_user=%s\n' "$owner" "$first" "$size" "$made_user" >"$record"
+	# Recorded before each change and after each range, so that whatever
+	# fails half-way, --uninstall takes back what was added.
+	if ! id "$owner" >/dev/null 2>&1; then
+		made_user=yes
+		record "$record"
+		useradd --system --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin "$owner"
+	fi
+	record "$record"
+	add "$owner" "$first" "$record"
 	echo "hardshim: gave $owner the subordinate ids $first-$((first + size - 1)) (recorded in $record)"
 	;;
 --uninstall)
@@ -96,13 +123,17 @@ case $1 in
 	first=$(sed -n 's/^first=//p' "$record")
 	n=$(sed -n 's/^size=//p' "$record")
 	made_user=$(sed -n 's/^made_user=//p' "$record")
+	# (a record without these keys is older: both ranges were added)
+	subuid=$(sed -n 's/^subuid=//p' "$record")
+	subgid=$(sed -n 's/^subgid=//p' "$record")
 	[[ $owner =~ ^[a-z_][a-z0-9_-]*$ && $first =~ ^[0-9]+$ && $n =~ ^[0-9]+$ ]] || {
 		echo "$0: $record is not a record of this script: left alone" >&2
 		exit 1
 	}
 	last=$((first + n - 1))
 	if id "$owner" >/dev/null 2>&1; then
-		usermod --del-subuids "$first-$last" --del-subgids "$first-$last" "$owner"
+		[ "$subuid" = no ] || usermod --del-subuids "$first-$last" "$owner"
+		[ "$subgid" = no ] || usermod --del-subgids "$first-$last" "$owner"
 		[ "$made_user" != yes ] || userdel "$owner"
 	fi
 	rm -f "$record"

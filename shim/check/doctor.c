@@ -5,14 +5,18 @@
 
 #include "check/check.h"
 #include "base/util.h"
+#include "spec/file.h"
 #include "host/cgroup_probe.h"
 #include "host/host.h"
 #include "host/spawn.h"
 #include "lsm/lsm_host.h"
 #include "policy/policy.h"
+#include "policy/subid.h"
 #include "runtime/runtime.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +86,76 @@ _check_runtime (_report *rep, const hs_policy *policy)
   _say (rep, "ok", NULL, "runtime `%s`: %s", runtime, o.out);
 }
 
+/* dpkg's record of diverted files: three lines each, the path, where the
+ * packaged file went, the package that diverted it (":" for a local one). */
+#define HS_DPKG_DIVERSIONS "/var/lib/dpkg/diversions"
+/* The package of replace-runc mode (debian/), whose runc and crun run
+ * hardshim with HARDSHIM_RUNTIME set to where the real one went. */
+#define HS_REPLACE_PACKAGE "hardshim-replace-runc"
+
+/* The policy's runtime, judged by identity against each path dpkg diverted:
+ * one that is a runtime hardshim-replace-runc replaced is its wrapper,
+ * which passes HARDSHIM_RUNTIME=the real one, so that hs_runtime_choose
+ * refuses every create.  A diversions file that cannot be read fails. */
+static void
+_check_runtime_diverted (_report *rep, const hs_policy *policy)
+{
+  _cleanup_error_ hs_error err = { 0 };
+  _cleanup_free_ char *text = NULL;
+  struct stat target, st;
+  size_t len = 0, n = 0;
+  char *line[3], *save = NULL;
+  int r;
+
+  if (stat (policy->runtime, &target) < 0)
+    return; /* _check_runtime said so */
+  r = hs_file_read_regular (AT_FDCWD, HS_DPKG_DIVERSIONS, "dpkg's diversions `" HS_DPKG_DIVERSIONS "`", false, 16 << 20,
+                            &text, &len, NULL, &err);
+  if (r == -ENOENT)
+    return; /* not a dpkg host: nothing diverted */
+  if (r < 0)
+    {
+      _say (rep, "FAIL", "check " HS_DPKG_DIVERSIONS " (dpkg-divert --list)",
+            "runtime `%s` not checked against dpkg's diversions: %s", policy->runtime, err.msg);
+      return;
+    }
+  if (memchr (text, '\0', len) != NULL)
+    {
+      _say (rep, "FAIL", "check " HS_DPKG_DIVERSIONS " (dpkg-divert --list)",
+            "runtime `%s` not checked: dpkg's diversions `" HS_DPKG_DIVERSIONS "` hold a NUL byte", policy->runtime);
+      return;
+    }
+  for (char *l = strtok_r (text, "\n", &save); l != NULL; l = strtok_r (NULL, "\n", &save))
+    {
+      line[n++] = l;
+      if (n < 3)
+        continue;
+      n = 0;
+      if (stat (line[0], &st) < 0 || st.st_dev != target.st_dev || st.st_ino != target.st_ino)
+        continue;
+      if (strcmp (line[2], HS_REPLACE_PACKAGE) == 0)
+        {
+          _cleanup_free_ char *fix
+              = xasprintf ("remove `runtime` from the policy: the wrapper runs hardshim with HARDSHIM_RUNTIME=%s, "
+                           "and hardshim uses that runtime",
+                           line[1]);
+          _say (rep, "FAIL", fix,
+                "runtime `%s` of policy `%s` is `%s`, which %s replaced with its wrapper (the real one is `%s`): "
+                "every create is refused",
+                policy->runtime, policy->source, line[0], HS_REPLACE_PACKAGE, line[1]);
+        }
+      else
+        _say (rep, "warn", "name the runtime's own binary in the policy's `runtime`",
+              "runtime `%s` of policy `%s` is `%s`, diverted by %s to `%s`: it may not be the runtime", policy->runtime,
+              policy->source, line[0], line[2], line[1]);
+      return;
+    }
+  if (n != 0)
+    _say (rep, "FAIL", "check " HS_DPKG_DIVERSIONS " (dpkg-divert --list)",
+          "runtime `%s` not checked: dpkg's diversions `" HS_DPKG_DIVERSIONS "` end in an incomplete record",
+          policy->runtime);
+}
+
 static void
 _check_userns (_report *rep, const hs_policy *policy, const hs_host *host)
 {
@@ -96,6 +170,37 @@ _check_userns (_report *rep, const hs_policy *policy, const hs_host *host)
           "enable user namespaces (sysctl user.max_user_namespaces=15000), or accept running without them with "
           "the policy's user.userns_unavailable = run_without",
           "user namespaces: %s", host->userns_why);
+}
+
+/* The installed subids helper (contrib/subids.sh): its --free prints the
+ * first id of the range its --install would give an owner. */
+#define HS_SUBIDS_HELPER HS_HELPER_DIR "/hardshim-subids"
+
+/* What `hardshim-subids --free` answers; -errno when it cannot say (not
+ * installed, not root's, no number). */
+static int
+_free_first (uint32_t *ret)
+{
+  _cleanup_error_ hs_error err = { 0 };
+  _cleanup_spawn_output_ hs_spawn_output o = { 0 };
+  char *const argv[] = { (char *) HS_SUBIDS_HELPER, (char *) "--free", NULL };
+  char *const envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *) "LC_ALL=C", NULL };
+  uint64_t v;
+  int r;
+
+  /* Run as root: only if root's, as the Landlock helper must be. */
+  r = hs_file_check_trusted (HS_SUBIDS_HELPER, S_IXUSR, "subids helper `" HS_SUBIDS_HELPER "`", NULL, &err);
+  if (r == 0)
+    r = hs_spawn_capture (HS_SUBIDS_HELPER, argv, envp, true, 64, &o, &err);
+  if (r < 0)
+    return r;
+  if (!WIFEXITED (o.status) || WEXITSTATUS (o.status) != 0 || o.truncated)
+    return -EIO;
+  r = hs_parse_decimal (o.out, strcspn (o.out, "\n"), UINT32_MAX - (HS_USERNS_SIZE - 1), &v);
+  if (r < 0 || v == 0)
+    return -EIO;
+  *ret = (uint32_t) v;
+  return 0;
 }
 
 static void
@@ -113,7 +218,12 @@ _check_subids (_report *rep, hs_policy *policy)
       for (size_t i = 0; c == NULL && i < policy->nclasses; i++)
         if (policy->classes[i].uids.size == 0 || policy->classes[i].gids.size == 0)
           c = &policy->classes[i];
-      if (r == -ENOENT && c != NULL)
+      uint32_t first;
+      if (r == -ENOENT && c != NULL && _free_first (&first) == 0)
+        fix = xasprintf ("run %s %s %" PRIu32 " (ids %" PRIu32 "-%" PRIu32
+                         ", the free range hardshim-subids --install picks)",
+                         HS_SUBIDS_HELPER, c->subid_owner, first, first, first + (HS_USERNS_SIZE - 1));
+      else if (r == -ENOENT && c != NULL)
         fix = xasprintf ("run contrib/subids.sh %s 1000000 (any free range of 65536 ids)", c->subid_owner);
       else
         fix = xstrdup ("correct " HS_SUBUID_FILE " and " HS_SUBGID_FILE " (one range of 65536 ids per owner, no "
@@ -240,6 +350,8 @@ hs_doctor (const char *policy_path, FILE *out)
     runtime = policy.runtime;
 
   _check_runtime (&rep, have_policy ? &policy : NULL);
+  if (have_policy && policy.runtime != NULL)
+    _check_runtime_diverted (&rep, &policy);
   hs_host_probe_userns (&host);
   hs_host_probe_lsm (&host);
   _check_userns (&rep, have_policy ? &policy : NULL, &host);

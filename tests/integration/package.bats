@@ -13,6 +13,7 @@
 load helpers
 load ../workloads/workloads
 load engines
+load package
 
 DOCKER_CLI=/usr/bin/docker
 [ -x "$DOCKER_CLI" ] || DOCKER_CLI=$(command -v docker || echo docker)
@@ -26,27 +27,11 @@ remove_containers() {
 }
 
 setup_file() {
-	engine_prepare package "dpkg-buildpackage (apt-get install dpkg-dev)" "dh (apt-get install debhelper)" \
-		"dockerd (apt-get install docker.io)" "containerd (apt-get install docker.io)" "git (apt-get install git)" || return 1
+	engine_prepare package "${PACKAGE_TOOLS[@]}" "dockerd (apt-get install docker.io)" \
+		"containerd (apt-get install docker.io)" || return 1
 	can_run || return 0
-	if ! git -C "$HS_SRCDIR" rev-parse --git-dir >/dev/null 2>&1; then
-		cannot_run "$HS_SRCDIR is not a git checkout: the package is built from its tracked files"
-		return 0
-	fi
-	# Built from the tracked files, in a copy (the build writes debian/).
-	mkdir -p "$ENGINE_DIR/src"
-	git -C "$HS_SRCDIR" ls-files -z | (cd "$HS_SRCDIR" && tar --null -T - -cf -) | tar -C "$ENGINE_DIR/src" -xf -
-	(cd "$ENGINE_DIR/src" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b) >"$ENGINE_DIR/build.log" 2>&1 || {
-		tail -n 30 "$ENGINE_DIR/build.log" >&2
-		return 1
-	}
-	DEB=$(ls "$ENGINE_DIR"/hardshim_*.deb)
-	REPLACE_DEB=$(ls "$ENGINE_DIR"/hardshim-replace-runc_*.deb)
-	export DEB REPLACE_DEB
-	PKG_BEFORE=no
-	dpkg -s hardshim >/dev/null 2>&1 && PKG_BEFORE=yes
-	export PKG_BEFORE
-	dpkg -i "$DEB" >"$ENGINE_DIR/install.log" 2>&1 || { cat "$ENGINE_DIR/install.log" >&2; return 1; }
+	package_install || return 1
+	can_run || return 0
 
 	# dockerd with the installed hardshim as a runtime; the runtime gets no
 	# HARDSHIM_POLICY: the installed policy applies.
@@ -69,8 +54,7 @@ teardown_file() {
 	stop_daemon dockerd
 	stop_daemon containerd
 	remove_cgroup docker
-	dpkg --purge hardshim-replace-runc >/dev/null 2>&1 || true
-	[ "${PKG_BEFORE:-yes}" = yes ] || dpkg --purge hardshim >/dev/null 2>&1 || true
+	package_purge
 	engine_teardown_file
 }
 
@@ -79,6 +63,8 @@ setup() {
 }
 
 teardown() {
+	# (a test that pinned the installed policy's runtime puts it back)
+	[ ! -e "$ENGINE_DIR/policy.orig" ] || mv "$ENGINE_DIR/policy.orig" /etc/hardshim/policy.json
 	engine_teardown docker ps -aq
 }
 
@@ -175,4 +161,35 @@ hardened() {
 	probe docker run --rm --network=none hs-busybox
 	[ "$status" -eq 0 ]
 	[ "$(head -n 1 "$T/out")" = 0 ]
+}
+
+@test "package hardshim-replace-runc with a policy that pins runtime /usr/bin/runc: its postinst warns, hardshim doctor fails with the fix, and docker's containers are refused; without the pin all is well" {
+	cp /etc/hardshim/policy.json "$ENGINE_DIR/policy.orig"
+	jq '.runtime = "/usr/bin/runc"' "$ENGINE_DIR/policy.orig" >/etc/hardshim/policy.json
+	# Before: /usr/bin/runc is runc; nothing is diverted.
+	run /usr/bin/hardshim doctor --policy /etc/hardshim/policy.json
+	echo "$output"
+	! grep -q 'replaced' <<<"$output"
+
+	run dpkg -i "$REPLACE_DEB"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	grep -qF 'hardshim-replace-runc: warning: runtime `/usr/bin/runc` of policy `/etc/hardshim/policy.json` is `/usr/sbin/runc`, which hardshim-replace-runc replaced with its wrapper (the real one is `/usr/sbin/runc.real`): every create is refused; fix: remove `runtime` from the policy' <<<"$output"
+	run /usr/bin/hardshim doctor --policy /etc/hardshim/policy.json
+	echo "$output"
+	[ "$status" -eq 1 ]
+	grep -qxF 'FAIL  runtime `/usr/bin/runc` of policy `/etc/hardshim/policy.json` is `/usr/sbin/runc`, which hardshim-replace-runc replaced with its wrapper (the real one is `/usr/sbin/runc.real`): every create is refused; fix: remove `runtime` from the policy: the wrapper runs hardshim with HARDSHIM_RUNTIME=/usr/sbin/runc.real, and hardshim uses that runtime' <<<"$output"
+	# What it warns of: the outage.
+	probe docker run --rm --network=none hs-busybox
+	[ "$status" -ne 0 ]
+	grep -qF 'names runtime `/usr/bin/runc`, but pass-through commands' "$T/err"
+
+	# Without the pin: no such line, and containers are hardened again.
+	cp "$ENGINE_DIR/policy.orig" /etc/hardshim/policy.json
+	run /usr/bin/hardshim doctor --policy /etc/hardshim/policy.json
+	echo "$output"
+	! grep -q 'replaced' <<<"$output"
+	probe docker run --rm --network=none hs-busybox
+	hardened
+	dpkg -r hardshim-replace-runc
 }

@@ -99,3 +99,72 @@ in_etc() {
 	cmp "$T/subuid.before" "$T/etc/subuid"
 	[ ! -e "$T/record" ]
 }
+
+@test "subids: an install that fails after the subuid range was added has recorded it (and the user it made); uninstall takes them back" {
+	printf 'alice:100000:65536\n' >"$T/etc/subuid"
+	printf 'alice:100000:65536\n' >"$T/etc/subgid"
+	cp "$T/etc/subuid" "$T/subuid.before"
+	cp "$T/etc/passwd" "$T/passwd.before"
+	# usermod cannot rename its new /etc/subgid over a mount point: the
+	# subgid step fails after the subuid one worked.
+	run in_etc "mount --bind /etc/subgid /etc/subgid && '$SUBIDS' --install hs-test-half '$T/record'"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	grep -qx 'hs-test-half:1048576:65536' "$T/etc/subuid"
+	! grep -q hs-test-half "$T/etc/subgid"
+	grep -qx 'first=1048576' "$T/record"
+	grep -qx 'made_user=yes' "$T/record"
+	grep -qx 'subuid=yes' "$T/record"
+	grep -qx 'subgid=no' "$T/record"
+	in_etc "'$SUBIDS' --uninstall '$T/record'"
+	cmp "$T/subuid.before" "$T/etc/subuid"
+	! grep -q '^hs-test-half:' "$T/etc/passwd"
+	[ ! -e "$T/record" ]
+}
+
+@test "subids: a reinstall after the ranges were removed by hand keeps made_user truthful: yes for the user an earlier install made, no for one it found" {
+	in_etc "'$SUBIDS' --install hs-test-made '$T/record'"
+	grep -qx 'made_user=yes' "$T/record"
+	sed -i '/^hs-test-made:/d' "$T/etc/subuid" "$T/etc/subgid"
+	in_etc "'$SUBIDS' --install hs-test-made '$T/record'"
+	grep -qx 'made_user=yes' "$T/record"
+	grep -q '^hs-test-made:' "$T/etc/subuid"
+	in_etc "'$SUBIDS' --uninstall '$T/record'"
+	! grep -q '^hs-test-made:' "$T/etc/passwd" "$T/etc/subuid" "$T/etc/subgid"
+
+	in_etc "useradd --system --no-create-home hs-test-found"
+	in_etc "'$SUBIDS' --install hs-test-found '$T/record'"
+	sed -i '/^hs-test-found:/d' "$T/etc/subuid" "$T/etc/subgid"
+	in_etc "'$SUBIDS' --install hs-test-found '$T/record'"
+	grep -qx 'made_user=no' "$T/record"
+	in_etc "'$SUBIDS' --uninstall '$T/record'"
+	grep -q '^hs-test-found:' "$T/etc/passwd"
+}
+
+@test "subids --free prints the range --install picks; hardshim doctor's fix for an owner without a range suggests it (the installed helper's answer, if root's)" {
+	[ -x "$HS" ] || skip "hardshim not built: $HS"
+	[ -x "$HS_BUILDDIR/contrib/hardshim-subids" ] || skip "no $HS_BUILDDIR/contrib/hardshim-subids (make)"
+	printf 'alice:100000:65536\nbob:1000000:131072\n' >"$T/etc/subuid"
+	printf 'alice:100000:65536\n' >"$T/etc/subgid"
+	[ "$(in_etc "'$SUBIDS' --free")" = 1179648 ] # 18 * 65536, above bob's
+	# doctor runs the installed helper ($libexecdir/hardshim): here, the
+	# build tree's, on a tmpfs over the helper directory of this namespace.
+	helper_dir=$(make -s -C "$HS_BUILDDIR" -f Makefile -f <(printf 'hs-print-dir:\n\t@echo $(hshelperdir)\n') hs-print-dir)
+	[ -n "$helper_dir" ]
+	jq -n --arg p "$SECCOMP_PROFILE" --arg l "$LANDLOCK_HELPER" \
+		'{mode: "enforce", user: {subid_owner: "hs-test-doctor"}, seccomp: {profile: $p}, lsm: {landlock_helper: $l}}' >"$T/policy.json"
+	run in_etc "mount -t tmpfs tmpfs '${helper_dir%/*}' && mkdir '$helper_dir' &&
+		cp '$HS_BUILDDIR/contrib/hardshim-subids' '$helper_dir/' && exec '$HS' doctor --policy '$T/policy.json'"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	grep -qx "FAIL  subordinate ids: .*\`hs-test-doctor\`.*; fix: run $helper_dir/hardshim-subids hs-test-doctor 1179648 (ids 1179648-1245183, the free range hardshim-subids --install picks)" <<<"$output"
+	# A helper anyone may change is not run: the fix is the generic one.
+	run in_etc "mount -t tmpfs tmpfs '${helper_dir%/*}' && mkdir '$helper_dir' &&
+		cp '$HS_BUILDDIR/contrib/hardshim-subids' '$helper_dir/' && chmod o+w '$helper_dir/hardshim-subids' &&
+		exec '$HS' doctor --policy '$T/policy.json'"
+	echo "$output"
+	grep -qx "FAIL  subordinate ids: .*; fix: run contrib/subids.sh hs-test-doctor 1000000 (any free range of 65536 ids)" <<<"$output"
+
+	in_etc "'$SUBIDS' --install hs-test-doctor '$T/record'"
+	grep -qx 'hs-test-doctor:1179648:65536' "$T/etc/subuid"
+}
