@@ -43,6 +43,27 @@ teardown() {
 	sh -n "$T/install.sh"
 }
 
-@test "kubernetes: cri.bats gives its containerd the drop-in's handler section" {
-	grep -q 'contrib/kubernetes/containerd-hardshim.toml' "$HS_SRCDIR/tests/integration/cri.bats"
+@test "kubernetes: the CRI tests give their containerd the drop-in's handler section" {
+	# cri.bash reads the file; cri.bats and cri-package.bats load cri.bash.
+	grep -q 'contrib/kubernetes/containerd-hardshim.toml' "$HS_SRCDIR/tests/integration/cri.bash"
+	grep -qx 'load cri' "$HS_SRCDIR/tests/integration/cri.bats"
+	grep -qx 'load cri' "$HS_SRCDIR/tests/integration/cri-package.bats"
+}
+
+@test "kubernetes: the installer's image has the package where install.sh reads it, and the tools it calls" {
+	local dockerfile="$K/Dockerfile"
+	python3 -c 'import sys, yaml; [sys.stdout.write(d["data"]["install.sh"]) for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "ConfigMap"]' \
+		"$K/installer.yaml" >"$T/install.sh"
+	# The path the script copies the package from is the COPY's destination.
+	local deb
+	deb=$(sed -n 's/^COPY hardshim.deb //p' "$dockerfile")
+	[ "$deb" = /opt/hardshim/hardshim.deb ]
+	grep -q "cp $deb " "$T/install.sh"
+	# nsenter (util-linux) and kubectl (kubernetes-client) are installed.
+	grep -q 'nsenter ' "$T/install.sh"
+	grep -q 'kubectl label node' "$T/install.sh"
+	grep -Eq 'apt-get install .*util-linux.*kubernetes-client' "$dockerfile"
+	grep -q '^FROM debian:12' "$dockerfile"
+	# The Makefile ships it.
+	grep -q 'contrib/kubernetes/Dockerfile' "$HS_SRCDIR/Makefile.am"
 }
