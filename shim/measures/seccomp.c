@@ -77,20 +77,21 @@ _resolve (hs_measure_ctx *ctx, hs_json bounding, bool audit, hs_scmp_profile *re
     return hs_error_set (err, EINVAL, "seccomp profile `%s` has no rules for this machine's architecture (%s)",
                          ctx->policy->seccomp_profile, native ? native : "not supported by hardshim");
   memset (ret, 0, sizeof *ret);
-  ret->default_action = xstrdup (audit && !hs_scmp_default_allows (p) ? "SCMP_ACT_LOG" : p->default_action);
+  ret->default_action
+      = hs_scmp_action_name (ret, audit && !hs_scmp_default_allows (p) ? "SCMP_ACT_LOG" : p->default_action);
   ret->has_default_errno = !audit && p->has_default_errno;
   ret->default_errno = p->default_errno;
   hs_strv_add (&ret->arches, xstrdup (native));
   for (size_t i = 0; i < p->flags.n; i++)
     hs_strv_add (&ret->flags, xstrdup (p->flags.v[i]));
+  hs_scmp_reserve (ret, p->nrules);
   for (size_t i = 0; i < p->nrules; i++)
     if (_applies (&p->rules[i], bounding))
       {
         hs_scmp_rule *r = hs_scmp_add_rule (ret, &p->rules[i]);
         if (audit && !hs_scmp_rule_allows (r))
           {
-            free (r->action);
-            r->action = xstrdup ("SCMP_ACT_LOG");
+            r->action = hs_scmp_action_name (ret, "SCMP_ACT_LOG");
             r->has_errno = false;
           }
       }

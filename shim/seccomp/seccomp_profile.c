@@ -16,6 +16,37 @@
 
 static void _rule_release (hs_scmp_rule *r);
 
+struct hs_scmp_strings
+{
+  hs_scmp_strings *next;
+  size_t used, size;
+  char data[];
+};
+
+#define STRINGS_BLOCK 4000u
+
+/* A copy of s in p's strings. */
+static const char *
+_own (hs_scmp_profile *p, const char *s)
+{
+  size_t len = strlen (s) + 1;
+  hs_scmp_strings *b = p->strings;
+  char *copy;
+
+  if (b == NULL || b->size - b->used < len)
+    {
+      size_t size = len > STRINGS_BLOCK ? len : STRINGS_BLOCK;
+      b = xmalloc (sizeof *b + size);
+      b->used = 0;
+      b->size = size;
+      b->next = p->strings;
+      p->strings = b;
+    }
+  copy = memcpy (b->data + b->used, s, len);
+  b->used += len;
+  return copy;
+}
+
 /* clang-format off */
 static const char *const _actions[] = {
   "SCMP_ACT_ALLOW", "SCMP_ACT_LOG",  "SCMP_ACT_ERRNO",       "SCMP_ACT_TRACE",       "SCMP_ACT_TRAP",
@@ -139,14 +170,28 @@ _strings (hs_json arr, const char *where, const char *key, hs_strv *ret, hs_erro
   return 0;
 }
 
-static int
-_action (hs_json v, const char *where, char **ret, hs_error *err)
+const char *
+hs_scmp_action_name (hs_scmp_profile *p, const char *action)
 {
+  int k;
+
+  for (size_t i = 0; i < HS_ARRAY_SIZE (_actions); i++)
+    if (action == _actions[i])
+      return action;
+  k = _lookup (_actions, HS_ARRAY_SIZE (_actions), action);
+  return k >= 0 ? _actions[k] : _own (p, action);
+}
+
+static int
+_action (hs_json v, const char *where, const char **ret, hs_error *err)
+{
+  int k;
+
   if (!hs_json_is_string (v))
     return _bad (where, "the action must be a string", err);
-  if (_lookup (_actions, HS_ARRAY_SIZE (_actions), hs_json_string (v)) < 0)
+  if ((k = _lookup (_actions, HS_ARRAY_SIZE (_actions), hs_json_string (v))) < 0)
     return hs_error_set (err, EINVAL, "%s: unknown action `%s`", where, hs_json_string (v));
-  *ret = xstrdup (hs_json_string (v));
+  *ret = _actions[k];
   return 0;
 }
 
@@ -213,8 +258,6 @@ _caps (hs_json obj, const char *where, hs_strv *ret, hs_error *err)
 static void
 _rule_release (hs_scmp_rule *r)
 {
-  free (r->name);
-  free (r->action);
   hs_strv_release (&r->caps_include);
   hs_strv_release (&r->caps_exclude);
 }
@@ -242,9 +285,9 @@ _add_named (hs_scmp_profile *p, const hs_scmp_rule *rule, const char *name)
 
   for (size_t k = 0; k < (split ? rule->nargs : 1); k++)
     {
-      hs_scmp_rule *added = hs_scmp_add_rule (p, rule);
-      free (added->name);
-      added->name = xstrdup (name);
+      hs_scmp_rule named = *rule, *added;
+      named.name = name;
+      added = hs_scmp_add_rule (p, &named);
       if (split)
         {
           added->args[0] = rule->args[k];
@@ -394,57 +437,100 @@ hs_scmp_load (const char *path, hs_scmp_profile *ret, hs_error *err)
   return r;
 }
 
+void
+hs_scmp_reserve (hs_scmp_profile *p, size_t n)
+{
+  if (n <= p->capacity - p->nrules)
+    return;
+  p->capacity = p->nrules + n;
+  p->rules = xrealloc (p->rules, p->capacity * sizeof *p->rules);
+}
+
 hs_scmp_rule *
 hs_scmp_add_rule (hs_scmp_profile *p, const hs_scmp_rule *r)
 {
+  const char *last = p->nrules > 0 ? p->rules[p->nrules - 1].name : NULL;
   hs_scmp_rule *n;
 
   if (p->nrules == p->capacity)
-    {
-      p->capacity = p->capacity ? 2 * p->capacity : 64;
-      p->rules = xrealloc (p->rules, p->capacity * sizeof *p->rules);
-    }
+    hs_scmp_reserve (p, p->capacity ? p->capacity : 64);
   n = &p->rules[p->nrules++];
   *n = *r;
-  n->name = r->name ? xstrdup (r->name) : NULL;
-  n->action = xstrdup (r->action);
+  if (r->name != NULL)
+    n->name = last != NULL && (last == r->name || strcmp (last, r->name) == 0) ? last : _own (p, r->name);
+  n->action = hs_scmp_action_name (p, r->action);
   memset (&n->caps_include, 0, sizeof n->caps_include);
   memset (&n->caps_exclude, 0, sizeof n->caps_exclude);
   return n;
 }
 
-typedef struct
+/* The end of the run of rules in name order that starts at idx[start]. */
+static size_t
+_run_end (const hs_scmp_profile *p, const size_t *idx, size_t start, size_t n)
 {
-  hs_scmp_rule rule;
-  size_t seq;
-} _seq_rule;
+  size_t end = start + 1;
 
-static int
-_by_name_then_seq (const void *a, const void *b)
-{
-  const _seq_rule *x = a, *y = b;
-  int c = strcmp (x->rule.name, y->rule.name);
-
-  return c != 0 ? c : (x->seq > y->seq) - (x->seq < y->seq);
+  while (end < n && strcmp (p->rules[idx[end - 1]].name, p->rules[idx[end]].name) <= 0)
+    end++;
+  return end;
 }
 
+/* A stable merge sort of rule indices that merges the runs already in
+ * order (a profile file lists a few), then moves each rule once. */
 void
 hs_scmp_sort (hs_scmp_profile *p)
 {
-  _cleanup_free_ _seq_rule *tmp = NULL;
-  bool sorted = true;
+  size_t n = p->nrules, runs;
+  _cleanup_free_ size_t *buf = NULL;
+  size_t *idx, *out;
 
-  for (size_t i = 1; i < p->nrules && sorted; i++)
-    sorted = strcmp (p->rules[i - 1].name, p->rules[i].name) <= 0;
-  if (sorted)
+  for (runs = 1; runs < n && strcmp (p->rules[runs - 1].name, p->rules[runs].name) <= 0; runs++)
+    ;
+  if (runs >= n)
     return;
-  /* qsort is not stable: the original position breaks ties. */
-  tmp = xmalloc (p->nrules * sizeof *tmp);
-  for (size_t i = 0; i < p->nrules; i++)
-    tmp[i] = (_seq_rule){ .rule = p->rules[i], .seq = i };
-  qsort (tmp, p->nrules, sizeof *tmp, _by_name_then_seq);
-  for (size_t i = 0; i < p->nrules; i++)
-    p->rules[i] = tmp[i].rule;
+  buf = xmalloc (2 * n * sizeof *buf);
+  idx = buf;
+  out = buf + n;
+  for (size_t i = 0; i < n; i++)
+    idx[i] = i;
+  do
+    {
+      size_t start = 0, *t;
+      runs = 0;
+      while (start < n)
+        {
+          size_t mid = _run_end (p, idx, start, n), end = mid < n ? _run_end (p, idx, mid, n) : n;
+          size_t a = start, b = mid, o = start;
+          while (a < mid && b < end)
+            out[o++] = strcmp (p->rules[idx[b]].name, p->rules[idx[a]].name) < 0 ? idx[b++] : idx[a++];
+          while (a < mid)
+            out[o++] = idx[a++];
+          while (b < end)
+            out[o++] = idx[b++];
+          start = end;
+          runs++;
+        }
+      t = idx, idx = out, out = t;
+    }
+  while (runs > 1);
+  /* rules[i] takes rules[idx[i]]: follow each cycle with one rule aside */
+  for (size_t i = 0; i < n; i++)
+    {
+      hs_scmp_rule aside;
+      size_t j = i;
+      if (idx[i] == i)
+        continue;
+      aside = p->rules[i];
+      while (idx[j] != i)
+        {
+          size_t from = idx[j];
+          p->rules[j] = p->rules[from];
+          idx[j] = j;
+          j = from;
+        }
+      p->rules[j] = aside;
+      idx[j] = j;
+    }
 }
 
 const hs_scmp_rule *
@@ -543,7 +629,6 @@ hs_scmp_to_json (const hs_scmp_profile *p)
 void
 hs_scmp_release (hs_scmp_profile *p)
 {
-  free (p->default_action);
   hs_strv_release (&p->arches);
   hs_strv_release (&p->flags);
   hs_strv_release (&p->split);
@@ -551,5 +636,11 @@ hs_scmp_release (hs_scmp_profile *p)
     _rule_release (&p->rules[i]);
   free (p->rules);
   hs_json_free (p->extra);
+  while (p->strings != NULL)
+    {
+      hs_scmp_strings *next = p->strings->next;
+      free (p->strings);
+      p->strings = next;
+    }
   memset (p, 0, sizeof *p);
 }

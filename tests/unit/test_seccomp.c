@@ -2140,12 +2140,7 @@ _deny_wins (hs_scmp_profile *p)
         for (size_t k = 0; k < p->nrules && !drop; k++)
           drop = strcmp (p->rules[k].name, p->rules[i].name) == 0 && p->rules[k].nargs == 0
                  && !hs_scmp_rule_allows (&p->rules[k]);
-      if (drop)
-        {
-          free (p->rules[i].name);
-          free (p->rules[i].action);
-        }
-      else
+      if (!drop) /* names are the profile's strings, actions static */
         p->rules[kept++] = p->rules[i];
     }
   p->nrules = kept;
