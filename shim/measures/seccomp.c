@@ -253,6 +253,7 @@ _apply_logged (hs_measure_ctx *ctx, hs_json bounding, hs_json linux_, const hs_s
   if (r < 0)
     return r;
   hs_scmp_merge (&logged, engine, &logged_merged, &unused);
+  hs_scmp_release (&logged);
   _allow_landlock (ctx, &logged_merged, NULL);
   hs_json_object_set (linux_, "seccomp", hs_scmp_to_json (&logged_merged));
   after = _summary (&logged_merged, ctx->policy->seccomp_profile);
@@ -297,6 +298,7 @@ hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
   if (r < 0)
     return r;
   hs_scmp_merge (&ours, has_engine ? &engine : NULL, &merged, &diff);
+  hs_scmp_release (&ours); /* its memory serves what follows */
   _allow_landlock (ctx, &merged, &landlock);
   _record (ctx, has_engine ? &engine : NULL, engine_had_flags, &merged, &diff);
   _record_names (ctx, "changed", &landlock,

@@ -15,6 +15,7 @@
 #define PROFILE_MAX_BYTES (1024u * 1024u)
 
 static void _rule_release (hs_scmp_rule *r);
+static int _lookup (const char *const *names, size_t n, const char *s);
 
 struct hs_scmp_strings
 {
@@ -96,12 +97,37 @@ hs_scmp_drop_foreign (hs_scmp_profile *p)
   p->nrules = kept;
 }
 
+/* Indices into _actions. */
+enum
+{
+  A_ALLOW,
+  A_LOG,
+  A_ERRNO,
+  A_TRACE,
+  A_TRAP,
+  A_KILL,
+  A_KILL_THREAD,
+  A_KILL_PROCESS,
+  A_NOTIFY,
+};
+
+/* The index of action in _actions, -1 when it is none: a pointer compare
+ * for the names rules hold (hs_scmp_add_rule), else by text. */
+static int
+_action_index (const char *action)
+{
+  for (size_t i = 0; i < HS_ARRAY_SIZE (_actions); i++)
+    if (action == _actions[i])
+      return (int) i;
+  return _lookup (_actions, HS_ARRAY_SIZE (_actions), action);
+}
+
 static bool
 _lets_through (const char *action, bool has_errno, uint32_t errno_ret)
 {
-  return strcmp (action, "SCMP_ACT_ALLOW") == 0 || strcmp (action, "SCMP_ACT_LOG") == 0
-         || strcmp (action, "SCMP_ACT_NOTIFY") == 0 || strcmp (action, "SCMP_ACT_TRACE") == 0
-         || (strcmp (action, "SCMP_ACT_ERRNO") == 0 && has_errno && errno_ret == 0);
+  int k = _action_index (action);
+
+  return k == A_ALLOW || k == A_LOG || k == A_NOTIFY || k == A_TRACE || (k == A_ERRNO && has_errno && errno_ret == 0);
 }
 
 bool
@@ -119,8 +145,9 @@ hs_scmp_default_allows (const hs_scmp_profile *p)
 bool
 hs_scmp_rule_asks (const hs_scmp_rule *r)
 {
-  return hs_scmp_rule_allows (r) && strcmp (r->action, "SCMP_ACT_ALLOW") != 0
-         && strcmp (r->action, "SCMP_ACT_LOG") != 0;
+  int k = _action_index (r->action);
+
+  return hs_scmp_rule_allows (r) && k != A_ALLOW && k != A_LOG;
 }
 
 static int
@@ -173,12 +200,8 @@ _strings (hs_json arr, const char *where, const char *key, hs_strv *ret, hs_erro
 const char *
 hs_scmp_action_name (hs_scmp_profile *p, const char *action)
 {
-  int k;
+  int k = _action_index (action);
 
-  for (size_t i = 0; i < HS_ARRAY_SIZE (_actions); i++)
-    if (action == _actions[i])
-      return action;
-  k = _lookup (_actions, HS_ARRAY_SIZE (_actions), action);
   return k >= 0 ? _actions[k] : _own (p, action);
 }
 
@@ -387,6 +410,14 @@ _parse (hs_json obj, bool profile_file, const char *where, hs_scmp_profile *p, h
     r = _strings (v, where, "flags", &p->flags, err);
   if (r == 0 && syscalls != NULL && !hs_json_is_array (syscalls) && !hs_json_is_null (syscalls))
     r = _bad (where, "`syscalls` must be an array", err);
+  if (r == 0)
+    {
+      /* one rule a name (more where a rule is split): room for them at once */
+      size_t names = 0;
+      for (size_t i = 0; i < hs_json_array_len (syscalls); i++)
+        names += hs_json_array_len (hs_json_get (hs_json_at (syscalls, i), "names"));
+      hs_scmp_reserve (p, names);
+    }
   for (size_t i = 0; r == 0 && hs_json_is_array (syscalls) && i < hs_json_array_len (syscalls); i++)
     {
       _cleanup_free_ char *at = xasprintf ("%s: syscalls[%zu]", where, i);
@@ -583,7 +614,7 @@ _entry_json (const hs_scmp_rule *r)
 bool
 hs_scmp_same_action (const hs_scmp_rule *a, const hs_scmp_rule *b)
 {
-  return strcmp (a->action, b->action) == 0 && a->has_errno == b->has_errno
+  return (a->action == b->action || strcmp (a->action, b->action) == 0) && a->has_errno == b->has_errno
          && (!a->has_errno || a->errno_ret == b->errno_ret);
 }
 
