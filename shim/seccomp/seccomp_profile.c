@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "seccomp/seccomp_profile.h"
+#include "seccomp/seccomp_builtin.h"
 #include "policy/capnames.h"
 #include "spec/file.h"
 #include "base/util.h"
@@ -86,6 +87,7 @@ hs_scmp_drop_foreign (hs_scmp_profile *p)
 {
   size_t kept = 0;
 
+  hs_scmp_unshare (p);
   for (size_t i = 0; i < p->nrules; i++)
     {
       int nr = seccomp_syscall_resolve_name_arch (SCMP_ARCH_NATIVE, p->rules[i].name);
@@ -461,6 +463,11 @@ hs_scmp_load (const char *path, hs_scmp_profile *ret, hs_error *err)
   int r;
 
   r = hs_file_read_trusted (path, shown, PROFILE_MAX_BYTES, &text, &len, err);
+  if (r == 0 && len == hs_scmp_builtin_len && memcmp (text, hs_scmp_builtin_text, len) == 0)
+    {
+      *ret = hs_scmp_builtin;
+      return 0;
+    }
   if (r == 0 && (r = hs_json_parse (text, len, &tree, err)) < 0)
     hs_error_prefix (err, "%s", shown);
   if (r == 0)
@@ -468,9 +475,41 @@ hs_scmp_load (const char *path, hs_scmp_profile *ret, hs_error *err)
   return r;
 }
 
+static void
+_strv_copy (hs_strv *dst, const hs_strv *src)
+{
+  for (size_t i = 0; i < src->n; i++)
+    hs_strv_add (dst, xstrdup (src->v[i]));
+}
+
+void
+hs_scmp_unshare (hs_scmp_profile *p)
+{
+  hs_scmp_profile copy = { 0 };
+
+  if (!p->builtin)
+    return;
+  copy.default_action = p->default_action;
+  copy.has_default_errno = p->has_default_errno;
+  copy.default_errno = p->default_errno;
+  _strv_copy (&copy.arches, &p->arches);
+  _strv_copy (&copy.flags, &p->flags);
+  _strv_copy (&copy.split, &p->split);
+  copy.extra = p->extra != NULL ? hs_json_copy (p->extra) : NULL;
+  hs_scmp_reserve (&copy, p->nrules);
+  for (size_t i = 0; i < p->nrules; i++)
+    {
+      hs_scmp_rule *r = hs_scmp_add_rule (&copy, &p->rules[i]);
+      _strv_copy (&r->caps_include, &p->rules[i].caps_include);
+      _strv_copy (&r->caps_exclude, &p->rules[i].caps_exclude);
+    }
+  *p = copy;
+}
+
 void
 hs_scmp_reserve (hs_scmp_profile *p, size_t n)
 {
+  hs_scmp_unshare (p);
   if (n <= p->capacity - p->nrules)
     return;
   p->capacity = p->nrules + n;
@@ -480,9 +519,11 @@ hs_scmp_reserve (hs_scmp_profile *p, size_t n)
 hs_scmp_rule *
 hs_scmp_add_rule (hs_scmp_profile *p, const hs_scmp_rule *r)
 {
-  const char *last = p->nrules > 0 ? p->rules[p->nrules - 1].name : NULL;
+  const char *last;
   hs_scmp_rule *n;
 
+  hs_scmp_unshare (p);
+  last = p->nrules > 0 ? p->rules[p->nrules - 1].name : NULL;
   if (p->nrules == p->capacity)
     hs_scmp_reserve (p, p->capacity ? p->capacity : 64);
   n = &p->rules[p->nrules++];
@@ -519,6 +560,7 @@ hs_scmp_sort (hs_scmp_profile *p)
     ;
   if (runs >= n)
     return;
+  hs_scmp_unshare (p);
   buf = xmalloc (2 * n * sizeof *buf);
   idx = buf;
   out = buf + n;
@@ -660,6 +702,11 @@ hs_scmp_to_json (const hs_scmp_profile *p)
 void
 hs_scmp_release (hs_scmp_profile *p)
 {
+  if (p->builtin) /* static */
+    {
+      memset (p, 0, sizeof *p);
+      return;
+    }
   hs_strv_release (&p->arches);
   hs_strv_release (&p->flags);
   hs_strv_release (&p->split);
