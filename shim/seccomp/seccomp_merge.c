@@ -567,11 +567,64 @@ _listener (hs_scmp_profile *ret, const hs_scmp_profile *engine, hs_scmp_diff *di
 
 static const hs_scmp_profile _unconfined = { .default_action = "SCMP_ACT_ALLOW" };
 
+/* From ours' rule i on, the first name take keeps a rule of: its rules as
+ * taken in *ret_rules (ours' own when take is NULL, else *buf, of *cap
+ * rules), their number in *ret_n, the number of ours' rules of the name in
+ * *ret_all.  Returns the index of the name's first rule (ours->nrules:
+ * none is left). */
+static size_t
+_next_name (const hs_scmp_profile *ours, size_t i, hs_scmp_take_fn take, void *data, hs_scmp_rule **buf, size_t *cap,
+            const hs_scmp_rule **ret_rules, size_t *ret_n, size_t *ret_all)
+{
+  for (; i < ours->nrules; i += *ret_all)
+    {
+      const char *name = ours->rules[i].name;
+      size_t all = 1, n = 0;
+
+      while (i + all < ours->nrules && strcmp (ours->rules[i + all].name, name) == 0)
+        all++;
+      *ret_all = all;
+      if (take == NULL)
+        {
+          *ret_rules = &ours->rules[i];
+          *ret_n = all;
+          return i;
+        }
+      if (all > *cap)
+        {
+          *cap = all;
+          *buf = xrealloc (*buf, all * sizeof **buf);
+        }
+      for (size_t k = 0; k < all; k++)
+        if (take (&ours->rules[i + k], &(*buf)[n], data))
+          n++;
+      if (n > 0)
+        {
+          *ret_rules = *buf;
+          *ret_n = n;
+          return i;
+        }
+    }
+  *ret_rules = NULL;
+  *ret_n = 0;
+  *ret_all = 0;
+  return ours->nrules;
+}
+
 void
 hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_scmp_profile *ret, hs_scmp_diff *diff)
 {
+  hs_scmp_merge_taken (ours, NULL, NULL, engine, ret, diff);
+}
+
+void
+hs_scmp_merge_taken (const hs_scmp_profile *ours, hs_scmp_take_fn take, void *data, const hs_scmp_profile *engine,
+                     hs_scmp_profile *ret, hs_scmp_diff *diff)
+{
+  _cleanup_free_ hs_scmp_rule *buf = NULL;
   const hs_scmp_profile *d;
-  size_t i = 0, j = 0;
+  const hs_scmp_rule *hr;
+  size_t i, j = 0, hn, hall, cap = 0;
 
   if (engine == NULL)
     engine = &_unconfined;
@@ -595,21 +648,23 @@ hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_sc
     }
 
   /* Walk the names of both sorted rule lists once: each name's rules on
-   * either side are the ones from i and from j on.  The merged rules come
-   * out in name order (the sort only checks that). */
+   * either side are the ones from i (as taken: hr, hn of them) and from j
+   * on.  The merged rules come out in name order (the sort only checks
+   * that). */
   hs_scmp_reserve (ret, ours->nrules + engine->nrules);
+  i = _next_name (ours, 0, take, data, &buf, &cap, &hr, &hn, &hall);
   while (i < ours->nrules || j < engine->nrules)
     {
       const char *name;
-      size_t hn = 0, en = 0;
+      size_t en = 0;
       int c = i == ours->nrules ? 1 : j == engine->nrules ? -1 : strcmp (ours->rules[i].name, engine->rules[j].name);
       name = c <= 0 ? ours->rules[i].name : engine->rules[j].name;
-      while (c <= 0 && i + hn < ours->nrules && strcmp (ours->rules[i + hn].name, name) == 0)
-        hn++;
       while (c >= 0 && j + en < engine->nrules && strcmp (engine->rules[j + en].name, name) == 0)
         en++;
-      _merge_one (ret, name, ours, hn ? &ours->rules[i] : NULL, hn, engine, en ? &engine->rules[j] : NULL, en, diff);
-      i += hn;
+      _merge_one (ret, name, ours, c <= 0 ? hr : NULL, c <= 0 ? hn : 0, engine, en ? &engine->rules[j] : NULL, en,
+                  diff);
+      if (c <= 0)
+        i = _next_name (ours, i + hall, take, data, &buf, &cap, &hr, &hn, &hall);
       j += en;
     }
   hs_scmp_sort (ret);

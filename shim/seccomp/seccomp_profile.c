@@ -82,6 +82,14 @@ hs_scmp_native_arch (void)
   return NULL;
 }
 
+bool
+hs_scmp_is_foreign (const char *name)
+{
+  int nr = seccomp_syscall_resolve_name_arch (SCMP_ARCH_NATIVE, name);
+
+  return nr < 0 && nr != __NR_SCMP_ERROR;
+}
+
 void
 hs_scmp_drop_foreign (hs_scmp_profile *p)
 {
@@ -90,8 +98,7 @@ hs_scmp_drop_foreign (hs_scmp_profile *p)
   hs_scmp_unshare (p);
   for (size_t i = 0; i < p->nrules; i++)
     {
-      int nr = seccomp_syscall_resolve_name_arch (SCMP_ARCH_NATIVE, p->rules[i].name);
-      if (nr < 0 && nr != __NR_SCMP_ERROR)
+      if (hs_scmp_is_foreign (p->rules[i].name))
         _rule_release (&p->rules[i]);
       else
         p->rules[kept++] = p->rules[i];

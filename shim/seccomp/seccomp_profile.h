@@ -119,6 +119,8 @@ void hs_scmp_sort (hs_scmp_profile *p);
  * have (chown32 on x86_64): they filter nothing.  Names libseccomp does not
  * know are kept; a newer runtime may know them. */
 void hs_scmp_drop_foreign (hs_scmp_profile *p);
+/* Whether hs_scmp_drop_foreign drops rules for name. */
+bool hs_scmp_is_foreign (const char *name);
 /* The OCI name of this machine's architecture (e.g. SCMP_ARCH_X86_64), or NULL. */
 const char *hs_scmp_native_arch (void);
 

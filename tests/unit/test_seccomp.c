@@ -2456,6 +2456,138 @@ test_builtin_hardens_as_parsed (void **state)
   rmdir (dir);
 }
 
+/* ---- the merge of hardshim's profile taken a name at a time ------------ */
+
+typedef struct
+{
+  const char *const *caps; /* the bounding set, NULL-terminated */
+  bool audit;
+} _taking;
+
+static bool
+_has (const char *const *caps, const char *cap)
+{
+  for (; *caps != NULL; caps++)
+    if (strcmp (*caps, cap) == 0)
+      return true;
+  return false;
+}
+
+/* As the seccomp measure takes a rule of hardshim's profile. */
+static bool
+_take (const hs_scmp_rule *rule, hs_scmp_rule *ret, void *data)
+{
+  const _taking *t = data;
+
+  for (size_t i = 0; i < rule->caps_include.n; i++)
+    if (!_has (t->caps, rule->caps_include.v[i]))
+      return false;
+  for (size_t i = 0; i < rule->caps_exclude.n; i++)
+    if (_has (t->caps, rule->caps_exclude.v[i]))
+      return false;
+  if (hs_scmp_is_foreign (rule->name))
+    return false;
+  *ret = *rule;
+  memset (&ret->caps_include, 0, sizeof ret->caps_include);
+  memset (&ret->caps_exclude, 0, sizeof ret->caps_exclude);
+  if (t->audit && !hs_scmp_rule_allows (ret))
+    {
+      ret->action = "SCMP_ACT_LOG";
+      ret->has_errno = false;
+    }
+  return true;
+}
+
+/* The old path and the new: hs_scmp_merge of the resolved copy the
+ * seccomp measure used to make (rules added one by one, then the foreign
+ * ones dropped) and hs_scmp_merge_taken, for the default profile under
+ * several capability sets, in both modes, against the engines' profiles. */
+static void
+test_merge_taken_as_copied (void **state)
+{
+  static const char *const none[] = { NULL };
+  static const char *const nice[] = { "CAP_SYS_NICE", NULL };
+  static const char *const all[] = { "CAP_SYS_CHROOT", "CAP_SYS_NICE", "CAP_SYS_RAWIO", "CAP_SYSLOG", NULL };
+  static const char *const *const capsets[] = { none, nice, all };
+  static const char *const engines[] = { NULL, "docker", "podman", "containerd", "cri-container" };
+  _cleanup_json_ hs_json tree = NULL;
+  _cleanup_scmp_profile_ hs_scmp_profile ours = { 0 };
+  hs_error err = { 0 };
+  size_t compared = 0;
+
+  assert_int_equal (hs_json_parse (hs_scmp_builtin_text, hs_scmp_builtin_len, &tree, &err), 0);
+  assert_int_equal (hs_scmp_parse (tree, true, "default", &ours, &err), 0);
+  for (size_t e = 0; e < HS_ARRAY_SIZE (engines); e++)
+    {
+      _cleanup_scmp_profile_ hs_scmp_profile engine = { 0 };
+      if (engines[e] != NULL)
+        {
+          _cleanup_free_ char *path = xasprintf ("%s/tests/data/specs/%s.json", tu_srcdir (), engines[e]);
+          _cleanup_free_ char *text = tu_read (path, NULL);
+          _cleanup_json_ hs_json spec = tu_parse (text);
+          hs_json given = hs_json_get (hs_json_get (spec, "linux"), "seccomp");
+          if (given == NULL || hs_json_is_null (given))
+            continue;
+          assert_int_equal (hs_scmp_parse (given, false, path, &engine, &err), 0);
+          hs_scmp_drop_foreign (&engine);
+        }
+      for (size_t c = 0; c < HS_ARRAY_SIZE (capsets); c++)
+        for (int audit = 0; audit < 2; audit++)
+          {
+            _taking t = { .caps = capsets[c], .audit = audit };
+            hs_scmp_profile copy = { 0 }, a = { 0 }, b = { 0 };
+            hs_scmp_diff da = { 0 }, db = { 0 };
+            _cleanup_free_ char *ta = NULL, *tb = NULL;
+
+            copy.default_action = audit ? "SCMP_ACT_LOG" : ours.default_action;
+            copy.has_default_errno = !audit && ours.has_default_errno;
+            copy.default_errno = ours.default_errno;
+            hs_strv_add (&copy.arches, xstrdup (hs_scmp_native_arch () ? hs_scmp_native_arch () : "SCMP_ARCH_X86_64"));
+            for (size_t i = 0; i < ours.nrules; i++)
+              {
+                bool applies = true;
+                for (size_t k = 0; k < ours.rules[i].caps_include.n; k++)
+                  applies = applies && _has (t.caps, ours.rules[i].caps_include.v[k]);
+                for (size_t k = 0; k < ours.rules[i].caps_exclude.n; k++)
+                  applies = applies && !_has (t.caps, ours.rules[i].caps_exclude.v[k]);
+                if (applies)
+                  {
+                    hs_scmp_rule *r = hs_scmp_add_rule (&copy, &ours.rules[i]);
+                    if (audit && !hs_scmp_rule_allows (r))
+                      {
+                        r->action = "SCMP_ACT_LOG";
+                        r->has_errno = false;
+                      }
+                  }
+              }
+            hs_scmp_drop_foreign (&copy);
+            hs_scmp_merge (&copy, engines[e] ? &engine : NULL, &a, &da);
+            {
+              /* ours' header as the measure makes it; its rules as they are */
+              hs_scmp_profile header = copy;
+              header.rules = ours.rules;
+              header.nrules = ours.nrules;
+              hs_scmp_merge_taken (&header, _take, &t, engines[e] ? &engine : NULL, &b, &db);
+            }
+            ta = _scmp_text (&a);
+            tb = _scmp_text (&b);
+            assert_string_equal (ta, tb);
+            _same_strv (&db.removed, &da.removed, "removed");
+            _same_strv (&db.conditioned, &da.conditioned, "conditioned");
+            _same_strv (&db.kept, &da.kept, "kept");
+            _same_strv (&db.narrowed, &da.narrowed, "narrowed");
+            assert_int_equal (da.listener_dropped, db.listener_dropped);
+            hs_scmp_release (&copy);
+            hs_scmp_release (&a);
+            hs_scmp_release (&b);
+            hs_scmp_diff_release (&da);
+            hs_scmp_diff_release (&db);
+            compared++;
+          }
+    }
+  assert_true (compared >= 18);
+}
+
 int
 main (void)
 {
@@ -2482,6 +2614,7 @@ main (void)
     cmocka_unit_test (test_builtin_is_the_parsed_file),
     cmocka_unit_test (test_builtin_copied_on_change),
     cmocka_unit_test (test_builtin_hardens_as_parsed),
+    cmocka_unit_test (test_merge_taken_as_copied),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
