@@ -117,8 +117,8 @@ _emit (hs_scmp_profile *ret, const char *name, const hs_scmp_rule *r)
 static void
 _emit_uncond (hs_scmp_profile *ret, const char *name, const hs_scmp_rule *r)
 {
-  if (strcmp (r->action, ret->default_action) == 0 && r->has_errno == ret->has_default_errno
-      && (!r->has_errno || r->errno_ret == ret->default_errno))
+  if ((r->action == ret->default_action || strcmp (r->action, ret->default_action) == 0)
+      && r->has_errno == ret->has_default_errno && (!r->has_errno || r->errno_ret == ret->default_errno))
     return;
   _emit (ret, name, r);
 }
@@ -270,10 +270,12 @@ _rule_and (const hs_scmp_rule *a, const hs_scmp_rule *b, hs_scmp_rule *ret)
   return 1;
 }
 
+/* Names come in the merge's walk, each name once, in order: one already
+ * in s can only be its last. */
 static void
 _add_name (hs_strv *s, const char *name)
 {
-  if (!hs_strv_contains (s, name))
+  if (s->n == 0 || strcmp (s->v[s->n - 1], name) != 0)
     hs_strv_add (s, xstrdup (name));
 }
 
@@ -581,7 +583,8 @@ _next_name (const hs_scmp_profile *ours, size_t i, hs_scmp_take_fn take, void *d
       const char *name = ours->rules[i].name;
       size_t all = 1, n = 0;
 
-      while (i + all < ours->nrules && strcmp (ours->rules[i + all].name, name) == 0)
+      while (i + all < ours->nrules
+             && (ours->rules[i + all].name == name || strcmp (ours->rules[i + all].name, name) == 0))
         all++;
       *ret_all = all;
       if (take == NULL)
@@ -659,7 +662,8 @@ hs_scmp_merge_taken (const hs_scmp_profile *ours, hs_scmp_take_fn take, void *da
       size_t en = 0;
       int c = i == ours->nrules ? 1 : j == engine->nrules ? -1 : strcmp (ours->rules[i].name, engine->rules[j].name);
       name = c <= 0 ? ours->rules[i].name : engine->rules[j].name;
-      while (c >= 0 && j + en < engine->nrules && strcmp (engine->rules[j + en].name, name) == 0)
+      while (c >= 0 && j + en < engine->nrules
+             && (engine->rules[j + en].name == name || strcmp (engine->rules[j + en].name, name) == 0))
         en++;
       _merge_one (ret, name, ours, c <= 0 ? hr : NULL, c <= 0 ? hn : 0, engine, en ? &engine->rules[j] : NULL, en,
                   diff);

@@ -290,6 +290,8 @@ _caps (hs_json obj, const char *where, hs_strv *ret, hs_error *err)
 static void
 _rule_release (hs_scmp_rule *r)
 {
+  if (r->caps_include.v == NULL && r->caps_exclude.v == NULL)
+    return; /* most rules */
   hs_strv_release (&r->caps_include);
   hs_strv_release (&r->caps_exclude);
 }
