@@ -190,8 +190,24 @@ _same_strv (const hs_strv *a, const hs_strv *b)
   return true;
 }
 
+static bool _same_text (const hs_scmp_profile *a, const hs_scmp_profile *b);
+
+/* Whether a and b are the same OCI object (hs_scmp_to_json).  Defaults,
+ * architectures and flags are written first and as they are: where they
+ * differ, so does the text (the usual case, an engine's profile against
+ * the merged one), without writing it. */
 static bool
 _same_profile (const hs_scmp_profile *a, const hs_scmp_profile *b)
+{
+  if (strcmp (a->default_action, b->default_action) != 0 || a->has_default_errno != b->has_default_errno
+      || (a->has_default_errno && a->default_errno != b->default_errno) || !_same_strv (&a->arches, &b->arches)
+      || !_same_strv (&a->flags, &b->flags))
+    return false;
+  return _same_text (a, b);
+}
+
+static bool
+_same_text (const hs_scmp_profile *a, const hs_scmp_profile *b)
 {
   _cleanup_json_ hs_json ja = hs_scmp_to_json (a);
   _cleanup_json_ hs_json jb = hs_scmp_to_json (b);
