@@ -1060,23 +1060,23 @@ const char hs_scmp_builtin_text[] =
   ;
 const size_t hs_scmp_builtin_len = 18423;
 
-static char *_arches[] = { (char *) "SCMP_ARCH_X86_64", (char *) "SCMP_ARCH_AARCH64", };
-static char *_in18[] = { (char *) "CAP_SYS_CHROOT", };
-static char *_ex19[] = { (char *) "CAP_SYS_CHROOT", };
-static char *_in91[] = { (char *) "CAP_SYS_NICE", };
-static char *_in136[] = { (char *) "CAP_SYS_RAWIO", };
-static char *_ex137[] = { (char *) "CAP_SYS_RAWIO", };
-static char *_in138[] = { (char *) "CAP_SYS_RAWIO", };
-static char *_ex139[] = { (char *) "CAP_SYS_RAWIO", };
-static char *_in164[] = { (char *) "CAP_SYS_NICE", };
-static char *_in168[] = { (char *) "CAP_SYS_NICE", };
-static char *_in182[] = { (char *) "CAP_SYS_NICE", };
-static char *_in290[] = { (char *) "CAP_SYS_NICE", };
-static char *_in291[] = { (char *) "CAP_SYS_NICE", };
-static char *_in346[] = { (char *) "CAP_SYSLOG", };
-static char *_ex347[] = { (char *) "CAP_SYSLOG", };
-static char *_in383[] = { (char *) "CAP_SYS_TTY_CONFIG", };
-static char *_ex384[] = { (char *) "CAP_SYS_TTY_CONFIG", };
+static char *const _arches[] = { (char *) "SCMP_ARCH_X86_64", (char *) "SCMP_ARCH_AARCH64", };
+static char *const _in18[] = { (char *) "CAP_SYS_CHROOT", };
+static char *const _ex19[] = { (char *) "CAP_SYS_CHROOT", };
+static char *const _in91[] = { (char *) "CAP_SYS_NICE", };
+static char *const _in136[] = { (char *) "CAP_SYS_RAWIO", };
+static char *const _ex137[] = { (char *) "CAP_SYS_RAWIO", };
+static char *const _in138[] = { (char *) "CAP_SYS_RAWIO", };
+static char *const _ex139[] = { (char *) "CAP_SYS_RAWIO", };
+static char *const _in164[] = { (char *) "CAP_SYS_NICE", };
+static char *const _in168[] = { (char *) "CAP_SYS_NICE", };
+static char *const _in182[] = { (char *) "CAP_SYS_NICE", };
+static char *const _in290[] = { (char *) "CAP_SYS_NICE", };
+static char *const _in291[] = { (char *) "CAP_SYS_NICE", };
+static char *const _in346[] = { (char *) "CAP_SYSLOG", };
+static char *const _ex347[] = { (char *) "CAP_SYSLOG", };
+static char *const _in383[] = { (char *) "CAP_SYS_TTY_CONFIG", };
+static char *const _ex384[] = { (char *) "CAP_SYS_TTY_CONFIG", };
 
 static const hs_scmp_rule _rules[] = {
   { .name = "_sysctl", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
@@ -1097,8 +1097,8 @@ static const hs_scmp_rule _rules[] = {
   { .name = "chdir", .action = "SCMP_ACT_ALLOW", },
   { .name = "chmod", .action = "SCMP_ACT_ALLOW", },
   { .name = "chown", .action = "SCMP_ACT_ALLOW", },
-  { .name = "chroot", .action = "SCMP_ACT_ALLOW", .caps_include = { _in18, 1 }, },
-  { .name = "chroot", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { _ex19, 1 }, },
+  { .name = "chroot", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in18, 1 }, },
+  { .name = "chroot", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { (char **) _ex19, 1 }, },
   { .name = "clock_adjtime", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
   { .name = "clock_getres", .action = "SCMP_ACT_ALLOW", },
   { .name = "clock_gettime", .action = "SCMP_ACT_ALLOW", },
@@ -1170,7 +1170,7 @@ static const hs_scmp_rule _rules[] = {
   { .name = "futex_waitv", .action = "SCMP_ACT_ALLOW", },
   { .name = "futex_wake", .action = "SCMP_ACT_ALLOW", },
   { .name = "futimesat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "get_mempolicy", .action = "SCMP_ACT_ALLOW", .caps_include = { _in91, 1 }, },
+  { .name = "get_mempolicy", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in91, 1 }, },
   { .name = "get_robust_list", .action = "SCMP_ACT_ALLOW", },
   { .name = "get_thread_area", .action = "SCMP_ACT_ALLOW", },
   { .name = "getcpu", .action = "SCMP_ACT_ALLOW", },
@@ -1215,10 +1215,10 @@ static const hs_scmp_rule _rules[] = {
   { .name = "io_uring_register", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
   { .name = "io_uring_setup", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
   { .name = "ioctl", .action = "SCMP_ACT_ALLOW", },
-  { .name = "ioperm", .action = "SCMP_ACT_ALLOW", .caps_include = { _in136, 1 }, },
-  { .name = "ioperm", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { _ex137, 1 }, },
-  { .name = "iopl", .action = "SCMP_ACT_ALLOW", .caps_include = { _in138, 1 }, },
-  { .name = "iopl", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { _ex139, 1 }, },
+  { .name = "ioperm", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in136, 1 }, },
+  { .name = "ioperm", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { (char **) _ex137, 1 }, },
+  { .name = "iopl", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in138, 1 }, },
+  { .name = "iopl", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { (char **) _ex139, 1 }, },
   { .name = "ioprio_get", .action = "SCMP_ACT_ALLOW", },
   { .name = "ioprio_set", .action = "SCMP_ACT_ALLOW", },
   { .name = "kcmp", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
@@ -1243,11 +1243,11 @@ static const hs_scmp_rule _rules[] = {
   { .name = "lstat", .action = "SCMP_ACT_ALLOW", },
   { .name = "madvise", .action = "SCMP_ACT_ALLOW", },
   { .name = "map_shadow_stack", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mbind", .action = "SCMP_ACT_ALLOW", .caps_include = { _in164, 1 }, },
+  { .name = "mbind", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in164, 1 }, },
   { .name = "membarrier", .action = "SCMP_ACT_ALLOW", },
   { .name = "memfd_create", .action = "SCMP_ACT_ALLOW", },
   { .name = "memfd_secret", .action = "SCMP_ACT_ALLOW", },
-  { .name = "migrate_pages", .action = "SCMP_ACT_ALLOW", .caps_include = { _in168, 1 }, },
+  { .name = "migrate_pages", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in168, 1 }, },
   { .name = "mincore", .action = "SCMP_ACT_ALLOW", },
   { .name = "mkdir", .action = "SCMP_ACT_ALLOW", },
   { .name = "mkdirat", .action = "SCMP_ACT_ALLOW", },
@@ -1261,7 +1261,7 @@ static const hs_scmp_rule _rules[] = {
   { .name = "mount", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
   { .name = "mount_setattr", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
   { .name = "move_mount", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "move_pages", .action = "SCMP_ACT_ALLOW", .caps_include = { _in182, 1 }, },
+  { .name = "move_pages", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in182, 1 }, },
   { .name = "mprotect", .action = "SCMP_ACT_ALLOW", },
   { .name = "mq_getsetattr", .action = "SCMP_ACT_ALLOW", },
   { .name = "mq_notify", .action = "SCMP_ACT_ALLOW", },
@@ -1369,8 +1369,8 @@ static const hs_scmp_rule _rules[] = {
   { .name = "sendmmsg", .action = "SCMP_ACT_ALLOW", },
   { .name = "sendmsg", .action = "SCMP_ACT_ALLOW", },
   { .name = "sendto", .action = "SCMP_ACT_ALLOW", },
-  { .name = "set_mempolicy", .action = "SCMP_ACT_ALLOW", .caps_include = { _in290, 1 }, },
-  { .name = "set_mempolicy_home_node", .action = "SCMP_ACT_ALLOW", .caps_include = { _in291, 1 }, },
+  { .name = "set_mempolicy", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in290, 1 }, },
+  { .name = "set_mempolicy_home_node", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in291, 1 }, },
   { .name = "set_robust_list", .action = "SCMP_ACT_ALLOW", },
   { .name = "set_thread_area", .action = "SCMP_ACT_ALLOW", },
   { .name = "set_tid_address", .action = "SCMP_ACT_ALLOW", },
@@ -1425,8 +1425,8 @@ static const hs_scmp_rule _rules[] = {
   { .name = "syncfs", .action = "SCMP_ACT_ALLOW", },
   { .name = "sysfs", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
   { .name = "sysinfo", .action = "SCMP_ACT_ALLOW", },
-  { .name = "syslog", .action = "SCMP_ACT_ALLOW", .caps_include = { _in346, 1 }, },
-  { .name = "syslog", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { _ex347, 1 }, },
+  { .name = "syslog", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in346, 1 }, },
+  { .name = "syslog", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { (char **) _ex347, 1 }, },
   { .name = "tee", .action = "SCMP_ACT_ALLOW", },
   { .name = "tgkill", .action = "SCMP_ACT_ALLOW", },
   { .name = "time", .action = "SCMP_ACT_ALLOW", },
@@ -1462,8 +1462,8 @@ static const hs_scmp_rule _rules[] = {
   { .name = "utimensat", .action = "SCMP_ACT_ALLOW", },
   { .name = "utimes", .action = "SCMP_ACT_ALLOW", },
   { .name = "vfork", .action = "SCMP_ACT_ALLOW", },
-  { .name = "vhangup", .action = "SCMP_ACT_ALLOW", .caps_include = { _in383, 1 }, },
-  { .name = "vhangup", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { _ex384, 1 }, },
+  { .name = "vhangup", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in383, 1 }, },
+  { .name = "vhangup", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { (char **) _ex384, 1 }, },
   { .name = "vmsplice", .action = "SCMP_ACT_ALLOW", },
   { .name = "wait4", .action = "SCMP_ACT_ALLOW", },
   { .name = "waitid", .action = "SCMP_ACT_ALLOW", },
@@ -1475,7 +1475,7 @@ const hs_scmp_profile hs_scmp_builtin = {
   .default_action = "SCMP_ACT_ERRNO",
   .has_default_errno = true,
   .default_errno = 38,
-  .arches = { _arches, 2 },
+  .arches = { (char **) _arches, 2 },
   .rules = (hs_scmp_rule *) _rules,
   .nrules = 390,
   .capacity = 390,

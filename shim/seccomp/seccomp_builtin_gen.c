@@ -57,7 +57,7 @@ _strv (const char *var, const hs_strv *v)
 {
   if (v->n == 0)
     return;
-  printf ("static char *%s[] = {", var);
+  printf ("static char *const %s[] = {", var);
   for (size_t i = 0; i < v->n; i++)
     {
       _plain (v->v[i]);
@@ -70,7 +70,7 @@ static void
 _strv_ref (const char *field, const char *var, const hs_strv *v)
 {
   if (v->n > 0)
-    printf (" .%s = { %s, %zu },", field, var, v->n);
+    printf (" .%s = { (char **) %s, %zu },", field, var, v->n);
 }
 
 int
