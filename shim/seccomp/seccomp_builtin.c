@@ -1060,425 +1060,778 @@ const char hs_scmp_builtin_text[] =
   ;
 const size_t hs_scmp_builtin_len = 18423;
 
-static char *const _arches[] = { (char *) "SCMP_ARCH_X86_64", (char *) "SCMP_ARCH_AARCH64", };
-static char *const _in18[] = { (char *) "CAP_SYS_CHROOT", };
-static char *const _ex19[] = { (char *) "CAP_SYS_CHROOT", };
-static char *const _in91[] = { (char *) "CAP_SYS_NICE", };
-static char *const _in136[] = { (char *) "CAP_SYS_RAWIO", };
-static char *const _ex137[] = { (char *) "CAP_SYS_RAWIO", };
-static char *const _in138[] = { (char *) "CAP_SYS_RAWIO", };
-static char *const _ex139[] = { (char *) "CAP_SYS_RAWIO", };
-static char *const _in164[] = { (char *) "CAP_SYS_NICE", };
-static char *const _in168[] = { (char *) "CAP_SYS_NICE", };
-static char *const _in182[] = { (char *) "CAP_SYS_NICE", };
-static char *const _in290[] = { (char *) "CAP_SYS_NICE", };
-static char *const _in291[] = { (char *) "CAP_SYS_NICE", };
-static char *const _in346[] = { (char *) "CAP_SYSLOG", };
-static char *const _ex347[] = { (char *) "CAP_SYSLOG", };
-static char *const _in383[] = { (char *) "CAP_SYS_TTY_CONFIG", };
-static char *const _ex384[] = { (char *) "CAP_SYS_TTY_CONFIG", };
-
-static const hs_scmp_rule _rules[] = {
-  { .name = "_sysctl", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "accept", .action = "SCMP_ACT_ALLOW", },
-  { .name = "accept4", .action = "SCMP_ACT_ALLOW", },
-  { .name = "access", .action = "SCMP_ACT_ALLOW", },
-  { .name = "acct", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "add_key", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "adjtimex", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "alarm", .action = "SCMP_ACT_ALLOW", },
-  { .name = "arch_prctl", .action = "SCMP_ACT_ALLOW", },
-  { .name = "bind", .action = "SCMP_ACT_ALLOW", },
-  { .name = "bpf", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "brk", .action = "SCMP_ACT_ALLOW", },
-  { .name = "cachestat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "capget", .action = "SCMP_ACT_ALLOW", },
-  { .name = "capset", .action = "SCMP_ACT_ALLOW", },
-  { .name = "chdir", .action = "SCMP_ACT_ALLOW", },
-  { .name = "chmod", .action = "SCMP_ACT_ALLOW", },
-  { .name = "chown", .action = "SCMP_ACT_ALLOW", },
-  { .name = "chroot", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in18, 1 }, },
-  { .name = "chroot", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { (char **) _ex19, 1 }, },
-  { .name = "clock_adjtime", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "clock_getres", .action = "SCMP_ACT_ALLOW", },
-  { .name = "clock_gettime", .action = "SCMP_ACT_ALLOW", },
-  { .name = "clock_nanosleep", .action = "SCMP_ACT_ALLOW", },
-  { .name = "clock_settime", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "clone", .action = "SCMP_ACT_ALLOW", .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 2114060288llu, .value_two = 0llu }, }, },
-  { .name = "clone", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 131072llu, .value_two = 131072llu }, }, },
-  { .name = "clone", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 33554432llu, .value_two = 33554432llu }, }, },
-  { .name = "clone", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 67108864llu, .value_two = 67108864llu }, }, },
-  { .name = "clone", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 134217728llu, .value_two = 134217728llu }, }, },
-  { .name = "clone", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 268435456llu, .value_two = 268435456llu }, }, },
-  { .name = "clone", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 536870912llu, .value_two = 536870912llu }, }, },
-  { .name = "clone", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 1073741824llu, .value_two = 1073741824llu }, }, },
-  { .name = "clone3", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 38, },
-  { .name = "close", .action = "SCMP_ACT_ALLOW", },
-  { .name = "close_range", .action = "SCMP_ACT_ALLOW", },
-  { .name = "connect", .action = "SCMP_ACT_ALLOW", },
-  { .name = "copy_file_range", .action = "SCMP_ACT_ALLOW", },
-  { .name = "creat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "create_module", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "delete_module", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "dup", .action = "SCMP_ACT_ALLOW", },
-  { .name = "dup2", .action = "SCMP_ACT_ALLOW", },
-  { .name = "dup3", .action = "SCMP_ACT_ALLOW", },
-  { .name = "epoll_create", .action = "SCMP_ACT_ALLOW", },
-  { .name = "epoll_create1", .action = "SCMP_ACT_ALLOW", },
-  { .name = "epoll_ctl", .action = "SCMP_ACT_ALLOW", },
-  { .name = "epoll_pwait", .action = "SCMP_ACT_ALLOW", },
-  { .name = "epoll_pwait2", .action = "SCMP_ACT_ALLOW", },
-  { .name = "epoll_wait", .action = "SCMP_ACT_ALLOW", },
-  { .name = "eventfd", .action = "SCMP_ACT_ALLOW", },
-  { .name = "eventfd2", .action = "SCMP_ACT_ALLOW", },
-  { .name = "execve", .action = "SCMP_ACT_ALLOW", },
-  { .name = "execveat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "exit", .action = "SCMP_ACT_ALLOW", },
-  { .name = "exit_group", .action = "SCMP_ACT_ALLOW", },
-  { .name = "faccessat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "faccessat2", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fadvise64", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fallocate", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fanotify_init", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "fanotify_mark", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fchdir", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fchmod", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fchmodat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fchmodat2", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fchown", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fchownat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fcntl", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fdatasync", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fgetxattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "finit_module", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "flistxattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "flock", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fork", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fremovexattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fsconfig", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "fsetxattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fsmount", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "fsopen", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "fspick", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "fstat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fstatfs", .action = "SCMP_ACT_ALLOW", },
-  { .name = "fsync", .action = "SCMP_ACT_ALLOW", },
-  { .name = "ftruncate", .action = "SCMP_ACT_ALLOW", },
-  { .name = "futex", .action = "SCMP_ACT_ALLOW", },
-  { .name = "futex_requeue", .action = "SCMP_ACT_ALLOW", },
-  { .name = "futex_wait", .action = "SCMP_ACT_ALLOW", },
-  { .name = "futex_waitv", .action = "SCMP_ACT_ALLOW", },
-  { .name = "futex_wake", .action = "SCMP_ACT_ALLOW", },
-  { .name = "futimesat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "get_mempolicy", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in91, 1 }, },
-  { .name = "get_robust_list", .action = "SCMP_ACT_ALLOW", },
-  { .name = "get_thread_area", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getcpu", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getcwd", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getdents", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getdents64", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getegid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "geteuid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getgid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getgroups", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getitimer", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getpeername", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getpgid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getpgrp", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getpid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getppid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getpriority", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getrandom", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getresgid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getresuid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getrlimit", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getrusage", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getsid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getsockname", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getsockopt", .action = "SCMP_ACT_ALLOW", },
-  { .name = "gettid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "gettimeofday", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getuid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "getxattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "init_module", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "inotify_add_watch", .action = "SCMP_ACT_ALLOW", },
-  { .name = "inotify_init", .action = "SCMP_ACT_ALLOW", },
-  { .name = "inotify_init1", .action = "SCMP_ACT_ALLOW", },
-  { .name = "inotify_rm_watch", .action = "SCMP_ACT_ALLOW", },
-  { .name = "io_cancel", .action = "SCMP_ACT_ALLOW", },
-  { .name = "io_destroy", .action = "SCMP_ACT_ALLOW", },
-  { .name = "io_getevents", .action = "SCMP_ACT_ALLOW", },
-  { .name = "io_pgetevents", .action = "SCMP_ACT_ALLOW", },
-  { .name = "io_setup", .action = "SCMP_ACT_ALLOW", },
-  { .name = "io_submit", .action = "SCMP_ACT_ALLOW", },
-  { .name = "io_uring_enter", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "io_uring_register", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "io_uring_setup", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "ioctl", .action = "SCMP_ACT_ALLOW", },
-  { .name = "ioperm", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in136, 1 }, },
-  { .name = "ioperm", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { (char **) _ex137, 1 }, },
-  { .name = "iopl", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in138, 1 }, },
-  { .name = "iopl", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { (char **) _ex139, 1 }, },
-  { .name = "ioprio_get", .action = "SCMP_ACT_ALLOW", },
-  { .name = "ioprio_set", .action = "SCMP_ACT_ALLOW", },
-  { .name = "kcmp", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "kexec_file_load", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "kexec_load", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "keyctl", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "kill", .action = "SCMP_ACT_ALLOW", },
-  { .name = "landlock_add_rule", .action = "SCMP_ACT_ALLOW", },
-  { .name = "landlock_create_ruleset", .action = "SCMP_ACT_ALLOW", },
-  { .name = "landlock_restrict_self", .action = "SCMP_ACT_ALLOW", },
-  { .name = "lchown", .action = "SCMP_ACT_ALLOW", },
-  { .name = "lgetxattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "link", .action = "SCMP_ACT_ALLOW", },
-  { .name = "linkat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "listen", .action = "SCMP_ACT_ALLOW", },
-  { .name = "listxattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "llistxattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "lookup_dcookie", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "lremovexattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "lseek", .action = "SCMP_ACT_ALLOW", },
-  { .name = "lsetxattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "lstat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "madvise", .action = "SCMP_ACT_ALLOW", },
-  { .name = "map_shadow_stack", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mbind", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in164, 1 }, },
-  { .name = "membarrier", .action = "SCMP_ACT_ALLOW", },
-  { .name = "memfd_create", .action = "SCMP_ACT_ALLOW", },
-  { .name = "memfd_secret", .action = "SCMP_ACT_ALLOW", },
-  { .name = "migrate_pages", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in168, 1 }, },
-  { .name = "mincore", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mkdir", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mkdirat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mknod", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mknodat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mlock", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mlock2", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mlockall", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mmap", .action = "SCMP_ACT_ALLOW", },
-  { .name = "modify_ldt", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "mount", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "mount_setattr", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "move_mount", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "move_pages", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in182, 1 }, },
-  { .name = "mprotect", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mq_getsetattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mq_notify", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mq_open", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mq_timedreceive", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mq_timedsend", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mq_unlink", .action = "SCMP_ACT_ALLOW", },
-  { .name = "mremap", .action = "SCMP_ACT_ALLOW", },
-  { .name = "msgctl", .action = "SCMP_ACT_ALLOW", },
-  { .name = "msgget", .action = "SCMP_ACT_ALLOW", },
-  { .name = "msgrcv", .action = "SCMP_ACT_ALLOW", },
-  { .name = "msgsnd", .action = "SCMP_ACT_ALLOW", },
-  { .name = "msync", .action = "SCMP_ACT_ALLOW", },
-  { .name = "munlock", .action = "SCMP_ACT_ALLOW", },
-  { .name = "munlockall", .action = "SCMP_ACT_ALLOW", },
-  { .name = "munmap", .action = "SCMP_ACT_ALLOW", },
-  { .name = "name_to_handle_at", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "nanosleep", .action = "SCMP_ACT_ALLOW", },
-  { .name = "newfstatat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "nfsservctl", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "open", .action = "SCMP_ACT_ALLOW", },
-  { .name = "open_by_handle_at", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "open_tree", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "openat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "openat2", .action = "SCMP_ACT_ALLOW", },
-  { .name = "pause", .action = "SCMP_ACT_ALLOW", },
-  { .name = "perf_event_open", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "personality", .action = "SCMP_ACT_ALLOW", .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 0llu, .value_two = 0llu }, }, },
-  { .name = "personality", .action = "SCMP_ACT_ALLOW", .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 8llu, .value_two = 0llu }, }, },
-  { .name = "personality", .action = "SCMP_ACT_ALLOW", .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 131072llu, .value_two = 0llu }, }, },
-  { .name = "personality", .action = "SCMP_ACT_ALLOW", .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 131080llu, .value_two = 0llu }, }, },
-  { .name = "personality", .action = "SCMP_ACT_ALLOW", .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 4294967295llu, .value_two = 0llu }, }, },
-  { .name = "pidfd_getfd", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "pidfd_open", .action = "SCMP_ACT_ALLOW", },
-  { .name = "pidfd_send_signal", .action = "SCMP_ACT_ALLOW", },
-  { .name = "pipe", .action = "SCMP_ACT_ALLOW", },
-  { .name = "pipe2", .action = "SCMP_ACT_ALLOW", },
-  { .name = "pivot_root", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "pkey_alloc", .action = "SCMP_ACT_ALLOW", },
-  { .name = "pkey_free", .action = "SCMP_ACT_ALLOW", },
-  { .name = "pkey_mprotect", .action = "SCMP_ACT_ALLOW", },
-  { .name = "poll", .action = "SCMP_ACT_ALLOW", },
-  { .name = "ppoll", .action = "SCMP_ACT_ALLOW", },
-  { .name = "prctl", .action = "SCMP_ACT_ALLOW", },
-  { .name = "pread64", .action = "SCMP_ACT_ALLOW", },
-  { .name = "preadv", .action = "SCMP_ACT_ALLOW", },
-  { .name = "preadv2", .action = "SCMP_ACT_ALLOW", },
-  { .name = "prlimit64", .action = "SCMP_ACT_ALLOW", },
-  { .name = "process_madvise", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "process_mrelease", .action = "SCMP_ACT_ALLOW", },
-  { .name = "process_vm_readv", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "process_vm_writev", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "pselect6", .action = "SCMP_ACT_ALLOW", },
-  { .name = "ptrace", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "pwrite64", .action = "SCMP_ACT_ALLOW", },
-  { .name = "pwritev", .action = "SCMP_ACT_ALLOW", },
-  { .name = "pwritev2", .action = "SCMP_ACT_ALLOW", },
-  { .name = "quotactl", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "quotactl_fd", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "read", .action = "SCMP_ACT_ALLOW", },
-  { .name = "readahead", .action = "SCMP_ACT_ALLOW", },
-  { .name = "readlink", .action = "SCMP_ACT_ALLOW", },
-  { .name = "readlinkat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "readv", .action = "SCMP_ACT_ALLOW", },
-  { .name = "reboot", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "recvfrom", .action = "SCMP_ACT_ALLOW", },
-  { .name = "recvmmsg", .action = "SCMP_ACT_ALLOW", },
-  { .name = "recvmsg", .action = "SCMP_ACT_ALLOW", },
-  { .name = "remap_file_pages", .action = "SCMP_ACT_ALLOW", },
-  { .name = "removexattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "rename", .action = "SCMP_ACT_ALLOW", },
-  { .name = "renameat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "renameat2", .action = "SCMP_ACT_ALLOW", },
-  { .name = "request_key", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "restart_syscall", .action = "SCMP_ACT_ALLOW", },
-  { .name = "rmdir", .action = "SCMP_ACT_ALLOW", },
-  { .name = "rseq", .action = "SCMP_ACT_ALLOW", },
-  { .name = "rt_sigaction", .action = "SCMP_ACT_ALLOW", },
-  { .name = "rt_sigpending", .action = "SCMP_ACT_ALLOW", },
-  { .name = "rt_sigprocmask", .action = "SCMP_ACT_ALLOW", },
-  { .name = "rt_sigqueueinfo", .action = "SCMP_ACT_ALLOW", },
-  { .name = "rt_sigreturn", .action = "SCMP_ACT_ALLOW", },
-  { .name = "rt_sigsuspend", .action = "SCMP_ACT_ALLOW", },
-  { .name = "rt_sigtimedwait", .action = "SCMP_ACT_ALLOW", },
-  { .name = "rt_tgsigqueueinfo", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sched_get_priority_max", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sched_get_priority_min", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sched_getaffinity", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sched_getattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sched_getparam", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sched_getscheduler", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sched_rr_get_interval", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sched_setaffinity", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sched_setattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sched_setparam", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sched_setscheduler", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sched_yield", .action = "SCMP_ACT_ALLOW", },
-  { .name = "seccomp", .action = "SCMP_ACT_ALLOW", },
-  { .name = "select", .action = "SCMP_ACT_ALLOW", },
-  { .name = "semctl", .action = "SCMP_ACT_ALLOW", },
-  { .name = "semget", .action = "SCMP_ACT_ALLOW", },
-  { .name = "semop", .action = "SCMP_ACT_ALLOW", },
-  { .name = "semtimedop", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sendfile", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sendmmsg", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sendmsg", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sendto", .action = "SCMP_ACT_ALLOW", },
-  { .name = "set_mempolicy", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in290, 1 }, },
-  { .name = "set_mempolicy_home_node", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in291, 1 }, },
-  { .name = "set_robust_list", .action = "SCMP_ACT_ALLOW", },
-  { .name = "set_thread_area", .action = "SCMP_ACT_ALLOW", },
-  { .name = "set_tid_address", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setfsgid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setfsuid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setgid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setgroups", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setitimer", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setns", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "setpgid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setpriority", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setregid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setresgid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setresuid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setreuid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setrlimit", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setsid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setsockopt", .action = "SCMP_ACT_ALLOW", },
-  { .name = "settimeofday", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "setuid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "setxattr", .action = "SCMP_ACT_ALLOW", },
-  { .name = "shmat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "shmctl", .action = "SCMP_ACT_ALLOW", },
-  { .name = "shmdt", .action = "SCMP_ACT_ALLOW", },
-  { .name = "shmget", .action = "SCMP_ACT_ALLOW", },
-  { .name = "shutdown", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sigaltstack", .action = "SCMP_ACT_ALLOW", },
-  { .name = "signalfd", .action = "SCMP_ACT_ALLOW", },
-  { .name = "signalfd4", .action = "SCMP_ACT_ALLOW", },
-  { .name = "socket", .action = "SCMP_ACT_ALLOW", .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 1llu, .value_two = 0llu }, }, },
-  { .name = "socket", .action = "SCMP_ACT_ALLOW", .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 16llu, .value_two = 0llu }, }, },
-  { .name = "socket", .action = "SCMP_ACT_ALLOW", .nargs = 2, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 2llu, .value_two = 0llu }, { .index = 1, .op = HS_SCMP_MASKED_EQ, .value = 15llu, .value_two = 1llu }, }, },
-  { .name = "socket", .action = "SCMP_ACT_ALLOW", .nargs = 2, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 2llu, .value_two = 0llu }, { .index = 1, .op = HS_SCMP_MASKED_EQ, .value = 15llu, .value_two = 2llu }, }, },
-  { .name = "socket", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 2, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 2llu, .value_two = 0llu }, { .index = 1, .op = HS_SCMP_MASKED_EQ, .value = 15llu, .value_two = 3llu }, }, },
-  { .name = "socket", .action = "SCMP_ACT_ALLOW", .nargs = 2, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 10llu, .value_two = 0llu }, { .index = 1, .op = HS_SCMP_MASKED_EQ, .value = 15llu, .value_two = 1llu }, }, },
-  { .name = "socket", .action = "SCMP_ACT_ALLOW", .nargs = 2, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 10llu, .value_two = 0llu }, { .index = 1, .op = HS_SCMP_MASKED_EQ, .value = 15llu, .value_two = 2llu }, }, },
-  { .name = "socket", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 2, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 10llu, .value_two = 0llu }, { .index = 1, .op = HS_SCMP_MASKED_EQ, .value = 15llu, .value_two = 3llu }, }, },
-  { .name = "socket", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 17llu, .value_two = 0llu }, }, },
-  { .name = "socket", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 38llu, .value_two = 0llu }, }, },
-  { .name = "socket", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 40llu, .value_two = 0llu }, }, },
-  { .name = "socketpair", .action = "SCMP_ACT_ALLOW", },
-  { .name = "splice", .action = "SCMP_ACT_ALLOW", },
-  { .name = "stat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "statfs", .action = "SCMP_ACT_ALLOW", },
-  { .name = "statx", .action = "SCMP_ACT_ALLOW", },
-  { .name = "swapoff", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "swapon", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "symlink", .action = "SCMP_ACT_ALLOW", },
-  { .name = "symlinkat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sync", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sync_file_range", .action = "SCMP_ACT_ALLOW", },
-  { .name = "syncfs", .action = "SCMP_ACT_ALLOW", },
-  { .name = "sysfs", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "sysinfo", .action = "SCMP_ACT_ALLOW", },
-  { .name = "syslog", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in346, 1 }, },
-  { .name = "syslog", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { (char **) _ex347, 1 }, },
-  { .name = "tee", .action = "SCMP_ACT_ALLOW", },
-  { .name = "tgkill", .action = "SCMP_ACT_ALLOW", },
-  { .name = "time", .action = "SCMP_ACT_ALLOW", },
-  { .name = "timer_create", .action = "SCMP_ACT_ALLOW", },
-  { .name = "timer_delete", .action = "SCMP_ACT_ALLOW", },
-  { .name = "timer_getoverrun", .action = "SCMP_ACT_ALLOW", },
-  { .name = "timer_gettime", .action = "SCMP_ACT_ALLOW", },
-  { .name = "timer_settime", .action = "SCMP_ACT_ALLOW", },
-  { .name = "timerfd_create", .action = "SCMP_ACT_ALLOW", },
-  { .name = "timerfd_gettime", .action = "SCMP_ACT_ALLOW", },
-  { .name = "timerfd_settime", .action = "SCMP_ACT_ALLOW", },
-  { .name = "times", .action = "SCMP_ACT_ALLOW", },
-  { .name = "tkill", .action = "SCMP_ACT_ALLOW", },
-  { .name = "truncate", .action = "SCMP_ACT_ALLOW", },
-  { .name = "umask", .action = "SCMP_ACT_ALLOW", },
-  { .name = "umount2", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "uname", .action = "SCMP_ACT_ALLOW", },
-  { .name = "unlink", .action = "SCMP_ACT_ALLOW", },
-  { .name = "unlinkat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "unshare", .action = "SCMP_ACT_ALLOW", .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 2114060416llu, .value_two = 0llu }, }, },
-  { .name = "unshare", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 131072llu, .value_two = 131072llu }, }, },
-  { .name = "unshare", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 33554432llu, .value_two = 33554432llu }, }, },
-  { .name = "unshare", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 67108864llu, .value_two = 67108864llu }, }, },
-  { .name = "unshare", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 134217728llu, .value_two = 134217728llu }, }, },
-  { .name = "unshare", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 268435456llu, .value_two = 268435456llu }, }, },
-  { .name = "unshare", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 536870912llu, .value_two = 536870912llu }, }, },
-  { .name = "unshare", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 1073741824llu, .value_two = 1073741824llu }, }, },
-  { .name = "unshare", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 128llu, .value_two = 128llu }, }, },
-  { .name = "uselib", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "userfaultfd", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "ustat", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, },
-  { .name = "utime", .action = "SCMP_ACT_ALLOW", },
-  { .name = "utimensat", .action = "SCMP_ACT_ALLOW", },
-  { .name = "utimes", .action = "SCMP_ACT_ALLOW", },
-  { .name = "vfork", .action = "SCMP_ACT_ALLOW", },
-  { .name = "vhangup", .action = "SCMP_ACT_ALLOW", .caps_include = { (char **) _in383, 1 }, },
-  { .name = "vhangup", .action = "SCMP_ACT_ERRNO", .has_errno = true, .errno_ret = 1, .caps_exclude = { (char **) _ex384, 1 }, },
-  { .name = "vmsplice", .action = "SCMP_ACT_ALLOW", },
-  { .name = "wait4", .action = "SCMP_ACT_ALLOW", },
-  { .name = "waitid", .action = "SCMP_ACT_ALLOW", },
-  { .name = "write", .action = "SCMP_ACT_ALLOW", },
-  { .name = "writev", .action = "SCMP_ACT_ALLOW", },
+const hs_scmp_builtin_rule hs_scmp_builtin_rules[] = {
+  { .name = 50, .action = 0, .has_errno = true, .errno_ret = 1, }, /* _sysctl */
+  { .name = 58, .action = 65, }, /* accept */
+  { .name = 80, .action = 65, }, /* accept4 */
+  { .name = 88, .action = 65, }, /* access */
+  { .name = 95, .action = 0, .has_errno = true, .errno_ret = 1, }, /* acct */
+  { .name = 100, .action = 0, .has_errno = true, .errno_ret = 1, }, /* add_key */
+  { .name = 108, .action = 0, .has_errno = true, .errno_ret = 1, }, /* adjtimex */
+  { .name = 117, .action = 65, }, /* alarm */
+  { .name = 123, .action = 65, }, /* arch_prctl */
+  { .name = 134, .action = 65, }, /* bind */
+  { .name = 139, .action = 0, .has_errno = true, .errno_ret = 1, }, /* bpf */
+  { .name = 143, .action = 65, }, /* brk */
+  { .name = 147, .action = 65, }, /* cachestat */
+  { .name = 157, .action = 65, }, /* capget */
+  { .name = 164, .action = 65, }, /* capset */
+  { .name = 171, .action = 65, }, /* chdir */
+  { .name = 177, .action = 65, }, /* chmod */
+  { .name = 183, .action = 65, }, /* chown */
+  { .name = 189, .action = 65, .include = 2, .ninclude = 1, }, /* chroot */
+  { .name = 189, .action = 0, .has_errno = true, .errno_ret = 1, .exclude = 3, .nexclude = 1, }, /* chroot */
+  { .name = 211, .action = 0, .has_errno = true, .errno_ret = 1, }, /* clock_adjtime */
+  { .name = 225, .action = 65, }, /* clock_getres */
+  { .name = 238, .action = 65, }, /* clock_gettime */
+  { .name = 252, .action = 65, }, /* clock_nanosleep */
+  { .name = 268, .action = 0, .has_errno = true, .errno_ret = 1, }, /* clock_settime */
+  { .name = 282, .action = 65, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 2114060288llu, .value_two = 0llu }, }, }, /* clone */
+  { .name = 282, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 131072llu, .value_two = 131072llu }, }, }, /* clone */
+  { .name = 282, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 33554432llu, .value_two = 33554432llu }, }, }, /* clone */
+  { .name = 282, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 67108864llu, .value_two = 67108864llu }, }, }, /* clone */
+  { .name = 282, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 134217728llu, .value_two = 134217728llu }, }, }, /* clone */
+  { .name = 282, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 268435456llu, .value_two = 268435456llu }, }, }, /* clone */
+  { .name = 282, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 536870912llu, .value_two = 536870912llu }, }, }, /* clone */
+  { .name = 282, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 1073741824llu, .value_two = 1073741824llu }, }, }, /* clone */
+  { .name = 288, .action = 0, .has_errno = true, .errno_ret = 38, }, /* clone3 */
+  { .name = 295, .action = 65, }, /* close */
+  { .name = 301, .action = 65, }, /* close_range */
+  { .name = 313, .action = 65, }, /* connect */
+  { .name = 321, .action = 65, }, /* copy_file_range */
+  { .name = 337, .action = 65, }, /* creat */
+  { .name = 343, .action = 0, .has_errno = true, .errno_ret = 1, }, /* create_module */
+  { .name = 357, .action = 0, .has_errno = true, .errno_ret = 1, }, /* delete_module */
+  { .name = 371, .action = 65, }, /* dup */
+  { .name = 375, .action = 65, }, /* dup2 */
+  { .name = 380, .action = 65, }, /* dup3 */
+  { .name = 385, .action = 65, }, /* epoll_create */
+  { .name = 398, .action = 65, }, /* epoll_create1 */
+  { .name = 412, .action = 65, }, /* epoll_ctl */
+  { .name = 422, .action = 65, }, /* epoll_pwait */
+  { .name = 434, .action = 65, }, /* epoll_pwait2 */
+  { .name = 447, .action = 65, }, /* epoll_wait */
+  { .name = 458, .action = 65, }, /* eventfd */
+  { .name = 466, .action = 65, }, /* eventfd2 */
+  { .name = 475, .action = 65, }, /* execve */
+  { .name = 482, .action = 65, }, /* execveat */
+  { .name = 491, .action = 65, }, /* exit */
+  { .name = 496, .action = 65, }, /* exit_group */
+  { .name = 507, .action = 65, }, /* faccessat */
+  { .name = 517, .action = 65, }, /* faccessat2 */
+  { .name = 528, .action = 65, }, /* fadvise64 */
+  { .name = 538, .action = 65, }, /* fallocate */
+  { .name = 548, .action = 0, .has_errno = true, .errno_ret = 1, }, /* fanotify_init */
+  { .name = 562, .action = 65, }, /* fanotify_mark */
+  { .name = 576, .action = 65, }, /* fchdir */
+  { .name = 583, .action = 65, }, /* fchmod */
+  { .name = 590, .action = 65, }, /* fchmodat */
+  { .name = 599, .action = 65, }, /* fchmodat2 */
+  { .name = 609, .action = 65, }, /* fchown */
+  { .name = 616, .action = 65, }, /* fchownat */
+  { .name = 625, .action = 65, }, /* fcntl */
+  { .name = 631, .action = 65, }, /* fdatasync */
+  { .name = 641, .action = 65, }, /* fgetxattr */
+  { .name = 651, .action = 0, .has_errno = true, .errno_ret = 1, }, /* finit_module */
+  { .name = 664, .action = 65, }, /* flistxattr */
+  { .name = 675, .action = 65, }, /* flock */
+  { .name = 681, .action = 65, }, /* fork */
+  { .name = 686, .action = 65, }, /* fremovexattr */
+  { .name = 699, .action = 0, .has_errno = true, .errno_ret = 1, }, /* fsconfig */
+  { .name = 708, .action = 65, }, /* fsetxattr */
+  { .name = 718, .action = 0, .has_errno = true, .errno_ret = 1, }, /* fsmount */
+  { .name = 726, .action = 0, .has_errno = true, .errno_ret = 1, }, /* fsopen */
+  { .name = 733, .action = 0, .has_errno = true, .errno_ret = 1, }, /* fspick */
+  { .name = 740, .action = 65, }, /* fstat */
+  { .name = 746, .action = 65, }, /* fstatfs */
+  { .name = 754, .action = 65, }, /* fsync */
+  { .name = 760, .action = 65, }, /* ftruncate */
+  { .name = 770, .action = 65, }, /* futex */
+  { .name = 776, .action = 65, }, /* futex_requeue */
+  { .name = 790, .action = 65, }, /* futex_wait */
+  { .name = 801, .action = 65, }, /* futex_waitv */
+  { .name = 813, .action = 65, }, /* futex_wake */
+  { .name = 824, .action = 65, }, /* futimesat */
+  { .name = 834, .action = 65, .include = 4, .ninclude = 1, }, /* get_mempolicy */
+  { .name = 861, .action = 65, }, /* get_robust_list */
+  { .name = 877, .action = 65, }, /* get_thread_area */
+  { .name = 893, .action = 65, }, /* getcpu */
+  { .name = 900, .action = 65, }, /* getcwd */
+  { .name = 907, .action = 65, }, /* getdents */
+  { .name = 916, .action = 65, }, /* getdents64 */
+  { .name = 927, .action = 65, }, /* getegid */
+  { .name = 935, .action = 65, }, /* geteuid */
+  { .name = 943, .action = 65, }, /* getgid */
+  { .name = 950, .action = 65, }, /* getgroups */
+  { .name = 960, .action = 65, }, /* getitimer */
+  { .name = 970, .action = 65, }, /* getpeername */
+  { .name = 982, .action = 65, }, /* getpgid */
+  { .name = 990, .action = 65, }, /* getpgrp */
+  { .name = 998, .action = 65, }, /* getpid */
+  { .name = 1005, .action = 65, }, /* getppid */
+  { .name = 1013, .action = 65, }, /* getpriority */
+  { .name = 1025, .action = 65, }, /* getrandom */
+  { .name = 1035, .action = 65, }, /* getresgid */
+  { .name = 1045, .action = 65, }, /* getresuid */
+  { .name = 1055, .action = 65, }, /* getrlimit */
+  { .name = 1065, .action = 65, }, /* getrusage */
+  { .name = 1075, .action = 65, }, /* getsid */
+  { .name = 1082, .action = 65, }, /* getsockname */
+  { .name = 1094, .action = 65, }, /* getsockopt */
+  { .name = 1105, .action = 65, }, /* gettid */
+  { .name = 1112, .action = 65, }, /* gettimeofday */
+  { .name = 1125, .action = 65, }, /* getuid */
+  { .name = 1132, .action = 65, }, /* getxattr */
+  { .name = 1141, .action = 0, .has_errno = true, .errno_ret = 1, }, /* init_module */
+  { .name = 1153, .action = 65, }, /* inotify_add_watch */
+  { .name = 1171, .action = 65, }, /* inotify_init */
+  { .name = 1184, .action = 65, }, /* inotify_init1 */
+  { .name = 1198, .action = 65, }, /* inotify_rm_watch */
+  { .name = 1215, .action = 65, }, /* io_cancel */
+  { .name = 1225, .action = 65, }, /* io_destroy */
+  { .name = 1236, .action = 65, }, /* io_getevents */
+  { .name = 1249, .action = 65, }, /* io_pgetevents */
+  { .name = 1263, .action = 65, }, /* io_setup */
+  { .name = 1272, .action = 65, }, /* io_submit */
+  { .name = 1282, .action = 0, .has_errno = true, .errno_ret = 1, }, /* io_uring_enter */
+  { .name = 1297, .action = 0, .has_errno = true, .errno_ret = 1, }, /* io_uring_register */
+  { .name = 1315, .action = 0, .has_errno = true, .errno_ret = 1, }, /* io_uring_setup */
+  { .name = 1330, .action = 65, }, /* ioctl */
+  { .name = 1336, .action = 65, .include = 5, .ninclude = 1, }, /* ioperm */
+  { .name = 1336, .action = 0, .has_errno = true, .errno_ret = 1, .exclude = 6, .nexclude = 1, }, /* ioperm */
+  { .name = 1357, .action = 65, .include = 7, .ninclude = 1, }, /* iopl */
+  { .name = 1357, .action = 0, .has_errno = true, .errno_ret = 1, .exclude = 8, .nexclude = 1, }, /* iopl */
+  { .name = 1362, .action = 65, }, /* ioprio_get */
+  { .name = 1373, .action = 65, }, /* ioprio_set */
+  { .name = 1384, .action = 0, .has_errno = true, .errno_ret = 1, }, /* kcmp */
+  { .name = 1389, .action = 0, .has_errno = true, .errno_ret = 1, }, /* kexec_file_load */
+  { .name = 1405, .action = 0, .has_errno = true, .errno_ret = 1, }, /* kexec_load */
+  { .name = 1416, .action = 0, .has_errno = true, .errno_ret = 1, }, /* keyctl */
+  { .name = 1423, .action = 65, }, /* kill */
+  { .name = 1428, .action = 65, }, /* landlock_add_rule */
+  { .name = 1446, .action = 65, }, /* landlock_create_ruleset */
+  { .name = 1470, .action = 65, }, /* landlock_restrict_self */
+  { .name = 1493, .action = 65, }, /* lchown */
+  { .name = 1500, .action = 65, }, /* lgetxattr */
+  { .name = 1510, .action = 65, }, /* link */
+  { .name = 1515, .action = 65, }, /* linkat */
+  { .name = 1522, .action = 65, }, /* listen */
+  { .name = 1529, .action = 65, }, /* listxattr */
+  { .name = 1539, .action = 65, }, /* llistxattr */
+  { .name = 1550, .action = 0, .has_errno = true, .errno_ret = 1, }, /* lookup_dcookie */
+  { .name = 1565, .action = 65, }, /* lremovexattr */
+  { .name = 1578, .action = 65, }, /* lseek */
+  { .name = 1584, .action = 65, }, /* lsetxattr */
+  { .name = 1594, .action = 65, }, /* lstat */
+  { .name = 1600, .action = 65, }, /* madvise */
+  { .name = 1608, .action = 65, }, /* map_shadow_stack */
+  { .name = 1625, .action = 65, .include = 9, .ninclude = 1, }, /* mbind */
+  { .name = 1631, .action = 65, }, /* membarrier */
+  { .name = 1642, .action = 65, }, /* memfd_create */
+  { .name = 1655, .action = 65, }, /* memfd_secret */
+  { .name = 1668, .action = 65, .include = 10, .ninclude = 1, }, /* migrate_pages */
+  { .name = 1682, .action = 65, }, /* mincore */
+  { .name = 1690, .action = 65, }, /* mkdir */
+  { .name = 1696, .action = 65, }, /* mkdirat */
+  { .name = 1704, .action = 65, }, /* mknod */
+  { .name = 1710, .action = 65, }, /* mknodat */
+  { .name = 1718, .action = 65, }, /* mlock */
+  { .name = 1724, .action = 65, }, /* mlock2 */
+  { .name = 1731, .action = 65, }, /* mlockall */
+  { .name = 1740, .action = 65, }, /* mmap */
+  { .name = 1745, .action = 0, .has_errno = true, .errno_ret = 1, }, /* modify_ldt */
+  { .name = 1756, .action = 0, .has_errno = true, .errno_ret = 1, }, /* mount */
+  { .name = 1762, .action = 0, .has_errno = true, .errno_ret = 1, }, /* mount_setattr */
+  { .name = 1776, .action = 0, .has_errno = true, .errno_ret = 1, }, /* move_mount */
+  { .name = 1787, .action = 65, .include = 11, .ninclude = 1, }, /* move_pages */
+  { .name = 1798, .action = 65, }, /* mprotect */
+  { .name = 1807, .action = 65, }, /* mq_getsetattr */
+  { .name = 1821, .action = 65, }, /* mq_notify */
+  { .name = 1831, .action = 65, }, /* mq_open */
+  { .name = 1839, .action = 65, }, /* mq_timedreceive */
+  { .name = 1855, .action = 65, }, /* mq_timedsend */
+  { .name = 1868, .action = 65, }, /* mq_unlink */
+  { .name = 1878, .action = 65, }, /* mremap */
+  { .name = 1885, .action = 65, }, /* msgctl */
+  { .name = 1892, .action = 65, }, /* msgget */
+  { .name = 1899, .action = 65, }, /* msgrcv */
+  { .name = 1906, .action = 65, }, /* msgsnd */
+  { .name = 1913, .action = 65, }, /* msync */
+  { .name = 1919, .action = 65, }, /* munlock */
+  { .name = 1927, .action = 65, }, /* munlockall */
+  { .name = 1938, .action = 65, }, /* munmap */
+  { .name = 1945, .action = 0, .has_errno = true, .errno_ret = 1, }, /* name_to_handle_at */
+  { .name = 1963, .action = 65, }, /* nanosleep */
+  { .name = 1973, .action = 65, }, /* newfstatat */
+  { .name = 1984, .action = 0, .has_errno = true, .errno_ret = 1, }, /* nfsservctl */
+  { .name = 1995, .action = 65, }, /* open */
+  { .name = 2000, .action = 0, .has_errno = true, .errno_ret = 1, }, /* open_by_handle_at */
+  { .name = 2018, .action = 0, .has_errno = true, .errno_ret = 1, }, /* open_tree */
+  { .name = 2028, .action = 65, }, /* openat */
+  { .name = 2035, .action = 65, }, /* openat2 */
+  { .name = 2043, .action = 65, }, /* pause */
+  { .name = 2049, .action = 0, .has_errno = true, .errno_ret = 1, }, /* perf_event_open */
+  { .name = 2065, .action = 65, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 0llu, .value_two = 0llu }, }, }, /* personality */
+  { .name = 2065, .action = 65, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 8llu, .value_two = 0llu }, }, }, /* personality */
+  { .name = 2065, .action = 65, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 131072llu, .value_two = 0llu }, }, }, /* personality */
+  { .name = 2065, .action = 65, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 131080llu, .value_two = 0llu }, }, }, /* personality */
+  { .name = 2065, .action = 65, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 4294967295llu, .value_two = 0llu }, }, }, /* personality */
+  { .name = 2077, .action = 0, .has_errno = true, .errno_ret = 1, }, /* pidfd_getfd */
+  { .name = 2089, .action = 65, }, /* pidfd_open */
+  { .name = 2100, .action = 65, }, /* pidfd_send_signal */
+  { .name = 2118, .action = 65, }, /* pipe */
+  { .name = 2123, .action = 65, }, /* pipe2 */
+  { .name = 2129, .action = 0, .has_errno = true, .errno_ret = 1, }, /* pivot_root */
+  { .name = 2140, .action = 65, }, /* pkey_alloc */
+  { .name = 2151, .action = 65, }, /* pkey_free */
+  { .name = 2161, .action = 65, }, /* pkey_mprotect */
+  { .name = 2175, .action = 65, }, /* poll */
+  { .name = 2180, .action = 65, }, /* ppoll */
+  { .name = 2186, .action = 65, }, /* prctl */
+  { .name = 2192, .action = 65, }, /* pread64 */
+  { .name = 2200, .action = 65, }, /* preadv */
+  { .name = 2207, .action = 65, }, /* preadv2 */
+  { .name = 2215, .action = 65, }, /* prlimit64 */
+  { .name = 2225, .action = 0, .has_errno = true, .errno_ret = 1, }, /* process_madvise */
+  { .name = 2241, .action = 65, }, /* process_mrelease */
+  { .name = 2258, .action = 0, .has_errno = true, .errno_ret = 1, }, /* process_vm_readv */
+  { .name = 2275, .action = 0, .has_errno = true, .errno_ret = 1, }, /* process_vm_writev */
+  { .name = 2293, .action = 65, }, /* pselect6 */
+  { .name = 2302, .action = 0, .has_errno = true, .errno_ret = 1, }, /* ptrace */
+  { .name = 2309, .action = 65, }, /* pwrite64 */
+  { .name = 2318, .action = 65, }, /* pwritev */
+  { .name = 2326, .action = 65, }, /* pwritev2 */
+  { .name = 2335, .action = 0, .has_errno = true, .errno_ret = 1, }, /* quotactl */
+  { .name = 2344, .action = 0, .has_errno = true, .errno_ret = 1, }, /* quotactl_fd */
+  { .name = 2356, .action = 65, }, /* read */
+  { .name = 2361, .action = 65, }, /* readahead */
+  { .name = 2371, .action = 65, }, /* readlink */
+  { .name = 2380, .action = 65, }, /* readlinkat */
+  { .name = 2391, .action = 65, }, /* readv */
+  { .name = 2397, .action = 0, .has_errno = true, .errno_ret = 1, }, /* reboot */
+  { .name = 2404, .action = 65, }, /* recvfrom */
+  { .name = 2413, .action = 65, }, /* recvmmsg */
+  { .name = 2422, .action = 65, }, /* recvmsg */
+  { .name = 2430, .action = 65, }, /* remap_file_pages */
+  { .name = 2447, .action = 65, }, /* removexattr */
+  { .name = 2459, .action = 65, }, /* rename */
+  { .name = 2466, .action = 65, }, /* renameat */
+  { .name = 2475, .action = 65, }, /* renameat2 */
+  { .name = 2485, .action = 0, .has_errno = true, .errno_ret = 1, }, /* request_key */
+  { .name = 2497, .action = 65, }, /* restart_syscall */
+  { .name = 2513, .action = 65, }, /* rmdir */
+  { .name = 2519, .action = 65, }, /* rseq */
+  { .name = 2524, .action = 65, }, /* rt_sigaction */
+  { .name = 2537, .action = 65, }, /* rt_sigpending */
+  { .name = 2551, .action = 65, }, /* rt_sigprocmask */
+  { .name = 2566, .action = 65, }, /* rt_sigqueueinfo */
+  { .name = 2582, .action = 65, }, /* rt_sigreturn */
+  { .name = 2595, .action = 65, }, /* rt_sigsuspend */
+  { .name = 2609, .action = 65, }, /* rt_sigtimedwait */
+  { .name = 2625, .action = 65, }, /* rt_tgsigqueueinfo */
+  { .name = 2643, .action = 65, }, /* sched_get_priority_max */
+  { .name = 2666, .action = 65, }, /* sched_get_priority_min */
+  { .name = 2689, .action = 65, }, /* sched_getaffinity */
+  { .name = 2707, .action = 65, }, /* sched_getattr */
+  { .name = 2721, .action = 65, }, /* sched_getparam */
+  { .name = 2736, .action = 65, }, /* sched_getscheduler */
+  { .name = 2755, .action = 65, }, /* sched_rr_get_interval */
+  { .name = 2777, .action = 65, }, /* sched_setaffinity */
+  { .name = 2795, .action = 65, }, /* sched_setattr */
+  { .name = 2809, .action = 65, }, /* sched_setparam */
+  { .name = 2824, .action = 65, }, /* sched_setscheduler */
+  { .name = 2843, .action = 65, }, /* sched_yield */
+  { .name = 2855, .action = 65, }, /* seccomp */
+  { .name = 2863, .action = 65, }, /* select */
+  { .name = 2870, .action = 65, }, /* semctl */
+  { .name = 2877, .action = 65, }, /* semget */
+  { .name = 2884, .action = 65, }, /* semop */
+  { .name = 2890, .action = 65, }, /* semtimedop */
+  { .name = 2901, .action = 65, }, /* sendfile */
+  { .name = 2910, .action = 65, }, /* sendmmsg */
+  { .name = 2919, .action = 65, }, /* sendmsg */
+  { .name = 2927, .action = 65, }, /* sendto */
+  { .name = 2934, .action = 65, .include = 12, .ninclude = 1, }, /* set_mempolicy */
+  { .name = 2948, .action = 65, .include = 13, .ninclude = 1, }, /* set_mempolicy_home_node */
+  { .name = 2972, .action = 65, }, /* set_robust_list */
+  { .name = 2988, .action = 65, }, /* set_thread_area */
+  { .name = 3004, .action = 65, }, /* set_tid_address */
+  { .name = 3020, .action = 65, }, /* setfsgid */
+  { .name = 3029, .action = 65, }, /* setfsuid */
+  { .name = 3038, .action = 65, }, /* setgid */
+  { .name = 3045, .action = 65, }, /* setgroups */
+  { .name = 3055, .action = 65, }, /* setitimer */
+  { .name = 3065, .action = 0, .has_errno = true, .errno_ret = 1, }, /* setns */
+  { .name = 3071, .action = 65, }, /* setpgid */
+  { .name = 3079, .action = 65, }, /* setpriority */
+  { .name = 3091, .action = 65, }, /* setregid */
+  { .name = 3100, .action = 65, }, /* setresgid */
+  { .name = 3110, .action = 65, }, /* setresuid */
+  { .name = 3120, .action = 65, }, /* setreuid */
+  { .name = 3129, .action = 65, }, /* setrlimit */
+  { .name = 3139, .action = 65, }, /* setsid */
+  { .name = 3146, .action = 65, }, /* setsockopt */
+  { .name = 3157, .action = 0, .has_errno = true, .errno_ret = 1, }, /* settimeofday */
+  { .name = 3170, .action = 65, }, /* setuid */
+  { .name = 3177, .action = 65, }, /* setxattr */
+  { .name = 3186, .action = 65, }, /* shmat */
+  { .name = 3192, .action = 65, }, /* shmctl */
+  { .name = 3199, .action = 65, }, /* shmdt */
+  { .name = 3205, .action = 65, }, /* shmget */
+  { .name = 3212, .action = 65, }, /* shutdown */
+  { .name = 3221, .action = 65, }, /* sigaltstack */
+  { .name = 3233, .action = 65, }, /* signalfd */
+  { .name = 3242, .action = 65, }, /* signalfd4 */
+  { .name = 3252, .action = 65, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 1llu, .value_two = 0llu }, }, }, /* socket */
+  { .name = 3252, .action = 65, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 16llu, .value_two = 0llu }, }, }, /* socket */
+  { .name = 3252, .action = 65, .nargs = 2, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 2llu, .value_two = 0llu }, { .index = 1, .op = HS_SCMP_MASKED_EQ, .value = 15llu, .value_two = 1llu }, }, }, /* socket */
+  { .name = 3252, .action = 65, .nargs = 2, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 2llu, .value_two = 0llu }, { .index = 1, .op = HS_SCMP_MASKED_EQ, .value = 15llu, .value_two = 2llu }, }, }, /* socket */
+  { .name = 3252, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 2, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 2llu, .value_two = 0llu }, { .index = 1, .op = HS_SCMP_MASKED_EQ, .value = 15llu, .value_two = 3llu }, }, }, /* socket */
+  { .name = 3252, .action = 65, .nargs = 2, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 10llu, .value_two = 0llu }, { .index = 1, .op = HS_SCMP_MASKED_EQ, .value = 15llu, .value_two = 1llu }, }, }, /* socket */
+  { .name = 3252, .action = 65, .nargs = 2, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 10llu, .value_two = 0llu }, { .index = 1, .op = HS_SCMP_MASKED_EQ, .value = 15llu, .value_two = 2llu }, }, }, /* socket */
+  { .name = 3252, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 2, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 10llu, .value_two = 0llu }, { .index = 1, .op = HS_SCMP_MASKED_EQ, .value = 15llu, .value_two = 3llu }, }, }, /* socket */
+  { .name = 3252, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 17llu, .value_two = 0llu }, }, }, /* socket */
+  { .name = 3252, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 38llu, .value_two = 0llu }, }, }, /* socket */
+  { .name = 3252, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_EQ, .value = 40llu, .value_two = 0llu }, }, }, /* socket */
+  { .name = 3259, .action = 65, }, /* socketpair */
+  { .name = 3270, .action = 65, }, /* splice */
+  { .name = 3277, .action = 65, }, /* stat */
+  { .name = 3282, .action = 65, }, /* statfs */
+  { .name = 3289, .action = 65, }, /* statx */
+  { .name = 3295, .action = 0, .has_errno = true, .errno_ret = 1, }, /* swapoff */
+  { .name = 3303, .action = 0, .has_errno = true, .errno_ret = 1, }, /* swapon */
+  { .name = 3310, .action = 65, }, /* symlink */
+  { .name = 3318, .action = 65, }, /* symlinkat */
+  { .name = 3328, .action = 65, }, /* sync */
+  { .name = 3333, .action = 65, }, /* sync_file_range */
+  { .name = 3349, .action = 65, }, /* syncfs */
+  { .name = 3356, .action = 0, .has_errno = true, .errno_ret = 1, }, /* sysfs */
+  { .name = 3362, .action = 65, }, /* sysinfo */
+  { .name = 3370, .action = 65, .include = 14, .ninclude = 1, }, /* syslog */
+  { .name = 3370, .action = 0, .has_errno = true, .errno_ret = 1, .exclude = 15, .nexclude = 1, }, /* syslog */
+  { .name = 3388, .action = 65, }, /* tee */
+  { .name = 3392, .action = 65, }, /* tgkill */
+  { .name = 3399, .action = 65, }, /* time */
+  { .name = 3404, .action = 65, }, /* timer_create */
+  { .name = 3417, .action = 65, }, /* timer_delete */
+  { .name = 3430, .action = 65, }, /* timer_getoverrun */
+  { .name = 3447, .action = 65, }, /* timer_gettime */
+  { .name = 3461, .action = 65, }, /* timer_settime */
+  { .name = 3475, .action = 65, }, /* timerfd_create */
+  { .name = 3490, .action = 65, }, /* timerfd_gettime */
+  { .name = 3506, .action = 65, }, /* timerfd_settime */
+  { .name = 3522, .action = 65, }, /* times */
+  { .name = 3528, .action = 65, }, /* tkill */
+  { .name = 3534, .action = 65, }, /* truncate */
+  { .name = 3543, .action = 65, }, /* umask */
+  { .name = 3549, .action = 0, .has_errno = true, .errno_ret = 1, }, /* umount2 */
+  { .name = 3557, .action = 65, }, /* uname */
+  { .name = 3563, .action = 65, }, /* unlink */
+  { .name = 3570, .action = 65, }, /* unlinkat */
+  { .name = 3579, .action = 65, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 2114060416llu, .value_two = 0llu }, }, }, /* unshare */
+  { .name = 3579, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 131072llu, .value_two = 131072llu }, }, }, /* unshare */
+  { .name = 3579, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 33554432llu, .value_two = 33554432llu }, }, }, /* unshare */
+  { .name = 3579, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 67108864llu, .value_two = 67108864llu }, }, }, /* unshare */
+  { .name = 3579, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 134217728llu, .value_two = 134217728llu }, }, }, /* unshare */
+  { .name = 3579, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 268435456llu, .value_two = 268435456llu }, }, }, /* unshare */
+  { .name = 3579, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 536870912llu, .value_two = 536870912llu }, }, }, /* unshare */
+  { .name = 3579, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 1073741824llu, .value_two = 1073741824llu }, }, }, /* unshare */
+  { .name = 3579, .action = 0, .has_errno = true, .errno_ret = 1, .nargs = 1, .args = { { .index = 0, .op = HS_SCMP_MASKED_EQ, .value = 128llu, .value_two = 128llu }, }, }, /* unshare */
+  { .name = 3587, .action = 0, .has_errno = true, .errno_ret = 1, }, /* uselib */
+  { .name = 3594, .action = 0, .has_errno = true, .errno_ret = 1, }, /* userfaultfd */
+  { .name = 3606, .action = 0, .has_errno = true, .errno_ret = 1, }, /* ustat */
+  { .name = 3612, .action = 65, }, /* utime */
+  { .name = 3618, .action = 65, }, /* utimensat */
+  { .name = 3628, .action = 65, }, /* utimes */
+  { .name = 3635, .action = 65, }, /* vfork */
+  { .name = 3641, .action = 65, .include = 16, .ninclude = 1, }, /* vhangup */
+  { .name = 3641, .action = 0, .has_errno = true, .errno_ret = 1, .exclude = 17, .nexclude = 1, }, /* vhangup */
+  { .name = 3668, .action = 65, }, /* vmsplice */
+  { .name = 3677, .action = 65, }, /* wait4 */
+  { .name = 3683, .action = 65, }, /* waitid */
+  { .name = 3690, .action = 65, }, /* write */
+  { .name = 3696, .action = 65, }, /* writev */
 };
 
-const hs_scmp_profile hs_scmp_builtin = {
-  .default_action = "SCMP_ACT_ERRNO",
+const hs_scmp_builtin_head hs_scmp_builtin_head_ = {
+  .default_action = 0,
   .has_default_errno = true,
   .default_errno = 38,
-  .arches = { (char **) _arches, 2 },
-  .rules = (hs_scmp_rule *) _rules,
+  .arches = 0, .narches = 2, .flags = 2, .nflags = 0, .split = 2, .nsplit = 0,
   .nrules = 390,
-  .capacity = 390,
-  .builtin = true,
 };
+
+const uint32_t hs_scmp_builtin_lists[] = {
+  15, 32, 196, 196, 848, 1343, 1343, 1343, 1343, 848, 848, 848, 848, 848, 3377, 3377,
+  3649, 3649,
+};
+
+const char hs_scmp_builtin_strings[] =
+  "SCMP_ACT_ERRNO\0"
+  "SCMP_ARCH_X86_64\0"
+  "SCMP_ARCH_AARCH64\0"
+  "_sysctl\0"
+  "accept\0"
+  "SCMP_ACT_ALLOW\0"
+  "accept4\0"
+  "access\0"
+  "acct\0"
+  "add_key\0"
+  "adjtimex\0"
+  "alarm\0"
+  "arch_prctl\0"
+  "bind\0"
+  "bpf\0"
+  "brk\0"
+  "cachestat\0"
+  "capget\0"
+  "capset\0"
+  "chdir\0"
+  "chmod\0"
+  "chown\0"
+  "chroot\0"
+  "CAP_SYS_CHROOT\0"
+  "clock_adjtime\0"
+  "clock_getres\0"
+  "clock_gettime\0"
+  "clock_nanosleep\0"
+  "clock_settime\0"
+  "clone\0"
+  "clone3\0"
+  "close\0"
+  "close_range\0"
+  "connect\0"
+  "copy_file_range\0"
+  "creat\0"
+  "create_module\0"
+  "delete_module\0"
+  "dup\0"
+  "dup2\0"
+  "dup3\0"
+  "epoll_create\0"
+  "epoll_create1\0"
+  "epoll_ctl\0"
+  "epoll_pwait\0"
+  "epoll_pwait2\0"
+  "epoll_wait\0"
+  "eventfd\0"
+  "eventfd2\0"
+  "execve\0"
+  "execveat\0"
+  "exit\0"
+  "exit_group\0"
+  "faccessat\0"
+  "faccessat2\0"
+  "fadvise64\0"
+  "fallocate\0"
+  "fanotify_init\0"
+  "fanotify_mark\0"
+  "fchdir\0"
+  "fchmod\0"
+  "fchmodat\0"
+  "fchmodat2\0"
+  "fchown\0"
+  "fchownat\0"
+  "fcntl\0"
+  "fdatasync\0"
+  "fgetxattr\0"
+  "finit_module\0"
+  "flistxattr\0"
+  "flock\0"
+  "fork\0"
+  "fremovexattr\0"
+  "fsconfig\0"
+  "fsetxattr\0"
+  "fsmount\0"
+  "fsopen\0"
+  "fspick\0"
+  "fstat\0"
+  "fstatfs\0"
+  "fsync\0"
+  "ftruncate\0"
+  "futex\0"
+  "futex_requeue\0"
+  "futex_wait\0"
+  "futex_waitv\0"
+  "futex_wake\0"
+  "futimesat\0"
+  "get_mempolicy\0"
+  "CAP_SYS_NICE\0"
+  "get_robust_list\0"
+  "get_thread_area\0"
+  "getcpu\0"
+  "getcwd\0"
+  "getdents\0"
+  "getdents64\0"
+  "getegid\0"
+  "geteuid\0"
+  "getgid\0"
+  "getgroups\0"
+  "getitimer\0"
+  "getpeername\0"
+  "getpgid\0"
+  "getpgrp\0"
+  "getpid\0"
+  "getppid\0"
+  "getpriority\0"
+  "getrandom\0"
+  "getresgid\0"
+  "getresuid\0"
+  "getrlimit\0"
+  "getrusage\0"
+  "getsid\0"
+  "getsockname\0"
+  "getsockopt\0"
+  "gettid\0"
+  "gettimeofday\0"
+  "getuid\0"
+  "getxattr\0"
+  "init_module\0"
+  "inotify_add_watch\0"
+  "inotify_init\0"
+  "inotify_init1\0"
+  "inotify_rm_watch\0"
+  "io_cancel\0"
+  "io_destroy\0"
+  "io_getevents\0"
+  "io_pgetevents\0"
+  "io_setup\0"
+  "io_submit\0"
+  "io_uring_enter\0"
+  "io_uring_register\0"
+  "io_uring_setup\0"
+  "ioctl\0"
+  "ioperm\0"
+  "CAP_SYS_RAWIO\0"
+  "iopl\0"
+  "ioprio_get\0"
+  "ioprio_set\0"
+  "kcmp\0"
+  "kexec_file_load\0"
+  "kexec_load\0"
+  "keyctl\0"
+  "kill\0"
+  "landlock_add_rule\0"
+  "landlock_create_ruleset\0"
+  "landlock_restrict_self\0"
+  "lchown\0"
+  "lgetxattr\0"
+  "link\0"
+  "linkat\0"
+  "listen\0"
+  "listxattr\0"
+  "llistxattr\0"
+  "lookup_dcookie\0"
+  "lremovexattr\0"
+  "lseek\0"
+  "lsetxattr\0"
+  "lstat\0"
+  "madvise\0"
+  "map_shadow_stack\0"
+  "mbind\0"
+  "membarrier\0"
+  "memfd_create\0"
+  "memfd_secret\0"
+  "migrate_pages\0"
+  "mincore\0"
+  "mkdir\0"
+  "mkdirat\0"
+  "mknod\0"
+  "mknodat\0"
+  "mlock\0"
+  "mlock2\0"
+  "mlockall\0"
+  "mmap\0"
+  "modify_ldt\0"
+  "mount\0"
+  "mount_setattr\0"
+  "move_mount\0"
+  "move_pages\0"
+  "mprotect\0"
+  "mq_getsetattr\0"
+  "mq_notify\0"
+  "mq_open\0"
+  "mq_timedreceive\0"
+  "mq_timedsend\0"
+  "mq_unlink\0"
+  "mremap\0"
+  "msgctl\0"
+  "msgget\0"
+  "msgrcv\0"
+  "msgsnd\0"
+  "msync\0"
+  "munlock\0"
+  "munlockall\0"
+  "munmap\0"
+  "name_to_handle_at\0"
+  "nanosleep\0"
+  "newfstatat\0"
+  "nfsservctl\0"
+  "open\0"
+  "open_by_handle_at\0"
+  "open_tree\0"
+  "openat\0"
+  "openat2\0"
+  "pause\0"
+  "perf_event_open\0"
+  "personality\0"
+  "pidfd_getfd\0"
+  "pidfd_open\0"
+  "pidfd_send_signal\0"
+  "pipe\0"
+  "pipe2\0"
+  "pivot_root\0"
+  "pkey_alloc\0"
+  "pkey_free\0"
+  "pkey_mprotect\0"
+  "poll\0"
+  "ppoll\0"
+  "prctl\0"
+  "pread64\0"
+  "preadv\0"
+  "preadv2\0"
+  "prlimit64\0"
+  "process_madvise\0"
+  "process_mrelease\0"
+  "process_vm_readv\0"
+  "process_vm_writev\0"
+  "pselect6\0"
+  "ptrace\0"
+  "pwrite64\0"
+  "pwritev\0"
+  "pwritev2\0"
+  "quotactl\0"
+  "quotactl_fd\0"
+  "read\0"
+  "readahead\0"
+  "readlink\0"
+  "readlinkat\0"
+  "readv\0"
+  "reboot\0"
+  "recvfrom\0"
+  "recvmmsg\0"
+  "recvmsg\0"
+  "remap_file_pages\0"
+  "removexattr\0"
+  "rename\0"
+  "renameat\0"
+  "renameat2\0"
+  "request_key\0"
+  "restart_syscall\0"
+  "rmdir\0"
+  "rseq\0"
+  "rt_sigaction\0"
+  "rt_sigpending\0"
+  "rt_sigprocmask\0"
+  "rt_sigqueueinfo\0"
+  "rt_sigreturn\0"
+  "rt_sigsuspend\0"
+  "rt_sigtimedwait\0"
+  "rt_tgsigqueueinfo\0"
+  "sched_get_priority_max\0"
+  "sched_get_priority_min\0"
+  "sched_getaffinity\0"
+  "sched_getattr\0"
+  "sched_getparam\0"
+  "sched_getscheduler\0"
+  "sched_rr_get_interval\0"
+  "sched_setaffinity\0"
+  "sched_setattr\0"
+  "sched_setparam\0"
+  "sched_setscheduler\0"
+  "sched_yield\0"
+  "seccomp\0"
+  "select\0"
+  "semctl\0"
+  "semget\0"
+  "semop\0"
+  "semtimedop\0"
+  "sendfile\0"
+  "sendmmsg\0"
+  "sendmsg\0"
+  "sendto\0"
+  "set_mempolicy\0"
+  "set_mempolicy_home_node\0"
+  "set_robust_list\0"
+  "set_thread_area\0"
+  "set_tid_address\0"
+  "setfsgid\0"
+  "setfsuid\0"
+  "setgid\0"
+  "setgroups\0"
+  "setitimer\0"
+  "setns\0"
+  "setpgid\0"
+  "setpriority\0"
+  "setregid\0"
+  "setresgid\0"
+  "setresuid\0"
+  "setreuid\0"
+  "setrlimit\0"
+  "setsid\0"
+  "setsockopt\0"
+  "settimeofday\0"
+  "setuid\0"
+  "setxattr\0"
+  "shmat\0"
+  "shmctl\0"
+  "shmdt\0"
+  "shmget\0"
+  "shutdown\0"
+  "sigaltstack\0"
+  "signalfd\0"
+  "signalfd4\0"
+  "socket\0"
+  "socketpair\0"
+  "splice\0"
+  "stat\0"
+  "statfs\0"
+  "statx\0"
+  "swapoff\0"
+  "swapon\0"
+  "symlink\0"
+  "symlinkat\0"
+  "sync\0"
+  "sync_file_range\0"
+  "syncfs\0"
+  "sysfs\0"
+  "sysinfo\0"
+  "syslog\0"
+  "CAP_SYSLOG\0"
+  "tee\0"
+  "tgkill\0"
+  "time\0"
+  "timer_create\0"
+  "timer_delete\0"
+  "timer_getoverrun\0"
+  "timer_gettime\0"
+  "timer_settime\0"
+  "timerfd_create\0"
+  "timerfd_gettime\0"
+  "timerfd_settime\0"
+  "times\0"
+  "tkill\0"
+  "truncate\0"
+  "umask\0"
+  "umount2\0"
+  "uname\0"
+  "unlink\0"
+  "unlinkat\0"
+  "unshare\0"
+  "uselib\0"
+  "userfaultfd\0"
+  "ustat\0"
+  "utime\0"
+  "utimensat\0"
+  "utimes\0"
+  "vfork\0"
+  "vhangup\0"
+  "CAP_SYS_TTY_CONFIG\0"
+  "vmsplice\0"
+  "wait4\0"
+  "waitid\0"
+  "write\0"
+  "writev\0"
+  ;
+const size_t hs_scmp_builtin_strings_len = 3703;
 /* clang-format on */

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #define MAX_BYTES (1024u * 1024u)
@@ -52,25 +53,40 @@ _plain (const char *s)
       }
 }
 
-static void
-_strv (const char *var, const hs_strv *v)
+/* The strings, each once, and the lists (runs of string offsets). */
+static hs_strv _strings;
+static size_t _strings_len;
+static uint32_t *_offsets; /* of _strings.v[i] */
+static uint32_t *_lists;
+static size_t _nlists;
+
+static uint32_t
+_string (const char *s)
 {
-  if (v->n == 0)
-    return;
-  printf ("static char *const %s[] = {", var);
-  for (size_t i = 0; i < v->n; i++)
-    {
-      _plain (v->v[i]);
-      printf (" (char *) \"%s\",", v->v[i]);
-    }
-  printf (" };\n");
+  for (size_t i = 0; i < _strings.n; i++)
+    if (strcmp (_strings.v[i], s) == 0)
+      return _offsets[i];
+  _plain (s);
+  _offsets = xrealloc (_offsets, (_strings.n + 1) * sizeof *_offsets);
+  _offsets[_strings.n] = (uint32_t) _strings_len;
+  _strings_len += strlen (s) + 1;
+  hs_strv_add (&_strings, xstrdup (s));
+  return _offsets[_strings.n - 1];
 }
 
-static void
-_strv_ref (const char *field, const char *var, const hs_strv *v)
+/* The list of v's strings: its first index in _lists. */
+static uint32_t
+_list (const hs_strv *v)
 {
-  if (v->n > 0)
-    printf (" .%s = { (char **) %s, %zu },", field, var, v->n);
+  uint32_t first = (uint32_t) _nlists;
+
+  for (size_t i = 0; i < v->n; i++)
+    {
+      uint32_t off = _string (v->v[i]);
+      _lists = xrealloc (_lists, (_nlists + 1) * sizeof *_lists);
+      _lists[_nlists++] = off;
+    }
+  return first;
 }
 
 int
@@ -137,52 +153,52 @@ main (int argc, char **argv)
     printf ("  \"\"\n");
   printf ("  ;\nconst size_t hs_scmp_builtin_len = %zu;\n\n", len);
 
-  _strv ("_arches", &p.arches);
-  _strv ("_flags", &p.flags);
-  _strv ("_split", &p.split);
-  for (size_t i = 0; i < p.nrules; i++)
-    {
-      char in[32], ex[32];
-      snprintf (in, sizeof in, "_in%zu", i);
-      snprintf (ex, sizeof ex, "_ex%zu", i);
-      _strv (in, &p.rules[i].caps_include);
-      _strv (ex, &p.rules[i].caps_exclude);
-    }
-  printf ("\nstatic const hs_scmp_rule _rules[] = {\n");
-  for (size_t i = 0; i < p.nrules; i++)
-    {
-      const hs_scmp_rule *r = &p.rules[i];
-      char in[32], ex[32];
-      _plain (r->name);
-      printf ("  { .name = \"%s\", .action = \"%s\",", r->name, r->action);
-      if (r->has_errno)
-        printf (" .has_errno = true, .errno_ret = %u,", r->errno_ret);
-      if (r->nargs > 0)
-        {
-          printf (" .nargs = %zu, .args = {", r->nargs);
-          for (size_t a = 0; a < r->nargs; a++)
-            printf (" { .index = %u, .op = %s, .value = %llullu, .value_two = %llullu },", r->args[a].index,
-                    _ops[r->args[a].op], (unsigned long long) r->args[a].value,
-                    (unsigned long long) r->args[a].value_two);
-          printf (" },");
-        }
-      snprintf (in, sizeof in, "_in%zu", i);
-      snprintf (ex, sizeof ex, "_ex%zu", i);
-      _strv_ref ("caps_include", in, &r->caps_include);
-      _strv_ref ("caps_exclude", ex, &r->caps_exclude);
-      printf (" },\n");
-    }
-  printf ("};\n\n");
-  printf ("const hs_scmp_profile hs_scmp_builtin = {\n");
-  printf ("  .default_action = \"%s\",\n", p.default_action);
-  if (p.has_default_errno)
-    printf ("  .has_default_errno = true,\n  .default_errno = %u,\n", p.default_errno);
-  printf (" ");
-  _strv_ref ("arches", "_arches", &p.arches);
-  _strv_ref ("flags", "_flags", &p.flags);
-  _strv_ref ("split", "_split", &p.split);
-  printf ("\n  .rules = (hs_scmp_rule *) _rules,\n  .nrules = %zu,\n  .capacity = %zu,\n  .builtin = true,\n};\n",
-          p.nrules, p.nrules);
+  {
+    uint32_t def = _string (p.default_action);
+    uint32_t arches = _list (&p.arches), flags = _list (&p.flags), split = _list (&p.split);
+
+    printf ("const hs_scmp_builtin_rule hs_scmp_builtin_rules[] = {\n");
+    for (size_t i = 0; i < p.nrules; i++)
+      {
+        const hs_scmp_rule *r = &p.rules[i];
+        uint32_t name = _string (r->name), action = _string (r->action);
+        uint32_t in = _list (&r->caps_include), ex = _list (&r->caps_exclude);
+        printf ("  { .name = %u, .action = %u,", name, action);
+        if (r->has_errno)
+          printf (" .has_errno = true, .errno_ret = %u,", r->errno_ret);
+        if (r->nargs > 0)
+          {
+            printf (" .nargs = %zu, .args = {", r->nargs);
+            for (size_t a = 0; a < r->nargs; a++)
+              printf (" { .index = %u, .op = %s, .value = %llullu, .value_two = %llullu },", r->args[a].index,
+                      _ops[r->args[a].op], (unsigned long long) r->args[a].value,
+                      (unsigned long long) r->args[a].value_two);
+            printf (" },");
+          }
+        if (r->caps_include.n > 0)
+          printf (" .include = %u, .ninclude = %zu,", in, r->caps_include.n);
+        if (r->caps_exclude.n > 0)
+          printf (" .exclude = %u, .nexclude = %zu,", ex, r->caps_exclude.n);
+        printf (" }, /* %s */\n", r->name);
+      }
+    printf ("};\n\n");
+    printf ("const hs_scmp_builtin_head hs_scmp_builtin_head_ = {\n"
+            "  .default_action = %u,\n  .has_default_errno = %s,\n  .default_errno = %u,\n"
+            "  .arches = %u, .narches = %zu, .flags = %u, .nflags = %zu, .split = %u, .nsplit = %zu,\n"
+            "  .nrules = %zu,\n};\n\n",
+            def, p.has_default_errno ? "true" : "false", p.default_errno, arches, p.arches.n, flags, p.flags.n, split,
+            p.split.n, p.nrules);
+    printf ("const uint32_t hs_scmp_builtin_lists[] = {");
+    for (size_t i = 0; i < _nlists; i++)
+      printf ("%s%u,", i % 16 == 0 ? "\n  " : " ", _lists[i]);
+    if (_nlists == 0)
+      printf (" 0,");
+    printf ("\n};\n\n");
+    printf ("const char hs_scmp_builtin_strings[] =\n");
+    for (size_t i = 0; i < _strings.n; i++)
+      printf ("  \"%s\\0\"\n", _strings.v[i]);
+    printf ("  ;\nconst size_t hs_scmp_builtin_strings_len = %zu;\n", _strings_len);
+  }
   printf ("/* clang-format on */\n");
   free (text);
   return ferror (stdout) ? 1 : 0;

@@ -686,7 +686,6 @@ hs_scmp_allow_always (hs_scmp_profile *p, const char *name)
     return false;
   if (n == 0 && strcmp (p->default_action, allow.action) == 0)
     return false;
-  hs_scmp_unshare (p);
   for (size_t i = 0; i < p->nrules; i++)
     if (strcmp (p->rules[i].name, name) == 0)
       {

@@ -95,7 +95,6 @@ hs_scmp_drop_foreign (hs_scmp_profile *p)
 {
   size_t kept = 0;
 
-  hs_scmp_unshare (p);
   for (size_t i = 0; i < p->nrules; i++)
     {
       if (hs_scmp_is_foreign (p->rules[i].name))
@@ -474,7 +473,7 @@ hs_scmp_load (const char *path, hs_scmp_profile *ret, hs_error *err)
   r = hs_file_read_trusted (path, shown, PROFILE_MAX_BYTES, &text, &len, err);
   if (r == 0 && len == hs_scmp_builtin_len && memcmp (text, hs_scmp_builtin_text, len) == 0)
     {
-      *ret = hs_scmp_builtin;
+      hs_scmp_builtin_profile (ret);
       return 0;
     }
   if (r == 0 && (r = hs_json_parse (text, len, &tree, err)) < 0)
@@ -484,45 +483,50 @@ hs_scmp_load (const char *path, hs_scmp_profile *ret, hs_error *err)
   return r;
 }
 
-static void
-_strv_copy (hs_strv *dst, const hs_strv *src)
-{
-  for (size_t i = 0; i < src->n; i++)
-    hs_strv_add (dst, xstrdup (src->v[i]));
-}
-
-void
-hs_scmp_unshare (hs_scmp_profile *p)
-{
-  hs_scmp_profile copy = { 0 };
-
-  if (!p->builtin)
-    return;
-  copy.default_action = p->default_action;
-  copy.has_default_errno = p->has_default_errno;
-  copy.default_errno = p->default_errno;
-  _strv_copy (&copy.arches, &p->arches);
-  _strv_copy (&copy.flags, &p->flags);
-  _strv_copy (&copy.split, &p->split);
-  copy.extra = p->extra != NULL ? hs_json_copy (p->extra) : NULL;
-  hs_scmp_reserve (&copy, p->nrules);
-  for (size_t i = 0; i < p->nrules; i++)
-    {
-      hs_scmp_rule *r = hs_scmp_add_rule (&copy, &p->rules[i]);
-      _strv_copy (&r->caps_include, &p->rules[i].caps_include);
-      _strv_copy (&r->caps_exclude, &p->rules[i].caps_exclude);
-    }
-  *p = copy;
-}
-
 void
 hs_scmp_reserve (hs_scmp_profile *p, size_t n)
 {
-  hs_scmp_unshare (p);
   if (n <= p->capacity - p->nrules)
     return;
   p->capacity = p->nrules + n;
   p->rules = xrealloc (p->rules, p->capacity * sizeof *p->rules);
+}
+
+void
+hs_scmp_builtin_profile (hs_scmp_profile *ret)
+{
+  const char *s = hs_scmp_builtin_strings;
+  const hs_scmp_builtin_head *h = &hs_scmp_builtin_head_;
+  hs_scmp_profile p = { 0 };
+
+  p.default_action = hs_scmp_action_name (&p, s + h->default_action);
+  p.has_default_errno = h->has_default_errno;
+  p.default_errno = h->default_errno;
+  for (uint32_t k = 0; k < h->narches; k++)
+    hs_strv_add (&p.arches, xstrdup (s + hs_scmp_builtin_lists[h->arches + k]));
+  for (uint32_t k = 0; k < h->nflags; k++)
+    hs_strv_add (&p.flags, xstrdup (s + hs_scmp_builtin_lists[h->flags + k]));
+  for (uint32_t k = 0; k < h->nsplit; k++)
+    hs_strv_add (&p.split, xstrdup (s + hs_scmp_builtin_lists[h->split + k]));
+  hs_scmp_reserve (&p, h->nrules);
+  for (uint32_t i = 0; i < h->nrules; i++)
+    {
+      const hs_scmp_builtin_rule *b = &hs_scmp_builtin_rules[i];
+      hs_scmp_rule *r = &p.rules[p.nrules++];
+
+      memset (r, 0, sizeof *r);
+      r->name = s + b->name; /* static: names are never freed one by one */
+      r->action = hs_scmp_action_name (&p, s + b->action);
+      r->has_errno = b->has_errno;
+      r->errno_ret = b->errno_ret;
+      r->nargs = b->nargs;
+      memcpy (r->args, b->args, b->nargs * sizeof r->args[0]);
+      for (uint32_t k = 0; k < b->ninclude; k++)
+        hs_strv_add (&r->caps_include, xstrdup (s + hs_scmp_builtin_lists[b->include + k]));
+      for (uint32_t k = 0; k < b->nexclude; k++)
+        hs_strv_add (&r->caps_exclude, xstrdup (s + hs_scmp_builtin_lists[b->exclude + k]));
+    }
+  *ret = p;
 }
 
 hs_scmp_rule *
@@ -531,7 +535,6 @@ hs_scmp_add_rule (hs_scmp_profile *p, const hs_scmp_rule *r)
   const char *last;
   hs_scmp_rule *n;
 
-  hs_scmp_unshare (p);
   last = p->nrules > 0 ? p->rules[p->nrules - 1].name : NULL;
   if (p->nrules == p->capacity)
     hs_scmp_reserve (p, p->capacity ? p->capacity : 64);
@@ -569,7 +572,6 @@ hs_scmp_sort (hs_scmp_profile *p)
     ;
   if (runs >= n)
     return;
-  hs_scmp_unshare (p);
   buf = xmalloc (2 * n * sizeof *buf);
   idx = buf;
   out = buf + n;
@@ -711,11 +713,6 @@ hs_scmp_to_json (const hs_scmp_profile *p)
 void
 hs_scmp_release (hs_scmp_profile *p)
 {
-  if (p->builtin) /* static */
-    {
-      memset (p, 0, sizeof *p);
-      return;
-    }
   hs_strv_release (&p->arches);
   hs_strv_release (&p->flags);
   hs_strv_release (&p->split);

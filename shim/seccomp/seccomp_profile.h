@@ -71,7 +71,6 @@ typedef struct hs_scmp_profile
   hs_json extra;            /* listenerPath and listenerMetadata, kept as they are (NULL: none) */
   hs_strv split;            /* names with a rule comparing one argument twice, read as one rule per condition */
   hs_scmp_strings *strings; /* the names of rules (hs_scmp_add_rule copies them here) */
-  bool builtin;             /* all of it static (seccomp_builtin.h): copied before a change, never freed */
 } hs_scmp_profile;
 
 /* obj is a `linux.seccomp` object; profile_file allows comments and
@@ -80,6 +79,9 @@ int hs_scmp_parse (hs_json obj, bool profile_file, const char *where, hs_scmp_pr
 /* Read and parse a profile file.  A file of exactly the bytes of the
  * default profile this hardshim was built with gives the profile compiled
  * from them (seccomp_builtin.h), which is what parsing them gives. */
+/* The compiled default profile (hs_scmp_builtin_profile: its names are
+ * static, the rest is p's own, as after hs_scmp_parse). */
+void hs_scmp_builtin_profile (hs_scmp_profile *ret);
 int hs_scmp_load (const char *path, hs_scmp_profile *ret, hs_error *err);
 /* The OCI object: unconditional rules of one action share an entry. */
 hs_json hs_scmp_to_json (const hs_scmp_profile *p);
@@ -105,9 +107,6 @@ bool hs_scmp_rule_asks (const hs_scmp_rule *r);
  * to p.  The name is copied into p's strings (borrowed from the last rule
  * when it is the same name); the action becomes the static name. */
 hs_scmp_rule *hs_scmp_add_rule (hs_scmp_profile *p, const hs_scmp_rule *r);
-/* Make p's parts its own (a copy of the built-in profile, which is static)
- * before changing them in place; the functions here that change p do. */
-void hs_scmp_unshare (hs_scmp_profile *p);
 /* Room for n more rules without another allocation. */
 void hs_scmp_reserve (hs_scmp_profile *p, size_t n);
 /* The static name of action (one of the OCI actions; any other string is
