@@ -498,6 +498,8 @@ hs_scmp_builtin_profile (hs_scmp_profile *ret)
   const char *s = hs_scmp_builtin_strings;
   const hs_scmp_builtin_head *h = &hs_scmp_builtin_head_;
   hs_scmp_profile p = { 0 };
+  uint32_t last_action = UINT32_MAX; /* rules of one action come in runs */
+  const char *action = NULL;
 
   p.default_action = hs_scmp_action_name (&p, s + h->default_action);
   p.has_default_errno = h->has_default_errno;
@@ -516,7 +518,9 @@ hs_scmp_builtin_profile (hs_scmp_profile *ret)
 
       memset (r, 0, sizeof *r);
       r->name = s + b->name; /* static: names are never freed one by one */
-      r->action = hs_scmp_action_name (&p, s + b->action);
+      if (b->action != last_action)
+        action = hs_scmp_action_name (&p, s + (last_action = b->action));
+      r->action = action;
       r->has_errno = b->has_errno;
       r->errno_ret = b->errno_ret;
       r->nargs = b->nargs;
