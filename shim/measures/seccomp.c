@@ -66,9 +66,19 @@ _applies (const hs_scmp_rule *r, hs_json bounding)
 }
 
 /* hardshim's profile as this container gets it: native architecture only,
- * capability-dependent rules decided, denials logged instead in audit mode. */
+ * capability-dependent rules decided, denials logged instead in audit
+ * mode.  header has the policy's rules as they are and owns nothing; the
+ * merge takes them through _take, a name at a time. */
+typedef struct
+{
+  hs_scmp_profile header;
+  char *native[1];
+  hs_json bounding;
+  bool audit;
+} _resolved;
+
 static int
-_resolve (hs_measure_ctx *ctx, hs_json bounding, bool audit, hs_scmp_profile *ret, hs_error *err)
+_resolve (hs_measure_ctx *ctx, hs_json bounding, bool audit, _resolved *ret, hs_error *err)
 {
   const hs_scmp_profile *p = ctx->policy->seccomp;
   const char *native = hs_scmp_native_arch ();
@@ -77,25 +87,37 @@ _resolve (hs_measure_ctx *ctx, hs_json bounding, bool audit, hs_scmp_profile *re
     return hs_error_set (err, EINVAL, "seccomp profile `%s` has no rules for this machine's architecture (%s)",
                          ctx->policy->seccomp_profile, native ? native : "not supported by hardshim");
   memset (ret, 0, sizeof *ret);
-  ret->default_action = xstrdup (audit && !hs_scmp_default_allows (p) ? "SCMP_ACT_LOG" : p->default_action);
-  ret->has_default_errno = !audit && p->has_default_errno;
-  ret->default_errno = p->default_errno;
-  hs_strv_add (&ret->arches, xstrdup (native));
-  for (size_t i = 0; i < p->flags.n; i++)
-    hs_strv_add (&ret->flags, xstrdup (p->flags.v[i]));
-  for (size_t i = 0; i < p->nrules; i++)
-    if (_applies (&p->rules[i], bounding))
-      {
-        hs_scmp_rule *r = hs_scmp_add_rule (ret, &p->rules[i]);
-        if (audit && !hs_scmp_rule_allows (r))
-          {
-            free (r->action);
-            r->action = xstrdup ("SCMP_ACT_LOG");
-            r->has_errno = false;
-          }
-      }
-  hs_scmp_drop_foreign (ret);
+  ret->native[0] = (char *) native;
+  ret->header.default_action = audit && !hs_scmp_default_allows (p) ? "SCMP_ACT_LOG" : p->default_action;
+  ret->header.has_default_errno = !audit && p->has_default_errno;
+  ret->header.default_errno = p->default_errno;
+  ret->header.arches = (hs_strv){ .v = ret->native, .n = 1 };
+  ret->header.flags = p->flags;
+  ret->header.rules = p->rules;
+  ret->header.nrules = p->nrules;
+  ret->bounding = bounding;
+  ret->audit = audit;
   return 0;
+}
+
+/* A rule of hardshim's profile as it applies to this container
+ * (hs_scmp_take_fn; data: the _resolved). */
+static bool
+_take (const hs_scmp_rule *rule, hs_scmp_rule *ret, void *data)
+{
+  const _resolved *res = data;
+
+  if (!_applies (rule, res->bounding) || hs_scmp_is_foreign (rule->name))
+    return false;
+  *ret = *rule;
+  memset (&ret->caps_include, 0, sizeof ret->caps_include);
+  memset (&ret->caps_exclude, 0, sizeof ret->caps_exclude);
+  if (res->audit && !hs_scmp_rule_allows (ret))
+    {
+      ret->action = "SCMP_ACT_LOG";
+      ret->has_errno = false;
+    }
+  return true;
 }
 
 static int
@@ -168,8 +190,24 @@ _same_strv (const hs_strv *a, const hs_strv *b)
   return true;
 }
 
+static bool _same_text (const hs_scmp_profile *a, const hs_scmp_profile *b);
+
+/* Whether a and b are the same OCI object (hs_scmp_to_json).  Defaults,
+ * architectures and flags are written first and as they are: where they
+ * differ, so does the text (the usual case, an engine's profile against
+ * the merged one), without writing it. */
 static bool
 _same_profile (const hs_scmp_profile *a, const hs_scmp_profile *b)
+{
+  if (strcmp (a->default_action, b->default_action) != 0 || a->has_default_errno != b->has_default_errno
+      || (a->has_default_errno && a->default_errno != b->default_errno) || !_same_strv (&a->arches, &b->arches)
+      || !_same_strv (&a->flags, &b->flags))
+    return false;
+  return _same_text (a, b);
+}
+
+static bool
+_same_text (const hs_scmp_profile *a, const hs_scmp_profile *b)
 {
   _cleanup_json_ hs_json ja = hs_scmp_to_json (a);
   _cleanup_json_ hs_json jb = hs_scmp_to_json (b);
@@ -242,8 +280,9 @@ _record (hs_measure_ctx *ctx, const hs_scmp_profile *engine, bool engine_had_fla
 static int
 _apply_logged (hs_measure_ctx *ctx, hs_json bounding, hs_json linux_, const hs_scmp_profile *engine, hs_error *err)
 {
-  _cleanup_scmp_profile_ hs_scmp_profile logged = { 0 }, logged_merged = { 0 };
+  _cleanup_scmp_profile_ hs_scmp_profile logged_merged = { 0 };
   _cleanup_scmp_diff_ hs_scmp_diff unused = { 0 };
+  _resolved logged;
   _cleanup_json_ hs_json before = engine != NULL ? _summary (engine, NULL) : NULL;
   _cleanup_json_ hs_json after = NULL;
   int r;
@@ -251,7 +290,7 @@ _apply_logged (hs_measure_ctx *ctx, hs_json bounding, hs_json linux_, const hs_s
   r = _resolve (ctx, bounding, true, &logged, err);
   if (r < 0)
     return r;
-  hs_scmp_merge (&logged, engine, &logged_merged, &unused);
+  hs_scmp_merge_taken (&logged.header, _take, &logged, engine, &logged_merged, &unused);
   _allow_landlock (ctx, &logged_merged, NULL);
   hs_json_object_set (linux_, "seccomp", hs_scmp_to_json (&logged_merged));
   after = _summary (&logged_merged, ctx->policy->seccomp_profile);
@@ -265,10 +304,11 @@ hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
   bool audit = ctx->policy->mode == HS_MODE_AUDIT;
   hs_json caps = hs_json_get (ctx->process, "capabilities");
   hs_json bounding = hs_json_get (caps, "bounding");
-  _cleanup_scmp_profile_ hs_scmp_profile engine = { 0 }, ours = { 0 }, merged = { 0 };
+  _cleanup_scmp_profile_ hs_scmp_profile engine = { 0 }, merged = { 0 };
   _cleanup_scmp_diff_ hs_scmp_diff diff = { 0 };
   _cleanup_strv_ hs_strv landlock = { 0 };
   bool has_engine = false, engine_had_flags = false;
+  _resolved ours;
   hs_json linux_, given;
   int r;
 
@@ -295,7 +335,7 @@ hs_measure_seccomp (hs_measure_ctx *ctx, hs_error *err)
   r = _resolve (ctx, bounding, false, &ours, err);
   if (r < 0)
     return r;
-  hs_scmp_merge (&ours, has_engine ? &engine : NULL, &merged, &diff);
+  hs_scmp_merge_taken (&ours.header, _take, &ours, has_engine ? &engine : NULL, &merged, &diff);
   _allow_landlock (ctx, &merged, &landlock);
   _record (ctx, has_engine ? &engine : NULL, engine_had_flags, &merged, &diff);
   _record_names (ctx, "changed", &landlock,

@@ -25,14 +25,16 @@ typedef struct view
   hs_scmp_rule uncond; /* K_ALLOW, K_DENY: the rule in effect (shallow; may be the default) */
 } view;
 
+/* rules, n of them: p's rules for name (the merge's walk found them). */
 static void
-_view (const hs_scmp_profile *p, const char *name, view *v)
+_view (const hs_scmp_profile *p, const char *name, const hs_scmp_rule *rules, size_t n, view *v)
 {
   const hs_scmp_rule *allow = NULL, *deny = NULL;
 
   memset (v, 0, sizeof *v);
   v->p = p;
-  v->rules = hs_scmp_find (p, name, &v->n);
+  v->rules = n > 0 ? rules : NULL;
+  v->n = n;
   for (size_t i = 0; i < v->n; i++)
     if (v->rules[i].nargs == 0 && hs_scmp_rule_allows (&v->rules[i]))
       allow = allow ? allow : &v->rules[i];
@@ -62,7 +64,7 @@ _view (const hs_scmp_profile *p, const char *name, view *v)
       v->uncond.has_errno = p->has_default_errno;
       v->uncond.errno_ret = p->default_errno;
     }
-  v->uncond.name = (char *) name;
+  v->uncond.name = name;
 }
 
 static bool
@@ -107,7 +109,7 @@ _emit (hs_scmp_profile *ret, const char *name, const hs_scmp_rule *r)
   for (size_t i = ret->nrules; i-- > 0 && strcmp (ret->rules[i].name, name) == 0;)
     if (_same_rule (&ret->rules[i], r))
       return;
-  copy.name = (char *) name;
+  copy.name = name;
   hs_scmp_add_rule (ret, &copy);
 }
 
@@ -115,8 +117,8 @@ _emit (hs_scmp_profile *ret, const char *name, const hs_scmp_rule *r)
 static void
 _emit_uncond (hs_scmp_profile *ret, const char *name, const hs_scmp_rule *r)
 {
-  if (strcmp (r->action, ret->default_action) == 0 && r->has_errno == ret->has_default_errno
-      && (!r->has_errno || r->errno_ret == ret->default_errno))
+  if ((r->action == ret->default_action || strcmp (r->action, ret->default_action) == 0)
+      && r->has_errno == ret->has_default_errno && (!r->has_errno || r->errno_ret == ret->default_errno))
     return;
   _emit (ret, name, r);
 }
@@ -268,10 +270,12 @@ _rule_and (const hs_scmp_rule *a, const hs_scmp_rule *b, hs_scmp_rule *ret)
   return 1;
 }
 
+/* Names come in the merge's walk, each name once, in order: one already
+ * in s can only be its last. */
 static void
 _add_name (hs_strv *s, const char *name)
 {
-  if (!hs_strv_contains (s, name))
+  if (s->n == 0 || strcmp (s->v[s->n - 1], name) != 0)
     hs_strv_add (s, xstrdup (name));
 }
 
@@ -490,14 +494,15 @@ _both_conditional (hs_scmp_profile *ret, const char *name, const view *h, const 
     _add_name (&diff->kept, name);
 }
 
+/* ours' rules for name are hr, hn of them; engine's er, en. */
 static void
-_merge_one (hs_scmp_profile *ret, const char *name, const hs_scmp_profile *ours, const hs_scmp_profile *engine,
-            hs_scmp_diff *diff)
+_merge_one (hs_scmp_profile *ret, const char *name, const hs_scmp_profile *ours, const hs_scmp_rule *hr, size_t hn,
+            const hs_scmp_profile *engine, const hs_scmp_rule *er, size_t en, hs_scmp_diff *diff)
 {
   view h, e;
 
-  _view (ours, name, &h);
-  _view (engine, name, &e);
+  _view (ours, name, hr, hn, &h);
+  _view (engine, name, er, en, &e);
   if (h.k == K_DENY)
     {
       _emit_uncond (ret, name, &h.uncond);
@@ -562,13 +567,67 @@ _listener (hs_scmp_profile *ret, const hs_scmp_profile *engine, hs_scmp_diff *di
     diff->listener_dropped = true;
 }
 
-static const hs_scmp_profile _unconfined = { .default_action = (char *) "SCMP_ACT_ALLOW" };
+static const hs_scmp_profile _unconfined = { .default_action = "SCMP_ACT_ALLOW" };
+
+/* From ours' rule i on, the first name take keeps a rule of: its rules as
+ * taken in *ret_rules (ours' own when take is NULL, else *buf, of *cap
+ * rules), their number in *ret_n, the number of ours' rules of the name in
+ * *ret_all.  Returns the index of the name's first rule (ours->nrules:
+ * none is left). */
+static size_t
+_next_name (const hs_scmp_profile *ours, size_t i, hs_scmp_take_fn take, void *data, hs_scmp_rule **buf, size_t *cap,
+            const hs_scmp_rule **ret_rules, size_t *ret_n, size_t *ret_all)
+{
+  for (; i < ours->nrules; i += *ret_all)
+    {
+      const char *name = ours->rules[i].name;
+      size_t all = 1, n = 0;
+
+      while (i + all < ours->nrules
+             && (ours->rules[i + all].name == name || strcmp (ours->rules[i + all].name, name) == 0))
+        all++;
+      *ret_all = all;
+      if (take == NULL)
+        {
+          *ret_rules = &ours->rules[i];
+          *ret_n = all;
+          return i;
+        }
+      if (all > *cap)
+        {
+          *cap = all;
+          *buf = xrealloc (*buf, all * sizeof **buf);
+        }
+      for (size_t k = 0; k < all; k++)
+        if (take (&ours->rules[i + k], &(*buf)[n], data))
+          n++;
+      if (n > 0)
+        {
+          *ret_rules = *buf;
+          *ret_n = n;
+          return i;
+        }
+    }
+  *ret_rules = NULL;
+  *ret_n = 0;
+  *ret_all = 0;
+  return ours->nrules;
+}
 
 void
 hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_scmp_profile *ret, hs_scmp_diff *diff)
 {
+  hs_scmp_merge_taken (ours, NULL, NULL, engine, ret, diff);
+}
+
+void
+hs_scmp_merge_taken (const hs_scmp_profile *ours, hs_scmp_take_fn take, void *data, const hs_scmp_profile *engine,
+                     hs_scmp_profile *ret, hs_scmp_diff *diff)
+{
+  _cleanup_free_ hs_scmp_rule *buf = NULL;
   const hs_scmp_profile *d;
-  size_t i = 0, j = 0;
+  const hs_scmp_rule *hr;
+  size_t i, j = 0, hn, hall, cap = 0;
 
   if (engine == NULL)
     engine = &_unconfined;
@@ -578,7 +637,7 @@ hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_sc
   /* The stricter default: hardshim's when it denies (always, but in audit
    * mode), else the engine's when that denies. */
   d = !hs_scmp_default_allows (ours) || strcmp (engine->default_action, "SCMP_ACT_ALLOW") == 0 ? ours : engine;
-  ret->default_action = xstrdup (d->default_action);
+  ret->default_action = hs_scmp_action_name (ret, d->default_action);
   ret->has_default_errno = d->has_default_errno;
   ret->default_errno = d->default_errno;
   for (size_t a = 0; a < ours->arches.n; a++)
@@ -591,17 +650,26 @@ hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_sc
           hs_strv_add (&ret->flags, xstrdup (f->v[k]));
     }
 
-  /* Walk the names of both sorted rule lists once. */
+  /* Walk the names of both sorted rule lists once: each name's rules on
+   * either side are the ones from i (as taken: hr, hn of them) and from j
+   * on.  The merged rules come out in name order (the sort only checks
+   * that). */
+  hs_scmp_reserve (ret, ours->nrules + engine->nrules);
+  i = _next_name (ours, 0, take, data, &buf, &cap, &hr, &hn, &hall);
   while (i < ours->nrules || j < engine->nrules)
     {
       const char *name;
+      size_t en = 0;
       int c = i == ours->nrules ? 1 : j == engine->nrules ? -1 : strcmp (ours->rules[i].name, engine->rules[j].name);
       name = c <= 0 ? ours->rules[i].name : engine->rules[j].name;
-      _merge_one (ret, name, ours, engine, diff);
-      while (i < ours->nrules && strcmp (ours->rules[i].name, name) == 0)
-        i++;
-      while (j < engine->nrules && strcmp (engine->rules[j].name, name) == 0)
-        j++;
+      while (c >= 0 && j + en < engine->nrules
+             && (engine->rules[j + en].name == name || strcmp (engine->rules[j + en].name, name) == 0))
+        en++;
+      _merge_one (ret, name, ours, c <= 0 ? hr : NULL, c <= 0 ? hn : 0, engine, en ? &engine->rules[j] : NULL, en,
+                  diff);
+      if (c <= 0)
+        i = _next_name (ours, i + hall, take, data, &buf, &cap, &hr, &hn, &hall);
+      j += en;
     }
   hs_scmp_sort (ret);
   _listener (ret, engine, diff);
@@ -610,7 +678,7 @@ hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_sc
 bool
 hs_scmp_allow_always (hs_scmp_profile *p, const char *name)
 {
-  hs_scmp_rule allow = { .name = (char *) name, .action = (char *) "SCMP_ACT_ALLOW" };
+  hs_scmp_rule allow = { .name = name, .action = "SCMP_ACT_ALLOW" };
   size_t n, kept = 0;
   const hs_scmp_rule *r = hs_scmp_find (p, name, &n);
 
@@ -621,8 +689,8 @@ hs_scmp_allow_always (hs_scmp_profile *p, const char *name)
   for (size_t i = 0; i < p->nrules; i++)
     if (strcmp (p->rules[i].name, name) == 0)
       {
-        free (p->rules[i].name);
-        free (p->rules[i].action);
+        hs_strv_release (&p->rules[i].caps_include);
+        hs_strv_release (&p->rules[i].caps_exclude);
       }
     else
       p->rules[kept++] = p->rules[i];

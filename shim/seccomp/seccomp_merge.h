@@ -36,6 +36,16 @@ typedef struct hs_scmp_diff
  * engine's listener settings. */
 void hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_scmp_profile *ret,
                     hs_scmp_diff *diff);
+/* How hardshim's profile applies to one container: *ret is rule as it
+ * applies (same name; action and conditions may differ), or false when it
+ * does not apply. */
+typedef bool (*hs_scmp_take_fn) (const hs_scmp_rule *rule, hs_scmp_rule *ret, void *data);
+/* hs_scmp_merge of the profile made of ours' header (defaults,
+ * architectures, flags) and, in order, its rules as take(data) gives them:
+ * the same result, without a copy of that profile (the merge takes one
+ * name's rules at a time).  take NULL: ours as it is. */
+void hs_scmp_merge_taken (const hs_scmp_profile *ours, hs_scmp_take_fn take, void *data, const hs_scmp_profile *engine,
+                          hs_scmp_profile *ret, hs_scmp_diff *diff);
 void hs_scmp_diff_release (hs_scmp_diff *d);
 #define _cleanup_scmp_diff_ _cleanup_ (hs_scmp_diff_release)
 /* Let every call of name through (one unconditional ALLOW rule in place of

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "seccomp/seccomp_profile.h"
+#include "seccomp/seccomp_builtin.h"
 #include "policy/capnames.h"
 #include "spec/file.h"
 #include "base/util.h"
@@ -15,6 +16,38 @@
 #define PROFILE_MAX_BYTES (1024u * 1024u)
 
 static void _rule_release (hs_scmp_rule *r);
+static int _lookup (const char *const *names, size_t n, const char *s);
+
+struct hs_scmp_strings
+{
+  hs_scmp_strings *next;
+  size_t used, size;
+  char data[];
+};
+
+#define STRINGS_BLOCK 4000u
+
+/* A copy of s in p's strings. */
+static const char *
+_own (hs_scmp_profile *p, const char *s)
+{
+  size_t len = strlen (s) + 1;
+  hs_scmp_strings *b = p->strings;
+  char *copy;
+
+  if (b == NULL || b->size - b->used < len)
+    {
+      size_t size = len > STRINGS_BLOCK ? len : STRINGS_BLOCK;
+      b = xmalloc (sizeof *b + size);
+      b->used = 0;
+      b->size = size;
+      b->next = p->strings;
+      p->strings = b;
+    }
+  copy = memcpy (b->data + b->used, s, len);
+  b->used += len;
+  return copy;
+}
 
 /* clang-format off */
 static const char *const _actions[] = {
@@ -49,6 +82,14 @@ hs_scmp_native_arch (void)
   return NULL;
 }
 
+bool
+hs_scmp_is_foreign (const char *name)
+{
+  int nr = seccomp_syscall_resolve_name_arch (SCMP_ARCH_NATIVE, name);
+
+  return nr < 0 && nr != __NR_SCMP_ERROR;
+}
+
 void
 hs_scmp_drop_foreign (hs_scmp_profile *p)
 {
@@ -56,8 +97,7 @@ hs_scmp_drop_foreign (hs_scmp_profile *p)
 
   for (size_t i = 0; i < p->nrules; i++)
     {
-      int nr = seccomp_syscall_resolve_name_arch (SCMP_ARCH_NATIVE, p->rules[i].name);
-      if (nr < 0 && nr != __NR_SCMP_ERROR)
+      if (hs_scmp_is_foreign (p->rules[i].name))
         _rule_release (&p->rules[i]);
       else
         p->rules[kept++] = p->rules[i];
@@ -65,12 +105,37 @@ hs_scmp_drop_foreign (hs_scmp_profile *p)
   p->nrules = kept;
 }
 
+/* Indices into _actions. */
+enum
+{
+  A_ALLOW,
+  A_LOG,
+  A_ERRNO,
+  A_TRACE,
+  A_TRAP,
+  A_KILL,
+  A_KILL_THREAD,
+  A_KILL_PROCESS,
+  A_NOTIFY,
+};
+
+/* The index of action in _actions, -1 when it is none: a pointer compare
+ * for the names rules hold (hs_scmp_add_rule), else by text. */
+static int
+_action_index (const char *action)
+{
+  for (size_t i = 0; i < HS_ARRAY_SIZE (_actions); i++)
+    if (action == _actions[i])
+      return (int) i;
+  return _lookup (_actions, HS_ARRAY_SIZE (_actions), action);
+}
+
 static bool
 _lets_through (const char *action, bool has_errno, uint32_t errno_ret)
 {
-  return strcmp (action, "SCMP_ACT_ALLOW") == 0 || strcmp (action, "SCMP_ACT_LOG") == 0
-         || strcmp (action, "SCMP_ACT_NOTIFY") == 0 || strcmp (action, "SCMP_ACT_TRACE") == 0
-         || (strcmp (action, "SCMP_ACT_ERRNO") == 0 && has_errno && errno_ret == 0);
+  int k = _action_index (action);
+
+  return k == A_ALLOW || k == A_LOG || k == A_NOTIFY || k == A_TRACE || (k == A_ERRNO && has_errno && errno_ret == 0);
 }
 
 bool
@@ -88,8 +153,9 @@ hs_scmp_default_allows (const hs_scmp_profile *p)
 bool
 hs_scmp_rule_asks (const hs_scmp_rule *r)
 {
-  return hs_scmp_rule_allows (r) && strcmp (r->action, "SCMP_ACT_ALLOW") != 0
-         && strcmp (r->action, "SCMP_ACT_LOG") != 0;
+  int k = _action_index (r->action);
+
+  return hs_scmp_rule_allows (r) && k != A_ALLOW && k != A_LOG;
 }
 
 static int
@@ -139,14 +205,24 @@ _strings (hs_json arr, const char *where, const char *key, hs_strv *ret, hs_erro
   return 0;
 }
 
-static int
-_action (hs_json v, const char *where, char **ret, hs_error *err)
+const char *
+hs_scmp_action_name (hs_scmp_profile *p, const char *action)
 {
+  int k = _action_index (action);
+
+  return k >= 0 ? _actions[k] : _own (p, action);
+}
+
+static int
+_action (hs_json v, const char *where, const char **ret, hs_error *err)
+{
+  int k;
+
   if (!hs_json_is_string (v))
     return _bad (where, "the action must be a string", err);
-  if (_lookup (_actions, HS_ARRAY_SIZE (_actions), hs_json_string (v)) < 0)
+  if ((k = _lookup (_actions, HS_ARRAY_SIZE (_actions), hs_json_string (v))) < 0)
     return hs_error_set (err, EINVAL, "%s: unknown action `%s`", where, hs_json_string (v));
-  *ret = xstrdup (hs_json_string (v));
+  *ret = _actions[k];
   return 0;
 }
 
@@ -213,8 +289,8 @@ _caps (hs_json obj, const char *where, hs_strv *ret, hs_error *err)
 static void
 _rule_release (hs_scmp_rule *r)
 {
-  free (r->name);
-  free (r->action);
+  if (r->caps_include.v == NULL && r->caps_exclude.v == NULL)
+    return; /* most rules */
   hs_strv_release (&r->caps_include);
   hs_strv_release (&r->caps_exclude);
 }
@@ -242,9 +318,9 @@ _add_named (hs_scmp_profile *p, const hs_scmp_rule *rule, const char *name)
 
   for (size_t k = 0; k < (split ? rule->nargs : 1); k++)
     {
-      hs_scmp_rule *added = hs_scmp_add_rule (p, rule);
-      free (added->name);
-      added->name = xstrdup (name);
+      hs_scmp_rule named = *rule, *added;
+      named.name = name;
+      added = hs_scmp_add_rule (p, &named);
       if (split)
         {
           added->args[0] = rule->args[k];
@@ -344,6 +420,14 @@ _parse (hs_json obj, bool profile_file, const char *where, hs_scmp_profile *p, h
     r = _strings (v, where, "flags", &p->flags, err);
   if (r == 0 && syscalls != NULL && !hs_json_is_array (syscalls) && !hs_json_is_null (syscalls))
     r = _bad (where, "`syscalls` must be an array", err);
+  if (r == 0)
+    {
+      /* one rule a name (more where a rule is split): room for them at once */
+      size_t names = 0;
+      for (size_t i = 0; i < hs_json_array_len (syscalls); i++)
+        names += hs_json_array_len (hs_json_get (hs_json_at (syscalls, i), "names"));
+      hs_scmp_reserve (p, names);
+    }
   for (size_t i = 0; r == 0 && hs_json_is_array (syscalls) && i < hs_json_array_len (syscalls); i++)
     {
       _cleanup_free_ char *at = xasprintf ("%s: syscalls[%zu]", where, i);
@@ -387,6 +471,11 @@ hs_scmp_load (const char *path, hs_scmp_profile *ret, hs_error *err)
   int r;
 
   r = hs_file_read_trusted (path, shown, PROFILE_MAX_BYTES, &text, &len, err);
+  if (r == 0 && len == hs_scmp_builtin_len && memcmp (text, hs_scmp_builtin_text, len) == 0)
+    {
+      hs_scmp_builtin_profile (ret);
+      return 0;
+    }
   if (r == 0 && (r = hs_json_parse (text, len, &tree, err)) < 0)
     hs_error_prefix (err, "%s", shown);
   if (r == 0)
@@ -394,57 +483,142 @@ hs_scmp_load (const char *path, hs_scmp_profile *ret, hs_error *err)
   return r;
 }
 
+void
+hs_scmp_reserve (hs_scmp_profile *p, size_t n)
+{
+  if (n <= p->capacity - p->nrules)
+    return;
+  p->capacity = p->nrules + n;
+  p->rules = xrealloc (p->rules, p->capacity * sizeof *p->rules);
+}
+
+void
+hs_scmp_builtin_profile (hs_scmp_profile *ret)
+{
+  const char *s = hs_scmp_builtin_strings;
+  const hs_scmp_builtin_head *h = &hs_scmp_builtin_head_;
+  hs_scmp_profile p = { 0 };
+  uint32_t last_action = UINT32_MAX; /* rules of one action come in runs */
+  const char *action = NULL;
+
+  p.default_action = hs_scmp_action_name (&p, s + h->default_action);
+  p.has_default_errno = h->has_default_errno;
+  p.default_errno = h->default_errno;
+  for (uint32_t k = 0; k < h->narches; k++)
+    hs_strv_add (&p.arches, xstrdup (s + hs_scmp_builtin_lists[h->arches + k]));
+  for (uint32_t k = 0; k < h->nflags; k++)
+    hs_strv_add (&p.flags, xstrdup (s + hs_scmp_builtin_lists[h->flags + k]));
+  for (uint32_t k = 0; k < h->nsplit; k++)
+    hs_strv_add (&p.split, xstrdup (s + hs_scmp_builtin_lists[h->split + k]));
+  hs_scmp_reserve (&p, h->nrules);
+  for (uint32_t i = 0; i < h->nrules; i++)
+    {
+      const hs_scmp_builtin_rule *b = &hs_scmp_builtin_rules[i];
+      hs_scmp_rule *r = &p.rules[p.nrules++];
+
+      memset (r, 0, sizeof *r);
+      r->name = s + b->name; /* static: names are never freed one by one */
+      if (b->action != last_action)
+        action = hs_scmp_action_name (&p, s + (last_action = b->action));
+      r->action = action;
+      r->has_errno = b->has_errno;
+      r->errno_ret = b->errno_ret;
+      r->nargs = b->nargs;
+      memcpy (r->args, b->args, b->nargs * sizeof r->args[0]);
+      for (uint32_t k = 0; k < b->ninclude; k++)
+        hs_strv_add (&r->caps_include, xstrdup (s + hs_scmp_builtin_lists[b->include + k]));
+      for (uint32_t k = 0; k < b->nexclude; k++)
+        hs_strv_add (&r->caps_exclude, xstrdup (s + hs_scmp_builtin_lists[b->exclude + k]));
+    }
+  *ret = p;
+}
+
 hs_scmp_rule *
 hs_scmp_add_rule (hs_scmp_profile *p, const hs_scmp_rule *r)
 {
+  const char *last;
   hs_scmp_rule *n;
 
+  last = p->nrules > 0 ? p->rules[p->nrules - 1].name : NULL;
   if (p->nrules == p->capacity)
-    {
-      p->capacity = p->capacity ? 2 * p->capacity : 64;
-      p->rules = xrealloc (p->rules, p->capacity * sizeof *p->rules);
-    }
+    hs_scmp_reserve (p, p->capacity ? p->capacity : 64);
   n = &p->rules[p->nrules++];
   *n = *r;
-  n->name = r->name ? xstrdup (r->name) : NULL;
-  n->action = xstrdup (r->action);
+  if (r->name != NULL)
+    n->name = last != NULL && (last == r->name || strcmp (last, r->name) == 0) ? last : _own (p, r->name);
+  n->action = hs_scmp_action_name (p, r->action);
   memset (&n->caps_include, 0, sizeof n->caps_include);
   memset (&n->caps_exclude, 0, sizeof n->caps_exclude);
   return n;
 }
 
-typedef struct
+/* The end of the run of rules in name order that starts at idx[start]. */
+static size_t
+_run_end (const hs_scmp_profile *p, const size_t *idx, size_t start, size_t n)
 {
-  hs_scmp_rule rule;
-  size_t seq;
-} _seq_rule;
+  size_t end = start + 1;
 
-static int
-_by_name_then_seq (const void *a, const void *b)
-{
-  const _seq_rule *x = a, *y = b;
-  int c = strcmp (x->rule.name, y->rule.name);
-
-  return c != 0 ? c : (x->seq > y->seq) - (x->seq < y->seq);
+  while (end < n && strcmp (p->rules[idx[end - 1]].name, p->rules[idx[end]].name) <= 0)
+    end++;
+  return end;
 }
 
+/* A stable merge sort of rule indices that merges the runs already in
+ * order (a profile file lists a few), then moves each rule once. */
 void
 hs_scmp_sort (hs_scmp_profile *p)
 {
-  _cleanup_free_ _seq_rule *tmp = NULL;
-  bool sorted = true;
+  size_t n = p->nrules, runs;
+  _cleanup_free_ size_t *buf = NULL;
+  size_t *idx, *out;
 
-  for (size_t i = 1; i < p->nrules && sorted; i++)
-    sorted = strcmp (p->rules[i - 1].name, p->rules[i].name) <= 0;
-  if (sorted)
+  for (runs = 1; runs < n && strcmp (p->rules[runs - 1].name, p->rules[runs].name) <= 0; runs++)
+    ;
+  if (runs >= n)
     return;
-  /* qsort is not stable: the original position breaks ties. */
-  tmp = xmalloc (p->nrules * sizeof *tmp);
-  for (size_t i = 0; i < p->nrules; i++)
-    tmp[i] = (_seq_rule){ .rule = p->rules[i], .seq = i };
-  qsort (tmp, p->nrules, sizeof *tmp, _by_name_then_seq);
-  for (size_t i = 0; i < p->nrules; i++)
-    p->rules[i] = tmp[i].rule;
+  buf = xmalloc (2 * n * sizeof *buf);
+  idx = buf;
+  out = buf + n;
+  for (size_t i = 0; i < n; i++)
+    idx[i] = i;
+  do
+    {
+      size_t start = 0, *t;
+      runs = 0;
+      while (start < n)
+        {
+          size_t mid = _run_end (p, idx, start, n), end = mid < n ? _run_end (p, idx, mid, n) : n;
+          size_t a = start, b = mid, o = start;
+          while (a < mid && b < end)
+            out[o++] = strcmp (p->rules[idx[b]].name, p->rules[idx[a]].name) < 0 ? idx[b++] : idx[a++];
+          while (a < mid)
+            out[o++] = idx[a++];
+          while (b < end)
+            out[o++] = idx[b++];
+          start = end;
+          runs++;
+        }
+      t = idx, idx = out, out = t;
+    }
+  while (runs > 1);
+  /* rules[i] takes rules[idx[i]]: follow each cycle with one rule aside */
+  for (size_t i = 0; i < n; i++)
+    {
+      hs_scmp_rule aside;
+      size_t j = i;
+      if (idx[i] == i)
+        continue;
+      aside = p->rules[i];
+      while (idx[j] != i)
+        {
+          size_t from = idx[j];
+          p->rules[j] = p->rules[from];
+          idx[j] = j;
+          j = from;
+        }
+      p->rules[j] = aside;
+      idx[j] = j;
+    }
 }
 
 const hs_scmp_rule *
@@ -497,7 +671,7 @@ _entry_json (const hs_scmp_rule *r)
 bool
 hs_scmp_same_action (const hs_scmp_rule *a, const hs_scmp_rule *b)
 {
-  return strcmp (a->action, b->action) == 0 && a->has_errno == b->has_errno
+  return (a->action == b->action || strcmp (a->action, b->action) == 0) && a->has_errno == b->has_errno
          && (!a->has_errno || a->errno_ret == b->errno_ret);
 }
 
@@ -543,7 +717,6 @@ hs_scmp_to_json (const hs_scmp_profile *p)
 void
 hs_scmp_release (hs_scmp_profile *p)
 {
-  free (p->default_action);
   hs_strv_release (&p->arches);
   hs_strv_release (&p->flags);
   hs_strv_release (&p->split);
@@ -551,5 +724,11 @@ hs_scmp_release (hs_scmp_profile *p)
     _rule_release (&p->rules[i]);
   free (p->rules);
   hs_json_free (p->extra);
+  while (p->strings != NULL)
+    {
+      hs_scmp_strings *next = p->strings->next;
+      free (p->strings);
+      p->strings = next;
+    }
   memset (p, 0, sizeof *p);
 }

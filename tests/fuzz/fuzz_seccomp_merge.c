@@ -5,7 +5,9 @@
  * merged.  The merged profile must let no call through that either
  * denies, serialise to a profile that parses back to itself, and, where
  * hardshim's is one it enforces, merge with hardshim's again to itself
- * (hardening twice changes nothing). */
+ * (hardening twice changes nothing).  And the merge of hardshim's taken a
+ * name at a time (hs_scmp_merge_taken, as the seccomp measure resolves
+ * it) is the merge of a copy made of the same rules. */
 #include "config.h"
 
 #include "fuzz.h"
@@ -51,6 +53,80 @@ _text (const hs_scmp_profile *p)
   return fz_generate (v);
 }
 
+typedef struct
+{
+  bool audit;      /* denials become SCMP_ACT_LOG */
+  size_t drop_len; /* rules whose name has this length do not apply */
+} _taking;
+
+static bool
+_take (const hs_scmp_rule *rule, hs_scmp_rule *ret, void *data)
+{
+  const _taking *t = data;
+
+  if (hs_scmp_is_foreign (rule->name) || strlen (rule->name) == t->drop_len)
+    return false;
+  *ret = *rule;
+  if (t->audit && !hs_scmp_rule_allows (ret))
+    {
+      ret->action = "SCMP_ACT_LOG";
+      ret->has_errno = false;
+    }
+  return true;
+}
+
+static void
+_same_strv (const char *what, const hs_strv *a, const hs_strv *b)
+{
+  bool same = a->n == b->n;
+
+  for (size_t i = 0; same && i < a->n; i++)
+    same = strcmp (a->v[i], b->v[i]) == 0;
+  if (!same)
+    fz_fail ("merged taken and merged copied: the diff's %s differ", what);
+}
+
+/* hs_scmp_merge_taken (ours through _take) against hs_scmp_merge of the
+ * copy the seccomp measure used to make. */
+static void
+_check_taken (const hs_scmp_profile *ours, const hs_scmp_profile *engine, const _taking *t)
+{
+  hs_scmp_profile copy = { 0 }, a = { 0 }, b = { 0 };
+  hs_scmp_diff da = { 0 }, db = { 0 };
+  _cleanup_free_ char *ta = NULL, *tb = NULL;
+
+  copy.default_action = hs_scmp_action_name (&copy, ours->default_action);
+  copy.has_default_errno = ours->has_default_errno;
+  copy.default_errno = ours->default_errno;
+  for (size_t i = 0; i < ours->arches.n; i++)
+    hs_strv_add (&copy.arches, xstrdup (ours->arches.v[i]));
+  for (size_t i = 0; i < ours->flags.n; i++)
+    hs_strv_add (&copy.flags, xstrdup (ours->flags.v[i]));
+  for (size_t i = 0; i < ours->nrules; i++)
+    {
+      hs_scmp_rule r;
+      if (_take (&ours->rules[i], &r, (void *) t))
+        hs_scmp_add_rule (&copy, &r);
+    }
+  hs_scmp_merge (&copy, engine, &a, &da);
+  hs_scmp_merge_taken (ours, _take, (void *) t, engine, &b, &db);
+  ta = _text (&a);
+  tb = _text (&b);
+  if (strcmp (ta, tb) != 0)
+    fz_fail ("merged taken and merged copied differ:\n%s\n---\n%s", ta, tb);
+  _same_strv ("removed", &da.removed, &db.removed);
+  _same_strv ("conditioned", &da.conditioned, &db.conditioned);
+  _same_strv ("kept", &da.kept, &db.kept);
+  _same_strv ("narrowed", &da.narrowed, &db.narrowed);
+  if (da.listener_dropped != db.listener_dropped)
+    fz_fail ("merged taken and merged copied: listener_dropped differs");
+  hs_scmp_release (&copy);
+  hs_scmp_release (&a);
+  hs_scmp_release (&b);
+  hs_scmp_diff_release (&da);
+  hs_scmp_diff_release (&db);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -68,9 +144,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       hs_scmp_release (&ours);
       return 0;
     }
-  hs_scmp_drop_foreign (&ours);
   if (has_engine)
     hs_scmp_drop_foreign (&engine);
+  for (size_t k = 0; k < 4; k++)
+    {
+      _taking t = { .audit = k % 2 == 1, .drop_len = k < 2 ? 0 : 4 + size % 5 };
+      _check_taken (&ours, has_engine ? &engine : NULL, &t);
+    }
+  hs_scmp_drop_foreign (&ours);
   hs_scmp_merge (&ours, has_engine ? &engine : NULL, &merged, &diff);
   fz_check_scmp_subset ("the merged profile", &merged, &ours, has_engine ? &engine : NULL, NULL);
   if (hs_strv_contains (&merged.flags, "SECCOMP_FILTER_FLAG_SPEC_ALLOW")

@@ -24,6 +24,7 @@
 
 #include "measures/harden.h"
 #include "runtime/journal.h"
+#include "seccomp/seccomp_builtin.h"
 #include "seccomp/seccomp_merge.h"
 #include "seccomp/seccomp_profile.h"
 #include "testutil.h"
@@ -2140,12 +2141,7 @@ _deny_wins (hs_scmp_profile *p)
         for (size_t k = 0; k < p->nrules && !drop; k++)
           drop = strcmp (p->rules[k].name, p->rules[i].name) == 0 && p->rules[k].nargs == 0
                  && !hs_scmp_rule_allows (&p->rules[k]);
-      if (drop)
-        {
-          free (p->rules[i].name);
-          free (p->rules[i].action);
-        }
-      else
+      if (!drop) /* names are the profile's strings, actions static */
         p->rules[kept++] = p->rules[i];
     }
   p->nrules = kept;
@@ -2250,6 +2246,349 @@ test_release_empty (void **state)
   }
 }
 
+/* ---- the compiled-in default profile (seccomp_builtin.h) ---------------- */
+
+static void
+_same_strv (const hs_strv *a, const hs_strv *b, const char *what)
+{
+  if (a->n != b->n)
+    fail_msg ("%s: %zu strings, expected %zu", what, a->n, b->n);
+  for (size_t i = 0; i < a->n; i++)
+    if (strcmp (a->v[i], b->v[i]) != 0)
+      fail_msg ("%s[%zu]: `%s`, expected `%s`", what, i, a->v[i], b->v[i]);
+}
+
+static char *
+_scmp_text (const hs_scmp_profile *p)
+{
+  _cleanup_json_ hs_json v = hs_scmp_to_json (p);
+  char *out = NULL;
+  hs_error err = { 0 };
+
+  assert_int_equal (hs_json_generate (v, true, &out, NULL, &err), 0);
+  return out;
+}
+
+/* Field by field, and as the OCI object: the built-in profile (got) is
+ * what parsing gives (want). */
+static void
+_same_scmp (const hs_scmp_profile *got, const hs_scmp_profile *want)
+{
+  _cleanup_free_ char *tg = _scmp_text (got), *tw = _scmp_text (want);
+
+  assert_string_equal (got->default_action, want->default_action);
+  assert_int_equal (got->has_default_errno, want->has_default_errno);
+  assert_int_equal (got->default_errno, want->default_errno);
+  _same_strv (&got->arches, &want->arches, "architectures");
+  _same_strv (&got->flags, &want->flags, "flags");
+  _same_strv (&got->split, &want->split, "split");
+  assert_true (got->extra == NULL && want->extra == NULL);
+  assert_int_equal (got->nrules, want->nrules);
+  for (size_t i = 0; i < got->nrules; i++)
+    {
+      const hs_scmp_rule *g = &got->rules[i], *w = &want->rules[i];
+      assert_string_equal (g->name, w->name);
+      assert_string_equal (g->action, w->action);
+      assert_int_equal (g->has_errno, w->has_errno);
+      assert_int_equal (g->errno_ret, w->errno_ret);
+      assert_int_equal (g->nargs, w->nargs);
+      for (size_t a = 0; a < g->nargs; a++)
+        {
+          assert_int_equal (g->args[a].index, w->args[a].index);
+          assert_int_equal (g->args[a].op, w->args[a].op);
+          assert_true (g->args[a].value == w->args[a].value);
+          assert_true (g->args[a].value_two == w->args[a].value_two);
+        }
+      _same_strv (&g->caps_include, &w->caps_include, g->name);
+      _same_strv (&g->caps_exclude, &w->caps_exclude, g->name);
+    }
+  assert_string_equal (tg, tw);
+}
+
+/* Whether p came from the compiled tables: its names are theirs. */
+static bool
+_from_builtin (const hs_scmp_profile *p)
+{
+  return p->nrules > 0 && p->rules[0].name >= hs_scmp_builtin_strings
+         && p->rules[0].name < hs_scmp_builtin_strings + hs_scmp_builtin_strings_len;
+}
+
+/* The compiled bytes are the tree's default profile, and the compiled
+ * profile is what hs_scmp_parse makes of them. */
+static void
+test_builtin_is_the_parsed_file (void **state)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/profiles/seccomp/default.json", tu_srcdir ());
+  size_t len;
+  _cleanup_free_ char *text = tu_read (path, &len);
+  _cleanup_json_ hs_json tree = NULL;
+  _cleanup_scmp_profile_ hs_scmp_profile parsed = { 0 }, builtin = { 0 };
+  hs_error err = { 0 };
+
+  if (len != hs_scmp_builtin_len || memcmp (text, hs_scmp_builtin_text, len) != 0)
+    fail_msg ("%s differs from the profile compiled in: run `make seccomp-builtin`", path);
+  assert_int_equal (hs_json_parse (hs_scmp_builtin_text, hs_scmp_builtin_len, &tree, &err), 0);
+  assert_int_equal (hs_scmp_parse (tree, true, "builtin", &parsed, &err), 0);
+  hs_scmp_builtin_profile (&builtin);
+  assert_true (_from_builtin (&builtin));
+  assert_false (_from_builtin (&parsed));
+  _same_scmp (&builtin, &parsed);
+}
+
+/* A profile loaded from the compiled tables is an ordinary one: changing
+ * it changes nothing of the tables, and a release frees what it owns. */
+static void
+test_builtin_loaded_is_its_own (void **state)
+{
+  _cleanup_free_ char *path = xasprintf ("%s/profiles/seccomp/default.json", tu_srcdir ());
+  _cleanup_scmp_profile_ hs_scmp_profile a = { 0 }, b = { 0 }, parsed = { 0 };
+  _cleanup_json_ hs_json tree = NULL;
+  hs_scmp_rule extra = { .name = "zzz_new", .action = "SCMP_ACT_ALLOW" };
+  hs_error err = { 0 };
+
+  if (geteuid () != 0)
+    {
+      print_message ("SKIP: hs_scmp_load wants a file only root can change (not root)\n");
+      return;
+    }
+  assert_int_equal (hs_scmp_load (path, &a, &err), 0);
+  assert_true (_from_builtin (&a));
+  hs_scmp_drop_foreign (&a);
+  assert_true (hs_scmp_allow_always (&a, "mount"));
+  hs_scmp_add_rule (&a, &extra);
+  hs_scmp_sort (&a);
+  hs_scmp_release (&a);
+  assert_int_equal (hs_scmp_load (path, &b, &err), 0);
+  assert_int_equal (hs_json_parse (hs_scmp_builtin_text, hs_scmp_builtin_len, &tree, &err), 0);
+  assert_int_equal (hs_scmp_parse (tree, true, "builtin", &parsed, &err), 0);
+  _same_scmp (&b, &parsed);
+}
+
+/* _journal_text: the journal's lines without their times. */
+static char *
+_journal_text (const hs_journal *j)
+{
+  char *out = xcalloc (1, j->len + 1), *o = out;
+  const char *p = j->buf;
+
+  while (p != NULL && *p)
+    {
+      const char *eol = strchr (p, '\n');
+      const char *rest = p;
+      if (strncmp (p, "{\"time\":\"", 9) == 0)
+        rest = strstr (p, "\",") + 2;
+      *o++ = '{';
+      memcpy (o, rest, (size_t) (eol - rest) + 1);
+      o += eol - rest + 1;
+      p = eol + 1;
+    }
+  *o = '\0';
+  return out;
+}
+
+/* The old path and the new: a profile file one byte longer than the
+ * default (a newline at its end) is parsed, the default file is the
+ * compiled profile; every spec hardens to the same bytes and the same
+ * journal with either, in enforce and in audit mode. */
+static void
+test_builtin_hardens_as_parsed (void **state)
+{
+  static const char *const specs[] = { "docker", "podman", "containerd", "runc", "cri-container", "cri-sandbox" };
+  static const char *const modes[] = { "enforce", "audit" };
+  _cleanup_free_ char *src = xasprintf ("%s/profiles/seccomp/default.json", tu_srcdir ());
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *pa = xasprintf ("%s/a.json", dir), *pb = xasprintf ("%s/b.json", dir);
+  _cleanup_free_ char *text = tu_read (src, NULL);
+  _cleanup_free_ char *longer = xasprintf ("%s\n", text);
+
+  if (geteuid () != 0)
+    {
+      print_message ("SKIP: hs_scmp_load wants a file only root can change (not root)\n");
+      rmdir (dir);
+      return;
+    }
+  tu_write (pa, text, 0644);
+  tu_write (pb, longer, 0644);
+  for (size_t m = 0; m < HS_ARRAY_SIZE (modes); m++)
+    {
+      _cleanup_free_ char *qa = xasprintf ("{\"mode\":\"%s\",\"seccomp\":{\"profile\":\"%s\"}}", modes[m], pa);
+      _cleanup_free_ char *qb = xasprintf ("{\"mode\":\"%s\",\"seccomp\":{\"profile\":\"%s\"}}", modes[m], pb);
+      hs_policy a, b;
+
+      tu_policy (qa, &a);
+      tu_policy (qb, &b);
+      assert_true (_from_builtin (a.seccomp));
+      assert_false (_from_builtin (b.seccomp));
+      _same_scmp (a.seccomp, b.seccomp);
+      for (size_t i = 0; i < HS_ARRAY_SIZE (specs); i++)
+        {
+          _cleanup_free_ char *in = xasprintf ("%s/tests/data/specs/%s.json", tu_srcdir (), specs[i]);
+          _cleanup_free_ char *spec_text = tu_read (in, NULL);
+          _cleanup_json_ hs_json sa = tu_parse (spec_text), sb = tu_parse (spec_text);
+          _cleanup_free_ char *oa = NULL, *ob = NULL, *ja = NULL, *jb = NULL;
+          hs_journal jra, jrb;
+          hs_error err = { 0 };
+          bool changed;
+          int ra, rb;
+
+          hs_journal_init (&jra, "c1", "/bundle", in, "create", false);
+          hs_journal_init (&jrb, "c1", "/bundle", in, "create", false);
+          ra = tu_harden (sa, false, in, &a, &jra, &changed, &err);
+          hs_error_release (&err);
+          rb = tu_harden (sb, false, in, &b, &jrb, &changed, &err);
+          hs_error_release (&err);
+          assert_int_equal (ra, rb);
+          assert_int_equal (hs_json_generate (sa, true, &oa, NULL, &err), 0);
+          assert_int_equal (hs_json_generate (sb, true, &ob, NULL, &err), 0);
+          assert_string_equal (oa, ob);
+          ja = _journal_text (&jra);
+          jb = _journal_text (&jrb);
+          for (char *hit = jb; (hit = strstr (hit, pb)) != NULL; hit += strlen (pb))
+            memcpy (hit, pa, strlen (pa)); /* the profile's name, the same length */
+          assert_string_equal (ja, jb);
+          hs_journal_release (&jra);
+          hs_journal_release (&jrb);
+        }
+      hs_policy_release (&a);
+      hs_policy_release (&b);
+    }
+  unlink (pa);
+  unlink (pb);
+  rmdir (dir);
+}
+
+/* ---- the merge of hardshim's profile taken a name at a time ------------ */
+
+typedef struct
+{
+  const char *const *caps; /* the bounding set, NULL-terminated */
+  bool audit;
+} _taking;
+
+static bool
+_has (const char *const *caps, const char *cap)
+{
+  for (; *caps != NULL; caps++)
+    if (strcmp (*caps, cap) == 0)
+      return true;
+  return false;
+}
+
+/* As the seccomp measure takes a rule of hardshim's profile. */
+static bool
+_take (const hs_scmp_rule *rule, hs_scmp_rule *ret, void *data)
+{
+  const _taking *t = data;
+
+  for (size_t i = 0; i < rule->caps_include.n; i++)
+    if (!_has (t->caps, rule->caps_include.v[i]))
+      return false;
+  for (size_t i = 0; i < rule->caps_exclude.n; i++)
+    if (_has (t->caps, rule->caps_exclude.v[i]))
+      return false;
+  if (hs_scmp_is_foreign (rule->name))
+    return false;
+  *ret = *rule;
+  memset (&ret->caps_include, 0, sizeof ret->caps_include);
+  memset (&ret->caps_exclude, 0, sizeof ret->caps_exclude);
+  if (t->audit && !hs_scmp_rule_allows (ret))
+    {
+      ret->action = "SCMP_ACT_LOG";
+      ret->has_errno = false;
+    }
+  return true;
+}
+
+/* The old path and the new: hs_scmp_merge of the resolved copy the
+ * seccomp measure used to make (rules added one by one, then the foreign
+ * ones dropped) and hs_scmp_merge_taken, for the default profile under
+ * several capability sets, in both modes, against the engines' profiles. */
+static void
+test_merge_taken_as_copied (void **state)
+{
+  static const char *const none[] = { NULL };
+  static const char *const nice[] = { "CAP_SYS_NICE", NULL };
+  static const char *const all[] = { "CAP_SYS_CHROOT", "CAP_SYS_NICE", "CAP_SYS_RAWIO", "CAP_SYSLOG", NULL };
+  static const char *const *const capsets[] = { none, nice, all };
+  static const char *const engines[] = { NULL, "docker", "podman", "containerd", "cri-container" };
+  _cleanup_json_ hs_json tree = NULL;
+  _cleanup_scmp_profile_ hs_scmp_profile ours = { 0 };
+  hs_error err = { 0 };
+  size_t compared = 0;
+
+  assert_int_equal (hs_json_parse (hs_scmp_builtin_text, hs_scmp_builtin_len, &tree, &err), 0);
+  assert_int_equal (hs_scmp_parse (tree, true, "default", &ours, &err), 0);
+  for (size_t e = 0; e < HS_ARRAY_SIZE (engines); e++)
+    {
+      _cleanup_scmp_profile_ hs_scmp_profile engine = { 0 };
+      if (engines[e] != NULL)
+        {
+          _cleanup_free_ char *path = xasprintf ("%s/tests/data/specs/%s.json", tu_srcdir (), engines[e]);
+          _cleanup_free_ char *text = tu_read (path, NULL);
+          _cleanup_json_ hs_json spec = tu_parse (text);
+          hs_json given = hs_json_get (hs_json_get (spec, "linux"), "seccomp");
+          if (given == NULL || hs_json_is_null (given))
+            continue;
+          assert_int_equal (hs_scmp_parse (given, false, path, &engine, &err), 0);
+          hs_scmp_drop_foreign (&engine);
+        }
+      for (size_t c = 0; c < HS_ARRAY_SIZE (capsets); c++)
+        for (int audit = 0; audit < 2; audit++)
+          {
+            _taking t = { .caps = capsets[c], .audit = audit };
+            hs_scmp_profile copy = { 0 }, a = { 0 }, b = { 0 };
+            hs_scmp_diff da = { 0 }, db = { 0 };
+            _cleanup_free_ char *ta = NULL, *tb = NULL;
+
+            copy.default_action = audit ? "SCMP_ACT_LOG" : ours.default_action;
+            copy.has_default_errno = !audit && ours.has_default_errno;
+            copy.default_errno = ours.default_errno;
+            hs_strv_add (&copy.arches, xstrdup (hs_scmp_native_arch () ? hs_scmp_native_arch () : "SCMP_ARCH_X86_64"));
+            for (size_t i = 0; i < ours.nrules; i++)
+              {
+                bool applies = true;
+                for (size_t k = 0; k < ours.rules[i].caps_include.n; k++)
+                  applies = applies && _has (t.caps, ours.rules[i].caps_include.v[k]);
+                for (size_t k = 0; k < ours.rules[i].caps_exclude.n; k++)
+                  applies = applies && !_has (t.caps, ours.rules[i].caps_exclude.v[k]);
+                if (applies)
+                  {
+                    hs_scmp_rule *r = hs_scmp_add_rule (&copy, &ours.rules[i]);
+                    if (audit && !hs_scmp_rule_allows (r))
+                      {
+                        r->action = "SCMP_ACT_LOG";
+                        r->has_errno = false;
+                      }
+                  }
+              }
+            hs_scmp_drop_foreign (&copy);
+            hs_scmp_merge (&copy, engines[e] ? &engine : NULL, &a, &da);
+            {
+              /* ours' header as the measure makes it; its rules as they are */
+              hs_scmp_profile header = copy;
+              header.rules = ours.rules;
+              header.nrules = ours.nrules;
+              hs_scmp_merge_taken (&header, _take, &t, engines[e] ? &engine : NULL, &b, &db);
+            }
+            ta = _scmp_text (&a);
+            tb = _scmp_text (&b);
+            assert_string_equal (ta, tb);
+            _same_strv (&db.removed, &da.removed, "removed");
+            _same_strv (&db.conditioned, &da.conditioned, "conditioned");
+            _same_strv (&db.kept, &da.kept, "kept");
+            _same_strv (&db.narrowed, &da.narrowed, "narrowed");
+            assert_int_equal (da.listener_dropped, db.listener_dropped);
+            hs_scmp_release (&copy);
+            hs_scmp_release (&a);
+            hs_scmp_release (&b);
+            hs_scmp_diff_release (&da);
+            hs_scmp_diff_release (&db);
+            compared++;
+          }
+    }
+  assert_true (compared >= 18);
+}
+
 int
 main (void)
 {
@@ -2273,6 +2612,10 @@ main (void)
     cmocka_unit_test (test_merge_same_case_two_actions),
     cmocka_unit_test (test_audit_allows_what_engine_allows),
     cmocka_unit_test (test_unknown_capability_location),
+    cmocka_unit_test (test_builtin_is_the_parsed_file),
+    cmocka_unit_test (test_builtin_loaded_is_its_own),
+    cmocka_unit_test (test_builtin_hardens_as_parsed),
+    cmocka_unit_test (test_merge_taken_as_copied),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
