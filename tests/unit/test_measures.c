@@ -19,28 +19,6 @@
 #include "runtime/journal.h"
 #include "testutil.h"
 
-/* The journal's lines without their "time" field, which changes every run. */
-static char *
-_journal_without_times (const hs_journal *j)
-{
-  char *out = xcalloc (1, j->len + 1), *o = out;
-  const char *p = j->buf;
-
-  while (p != NULL && *p)
-    {
-      const char *eol = strchr (p, '\n');
-      const char *rest = p;
-      if (strncmp (p, "{\"time\":\"", 9) == 0)
-        rest = strstr (p, "\",") + 2;
-      *o++ = '{';
-      memcpy (o, rest, (size_t) (eol - rest) + 1);
-      o += eol - rest + 1;
-      p = eol + 1;
-    }
-  *o = '\0';
-  return out;
-}
-
 /* Replace every needle in s by repl, which is not longer. */
 static void
 _replace_all (char *s, const char *needle, const char *repl)
@@ -91,7 +69,7 @@ _golden_on (const char *name, bool process_file, const hs_host *host)
   hs_journal_init (&j, "c1", process_file ? NULL : "/bundle", in, "create", false);
   assert_int_equal (tu_harden_on (spec, process_file, in, &policy, host, &j, &changed, &err), 0);
   assert_int_equal (hs_json_generate (spec, true, &out, NULL, &err), 0);
-  journal = _journal_without_times (&j);
+  journal = tu_journal_without_times (&j);
   /* the journal names the input file: make that independent of the checkout */
   out_name = xasprintf ("%s.json", name);
   journal_name = xasprintf ("%s.journal", name);
