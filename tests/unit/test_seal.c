@@ -59,6 +59,32 @@ test_sha256_vectors (void **state)
     }
 }
 
+/* The same 1000 bytes fed in pieces of every size from 1 to 130 (so
+ * that pieces start and end at every offset of a block, and whole blocks
+ * are hashed in place) give the digest of the whole (Python's hashlib). */
+static void
+test_sha256_pieces (void **state)
+{
+  uint8_t in[1000], out[HS_SHA256_LEN];
+  char hex[65];
+  (void) state;
+
+  for (size_t i = 0; i < sizeof in; i++)
+    in[i] = (uint8_t) ((i * 7) % 251);
+  for (size_t piece = 1; piece <= 130; piece++)
+    {
+      hs_sha256 s;
+      hs_sha256_init (&s);
+      for (size_t done = 0; done < sizeof in; done += piece)
+        hs_sha256_update (&s, in + done, sizeof in - done < piece ? sizeof in - done : piece);
+      hs_sha256_final (&s, out);
+      _hex (out, sizeof out, hex);
+      if (strcmp (hex, "59425e4412e296fc74736673ce067027f384203f59c0d2c3e6be7b13347b3ffc") != 0)
+        CASE_FAIL ("pieces of %zu: %s", piece, hex);
+    }
+  assert_int_equal (_failures, 0);
+}
+
 /* RFC 4231 test cases 1, 2 and 6 (a key longer than a block). */
 static void
 test_hmac_vectors (void **state)
@@ -414,11 +440,17 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_sha256_vectors),   cmocka_unit_test (test_hmac_vectors),
-    cmocka_unit_test (test_seal_sign_verify), cmocka_unit_test (test_seal_forged),
-    cmocka_unit_test (test_own_dirs),         cmocka_unit_test (test_own_dirs_helper_mount),
-    cmocka_unit_test (test_own_dirs_pins),    cmocka_unit_test (test_own_dirs_refs),
-    cmocka_unit_test (test_trust_path),       cmocka_unit_test (test_seal_key),
+    cmocka_unit_test (test_sha256_vectors),
+    cmocka_unit_test (test_sha256_pieces),
+    cmocka_unit_test (test_hmac_vectors),
+    cmocka_unit_test (test_seal_sign_verify),
+    cmocka_unit_test (test_seal_forged),
+    cmocka_unit_test (test_own_dirs),
+    cmocka_unit_test (test_own_dirs_helper_mount),
+    cmocka_unit_test (test_own_dirs_pins),
+    cmocka_unit_test (test_own_dirs_refs),
+    cmocka_unit_test (test_trust_path),
+    cmocka_unit_test (test_seal_key),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
