@@ -128,17 +128,18 @@ _check_bundle_spec (const hs_spec_file *f, bool *ret_sealed, hs_error *err)
 static int
 _save_sealed (hs_spec_file *f, hs_error *err)
 {
-  _cleanup_free_ char *real = hs_spec_real_path (f);
+  _cleanup_free_ char *real = hs_spec_real_path (f), *text = NULL;
   uint8_t key[HS_SEAL_KEY_LEN];
+  size_t len;
   int r;
 
   r = hs_seal_key (HS_SEAL_KEY, true, key, err);
   if (r < 0)
     return r;
-  r = hs_seal_sign (f->tree, real, key, err);
+  r = hs_seal_sign_text (f->tree, real, key, &text, &len, err); /* serialised once, sealed and saved */
   if (r < 0)
     return r;
-  return hs_spec_save (f, err);
+  return hs_spec_save_text (f, text, len, err);
 }
 
 /* What the measures decided for a bundle's spec (_decide_spec). */

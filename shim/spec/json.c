@@ -297,15 +297,52 @@ hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err)
   return 0;
 }
 
+/* The generator's output, in a buffer of ours (yajl's own would be copied
+ * once more at the end), and where the marked string went. */
+typedef struct _out
+{
+  char *buf;
+  size_t len, cap;
+  hs_json mark;   /* a string whose place is wanted, or NULL */
+  size_t mark_at; /* the offset of its first byte in buf, or SIZE_MAX */
+} _out;
+
+static void
+_print (void *ctx, const char *s, size_t n)
+{
+  _out *o = ctx;
+
+  if (o->len + n + 1 > o->cap)
+    {
+      size_t cap = o->cap > 0 ? o->cap : 4096;
+      while (o->len + n + 1 > cap)
+        cap *= 2;
+      o->buf = xrealloc (o->buf, cap);
+      o->cap = cap;
+    }
+  memcpy (o->buf + o->len, s, n);
+  o->len += n;
+  o->buf[o->len] = '\0';
+}
+
 static yajl_gen_status
-_gen (yajl_gen g, hs_json v)
+_gen (yajl_gen g, _out *o, hs_json v)
 {
   yajl_gen_status s;
 
   switch (v->type)
     {
     case yajl_t_string:
-      return yajl_gen_string (g, (const unsigned char *) v->u.string, strlen (v->u.string));
+      {
+        size_t n = strlen (v->u.string);
+        s = yajl_gen_string (g, (const unsigned char *) v->u.string, n);
+        /* Written as it is (no escape): the string's bytes end just
+         * before the closing quote. */
+        if (s == yajl_gen_status_ok && v == o->mark && o->len >= n + 2 && o->buf[o->len - 1] == '"'
+            && o->buf[o->len - n - 2] == '"' && memcmp (o->buf + o->len - n - 1, v->u.string, n) == 0)
+          o->mark_at = o->len - n - 1;
+        return s;
+      }
     case yajl_t_number:
       return yajl_gen_number (g, v->u.number.r, strlen (v->u.number.r));
     case yajl_t_true:
@@ -321,13 +358,13 @@ _gen (yajl_gen g, hs_json v)
           const char *k = v->u.object.keys[i];
           s = yajl_gen_string (g, (const unsigned char *) k, strlen (k));
           if (s == yajl_gen_status_ok)
-            s = _gen (g, v->u.object.values[i]);
+            s = _gen (g, o, v->u.object.values[i]);
         }
       return s == yajl_gen_status_ok ? yajl_gen_map_close (g) : s;
     case yajl_t_array:
       s = yajl_gen_array_open (g);
       for (size_t i = 0; s == yajl_gen_status_ok && i < v->u.array.len; i++)
-        s = _gen (g, v->u.array.values[i]);
+        s = _gen (g, o, v->u.array.values[i]);
       return s == yajl_gen_status_ok ? yajl_gen_array_close (g) : s;
     default:
       return yajl_gen_invalid_string;
@@ -335,10 +372,10 @@ _gen (yajl_gen g, hs_json v)
 }
 
 int
-hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_error *err)
+hs_json_generate_marked (hs_json v, bool pretty, hs_json mark, char **ret, size_t *ret_len, size_t *ret_mark_at,
+                         hs_error *err)
 {
-  const unsigned char *buf;
-  size_t len;
+  _out o = { .mark = mark, .mark_at = SIZE_MAX };
   yajl_gen g = yajl_gen_alloc (NULL);
   yajl_gen_status s;
 
@@ -347,18 +384,26 @@ hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_error 
   yajl_gen_config (g, yajl_gen_beautify, pretty ? 1 : 0);
   yajl_gen_config (g, yajl_gen_indent_string, "\t");
   yajl_gen_config (g, yajl_gen_validate_utf8, 1); /* no text the runtime would read otherwise */
-  s = _gen (g, v);
+  yajl_gen_config (g, yajl_gen_print_callback, _print, &o);
+  s = _gen (g, &o, v);
+  yajl_gen_free (g);
   if (s != yajl_gen_status_ok)
     {
-      yajl_gen_free (g);
+      free (o.buf);
       return hs_error_set (err, EINVAL, "cannot serialise JSON (yajl status %d)", (int) s);
     }
-  yajl_gen_get_buf (g, &buf, &len);
-  *ret = xstrndup ((const char *) buf, len);
+  *ret = o.buf != NULL ? o.buf : xstrdup ("");
   if (ret_len != NULL)
-    *ret_len = len;
-  yajl_gen_free (g);
+    *ret_len = o.len;
+  if (ret_mark_at != NULL)
+    *ret_mark_at = o.mark_at;
   return 0;
+}
+
+int
+hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_error *err)
+{
+  return hs_json_generate_marked (v, pretty, NULL, ret, ret_len, NULL, err);
 }
 
 hs_json

@@ -52,6 +52,11 @@ int hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err);
 void hs_json_make_utf8 (hs_json v);
 /* Serialise v; pretty adds newlines and indentation. ret is NUL-terminated. */
 int hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_error *err);
+/* hs_json_generate, and where the string mark (a node inside v) was
+ * written: *ret_mark_at is the offset of its first byte in *ret, or
+ * SIZE_MAX when mark is not in v or was written with escapes. */
+int hs_json_generate_marked (hs_json v, bool pretty, hs_json mark, char **ret, size_t *ret_len, size_t *ret_mark_at,
+                             hs_error *err);
 
 /* Lookups: NULL when obj is not an object or has no such key. */
 hs_json hs_json_get (hs_json obj, const char *key);

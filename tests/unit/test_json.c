@@ -687,6 +687,45 @@ test_make_utf8 (void **state)
     }
 }
 
+/* hs_json_generate_marked gives the same text as hs_json_generate and the
+ * offset of the marked string's bytes, indented or not, in an object or an
+ * array; SIZE_MAX for a string written with escapes and for a node that is
+ * not in the tree; and a string equal to the mark elsewhere is not it. */
+static void
+test_generate_marked (void **state)
+{
+  _cleanup_json_ hs_json v = tu_parse ("{\"a\":\"mark\",\"b\":[1,\"mark\",{\"c\":\"x\\\"y\"}],\"d\":\"\"}");
+  _cleanup_json_ hs_json stray = hs_json_new_string ("mark");
+  hs_json in_array = hs_json_at (hs_json_get (v, "b"), 1);
+  hs_json escaped = hs_json_get (hs_json_at (hs_json_get (v, "b"), 2), "c");
+  hs_json empty = hs_json_get (v, "d");
+  hs_error err = { 0 };
+  (void) state;
+
+  for (int pretty = 0; pretty <= 1; pretty++)
+    {
+      _cleanup_free_ char *plain = NULL, *t1 = NULL, *t2 = NULL, *t3 = NULL, *t4 = NULL, *t5 = NULL;
+      size_t plain_len, len, at;
+
+      assert_int_equal (hs_json_generate (v, pretty, &plain, &plain_len, &err), 0);
+      assert_int_equal (hs_json_generate_marked (v, pretty, in_array, &t1, &len, &at, &err), 0);
+      assert_int_equal (len, plain_len);
+      assert_string_equal (t1, plain);
+      assert_true (at != SIZE_MAX);
+      assert_memory_equal (t1 + at - 1, "\"mark\"", 6);
+      assert_true (at > (size_t) (strstr (plain, "mark") - plain)); /* not the first "mark" */
+
+      assert_int_equal (hs_json_generate_marked (v, pretty, hs_json_get (v, "a"), &t2, &len, &at, &err), 0);
+      assert_int_equal (at, (size_t) (strstr (plain, "mark") - plain));
+      assert_int_equal (hs_json_generate_marked (v, pretty, escaped, &t3, &len, &at, &err), 0);
+      assert_true (at == SIZE_MAX);
+      assert_int_equal (hs_json_generate_marked (v, pretty, stray, &t4, &len, &at, &err), 0);
+      assert_true (at == SIZE_MAX);
+      assert_int_equal (hs_json_generate_marked (v, pretty, empty, &t5, &len, &at, &err), 0);
+      assert_true (at != SIZE_MAX && t5[at - 1] == '"' && t5[at] == '"');
+    }
+}
+
 /* A string that is not UTF-8 is not written (the runtime would read
  * something else): found by tests/fuzz (exec), where one was. */
 static void
@@ -709,6 +748,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_roundtrip),
+    cmocka_unit_test (test_generate_marked),
     cmocka_unit_test (test_parse_table),
     cmocka_unit_test (test_depth_objects),
     cmocka_unit_test (test_max_bytes),

@@ -148,6 +148,44 @@ test_seal_sign_verify (void **state)
   assert_false (hs_seal_verify (again, "/b/config.json", _key));
 }
 
+/* hs_seal_sign_text's text is exactly what the sealed tree serialises to,
+ * and the seal verifies: with no annotations, with a seal to replace, and
+ * with another annotation holding the blank's own 64 zeros (not the place
+ * of the seal). */
+static void
+test_seal_sign_text (void **state)
+{
+  static const char *specs[] = {
+    "{\"root\":{\"path\":\"rootfs\"}}",
+    SPEC,
+    "{\"annotations\":{\"x\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+    "\"" HS_SEAL_ANNOTATION "\":\"old\",\"y\":\"0000000000000000000000000000000000000000000000000000000000000000\"},"
+    "\"root\":{\"path\":\"r\"}}",
+  };
+  (void) state;
+
+  for (size_t i = 0; i < HS_ARRAY_SIZE (specs); i++)
+    {
+      _cleanup_json_ hs_json spec = tu_parse (specs[i]), again = NULL;
+      _cleanup_free_ char *text = NULL, *want = NULL;
+      hs_error err = { 0 };
+      size_t len, want_len;
+
+      assert_int_equal (hs_seal_sign_text (spec, "/b/config.json", _key, &text, &len, &err), 0);
+      assert_int_equal (hs_json_generate (spec, true, &want, &want_len, &err), 0);
+      assert_int_equal (len, want_len);
+      assert_string_equal (text, want);
+      assert_true (hs_seal_verify (spec, "/b/config.json", _key));
+      assert_int_equal (hs_json_parse (text, len, &again, &err), 0);
+      assert_true (hs_seal_verify (again, "/b/config.json", _key));
+      if (i == 2) /* the decoys are untouched */
+        assert_int_equal (strlen (hs_json_string (hs_json_get (hs_json_get (again, "annotations"), "x"))), 64);
+      if (i == 2)
+        assert_string_equal (hs_json_string (hs_json_get (hs_json_get (again, "annotations"), "y")),
+                             "0000000000000000000000000000000000000000000000000000000000000000");
+    }
+}
+
 /* A spec without annotations gets them; a seal of another spec does not
  * carry over; a seal that is not 64 characters never verifies. */
 static void
@@ -440,17 +478,12 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_sha256_vectors),
-    cmocka_unit_test (test_sha256_pieces),
-    cmocka_unit_test (test_hmac_vectors),
-    cmocka_unit_test (test_seal_sign_verify),
-    cmocka_unit_test (test_seal_forged),
-    cmocka_unit_test (test_own_dirs),
-    cmocka_unit_test (test_own_dirs_helper_mount),
-    cmocka_unit_test (test_own_dirs_pins),
-    cmocka_unit_test (test_own_dirs_refs),
-    cmocka_unit_test (test_trust_path),
-    cmocka_unit_test (test_seal_key),
+    cmocka_unit_test (test_sha256_vectors), cmocka_unit_test (test_sha256_pieces),
+    cmocka_unit_test (test_hmac_vectors),   cmocka_unit_test (test_seal_sign_verify),
+    cmocka_unit_test (test_seal_sign_text), cmocka_unit_test (test_seal_forged),
+    cmocka_unit_test (test_own_dirs),       cmocka_unit_test (test_own_dirs_helper_mount),
+    cmocka_unit_test (test_own_dirs_pins),  cmocka_unit_test (test_own_dirs_refs),
+    cmocka_unit_test (test_trust_path),     cmocka_unit_test (test_seal_key),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
