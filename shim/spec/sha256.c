@@ -5,6 +5,12 @@
 
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define _HAVE_SHA_NI 1
+#endif
+
 static const uint32_t _k[64] = {
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -17,7 +23,7 @@ static const uint32_t _k[64] = {
 };
 
 static uint32_t
-_rotr (uint32_t x, unsigned n)
+_ror32 (uint32_t x, unsigned n)
 {
   return (x >> n) | (x << (32 - n));
 }
@@ -25,8 +31,8 @@ _rotr (uint32_t x, unsigned n)
 /* One 64-byte block into h.  The eight working variables are rotated by
  * naming, eight rounds per loop step, rather than moved: this runs once per
  * 64 bytes of every spec hardshim seals. */
-#define _S0(x) (_rotr ((x), 2) ^ _rotr ((x), 13) ^ _rotr ((x), 22))
-#define _S1(x) (_rotr ((x), 6) ^ _rotr ((x), 11) ^ _rotr ((x), 25))
+#define _S0(x) (_ror32 ((x), 2) ^ _ror32 ((x), 13) ^ _ror32 ((x), 22))
+#define _S1(x) (_ror32 ((x), 6) ^ _ror32 ((x), 11) ^ _ror32 ((x), 25))
 #define _ROUND(a, b, c, d, e, f, g, h, i)                                                                              \
   do                                                                                                                   \
     {                                                                                                                  \
@@ -47,8 +53,8 @@ _compress (uint32_t h[8], const uint8_t p[64])
     w[i] = (uint32_t) p[4 * i] << 24 | (uint32_t) p[4 * i + 1] << 16 | (uint32_t) p[4 * i + 2] << 8 | p[4 * i + 3];
   for (unsigned i = 16; i < 64; i++)
     {
-      uint32_t s0 = _rotr (w[i - 15], 7) ^ _rotr (w[i - 15], 18) ^ (w[i - 15] >> 3);
-      uint32_t s1 = _rotr (w[i - 2], 17) ^ _rotr (w[i - 2], 19) ^ (w[i - 2] >> 10);
+      uint32_t s0 = _ror32 (w[i - 15], 7) ^ _ror32 (w[i - 15], 18) ^ (w[i - 15] >> 3);
+      uint32_t s1 = _ror32 (w[i - 2], 17) ^ _ror32 (w[i - 2], 19) ^ (w[i - 2] >> 10);
       w[i] = w[i - 16] + s0 + w[i - 7] + s1;
     }
   for (unsigned i = 0; i < 64; i += 8)
@@ -70,6 +76,77 @@ _compress (uint32_t h[8], const uint8_t p[64])
   h[5] += f;
   h[6] += g;
   h[7] += hh;
+}
+
+#ifdef _HAVE_SHA_NI
+/* nblocks blocks into h with the x86 SHA extensions (the AMD and Intel
+ * processors of the last years): about eight times the speed of _compress.
+ * The state is held as the instructions want it, in two vectors ABEF and
+ * CDGH (A in the highest lane); each message vector holds four words, the
+ * first in the lowest lane. */
+__attribute__ ((target ("sha,sse4.1,ssse3"))) static void
+_compress_ni (uint32_t h[8], const uint8_t *p, size_t nblocks)
+{
+  const __m128i swap = _mm_setr_epi8 (3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12); /* big-endian words */
+  __m128i abef = _mm_set_epi32 ((int) h[0], (int) h[1], (int) h[4], (int) h[5]);
+  __m128i cdgh = _mm_set_epi32 ((int) h[2], (int) h[3], (int) h[6], (int) h[7]);
+  uint32_t out[4];
+
+  for (; nblocks > 0; nblocks--, p += 64)
+    {
+      __m128i abef0 = abef, cdgh0 = cdgh, w[4];
+
+      for (unsigned g = 0; g < 4; g++)
+        w[g] = _mm_shuffle_epi8 (_mm_loadu_si128 ((const __m128i *) (p + 16 * g)), swap);
+      for (unsigned g = 0; g < 16; g++) /* rounds 4g .. 4g+3, with words w[g % 4] */
+        {
+          __m128i wk = _mm_add_epi32 (w[g % 4], _mm_loadu_si128 ((const __m128i *) &_k[4 * g]));
+          cdgh = _mm_sha256rnds2_epu32 (cdgh, abef, wk); /* two rounds: the new ABEF */
+          abef = _mm_sha256rnds2_epu32 (abef, cdgh, _mm_shuffle_epi32 (wk, 0x0e));
+          if (g < 12)
+            {
+              /* words 4(g+4) .. 4(g+4)+3 from the four groups before them */
+              __m128i t = _mm_sha256msg1_epu32 (w[g % 4], w[(g + 1) % 4]);
+              t = _mm_add_epi32 (t, _mm_alignr_epi8 (w[(g + 3) % 4], w[(g + 2) % 4], 4));
+              w[g % 4] = _mm_sha256msg2_epu32 (t, w[(g + 3) % 4]);
+            }
+        }
+      abef = _mm_add_epi32 (abef, abef0);
+      cdgh = _mm_add_epi32 (cdgh, cdgh0);
+    }
+  _mm_storeu_si128 ((__m128i *) out, abef);
+  h[0] = out[3], h[1] = out[2], h[4] = out[1], h[5] = out[0];
+  _mm_storeu_si128 ((__m128i *) out, cdgh);
+  h[2] = out[3], h[3] = out[2], h[6] = out[1], h[7] = out[0];
+}
+
+static bool
+_cpu_has_sha_ni (void)
+{
+  unsigned a, b, c, d;
+
+  if (!__get_cpuid (1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1))
+    return false;
+  return __get_cpuid_count (7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+#endif
+
+int hs_sha256_impl = -1;
+
+static void
+_compress_blocks (uint32_t h[8], const uint8_t *p, size_t nblocks)
+{
+#ifdef _HAVE_SHA_NI
+  if (hs_sha256_impl < 0)
+    hs_sha256_impl = _cpu_has_sha_ni () ? 1 : 0;
+  if (hs_sha256_impl == 1)
+    {
+      _compress_ni (h, p, nblocks);
+      return;
+    }
+#endif
+  for (; nblocks > 0; nblocks--, p += 64)
+    _compress (h, p);
 }
 
 void
@@ -97,11 +174,12 @@ hs_sha256_update (hs_sha256 *s, const void *data, size_t len)
       len -= take;
       if (s->used < sizeof s->block)
         return;
-      _compress (s->h, s->block);
+      _compress_blocks (s->h, s->block, 1);
       s->used = 0;
     }
-  for (; len >= sizeof s->block; p += sizeof s->block, len -= sizeof s->block) /* whole blocks in place */
-    _compress (s->h, p);
+  _compress_blocks (s->h, p, len / sizeof s->block); /* whole blocks in place */
+  p += len - len % sizeof s->block;
+  len %= sizeof s->block;
   memcpy (s->block, p, len);
   s->used = len;
 }

@@ -30,7 +30,7 @@ _hex (const uint8_t *b, size_t n, char *ret)
 }
 
 static void
-test_sha256_vectors (void **state)
+_sha256_vectors (void)
 {
   static const struct
   {
@@ -44,7 +44,6 @@ test_sha256_vectors (void **state)
       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
     { "a", 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0" },
   };
-  (void) state;
   for (size_t i = 0; i < HS_ARRAY_SIZE (cases); i++)
     {
       hs_sha256 s;
@@ -63,11 +62,10 @@ test_sha256_vectors (void **state)
  * that pieces start and end at every offset of a block, and whole blocks
  * are hashed in place) give the digest of the whole (Python's hashlib). */
 static void
-test_sha256_pieces (void **state)
+_sha256_pieces (void)
 {
   uint8_t in[1000], out[HS_SHA256_LEN];
   char hex[65];
-  (void) state;
 
   for (size_t i = 0; i < sizeof in; i++)
     in[i] = (uint8_t) ((i * 7) % 251);
@@ -83,6 +81,22 @@ test_sha256_pieces (void **state)
         CASE_FAIL ("pieces of %zu: %s", piece, hex);
     }
   assert_int_equal (_failures, 0);
+}
+
+/* Both compressions, the portable one and the one this processor chooses
+ * (the x86 SHA extensions where it has them). */
+static void
+test_sha256_vectors (void **state)
+{
+  (void) state;
+  for (int impl = -1; impl <= 0; impl++)
+    {
+      hs_sha256_impl = impl;
+      _sha256_vectors ();
+      _sha256_pieces ();
+      print_message ("sha256: compression %d checked\n", hs_sha256_impl);
+    }
+  hs_sha256_impl = -1;
 }
 
 /* RFC 4231 test cases 1, 2 and 6 (a key longer than a block). */
@@ -478,12 +492,17 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_sha256_vectors), cmocka_unit_test (test_sha256_pieces),
-    cmocka_unit_test (test_hmac_vectors),   cmocka_unit_test (test_seal_sign_verify),
-    cmocka_unit_test (test_seal_sign_text), cmocka_unit_test (test_seal_forged),
-    cmocka_unit_test (test_own_dirs),       cmocka_unit_test (test_own_dirs_helper_mount),
-    cmocka_unit_test (test_own_dirs_pins),  cmocka_unit_test (test_own_dirs_refs),
-    cmocka_unit_test (test_trust_path),     cmocka_unit_test (test_seal_key),
+    cmocka_unit_test (test_sha256_vectors),
+    cmocka_unit_test (test_hmac_vectors),
+    cmocka_unit_test (test_seal_sign_verify),
+    cmocka_unit_test (test_seal_sign_text),
+    cmocka_unit_test (test_seal_forged),
+    cmocka_unit_test (test_own_dirs),
+    cmocka_unit_test (test_own_dirs_helper_mount),
+    cmocka_unit_test (test_own_dirs_pins),
+    cmocka_unit_test (test_own_dirs_refs),
+    cmocka_unit_test (test_trust_path),
+    cmocka_unit_test (test_seal_key),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
