@@ -62,6 +62,12 @@ _check_utf8 (const unsigned char *s, size_t len, hs_error *err)
 {
   for (size_t i = 0, n; i < len; i += n)
     {
+      uint64_t eight;
+      if (len - i >= 8 && (memcpy (&eight, s + i, 8), (eight & 0x8080808080808080ull) == 0))
+        {
+          n = 8; /* eight ASCII bytes */
+          continue;
+        }
       n = _utf8_sequence (s + i, len - i);
       if (n == 0)
         return hs_error_set (err, EINVAL, "invalid JSON: invalid UTF-8 at byte %zu", i);
@@ -176,7 +182,7 @@ _check_escape (const char *text, size_t len, size_t *i, hs_error *err)
   return 0;
 }
 
-/* Before yajl builds a tree: the nesting depth, so that neither yajl nor
+/* Before yajl builds a tree (text is NUL-terminated): the nesting depth, so that neither yajl nor
  * our recursive walkers meet a hostile depth; the number of elements and
  * members (each an allocation of its own in the tree: 8 MiB of `[0,0,...`
  * would be 4 million of them, over a gigabyte with the copies the journal
@@ -192,6 +198,13 @@ _check_text (const char *text, size_t len, hs_error *err)
   for (size_t i = 0; i < len; i++)
     {
       char c = text[i];
+      if (in_string && !escaped && c != '\\' && c != '"')
+        {
+          i += strcspn (text + i, "\"\\"); /* to the string's next quote or backslash (text ends in a NUL) */
+          if (i >= len)
+            break;
+          c = text[i];
+        }
       if (in_string)
         {
           int r = 0;
@@ -264,17 +277,18 @@ _check_duplicates (hs_json v, hs_error *err)
   return 0;
 }
 
-int
-hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err)
+/* text, len bytes, with text[len] a NUL (yajl_tree_parse reads a C
+ * string, and _check_text's scans stop at it). */
+static int
+_parse_terminated (const char *text, size_t len, hs_json *ret, hs_error *err)
 {
   char errbuf[256] = "";
-  _cleanup_free_ char *copy = NULL;
   _cleanup_json_ hs_json tree = NULL;
   int r;
 
   if (len > HS_JSON_MAX_BYTES)
     return hs_error_set (err, EFBIG, "larger than %u bytes", HS_JSON_MAX_BYTES);
-  if (memchr (text, '\0', len) != NULL)
+  if (strlen (text) != len)
     return hs_error_set (err, EINVAL, "invalid JSON: NUL byte");
   r = _check_utf8 ((const unsigned char *) text, len, err);
   if (r == 0)
@@ -282,8 +296,7 @@ hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err)
   if (r < 0)
     return r;
 
-  copy = xstrndup (text, len);
-  tree = yajl_tree_parse (copy, errbuf, sizeof errbuf);
+  tree = yajl_tree_parse (text, errbuf, sizeof errbuf);
   if (tree == NULL)
     {
       /* yajl's message spans lines; keep the first one. */
@@ -295,6 +308,27 @@ hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err)
     return r;
   *ret = TAKE_PTR (tree);
   return 0;
+}
+
+int
+hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err)
+{
+  _cleanup_free_ char *copy = NULL;
+
+  if (len > HS_JSON_MAX_BYTES) /* before the copy */
+    return hs_error_set (err, EFBIG, "larger than %u bytes", HS_JSON_MAX_BYTES);
+  if (memchr (text, '\0', len) != NULL)
+    return hs_error_set (err, EINVAL, "invalid JSON: NUL byte");
+  copy = xstrndup (text, len);
+  return _parse_terminated (copy, len, ret, err);
+}
+
+int
+hs_json_parse_terminated (const char *text, size_t len, hs_json *ret, hs_error *err)
+{
+  if (text[len] != '\0')
+    return hs_error_set (err, EINVAL, "internal error: JSON text without its NUL");
+  return _parse_terminated (text, len, ret, err);
 }
 
 /* The generator's output, in a buffer of ours (yajl's own would be copied

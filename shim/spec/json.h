@@ -45,6 +45,9 @@ void hs_json_freep (hs_json *v);
 #define _cleanup_json_ _cleanup_ (hs_json_freep)
 
 int hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err);
+/* hs_json_parse of text whose byte text[len] is a NUL (as hs_file_read_*
+ * leave it), parsed in place: no copy. */
+int hs_json_parse_terminated (const char *text, size_t len, hs_json *ret, hs_error *err);
 /* Replace, in every string and key of v, each byte that starts no valid
  * UTF-8 sequence by U+FFFD (as Go's encoding/json reads it): for what
  * hardshim writes from outside a parsed tree (argv, file names, errors)

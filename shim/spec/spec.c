@@ -17,13 +17,14 @@
 #include <unistd.h>
 
 /* text, read from path: a JSON object whose keys runc and crun read alike. */
+/* text: hs_file_read_*'s, NUL-terminated. */
 static int
 _parse (const char *text, size_t len, const char *path, hs_json *ret, hs_error *err)
 {
   _cleanup_json_ hs_json tree = NULL;
   int r;
 
-  r = hs_json_parse (text, len, &tree, err);
+  r = hs_json_parse_terminated (text, len, &tree, err);
   if (r < 0)
     {
       hs_error_prefix (err, "`%s`", path);

@@ -177,6 +177,10 @@ static const parse_case _parse_cases[] = {
   { "invalid UTF-8 in a key", "{\"\xc3\x28\":1}", 0, "invalid JSON" },
   { "invalid UTF-8: overlong '/'", "[\"\xc0\xaf\"]", 0, "" },
   { "invalid UTF-8: encoded surrogate", "[\"\xed\xa0\x80\"]", 0, "" },
+  /* checked eight ASCII bytes at a time: offsets stay exact, sequences across eight-byte steps are whole */
+  { "invalid UTF-8 after ASCII runs", "[\"abcdefghijklmnop\xff\"]", 0, "invalid UTF-8 at byte 18" },
+  { "invalid UTF-8: a cut sequence after ASCII", "[\"abcdefghijklmn\xc3\"]", 0, "invalid UTF-8 at byte 16" },
+  { "UTF-8 across an eight-byte step", "[\"abcde\xc3\xa9fghij\xe2\x82\xactail-of-it\"]", 0, NULL },
   { "invalid UTF-8: above U+10FFFF", "[\"\xf4\x90\x80\x80\"]", 0, "" },
 
   /* \u escapes yajl's tree cannot keep as they read */
@@ -212,13 +216,20 @@ static void
 test_parse_table (void **state)
 {
   _failures = 0;
-  for (size_t c = 0; c < HS_ARRAY_SIZE (_parse_cases); c++)
+  /* each case twice: hs_json_parse, and in place from a NUL-terminated
+   * buffer of exactly its bytes (hs_json_parse_terminated) */
+  for (size_t c = 0; c < 2 * HS_ARRAY_SIZE (_parse_cases); c++)
     {
-      const parse_case *t = &_parse_cases[c];
+      const parse_case *t = &_parse_cases[c / 2];
       size_t len = t->len ? t->len : strlen (t->text);
+      _cleanup_free_ char *own = xmalloc (len + 1);
       hs_json v = NULL;
       hs_error err = { 0 };
-      int r = hs_json_parse (t->text, len, &v, &err);
+      int r;
+
+      memcpy (own, t->text, len);
+      own[len] = '\0';
+      r = c % 2 == 0 ? hs_json_parse (t->text, len, &v, &err) : hs_json_parse_terminated (own, len, &v, &err);
 
       if (t->error == NULL)
         {
