@@ -125,6 +125,22 @@ hs_json_make_utf8 (hs_json v)
     hs_json_make_utf8 (v->u.array.values[i]);
 }
 
+bool
+hs_json_is_utf8 (hs_json v)
+{
+  _cleanup_free_ char *fixed = NULL;
+
+  if (YAJL_IS_STRING (v))
+    return (fixed = _utf8_replaced (v->u.string)) == NULL;
+  for (size_t i = 0; YAJL_IS_OBJECT (v) && i < v->u.object.len; i++)
+    if ((fixed = _utf8_replaced (v->u.object.keys[i])) != NULL || !hs_json_is_utf8 (v->u.object.values[i]))
+      return false;
+  for (size_t i = 0; YAJL_IS_ARRAY (v) && i < v->u.array.len; i++)
+    if (!hs_json_is_utf8 (v->u.array.values[i]))
+      return false;
+  return true;
+}
+
 /* The code unit of the \u escape at s (its 4 hex digits), or -1 when they
  * are not 4 hex digits (yajl refuses those). */
 static long
@@ -781,6 +797,19 @@ hs_json_object_set (hs_json obj, const char *key, hs_json v)
   obj->u.object.keys[n] = xstrdup (key);
   obj->u.object.values[n] = v;
   obj->u.object.len = n + 1;
+}
+
+hs_json
+hs_json_object_swap (hs_json obj, const char *key, hs_json v)
+{
+  for (size_t i = 0; YAJL_IS_OBJECT (obj) && i < obj->u.object.len; i++)
+    if (strcmp (obj->u.object.keys[i], key) == 0)
+      {
+        hs_json old = obj->u.object.values[i];
+        obj->u.object.values[i] = v;
+        return old;
+      }
+  return NULL;
 }
 
 void

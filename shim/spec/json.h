@@ -53,6 +53,8 @@ int hs_json_parse_terminated (const char *text, size_t len, hs_json *ret, hs_err
  * hardshim writes from outside a parsed tree (argv, file names, errors)
  * into its journal and logs, which must stay valid UTF-8. */
 void hs_json_make_utf8 (hs_json v);
+/* Every string and key of v is valid UTF-8 (hs_json_make_utf8 would change nothing). */
+bool hs_json_is_utf8 (hs_json v);
 /* Serialise v; pretty adds newlines and indentation. ret is NUL-terminated. */
 int hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_error *err);
 /* hs_json_generate, and where the string mark (a node inside v) was
@@ -122,6 +124,10 @@ hs_json hs_json_new_array (void);
 /* An array of the strings of s, in order. */
 hs_json hs_json_new_strv (const hs_strv *s);
 hs_json hs_json_copy (hs_json v);
+/* Put v in place of the value of obj's member key and give back the value
+ * it held, unfreed (NULL, and v not placed, when there is no such member):
+ * to lend a tree to obj for a while and take it back. */
+hs_json hs_json_object_swap (hs_json obj, const char *key, hs_json v);
 /* The first argument takes ownership of v. Setting replaces (and frees) the old value. */
 void hs_json_object_set (hs_json obj, const char *key, hs_json v);
 void hs_json_array_append (hs_json arr, hs_json v);

@@ -698,6 +698,41 @@ test_make_utf8 (void **state)
     }
 }
 
+/* hs_json_object_swap lends a value and gives the old one back, unfreed;
+ * a missing member or a non-object changes nothing.  hs_json_is_utf8 sees
+ * a bad string or key anywhere in a tree. */
+static void
+test_object_swap_and_is_utf8 (void **state)
+{
+  _cleanup_json_ hs_json obj = tu_parse ("{\"a\":1,\"b\":[\"x\"]}"), lent = hs_json_new_string ("lent");
+  _cleanup_json_ hs_json arr = tu_parse ("[1]"), bad = NULL;
+  _cleanup_free_ char *text = NULL;
+  hs_error err = { 0 };
+  size_t len;
+  (void) state;
+
+  hs_json old = hs_json_object_swap (obj, "a", lent);
+  assert_string_equal (hs_json_number_text (old), "1");
+  assert_int_equal (hs_json_generate (obj, false, &text, &len, &err), 0);
+  assert_string_equal (text, "{\"a\":\"lent\",\"b\":[\"x\"]}");
+  assert_ptr_equal (hs_json_object_swap (obj, "a", old), lent); /* back: obj owns old again */
+  assert_null (hs_json_object_swap (obj, "missing", lent));
+  assert_null (hs_json_object_swap (arr, "a", lent));
+  assert_null (hs_json_object_swap (NULL, "a", lent));
+  assert_int_equal (hs_json_object_len (obj), 2);
+
+  assert_true (hs_json_is_utf8 (obj));
+  assert_true (hs_json_is_utf8 (NULL));
+  bad = tu_parse ("{\"k\":[{\"x\":\"ok\"}]}");
+  assert_true (hs_json_is_utf8 (bad));
+  hs_json_array_append (hs_json_get (bad, "k"), hs_json_new_string ("\xff"));
+  assert_false (hs_json_is_utf8 (bad));
+  hs_json_array_remove (hs_json_get (bad, "k"), 1);
+  assert_true (hs_json_is_utf8 (bad));
+  hs_json_object_set (hs_json_at (hs_json_get (bad, "k"), 0), "key\xc3", hs_json_new_null ());
+  assert_false (hs_json_is_utf8 (bad));
+}
+
 /* hs_json_generate_marked gives the same text as hs_json_generate and the
  * offset of the marked string's bytes, indented or not, in an object or an
  * array; SIZE_MAX for a string written with escapes and for a node that is
@@ -760,6 +795,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_roundtrip),
     cmocka_unit_test (test_generate_marked),
+    cmocka_unit_test (test_object_swap_and_is_utf8),
     cmocka_unit_test (test_parse_table),
     cmocka_unit_test (test_depth_objects),
     cmocka_unit_test (test_max_bytes),
