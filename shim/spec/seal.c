@@ -23,8 +23,8 @@ static int
 _seal (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN], char ret[65], char **ret_text,
        size_t *ret_len, hs_error *err)
 {
-  hs_json ann = hs_json_get (spec, "annotations"), blank;
-  _cleanup_json_ hs_json kept = NULL;
+  hs_json ann = hs_json_get (spec, "annotations"), kept;
+  _cleanup_json_ hs_json blank = hs_json_new_string (BLANK);
   _cleanup_free_ char *text = NULL;
   uint8_t mac[HS_SHA256_LEN];
   size_t len, at;
@@ -32,13 +32,18 @@ _seal (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN], 
 
   if (!hs_json_is_object (ann))
     return hs_error_set (err, EINVAL, "/annotations is %s, expected an object", hs_json_type_name (ann));
-  kept = hs_json_copy (hs_json_get (ann, HS_SEAL_ANNOTATION));
-  hs_json_object_set (ann, HS_SEAL_ANNOTATION, blank = hs_json_new_string (BLANK));
+  /* The blank is lent in the seal's place, or added last, for the text. */
+  kept = hs_json_object_swap (ann, HS_SEAL_ANNOTATION, blank);
+  if (kept == NULL)
+    hs_json_object_set (ann, HS_SEAL_ANNOTATION, blank);
   r = hs_json_generate_marked (spec, true, blank, &text, &len, &at, err);
   if (kept != NULL)
-    hs_json_object_set (ann, HS_SEAL_ANNOTATION, TAKE_PTR (kept));
+    hs_json_object_swap (ann, HS_SEAL_ANNOTATION, kept);
   else
-    hs_json_object_remove (ann, HS_SEAL_ANNOTATION);
+    {
+      hs_json_object_swap (ann, HS_SEAL_ANNOTATION, hs_json_new_null ()); /* blank stays ours */
+      hs_json_object_remove (ann, HS_SEAL_ANNOTATION);
+    }
   if (r < 0)
     return r;
 
