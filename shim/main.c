@@ -139,7 +139,7 @@ _save_sealed (hs_spec_file *f, hs_error *err)
   r = hs_seal_sign_text (f->tree, real, key, &text, &len, err); /* serialised once, sealed and saved */
   if (r < 0)
     return r;
-  return hs_spec_save_text (f, text, len, err);
+  return hs_spec_save_text (f, TAKE_PTR (text), len, err);
 }
 
 /* What the measures decided for a bundle's spec (_decide_spec). */

@@ -227,18 +227,22 @@ _replace (hs_spec_file *f, const char *text, size_t len, hs_error *err)
 }
 
 int
-hs_spec_save_text (hs_spec_file *f, const char *pretty, size_t pretty_len, hs_error *err)
+hs_spec_save_text (hs_spec_file *f, char *pretty, size_t pretty_len, hs_error *err)
 {
-  _cleanup_free_ char *compact = NULL;
+  _cleanup_free_ char *text = pretty;
   size_t len = pretty_len;
   int r = 0;
 
   if (f->dirfd < 0)
     return hs_error_set (err, EBADF, "`%s` is a descriptor, not a file hardshim can rewrite", f->path);
   /* Indented, unless that would be more than hardshim reads back (an exec
-   * into the container reads its spec again). */
+   * into the container reads its spec again); the indented text is freed
+   * first, not to hold both. */
   if (len > HS_JSON_MAX_BYTES)
-    r = hs_json_generate (f->tree, false, &compact, &len, err);
+    {
+      free (TAKE_PTR (text));
+      r = hs_json_generate (f->tree, false, &text, &len, err);
+    }
   if (r == 0 && len > HS_JSON_MAX_BYTES)
     r = hs_error_set (err, EFBIG, "the hardened spec would be larger than %u bytes: refused", HS_JSON_MAX_BYTES);
   if (r < 0)
@@ -246,7 +250,7 @@ hs_spec_save_text (hs_spec_file *f, const char *pretty, size_t pretty_len, hs_er
       hs_error_prefix (err, "`%s`", f->path);
       return r;
     }
-  return _replace (f, compact != NULL ? compact : pretty, len, err);
+  return _replace (f, text, len, err);
 }
 
 int
@@ -264,7 +268,7 @@ hs_spec_save (hs_spec_file *f, hs_error *err)
       hs_error_prefix (err, "`%s`", f->path);
       return r;
     }
-  return hs_spec_save_text (f, text, len, err);
+  return hs_spec_save_text (f, TAKE_PTR (text), len, err);
 }
 
 bool

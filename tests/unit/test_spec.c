@@ -445,7 +445,8 @@ test_save_sealed_text (void **state)
       hs_json_object_set (f.tree, "added", hs_json_new_bool (true));
       assert_int_equal (hs_seal_sign_text (f.tree, path, key, &text, &len, &err), 0);
       assert_int_equal (len > HS_JSON_MAX_BYTES, big);
-      if (hs_spec_save_text (&f, text, len, &err) != 0)
+      _cleanup_free_ char *want = xstrndup (text, len);
+      if (hs_spec_save_text (&f, TAKE_PTR (text), len, &err) != 0)
         fail_msg ("save: %s", err.msg);
       hs_spec_release (&f);
 
@@ -453,7 +454,7 @@ test_save_sealed_text (void **state)
       if (!big)
         {
           assert_int_equal (wlen, len);
-          assert_memory_equal (written, text, len);
+          assert_memory_equal (written, want, len);
         }
       else
         assert_null (strstr (written, "\n\t")); /* compact */
