@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# sizes.sh [-n N]: hardshim's time and peak memory on each hostile size of
-# tests/lib/hostile-spec.py, and of a spec padded to 1 MiB (hardshim create
-# with /bin/true as the runtime, so only hardshim's own work counts): the
-# median wall time of N runs and the largest peak RSS, per row, with the
-# spec's size and the outcome.  The goal for a 1 MiB spec: under 20 ms and
-# 16 MiB.  Nothing is asserted.  -r REGEX measures only the rows whose name
-# matches; -k DIR keeps each row's input spec there (DIR/NAME.json) and the
-# bundle and policy (DIR/bundle, DIR/policy.json), for profiling.
+# sizes.sh [-n N] [-r REGEX] [-k DIR]: hardshim's time and peak memory on
+# each hostile size of tests/lib/hostile-spec.py, and on a spec padded to
+# 1 MiB (hardshim create with /bin/true as the runtime, so only hardshim's
+# own work counts): the median wall time of N runs and the largest peak
+# RSS, per row, with the spec's size and the outcome.  The goal for a 1 MiB
+# spec: under 20 ms and 16 MiB.  Nothing is asserted.  -r REGEX measures
+# only the rows whose name matches; -k DIR keeps each row's input spec there
+# (DIR/NAME.json) and the bundle and policy (DIR/bundle, DIR/policy.json),
+# for profiling.
 # Needs root, python3, jq and GNU time (/usr/bin/time).
 set -euo pipefail
 
@@ -59,7 +60,7 @@ printf '%-22s %10s %10s %10s  %s\n' row bytes "ms (med)" "peak KiB" outcome
 {
 	echo "spec-1mib ok"
 	"$src/tests/lib/hostile-spec.py" --list
-} | while read -r name expect; do
+} | while read -r name _; do
 	[[ $name =~ $ROWS ]] || continue
 	make_row "$name" "$work/given.json"
 	if [ -n "$KEEP" ]; then
@@ -80,6 +81,7 @@ printf '%-22s %10s %10s %10s  %s\n' row bytes "ms (med)" "peak KiB" outcome
 		echo $(((t1 - t0) / 1000)) >>"$work/times" # µs, with time(1)'s own fork and exec
 		kib=$(tail -n 1 "$work/t")
 		[ "$kib" -le "$peak" ] || peak=$kib
+		# shellcheck disable=SC2016 # the backquotes are the message's own
 		if [ "$rc" -eq 0 ]; then outcome=hardened; else outcome="refused: $(sed 's/^hardshim: `[^`]*`: //' "$work/err" | head -c 50)"; fi
 	done
 	med=$(sort -n "$work/times" | awk '{ v[NR] = $1 } END { printf "%.1f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1000 }')
