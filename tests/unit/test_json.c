@@ -180,7 +180,11 @@ static const parse_case _parse_cases[] = {
   /* checked eight ASCII bytes at a time: offsets stay exact, sequences across eight-byte steps are whole */
   { "invalid UTF-8 after ASCII runs", "[\"abcdefghijklmnop\xff\"]", 0, "invalid UTF-8 at byte 18" },
   { "invalid UTF-8: a cut sequence after ASCII", "[\"abcdefghijklmn\xc3\"]", 0, "invalid UTF-8 at byte 16" },
-  { "UTF-8 across an eight-byte step", "[\"abcde\xc3\xa9fghij\xe2\x82\xactail-of-it\"]", 0, NULL },
+  { "UTF-8 across an eight-byte step",
+    "[\"abcde\xc3\xa9"
+    "ghij\xe2\x82\xac"
+    "tail-of-it\"]",
+    0, NULL },
   { "invalid UTF-8: above U+10FFFF", "[\"\xf4\x90\x80\x80\"]", 0, "" },
 
   /* \u escapes yajl's tree cannot keep as they read */
