@@ -136,7 +136,8 @@ _check_bundle_spec (const hs_spec_file *f, bool *ret_sealed, _seal_key *ret_key,
 static int
 _save_sealed (hs_spec_file *f, _seal_key *key, hs_error *err)
 {
-  _cleanup_free_ char *real = hs_spec_real_path (f);
+  _cleanup_free_ char *real = hs_spec_real_path (f), *text = NULL;
+  size_t len;
   int r;
 
   if (!key->loaded)
@@ -146,10 +147,10 @@ _save_sealed (hs_spec_file *f, _seal_key *key, hs_error *err)
         return r;
       key->loaded = true;
     }
-  r = hs_seal_sign (f->tree, real, key->key, err);
+  r = hs_seal_sign_text (f->tree, real, key->key, &text, &len, err); /* serialised once, sealed and saved */
   if (r < 0)
     return r;
-  return hs_spec_save (f, err);
+  return hs_spec_save_text (f, TAKE_PTR (text), len, err);
 }
 
 /* What the measures decided for a bundle's spec (_decide_spec). */

@@ -21,10 +21,10 @@ typedef struct hs_journal
   const char *command;
   bool audit;
   char *buf;
-  size_t len;
+  size_t len, cap;
   size_t count;
   char *refused; /* the "refused" records again, for hs_journal_only_refusals */
-  size_t refused_len;
+  size_t refused_len, refused_cap;
   size_t nrefused;
 } hs_journal;
 

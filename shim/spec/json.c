@@ -62,6 +62,12 @@ _check_utf8 (const unsigned char *s, size_t len, hs_error *err)
 {
   for (size_t i = 0, n; i < len; i += n)
     {
+      uint64_t eight;
+      if (len - i >= 8 && (memcpy (&eight, s + i, 8), (eight & 0x8080808080808080ull) == 0))
+        {
+          n = 8; /* eight ASCII bytes */
+          continue;
+        }
       n = _utf8_sequence (s + i, len - i);
       if (n == 0)
         return hs_error_set (err, EINVAL, "invalid JSON: invalid UTF-8 at byte %zu", i);
@@ -117,6 +123,22 @@ hs_json_make_utf8 (hs_json v)
     }
   for (size_t i = 0; YAJL_IS_ARRAY (v) && i < v->u.array.len; i++)
     hs_json_make_utf8 (v->u.array.values[i]);
+}
+
+bool
+hs_json_is_utf8 (hs_json v)
+{
+  _cleanup_free_ char *fixed = NULL;
+
+  if (YAJL_IS_STRING (v))
+    return (fixed = _utf8_replaced (v->u.string)) == NULL;
+  for (size_t i = 0; YAJL_IS_OBJECT (v) && i < v->u.object.len; i++)
+    if ((fixed = _utf8_replaced (v->u.object.keys[i])) != NULL || !hs_json_is_utf8 (v->u.object.values[i]))
+      return false;
+  for (size_t i = 0; YAJL_IS_ARRAY (v) && i < v->u.array.len; i++)
+    if (!hs_json_is_utf8 (v->u.array.values[i]))
+      return false;
+  return true;
 }
 
 /* The code unit of the \u escape at s (its 4 hex digits), or -1 when they
@@ -176,7 +198,7 @@ _check_escape (const char *text, size_t len, size_t *i, hs_error *err)
   return 0;
 }
 
-/* Before yajl builds a tree: the nesting depth, so that neither yajl nor
+/* Before yajl builds a tree (text is NUL-terminated): the nesting depth, so that neither yajl nor
  * our recursive walkers meet a hostile depth; the number of elements and
  * members (each an allocation of its own in the tree: 8 MiB of `[0,0,...`
  * would be 4 million of them, over a gigabyte with the copies the journal
@@ -192,6 +214,13 @@ _check_text (const char *text, size_t len, hs_error *err)
   for (size_t i = 0; i < len; i++)
     {
       char c = text[i];
+      if (in_string && !escaped && c != '\\' && c != '"')
+        {
+          i += strcspn (text + i, "\"\\"); /* to the string's next quote or backslash (text ends in a NUL) */
+          if (i >= len)
+            break;
+          c = text[i];
+        }
       if (in_string)
         {
           int r = 0;
@@ -264,17 +293,18 @@ _check_duplicates (hs_json v, hs_error *err)
   return 0;
 }
 
-int
-hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err)
+/* text, len bytes, with text[len] a NUL (yajl_tree_parse reads a C
+ * string, and _check_text's scans stop at it). */
+static int
+_parse_terminated (const char *text, size_t len, hs_json *ret, hs_error *err)
 {
   char errbuf[256] = "";
-  _cleanup_free_ char *copy = NULL;
   _cleanup_json_ hs_json tree = NULL;
   int r;
 
   if (len > HS_JSON_MAX_BYTES)
     return hs_error_set (err, EFBIG, "larger than %u bytes", HS_JSON_MAX_BYTES);
-  if (memchr (text, '\0', len) != NULL)
+  if (strlen (text) != len)
     return hs_error_set (err, EINVAL, "invalid JSON: NUL byte");
   r = _check_utf8 ((const unsigned char *) text, len, err);
   if (r == 0)
@@ -282,8 +312,7 @@ hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err)
   if (r < 0)
     return r;
 
-  copy = xstrndup (text, len);
-  tree = yajl_tree_parse (copy, errbuf, sizeof errbuf);
+  tree = yajl_tree_parse (text, errbuf, sizeof errbuf);
   if (tree == NULL)
     {
       /* yajl's message spans lines; keep the first one. */
@@ -297,15 +326,73 @@ hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err)
   return 0;
 }
 
+int
+hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err)
+{
+  _cleanup_free_ char *copy = NULL;
+
+  if (len > HS_JSON_MAX_BYTES) /* before the copy */
+    return hs_error_set (err, EFBIG, "larger than %u bytes", HS_JSON_MAX_BYTES);
+  if (memchr (text, '\0', len) != NULL)
+    return hs_error_set (err, EINVAL, "invalid JSON: NUL byte");
+  copy = xstrndup (text, len);
+  return _parse_terminated (copy, len, ret, err);
+}
+
+int
+hs_json_parse_terminated (const char *text, size_t len, hs_json *ret, hs_error *err)
+{
+  if (text[len] != '\0')
+    return hs_error_set (err, EINVAL, "internal error: JSON text without its NUL");
+  return _parse_terminated (text, len, ret, err);
+}
+
+/* The generator's output, in a buffer of ours (yajl's own would be copied
+ * once more at the end), and where the marked string went. */
+typedef struct _out
+{
+  char *buf;
+  size_t len, cap;
+  hs_json mark;   /* a string whose place is wanted, or NULL */
+  size_t mark_at; /* the offset of its first byte in buf, or SIZE_MAX */
+} _out;
+
+static void
+_print (void *ctx, const char *s, size_t n)
+{
+  _out *o = ctx;
+
+  if (o->len + n + 1 > o->cap)
+    {
+      size_t cap = o->cap > 0 ? o->cap : 4096;
+      while (o->len + n + 1 > cap)
+        cap *= 2;
+      o->buf = xrealloc (o->buf, cap);
+      o->cap = cap;
+    }
+  memcpy (o->buf + o->len, s, n);
+  o->len += n;
+  o->buf[o->len] = '\0';
+}
+
 static yajl_gen_status
-_gen (yajl_gen g, hs_json v)
+_gen (yajl_gen g, _out *o, hs_json v)
 {
   yajl_gen_status s;
 
   switch (v->type)
     {
     case yajl_t_string:
-      return yajl_gen_string (g, (const unsigned char *) v->u.string, strlen (v->u.string));
+      {
+        size_t n = strlen (v->u.string);
+        s = yajl_gen_string (g, (const unsigned char *) v->u.string, n);
+        /* Written as it is (no escape): the string's bytes end just
+         * before the closing quote. */
+        if (s == yajl_gen_status_ok && v == o->mark && o->len >= n + 2 && o->buf[o->len - 1] == '"'
+            && o->buf[o->len - n - 2] == '"' && memcmp (o->buf + o->len - n - 1, v->u.string, n) == 0)
+          o->mark_at = o->len - n - 1;
+        return s;
+      }
     case yajl_t_number:
       return yajl_gen_number (g, v->u.number.r, strlen (v->u.number.r));
     case yajl_t_true:
@@ -321,13 +408,13 @@ _gen (yajl_gen g, hs_json v)
           const char *k = v->u.object.keys[i];
           s = yajl_gen_string (g, (const unsigned char *) k, strlen (k));
           if (s == yajl_gen_status_ok)
-            s = _gen (g, v->u.object.values[i]);
+            s = _gen (g, o, v->u.object.values[i]);
         }
       return s == yajl_gen_status_ok ? yajl_gen_map_close (g) : s;
     case yajl_t_array:
       s = yajl_gen_array_open (g);
       for (size_t i = 0; s == yajl_gen_status_ok && i < v->u.array.len; i++)
-        s = _gen (g, v->u.array.values[i]);
+        s = _gen (g, o, v->u.array.values[i]);
       return s == yajl_gen_status_ok ? yajl_gen_array_close (g) : s;
     default:
       return yajl_gen_invalid_string;
@@ -335,10 +422,10 @@ _gen (yajl_gen g, hs_json v)
 }
 
 int
-hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_error *err)
+hs_json_generate_marked (hs_json v, bool pretty, hs_json mark, char **ret, size_t *ret_len, size_t *ret_mark_at,
+                         hs_error *err)
 {
-  const unsigned char *buf;
-  size_t len;
+  _out o = { .mark = mark, .mark_at = SIZE_MAX };
   yajl_gen g = yajl_gen_alloc (NULL);
   yajl_gen_status s;
 
@@ -347,18 +434,35 @@ hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_error 
   yajl_gen_config (g, yajl_gen_beautify, pretty ? 1 : 0);
   yajl_gen_config (g, yajl_gen_indent_string, "\t");
   yajl_gen_config (g, yajl_gen_validate_utf8, 1); /* no text the runtime would read otherwise */
-  s = _gen (g, v);
+  yajl_gen_config (g, yajl_gen_print_callback, _print, &o);
+  s = _gen (g, &o, v);
+  yajl_gen_free (g);
   if (s != yajl_gen_status_ok)
     {
-      yajl_gen_free (g);
+      free (o.buf);
       return hs_error_set (err, EINVAL, "cannot serialise JSON (yajl status %d)", (int) s);
     }
-  yajl_gen_get_buf (g, &buf, &len);
-  *ret = xstrndup ((const char *) buf, len);
+  *ret = o.buf != NULL ? o.buf : xstrdup ("");
   if (ret_len != NULL)
-    *ret_len = len;
-  yajl_gen_free (g);
+    *ret_len = o.len;
+  if (ret_mark_at != NULL)
+    *ret_mark_at = o.mark_at;
   return 0;
+}
+
+int
+hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_error *err)
+{
+  return hs_json_generate_marked (v, pretty, NULL, ret, ret_len, NULL, err);
+}
+
+/* The first bytes decide most comparisons of an object's keys: the call
+ * is made only when they agree (100,000 annotations are searched for
+ * every name looked up in them). */
+static inline bool
+_same_key (const char *a, const char *b)
+{
+  return a[0] == b[0] && strcmp (a, b) == 0;
 }
 
 hs_json
@@ -367,7 +471,7 @@ hs_json_get (hs_json obj, const char *key)
   if (!YAJL_IS_OBJECT (obj))
     return NULL;
   for (size_t i = 0; i < obj->u.object.len; i++)
-    if (strcmp (obj->u.object.keys[i], key) == 0)
+    if (_same_key (obj->u.object.keys[i], key))
       return obj->u.object.values[i];
   return NULL;
 }
@@ -691,7 +795,7 @@ hs_json_object_set (hs_json obj, const char *key, hs_json v)
   size_t n = obj->u.object.len;
 
   for (size_t i = 0; i < n; i++)
-    if (strcmp (obj->u.object.keys[i], key) == 0)
+    if (_same_key (obj->u.object.keys[i], key))
       {
         hs_json_free (obj->u.object.values[i]);
         obj->u.object.values[i] = v;
@@ -702,6 +806,19 @@ hs_json_object_set (hs_json obj, const char *key, hs_json v)
   obj->u.object.keys[n] = xstrdup (key);
   obj->u.object.values[n] = v;
   obj->u.object.len = n + 1;
+}
+
+hs_json
+hs_json_object_swap (hs_json obj, const char *key, hs_json v)
+{
+  for (size_t i = 0; YAJL_IS_OBJECT (obj) && i < obj->u.object.len; i++)
+    if (_same_key (obj->u.object.keys[i], key))
+      {
+        hs_json old = obj->u.object.values[i];
+        obj->u.object.values[i] = v;
+        return old;
+      }
+  return NULL;
 }
 
 void
@@ -736,7 +853,7 @@ hs_json_object_remove (hs_json obj, const char *key)
   if (!YAJL_IS_OBJECT (obj))
     return;
   for (size_t i = 0; i < obj->u.object.len; i++)
-    if (strcmp (obj->u.object.keys[i], key) == 0)
+    if (_same_key (obj->u.object.keys[i], key))
       {
         size_t rest = obj->u.object.len - i - 1;
         free ((char *) obj->u.object.keys[i]);

@@ -45,13 +45,23 @@ void hs_json_freep (hs_json *v);
 #define _cleanup_json_ _cleanup_ (hs_json_freep)
 
 int hs_json_parse (const char *text, size_t len, hs_json *ret, hs_error *err);
+/* hs_json_parse of text whose byte text[len] is a NUL (as hs_file_read_*
+ * leave it), parsed in place: no copy. */
+int hs_json_parse_terminated (const char *text, size_t len, hs_json *ret, hs_error *err);
 /* Replace, in every string and key of v, each byte that starts no valid
  * UTF-8 sequence by U+FFFD (as Go's encoding/json reads it): for what
  * hardshim writes from outside a parsed tree (argv, file names, errors)
  * into its journal and logs, which must stay valid UTF-8. */
 void hs_json_make_utf8 (hs_json v);
+/* Every string and key of v is valid UTF-8 (hs_json_make_utf8 would change nothing). */
+bool hs_json_is_utf8 (hs_json v);
 /* Serialise v; pretty adds newlines and indentation. ret is NUL-terminated. */
 int hs_json_generate (hs_json v, bool pretty, char **ret, size_t *ret_len, hs_error *err);
+/* hs_json_generate, and where the string mark (a node inside v) was
+ * written: *ret_mark_at is the offset of its first byte in *ret, or
+ * SIZE_MAX when mark is not in v or was written with escapes. */
+int hs_json_generate_marked (hs_json v, bool pretty, hs_json mark, char **ret, size_t *ret_len, size_t *ret_mark_at,
+                             hs_error *err);
 
 /* Lookups: NULL when obj is not an object or has no such key. */
 hs_json hs_json_get (hs_json obj, const char *key);
@@ -114,6 +124,10 @@ hs_json hs_json_new_array (void);
 /* An array of the strings of s, in order. */
 hs_json hs_json_new_strv (const hs_strv *s);
 hs_json hs_json_copy (hs_json v);
+/* Put v in place of the value of obj's member key and give back the value
+ * it held, unfreed (NULL, and v not placed, when there is no such member):
+ * to lend a tree to obj for a while and take it back. */
+hs_json hs_json_object_swap (hs_json obj, const char *key, hs_json v);
 /* The first argument takes ownership of v. Setting replaces (and frees) the old value. */
 void hs_json_object_set (hs_json obj, const char *key, hs_json v);
 void hs_json_array_append (hs_json arr, hs_json v);

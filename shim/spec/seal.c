@@ -16,25 +16,34 @@
 
 #define BLANK "0000000000000000000000000000000000000000000000000000000000000000"
 
-int
-hs_seal_compute (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN], char ret[65], hs_error *err)
+/* The MAC of spec's indented text with the seal blanked, as 64 hex digits
+ * into ret; with ret_text, that text with ret in the blank's place: the
+ * text of the sealed spec, from one serialisation.  The tree is as it was. */
+static int
+_seal (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN], char ret[65], char **ret_text,
+       size_t *ret_len, hs_error *err)
 {
-  hs_json ann = hs_json_get (spec, "annotations");
-  _cleanup_json_ hs_json kept = NULL;
+  hs_json ann = hs_json_get (spec, "annotations"), kept;
+  _cleanup_json_ hs_json blank = hs_json_new_string (BLANK);
   _cleanup_free_ char *text = NULL;
   uint8_t mac[HS_SHA256_LEN];
-  size_t len;
+  size_t len, at;
   int r;
 
   if (!hs_json_is_object (ann))
     return hs_error_set (err, EINVAL, "/annotations is %s, expected an object", hs_json_type_name (ann));
-  kept = hs_json_copy (hs_json_get (ann, HS_SEAL_ANNOTATION));
-  hs_json_object_set (ann, HS_SEAL_ANNOTATION, hs_json_new_string (BLANK));
-  r = hs_json_generate (spec, true, &text, &len, err);
+  /* The blank is lent in the seal's place, or added last, for the text. */
+  kept = hs_json_object_swap (ann, HS_SEAL_ANNOTATION, blank);
+  if (kept == NULL)
+    hs_json_object_set (ann, HS_SEAL_ANNOTATION, blank);
+  r = hs_json_generate_marked (spec, true, blank, &text, &len, &at, err);
   if (kept != NULL)
-    hs_json_object_set (ann, HS_SEAL_ANNOTATION, TAKE_PTR (kept));
+    hs_json_object_swap (ann, HS_SEAL_ANNOTATION, kept);
   else
-    hs_json_object_remove (ann, HS_SEAL_ANNOTATION);
+    {
+      hs_json_object_swap (ann, HS_SEAL_ANNOTATION, hs_json_new_null ()); /* blank stays ours */
+      hs_json_object_remove (ann, HS_SEAL_ANNOTATION);
+    }
   if (r < 0)
     return r;
 
@@ -43,22 +52,52 @@ hs_seal_compute (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_
   hs_hmac_sha256 (key, HS_SEAL_KEY_LEN, parts, lens, HS_ARRAY_SIZE (parts), mac);
   for (size_t i = 0; i < sizeof mac; i++)
     snprintf (ret + 2 * i, 3, "%02x", mac[i]);
+  if (ret_text != NULL)
+    {
+      /* The blank is plain hex digits, written as they are: found. */
+      if (at == SIZE_MAX || at + 64 > len || memcmp (text + at, BLANK, 64) != 0)
+        return hs_error_set (err, EINVAL, "the seal's place in the spec's text was not found");
+      memcpy (text + at, ret, 64);
+      *ret_text = TAKE_PTR (text);
+      *ret_len = len;
+    }
+  return 0;
+}
+
+int
+hs_seal_compute (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN], char ret[65], hs_error *err)
+{
+  return _seal (spec, file_path, key, ret, NULL, NULL, err);
+}
+
+int
+hs_seal_sign_text (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN], char **ret_text,
+                   size_t *ret_len, hs_error *err)
+{
+  hs_json ann = hs_json_get (spec, "annotations");
+  _cleanup_free_ char *text = NULL;
+  char seal[65];
+  size_t len;
+  int r;
+
+  if (ann == NULL)
+    hs_json_object_set (spec, "annotations", ann = hs_json_new_object ());
+  r = _seal (spec, file_path, key, seal, ret_text != NULL ? &text : NULL, &len, err);
+  if (r < 0)
+    return r;
+  hs_json_object_set (ann, HS_SEAL_ANNOTATION, hs_json_new_string (seal));
+  if (ret_text != NULL)
+    {
+      *ret_text = TAKE_PTR (text);
+      *ret_len = len;
+    }
   return 0;
 }
 
 int
 hs_seal_sign (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN], hs_error *err)
 {
-  hs_json ann = hs_json_get (spec, "annotations");
-  char seal[65];
-  int r;
-
-  if (ann == NULL)
-    hs_json_object_set (spec, "annotations", ann = hs_json_new_object ());
-  r = hs_seal_compute (spec, file_path, key, seal, err);
-  if (r == 0)
-    hs_json_object_set (ann, HS_SEAL_ANNOTATION, hs_json_new_string (seal));
-  return r;
+  return hs_seal_sign_text (spec, file_path, key, NULL, NULL, err);
 }
 
 bool

@@ -28,6 +28,10 @@ int hs_seal_compute (hs_json spec, const char *file_path, const uint8_t key[HS_S
                      hs_error *err);
 /* Set spec's seal. */
 int hs_seal_sign (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN], hs_error *err);
+/* Set spec's seal, and with ret_text (not NULL) give spec's indented text
+ * as hs_json_generate writes it now, sealed: serialised and hashed once. */
+int hs_seal_sign_text (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN], char **ret_text,
+                       size_t *ret_len, hs_error *err);
 /* spec carries a valid seal for file_path. */
 bool hs_seal_verify (hs_json spec, const char *file_path, const uint8_t key[HS_SEAL_KEY_LEN]);
 

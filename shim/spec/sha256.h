@@ -4,6 +4,7 @@
 #ifndef HS_SHA256_H
 #define HS_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,11 @@ typedef struct hs_sha256
   uint8_t block[64];
   size_t used; /* bytes waiting in block */
 } hs_sha256;
+
+/* Which compression runs: -1 not chosen yet (the first block chooses),
+ * 0 portable C, 1 the x86 SHA extensions (where the processor has them).
+ * Tests set 0 to check the portable one on any machine. */
+extern int hs_sha256_impl;
 
 void hs_sha256_init (hs_sha256 *s);
 void hs_sha256_update (hs_sha256 *s, const void *data, size_t len);

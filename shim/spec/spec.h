@@ -26,6 +26,9 @@ int hs_spec_load (const char *dir, const char *name, hs_spec_file *ret, hs_error
  * cannot be saved. */
 int hs_spec_load_fd (int fd, const char *path, hs_spec_file *ret, hs_error *err);
 int hs_spec_save (hs_spec_file *f, hs_error *err);
+/* hs_spec_save with f's tree already serialised, indented (pretty: its
+ * text as hs_json_generate writes it, which this takes and frees). */
+int hs_spec_save_text (hs_spec_file *f, char *pretty, size_t pretty_len, hs_error *err);
 /* Frees f and leaves it empty (dirfd -1).  A zeroed f is empty too: dirfd
  * is f's own only with a name (hs_spec_load), so fd 0 is never closed. */
 void hs_spec_release (hs_spec_file *f);

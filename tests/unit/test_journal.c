@@ -103,6 +103,62 @@ test_invalid_utf8_replaced (void **state)
   hs_journal_release (&j);
 }
 
+/* before and after are lent to the record, not copied: the caller's trees
+ * are the same after (the same node may be both); the keys keep their
+ * order; thousands of records grow the buffer whole; records after
+ * hs_journal_only_refusals append to the refusals kept. */
+static void
+test_records_lend_values (void **state)
+{
+  static const char *const keys[]
+      = { "time", "id", "bundle", "file", "command", "measure", "path", "action", "before", "after", "note", "mode" };
+  _cleanup_json_ hs_json v = tu_parse ("{\"args\":[\"sh\",\"-c\",\"true\"],\"n\":1.50,\"e\":{}}");
+  _cleanup_free_ char *want = NULL, *have = NULL;
+  hs_journal j;
+  hs_error err = { 0 };
+  size_t len;
+  (void) state;
+
+  assert_int_equal (hs_json_generate (v, false, &want, &len, &err), 0);
+  hs_journal_init (&j, "c1", "/b", "/b/config.json", "create", false);
+  for (int i = 0; i < 3000; i++)
+    hs_journal_record_note (&j, "m", "/p", i % 1000 == 0 ? "refused" : "changed", v, i % 2 ? v : NULL, "n");
+  assert_int_equal (j.count, 3000);
+  assert_int_equal (hs_json_generate (v, false, &have, &len, &err), 0);
+  assert_string_equal (have, want);
+
+  size_t lines = 0;
+  for (char *p = j.buf, *nl; (nl = strchr (p, '\n')) != NULL; p = nl + 1, lines++)
+    {
+      _cleanup_json_ hs_json rec = NULL;
+      _cleanup_free_ char *before = NULL;
+      if (hs_json_parse (p, (size_t) (nl - p), &rec, &err) < 0)
+        fail_msg ("line %zu: %s", lines, err.msg);
+      assert_int_equal (hs_json_object_len (rec), HS_ARRAY_SIZE (keys));
+      for (size_t k = 0; k < HS_ARRAY_SIZE (keys); k++)
+        assert_string_equal (hs_json_key_at (rec, k), keys[k]);
+      assert_int_equal (hs_json_generate (hs_json_get (rec, "before"), false, &before, &len, &err), 0);
+      assert_string_equal (before, want);
+      assert_true (lines % 2 ? hs_json_is_object (hs_json_get (rec, "after"))
+                             : hs_json_is_null (hs_json_get (rec, "after")));
+    }
+  assert_int_equal (lines, 3000);
+  assert_int_equal (j.len, strlen (j.buf));
+
+  hs_journal_only_refusals (&j);
+  assert_int_equal (j.count, 3);
+  for (int i = 0; i < 500; i++)
+    hs_journal_record (&j, "m", "/q", "changed", v, v);
+  assert_int_equal (j.count, 503);
+  assert_int_equal (j.len, strlen (j.buf));
+  lines = 0;
+  for (char *p = j.buf; (p = strchr (p, '\n')) != NULL; p++)
+    lines++;
+  assert_int_equal (lines, 503);
+  assert_non_null (strstr (j.buf, "\"action\":\"refused\""));
+  hs_journal_release (&j);
+}
+
 #define WRITERS 8
 #define ROUNDS 40
 #define PER_COMMIT 5
@@ -277,13 +333,10 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_record_fields),
-    cmocka_unit_test (test_release_empty),
-    cmocka_unit_test (test_audit_wording),
-    cmocka_unit_test (test_invalid_utf8_replaced),
-    cmocka_unit_test (test_concurrent_commits_whole_lines),
-    cmocka_unit_test (test_commit_failures),
-    cmocka_unit_test (test_commit_never_hangs),
+    cmocka_unit_test (test_record_fields),       cmocka_unit_test (test_release_empty),
+    cmocka_unit_test (test_audit_wording),       cmocka_unit_test (test_invalid_utf8_replaced),
+    cmocka_unit_test (test_records_lend_values), cmocka_unit_test (test_concurrent_commits_whole_lines),
+    cmocka_unit_test (test_commit_failures),     cmocka_unit_test (test_commit_never_hangs),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -177,6 +177,14 @@ static const parse_case _parse_cases[] = {
   { "invalid UTF-8 in a key", "{\"\xc3\x28\":1}", 0, "invalid JSON" },
   { "invalid UTF-8: overlong '/'", "[\"\xc0\xaf\"]", 0, "" },
   { "invalid UTF-8: encoded surrogate", "[\"\xed\xa0\x80\"]", 0, "" },
+  /* checked eight ASCII bytes at a time: offsets stay exact, sequences across eight-byte steps are whole */
+  { "invalid UTF-8 after ASCII runs", "[\"abcdefghijklmnop\xff\"]", 0, "invalid UTF-8 at byte 18" },
+  { "invalid UTF-8: a cut sequence after ASCII", "[\"abcdefghijklmn\xc3\"]", 0, "invalid UTF-8 at byte 16" },
+  { "UTF-8 across an eight-byte step",
+    "[\"abcde\xc3\xa9"
+    "ghij\xe2\x82\xac"
+    "tail-of-it\"]",
+    0, NULL },
   { "invalid UTF-8: above U+10FFFF", "[\"\xf4\x90\x80\x80\"]", 0, "" },
 
   /* \u escapes yajl's tree cannot keep as they read */
@@ -212,13 +220,20 @@ static void
 test_parse_table (void **state)
 {
   _failures = 0;
-  for (size_t c = 0; c < HS_ARRAY_SIZE (_parse_cases); c++)
+  /* each case twice: hs_json_parse, and in place from a NUL-terminated
+   * buffer of exactly its bytes (hs_json_parse_terminated) */
+  for (size_t c = 0; c < 2 * HS_ARRAY_SIZE (_parse_cases); c++)
     {
-      const parse_case *t = &_parse_cases[c];
+      const parse_case *t = &_parse_cases[c / 2];
       size_t len = t->len ? t->len : strlen (t->text);
+      _cleanup_free_ char *own = xmalloc (len + 1);
       hs_json v = NULL;
       hs_error err = { 0 };
-      int r = hs_json_parse (t->text, len, &v, &err);
+      int r;
+
+      memcpy (own, t->text, len);
+      own[len] = '\0';
+      r = c % 2 == 0 ? hs_json_parse (t->text, len, &v, &err) : hs_json_parse_terminated (own, len, &v, &err);
 
       if (t->error == NULL)
         {
@@ -687,6 +702,80 @@ test_make_utf8 (void **state)
     }
 }
 
+/* hs_json_object_swap lends a value and gives the old one back, unfreed;
+ * a missing member or a non-object changes nothing.  hs_json_is_utf8 sees
+ * a bad string or key anywhere in a tree. */
+static void
+test_object_swap_and_is_utf8 (void **state)
+{
+  _cleanup_json_ hs_json obj = tu_parse ("{\"a\":1,\"b\":[\"x\"]}"), lent = hs_json_new_string ("lent");
+  _cleanup_json_ hs_json arr = tu_parse ("[1]"), bad = NULL;
+  _cleanup_free_ char *text = NULL;
+  hs_error err = { 0 };
+  size_t len;
+  (void) state;
+
+  hs_json old = hs_json_object_swap (obj, "a", lent);
+  assert_string_equal (hs_json_number_text (old), "1");
+  assert_int_equal (hs_json_generate (obj, false, &text, &len, &err), 0);
+  assert_string_equal (text, "{\"a\":\"lent\",\"b\":[\"x\"]}");
+  assert_ptr_equal (hs_json_object_swap (obj, "a", old), lent); /* back: obj owns old again */
+  assert_null (hs_json_object_swap (obj, "missing", lent));
+  assert_null (hs_json_object_swap (arr, "a", lent));
+  assert_null (hs_json_object_swap (NULL, "a", lent));
+  assert_int_equal (hs_json_object_len (obj), 2);
+
+  assert_true (hs_json_is_utf8 (obj));
+  assert_true (hs_json_is_utf8 (NULL));
+  bad = tu_parse ("{\"k\":[{\"x\":\"ok\"}]}");
+  assert_true (hs_json_is_utf8 (bad));
+  hs_json_array_append (hs_json_get (bad, "k"), hs_json_new_string ("\xff"));
+  assert_false (hs_json_is_utf8 (bad));
+  hs_json_array_remove (hs_json_get (bad, "k"), 1);
+  assert_true (hs_json_is_utf8 (bad));
+  hs_json_object_set (hs_json_at (hs_json_get (bad, "k"), 0), "key\xc3", hs_json_new_null ());
+  assert_false (hs_json_is_utf8 (bad));
+}
+
+/* hs_json_generate_marked gives the same text as hs_json_generate and the
+ * offset of the marked string's bytes, indented or not, in an object or an
+ * array; SIZE_MAX for a string written with escapes and for a node that is
+ * not in the tree; and a string equal to the mark elsewhere is not it. */
+static void
+test_generate_marked (void **state)
+{
+  _cleanup_json_ hs_json v = tu_parse ("{\"a\":\"mark\",\"b\":[1,\"mark\",{\"c\":\"x\\\"y\"}],\"d\":\"\"}");
+  _cleanup_json_ hs_json stray = hs_json_new_string ("mark");
+  hs_json in_array = hs_json_at (hs_json_get (v, "b"), 1);
+  hs_json escaped = hs_json_get (hs_json_at (hs_json_get (v, "b"), 2), "c");
+  hs_json empty = hs_json_get (v, "d");
+  hs_error err = { 0 };
+  (void) state;
+
+  for (int pretty = 0; pretty <= 1; pretty++)
+    {
+      _cleanup_free_ char *plain = NULL, *t1 = NULL, *t2 = NULL, *t3 = NULL, *t4 = NULL, *t5 = NULL;
+      size_t plain_len, len, at;
+
+      assert_int_equal (hs_json_generate (v, pretty, &plain, &plain_len, &err), 0);
+      assert_int_equal (hs_json_generate_marked (v, pretty, in_array, &t1, &len, &at, &err), 0);
+      assert_int_equal (len, plain_len);
+      assert_string_equal (t1, plain);
+      assert_true (at != SIZE_MAX);
+      assert_memory_equal (t1 + at - 1, "\"mark\"", 6);
+      assert_true (at > (size_t) (strstr (plain, "mark") - plain)); /* not the first "mark" */
+
+      assert_int_equal (hs_json_generate_marked (v, pretty, hs_json_get (v, "a"), &t2, &len, &at, &err), 0);
+      assert_int_equal (at, (size_t) (strstr (plain, "mark") - plain));
+      assert_int_equal (hs_json_generate_marked (v, pretty, escaped, &t3, &len, &at, &err), 0);
+      assert_true (at == SIZE_MAX);
+      assert_int_equal (hs_json_generate_marked (v, pretty, stray, &t4, &len, &at, &err), 0);
+      assert_true (at == SIZE_MAX);
+      assert_int_equal (hs_json_generate_marked (v, pretty, empty, &t5, &len, &at, &err), 0);
+      assert_true (at != SIZE_MAX && t5[at - 1] == '"' && t5[at] == '"');
+    }
+}
+
 /* A string that is not UTF-8 is not written (the runtime would read
  * something else): found by tests/fuzz (exec), where one was. */
 static void
@@ -709,6 +798,8 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_roundtrip),
+    cmocka_unit_test (test_generate_marked),
+    cmocka_unit_test (test_object_swap_and_is_utf8),
     cmocka_unit_test (test_parse_table),
     cmocka_unit_test (test_depth_objects),
     cmocka_unit_test (test_max_bytes),

@@ -30,7 +30,7 @@ _hex (const uint8_t *b, size_t n, char *ret)
 }
 
 static void
-test_sha256_vectors (void **state)
+_sha256_vectors (void)
 {
   static const struct
   {
@@ -44,7 +44,6 @@ test_sha256_vectors (void **state)
       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
     { "a", 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0" },
   };
-  (void) state;
   for (size_t i = 0; i < HS_ARRAY_SIZE (cases); i++)
     {
       hs_sha256 s;
@@ -57,6 +56,47 @@ test_sha256_vectors (void **state)
       _hex (out, sizeof out, hex);
       assert_string_equal (hex, cases[i].want);
     }
+}
+
+/* The same 1000 bytes fed in pieces of every size from 1 to 130 (so
+ * that pieces start and end at every offset of a block, and whole blocks
+ * are hashed in place) give the digest of the whole (Python's hashlib). */
+static void
+_sha256_pieces (void)
+{
+  uint8_t in[1000], out[HS_SHA256_LEN];
+  char hex[65];
+
+  for (size_t i = 0; i < sizeof in; i++)
+    in[i] = (uint8_t) ((i * 7) % 251);
+  for (size_t piece = 1; piece <= 130; piece++)
+    {
+      hs_sha256 s;
+      hs_sha256_init (&s);
+      for (size_t done = 0; done < sizeof in; done += piece)
+        hs_sha256_update (&s, in + done, sizeof in - done < piece ? sizeof in - done : piece);
+      hs_sha256_final (&s, out);
+      _hex (out, sizeof out, hex);
+      if (strcmp (hex, "59425e4412e296fc74736673ce067027f384203f59c0d2c3e6be7b13347b3ffc") != 0)
+        CASE_FAIL ("pieces of %zu: %s", piece, hex);
+    }
+  assert_int_equal (_failures, 0);
+}
+
+/* Both compressions, the portable one and the one this processor chooses
+ * (the x86 SHA extensions where it has them). */
+static void
+test_sha256_vectors (void **state)
+{
+  (void) state;
+  for (int impl = -1; impl <= 0; impl++)
+    {
+      hs_sha256_impl = impl;
+      _sha256_vectors ();
+      _sha256_pieces ();
+      print_message ("sha256: compression %d checked\n", hs_sha256_impl);
+    }
+  hs_sha256_impl = -1;
 }
 
 /* RFC 4231 test cases 1, 2 and 6 (a key longer than a block). */
@@ -120,6 +160,44 @@ test_seal_sign_verify (void **state)
   assert_false (hs_seal_verify (again, "/b/config.json", other));
   hs_json_object_set (hs_json_get (again, "root"), "path", hs_json_new_string ("/"));
   assert_false (hs_seal_verify (again, "/b/config.json", _key));
+}
+
+/* hs_seal_sign_text's text is exactly what the sealed tree serialises to,
+ * and the seal verifies: with no annotations, with a seal to replace, and
+ * with another annotation holding the blank's own 64 zeros (not the place
+ * of the seal). */
+static void
+test_seal_sign_text (void **state)
+{
+  static const char *specs[] = {
+    "{\"root\":{\"path\":\"rootfs\"}}",
+    SPEC,
+    "{\"annotations\":{\"x\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+    "\"" HS_SEAL_ANNOTATION "\":\"old\",\"y\":\"0000000000000000000000000000000000000000000000000000000000000000\"},"
+    "\"root\":{\"path\":\"r\"}}",
+  };
+  (void) state;
+
+  for (size_t i = 0; i < HS_ARRAY_SIZE (specs); i++)
+    {
+      _cleanup_json_ hs_json spec = tu_parse (specs[i]), again = NULL;
+      _cleanup_free_ char *text = NULL, *want = NULL;
+      hs_error err = { 0 };
+      size_t len, want_len;
+
+      assert_int_equal (hs_seal_sign_text (spec, "/b/config.json", _key, &text, &len, &err), 0);
+      assert_int_equal (hs_json_generate (spec, true, &want, &want_len, &err), 0);
+      assert_int_equal (len, want_len);
+      assert_string_equal (text, want);
+      assert_true (hs_seal_verify (spec, "/b/config.json", _key));
+      assert_int_equal (hs_json_parse (text, len, &again, &err), 0);
+      assert_true (hs_seal_verify (again, "/b/config.json", _key));
+      if (i == 2) /* the decoys are untouched */
+        assert_int_equal (strlen (hs_json_string (hs_json_get (hs_json_get (again, "annotations"), "x"))), 64);
+      if (i == 2)
+        assert_string_equal (hs_json_string (hs_json_get (hs_json_get (again, "annotations"), "y")),
+                             "0000000000000000000000000000000000000000000000000000000000000000");
+    }
 }
 
 /* A spec without annotations gets them; a seal of another spec does not
@@ -414,11 +492,17 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_sha256_vectors),   cmocka_unit_test (test_hmac_vectors),
-    cmocka_unit_test (test_seal_sign_verify), cmocka_unit_test (test_seal_forged),
-    cmocka_unit_test (test_own_dirs),         cmocka_unit_test (test_own_dirs_helper_mount),
-    cmocka_unit_test (test_own_dirs_pins),    cmocka_unit_test (test_own_dirs_refs),
-    cmocka_unit_test (test_trust_path),       cmocka_unit_test (test_seal_key),
+    cmocka_unit_test (test_sha256_vectors),
+    cmocka_unit_test (test_hmac_vectors),
+    cmocka_unit_test (test_seal_sign_verify),
+    cmocka_unit_test (test_seal_sign_text),
+    cmocka_unit_test (test_seal_forged),
+    cmocka_unit_test (test_own_dirs),
+    cmocka_unit_test (test_own_dirs_helper_mount),
+    cmocka_unit_test (test_own_dirs_pins),
+    cmocka_unit_test (test_own_dirs_refs),
+    cmocka_unit_test (test_trust_path),
+    cmocka_unit_test (test_seal_key),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "spec/spec.h"
+#include "spec/seal.h"
 #include "testutil.h"
 
 #include <dirent.h>
@@ -417,6 +418,57 @@ test_many_keys (void **state)
   rmdir (dir);
 }
 
+/* A sealed save from one serialisation (hs_seal_sign_text, then
+ * hs_spec_save_text): the file holds exactly the sealed text, which
+ * verifies when read back; a spec whose indented text passes the cap
+ * (700,000 keys; not under valgrind) is written compact and verifies too,
+ * the seal being over the indented text, as hs_seal_verify computes it. */
+static void
+test_save_sealed_text (void **state)
+{
+  static const uint8_t key[HS_SEAL_KEY_LEN] = { 7, 7, 7 };
+  bool big_ok = getenv ("HS_UNDER_VALGRIND") == NULL;
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *path = xasprintf ("%s/config.json", dir);
+  (void) state;
+
+  for (int big = 0; big <= (big_ok ? 1 : 0); big++)
+    {
+      _cleanup_free_ char *given = big ? _many_keys (700000, "first", "last") : xstrdup (_good);
+      _cleanup_free_ char *text = NULL, *written = NULL;
+      hs_spec_file f, again;
+      hs_error err = { 0 };
+      size_t len, wlen;
+
+      tu_write (path, given, 0644);
+      assert_int_equal (_load (dir, "config.json", &f, &err), 0);
+      hs_json_object_set (f.tree, "added", hs_json_new_bool (true));
+      assert_int_equal (hs_seal_sign_text (f.tree, path, key, &text, &len, &err), 0);
+      assert_int_equal (len > HS_JSON_MAX_BYTES, big);
+      _cleanup_free_ char *want = xstrndup (text, len);
+      if (hs_spec_save_text (&f, TAKE_PTR (text), len, &err) != 0)
+        fail_msg ("save: %s", err.msg);
+      hs_spec_release (&f);
+
+      written = tu_read (path, &wlen);
+      if (!big)
+        {
+          assert_int_equal (wlen, len);
+          assert_memory_equal (written, want, len);
+        }
+      else
+        assert_null (strstr (written, "\n\t")); /* compact */
+      if (_load (dir, "config.json", &again, &err) != 0)
+        fail_msg ("read back: %s", err.msg);
+      assert_true (hs_seal_verify (again.tree, path, key));
+      assert_true (hs_json_is_true (hs_json_get (again.tree, "added")));
+      hs_spec_release (&again);
+      assert_int_equal (_entries (dir), 1); /* no temporary file */
+    }
+  unlink (path);
+  rmdir (dir);
+}
+
 /* A hardened spec larger than hardshim reads back is refused, and the
  * original is left as it was. */
 static void
@@ -513,6 +565,7 @@ main (void)
     cmocka_unit_test (test_keys_in_another_case_refused),
     cmocka_unit_test (test_many_keys),
     cmocka_unit_test (test_save_larger_than_cap_refused),
+    cmocka_unit_test (test_save_sealed_text),
     cmocka_unit_test (test_relative_name_with_directory),
     cmocka_unit_test (test_bad_content_is_refused_and_left_intact),
     cmocka_unit_test (test_symlink_fifo_directory_refused),
