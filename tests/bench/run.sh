@@ -319,20 +319,11 @@ else
 fi
 
 # --- 1d. the 1 MiB spec rewrite ---------------------------------------------------
-# The bundle's spec padded to exactly 1 MiB (an annotation; pad_to of
-# tests/lib/hostile-spec.py, as tests/bench/sizes.sh uses it), hardened by
+# The bundle's spec padded to exactly 1 MiB (row spec-1mib of
+# tests/lib/hostile-spec.py, as in tests/bench/sizes.sh), hardened by
 # hardshim with /bin/true as its runtime: wall time, and the peak RSS of the
 # process (hardshim's, before it execs /bin/true).
-python3 - "$src/tests/lib/hostile-spec.py" "$tmp/orig.json" "$tmp/1mib.json" <<'PY'
-import importlib.util, json, sys
-spec = importlib.util.spec_from_file_location("hostile_spec", sys.argv[1])
-m = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(m)
-with open(sys.argv[2]) as f:
-    base = json.load(f)
-with open(sys.argv[3], "w") as f:
-    f.write(m.dump(m.pad_to(base, 1 << 20)))
-PY
+"$src/tests/lib/hostile-spec.py" "$tmp/orig.json" "$tmp/1mib.json" spec-1mib
 M=$((N < 30 ? N : 30))
 big_once() { # SPEC OUTFILE
 	cp "$1" "$b/config.json"
