@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <string.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -15,7 +16,11 @@
 #define _STACK_SIZE (64 * 1024)
 
 /* The child of a new user namespace (_start_new): it shares its parent's
- * memory, so it touches nothing but its own stack until done is closed. */
+ * memory, so it touches nothing but its own mapping (its stack, and at the
+ * mapping's start the two descriptors of done, copied there: the parent's
+ * frame is gone by the time the child reads them).  It also shares the
+ * parent's thread pointer, hence errno: neither call below fails (done[1]
+ * is open in the child's copy of the table, signals are blocked). */
 static int
 _parked (void *arg)
 {
@@ -41,9 +46,10 @@ _start_new (int done[2], void **ret_stack)
 
   if (stack == MAP_FAILED)
     return -1;
+  memcpy (stack, done, 2 * sizeof (int)); /* the child's own copy, far below its stack's top */
   sigfillset (&all);
   sigprocmask (SIG_SETMASK, &all, &old);
-  pid = clone (_parked, (char *) stack + _STACK_SIZE, CLONE_VM | CLONE_NEWUSER | SIGCHLD, done);
+  pid = clone (_parked, (char *) stack + _STACK_SIZE, CLONE_VM | CLONE_NEWUSER | SIGCHLD, stack);
   e = errno;
   sigprocmask (SIG_SETMASK, &old, NULL);
   if (pid < 0)

@@ -22,6 +22,10 @@
 #include "testutil.h"
 
 #include "host/namespaces.h"
+#include "host/userns_child.h"
+
+#include <signal.h>
+#include <sys/wait.h>
 
 /* ---- hs_subid_pick ------------------------------------------------------- */
 
@@ -1837,6 +1841,58 @@ test_mountpoints_tmpfs_mode (void **state)
   assert_int_equal (_failures, 0);
 }
 
+/* ---- the child parked in a new user namespace --------------------------- */
+
+/* Write over the stack below the caller, as later calls do. */
+static int __attribute__ ((noinline)) _scribble (int fd)
+{
+  volatile int junk[4096];
+
+  for (size_t i = 0; i < HS_ARRAY_SIZE (junk); i++)
+    junk[i] = fd;
+  return junk[7];
+}
+
+/* The child shares hardshim's memory: it must not depend on the frame
+ * that started it.  After the frame is overwritten (with the number of a
+ * descriptor the parent reads), the child is still parked, the parent's
+ * pipe keeps its byte, the child's uid_map can be written, and stop lets
+ * it exit 0. */
+static void
+test_userns_child_parked (void **state)
+{
+  hs_userns_child c;
+  hs_error err = { 0 };
+  int p[2], status;
+  char b = 0, path[64];
+  pid_t pid;
+
+  if (geteuid () != 0)
+    skip ();
+  assert_int_equal (pipe2 (p, O_CLOEXEC), 0);
+  assert_int_equal (hs_userns_child_start (-1, "the test", &c, &err), 0);
+  pid = c.pid;
+  assert_true (pid > 0);
+  assert_int_equal (_scribble (p[0]), p[0]);
+  usleep (20000);
+  assert_int_equal (waitpid (pid, &status, WNOHANG), 0); /* still parked */
+  assert_int_equal (write (p[1], "x", 1), 1);
+  snprintf (path, sizeof path, "/proc/%d/uid_map", (int) pid);
+  {
+    _cleanup_close_ int fd = open (path, O_WRONLY | O_CLOEXEC);
+    assert_true (fd >= 0);
+    assert_int_equal (write (fd, "0 1000000 1\n", 12), 12);
+  }
+  assert_int_equal (read (p[0], &b, 1), 1); /* the child did not take it */
+  assert_int_equal (b, 'x');
+  hs_userns_child_stop (&c);
+  assert_int_equal (c.pid, -1);
+  assert_null (c.stack);
+  assert_int_equal (waitpid (pid, &status, WNOHANG), -1); /* reaped by stop */
+  close (p[0]);
+  close (p[1]);
+}
+
 int
 main (void)
 {
@@ -1850,6 +1906,7 @@ main (void)
     cmocka_unit_test (test_devnode_names),
     cmocka_unit_test (test_mountpoints_below_earlier),
     cmocka_unit_test (test_mountpoints_tmpfs_mode),
+    cmocka_unit_test (test_userns_child_parked),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
