@@ -149,6 +149,21 @@ hs_fd_path (int fd)
   return n < 0 || n == sizeof buf ? xstrdup ("?") : xstrndup (buf, (size_t) n);
 }
 
+/* resolved names what fd is open on, by identity: else NULL, EXDEV. */
+static char *
+_same_object (int fd, char *resolved)
+{
+  struct stat a, b;
+
+  if (resolved == NULL)
+    return NULL;
+  if (fstat (fd, &a) == 0 && stat (resolved, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+    return resolved;
+  free (resolved);
+  errno = EXDEV;
+  return NULL;
+}
+
 char *
 hs_real_path (const char *path)
 {
@@ -160,14 +175,17 @@ hs_real_path (const char *path)
     return NULL;
   snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
   n = readlink (link, buf, sizeof buf);
-  /* No /proc, a name outside this root ("(unreachable)...") or one cut
-   * short: what glibc finds component by component. */
+  /* No /proc, a name cut short or not absolute: what glibc finds component
+   * by component. */
   if (n <= 0 || (size_t) n == sizeof buf || buf[0] != '/')
-    return realpath (path, NULL);
+    return _same_object (fd, realpath (path, NULL));
   buf[n] = '\0';
   if (n > 10 && strcmp (buf + n - 10, " (deleted)") == 0)
-    return realpath (path, NULL); /* removed meanwhile: its error, ENOENT */
-  return xstrdup (buf);
+    return _same_object (fd, realpath (path, NULL)); /* removed meanwhile: its error, ENOENT */
+  /* The kernel names an object of another mount namespace (reached through
+   * /proc/PID/root, say) by its path there: a name that is not what path
+   * opened here is no answer. */
+  return _same_object (fd, xstrdup (buf));
 }
 
 bool

@@ -55,7 +55,10 @@ char *hs_fd_path (int fd);
 
 /* What realpath (3) gives for path (symbolic links resolved, absolute),
  * with fewer system calls: the name the kernel has for path opened
- * O_PATH.  NULL with errno when path does not resolve. */
+ * O_PATH.  NULL with errno when path does not resolve, and with EXDEV
+ * when that name is not the object path opened (one in another mount
+ * namespace, reached through /proc/PID/root: realpath would give the
+ * name there, which here is another file). */
 char *hs_real_path (const char *path);
 
 /* A mount destination as the runtime reads it: relative to the rootfs,

@@ -17,7 +17,9 @@
 
 /* What path resolves to: realpath of its longest existing prefix, then
  * the rest with "." and ".." taken lexically (it does not exist, so it
- * holds no link). */
+ * holds no link).  NULL, with errno, when a prefix exists but does not
+ * resolve (a loop, a name of another mount namespace: hs_real_path):
+ * what it names cannot be judged. */
 static char *
 _resolve (const char *path)
 {
@@ -28,6 +30,8 @@ _resolve (const char *path)
   while ((real = hs_real_path (head)) == NULL)
     {
       char *slash = strrchr (head, '/');
+      if (errno != ENOENT && errno != ENOTDIR)
+        return NULL;
       if (slash == NULL || slash == head)
         {
           head[0] = '\0';
@@ -56,12 +60,16 @@ _resolve (const char *path)
   return real;
 }
 
-/* real lies in one of hardshim's own paths (or, with above, holds one): which, or NULL. */
+/* real lies in one of hardshim's own paths (or, with above, holds one): which, or NULL.
+ * One of those that does not resolve counts as held: nothing can be judged. */
 static const char *
 _owns (const char *real, const hs_policy *policy, bool above)
 {
   _cleanup_free_ char *state = _resolve (HS_STATE_DIR), *journal = _resolve (policy->journal);
   _cleanup_free_ char *helper = _resolve (policy->landlock_helper), *helpers = _resolve (HS_HELPER_DIR);
+
+  if (state == NULL || journal == NULL || helper == NULL || helpers == NULL)
+    return "one of hardshim's own paths, which does not resolve";
 
   /* A bind source above it (`/`, `/var`) is the detect measure's to
    * judge: refused unless a class allows exactly it (host_paths.h).  A
@@ -105,6 +113,15 @@ _refuse_ambiguous (const char *where, const char *spelled, hs_error *err)
   return hs_error_set (err, EINVAL,
                        "%s `%s` is relative and has a `..`: runc and crun read it differently; "
                        "give an absolute path",
+                       where, spelled);
+}
+
+static int
+_refuse_unresolved (const char *where, const char *spelled, int errnum, hs_error *err)
+{
+  return hs_error_sys (err, errnum,
+                       "%s `%s` does not resolve to a path of this mount namespace: refused, hardshim cannot "
+                       "tell whether it points at its own files",
                        where, spelled);
 }
 
@@ -157,11 +174,12 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
         }
       _cleanup_free_ char *abs = src[0] == '/' ? xstrdup (src) : xasprintf ("%s/%s", bundle, src);
       _cleanup_free_ char *real = _resolve (abs);
+      int errnum = errno;
+      _cleanup_free_ char *where = xasprintf ("/mounts/%zu/source", i);
+      if (real == NULL)
+        return _refuse_unresolved (where, src, errnum, err);
       if ((what = _owns (real, policy, false)) != NULL)
-        {
-          _cleanup_free_ char *where = xasprintf ("/mounts/%zu/source", i);
-          return _refuse (where, src, real, what, err);
-        }
+        return _refuse (where, src, real, what, err);
     }
   if (hs_json_is_string (root) && _ambiguous (hs_json_string (root)))
     return _refuse_ambiguous ("/root/path", hs_json_string (root), err);
@@ -170,6 +188,8 @@ hs_own_dirs_check (hs_json spec, const char *bundle, bool sealed, const hs_polic
       _cleanup_free_ char *abs = hs_json_string (root)[0] == '/' ? xstrdup (hs_json_string (root))
                                                                  : xasprintf ("%s/%s", bundle, hs_json_string (root));
       _cleanup_free_ char *real = _resolve (abs);
+      if (real == NULL)
+        return _refuse_unresolved ("/root/path", hs_json_string (root), errno, err);
       if ((what = _owns (real, policy, true)) != NULL)
         return _refuse ("/root/path", hs_json_string (root), real, what, err);
     }

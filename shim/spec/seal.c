@@ -148,31 +148,44 @@ _create_key (const char *path, hs_error *err)
   return 0;
 }
 
-int
-hs_seal_key (const char *path, bool create, uint8_t ret[HS_SEAL_KEY_LEN], hs_error *err)
+/* hs_seal_key's reading and checks: the file's bytes are left in *text
+ * (*len of them) for the caller to wipe. */
+static int
+_load_key (const char *path, bool create, uint8_t ret[HS_SEAL_KEY_LEN], char **text, size_t *len, hs_error *err)
 {
-  _cleanup_free_ char *text = NULL, *shown = xasprintf ("seal key `%s`", path);
+  _cleanup_free_ char *shown = xasprintf ("seal key `%s`", path);
   struct stat st;
-  size_t len;
   int r;
 
-  r = hs_file_read_regular (AT_FDCWD, path, shown, true, HS_SEAL_KEY_LEN, &text, &len, &st, err);
+  r = hs_file_read_regular (AT_FDCWD, path, shown, true, HS_SEAL_KEY_LEN, text, len, &st, err);
   if (r == -ENOENT && create)
     {
       hs_error_release (err);
       r = _create_key (path, err);
       if (r == 0)
-        r = hs_file_read_regular (AT_FDCWD, path, shown, true, HS_SEAL_KEY_LEN, &text, &len, &st, err);
+        r = hs_file_read_regular (AT_FDCWD, path, shown, true, HS_SEAL_KEY_LEN, text, len, &st, err);
     }
   if (r < 0)
     return r;
-  if (st.st_uid != 0 || (st.st_mode & 077) != 0 || len != HS_SEAL_KEY_LEN)
+  if (st.st_uid != 0 || (st.st_mode & 077) != 0 || *len != HS_SEAL_KEY_LEN)
     return hs_error_set (err, EPERM,
                          "seal key `%s` must be %d bytes, owned by root, mode 0600: whoever reads it "
                          "can make specs hardshim trusts as its own (remove it to have a new one made)",
                          path, HS_SEAL_KEY_LEN);
   r = hs_trust_path (path, "the seal key", err);
   if (r == 0)
-    memcpy (ret, text, HS_SEAL_KEY_LEN);
+    memcpy (ret, *text, HS_SEAL_KEY_LEN);
+  return r;
+}
+
+int
+hs_seal_key (const char *path, bool create, uint8_t ret[HS_SEAL_KEY_LEN], hs_error *err)
+{
+  _cleanup_free_ char *text = NULL;
+  size_t len = 0;
+  int r = _load_key (path, create, ret, &text, &len, err);
+
+  if (text != NULL) /* no copy of the key is left in freed memory */
+    explicit_bzero (text, len);
   return r;
 }

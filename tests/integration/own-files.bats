@@ -102,6 +102,26 @@ with_mount() {
 	assert_refused_with "Landlock helper"
 }
 
+@test "own files: a bind source reached through another mount namespace (/proc/PID/root) is refused: what it names cannot be judged here" {
+	# A process in a mount namespace of its own, with a tmpfs at $T/ns:
+	# its $T/ns/x is not the host's (which does not exist).
+	mkdir -p "$T/ns"
+	unshare -m --propagation private sh -c "mount -t tmpfs tmpfs '$T/ns' && touch '$T/ns/x' && touch '$T/ready' && exec sleep 60" \
+		</dev/null >/dev/null 2>&1 &
+	local ns_pid=$! i
+	for i in $(seq 100); do
+		[ ! -e "$T/ready" ] || break
+		sleep 0.1
+	done
+	[ -e "$T/ready" ]
+	[ ! -e "$T/ns/x" ]
+	with_mount "/proc/$ns_pid/root$T/ns/x" /data
+	hs_out run -b "$b" "$id"
+	kill "$ns_pid"
+	wait "$ns_pid" || true
+	assert_refused_with "does not resolve to a path of this mount namespace"
+}
+
 @test "own files: a near miss is a volume like any other" {
 	mkdir -p "$T/hardshim-data"
 	with_mount "$T/hardshim-data" /data

@@ -12,6 +12,9 @@
 
 #include <inttypes.h>
 #include <limits.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
 
 /* ---- hs_parse_uint, hs_parse_decimal --------------------------------- */
 
@@ -292,12 +295,65 @@ test_real_path (void **state)
   }
 }
 
+/* A name the kernel gives in another mount namespace (reached through
+ * /proc/PID/root) is not taken for the file of that name here: EXDEV. */
+static void
+test_real_path_other_namespace (void **state)
+{
+  _cleanup_free_ char *dir = tu_mkdtemp ();
+  _cleanup_free_ char *here = xasprintf ("%s/f", dir);
+  int ready[2], done[2];
+  char c;
+  pid_t pid;
+
+  if (geteuid () != 0)
+    skip ();
+  assert_int_equal (close (open (here, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)), 0);
+  assert_int_equal (pipe (ready), 0);
+  assert_int_equal (pipe (done), 0);
+  pid = fork ();
+  assert_true (pid >= 0);
+  if (pid == 0)
+    {
+      /* dir/f, in a mount namespace of its own, is another file */
+      close (ready[0]);
+      close (done[1]);
+      if (unshare (CLONE_NEWNS) < 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
+          || mount ("tmpfs", dir, "tmpfs", 0, NULL) < 0 || close (open (here, O_CREAT | O_WRONLY, 0600)) < 0
+          || write (ready[1], "r", 1) != 1)
+        _exit (1);
+      (void) !read (done[0], &c, 1);
+      _exit (0);
+    }
+  close (ready[1]);
+  close (done[0]);
+  assert_int_equal (read (ready[0], &c, 1), 1);
+  {
+    _cleanup_free_ char *there = xasprintf ("/proc/%d/root%s", (int) pid, here);
+    _cleanup_free_ char *mine = xasprintf ("/proc/self/root%s", here);
+    _cleanup_free_ char *real_mine = hs_real_path (mine);
+    errno = 0;
+    assert_null (hs_real_path (there));
+    assert_int_equal (errno, EXDEV);
+    assert_non_null (real_mine); /* this namespace's own: resolved */
+    assert_non_null (strstr (real_mine, "/f"));
+  }
+  close (done[1]);
+  close (ready[0]);
+  assert_int_equal (waitpid (pid, NULL, 0), pid);
+  {
+    _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
+    assert_int_equal (system (cmd), 0);
+  }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_parse_uint), cmocka_unit_test (test_parse_int), cmocka_unit_test (test_mkdir_p),
-    cmocka_unit_test (test_path_clean), cmocka_unit_test (test_real_path),
+    cmocka_unit_test (test_parse_uint), cmocka_unit_test (test_parse_int),
+    cmocka_unit_test (test_mkdir_p),    cmocka_unit_test (test_path_clean),
+    cmocka_unit_test (test_real_path),  cmocka_unit_test (test_real_path_other_namespace),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
