@@ -93,10 +93,22 @@ int
 hs_trust_path (const char *path, const char *what, hs_error *err)
 {
   _cleanup_free_ char *real = hs_real_path (path);
+  int e = errno, r;
 
-  if (real == NULL)
-    return hs_error_sys (err, errno, "%s `%s`", what, path);
-  return hs_trust_real_path (path, real, what, err);
+  if (real != NULL)
+    return hs_trust_real_path (path, real, what, err);
+  if (e != EXDEV)
+    return hs_error_sys (err, e, "%s `%s`", what, path);
+  /* Its name is not what it opened: replaced meanwhile (the directories
+   * on its way say whether anyone but root could), or in another mount
+   * namespace. */
+  r = _check_spelled (path, what, err);
+  if (r < 0)
+    return r;
+  return hs_error_set (err, EXDEV,
+                       "%s `%s` changed while hardshim resolved it, or is an object of another mount namespace: "
+                       "refused",
+                       what, path);
 }
 
 int

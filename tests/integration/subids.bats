@@ -147,9 +147,10 @@ in_etc() {
 	printf 'alice:100000:65536\nbob:1000000:131072\n' >"$T/etc/subuid"
 	printf 'alice:100000:65536\n' >"$T/etc/subgid"
 	[ "$(in_etc "'$SUBIDS' --free")" = 1179648 ] # 18 * 65536, above bob's
-	# doctor runs the installed helper ($libexecdir/hardshim): here, the
-	# build tree's, on a tmpfs over the helper directory of this namespace.
-	helper_dir=$(make -s -C "$HS_BUILDDIR" -f Makefile -f <(printf 'hs-print-dir:\n\t@echo $(hshelperdir)\n') hs-print-dir)
+	# doctor runs the installed helper ($libexecdir/hardshim, configured.bash's
+	# HS_HELPER_DIR): here, the build tree's, on a tmpfs over the helper
+	# directory of this namespace.
+	helper_dir=$HS_HELPER_DIR
 	[ -n "$helper_dir" ]
 	jq -n --arg p "$SECCOMP_PROFILE" --arg l "$LANDLOCK_HELPER" \
 		'{mode: "enforce", user: {subid_owner: "hs-test-doctor"}, seccomp: {profile: $p}, lsm: {landlock_helper: $l}}' >"$T/policy.json"
