@@ -755,7 +755,7 @@ fz_check_seccomp (hs_json obj, const hs_policy *policy, hs_json bounding, const 
     fz_fail ("the hardened seccomp profile has no flags");
 
   /* hardshim's profile as the container gets it: includes/excludes against its bounding set */
-  ours.default_action = xstrdup (p->default_action);
+  ours.default_action = p->default_action; /* static (seccomp_profile.h) */
   ours.has_default_errno = p->has_default_errno;
   ours.default_errno = p->default_errno;
   for (size_t i = 0; i < p->nrules; i++)
