@@ -219,10 +219,7 @@ test_concurrent_commits_whole_lines (void **state)
   assert_int_equal (lines, WRITERS * ROUNDS * PER_COMMIT);
   assert_int_equal (stat (file, &st), 0);
   assert_int_equal (st.st_mode & 0777, 0640);
-  {
-    _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
-    assert_int_equal (system (cmd), 0);
-  }
+  tu_rmtree (dir);
 }
 
 static void

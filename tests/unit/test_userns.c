@@ -1767,10 +1767,7 @@ test_mountpoints_below_earlier (void **state)
       if (strcmp (joined, cases[c].made) != 0)
         fail_msg ("case %zu: made `%s`, expected `%s`", c, joined, cases[c].made);
       hs_strv_release (&made);
-      {
-        _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
-        assert_int_equal (system (cmd), 0);
-      }
+      tu_rmtree (dir);
     }
 }
 
@@ -1833,10 +1830,7 @@ test_mountpoints_tmpfs_mode (void **state)
       if ((st.st_mode & 07777) != cases[c].mode)
         CASE_FAIL ("%s: mode %04o, expected %04o\n", cases[c].options, (unsigned) (st.st_mode & 07777),
                    (unsigned) cases[c].mode);
-      {
-        _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
-        assert_int_equal (system (cmd), 0);
-      }
+      tu_rmtree (dir);
     }
   assert_int_equal (_failures, 0);
 }

@@ -212,10 +212,7 @@ test_mkdir_p (void **state)
   /* "/" exists */
   assert_int_equal (hs_mkdir_p ("/", 0755, "the test directory", NULL, &err), 0);
   umask (old);
-  {
-    _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
-    assert_int_equal (system (cmd), 0);
-  }
+  tu_rmtree (dir);
 }
 
 /* ---- hs_path_clean ------------------------------------------------------ */
@@ -289,10 +286,7 @@ test_real_path (void **state)
     }
   assert_int_equal (chdir (cwd), 0);
   assert_int_equal (_failures, 0);
-  {
-    _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
-    assert_int_equal (system (cmd), 0);
-  }
+  tu_rmtree (dir);
 }
 
 /* A name the kernel gives in another mount namespace (reached through
@@ -341,10 +335,7 @@ test_real_path_other_namespace (void **state)
   close (done[1]);
   close (ready[0]);
   assert_int_equal (waitpid (pid, NULL, 0), pid);
-  {
-    _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
-    assert_int_equal (system (cmd), 0);
-  }
+  tu_rmtree (dir);
 }
 
 int

@@ -125,6 +125,16 @@ tu_mkdtemp (void)
   return d;
 }
 
+/* Remove a directory tu_mkdtemp made, with all it holds. */
+static inline void
+tu_rmtree (const char *dir)
+{
+  _cleanup_free_ char *cmd = xasprintf ("rm -rf '%s'", dir);
+
+  if (system (cmd) != 0)
+    abort ();
+}
+
 /* A policy from JSON text (defaults for "{}"). */
 static inline void
 tu_policy (const char *text, hs_policy *ret)
