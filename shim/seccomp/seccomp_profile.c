@@ -144,6 +144,19 @@ hs_scmp_rule_allows (const hs_scmp_rule *r)
   return _lets_through (r->action, r->has_errno, r->errno_ret);
 }
 
+void
+hs_scmp_rule_taken (const hs_scmp_rule *rule, bool audit, hs_scmp_rule *ret)
+{
+  *ret = *rule;
+  memset (&ret->caps_include, 0, sizeof ret->caps_include);
+  memset (&ret->caps_exclude, 0, sizeof ret->caps_exclude);
+  if (audit && !hs_scmp_rule_allows (ret))
+    {
+      ret->action = "SCMP_ACT_LOG";
+      ret->has_errno = false;
+    }
+}
+
 bool
 hs_scmp_default_allows (const hs_scmp_profile *p)
 {

@@ -99,6 +99,9 @@ bool hs_scmp_same_action (const hs_scmp_rule *a, const hs_scmp_rule *b);
  * allows, never cover what it denies.  ERRNO (another errno), KILL* and
  * TRAP stop the call. */
 bool hs_scmp_rule_allows (const hs_scmp_rule *r);
+/* rule as it applies once its capability conditions were met: shallow,
+ * without them; in audit mode an action that stops the call only logs it. */
+void hs_scmp_rule_taken (const hs_scmp_rule *rule, bool audit, hs_scmp_rule *ret);
 bool hs_scmp_default_allows (const hs_scmp_profile *p);
 /* Allows, but someone else decides or the result is made up: NOTIFY,
  * TRACE, ERRNO with errnoRet 0. */

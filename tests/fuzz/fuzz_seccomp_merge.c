@@ -66,12 +66,7 @@ _take (const hs_scmp_rule *rule, hs_scmp_rule *ret, void *data)
 
   if (hs_scmp_is_foreign (rule->name) || strlen (rule->name) == t->drop_len)
     return false;
-  *ret = *rule;
-  if (t->audit && !hs_scmp_rule_allows (ret))
-    {
-      ret->action = "SCMP_ACT_LOG";
-      ret->has_errno = false;
-    }
+  hs_scmp_rule_taken (rule, t->audit, ret);
   return true;
 }
 

@@ -2466,14 +2466,7 @@ _take (const hs_scmp_rule *rule, hs_scmp_rule *ret, void *data)
       return false;
   if (hs_scmp_is_foreign (rule->name))
     return false;
-  *ret = *rule;
-  memset (&ret->caps_include, 0, sizeof ret->caps_include);
-  memset (&ret->caps_exclude, 0, sizeof ret->caps_exclude);
-  if (t->audit && !hs_scmp_rule_allows (ret))
-    {
-      ret->action = "SCMP_ACT_LOG";
-      ret->has_errno = false;
-    }
+  hs_scmp_rule_taken (rule, t->audit, ret);
   return true;
 }
 
