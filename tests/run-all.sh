@@ -51,6 +51,14 @@ pass=$(grep -hE '^\[       OK \]|^ok [0-9]+' tests/unit/*.log tests/integration/
 skip=$(grep -hE '^ok [0-9]+ .*# skip' tests/integration/*.log 2>/dev/null | wc -l)
 fail=$(grep -hE '^\[  FAILED  \] [a-z_]|^not ok [0-9]+' tests/unit/*.log tests/integration/*.log 2>/dev/null | wc -l)
 grep -h '^SKIP:' tests/integration/*.log 2>/dev/null
+# The failed cases again, with what they printed, so that the end of the
+# output (all a CI summary may keep) names them.
+if [ "$fail" -ne 0 ]; then
+  echo "failed cases:"
+  awk '/^\[  FAILED  \] [a-z_]|^not ok [0-9]+/ { n = 60; print; next }
+       n > 0 && /^# / { n--; print; next }
+       { n = 0 }' tests/unit/*.log tests/integration/*.log 2>/dev/null
+fi
 if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then
   fail=1 # make check failed outside any counted case (build, harness)
 fi
