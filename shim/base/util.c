@@ -149,15 +149,16 @@ hs_fd_path (int fd)
   return n < 0 || n == sizeof buf ? xstrdup ("?") : xstrndup (buf, (size_t) n);
 }
 
-/* resolved names what fd is open on, by identity: else NULL, EXDEV. */
+/* resolved names what fd is open on, by identity (*st: its stat): else
+ * NULL, EXDEV. */
 static char *
-_same_object (int fd, char *resolved)
+_same_object (int fd, char *resolved, struct stat *st)
 {
-  struct stat a, b;
+  struct stat a;
 
   if (resolved == NULL)
     return NULL;
-  if (fstat (fd, &a) == 0 && stat (resolved, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+  if (fstat (fd, &a) == 0 && stat (resolved, st) == 0 && a.st_dev == st->st_dev && a.st_ino == st->st_ino)
     return resolved;
   free (resolved);
   errno = EXDEV;
@@ -166,6 +167,14 @@ _same_object (int fd, char *resolved)
 
 char *
 hs_real_path (const char *path)
+{
+  struct stat st;
+
+  return hs_real_path_stat (path, &st);
+}
+
+char *
+hs_real_path_stat (const char *path, struct stat *ret_st)
 {
   _cleanup_close_ int fd = open (path, O_PATH | O_CLOEXEC);
   char link[32], buf[PATH_MAX];
@@ -178,14 +187,14 @@ hs_real_path (const char *path)
   /* No /proc, a name cut short or not absolute: what glibc finds component
    * by component. */
   if (n <= 0 || (size_t) n == sizeof buf || buf[0] != '/')
-    return _same_object (fd, realpath (path, NULL));
+    return _same_object (fd, realpath (path, NULL), ret_st);
   buf[n] = '\0';
   if (n > 10 && strcmp (buf + n - 10, " (deleted)") == 0)
-    return _same_object (fd, realpath (path, NULL)); /* removed meanwhile: its error, ENOENT */
+    return _same_object (fd, realpath (path, NULL), ret_st); /* removed meanwhile: its error, ENOENT */
   /* The kernel names an object of another mount namespace (reached through
    * /proc/PID/root, say) by its path there: a name that is not what path
    * opened here is no answer. */
-  return _same_object (fd, xstrdup (buf));
+  return _same_object (fd, xstrdup (buf), ret_st);
 }
 
 bool

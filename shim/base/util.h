@@ -5,6 +5,7 @@
 #define HS_UTIL_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -60,6 +61,8 @@ char *hs_fd_path (int fd);
  * namespace, reached through /proc/PID/root: realpath would give the
  * name there, which here is another file). */
 char *hs_real_path (const char *path);
+/* hs_real_path, and *ret_st: what stat (2) of the name gave. */
+char *hs_real_path_stat (const char *path, struct stat *ret_st);
 
 /* A mount destination as the runtime reads it: relative to the rootfs,
  * with `.`, `..` and repeated slashes resolved lexically ("etc//a/../b/"

@@ -349,6 +349,32 @@ _foreign (_probe *p, const char *dir, size_t *ret_procs)
   return !judged || procs > 0;
 }
 
+/* Candidate c's directory in mount m; NULL where it has none there. */
+static char *
+_candidate_dir (const _probe *p, size_t c, size_t m)
+{
+  const _mount *mt = &p->mounts[m];
+
+  if (p->cands[c].relative && mt->own == NULL)
+    return NULL;
+  return xasprintf ("%s%s%s", mt->point, p->cands[c].relative && strcmp (mt->own, "/") != 0 ? mt->own : "",
+                    p->cands[c].inner);
+}
+
+/* Did an earlier candidate name dir in mount m?  (A relative and an
+ * absolute one do where hardshim's own cgroup is the hierarchy's root.) */
+static bool
+_tried (const _probe *p, size_t cand, size_t m, const char *dir)
+{
+  for (size_t c = 0; c < cand; c++)
+    {
+      _cleanup_free_ char *earlier = _candidate_dir (p, c, m);
+      if (earlier != NULL && strcmp (earlier, dir) == 0)
+        return true;
+    }
+  return false;
+}
+
 int
 hs_cgroup_probe (hs_json spec, bool systemd, const char *id, char **ret_dir, size_t *ret_procs, hs_error *err)
 {
@@ -381,12 +407,9 @@ hs_cgroup_probe (hs_json spec, bool systemd, const char *id, char **ret_dir, siz
   for (size_t c = 0; r == 0 && c < p.ncands && *ret_dir == NULL; c++)
     for (size_t m = 0; m < p.nmounts && *ret_dir == NULL; m++)
       {
-        const _mount *mt = &p.mounts[m];
-        _cleanup_free_ char *dir = NULL;
-        if (p.cands[c].relative && mt->own == NULL)
+        _cleanup_free_ char *dir = _candidate_dir (&p, c, m);
+        if (dir == NULL || _tried (&p, c, m, dir))
           continue;
-        dir = xasprintf ("%s%s%s", mt->point, p.cands[c].relative && strcmp (mt->own, "/") != 0 ? mt->own : "",
-                         p.cands[c].inner);
         if (_foreign (&p, dir, ret_procs))
           *ret_dir = hs_path_clean (dir);
       }

@@ -38,12 +38,16 @@ _wait_readable (int fd, const struct timespec *deadline, const char *shown, hs_e
   return 0;
 }
 
-/* All of fd, at most max bytes: a regular file from offset 0 (pread: the
- * descriptor's offset stays), a pipe until its end. */
+/* All of fd, at most max bytes: a regular file (st) from offset 0 (pread:
+ * the descriptor's offset stays), a pipe until its end.  The buffer starts
+ * at the size fstat gave (4 KiB at least) and grows if more arrives, up to
+ * max + 1 bytes: the byte that tells a file over max. */
 static int
-_read_fd (int fd, bool is_pipe, const char *shown, size_t max, char **ret, size_t *ret_len, hs_error *err)
+_read_fd (int fd, const struct stat *st, const char *shown, size_t max, char **ret, size_t *ret_len, hs_error *err)
 {
-  size_t cap = max + 1, len = 0;
+  bool is_pipe = S_ISFIFO (st->st_mode);
+  size_t want = is_pipe || st->st_size < 4096 ? 4096 : (size_t) st->st_size + 1;
+  size_t cap = want < max + 1 ? want : max + 1, len = 0;
   _cleanup_free_ char *buf = xmalloc (cap + 1);
   struct timespec deadline;
 
@@ -70,8 +74,13 @@ _read_fd (int fd, bool is_pipe, const char *shown, size_t max, char **ret, size_
       if (n == 0)
         break;
       len += (size_t) n;
-      if (len == cap)
+      if (len == max + 1)
         return hs_error_set (err, EFBIG, "%s: larger than %zu bytes", shown, max);
+      if (len == cap)
+        {
+          cap = cap > (max + 1) / 2 ? max + 1 : 2 * cap;
+          buf = xrealloc (buf, cap + 1);
+        }
     }
   buf[len] = '\0';
   *ret = TAKE_PTR (buf);
@@ -99,7 +108,7 @@ hs_file_read_regular (int dirfd, const char *name, const char *shown, bool nofol
     return hs_error_set (err, EINVAL, "%s is not a regular file: refused", shown);
   if (st.st_size > (off_t) max)
     return hs_error_set (err, EFBIG, "%s: larger than %zu bytes", shown, max);
-  r = _read_fd (fd, false, shown, max, ret, ret_len, err);
+  r = _read_fd (fd, &st, shown, max, ret, ret_len, err);
   if (r == 0 && ret_st != NULL)
     *ret_st = st;
   return r;
@@ -117,7 +126,7 @@ hs_file_read_fd (int fd, const char *shown, size_t max, char **ret, size_t *ret_
     return hs_error_set (err, EINVAL, "%s is neither a regular file nor a pipe: refused", shown);
   if (S_ISREG (st.st_mode) && st.st_size > (off_t) max)
     return hs_error_set (err, EFBIG, "%s: larger than %zu bytes", shown, max);
-  r = _read_fd (fd, S_ISFIFO (st.st_mode), shown, max, ret, ret_len, err);
+  r = _read_fd (fd, &st, shown, max, ret, ret_len, err);
   if (r == 0 && ret_st != NULL)
     *ret_st = st;
   return r;
@@ -139,11 +148,11 @@ _check_file (const struct stat *st, mode_t need, const char *shown, hs_error *er
 int
 hs_file_check_trusted (const char *path, mode_t need, const char *shown, char **ret_real, hs_error *err)
 {
-  _cleanup_free_ char *real = hs_real_path (path);
   struct stat st;
+  _cleanup_free_ char *real = hs_real_path_stat (path, &st);
   int r;
 
-  if (real == NULL || stat (real, &st) < 0)
+  if (real == NULL)
     return hs_error_sys (err, errno, "%s", shown);
   r = _check_file (&st, need, shown, err);
   if (r == 0)

@@ -10,9 +10,12 @@
 
 #include "spec/spec.h"
 #include "spec/seal.h"
+#include "spec/file.h"
 #include "testutil.h"
 
 #include <dirent.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -191,6 +194,71 @@ test_oversized_refused (void **state)
   hs_error_release (&err);
   unlink (path);
   rmdir (dir);
+}
+
+/* n bytes of 'x' written into a pipe by a child; its read end. */
+static int
+_pipe_of (size_t n, pid_t *ret_pid)
+{
+  int p[2];
+
+  assert_int_equal (pipe (p), 0);
+  *ret_pid = fork ();
+  assert_true (*ret_pid >= 0);
+  if (*ret_pid == 0)
+    {
+      char chunk[1000];
+      memset (chunk, 'x', sizeof chunk);
+      close (p[0]);
+      for (size_t done = 0; done < n;)
+        {
+          size_t k = n - done < sizeof chunk ? n - done : sizeof chunk;
+          ssize_t w = write (p[1], chunk, k);
+          if (w <= 0)
+            _exit (1);
+          done += (size_t) w;
+        }
+      _exit (0);
+    }
+  close (p[1]);
+  return p[0];
+}
+
+/* The buffer grows past its first 4 KiB as a pipe (or a file that grew
+ * since fstat) brings more, up to max bytes; max + 1 is refused. */
+static void
+test_read_grows_to_max (void **state)
+{
+  const size_t max = 100000;
+  size_t sizes[] = { 0, 4095, 4096, 4097, 65536, max };
+
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+    {
+      pid_t pid;
+      int fd = _pipe_of (sizes[i], &pid), status;
+      _cleanup_free_ char *text = NULL;
+      size_t len = 1;
+      hs_error err = { 0 };
+      assert_int_equal (hs_file_read_fd (fd, "the pipe", max, &text, &len, NULL, &err), 0);
+      assert_int_equal (len, sizes[i]);
+      assert_int_equal (strspn (text, "x"), sizes[i]);
+      assert_int_equal (text[len], '\0');
+      close (fd);
+      assert_int_equal (waitpid (pid, &status, 0), pid);
+    }
+  {
+    pid_t pid;
+    int fd = _pipe_of (max + 1, &pid), status;
+    char *text = NULL;
+    size_t len = 0;
+    hs_error err = { 0 };
+    assert_int_equal (hs_file_read_fd (fd, "the pipe", max, &text, &len, NULL, &err), -EFBIG);
+    assert_null (text);
+    assert_non_null (strstr (err.msg, "larger than 100000 bytes"));
+    hs_error_release (&err);
+    close (fd);
+    assert_int_equal (waitpid (pid, &status, 0), pid);
+  }
 }
 
 static void
@@ -570,6 +638,7 @@ main (void)
     cmocka_unit_test (test_bad_content_is_refused_and_left_intact),
     cmocka_unit_test (test_symlink_fifo_directory_refused),
     cmocka_unit_test (test_oversized_refused),
+    cmocka_unit_test (test_read_grows_to_max),
     cmocka_unit_test (test_failed_write_leaves_original),
     cmocka_unit_test (test_save_removes_stale_temporaries),
   };
