@@ -9,7 +9,9 @@
 #     the explanation, hardshim's own time as well: hardshim with /bin/true
 #     as its runtime vs /bin/true alone, N pairs.
 #     Pass-through: `hardshim state` vs `runc state` of one created
-#     container, N pairs.  crun: hardshim in front of crun vs plain runc
+#     container, N pairs.  For reference, the floor of both: a static-pie
+#     program that only execs its arguments, in hardshim's place (N pairs
+#     each): what any separate binary in front of the runtime costs here.  crun: hardshim in front of crun vs plain runc
 #     (the bundle's own spec), N pairs, wall and CPU time.  The 1 MiB spec
 #     rewrite: hardshim (runtime /bin/true) on a spec padded to 1 MiB, wall
 #     time and peak RSS.  docker: `docker run --runtime=hardshim` vs
@@ -156,6 +158,11 @@ main (int argc, char **argv)
 }
 EOF
 gcc -O2 -Wall -Wextra -Werror -o "$tmp/timer" "$tmp/timer.c"
+# floor CMD...: exec CMD and nothing else, linked as hardshim is (static-pie):
+# what any separate binary in front of the runtime costs on this machine,
+# the least a wrapper can add to `state` and to own time.
+printf '#include <unistd.h>\nint main (int c, char **v) { (void) c; execv (v[1], v + 1); return 127; }\n' >"$tmp/floor.c"
+gcc -O2 -static-pie -Wall -Wextra -Werror -o "$tmp/floor" "$tmp/floor.c"
 gcc -O2 -static -Wall -Wextra -Werror -o "$tmp/getppid" "$here/getppid.c"
 
 # warm_up ONCE SIDE-A SIDE-B: WARMUP runs of each side, not counted
@@ -253,6 +260,10 @@ start_once() { # SIDE OUTFILE
 		cp "$tmp/orig.json" "$b/config.json"
 		"$tmp/timer" /bin/true run --bundle "$b" "$ID" >>"$2"
 		;;
+	floor-alone)
+		cp "$tmp/orig.json" "$b/config.json"
+		"$tmp/timer" "$tmp/floor" /bin/true run --bundle "$b" "$ID" >>"$2"
+		;;
 	esac
 }
 
@@ -262,6 +273,7 @@ pairs start_once runc "$tmp/start.runc" hardshim "$tmp/start.hardshim"
 # hardshim's own time: what it adds to a start, without runc's noise.
 start_once hardshim-alone "$tmp/warm"
 pairs start_once true-alone "$tmp/alone.true" hardshim-alone "$tmp/alone.hardshim"
+pairs start_once true-alone "$tmp/alone.true2" floor-alone "$tmp/alone.floor"
 # hardshim writes the same spec every time: the runc side started it.
 cp "$tmp/orig.json" "$b/config.json"
 "$HARDSHIM" run --bundle "$b" "$ID" >/dev/null
@@ -278,11 +290,13 @@ state_once() { # SIDE OUTFILE
 	case $1 in
 	hardshim) "$tmp/timer" "$HARDSHIM" state "$ID-s" >>"$2" ;;
 	runc) "$tmp/timer" "$RUNC" state "$ID-s" >>"$2" ;;
+	floor) "$tmp/timer" "$tmp/floor" "$RUNC" state "$ID-s" >>"$2" ;;
 	esac
 }
 state_once runc "$tmp/warm"
 state_once hardshim "$tmp/warm"
 pairs state_once runc "$tmp/state.runc" hardshim "$tmp/state.hardshim"
+pairs state_once runc "$tmp/state.runc2" floor "$tmp/state.floor"
 "$RUNC" delete --force "$ID-s" >/dev/null 2>&1 || true
 
 # --- 1c. hardshim in front of crun vs plain runc --------------------------------
@@ -444,6 +458,8 @@ ms() { awk -v v="$1" 'BEGIN { printf "%.3f", v / 1e6 }'; }
 read -r s_a s_b s_ma s_mb s_ca s_cb s_q _ < <(compare "$tmp/start.runc" "$tmp/start.hardshim")
 read -r t_a t_b t_ma t_mb t_ca t_cb _ < <(compare "$tmp/alone.true" "$tmp/alone.hardshim")
 read -r st_a st_b st_ma st_mb st_ca st_cb st_q _ < <(compare "$tmp/state.runc" "$tmp/state.hardshim")
+read -r sf_a sf_b sf_ma sf_mb sf_ca sf_cb sf_q _ < <(compare "$tmp/state.runc2" "$tmp/state.floor")
+read -r tf_a tf_b tf_ma tf_mb tf_ca tf_cb _ < <(compare "$tmp/alone.true2" "$tmp/alone.floor")
 read -r d_a d_b _ _ d_fa d_fb d_q _ < <(compare "$tmp/sys.docker" "$tmp/sys.profile")
 read -r g_a g_b _ _ g_ca g_cb _ g_ra g_rb < <(compare "$tmp/big.orig" "$tmp/big.1mib")
 if [ -z "$crun_why" ]; then
@@ -482,6 +498,10 @@ awk -v da="$d_a" -v db="$d_b" -v dfa="$d_fa" -v dfb="$d_fb" -v dq="$d_q" \
 	printf "  %-34s %-44s %s\n", "state: hardshim vs runc",
 		sprintf("%.3f [%.3f]", stb / sta, stq), "<= 1.05"
 }'
+awk -v ta="$tf_a" -v tb="$tf_b" -v sa="$sf_a" -v sb="$sf_b" -v sq="$sf_q" 'BEGIN {
+	printf "  %-34s %-44s %s\n", "  floor: an exec-only wrapper adds",
+		sprintf("+%.2f ms own time; state %.3f [%.3f]", (tb - ta) / 1e6, sb / sa, sq), "(reference)"
+}'
 if [ -z "$crun_why" ]; then
 	awk -v a="$c_a" -v b="$c_b" -v q="$c_q" -v ca="$c_ca" -v cb="$c_cb" 'BEGIN {
 	printf "  %-34s %-44s %s\n", "hardshim+crun vs plain runc",
@@ -508,12 +528,18 @@ awk -v a="$t_a" -v b="$t_b" -v am="$t_ma" -v bm="$t_mb" -v ca="$t_ca" -v cb="$t_
 	printf "  %-26s %9.2f %9.2f %7.2f\n", "mean", am / 1e6, bm / 1e6, (bm - am) / 1e6
 	printf "  %-26s %9.2f %9.2f %7.2f\n", "CPU time (median)", ca / 1e6, cb / 1e6, (cb - ca) / 1e6
 }'
+awk -v a="$tf_a" -v b="$tf_b" -v ca="$tf_ca" -v cb="$tf_cb" 'BEGIN {
+	printf "  %-26s %9.2f %9.2f %7.2f\n", "floor, exec-only (median)", a / 1e6, b / 1e6, (b - a) / 1e6
+	printf "  %-26s %9.2f %9.2f %7.2f\n", "floor, CPU time (median)", ca / 1e6, cb / 1e6, (cb - ca) / 1e6
+}'
 echo
 printf '%-28s %9s %9s %7s  %s\n' "state, pass-through (ms)" runc hardshim ratio "goal <= 1.05 (median)"
 row median "$(ms "$st_a")" "$(ms "$st_b")"
 row mean "$(ms "$st_ma")" "$(ms "$st_mb")"
 row "CPU time (median)" "$(ms "$st_ca")" "$(ms "$st_cb")"
 qrow "median of $N pair ratios" "$st_q"
+row "floor, exec-only (median)" "$(ms "$sf_a")" "$(ms "$sf_b")"
+qrow "floor, median of pair ratios" "$sf_q"
 echo
 if [ -z "$crun_why" ]; then
 	printf '%-28s %9s %9s %7s  %s\n' "crun (ms)" runc hs+crun ratio "goal wall <= 0.8 (median)"
