@@ -34,10 +34,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The heap a create of an ordinary spec takes (about 400 KiB measured),
- * made present at once (hs_heap_prefault). */
-#define HS_HEAP_PREFAULT (512 * 1024)
-
 static int
 _fail (const hs_cli *cli, const hs_error *err)
 {
@@ -477,7 +473,6 @@ _run (const hs_cli *cli, int argc, char **argv, hs_error *err)
       return hs_runtime_exec (runtime, argv, err);
     }
 
-  hs_heap_prefault (HS_HEAP_PREFAULT);
   r = hs_policy_load (hs_policy_path (), &policy, err);
   if (r < 0)
     return r;

@@ -7,11 +7,9 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <limits.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -367,26 +365,4 @@ hs_printable (const char *s)
     }
   *w = '\0';
   return out;
-}
-
-void
-hs_heap_prefault (size_t bytes)
-{
-  uintptr_t page = (uintptr_t) sysconf (_SC_PAGESIZE), start, end;
-  char *block;
-
-  /* A block from the heap (not a mapping of its own: the threshold above
-   * it for this one allocation), made present, then freed into the heap,
-   * which keeps it (glibc trims only what is above the pad). */
-  if (mallopt (M_TOP_PAD, (int) bytes) == 0 || mallopt (M_MMAP_THRESHOLD, (int) (2 * bytes)) == 0)
-    return;
-  block = xmalloc (bytes);
-  (void) mallopt (M_MMAP_THRESHOLD, HS_MMAP_THRESHOLD);
-  start = ((uintptr_t) block + page - 1) & ~(page - 1);
-  end = ((uintptr_t) block + bytes) & ~(page - 1);
-  /* Not there (before Linux 5.14, valgrind): the pages come one fault at a
-   * time, as before. */
-  if (end > start)
-    (void) madvise ((void *) start, end - start, MADV_POPULATE_WRITE);
-  free (block);
 }

@@ -96,14 +96,6 @@ int hs_parse_int (const char *s, size_t len, int64_t min, int64_t max, int64_t *
  * (made or found, "/" excepted) before the next one is made, and its error
  * returned.  The error names the directory as "create <what> `path`". */
 typedef int (*hs_mkdir_check) (const char *path, hs_error *err);
-/* Make the heap's next bytes present at once: one system call instead of
- * a page fault per page first touched (2 to 3.5 µs each on a VM, about a
- * hundred in a create).  Best effort: nothing changes where it is not
- * supported. */
-void hs_heap_prefault (size_t bytes);
-/* glibc's default: allocations from this size on get a mapping of their own. */
-#define HS_MMAP_THRESHOLD (128 * 1024)
-
 int hs_mkdir_p (const char *dir, mode_t mode, const char *what, hs_mkdir_check check, hs_error *err);
 
 /* A growable vector of owned strings; zero-initialised is empty. */

@@ -13,10 +13,8 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 /* ---- hs_parse_uint, hs_parse_decimal --------------------------------- */
 
@@ -340,44 +338,13 @@ test_real_path_other_namespace (void **state)
   tu_rmtree (dir);
 }
 
-/* ---- hs_heap_prefault -------------------------------------------------- */
-
-/* The heap keeps the bytes asked for, present: mincore finds every page of
- * them resident, and a later allocation of that size comes from them
- * without moving the break.  (glibc's heap only: valgrind and ASan bring
- * their own allocators.) */
-static void
-test_heap_prefault (void **state)
-{
-  const size_t bytes = 256 * 1024;
-  uintptr_t page = (uintptr_t) sysconf (_SC_PAGESIZE), top;
-  unsigned char resident[256 * 1024 / 4096];
-  char *p;
-
-#if defined(__SANITIZE_ADDRESS__)
-  skip ();
-#endif
-  if (getenv ("HS_UNDER_VALGRIND") != NULL)
-    skip ();
-  hs_heap_prefault (bytes);
-  top = (uintptr_t) sbrk (0);
-  assert_int_equal (mincore ((void *) ((top & ~(page - 1)) - bytes), bytes, resident), 0);
-  for (size_t i = 0; i < sizeof resident; i++)
-    assert_true (resident[i] & 1);
-  p = xmalloc (bytes / 2);
-  assert_true ((uintptr_t) p < top);
-  assert_true ((uintptr_t) sbrk (0) == top);
-  free (p);
-}
-
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_parse_uint),    cmocka_unit_test (test_parse_int),
-    cmocka_unit_test (test_mkdir_p),       cmocka_unit_test (test_path_clean),
-    cmocka_unit_test (test_real_path),     cmocka_unit_test (test_real_path_other_namespace),
-    cmocka_unit_test (test_heap_prefault),
+    cmocka_unit_test (test_parse_uint), cmocka_unit_test (test_parse_int),
+    cmocka_unit_test (test_mkdir_p),    cmocka_unit_test (test_path_clean),
+    cmocka_unit_test (test_real_path),  cmocka_unit_test (test_real_path_other_namespace),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
