@@ -620,6 +620,29 @@ hs_scmp_merge (const hs_scmp_profile *ours, const hs_scmp_profile *engine, hs_sc
   hs_scmp_merge_taken (ours, NULL, NULL, engine, ret, diff);
 }
 
+/* A name whose one rule does, unconditionally, what the default does is
+ * said twice: without the rule the default does the same.  The merge
+ * writes it the short way, which a merge of its own result finds again
+ * (hardening a hardened spec changes nothing). */
+static void
+_drop_default_only (hs_scmp_profile *p)
+{
+  size_t kept = 0;
+
+  for (size_t i = 0; i < p->nrules; i++)
+    {
+      const hs_scmp_rule *r = &p->rules[i];
+      bool alone = (i == 0 || strcmp (p->rules[i - 1].name, r->name) != 0)
+                   && (i + 1 == p->nrules || strcmp (p->rules[i + 1].name, r->name) != 0);
+      if (alone && r->nargs == 0 && r->caps_include.n == 0 && r->caps_exclude.n == 0
+          && strcmp (r->action, p->default_action) == 0 && r->has_errno == p->has_default_errno
+          && (!r->has_errno || r->errno_ret == p->default_errno))
+        continue;
+      p->rules[kept++] = *r;
+    }
+  p->nrules = kept;
+}
+
 void
 hs_scmp_merge_taken (const hs_scmp_profile *ours, hs_scmp_take_fn take, void *data, const hs_scmp_profile *engine,
                      hs_scmp_profile *ret, hs_scmp_diff *diff)
@@ -672,6 +695,7 @@ hs_scmp_merge_taken (const hs_scmp_profile *ours, hs_scmp_take_fn take, void *da
       j += en;
     }
   hs_scmp_sort (ret);
+  _drop_default_only (ret);
   _listener (ret, engine, diff);
 }
 
