@@ -241,8 +241,12 @@ hs_bridge_rootfs (hs_json spec, const char *bundle, bool sealed, const hs_policy
     return r;
   if (unshare (CLONE_NEWNS) < 0)
     r = hs_error_sys (err, errno, "create a mount namespace for the rootfs bridge");
-  else if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-    r = hs_error_sys (err, errno, "make the bridge's mount namespace a slave of the host's");
+  else
+    {
+      hs_trust_forget (); /* the directories its walks kept are of the host's namespace */
+      if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+        r = hs_error_sys (err, errno, "make the bridge's mount namespace a slave of the host's");
+    }
 
   /* First the pins: what follows works on the objects they hold. */
   if (r == 0)

@@ -111,13 +111,108 @@ hs_trust_path (const char *path, const char *what, hs_error *err)
                        what, path);
 }
 
+/* Directories a walk of this process found only root can change, kept
+ * open (a create walks below the same few for the policy, the profiles,
+ * the bundle and the state directory).  A later walk takes such a
+ * directory by its descriptor and checks it again with fstat: the same
+ * owner, mode and ctime (a chmod, chown or ACL changes the ctime, and an
+ * ACL the mode's group bits) mean it is still as checked; else it is
+ * checked anew.  Only root can change such a directory or rename what is
+ * in it; that the deepest one a walk takes is still what its name names
+ * is checked too (_kept_still_named).  A mount namespace hardshim enters
+ * has mounts of its own the descriptors would not cross:
+ * hs_trust_forget. */
+#define _KEPT_MAX 16
+typedef struct
+{
+  char *real; /* "" for / */
+  int fd;
+  struct stat st;
+} _kept_dir;
+static _kept_dir _kept[_KEPT_MAX];
+static size_t _nkept;
+
+static void
+_kept_drop (size_t i)
+{
+  close (_kept[i].fd);
+  free (_kept[i].real);
+  _kept[i] = _kept[--_nkept];
+}
+
+void
+hs_trust_forget (void)
+{
+  while (_nkept > 0)
+    _kept_drop (_nkept - 1);
+}
+
+static bool
+_same_stat (const struct stat *a, const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_mode == b->st_mode && a->st_uid == b->st_uid
+         && a->st_gid == b->st_gid && a->st_ctim.tv_sec == b->st_ctim.tv_sec
+         && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* The kept directory named by real's first n bytes, still as it was
+ * checked: its descriptor (the kept one: not to be closed); else -1, and a
+ * changed one is forgotten. */
+static int
+_kept_fd (const char *real, size_t n)
+{
+  for (size_t i = 0; i < _nkept; i++)
+    if (strlen (_kept[i].real) == n && memcmp (_kept[i].real, real, n) == 0)
+      {
+        struct stat now;
+        if (fstat (_kept[i].fd, &now) == 0 && _same_stat (&now, &_kept[i].st))
+          return _kept[i].fd;
+        _kept_drop (i);
+        return -1;
+      }
+  return -1;
+}
+
+/* Keep fd, the directory real's first n bytes name, checked as st; false
+ * when there is no room (fd stays the caller's). */
+static bool
+_keep (const char *real, size_t n, int fd, const struct stat *st)
+{
+  if (_nkept == _KEPT_MAX || !S_ISDIR (st->st_mode))
+    return false;
+  _kept[_nkept++] = (_kept_dir){ xstrndup (real, n), fd, *st };
+  return true;
+}
+
+/* The deepest kept directory on real's way must still be what its name
+ * names (only root could have moved it, but then the walk would check one
+ * directory and the caller use another): else all are forgotten. */
+static void
+_kept_still_named (const char *real)
+{
+  const _kept_dir *deepest = NULL;
+  struct stat now;
+
+  for (size_t i = 0; i < _nkept; i++)
+    {
+      size_t n = strlen (_kept[i].real);
+      if (strncmp (real, _kept[i].real, n) == 0 && real[n] == '/' && (deepest == NULL || n > strlen (deepest->real)))
+        deepest = &_kept[i];
+    }
+  if (deepest == NULL)
+    return;
+  if (fstatat (AT_FDCWD, deepest->real[0] == '\0' ? "/" : deepest->real, &now, AT_SYMLINK_NOFOLLOW) < 0
+      || now.st_dev != deepest->st.st_dev || now.st_ino != deepest->st.st_ino)
+    hs_trust_forget ();
+}
+
 int
 hs_trust_real_path (const char *path, const char *resolved, const char *what, hs_error *err)
 {
   _cleanup_free_ char *real = xstrdup (resolved);
-  _cleanup_close_ int dir = -1;
   struct stat st;
-  int r;
+  int dir, r = 0;
+  bool kept; /* dir is a kept descriptor, not ours to close */
 
   if (strcmp (path, real) != 0)
     {
@@ -125,30 +220,47 @@ hs_trust_real_path (const char *path, const char *resolved, const char *what, hs
       if (r < 0)
         return r;
     }
-  dir = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0 || fstat (dir, &st) < 0)
-    return hs_error_sys (err, errno, "open `/`");
-  r = _check ("/", "/", &st, what, err);
+  _kept_still_named (real);
+  dir = _kept_fd (real, 0);
+  kept = dir >= 0;
+  if (!kept)
+    {
+      dir = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (dir < 0 || fstat (dir, &st) < 0)
+        r = hs_error_sys (err, errno, "open `/`");
+      else
+        r = _check ("/", "/", &st, what, err);
+      kept = r == 0 && _keep (real, 0, dir, &st);
+    }
   for (char *p = real + 1, *end; r == 0 && *p != '\0'; p = end)
     {
       end = strchrnul (p, '/');
       bool last = *end == '\0';
-      *end = '\0';
-      int next = openat (dir, p, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-      if (next < 0 || fstat (next, &st) < 0)
-        r = hs_error_sys (err, errno, "%s `%s`", what, real);
+      int next = last ? -1 : _kept_fd (real, (size_t) (end - real));
+      bool next_kept = next >= 0;
+      if (!next_kept)
+        {
+          *end = '\0';
+          next = openat (dir, p, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+          if (next < 0 || fstat (next, &st) < 0)
+            r = hs_error_sys (err, errno, "%s `%s`", what, real);
+          else
+            {
+              _cleanup_free_ char *query = xasprintf ("/proc/self/fd/%d", next);
+              r = _check (real, query, &st, what, err);
+            }
+          next_kept = r == 0 && !last && _keep (real, (size_t) (end - real), next, &st);
+          if (!last)
+            *end++ = '/';
+        }
       else
-        {
-          _cleanup_free_ char *query = xasprintf ("/proc/self/fd/%d", next);
-          r = _check (real, query, &st, what, err);
-        }
-      if (next >= 0)
-        {
-          close (dir);
-          dir = next;
-        }
-      if (!last)
-        *end++ = '/';
+        end++;
+      if (!kept)
+        close (dir);
+      dir = next;
+      kept = next_kept;
     }
+  if (dir >= 0 && !kept)
+    close (dir);
   return r;
 }

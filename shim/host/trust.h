@@ -26,4 +26,10 @@ int hs_trust_path (const char *path, const char *what, hs_error *err);
 /* hs_trust_path for a path already resolved: real is hs_real_path (path). */
 int hs_trust_real_path (const char *path, const char *real, const char *what, hs_error *err);
 
+/* The walks keep the directories they found only root can change open for
+ * the walks after them (each checked again by its descriptor: the same
+ * owner, mode and ctime).  Forget them: after entering another mount
+ * namespace, whose mounts the kept descriptors would not cross. */
+void hs_trust_forget (void);
+
 #endif

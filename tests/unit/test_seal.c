@@ -11,6 +11,9 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include <sys/wait.h>
+#include <sys/mount.h>
+#include <sched.h>
 
 #include "host/bind_pins.h"
 #include "host/host_refs.h"
@@ -391,6 +394,45 @@ test_own_dirs_refs (void **state)
 
 /* Only root may change a trusted path or a directory above it; a sticky
  * world-writable directory is fine above a root-owned entry. */
+/* In a mount namespace of a child's own: another directory others may
+ * write (with a file g in it) mounted on sub, which the last walk kept
+ * open; the walk of g must find the mounted one.  Then forgotten (as when
+ * hardshim enters another mount namespace): checked as new. */
+static void
+_mounted_over (const char *d, const char *sub, const char *g)
+{
+  _cleanup_free_ char *other = xasprintf ("%s/other", d), *og = xasprintf ("%s/other/g", d);
+  int status;
+  pid_t pid;
+
+  assert_int_equal (mkdir (other, 0777), 0);
+  assert_int_equal (chmod (other, 0777), 0);
+  tu_write (og, "x", 0644);
+  pid = fork ();
+  assert_true (pid >= 0);
+  if (pid == 0)
+    {
+      hs_error err = { 0 };
+      if (unshare (CLONE_NEWNS) < 0 || mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0
+          || mount (other, sub, "none", MS_BIND, NULL) < 0)
+        _exit (77);
+      if (hs_trust_path (g, "the file", &err) != -EPERM || strstr (err.msg, "(mode 0777)") == NULL)
+        _exit (1);
+      hs_error_release (&err);
+      hs_trust_forget ();
+      if (hs_trust_path (g, "the file", &err) != -EPERM)
+        _exit (2);
+      _exit (0);
+    }
+  assert_int_equal (waitpid (pid, &status, 0), pid);
+  assert_true (WIFEXITED (status));
+  if (WEXITSTATUS (status) == 77)
+    print_message ("SKIP: no bind mount in a mount namespace of its own here\n");
+  else
+    assert_int_equal (WEXITSTATUS (status), 0);
+  tu_rmtree (other);
+}
+
 static void
 test_trust_path (void **state)
 {
@@ -454,6 +496,27 @@ test_trust_path (void **state)
       hs_error_release (&err);
       assert_int_equal (removexattr (sub, "system.posix_acl_access"), 0);
     }
+
+  /* The walk keeps sub open for the next one.  Root moves it away and puts
+   * one others may write in its place (the ctimes change), or mounts one
+   * there (nothing the kept descriptors see changes): the name is what is
+   * checked. */
+  {
+    _cleanup_free_ char *old = xasprintf ("%s/old", d);
+    assert_int_equal (chmod (sub, 0755), 0); /* the ACL's mask stays in the group bits */
+    assert_int_equal (hs_trust_path (g, "the file", &err), 0);
+    assert_int_equal (rename (sub, old), 0);
+    assert_int_equal (mkdir (sub, 0777), 0);
+    assert_int_equal (chmod (sub, 0777), 0);
+    tu_write (g, "x", 0644);
+    assert_int_equal (hs_trust_path (g, "the file", &err), -EPERM);
+    assert_non_null (strstr (err.msg, "writable by others (mode 0777)"));
+    hs_error_release (&err);
+    tu_rmtree (sub);
+    assert_int_equal (rename (old, sub), 0);
+    assert_int_equal (hs_trust_path (g, "the file", &err), 0);
+    _mounted_over (d, sub, g);
+  }
 
   unlink (f);
   unlink (g);
