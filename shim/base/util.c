@@ -116,16 +116,39 @@ hs_write_all (int fd, const void *buf, size_t len)
 }
 
 void
+hs_time_iso8601_of (const struct timespec *ts, char *buf, size_t len)
+{
+  /* Not gmtime_r nor strftime: glibc reads the local time zone
+   * (/etc/localtime) the first time either is called.  Days since
+   * 1970-01-01 to a civil date (the proleptic Gregorian calendar, in eras
+   * of 400 years that start on March 1st). */
+  int64_t secs = (int64_t) ts->tv_sec, days = secs / 86400, rem = secs % 86400;
+  if (rem < 0)
+    {
+      rem += 86400;
+      days--;
+    }
+  days += 719468;
+  int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  int64_t doe = days - era * 146097;                                   /* [0, 146096] */
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+  int64_t mp = (5 * doy + 2) / 153;                                    /* [0, 11], from March */
+  int64_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
+  int64_t year = yoe + era * 400 + (month <= 2);
+
+  snprintf (buf, len, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03ldZ", (long long) year, (long long) month,
+            (long long) day, (long long) (rem / 3600), (long long) (rem / 60 % 60), (long long) (rem % 60),
+            ts->tv_nsec / 1000000L);
+}
+
+void
 hs_time_iso8601 (char *buf, size_t len)
 {
   struct timespec ts;
-  struct tm tm;
-  char base[24];
 
   clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf, len, "%s.%03ldZ", base, ts.tv_nsec / 1000000L);
+  hs_time_iso8601_of (&ts, buf, len);
 }
 
 bool

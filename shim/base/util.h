@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "base/error.h"
 
@@ -79,6 +80,8 @@ int hs_write_all (int fd, const void *buf, size_t len);
 
 /* "2026-11-22T06:03:04.120Z" (UTC, milliseconds) into buf of at least 32 bytes. */
 void hs_time_iso8601 (char *buf, size_t len);
+/* The same for the time ts. */
+void hs_time_iso8601_of (const struct timespec *ts, char *buf, size_t len);
 
 /* The one number parser: the len bytes at s are a number in base (8 or
  * 10) of at most max, digits only (no sign, space, prefix or anything

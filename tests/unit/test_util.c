@@ -15,6 +15,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
+#include <time.h>
 
 /* ---- hs_parse_uint, hs_parse_decimal --------------------------------- */
 
@@ -338,13 +339,44 @@ test_real_path_other_namespace (void **state)
   tu_rmtree (dir);
 }
 
+/* ---- hs_time_iso8601_of ------------------------------------------------- */
+
+/* The calendar hardshim computes itself is gmtime's: every day boundary
+ * from 1970 to 2400 (leap years, 2000 and 2100, eras) and times within
+ * days. */
+static void
+test_time_iso8601 (void **state)
+{
+  char want[64], got[64], base[32];
+  struct timespec ts = { 0, 0 };
+  struct tm tm;
+
+  for (int64_t t = -86400LL * 3; t < 13569465600LL; t += 86399)
+    {
+      ts.tv_sec = (time_t) t;
+      ts.tv_nsec = (long) ((uint64_t) t * 7919 % 1000000000ULL);
+      gmtime_r (&ts.tv_sec, &tm);
+      strftime (base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+      snprintf (want, sizeof want, "%s.%03ldZ", base, ts.tv_nsec / 1000000L);
+      hs_time_iso8601_of (&ts, got, sizeof got);
+      assert_string_equal (got, want);
+    }
+  ts = (struct timespec){ 951782400, 999999999 }; /* 2000-02-29 */
+  hs_time_iso8601_of (&ts, got, sizeof got);
+  assert_string_equal (got, "2000-02-29T00:00:00.999Z");
+  ts = (struct timespec){ 4107542399, 0 }; /* 2100-02-28, no leap day */
+  hs_time_iso8601_of (&ts, got, sizeof got);
+  assert_string_equal (got, "2100-02-28T23:59:59.000Z");
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_parse_uint), cmocka_unit_test (test_parse_int),
-    cmocka_unit_test (test_mkdir_p),    cmocka_unit_test (test_path_clean),
-    cmocka_unit_test (test_real_path),  cmocka_unit_test (test_real_path_other_namespace),
+    cmocka_unit_test (test_parse_uint),   cmocka_unit_test (test_parse_int),
+    cmocka_unit_test (test_mkdir_p),      cmocka_unit_test (test_path_clean),
+    cmocka_unit_test (test_real_path),    cmocka_unit_test (test_real_path_other_namespace),
+    cmocka_unit_test (test_time_iso8601),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);
