@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -119,9 +120,10 @@ hs_trust_path (const char *path, const char *what, hs_error *err)
  * ACL the mode's group bits) mean it is still as checked; else it is
  * checked anew.  Only root can change such a directory or rename what is
  * in it; that the deepest one a walk takes is still what its name names
- * is checked too (_kept_still_named).  A mount namespace hardshim enters
- * has mounts of its own the descriptors would not cross:
- * hs_trust_forget. */
+ * is checked too (_kept_still_named).  A mount or unmount anywhere in the
+ * mount namespace (the kernel's event on /proc/self/mountinfo), or a new
+ * mount namespace (hs_trust_forget), and all are forgotten: the kept
+ * descriptors would not cross the new mounts. */
 #define _KEPT_MAX 16
 typedef struct
 {
@@ -131,11 +133,18 @@ typedef struct
 } _kept_dir;
 static _kept_dir _kept[_KEPT_MAX];
 static size_t _nkept;
+static int _mounts = -1; /* /proc/self/mountinfo while directories are kept */
 
+/* Forget kept directory i; its descriptor is closed only while it is still
+ * that directory (a stray close elsewhere may have given the number to
+ * another file). */
 static void
 _kept_drop (size_t i)
 {
-  close (_kept[i].fd);
+  struct stat now;
+
+  if (fstat (_kept[i].fd, &now) == 0 && now.st_dev == _kept[i].st.st_dev && now.st_ino == _kept[i].st.st_ino)
+    close (_kept[i].fd);
   free (_kept[i].real);
   _kept[i] = _kept[--_nkept];
 }
@@ -145,6 +154,21 @@ hs_trust_forget (void)
 {
   while (_nkept > 0)
     _kept_drop (_nkept - 1);
+  if (_mounts >= 0)
+    close (_mounts);
+  _mounts = -1;
+}
+
+/* Nothing was mounted or unmounted since the directories were kept (a
+ * poll of mountinfo reports every change of the mount table): else they
+ * are forgotten. */
+static void
+_kept_mounts_unchanged (void)
+{
+  struct pollfd p = { .fd = _mounts, .events = POLLPRI };
+
+  if (_nkept > 0 && poll (&p, 1, 0) != 0)
+    hs_trust_forget ();
 }
 
 static bool
@@ -179,6 +203,11 @@ static bool
 _keep (const char *real, size_t n, int fd, const struct stat *st)
 {
   if (_nkept == _KEPT_MAX || !S_ISDIR (st->st_mode))
+    return false;
+  /* The mount table's events from here on (without /proc: nothing kept). */
+  if (_nkept == 0 && _mounts < 0)
+    _mounts = open ("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+  if (_mounts < 0)
     return false;
   _kept[_nkept++] = (_kept_dir){ xstrndup (real, n), fd, *st };
   return true;
@@ -220,6 +249,7 @@ hs_trust_real_path (const char *path, const char *resolved, const char *what, hs
       if (r < 0)
         return r;
     }
+  _kept_mounts_unchanged ();
   _kept_still_named (real);
   dir = _kept_fd (real, 0);
   kept = dir >= 0;

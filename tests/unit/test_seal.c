@@ -433,6 +433,51 @@ _mounted_over (const char *d, const char *sub, const char *g)
   tu_rmtree (other);
 }
 
+/* In a mount namespace of a child's own: sub/q/f checked (sub and q
+ * kept); then a directory others may write mounted on sub, holding a bind
+ * of q: the name sub/q still leads to the kept q, but through the mounted
+ * directory, which the walk must find (the mount table changed: nothing
+ * kept is taken). */
+static void
+_mounted_above (const char *d, const char *sub)
+{
+  _cleanup_free_ char *q = xasprintf ("%s/q", sub), *f = xasprintf ("%s/q/f", sub);
+  _cleanup_free_ char *other = xasprintf ("%s/other", d), *oq = xasprintf ("%s/other/q", d);
+  int status;
+  pid_t pid;
+
+  assert_int_equal (mkdir (q, 0755), 0);
+  tu_write (f, "x", 0644);
+  assert_int_equal (mkdir (other, 0777), 0);
+  assert_int_equal (chmod (other, 0777), 0);
+  assert_int_equal (mkdir (oq, 0755), 0);
+  pid = fork ();
+  assert_true (pid >= 0);
+  if (pid == 0)
+    {
+      hs_error err = { 0 };
+      if (unshare (CLONE_NEWNS) < 0 || mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
+        _exit (77);
+      hs_trust_forget (); /* as the bridge does: what was kept is the host namespace's */
+      if (hs_trust_path (f, "the file", &err) != 0)
+        _exit (3);
+      if (mount (q, oq, "none", MS_BIND, NULL) < 0 || mount (other, sub, "none", MS_BIND | MS_REC, NULL) < 0)
+        _exit (77);
+      /* Not forgotten by hand: the mount table's event is what tells. */
+      if (hs_trust_path (f, "the file", &err) != -EPERM || strstr (err.msg, "(mode 0777)") == NULL)
+        _exit (1);
+      _exit (0);
+    }
+  assert_int_equal (waitpid (pid, &status, 0), pid);
+  assert_true (WIFEXITED (status));
+  if (WEXITSTATUS (status) == 77)
+    print_message ("SKIP: no bind mount in a mount namespace of its own here\n");
+  else
+    assert_int_equal (WEXITSTATUS (status), 0);
+  tu_rmtree (other);
+  tu_rmtree (q);
+}
+
 static void
 test_trust_path (void **state)
 {
@@ -516,6 +561,7 @@ test_trust_path (void **state)
     assert_int_equal (rename (old, sub), 0);
     assert_int_equal (hs_trust_path (g, "the file", &err), 0);
     _mounted_over (d, sub, g);
+    _mounted_above (d, sub);
   }
 
   unlink (f);
