@@ -392,8 +392,6 @@ test_own_dirs_refs (void **state)
   rmdir (dir);
 }
 
-/* Only root may change a trusted path or a directory above it; a sticky
- * world-writable directory is fine above a root-owned entry. */
 /* In a mount namespace of a child's own: another directory others may
  * write (with a file g in it) mounted on sub, which the last walk kept
  * open; the walk of g must find the mounted one.  Then forgotten (as when
@@ -478,6 +476,8 @@ _mounted_above (const char *d, const char *sub)
   tu_rmtree (q);
 }
 
+/* Only root may change a trusted path or a directory above it; a sticky
+ * world-writable directory is fine above a root-owned entry. */
 static void
 test_trust_path (void **state)
 {
