@@ -11,8 +11,9 @@
 #     Pass-through: `hardshim state` vs `runc state` of one created
 #     container, N pairs.  For reference, the floor of both: a static-pie
 #     program that only execs its arguments, in hardshim's place (N pairs
-#     each): what any separate binary in front of the runtime costs here.  crun: hardshim in front of crun vs plain runc
-#     (the bundle's own spec), N pairs, wall and CPU time.  The 1 MiB spec
+#     each): what any separate binary in front of the runtime costs here.
+#     crun: hardshim in front of crun vs plain runc (the bundle's own
+#     spec), N pairs, wall and CPU time.  The 1 MiB spec
 #     rewrite: hardshim (runtime /bin/true) on a spec padded to 1 MiB, wall
 #     time and peak RSS.  docker: `docker run --runtime=hardshim` vs
 #     `docker run` (runc, Docker's default profile) of /bin/true in the
