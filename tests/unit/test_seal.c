@@ -392,6 +392,33 @@ test_own_dirs_refs (void **state)
   rmdir (dir);
 }
 
+/* A child in a mount namespace of its own (private): 0 there, its pid
+ * here.  The child exits 77 when it cannot have one (or cannot mount). */
+static pid_t
+_fork_in_mount_ns (void)
+{
+  pid_t pid = fork ();
+
+  assert_true (pid >= 0);
+  if (pid == 0 && (unshare (CLONE_NEWNS) < 0 || mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0))
+    _exit (77);
+  return pid;
+}
+
+/* That child exited 0 (77: a SKIP, said). */
+static void
+_wait_ns_child (pid_t pid)
+{
+  int status;
+
+  assert_int_equal (waitpid (pid, &status, 0), pid);
+  assert_true (WIFEXITED (status));
+  if (WEXITSTATUS (status) == 77)
+    print_message ("SKIP: no bind mount in a mount namespace of its own here\n");
+  else
+    assert_int_equal (WEXITSTATUS (status), 0);
+}
+
 /* In a mount namespace of a child's own: another directory others may
  * write (with a file g in it) mounted on sub, which the last walk kept
  * open; the walk of g must find the mounted one.  Then forgotten (as when
@@ -400,19 +427,16 @@ static void
 _mounted_over (const char *d, const char *sub, const char *g)
 {
   _cleanup_free_ char *other = xasprintf ("%s/other", d), *og = xasprintf ("%s/other/g", d);
-  int status;
   pid_t pid;
 
   assert_int_equal (mkdir (other, 0777), 0);
   assert_int_equal (chmod (other, 0777), 0);
   tu_write (og, "x", 0644);
-  pid = fork ();
-  assert_true (pid >= 0);
+  pid = _fork_in_mount_ns ();
   if (pid == 0)
     {
       hs_error err = { 0 };
-      if (unshare (CLONE_NEWNS) < 0 || mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0
-          || mount (other, sub, "none", MS_BIND, NULL) < 0)
+      if (mount (other, sub, "none", MS_BIND, NULL) < 0)
         _exit (77);
       if (hs_trust_path (g, "the file", &err) != -EPERM || strstr (err.msg, "(mode 0777)") == NULL)
         _exit (1);
@@ -422,12 +446,7 @@ _mounted_over (const char *d, const char *sub, const char *g)
         _exit (2);
       _exit (0);
     }
-  assert_int_equal (waitpid (pid, &status, 0), pid);
-  assert_true (WIFEXITED (status));
-  if (WEXITSTATUS (status) == 77)
-    print_message ("SKIP: no bind mount in a mount namespace of its own here\n");
-  else
-    assert_int_equal (WEXITSTATUS (status), 0);
+  _wait_ns_child (pid);
   tu_rmtree (other);
 }
 
@@ -441,7 +460,6 @@ _mounted_above (const char *d, const char *sub)
 {
   _cleanup_free_ char *q = xasprintf ("%s/q", sub), *f = xasprintf ("%s/q/f", sub);
   _cleanup_free_ char *other = xasprintf ("%s/other", d), *oq = xasprintf ("%s/other/q", d);
-  int status;
   pid_t pid;
 
   assert_int_equal (mkdir (q, 0755), 0);
@@ -449,13 +467,10 @@ _mounted_above (const char *d, const char *sub)
   assert_int_equal (mkdir (other, 0777), 0);
   assert_int_equal (chmod (other, 0777), 0);
   assert_int_equal (mkdir (oq, 0755), 0);
-  pid = fork ();
-  assert_true (pid >= 0);
+  pid = _fork_in_mount_ns ();
   if (pid == 0)
     {
       hs_error err = { 0 };
-      if (unshare (CLONE_NEWNS) < 0 || mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
-        _exit (77);
       hs_trust_forget (); /* as the bridge does: what was kept is the host namespace's */
       if (hs_trust_path (f, "the file", &err) != 0)
         _exit (3);
@@ -466,12 +481,7 @@ _mounted_above (const char *d, const char *sub)
         _exit (1);
       _exit (0);
     }
-  assert_int_equal (waitpid (pid, &status, 0), pid);
-  assert_true (WIFEXITED (status));
-  if (WEXITSTATUS (status) == 77)
-    print_message ("SKIP: no bind mount in a mount namespace of its own here\n");
-  else
-    assert_int_equal (WEXITSTATUS (status), 0);
+  _wait_ns_child (pid);
   tu_rmtree (other);
   tu_rmtree (q);
 }
